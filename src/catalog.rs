@@ -1,0 +1,647 @@
+//! The built-in price and limits catalog: AWS us-east-1 prices, billing rules and capacity units.
+//!
+//! The numbers live in `catalog/aws-us-east-1.toml`, which is compiled into the binary with
+//! `include_str!` so a run never depends on a file next to the executable. Every number there
+//! carries its source and a confidence tag (`AWS`, `3P`, `DERIVED`, `UNCONFIRMED`) copied from
+//! `shared/reference/aws-facts.md`; [`Catalog::from_toml_str`] refuses a catalog in which any
+//! number lacks them, so reports can always say where a price came from.
+//!
+//! The file is parsed once, on first use of [`builtin`], and shared read-only afterwards.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::time::SimDuration;
+
+/// The embedded catalog file. The path is relative to this source file.
+const BUILTIN_TOML: &str = include_str!("../catalog/aws-us-east-1.toml");
+
+/// Seconds in one hour [s/h]: converts hourly prices and per-second rates.
+const SECS_PER_HOUR: f64 = 3600.0;
+
+/// The confidence tags a catalog number may carry (see the catalog file's header).
+const TAGS: [&str; 4] = ["AWS", "3P", "DERIVED", "UNCONFIRMED"];
+
+/// One number from the catalog together with where it came from.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sourced {
+    /// The number itself, in [`Sourced::unit`].
+    pub value: f64,
+    /// The unit of `value`, in words (e.g. "USD per 1M requests").
+    pub unit: String,
+    /// Where the number was read, as given in `shared/reference/aws-facts.md`.
+    pub source: String,
+    /// Confidence tag: `AWS`, `3P`, `DERIVED` or `UNCONFIRMED`, possibly combined with ` + `
+    /// or qualified in parentheses (e.g. `"3P (price is estimate)"`).
+    pub tag: String,
+}
+
+/// The whole catalog for one region: a header plus one typed section per service.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// AWS region the prices apply to (e.g. `"us-east-1"`).
+    pub region: String,
+    /// Currency of every price (`"USD"`).
+    pub currency: String,
+    /// Date the catalog was compiled, `YYYY-MM-DD`.
+    pub catalog_date: String,
+    /// Where the numbers come from, relative to the repository root.
+    pub reference: String,
+    /// Unit conventions used when turning byte counts into billed GB.
+    pub units: Units,
+    /// EC2 Linux billing granularity.
+    pub ec2_billing: Ec2Billing,
+    /// EC2 on-demand instance types, in file order.
+    pub ec2: Vec<InstanceType>,
+    /// Application Load Balancer prices and LCU dimensions.
+    pub alb: AlbPricing,
+    /// Network Load Balancer prices and NLCU dimensions.
+    pub nlb: NlbPricing,
+    /// SQS request prices.
+    pub sqs: SqsPricing,
+    /// SNS publish and delivery prices.
+    pub sns: SnsPricing,
+    /// Lambda request, duration and provisioned-concurrency prices.
+    pub lambda: LambdaPricing,
+    /// API Gateway request prices.
+    pub api_gateway: ApiGatewayPricing,
+    /// Fargate vCPU and memory prices.
+    pub fargate: FargatePricing,
+    /// Data-transfer prices.
+    pub data_transfer: DataTransferPricing,
+}
+
+/// One EC2 on-demand instance type (Linux).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceType {
+    /// API name, e.g. `"m5.large"`.
+    pub name: String,
+    /// Virtual CPUs [count].
+    pub vcpus: u32,
+    /// Memory [GiB].
+    pub memory_gib: f64,
+    /// On-demand price [USD per instance-hour].
+    pub hourly_usd: f64,
+    /// Where the price and size were read.
+    pub source: String,
+    /// Confidence tag (see [`Sourced::tag`]).
+    pub tag: String,
+}
+
+/// Unit conventions.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Units {
+    /// Bytes in one billed GB [bytes/GB]. The reference does not define GB, so this is an
+    /// UNCONFIRMED assumption (decimal); it is data, not code, so it can be corrected in one place.
+    pub bytes_per_gb: Sourced,
+}
+
+/// EC2 Linux billing granularity.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2Billing {
+    /// Billing increment [s]; a started increment is billed in full.
+    pub increment_s: Sourced,
+    /// Minimum billed time per instance launch [s].
+    pub minimum_s: Sourced,
+}
+
+/// Application Load Balancer prices.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlbPricing {
+    /// Price per ALB-hour [USD/h].
+    pub hourly: Sourced,
+    /// Price per LCU-hour [USD/LCU-h].
+    pub lcu_hour: Sourced,
+    /// Billing increment of the hourly charge [s]; a partial increment is billed in full.
+    pub billing_increment_s: Sourced,
+    /// What one LCU buys.
+    pub lcu: LcuDimensions,
+}
+
+/// The dimensions of one ALB Load Balancer Capacity Unit (LCU): usage in LCUs is the largest
+/// of usage / dimension over these.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LcuDimensions {
+    /// New connections [1/s] per LCU.
+    pub new_connections_per_s: Sourced,
+    /// Active connections (per minute) per LCU [connections].
+    pub active_connections_per_min: Sourced,
+    /// Processed bytes for EC2, IP and container targets [GB/h] per LCU.
+    pub processed_gb_per_h_ec2: Sourced,
+    /// Processed bytes for Lambda targets [GB/h] per LCU.
+    pub processed_gb_per_h_lambda: Sourced,
+    /// Rule evaluations [1/s] per LCU.
+    pub rule_evaluations_per_s: Sourced,
+    /// Rule evaluations per request that are free [count/request].
+    pub free_rules_per_request: Sourced,
+}
+
+/// Network Load Balancer prices.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NlbPricing {
+    /// Price per NLB-hour [USD/h].
+    pub hourly: Sourced,
+    /// Price per NLCU-hour [USD/NLCU-h].
+    pub nlcu_hour: Sourced,
+    /// Billing increment of the hourly charge [s]; a partial increment is billed in full.
+    pub billing_increment_s: Sourced,
+    /// What one NLCU buys on a TCP listener.
+    pub nlcu_tcp: NlcuDimensions,
+    /// What one NLCU buys on a UDP listener.
+    pub nlcu_udp: NlcuDimensions,
+    /// What one NLCU buys on a TLS listener.
+    pub nlcu_tls: NlcuDimensions,
+}
+
+/// The dimensions of one Network Load Balancer Capacity Unit (NLCU) for one protocol.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NlcuDimensions {
+    /// New flows [1/s] per NLCU.
+    pub new_flows_per_s: Sourced,
+    /// Active flows [flows] per NLCU.
+    pub active_flows: Sourced,
+    /// Processed bytes [GB/h] per NLCU.
+    pub processed_gb_per_h: Sourced,
+}
+
+/// SQS prices (first price tier).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqsPricing {
+    /// Standard queue [USD per 1M requests].
+    pub standard_per_million: Sourced,
+    /// FIFO queue [USD per 1M requests].
+    pub fifo_per_million: Sourced,
+    /// Each started chunk of this many payload bytes is billed as one request [bytes].
+    pub billing_chunk_bytes: Sourced,
+}
+
+/// SNS prices (standard topics).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnsPricing {
+    /// Publish requests [USD per 1M].
+    pub publish_per_million: Sourced,
+    /// HTTP/S deliveries [USD per 1M].
+    pub http_delivery_per_million: Sourced,
+    /// Deliveries to SQS [USD per 1M] (0, UNCONFIRMED).
+    pub sqs_delivery_per_million: Sourced,
+    /// Deliveries to Lambda [USD per 1M] (0, UNCONFIRMED).
+    pub lambda_delivery_per_million: Sourced,
+}
+
+/// Lambda prices (first duration tier) and billing granularity.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaPricing {
+    /// Invocations [USD per 1M requests].
+    pub request_per_million: Sourced,
+    /// Duration on x86_64 [USD per GB-s].
+    pub gb_second_x86: Sourced,
+    /// Duration on arm64 [USD per GB-s].
+    pub gb_second_arm64: Sourced,
+    /// Duration is rounded up to this [ms].
+    pub billing_granularity_ms: Sourced,
+    /// Duration while invoked on Provisioned Concurrency, x86 [USD per GB-s].
+    pub provisioned_gb_second_x86: Sourced,
+    /// Provisioned Concurrency allocated, x86 [USD per GB-s] (UNCONFIRMED).
+    pub provisioned_allocation_gb_second_x86: Sourced,
+    /// Provisioned Concurrency time is rounded up to this [s].
+    pub provisioned_billing_increment_s: Sourced,
+}
+
+/// API Gateway prices (first price tier).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiGatewayPricing {
+    /// HTTP API calls [USD per 1M].
+    pub http_per_million: Sourced,
+    /// REST API calls [USD per 1M].
+    pub rest_per_million: Sourced,
+    /// An HTTP API call is metered per started increment of this size [KB].
+    pub http_metering_increment_kb: Sourced,
+}
+
+/// Fargate (Linux) prices and billing granularity.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FargatePricing {
+    /// vCPU on x86 [USD per vCPU-hour].
+    pub vcpu_hour_x86: Sourced,
+    /// Memory on x86 [USD per GB-hour].
+    pub gb_hour_x86: Sourced,
+    /// vCPU on ARM (Graviton) [USD per vCPU-hour].
+    pub vcpu_hour_arm: Sourced,
+    /// Memory on ARM (Graviton) [USD per GB-hour].
+    pub gb_hour_arm: Sourced,
+    /// Billing increment [s].
+    pub increment_s: Sourced,
+    /// Minimum billed time per task [s].
+    pub minimum_s: Sourced,
+    /// Fargate Spot vCPU, x86 [USD per vCPU-hour] (third-party estimate).
+    pub spot_vcpu_hour_x86: Sourced,
+    /// Fargate Spot memory, x86 [USD per GB-hour] (third-party estimate).
+    pub spot_gb_hour_x86: Sourced,
+}
+
+/// Data-transfer prices.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataTransferPricing {
+    /// Between Availability Zones of one Region [USD per GB, each direction].
+    pub inter_az_per_gb: Sourced,
+}
+
+/// Which kind of load balancer to bill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LbKind {
+    /// Application Load Balancer, billed in LCUs; processed bytes use the EC2/IP/container
+    /// target dimension.
+    Alb,
+    /// Network Load Balancer with a TCP listener, billed in NLCUs.
+    Nlb,
+}
+
+/// What a load balancer did during one clock hour of the run (the last hour may be partial).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LbHourUsage {
+    /// How much of the hour the run covered (≤ 1 h).
+    pub span: SimDuration,
+    /// New connections (NLB: new flows) during the span [count].
+    pub new_connections: f64,
+    /// Time-average of open connections (NLB: active flows) during the span [connections].
+    pub mean_active_connections: f64,
+    /// Bytes processed during the span [bytes].
+    pub processed_bytes: f64,
+    /// Billable rule evaluations during the span [count] (ALB only; the first 10 per request
+    /// are free, so the caller passes only the excess; ignored for NLB).
+    pub rule_evaluations: f64,
+}
+
+/// The catalog compiled into the binary, parsed on first use.
+///
+/// Panics only if the embedded file is broken; a unit test guarantees it is not.
+pub fn builtin() -> &'static Catalog {
+    static BUILTIN: OnceLock<Catalog> = OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        Catalog::from_toml_str(BUILTIN_TOML)
+            .unwrap_or_else(|e| panic!("embedded catalog/aws-us-east-1.toml is broken: {e}"))
+    })
+}
+
+impl Catalog {
+    /// Parses a catalog from TOML text and checks that every number in it carries a non-empty
+    /// source, a unit and a known confidence tag, and that instance names are unique.
+    pub fn from_toml_str(text: &str) -> Result<Catalog, String> {
+        // The untyped pass sees every number in the file, including any a future typed
+        // section forgets to declare, so the "every number has a source" rule cannot rot.
+        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        check_sourced(&toml::Value::Table(table), "")?;
+        let catalog: Catalog = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut seen = HashSet::new();
+        for t in &catalog.ec2 {
+            if !seen.insert(t.name.as_str()) {
+                return Err(format!("instance type `{}` is listed twice", t.name));
+            }
+        }
+        for (what, s) in [
+            ("ec2_billing.increment_s", &catalog.ec2_billing.increment_s),
+            ("alb.billing_increment_s", &catalog.alb.billing_increment_s),
+            ("nlb.billing_increment_s", &catalog.nlb.billing_increment_s),
+            ("units.bytes_per_gb", &catalog.units.bytes_per_gb),
+        ] {
+            // Divisors: zero would turn every bill into NaN or infinity.
+            if s.value.is_nan() || s.value <= 0.0 {
+                return Err(format!("`{what}` must be positive, not {}", s.value));
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// The instance type called `name` (e.g. `"m5.large"`), if the catalog lists it.
+    pub fn instance_type(&self, name: &str) -> Option<&InstanceType> {
+        // A linear scan: the list is short and this is called while building a model, not
+        // per event.
+        self.ec2.iter().find(|t| t.name == name)
+    }
+
+    /// The names of all listed instance types, in file order.
+    pub fn instance_type_names(&self) -> impl Iterator<Item = &str> {
+        self.ec2.iter().map(|t| t.name.as_str())
+    }
+
+    /// EC2 Linux billing: per second with a 60-second minimum per instance launch.
+    ///
+    /// `hourly_usd` is the on-demand price [USD/h]; `running` is how long one launch ran.
+    /// Call once per launch: the minimum applies to each. Returns [USD].
+    pub fn ec2_cost(&self, hourly_usd: f64, running: SimDuration) -> f64 {
+        let billed = billed_duration(
+            running,
+            self.ec2_billing.increment_s.value,
+            self.ec2_billing.minimum_s.value,
+        );
+        hourly_usd * billed.as_secs_f64() / SECS_PER_HOUR
+    }
+
+    /// Load balancer: hourly price × hours (each started hour billed in full) + capacity units.
+    ///
+    /// `usage` holds one entry per clock hour of the run (see [`LbHourUsage`]); an entry with a
+    /// zero span is an hour that never started and costs nothing. Returns [USD].
+    pub fn load_balancer_cost(&self, lb: LbKind, usage: &[LbHourUsage]) -> f64 {
+        let (hourly, unit_hour, increment_s) = match lb {
+            LbKind::Alb => (
+                self.alb.hourly.value,
+                self.alb.lcu_hour.value,
+                self.alb.billing_increment_s.value,
+            ),
+            LbKind::Nlb => (
+                self.nlb.hourly.value,
+                self.nlb.nlcu_hour.value,
+                self.nlb.billing_increment_s.value,
+            ),
+        };
+        usage
+            .iter()
+            .map(|u| {
+                let billed_hours =
+                    billed_duration(u.span, increment_s, 0.0).as_secs_f64() / SECS_PER_HOUR;
+                billed_hours * hourly + self.capacity_unit_hours(lb, u) * unit_hour
+            })
+            .sum()
+    }
+
+    /// Capacity-unit hours (LCU-hours for ALB, NLCU-hours for NLB) used in one hour bucket.
+    ///
+    /// For each dimension: (usage rate / dimension) × (span in hours); the bucket's value is the
+    /// largest of these. Rates are count / span seconds for new connections and rule
+    /// evaluations, the time-average of open connections for active connections, and
+    /// bytes / span hours (in GB/h) for processed bytes.
+    pub fn capacity_unit_hours(&self, lb: LbKind, usage: &LbHourUsage) -> f64 {
+        debug_assert!(
+            usage.span <= SimDuration::from_secs(3600),
+            "an LB usage bucket covers at most one hour, got {}",
+            usage.span
+        );
+        let span_h = usage.span.as_secs_f64() / SECS_PER_HOUR;
+        let gb = usage.processed_bytes / self.units.bytes_per_gb.value;
+        // For the count-based dimensions the span cancels out:
+        //   (count / span_s) / dim × span_s / 3600 = count / (dim × 3600),
+        // and likewise (GB / span_h) / dim × span_h = GB / dim. Computing it this way needs no
+        // division by the span, so a zero-length bucket is no special case.
+        let per_dimension = match lb {
+            LbKind::Alb => {
+                let d = &self.alb.lcu;
+                [
+                    usage.new_connections / (d.new_connections_per_s.value * SECS_PER_HOUR),
+                    usage.mean_active_connections / d.active_connections_per_min.value * span_h,
+                    gb / d.processed_gb_per_h_ec2.value,
+                    usage.rule_evaluations / (d.rule_evaluations_per_s.value * SECS_PER_HOUR),
+                ]
+            }
+            LbKind::Nlb => {
+                let d = &self.nlb.nlcu_tcp;
+                [
+                    usage.new_connections / (d.new_flows_per_s.value * SECS_PER_HOUR),
+                    usage.mean_active_connections / d.active_flows.value * span_h,
+                    gb / d.processed_gb_per_h.value,
+                    0.0, // NLBs evaluate no rules
+                ]
+            }
+        };
+        per_dimension.into_iter().fold(0.0, f64::max)
+    }
+}
+
+/// `running` rounded up to whole `increment_s` increments, but at least `minimum_s` [s].
+///
+/// Integer nanoseconds keep the rounding exact (a float ceil of 60.000000001 s is fragile).
+fn billed_duration(running: SimDuration, increment_s: f64, minimum_s: f64) -> SimDuration {
+    let increment = SimDuration::from_secs_f64(increment_s).0.max(1);
+    let rounded = running.0.div_ceil(increment).saturating_mul(increment);
+    SimDuration(rounded.max(SimDuration::from_secs_f64(minimum_s).0))
+}
+
+/// Checks that every number under `value` sits in a table with a non-empty `source` and a
+/// known `tag` (and a `unit`, unless the table is an `[[ec2]]` entry whose keys name units).
+fn check_sourced(value: &toml::Value, path: &str) -> Result<(), String> {
+    match value {
+        toml::Value::Table(t) if t.contains_key("source") => {
+            let text = |key: &str| t.get(key).and_then(toml::Value::as_str).unwrap_or("");
+            if text("source").trim().is_empty() {
+                return Err(format!("`{path}` has an empty source"));
+            }
+            let tag = text("tag");
+            if !tag_is_valid(tag) {
+                return Err(format!(
+                    "`{path}` has tag `{tag}`; use AWS, 3P, DERIVED or UNCONFIRMED"
+                ));
+            }
+            if t.contains_key("value") && text("unit").trim().is_empty() {
+                return Err(format!("`{path}` has no unit"));
+            }
+            Ok(())
+        }
+        toml::Value::Table(t) => t.iter().try_for_each(|(key, v)| {
+            let sub = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            check_sourced(v, &sub)
+        }),
+        toml::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| check_sourced(v, &format!("{path}[{i}]"))),
+        toml::Value::Integer(_) | toml::Value::Float(_) => Err(format!(
+            "`{path}` is a number without a source: write {{ value = …, unit = …, source = …, tag = … }}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// True for a tag such as `3P`, `3P + DERIVED` or `3P (price is estimate)`.
+fn tag_is_valid(tag: &str) -> bool {
+    !tag.trim().is_empty()
+        && tag.split('+').all(|part| {
+            let base = part.split('(').next().unwrap_or("").trim();
+            TAGS.contains(&base)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dollar amounts are compared to a millionth of a cent: far tighter than "to the cent",
+    /// loose enough for f64 rounding.
+    fn assert_usd(actual: f64, expected: f64) {
+        assert!(
+            (actual - expected).abs() < 1e-8,
+            "expected ${expected}, got ${actual}"
+        );
+    }
+
+    #[test]
+    fn embedded_catalog_parses_and_every_number_has_a_source() {
+        let cat = Catalog::from_toml_str(BUILTIN_TOML).expect("embedded catalog");
+        assert_eq!(cat.region, "us-east-1");
+        assert_eq!(cat.currency, "USD");
+        assert_eq!(cat.catalog_date, "2026-11-23");
+        assert_eq!(cat.reference, "../shared/reference/aws-facts.md");
+        assert!(!cat.ec2.is_empty());
+        for t in &cat.ec2 {
+            assert!(!t.source.trim().is_empty(), "{} has no source", t.name);
+            assert!(tag_is_valid(&t.tag), "{} has tag {}", t.name, t.tag);
+            assert!(
+                t.vcpus > 0 && t.memory_gib > 0.0 && t.hourly_usd > 0.0,
+                "{t:?}"
+            );
+        }
+        // builtin() is the same data behind the OnceLock.
+        assert_eq!(builtin().ec2, cat.ec2);
+    }
+
+    #[test]
+    fn every_reference_instance_type_is_listed() {
+        // aws-facts.md §1.1, in order.
+        let names: Vec<&str> = builtin().instance_type_names().collect();
+        assert_eq!(
+            names,
+            [
+                "t3.micro",
+                "t3.medium",
+                "m5.large",
+                "m5.xlarge",
+                "c5.large",
+                "c5.xlarge",
+                "m6i.large",
+                "m7g.large"
+            ]
+        );
+        let m5 = builtin().instance_type("m5.large").unwrap();
+        assert_eq!((m5.vcpus, m5.memory_gib, m5.hourly_usd), (2, 8.0, 0.096));
+        assert!(builtin().instance_type("m5.huge").is_none());
+    }
+
+    #[test]
+    fn a_number_without_a_source_is_refused() {
+        let good = "x = { value = 1, unit = \"s\", source = \"somewhere\", tag = \"AWS\" }";
+        assert!(check_sourced(&toml::from_str::<toml::Value>(good).unwrap(), "").is_ok());
+        for bad in [
+            "x = 1",
+            "[s]\nx = [1, 2]",
+            "x = { value = 1, unit = \"s\", source = \"\", tag = \"AWS\" }",
+            "x = { value = 1, unit = \"s\", source = \"a\", tag = \"guess\" }",
+            "x = { value = 1, unit = \"\", source = \"a\", tag = \"AWS\" }",
+        ] {
+            let v: toml::Value = toml::from_str(bad).unwrap();
+            assert!(check_sourced(&v, "").is_err(), "{bad} should be refused");
+        }
+        assert!(tag_is_valid("3P + AWS(example)"));
+        assert!(tag_is_valid("3P (price is estimate)"));
+        assert!(!tag_is_valid("3P + "));
+    }
+
+    #[test]
+    fn four_m5_large_for_80_minutes() {
+        // 80 min = 4,800 s, billed per second: 0.096 USD/h × 4,800/3,600 h = 0.128 USD each;
+        // × 4 instances = 0.512 USD.
+        let cat = builtin();
+        let hourly = cat.instance_type("m5.large").unwrap().hourly_usd;
+        let one = cat.ec2_cost(hourly, SimDuration::from_secs(80 * 60));
+        assert_usd(4.0 * one, 0.512);
+    }
+
+    #[test]
+    fn twenty_seconds_is_billed_as_sixty() {
+        // 20 s < 60 s minimum → 60 s billed: 0.096 × 60/3,600 = 0.0016 USD.
+        let cat = builtin();
+        assert_usd(cat.ec2_cost(0.096, SimDuration::from_secs(20)), 0.0016);
+        // A started second counts in full: 90.2 s → 91 s = 0.096 × 91/3,600 = 0.0024266… USD.
+        assert_usd(
+            cat.ec2_cost(0.096, SimDuration::from_millis(90_200)),
+            0.096 * 91.0 / 3600.0,
+        );
+    }
+
+    #[test]
+    fn alb_for_90_minutes_at_100_requests_per_second() {
+        // 100 requests/s of 10 KB (10,000 bytes), one new connection each, each connection
+        // open ~50 ms → 5 open on average (Little's law); ≤10 rules per request → no billable
+        // rule evaluations. Hour 1 (3,600 s) and a half hour (1,800 s):
+        //   new connections: 100/s ÷ 25 = 4 LCU          ← dominates
+        //   processed bytes: 1 MB/s = 3.6 GB/h ÷ 1 = 3.6 LCU
+        //   active connections: 5 ÷ 3,000 = 0.0017 LCU
+        // LCU-hours = 4 × 1 h + 4 × 0.5 h = 6 → 6 × 0.008 = 0.048 USD
+        // ALB-hours = 2 (the half hour bills in full) → 2 × 0.0225 = 0.045 USD
+        // Total 0.093 USD.
+        let cat = builtin();
+        let bucket = |secs: u64| LbHourUsage {
+            span: SimDuration::from_secs(secs),
+            new_connections: 100.0 * secs as f64,
+            mean_active_connections: 5.0,
+            processed_bytes: 100.0 * 10_000.0 * secs as f64,
+            rule_evaluations: 0.0,
+        };
+        let usage = [bucket(3600), bucket(1800)];
+        assert_usd(cat.capacity_unit_hours(LbKind::Alb, &usage[0]), 4.0);
+        assert_usd(cat.capacity_unit_hours(LbKind::Alb, &usage[1]), 2.0);
+        assert_usd(cat.load_balancer_cost(LbKind::Alb, &usage), 0.093);
+    }
+
+    #[test]
+    fn nlb_for_one_hour() {
+        // 1,000 new TCP flows/s (3.6 M in the hour), 20,000 active flows, 5 GB processed:
+        //   new flows: 1,000 ÷ 800 = 1.25 NLCU
+        //   active flows: 20,000 ÷ 100,000 = 0.2 NLCU
+        //   processed bytes: 5 GB/h ÷ 1 = 5 NLCU                ← dominates
+        // 5 NLCU-h × 0.006 = 0.030 USD + 1 NLB-hour × 0.0225 = 0.0525 USD.
+        let usage = [LbHourUsage {
+            span: SimDuration::from_secs(3600),
+            new_connections: 3_600_000.0,
+            mean_active_connections: 20_000.0,
+            processed_bytes: 5e9,
+            rule_evaluations: 0.0,
+        }];
+        assert_usd(builtin().load_balancer_cost(LbKind::Nlb, &usage), 0.0525);
+    }
+
+    #[test]
+    fn an_hour_that_never_started_costs_nothing() {
+        let cat = builtin();
+        assert_usd(
+            cat.load_balancer_cost(LbKind::Alb, &[LbHourUsage::default()]),
+            0.0,
+        );
+        // One nanosecond into an hour bills the whole ALB-hour.
+        let tick = LbHourUsage {
+            span: SimDuration(1),
+            ..LbHourUsage::default()
+        };
+        assert_usd(cat.load_balancer_cost(LbKind::Alb, &[tick]), 0.0225);
+    }
+
+    #[test]
+    fn other_sections_are_reachable() {
+        let cat = builtin();
+        assert_eq!(cat.lambda.request_per_million.value, 0.20);
+        assert_eq!(cat.sqs.standard_per_million.value, 0.40);
+        assert_eq!(cat.sqs.billing_chunk_bytes.value, 65_536.0);
+        assert_eq!(cat.sns.sqs_delivery_per_million.tag, "UNCONFIRMED");
+        assert_eq!(cat.api_gateway.rest_per_million.value, 3.50);
+        assert_eq!(cat.fargate.minimum_s.value, 60.0);
+        assert_eq!(cat.data_transfer.inter_az_per_gb.value, 0.01);
+    }
+}

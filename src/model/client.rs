@@ -1,0 +1,420 @@
+//! The workload: arrivals of end-user requests, and the client that sends
+//! them, waits, times out and retries.
+//!
+//! Arrival instants come from inverting the cumulative intensity
+//! `Λ(t) = ∫ rate`: the k-th arrival is where `Λ` reaches the sum of k
+//! unit-mean exponential draws (a non-homogeneous Poisson process) or simply
+//! `k` (evenly spaced, "constant" arrivals). This is exact for every rate
+//! profile, needs no thinning, and uses one random number per arrival.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+use super::requests::RequestId;
+use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg};
+use crate::engine::{Actor, ActorId};
+use crate::rng::StreamRng;
+use crate::scenario::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
+use crate::stats::{ComponentReport, IntervalSink};
+use crate::time::{SimDuration, SimTime};
+
+const TIMER_TIMEOUT: u32 = 0;
+const TIMER_RETRY: u32 = 1;
+
+/// Produces the arrival instants of a workload.
+#[derive(Debug)]
+pub struct Arrivals {
+    profile: RateProfile,
+    process: ArrivalProcess,
+    rng: StreamRng,
+    /// Where the last arrival was [s].
+    last: f64,
+    /// Index of the current step (steps) or trace position (trace).
+    cursor: usize,
+}
+
+impl Arrivals {
+    /// Arrivals of `workload`, drawing from `rng`.
+    pub fn new(workload: &Workload, rng: StreamRng) -> Self {
+        Arrivals {
+            profile: workload.rate.clone(),
+            process: workload.arrival,
+            rng,
+            last: 0.0,
+            cursor: 0,
+        }
+    }
+
+    /// The next arrival instant, or `None` when no more will come.
+    pub fn next_arrival(&mut self) -> Option<SimTime> {
+        if let RateProfile::Trace(times) = &self.profile {
+            let t = times.get(self.cursor).copied();
+            self.cursor += 1;
+            return t;
+        }
+        let work = match self.process {
+            ArrivalProcess::Poisson => Exp1.sample(&mut self.rng),
+            ArrivalProcess::Constant => 1.0,
+        };
+        let next = match &self.profile {
+            RateProfile::Steps { initial, steps } => {
+                advance_steps(*initial, steps, &mut self.cursor, self.last, work)
+            }
+            RateProfile::Diurnal {
+                min_rate,
+                max_rate,
+                peak_at,
+                period,
+            } => advance_diurnal(
+                *min_rate,
+                *max_rate,
+                peak_at.as_secs_f64(),
+                period.as_secs_f64(),
+                self.last,
+                work,
+            ),
+            RateProfile::Trace(_) => unreachable!("handled above"),
+        }?;
+        self.last = next;
+        Some(SimTime::from_secs_f64(next))
+    }
+}
+
+/// Where `Λ` (piecewise constant rate) has grown by `work` past `from` [s].
+/// `cursor` is the index of the first step not yet reached.
+fn advance_steps(
+    initial: f64,
+    steps: &[(SimTime, f64)],
+    cursor: &mut usize,
+    from: f64,
+    mut work: f64,
+) -> Option<f64> {
+    let mut t = from;
+    loop {
+        let rate = if *cursor == 0 {
+            initial
+        } else {
+            steps[*cursor - 1].1
+        };
+        let boundary = steps.get(*cursor).map(|s| s.0.as_secs_f64());
+        if rate > 0.0 {
+            let candidate = t + work / rate;
+            match boundary {
+                Some(b) if candidate >= b => {
+                    work -= (b - t) * rate;
+                    t = b;
+                }
+                _ => return Some(candidate),
+            }
+        } else {
+            t = boundary?;
+        }
+        *cursor += 1;
+    }
+}
+
+/// Where `Λ` of the diurnal rate has grown by `work` past `from` [s].
+fn advance_diurnal(
+    min: f64,
+    max: f64,
+    peak: f64,
+    period: f64,
+    from: f64,
+    work: f64,
+) -> Option<f64> {
+    let a = (min + max) / 2.0;
+    let b = (max - min) / 2.0;
+    if a <= 0.0 {
+        return None;
+    }
+    let w = std::f64::consts::TAU / period;
+    let rate = |t: f64| a + b * (w * (t - peak)).cos();
+    let cum = |t: f64| a * t + b / w * (w * (t - peak)).sin();
+    let target = cum(from) + work;
+    // Λ(t) ≥ a·t − 2b/w, so the answer lies below `hi`.
+    let mut lo = from;
+    let mut hi = from + (work + 2.0 * b / w) / a;
+    let mut t = from + work / a;
+    // Newton's method, kept inside the bracket by bisection where it strays.
+    for _ in 0..100 {
+        let f = cum(t) - target;
+        if f.abs() < 1e-10 * target.abs().max(1.0) {
+            break;
+        }
+        if f > 0.0 {
+            hi = t;
+        } else {
+            lo = t;
+        }
+        let r = rate(t);
+        let newton = t - f / r;
+        t = if r > 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            (lo + hi) / 2.0
+        };
+        if hi - lo < 1e-10 {
+            break;
+        }
+    }
+    Some(t)
+}
+
+/// One attempt in flight: a call to the entry component awaiting its reply.
+#[derive(Clone, Copy, Debug)]
+struct Attempt {
+    req: RequestId,
+    generation: u32,
+    /// Timed out: the reply, when it comes, is ignored.
+    abandoned: bool,
+}
+
+/// The traffic source and the client behaviour of `[workload]`.
+#[derive(Debug)]
+pub struct ClientActor {
+    arrivals: Arrivals,
+    client: Client,
+    rng: StreamRng,
+    entry: ActorId,
+    warmup_end: SimTime,
+    attempts: Vec<Attempt>,
+    free_attempts: Vec<u32>,
+    /// Attempts that got no reply before the timeout, in the window.
+    timeouts: u64,
+    /// Retries made, in the window.
+    retries: u64,
+    interval_arrivals: u64,
+    interval_attempts: u64,
+    interval_timeouts: u64,
+}
+
+impl ClientActor {
+    /// A client that sends each arrival to `entry`; `rng` draws backoff jitter.
+    pub fn new(
+        arrivals: Arrivals,
+        client: Client,
+        rng: StreamRng,
+        entry: ActorId,
+        warmup_end: SimTime,
+    ) -> Self {
+        ClientActor {
+            arrivals,
+            client,
+            rng,
+            entry,
+            warmup_end,
+            attempts: Vec::new(),
+            free_attempts: Vec::new(),
+            timeouts: 0,
+            retries: 0,
+            interval_arrivals: 0,
+            interval_attempts: 0,
+            interval_timeouts: 0,
+        }
+    }
+
+    /// The first arrival, to be scheduled when the run starts.
+    pub fn first_arrival(&mut self) -> Option<SimTime> {
+        self.arrivals.next_arrival()
+    }
+
+    fn start_attempt(&mut self, req: RequestId, ctx: &mut Ctx<'_>) {
+        let attempt = |generation| Attempt {
+            req,
+            generation,
+            abandoned: false,
+        };
+        let slot = match self.free_attempts.pop() {
+            Some(slot) => {
+                let a = &mut self.attempts[slot as usize];
+                *a = attempt(a.generation.wrapping_add(1));
+                slot
+            }
+            None => {
+                self.attempts.push(attempt(0));
+                (self.attempts.len() - 1) as u32
+            }
+        };
+        self.interval_attempts += 1;
+        ctx.send(
+            self.entry,
+            SimDuration::ZERO,
+            Msg::Call(Call {
+                req,
+                reply_to: ctx.me(),
+                token: slot,
+                endpoint: ANY_ENDPOINT,
+            }),
+        );
+        if let Some(timeout) = self.client.timeout {
+            let generation = self.attempts[slot as usize].generation;
+            ctx.schedule(
+                timeout,
+                Msg::Timer {
+                    tag: TIMER_TIMEOUT,
+                    slot,
+                    generation,
+                },
+            );
+        }
+    }
+
+    fn on_reply(&mut self, token: u32, ok: bool, ctx: &mut Ctx<'_>) {
+        let attempt = self.attempts[token as usize];
+        // Every call gets exactly one reply, so the slot is free from here on.
+        self.attempts[token as usize].generation = attempt.generation.wrapping_add(1);
+        self.free_attempts.push(token);
+        if attempt.abandoned {
+            return;
+        }
+        if ok {
+            let now = ctx.now();
+            ctx.world.respond(attempt.req, now);
+        } else {
+            self.retry_or_fail(attempt.req, ctx);
+        }
+    }
+
+    fn retry_or_fail(&mut self, req: RequestId, ctx: &mut Ctx<'_>) {
+        let Some(state) = ctx.world.requests.get_mut(req) else {
+            return;
+        };
+        if state.attempts <= self.client.retries {
+            let k = state.attempts - 1;
+            state.attempts += 1;
+            if state.counted {
+                self.retries += 1;
+            }
+            let wait = self.backoff(k);
+            ctx.schedule(
+                wait,
+                Msg::Timer {
+                    tag: TIMER_RETRY,
+                    slot: req.slot,
+                    generation: req.generation,
+                },
+            );
+        } else {
+            ctx.world.fail(req);
+        }
+    }
+
+    /// The wait before retry `k` (0-based): capped exponential with jitter.
+    fn backoff(&mut self, k: u32) -> SimDuration {
+        let b = &self.client.backoff;
+        let exp = b.multiplier.powi(k.min(1000) as i32);
+        let wait = (b.base.as_secs_f64() * exp).min(b.max.as_secs_f64());
+        let secs = match b.jitter {
+            Jitter::None => wait,
+            Jitter::Full => self.rng.random_range(0.0..=wait),
+            Jitter::Equal => wait / 2.0 + self.rng.random_range(0.0..=wait / 2.0),
+        };
+        SimDuration::from_secs_f64(secs)
+    }
+}
+
+impl Actor<Msg, super::requests::World> for ClientActor {
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        match msg {
+            Msg::NextArrival => {
+                let now = ctx.now();
+                let req = ctx.world.open_request(now, now >= self.warmup_end);
+                self.interval_arrivals += 1;
+                self.start_attempt(req, ctx);
+                if let Some(next) = self.arrivals.next_arrival() {
+                    let me = ctx.me();
+                    ctx.send_at(me, next, Msg::NextArrival);
+                }
+            }
+            Msg::Reply { token, ok } => self.on_reply(token, ok, ctx),
+            Msg::Timer {
+                tag: TIMER_TIMEOUT,
+                slot,
+                generation,
+            } => {
+                let a = self.attempts[slot as usize];
+                if a.generation == generation && !a.abandoned {
+                    self.attempts[slot as usize].abandoned = true;
+                    self.interval_timeouts += 1;
+                    if ctx.now() >= self.warmup_end {
+                        self.timeouts += 1;
+                    }
+                    self.retry_or_fail(a.req, ctx);
+                }
+            }
+            Msg::Timer {
+                tag: TIMER_RETRY,
+                slot,
+                generation,
+            } => {
+                let req = RequestId { slot, generation };
+                if ctx.world.requests.get(req).is_some() {
+                    self.start_attempt(req, ctx);
+                }
+            }
+            Msg::Timer { .. } | Msg::Call(_) | Msg::Fault { .. } => {}
+        }
+    }
+}
+
+impl Component for ClientActor {
+    fn start_window(&mut self, _now: SimTime) {
+        self.timeouts = 0;
+        self.retries = 0;
+    }
+
+    fn sample(&mut self, _now: SimTime, out: &mut IntervalSink<'_>) {
+        out.put("arrivals", self.interval_arrivals as f64);
+        out.put("attempts", self.interval_attempts as f64);
+        out.put("timeouts", self.interval_timeouts as f64);
+        self.interval_arrivals = 0;
+        self.interval_attempts = 0;
+        self.interval_timeouts = 0;
+    }
+
+    /// `handled` counts the retries and `errors` the timeouts of the window.
+    fn report(&mut self, _now: SimTime) -> ComponentReport {
+        ComponentReport {
+            name: "workload".into(),
+            kind: "workload".into(),
+            handled: self.retries,
+            errors: self.timeouts,
+            ..ComponentReport::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_invert_piecewise_intensity_exactly() {
+        // Rate 1 until 10 s, then 0 until 20 s, then 2.
+        let steps = vec![(SimTime::from_secs_f64(10.0), 0.0), (SimTime::from_secs_f64(20.0), 2.0)];
+        let mut cursor = 0;
+        assert_eq!(advance_steps(1.0, &steps, &mut cursor, 0.0, 4.0), Some(4.0));
+        // 9.5 → needs 0.5 before 10 s, the rest (1.5) at rate 2 after 20 s.
+        let mut cursor = 0;
+        assert_eq!(advance_steps(1.0, &steps, &mut cursor, 8.0, 2.5), Some(20.75));
+        assert_eq!(cursor, 2);
+        // Rate zero for ever: no more arrivals.
+        let mut cursor = 0;
+        assert_eq!(advance_steps(0.0, &[], &mut cursor, 0.0, 1.0), None);
+    }
+
+    #[test]
+    fn diurnal_inversion_hits_the_integral() {
+        let (min, max, peak, period) = (50.0, 400.0, 50_400.0, 86_400.0);
+        let a = (min + max) / 2.0;
+        let b = (max - min) / 2.0;
+        let w = std::f64::consts::TAU / period;
+        let cum = |t: f64| a * t + b / w * (w * (t - peak)).sin();
+        for from in [0.0, 1000.0, 50_400.0, 80_000.0] {
+            for work in [0.01, 1.0, 5000.0] {
+                let t = advance_diurnal(min, max, peak, period, from, work).unwrap();
+                assert!((cum(t) - cum(from) - work).abs() < 1e-6, "from {from} work {work}");
+            }
+        }
+    }
+}

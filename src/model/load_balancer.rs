@@ -1,0 +1,413 @@
+//! An Elastic Load Balancer: picks a target instance for each request by its
+//! routing policy, adds its own small latency, and forwards the call.
+//!
+//! Every instance of a target fleet is one target, as instances are in an
+//! ELB target group. The balancer counts the requests it has outstanding on
+//! each target itself (as ALB's least-outstanding-requests algorithm does),
+//! so it never looks inside the fleets.
+
+use std::cmp::Reverse;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
+
+use priority_queue::PriorityQueue;
+use rand::RngExt;
+
+use super::faults::FaultState;
+use super::requests::World;
+use super::{Call, Component, Ctx, Msg};
+use crate::catalog::{LbHourUsage, LbKind};
+use crate::dist::Dist;
+use crate::engine::{Actor, ActorId};
+use crate::rng::StreamRng;
+use crate::scenario::{LbType, Routing};
+use crate::stats::{ComponentReport, IntervalSink, Latencies, TimeAverage};
+use crate::time::{SimDuration, SimTime};
+
+const TIMER_FORWARD: u32 = 0;
+
+/// Bytes an average request and its response put through the balancer, for
+/// the processed-bytes LCU dimension. A modelling assumption, not a published
+/// figure: small API requests with JSON responses.
+pub const ASSUMED_BYTES_PER_REQUEST: f64 = 4096.0;
+
+/// One routable target: an instance of a fleet, or a whole component.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Endpoint {
+    /// The component.
+    pub actor: ActorId,
+    /// The instance within it, or [`super::ANY_ENDPOINT`].
+    pub instance: u32,
+    /// Relative weight for weighted routing (> 0).
+    pub weight: f64,
+}
+
+/// The settings a load balancer is built from.
+#[derive(Clone, Debug)]
+pub struct LoadBalancerConfig {
+    /// Component name.
+    pub name: String,
+    /// ALB or NLB (pricing).
+    pub lb_type: LbType,
+    /// Routing policy.
+    pub routing: Routing,
+    /// The targets, in a fixed order.
+    pub endpoints: Vec<Endpoint>,
+    /// Latency added on the way in.
+    pub latency: Dist,
+}
+
+/// A deterministic hasher for the indexed queue: std's `RandomState` is
+/// seeded per process, and nothing random may touch results.
+type FixedHasher = BuildHasherDefault<DefaultHasher>;
+
+/// The least-outstanding index: targets ordered by fewest requests in flight,
+/// then by the earliest last pick (so ties rotate like round robin).
+type LeastOutstanding = PriorityQueue<u32, Reverse<(u32, u64)>, FixedHasher>;
+
+#[derive(Clone, Copy, Debug)]
+struct Forward {
+    call: Call,
+    endpoint: u32,
+    generation: u32,
+}
+
+/// Per clock hour of the measured window, what the LCU price depends on.
+#[derive(Debug, Default)]
+struct HourMeter {
+    hour_start: SimTime,
+    requests: f64,
+    done: Vec<LbHourUsage>,
+}
+
+/// An Application or Network Load Balancer.
+#[derive(Debug)]
+pub struct LoadBalancer {
+    cfg: LoadBalancerConfig,
+    rng: StreamRng,
+    faults: FaultState,
+    outstanding: Vec<u32>,
+    least: LeastOutstanding,
+    picks: u64,
+    cumulative_weights: Vec<f64>,
+    forwards: Vec<Forward>,
+    free: Vec<u32>,
+    in_flight: TimeAverage,
+    hour_connections: TimeAverage,
+    meter: HourMeter,
+    // Measured window.
+    window_start: SimTime,
+    handled: u64,
+    errors: u64,
+    // Current interval.
+    interval_arrivals: u64,
+    interval_ok: u64,
+    interval_errors: u64,
+    interval_sojourn: Latencies,
+    arrived: Vec<SimTime>,
+}
+
+impl LoadBalancer {
+    /// A balancer drawing latencies and random choices from `rng`.
+    pub fn new(cfg: LoadBalancerConfig, rng: StreamRng, faults: FaultState) -> Self {
+        let n = cfg.endpoints.len();
+        let mut least = LeastOutstanding::with_capacity_and_hasher(n, FixedHasher::default());
+        for i in 0..n as u32 {
+            least.push(i, Reverse((0, u64::from(i))));
+        }
+        let mut acc = 0.0;
+        let cumulative_weights = cfg
+            .endpoints
+            .iter()
+            .map(|e| {
+                acc += e.weight;
+                acc
+            })
+            .collect();
+        LoadBalancer {
+            rng,
+            faults,
+            outstanding: vec![0; n],
+            least,
+            picks: n as u64,
+            cumulative_weights,
+            forwards: Vec::new(),
+            free: Vec::new(),
+            in_flight: TimeAverage::default(),
+            hour_connections: TimeAverage::default(),
+            meter: HourMeter::default(),
+            window_start: SimTime::ZERO,
+            handled: 0,
+            errors: 0,
+            interval_arrivals: 0,
+            interval_ok: 0,
+            interval_errors: 0,
+            interval_sojourn: Latencies::new(),
+            arrived: Vec::new(),
+            cfg,
+        }
+    }
+
+    /// Chooses the target for the next request.
+    fn choose(&mut self) -> u32 {
+        let n = self.cfg.endpoints.len() as u32;
+        match self.cfg.routing {
+            Routing::RoundRobin => {
+                let i = (self.picks % u64::from(n)) as u32;
+                self.picks += 1;
+                i
+            }
+            Routing::Random => self.rng.random_range(0..n),
+            Routing::PowerOfTwo => {
+                if n == 1 {
+                    return 0;
+                }
+                let a = self.rng.random_range(0..n);
+                let mut b = self.rng.random_range(0..n - 1);
+                if b >= a {
+                    b += 1;
+                }
+                if self.outstanding[b as usize] < self.outstanding[a as usize] {
+                    b
+                } else {
+                    a
+                }
+            }
+            Routing::Weighted => {
+                let total = *self.cumulative_weights.last().unwrap_or(&1.0);
+                let x = self.rng.random_range(0.0..total);
+                let i = self.cumulative_weights.partition_point(|&c| c <= x);
+                (i as u32).min(n - 1)
+            }
+            Routing::LeastOutstanding => {
+                let (&i, _) = self.least.peek().expect("a load balancer has targets");
+                self.picks += 1;
+                let picks = self.picks;
+                self.least.change_priority_by(&i, |Reverse((o, last))| {
+                    *o += 1;
+                    *last = picks;
+                });
+                i
+            }
+        }
+    }
+
+    fn forward(&mut self, slot: u32, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let endpoint = self.choose();
+        self.outstanding[endpoint as usize] += 1;
+        let f = &mut self.forwards[slot as usize];
+        f.endpoint = endpoint;
+        let e = self.cfg.endpoints[endpoint as usize];
+        let req = f.call.req;
+        let me = ctx.me();
+        self.meter_roll(now);
+        ctx.send(
+            e.actor,
+            SimDuration::ZERO,
+            Msg::Call(Call {
+                req,
+                reply_to: me,
+                token: slot,
+                endpoint: e.instance,
+            }),
+        );
+    }
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.interval_arrivals += 1;
+        self.meter_roll(now);
+        self.meter.requests += 1.0;
+        if self.faults.is_down() {
+            self.finish(call, false, now, ctx);
+            return;
+        }
+        let forward = |generation| Forward {
+            call,
+            endpoint: u32::MAX,
+            generation,
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                let f = &mut self.forwards[slot as usize];
+                *f = forward(f.generation.wrapping_add(1));
+                self.arrived[slot as usize] = now;
+                slot
+            }
+            None => {
+                self.forwards.push(forward(0));
+                self.arrived.push(now);
+                (self.forwards.len() - 1) as u32
+            }
+        };
+        self.in_flight.incr(now);
+        self.hour_connections.incr(now);
+        if self.cfg.latency.is_constant() && self.cfg.latency.mean_secs() == 0.0 {
+            self.forward(slot, ctx);
+        } else {
+            let delay = self.cfg.latency.sample(&mut self.rng);
+            let generation = self.forwards[slot as usize].generation;
+            ctx.schedule(
+                delay,
+                Msg::Timer {
+                    tag: TIMER_FORWARD,
+                    slot,
+                    generation,
+                },
+            );
+        }
+    }
+
+    fn on_reply(&mut self, slot: u32, ok: bool, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let f = self.forwards[slot as usize];
+        self.free.push(slot);
+        self.outstanding[f.endpoint as usize] -= 1;
+        if self.cfg.routing == Routing::LeastOutstanding {
+            self.least
+                .change_priority_by(&f.endpoint, |Reverse((o, _))| *o -= 1);
+        }
+        self.in_flight.decr(now);
+        self.meter_roll(now);
+        self.hour_connections.decr(now);
+        let arrived = self.arrived[slot as usize];
+        self.finish(f.call, ok, arrived, ctx);
+    }
+
+    fn finish(&mut self, call: Call, ok: bool, arrived: SimTime, ctx: &mut Ctx<'_>) {
+        self.handled += 1;
+        if ok {
+            self.interval_ok += 1;
+        } else {
+            self.errors += 1;
+            self.interval_errors += 1;
+        }
+        self.interval_sojourn.record(ctx.now().since(arrived));
+        ctx.send(
+            call.reply_to,
+            SimDuration::ZERO,
+            Msg::Reply {
+                token: call.token,
+                ok,
+            },
+        );
+    }
+
+    /// Closes the metered hours that ended before `now`.
+    fn meter_roll(&mut self, now: SimTime) {
+        let hour = SimDuration::from_secs(3600);
+        while now >= self.meter.hour_start + hour {
+            let end = self.meter.hour_start + hour;
+            self.close_hour(end);
+        }
+    }
+
+    fn close_hour(&mut self, end: SimTime) {
+        let span = end.since(self.meter.hour_start);
+        let usage = LbHourUsage {
+            span,
+            new_connections: self.meter.requests,
+            mean_active_connections: self.hour_connections.take_interval_mean(end),
+            processed_bytes: self.meter.requests * ASSUMED_BYTES_PER_REQUEST,
+            rule_evaluations: 0.0,
+        };
+        self.meter.done.push(usage);
+        self.meter.hour_start = end;
+        self.meter.requests = 0.0;
+    }
+
+    fn kind(&self) -> LbKind {
+        match self.cfg.lb_type {
+            LbType::Alb => LbKind::Alb,
+            LbType::Nlb => LbKind::Nlb,
+        }
+    }
+
+    /// The bill from the window start to `now`, closing the partial hour.
+    fn bill(&mut self, now: SimTime) -> f64 {
+        self.meter_roll(now);
+        let mut hours = self.meter.done.clone();
+        if now > self.meter.hour_start {
+            let span = now.since(self.meter.hour_start);
+            // A copy of the running hour, so billing mid-run changes nothing.
+            let mut probe = self.hour_connections.clone();
+            hours.push(LbHourUsage {
+                span,
+                new_connections: self.meter.requests,
+                mean_active_connections: probe.take_interval_mean(now),
+                processed_bytes: self.meter.requests * ASSUMED_BYTES_PER_REQUEST,
+                rule_evaluations: 0.0,
+            });
+        }
+        crate::catalog::builtin().load_balancer_cost(self.kind(), &hours)
+    }
+}
+
+impl Actor<Msg, World> for LoadBalancer {
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        match msg {
+            Msg::Call(call) => self.on_call(call, ctx),
+            Msg::Reply { token, ok } => self.on_reply(token, ok, ctx),
+            Msg::Timer {
+                tag: TIMER_FORWARD,
+                slot,
+                generation,
+            } if self.forwards[slot as usize].generation == generation => {
+                self.forward(slot, ctx);
+            }
+            Msg::Fault { index, start } => {
+                self.faults.apply(index, start);
+            }
+            Msg::Timer { .. } | Msg::NextArrival => {}
+        }
+    }
+}
+
+impl Component for LoadBalancer {
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
+        self.handled = 0;
+        self.errors = 0;
+        self.in_flight.start_window(now);
+        // Billing hours are counted from the start of the measured window.
+        self.hour_connections.take_interval_mean(now);
+        self.meter = HourMeter {
+            hour_start: now,
+            ..HourMeter::default()
+        };
+    }
+
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        out.put("arrivals", self.interval_arrivals as f64);
+        out.put("completions", self.interval_ok as f64);
+        out.put("errors", self.interval_errors as f64);
+        out.put("response_p99_ms", self.interval_sojourn.quantile_ms(0.99));
+        out.put("in_flight", self.in_flight.level() as f64);
+        let cost = if now > self.window_start {
+            self.bill(now)
+        } else {
+            0.0
+        };
+        out.put("cost_usd", cost);
+        self.interval_arrivals = 0;
+        self.interval_ok = 0;
+        self.interval_errors = 0;
+        self.interval_sojourn.clear();
+    }
+
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        ComponentReport {
+            name: self.cfg.name.clone(),
+            kind: "load_balancer".into(),
+            handled: self.handled,
+            errors: self.errors,
+            utilization: 0.0,
+            mean_wait_ms: 0.0,
+            max_queue: 0,
+            cold_starts: 0,
+            instances_max: 0,
+            cost_usd: self.bill(now),
+        }
+    }
+}

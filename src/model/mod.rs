@@ -1,0 +1,84 @@
+//! The cloud components: one module per concept, each behind [`Component`].
+//!
+//! Components talk only through [`Msg`]s delivered by the engine. A
+//! synchronous call is a [`Msg::Call`] answered by exactly one [`Msg::Reply`]
+//! carrying the caller's token back; this invariant is what lets every
+//! component keep its in-flight work in a slab indexed by token.
+
+pub mod client;
+pub mod faults;
+pub mod fleet;
+pub mod load_balancer;
+pub mod requests;
+
+use crate::engine::{self, ActorId};
+use crate::stats::{ComponentReport, IntervalSink};
+use crate::time::SimTime;
+use requests::{RequestId, World};
+
+/// The context every component handles messages with.
+pub type Ctx<'a> = engine::Ctx<'a, Msg, World>;
+
+/// Sent with a [`Msg::Call`]'s `endpoint` when the caller does not pick an
+/// instance (the callee spreads the load itself).
+pub const ANY_ENDPOINT: u32 = u32::MAX;
+
+/// A request for synchronous work, answered by one [`Msg::Reply`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// The end-user request this work belongs to.
+    pub req: RequestId,
+    /// Who gets the reply.
+    pub reply_to: ActorId,
+    /// Opaque to the callee; returned in the reply so the caller finds its state.
+    pub token: u32,
+    /// The instance chosen by a load balancer, or [`ANY_ENDPOINT`].
+    pub endpoint: u32,
+}
+
+/// Everything components say to each other (and to themselves).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Msg {
+    /// The workload's next arrival is due.
+    NextArrival,
+    /// Do some work and reply.
+    Call(Call),
+    /// The answer to a [`Msg::Call`]: `ok` is false for any error
+    /// (outage, full queue, throttling, a failed downstream call).
+    Reply {
+        /// The caller's token from the call.
+        token: u32,
+        /// Success or error.
+        ok: bool,
+    },
+    /// A component's own timer; `tag` says which kind, `slot` and `generation`
+    /// which piece of its state (a stale generation means it was cancelled).
+    Timer {
+        /// The component's own timer kind.
+        tag: u32,
+        /// Index into the component's state.
+        slot: u32,
+        /// Guards against the slot having been reused since.
+        generation: u32,
+    },
+    /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
+    Fault {
+        /// Index into the scenario's `[[faults]]`.
+        index: u32,
+        /// True when it begins.
+        start: bool,
+    },
+}
+
+/// A simulated component: an engine actor that also reports statistics.
+pub trait Component: engine::Actor<Msg, World> {
+    /// The measured window starts now (end of warmup): reset window statistics.
+    fn start_window(&mut self, now: SimTime);
+
+    /// Writes this interval's metrics (the interval ends at `now`) and resets
+    /// the per-interval counters.
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>);
+
+    /// The statistics of the measured window, which ends at `now`.
+    fn report(&mut self, now: SimTime) -> ComponentReport;
+}

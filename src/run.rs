@@ -1,0 +1,254 @@
+//! Assembling and running simulations: one design × replication per run, many
+//! runs in parallel, results in a fixed order whatever the thread count.
+
+
+use crate::catalog;
+use crate::engine::{ActorId, Engine};
+use crate::model::client::{Arrivals, ClientActor};
+use crate::model::faults::FaultState;
+use crate::model::fleet::{Fleet, FleetConfig, FleetPricing};
+use crate::model::load_balancer::{Endpoint, LoadBalancer, LoadBalancerConfig};
+use crate::model::requests::World;
+use crate::model::{ANY_ENDPOINT, Component, Msg};
+use crate::rng;
+use crate::scenario::{ComponentSpec, Design, Scenario};
+use crate::stats::{IntervalSink, LatencySummary, RunResult};
+use crate::time::{SimDuration, SimTime};
+
+/// Name of the random stream of the arrival process. The colon keeps it
+/// apart from every component name (names may not contain one).
+const ARRIVAL_STREAM: &str = "arrivals:workload";
+/// Name of the random stream of the client's retry jitter.
+const CLIENT_STREAM: &str = "jitter:client";
+
+/// The component kinds of `design` that cannot be simulated yet, one entry
+/// per component: `"orders (queue)"`.
+pub fn not_yet_simulated(design: &Design) -> Vec<String> {
+    design
+        .components
+        .iter()
+        .filter_map(|c| match &c.spec {
+            ComponentSpec::NotYetSimulated { kind, .. } => Some(format!("{} ({kind})", c.name)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Simulates design `design` of `scenario`, replication `replication`.
+///
+/// # Panics
+/// If the design holds a component kind that is not simulated yet (callers
+/// check [`not_yet_simulated`] first).
+pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResult {
+    let d = &scenario.designs[design];
+    let seed = rng::replication_seed(scenario.seed, replication);
+    let actor_of = |c: crate::scenario::ComponentId| ActorId(c.0 as u32 + 1);
+    let warmup_end = SimTime::ZERO + scenario.warmup;
+    let end = SimTime::ZERO + scenario.duration;
+
+    let mut client = ClientActor::new(
+        Arrivals::new(&scenario.workload, rng::stream(seed, ARRIVAL_STREAM)),
+        scenario.workload.client.clone(),
+        rng::stream(seed, CLIENT_STREAM),
+        actor_of(d.entry),
+        warmup_end,
+    );
+    let first_arrival = client.first_arrival();
+
+    let mut actors: Vec<Box<dyn Component>> = vec![Box::new(client)];
+    for c in &d.components {
+        let faults = FaultState::new(
+            scenario
+                .faults
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.component == c.name)
+                .map(|(i, f)| (i as u32, f.kind))
+                .collect(),
+        );
+        let stream = rng::stream(seed, &c.name);
+        let actor: Box<dyn Component> = match &c.spec {
+            ComponentSpec::Ec2(e) => {
+                let hourly_usd = catalog::builtin()
+                    .instance_type(&e.instance_type)
+                    .map_or(0.0, |t| t.hourly_usd);
+                Box::new(Fleet::new(
+                    FleetConfig {
+                        name: c.name.clone(),
+                        kind: "ec2",
+                        instances: e.instances,
+                        workers: e.workers,
+                        queue_limit: e.queue_limit,
+                        service_time: e.service_time.clone(),
+                        calls: e.calls.iter().map(|&t| actor_of(t)).collect(),
+                        pricing: FleetPricing::Ec2 { hourly_usd },
+                    },
+                    stream,
+                    faults,
+                ))
+            }
+            ComponentSpec::Database(db) => Box::new(Fleet::new(
+                FleetConfig {
+                    name: c.name.clone(),
+                    kind: "database",
+                    instances: 1,
+                    workers: db.capacity,
+                    queue_limit: db.queue_limit,
+                    service_time: db.service_time.clone(),
+                    calls: Vec::new(),
+                    pricing: FleetPricing::Database {
+                        per_hour: db.cost_per_hour,
+                        per_million: db.cost_per_million,
+                    },
+                },
+                stream,
+                faults,
+            )),
+            ComponentSpec::LoadBalancer(lb) => {
+                let mut endpoints = Vec::new();
+                for (i, &t) in lb.targets.iter().enumerate() {
+                    let weight_of_target = lb.weights.as_ref().map(|w| w[i]);
+                    match &d.components[t.0].spec {
+                        ComponentSpec::Ec2(e) => {
+                            // Without explicit weights an instance weighs its vCPUs.
+                            let vcpus = catalog::builtin()
+                                .instance_type(&e.instance_type)
+                                .map_or(1.0, |t| f64::from(t.vcpus));
+                            for instance in 0..e.instances {
+                                endpoints.push(Endpoint {
+                                    actor: actor_of(t),
+                                    instance,
+                                    weight: weight_of_target.unwrap_or(vcpus),
+                                });
+                            }
+                        }
+                        _ => endpoints.push(Endpoint {
+                            actor: actor_of(t),
+                            instance: ANY_ENDPOINT,
+                            weight: weight_of_target.unwrap_or(1.0),
+                        }),
+                    }
+                }
+                Box::new(LoadBalancer::new(
+                    LoadBalancerConfig {
+                        name: c.name.clone(),
+                        lb_type: lb.lb_type,
+                        routing: lb.routing,
+                        endpoints,
+                        latency: lb.latency.clone(),
+                    },
+                    stream,
+                    faults,
+                ))
+            }
+            ComponentSpec::NotYetSimulated { kind, .. } => {
+                panic!("component {} of kind {kind} is not simulated yet", c.name)
+            }
+        };
+        actors.push(actor);
+    }
+
+    let mut engine = Engine::new();
+    let mut world = World::default();
+    if let Some(t) = first_arrival {
+        engine.schedule(t, ActorId(0), Msg::NextArrival);
+    }
+    for (i, f) in scenario.faults.iter().enumerate() {
+        if let Some(pos) = d.components.iter().position(|c| c.name == f.component) {
+            let target = ActorId(pos as u32 + 1);
+            let index = i as u32;
+            engine.schedule(f.at, target, Msg::Fault { index, start: true });
+            engine.schedule(f.at + f.duration, target, Msg::Fault { index, start: false });
+        }
+    }
+
+    // Stops: every interval boundary, the end of the warmup, and the end.
+    let mut stops: Vec<SimTime> = Vec::new();
+    let mut t = SimTime::ZERO + scenario.interval;
+    while t < end {
+        stops.push(t);
+        t += scenario.interval;
+    }
+    stops.push(end);
+    stops.push(warmup_end);
+    stops.sort();
+    stops.dedup();
+
+    let mut samples = Vec::new();
+    if warmup_end == SimTime::ZERO {
+        actors.iter_mut().for_each(|a| a.start_window(SimTime::ZERO));
+    }
+    let mut last_sample = SimTime::ZERO;
+    for stop in stops {
+        engine.run_until(&mut actors, &mut world, stop);
+        if stop == warmup_end {
+            actors.iter_mut().for_each(|a| a.start_window(stop));
+        }
+        let is_boundary = stop == end || stop.0 % scenario.interval.0.max(1) == 0;
+        if is_boundary && stop > last_sample {
+            last_sample = stop;
+            let first = samples.len();
+            for (i, a) in actors.iter_mut().enumerate() {
+                let mut sink = IntervalSink {
+                    time: stop,
+                    component: i as u32,
+                    rows: &mut samples,
+                };
+                a.sample(stop, &mut sink);
+            }
+            let total_cost: f64 = samples[first..]
+                .iter()
+                .filter(|s| s.metric == "cost_usd")
+                .map(|s| s.value)
+                .sum();
+            let live = world.requests.live() as f64;
+            let outcomes = std::mem::take(&mut world.interval);
+            let mut sink = IntervalSink {
+                time: stop,
+                component: 0,
+                rows: &mut samples,
+            };
+            sink.put("completions", outcomes.completed as f64);
+            sink.put("errors", outcomes.failed as f64);
+            sink.put("response_p99_ms", outcomes.responses.quantile_ms(0.99));
+            sink.put("in_flight", live);
+            sink.put("cost_usd", total_cost);
+        }
+    }
+
+    let client_report = actors[0].report(end);
+    let components: Vec<_> = actors[1..].iter_mut().map(|a| a.report(end)).collect();
+    let cost_usd = components.iter().map(|c| c.cost_usd).sum();
+    let pending = world.requests.live_counted();
+    let window = end.since(warmup_end);
+    let o = world.outcomes;
+    let (requests, completed, failed, lost) = (o.requests, o.completed, o.failed, o.lost);
+    debug_assert_eq!(requests, completed + failed + lost + pending);
+    RunResult {
+        design: d.name.clone(),
+        replication,
+        seed,
+        requests,
+        completed,
+        failed,
+        lost,
+        pending,
+        retries: client_report.handled,
+        timeouts: client_report.errors,
+        response: LatencySummary::of(&o.responses),
+        completion: LatencySummary::of(&o.completions),
+        throughput_rps: if window > SimDuration::ZERO {
+            completed as f64 / window.as_secs_f64()
+        } else {
+            0.0
+        },
+        cost_usd,
+        components,
+        series_names: std::iter::once("workload".to_string())
+            .chain(d.components.iter().map(|c| c.name.clone()))
+            .collect(),
+        samples,
+        events: engine.delivered(),
+        response_latencies: o.responses,
+    }
+}

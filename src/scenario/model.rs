@@ -1,0 +1,291 @@
+//! The validated scenario: plain, typed, `Send + Clone` data.
+//!
+//! Everything here has been checked (ranges, references, cycles) by
+//! [`crate::scenario::parse`]; the simulation never sees raw TOML. Component
+//! references are resolved to indices into [`Design::components`].
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::dist::Dist;
+use crate::time::{SimDuration, SimTime};
+
+/// A whole scenario file after validation.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file it was read from (for messages and the manifest).
+    pub file: PathBuf,
+    /// `[scenario] name`; also the default output folder's name.
+    pub name: String,
+    /// `[scenario] description`, free text.
+    pub description: String,
+    /// Simulated length of every run.
+    pub duration: SimDuration,
+    /// Requests arriving before this are simulated but not counted.
+    pub warmup: SimDuration,
+    /// Root seed; every random stream is derived from it.
+    pub seed: u64,
+    /// Independent replications of every design.
+    pub replications: u32,
+    /// Width of one `timeseries.csv` sample (default 60 s).
+    pub interval: SimDuration,
+    /// The design the others are compared with (default: the first).
+    pub baseline: usize,
+    /// The traffic offered to every design.
+    pub workload: Workload,
+    /// The designs, in file order.
+    pub designs: Vec<Design>,
+    /// Faults, in file order.
+    pub faults: Vec<Fault>,
+    /// `[sweep]` axes, in file order (the grid is their product).
+    pub sweep: Vec<SweepAxis>,
+    /// FNV-1a hash of the scenario text and `--set` overrides, hex.
+    pub hash: String,
+}
+
+/// `[workload]`.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// How arrivals are spaced.
+    pub arrival: ArrivalProcess,
+    /// The rate over time (or a trace of arrival times).
+    pub rate: RateProfile,
+    /// `[workload.client]`.
+    pub client: Client,
+}
+
+/// `[workload] arrival`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArrivalProcess {
+    /// Exponential gaps (a Poisson process, non-homogeneous when the rate varies).
+    Poisson,
+    /// Evenly spaced arrivals at the current rate.
+    Constant,
+}
+
+/// The arrival rate over time.
+#[derive(Clone, Debug)]
+pub enum RateProfile {
+    /// Piecewise-constant rate [requests/s]: `initial` from time zero, then
+    /// each step's rate from its instant on (steps sorted by time).
+    Steps {
+        /// Rate before the first step [1/s].
+        initial: f64,
+        /// `(at, rate)` pairs, strictly increasing in `at`.
+        steps: Vec<(SimTime, f64)>,
+    },
+    /// `min + (max-min)·(1+cos(2π(t-peak_at)/period))/2` [1/s].
+    Diurnal {
+        /// Lowest rate [1/s].
+        min_rate: f64,
+        /// Highest rate, reached at `peak_at` [1/s].
+        max_rate: f64,
+        /// When the rate peaks, from the start.
+        peak_at: SimDuration,
+        /// Length of one cycle.
+        period: SimDuration,
+    },
+    /// Replay of recorded arrival instants, sorted.
+    Trace(Arc<[SimTime]>),
+}
+
+/// `[workload.client]`: how the caller behaves.
+#[derive(Clone, Debug)]
+pub struct Client {
+    /// Per-attempt timeout; `None` waits forever.
+    pub timeout: Option<SimDuration>,
+    /// Retries after the first attempt fails (error or timeout).
+    pub retries: u32,
+    /// Wait before retry `k` (k = 0, 1, …): `min(max, base·multiplier^k)` with jitter.
+    pub backoff: Backoff,
+}
+
+/// Exponential backoff with jitter between client retries.
+#[derive(Clone, Debug)]
+pub struct Backoff {
+    /// Wait before the first retry, before jitter.
+    pub base: SimDuration,
+    /// Cap on the wait.
+    pub max: SimDuration,
+    /// Growth factor per retry (≥ 1).
+    pub multiplier: f64,
+    /// How the wait is randomised.
+    pub jitter: Jitter,
+}
+
+/// Jitter schemes (as in the AWS Architecture Blog's "Exponential Backoff
+/// and Jitter").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Jitter {
+    /// Exactly the computed wait: synchronised retries, the storm case.
+    None,
+    /// Uniform in `[0, wait]`.
+    Full,
+    /// `wait/2` plus uniform in `[0, wait/2]`.
+    Equal,
+}
+
+/// Index of a component within its design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ComponentId(pub usize);
+
+/// `[designs.NAME]` with the shared `[components]` merged in.
+#[derive(Clone, Debug)]
+pub struct Design {
+    /// The design's name.
+    pub name: String,
+    /// The component that receives each request.
+    pub entry: ComponentId,
+    /// Every component of the design: its own, then the shared ones it uses,
+    /// in file order.
+    pub components: Vec<Component>,
+}
+
+/// One component of a design.
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// Its name (also the name of its random stream).
+    pub name: String,
+    /// Its kind and settings.
+    pub spec: ComponentSpec,
+}
+
+/// The kinds of component and their validated settings.
+#[derive(Clone, Debug)]
+pub enum ComponentSpec {
+    /// `kind = "load_balancer"`.
+    LoadBalancer(LoadBalancerSpec),
+    /// `kind = "ec2"`.
+    Ec2(Ec2Spec),
+    /// `kind = "database"`.
+    Database(DatabaseSpec),
+    /// A kind that `check` validates but `run` does not simulate yet
+    /// (`queue`, `topic`, `lambda`, `api_gateway`, `fargate`), or an `ec2`
+    /// fleet with `[autoscaling]`.
+    NotYetSimulated {
+        /// What the user wrote as `kind`, or e.g. `"ec2 with autoscaling"`.
+        kind: String,
+        /// The components it refers to (targets, consumer, calls, sends, …).
+        references: Vec<ComponentId>,
+    },
+}
+
+impl ComponentSpec {
+    /// The `kind` string as written in scenarios and in `components.csv`.
+    pub fn kind_name(&self) -> &str {
+        match self {
+            ComponentSpec::LoadBalancer(_) => "load_balancer",
+            ComponentSpec::Ec2(_) => "ec2",
+            ComponentSpec::Database(_) => "database",
+            ComponentSpec::NotYetSimulated { kind, .. } => kind,
+        }
+    }
+}
+
+/// Load balancer flavour, for pricing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LbType {
+    /// Application Load Balancer (LCU pricing).
+    Alb,
+    /// Network Load Balancer (NLCU pricing).
+    Nlb,
+}
+
+/// How a load balancer picks a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Routing {
+    /// Each target in turn.
+    RoundRobin,
+    /// The target with the fewest requests in flight (ties: least recently chosen).
+    LeastOutstanding,
+    /// Uniformly at random.
+    Random,
+    /// Two distinct targets at random, the one with fewer in flight.
+    PowerOfTwo,
+    /// At random, in proportion to weight.
+    Weighted,
+}
+
+/// `kind = "load_balancer"`.
+#[derive(Clone, Debug)]
+pub struct LoadBalancerSpec {
+    /// `type`: `alb` (default) or `nlb`.
+    pub lb_type: LbType,
+    /// `routing` (default `round_robin`, the ALB default).
+    pub routing: Routing,
+    /// The components routed to; each instance of a fleet is one target.
+    pub targets: Vec<ComponentId>,
+    /// `weights`: one per entry of `targets` for `weighted` routing;
+    /// `None` weighs each instance by its vCPUs.
+    pub weights: Option<Vec<f64>>,
+    /// Time the load balancer adds to each request on the way in.
+    pub latency: Dist,
+}
+
+/// `kind = "ec2"`: a fixed fleet of identical instances.
+#[derive(Clone, Debug)]
+pub struct Ec2Spec {
+    /// A type from the catalog, e.g. `m5.large`.
+    pub instance_type: String,
+    /// Number of instances.
+    pub instances: u32,
+    /// Requests served at once per instance.
+    pub workers: u32,
+    /// Per-instance accept queue bound; beyond it a request gets a 503.
+    pub queue_limit: Option<u32>,
+    /// Compute time per request (before the calls).
+    pub service_time: Dist,
+    /// Synchronous calls made one after another while the worker is held.
+    pub calls: Vec<ComponentId>,
+    /// Asynchronous sends (queues, topics, functions) after the work.
+    pub sends: Vec<ComponentId>,
+}
+
+/// `kind = "database"`.
+#[derive(Clone, Debug)]
+pub struct DatabaseSpec {
+    /// Operations in service at once.
+    pub capacity: u32,
+    /// Time per operation.
+    pub service_time: Dist,
+    /// Bound on waiting operations; beyond it an operation is throttled (error).
+    pub queue_limit: Option<u32>,
+    /// `cost_per_hour` [USD/h], user-supplied (no catalog price for a generic database).
+    pub cost_per_hour: f64,
+    /// `cost_per_million` [USD per 1M operations], user-supplied.
+    pub cost_per_million: f64,
+}
+
+/// `[[faults]]`.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// The component's name (a fault applies to every design that has it).
+    pub component: String,
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// When it starts.
+    pub at: SimTime,
+    /// How long it lasts.
+    pub duration: SimDuration,
+}
+
+/// Kinds of fault.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FaultKind {
+    /// Every call fails fast (connection refused).
+    Outage,
+    /// Service times are multiplied by `factor` (> 0).
+    Slowdown {
+        /// Multiplier on service times.
+        factor: f64,
+    },
+}
+
+/// One `[sweep]` axis.
+#[derive(Clone, Debug)]
+pub struct SweepAxis {
+    /// The dotted key path, e.g. `designs.scaled.app.autoscaling.target`.
+    pub key: String,
+    /// The values, as TOML literals (applied like `--set`).
+    pub values: Vec<String>,
+}

@@ -1,0 +1,3871 @@
+//! Scenario text → validated [`Scenario`], with every problem reported at once.
+//!
+//! The `toml` crate parses the text into a *spanned* document (every key and
+//! value keeps its byte range). This module walks that document by hand
+//! rather than through serde's derive, because a hand walk knows where it is:
+//! each message names the key path (`designs.monolith.app.workers`), the
+//! line, what was expected and what was found, and suggests the nearest
+//! valid key or name. The walk never stops at the first problem; it collects
+//! them all, and builds the typed model only when there are none.
+//!
+//! Layout: [`Table`] is the small "table reader" that tracks the key path,
+//! rejects unknown keys and reads typed values; one `section_*` function per
+//! top-level table; one `component_*` function per component kind (adding a
+//! kind is adding a [`Kind`] variant and one such function); [`assemble`]
+//! resolves references within a design and finds synchronous call cycles.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::model::{
+    ArrivalProcess, Backoff, Client, Component, ComponentId, ComponentSpec, DatabaseSpec, Design,
+    Ec2Spec, Fault, FaultKind, Jitter, LbType, LoadBalancerSpec, RateProfile, Routing, Scenario,
+    SweepAxis, Workload,
+};
+use crate::dist::Dist;
+use crate::suggest::nearest;
+use crate::time::{SimDuration, SimTime};
+
+// ---------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------
+
+/// One problem in a scenario.
+///
+/// Displays as `{file}:{line}: {key}: {message}`; `:{line}` is left out when
+/// the line is unknown (values given with `--set`), and `{key}: ` when the
+/// problem concerns the whole file (TOML syntax errors).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ScenarioError {
+    /// The scenario file, or `--set` for a problem with an override.
+    pub file: PathBuf,
+    /// 1-based line in `file`, when known.
+    pub line: Option<usize>,
+    /// The dotted key path, e.g. `designs.monolith.app.workers`; may be empty.
+    pub key: String,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ": {}", self.key)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Every problem found in a scenario, sorted by line then key path.
+/// Displays one problem per line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl ScenarioErrors {
+    /// Sorts (problems without a line first) and drops exact duplicates,
+    /// which arise when a shared component is checked within several designs.
+    fn new(mut errors: Vec<ScenarioError>) -> ScenarioErrors {
+        errors.sort_by(|a, b| (a.line, &a.key).cmp(&(b.line, &b.key)));
+        let mut seen = HashSet::new();
+        errors.retain(|e| seen.insert(e.clone()));
+        ScenarioErrors(errors)
+    }
+
+    fn single(file: &Path, message: String) -> ScenarioErrors {
+        ScenarioErrors(vec![ScenarioError {
+            file: file.to_path_buf(),
+            line: None,
+            key: String::new(),
+            message,
+        }])
+    }
+}
+
+impl fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioErrors {}
+
+/// A `--set KEY=VALUE` override (also how sweep points are applied).
+///
+/// `key` is a dotted key path (`designs.monolith.app.instances`); `value` is
+/// read as a TOML value, or as a plain string when it is not valid TOML, so
+/// `instance_type=m5.large` needs no quotes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    /// Dotted key path.
+    pub key: String,
+    /// The value as written.
+    pub value: String,
+}
+
+impl FromStr for Override {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Override, String> {
+        let Some((key, value)) = s.split_once('=') else {
+            return Err(format!(
+                "expected KEY=VALUE (e.g. designs.monolith.app.instances=8), found `{s}`"
+            ));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(format!(
+                "expected KEY=VALUE, found no key before `=` in `{s}`"
+            ));
+        }
+        Ok(Override {
+            key: key.to_string(),
+            value: value.trim().to_string(),
+        })
+    }
+}
+
+impl fmt::Display for Override {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.key, self.value)
+    }
+}
+
+/// Reads the scenario at `path` (and any trace or empirical CSV it names,
+/// relative to the scenario's folder), applies `overrides` and validates it.
+pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErrors> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| ScenarioErrors::single(path, format!("cannot read the scenario: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ScenarioErrors::single(
+            path,
+            format!(
+                "the scenario is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    load_str(&text, path, overrides)
+}
+
+/// Like [`load`], from text already read; `path` is used in messages and to
+/// find the CSV files the scenario names.
+pub fn load_str(
+    text: &str,
+    path: &Path,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioErrors> {
+    let hash = fnv1a(text, overrides);
+    let lines = LineIndex::new(text);
+    let (doc, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        // The recovered document would only produce confusing follow-on errors.
+        let errors = syntax
+            .iter()
+            .map(|e| ScenarioError {
+                file: path.to_path_buf(),
+                line: e.span().map(|s| lines.line(s.start)),
+                key: String::new(),
+                message: e.message().to_string(),
+            })
+            .collect();
+        return Err(ScenarioErrors::new(errors));
+    }
+    let mut root = DeValue::Table(doc.into_inner());
+    let mut set_errors = Vec::new();
+    for o in overrides {
+        if let Err(message) = set_path(&mut root, &o.key, override_value(&o.value)) {
+            set_errors.push(ScenarioError {
+                file: PathBuf::from("--set"),
+                line: None,
+                key: o.key.clone(),
+                message,
+            });
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut ctx = Ctx {
+        file: path,
+        lines: &lines,
+        dir: &dir,
+        errors: Vec::new(),
+        cache: HashMap::new(),
+    };
+    let scenario = walk(&mut ctx, &root);
+    let base_errors = ctx.errors.clone();
+    let sweep = section_sweep(&mut ctx, &root, &base_errors);
+    ctx.errors.extend(set_errors);
+    if !ctx.errors.is_empty() {
+        return Err(ScenarioErrors::new(ctx.errors));
+    }
+    match scenario {
+        Some(mut s) => {
+            s.sweep = sweep;
+            s.hash = hash;
+            Ok(s)
+        }
+        None => Err(ScenarioErrors::single(
+            path,
+            "internal error: the scenario was rejected without a message".into(),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Positions, messages, the walk context
+// ---------------------------------------------------------------------------
+
+/// A spanned TOML value.
+type Val<'i> = Spanned<DeValue<'i>>;
+
+/// Byte offset of a value given with `--set`: reported with file `--set`.
+const FROM_SET: usize = usize::MAX;
+/// Byte offset of something that has no place in the file (a missing
+/// top-level table): reported without a line.
+const NO_LINE: usize = usize::MAX - 1;
+
+/// Byte offset → 1-based line.
+struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        LineIndex {
+            newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&n| n < offset) + 1
+    }
+}
+
+/// The first column of a CSV file: `(line, value)` pairs, or a message.
+type Column = Result<Arc<[(usize, f64)]>, String>;
+
+/// What the walk carries: where messages go and how files are found.
+struct Ctx<'c> {
+    file: &'c Path,
+    lines: &'c LineIndex,
+    /// The scenario's folder, against which CSV file names are resolved.
+    dir: &'c Path,
+    errors: Vec<ScenarioError>,
+    /// CSV files already read: sweep validation walks the document again.
+    cache: HashMap<PathBuf, Column>,
+}
+
+impl Ctx<'_> {
+    fn error(&mut self, at: usize, key: impl Into<String>, message: impl Into<String>) {
+        let (file, line) = match at {
+            FROM_SET => (PathBuf::from("--set"), None),
+            NO_LINE => (self.file.to_path_buf(), None),
+            _ => (self.file.to_path_buf(), Some(self.lines.line(at))),
+        };
+        self.errors.push(ScenarioError {
+            file,
+            line,
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+
+    /// The first column of the CSV file `name` (relative to the scenario).
+    fn column(&mut self, name: &str) -> Column {
+        let path = self.dir.join(name);
+        if let Some(c) = self.cache.get(&path) {
+            return c.clone();
+        }
+        let c = read_column(&path, name);
+        self.cache.insert(path, c.clone());
+        c
+    }
+}
+
+/// Reads the first column of a CSV file: numbers ≥ 0, with an optional
+/// header row (a non-numeric first line) and blank lines skipped.
+fn read_column(path: &Path, name: &str) -> Column {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut values = Vec::new();
+    let mut first = true;
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let field = line.split(',').next().unwrap_or_default();
+        let field = field
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .trim_matches('"')
+            .trim();
+        match field.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => values.push((line_no, x)),
+            Err(_) if first => {} // a header row
+            _ => {
+                return Err(format!(
+                    "`{name}` line {line_no}: expected a number ≥ 0 in the first column, found `{field}`"
+                ));
+            }
+        }
+        first = false;
+    }
+    Ok(values.into())
+}
+
+/// FNV-1a (64 bit) of the text, then of each override as `key=value\n`.
+fn fnv1a(text: &str, overrides: &[Override]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(text.as_bytes());
+    for o in overrides {
+        eat(o.key.as_bytes());
+        eat(b"=");
+        eat(o.value.as_bytes());
+        eat(b"\n");
+    }
+    format!("{h:016x}")
+}
+
+/// Is `s` a bare TOML key (no quotes needed)?
+fn is_bare(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// `parent.key`, quoting `key` when it is not bare.
+fn join(parent: &str, key: &str) -> String {
+    let key = if is_bare(key) {
+        key.to_string()
+    } else {
+        quote(key)
+    };
+    if parent.is_empty() {
+        key
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// A TOML basic string literal.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `value` as a TOML literal, as a user would write it after `--set KEY=`.
+fn render(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(s) => quote(s),
+        DeValue::Integer(i) => i.to_string(),
+        DeValue::Float(f) => f.to_string(),
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Datetime(d) => d.to_string(),
+        DeValue::Array(a) => {
+            let items: Vec<String> = a.iter().map(|v| render(v.get_ref())).collect();
+            format!("[{}]", items.join(", "))
+        }
+        DeValue::Table(t) if t.is_empty() => "{}".into(),
+        DeValue::Table(t) => {
+            let items: Vec<String> = t
+                .iter()
+                .map(|(k, v)| format!("{} = {}", join("", k.get_ref()), render(v.get_ref())))
+                .collect();
+            format!("{{ {} }}", items.join(", "))
+        }
+    }
+}
+
+/// "an integer (5)", "a string (\"x\")", … for "found …" in messages.
+fn found(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(s) => {
+            let short: String = s.chars().take(60).collect();
+            let dots = if short.len() < s.len() { "…" } else { "" };
+            format!("a string ({}{dots})", quote(&short))
+        }
+        DeValue::Integer(i) => format!("an integer ({i})"),
+        DeValue::Float(f) => format!("a float ({f})"),
+        DeValue::Boolean(b) => format!("a boolean ({b})"),
+        DeValue::Datetime(d) => format!("a date-time ({d})"),
+        DeValue::Array(_) => "an array".into(),
+        DeValue::Table(_) => "a table".into(),
+    }
+}
+
+/// "`a`, `b` or `c`".
+fn one_of(options: &[&str], tick: bool) -> String {
+    let shown: Vec<String> = options
+        .iter()
+        .map(|o| if tick { format!("`{o}`") } else { quote(o) })
+        .collect();
+    match shown.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// "; did you mean `x`?" or nothing.
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(word, candidates).map_or(String::new(), |s| format!("; did you mean `{s}`?"))
+}
+
+fn integer_value(value: &DeValue<'_>) -> Option<i128> {
+    match value {
+        DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix()).ok(),
+        _ => None,
+    }
+}
+
+/// An integer or a float, as `f64` (not checked for finiteness).
+fn number_value(value: &DeValue<'_>) -> Option<f64> {
+    match value {
+        DeValue::Integer(_) => integer_value(value).map(|i| i as f64),
+        DeValue::Float(f) => Some(f.as_str().parse::<f64>().unwrap_or(f64::NAN)),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Overrides
+// ---------------------------------------------------------------------------
+
+/// The value of an override: TOML if it parses, else the plain string.
+fn override_value(text: &str) -> Val<'_> {
+    match DeValue::parse(text) {
+        Ok(v) => respan(v),
+        Err(_) => Spanned::new(FROM_SET..FROM_SET, DeValue::String(Cow::Borrowed(text))),
+    }
+}
+
+/// Moves every span of `v` to [`FROM_SET`]: its offsets are into the
+/// override's text, not the file.
+fn respan(v: Val<'_>) -> Val<'_> {
+    let value = match v.into_inner() {
+        DeValue::Array(a) => DeValue::Array(a.into_iter().map(respan).collect()),
+        DeValue::Table(t) => DeValue::Table(
+            t.into_iter()
+                .map(|(k, v)| (Spanned::new(FROM_SET..FROM_SET, k.into_inner()), respan(v)))
+                .collect(),
+        ),
+        other => other,
+    };
+    Spanned::new(FROM_SET..FROM_SET, value)
+}
+
+/// Sets the dotted `key` of `root` to `value`. Every table on the way must
+/// exist (a numeric part indexes an array, e.g. `faults.0.at`); the last
+/// part is replaced or inserted.
+fn set_path<'i>(root: &mut DeValue<'i>, key: &str, value: Val<'i>) -> Result<(), String> {
+    let parts: Vec<&str> = key.split('.').map(str::trim).collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(format!(
+            "`{key}` is not a dotted key path (it has an empty part)"
+        ));
+    }
+    let Some((last, parents)) = parts.split_last() else {
+        return Err("empty key path".into());
+    };
+    let mut current = root;
+    let mut walked = String::new();
+    for part in parents {
+        let here = if walked.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("`{walked}`")
+        };
+        current = match current {
+            DeValue::Table(t) => {
+                if !t.contains_key(*part) {
+                    let hint = did_you_mean(part, t.keys().map(|k| k.get_ref().as_ref()));
+                    return Err(format!(
+                        "{here} has no key `{part}`, so `{key}` cannot be set{hint}"
+                    ));
+                }
+                match t.get_mut(*part) {
+                    Some(v) => v.get_mut(),
+                    None => return Err(format!("{here} has no key `{part}`")),
+                }
+            }
+            DeValue::Array(a) => {
+                let len = a.len();
+                match part.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                    Some(v) => v.get_mut(),
+                    None => {
+                        return Err(format!(
+                            "{here} is an array of {len}; expected an index from 0 to {}, found `{part}`",
+                            len.saturating_sub(1)
+                        ));
+                    }
+                }
+            }
+            other => {
+                return Err(format!(
+                    "{here} is {}, not a table, so `{key}` cannot be set",
+                    found(other)
+                ));
+            }
+        };
+        walked = if walked.is_empty() {
+            part.to_string()
+        } else {
+            format!("{walked}.{part}")
+        };
+    }
+    let here = if walked.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`{walked}`")
+    };
+    match current {
+        DeValue::Table(t) => {
+            if let Some(slot) = t.get_mut(*last) {
+                // Keep the key (and its line); only the value comes from `--set`.
+                *slot = value;
+            } else {
+                t.insert(
+                    Spanned::new(FROM_SET..FROM_SET, Cow::Owned(last.to_string())),
+                    value,
+                );
+            }
+            Ok(())
+        }
+        DeValue::Array(a) => {
+            let len = a.len();
+            match last.parse::<usize>().ok().and_then(|i| a.get_mut(i)) {
+                Some(slot) => {
+                    *slot = value;
+                    Ok(())
+                }
+                None => Err(format!(
+                    "{here} is an array of {len}; expected an index from 0 to {}, found `{last}`",
+                    len.saturating_sub(1)
+                )),
+            }
+        }
+        other => Err(format!(
+            "{here} is {}, not a table, so `{key}` cannot be set",
+            found(other)
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The table reader
+// ---------------------------------------------------------------------------
+
+/// An allowed numeric range, with its wording for messages.
+#[derive(Clone, Copy)]
+struct NumRange {
+    min: f64,
+    /// `min` itself is excluded.
+    min_open: bool,
+    max: f64,
+    /// e.g. "≥ 0", "> 0", "from 0 to 1".
+    text: &'static str,
+}
+
+const NON_NEGATIVE: NumRange = NumRange {
+    min: 0.0,
+    min_open: false,
+    max: f64::MAX,
+    text: "≥ 0",
+};
+const POSITIVE: NumRange = NumRange {
+    min: 0.0,
+    min_open: true,
+    max: f64::MAX,
+    text: "> 0",
+};
+
+/// An allowed range of durations, with its wording for messages.
+#[derive(Clone, Copy)]
+struct DurRange {
+    min: SimDuration,
+    min_open: bool,
+    max: SimDuration,
+    /// e.g. "> 0", "from 60s to 14d"; empty when any duration goes.
+    text: &'static str,
+}
+
+const ANY_DURATION: DurRange = DurRange {
+    min: SimDuration::ZERO,
+    min_open: false,
+    max: SimDuration(u64::MAX),
+    text: "",
+};
+const POSITIVE_DURATION: DurRange = DurRange {
+    min: SimDuration::ZERO,
+    min_open: true,
+    max: SimDuration(u64::MAX),
+    text: "> 0",
+};
+
+const fn dur_range(min: SimDuration, max: SimDuration, text: &'static str) -> DurRange {
+    DurRange {
+        min,
+        min_open: false,
+        max,
+        text,
+    }
+}
+
+/// A component name as written in a reference, with where it was written.
+#[derive(Clone, Debug)]
+struct NameRef {
+    name: String,
+    at: usize,
+    key: String,
+}
+
+/// One table of the document being read: its key path, where it starts,
+/// and typed accessors that report problems at the right key and line.
+struct Table<'a, 'i> {
+    path: String,
+    at: usize,
+    map: &'a DeTable<'i>,
+}
+
+impl<'a, 'i> Table<'a, 'i> {
+    /// `value` (at `path`) as a table, or a type error.
+    fn of(ctx: &mut Ctx, path: String, value: &'a Val<'i>, expected: &str) -> Option<Self> {
+        match value.get_ref() {
+            DeValue::Table(map) => Some(Table {
+                path,
+                at: value.span().start,
+                map,
+            }),
+            other => {
+                ctx.error(
+                    value.span().start,
+                    path,
+                    format!("expected {expected}, found {}", found(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn key(&self, name: &str) -> String {
+        join(&self.path, name)
+    }
+
+    fn get(&self, name: &str) -> Option<&'a Val<'i>> {
+        self.map.get(name)
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    /// `(key, key offset, value)` in file order.
+    fn entries(&self) -> impl Iterator<Item = (&'a str, usize, &'a Val<'i>)> + use<'a, 'i> {
+        self.map
+            .iter()
+            .map(|(k, v)| (k.get_ref().as_ref(), k.span().start, v))
+    }
+
+    /// Reports every key not in `allowed`, suggesting the nearest one.
+    fn check_keys(&self, ctx: &mut Ctx, allowed: &[&str]) {
+        for (k, at, _) in self.entries() {
+            if allowed.contains(&k) {
+                continue;
+            }
+            let message = match nearest(k, allowed.iter().copied()) {
+                Some(s) => format!("unknown key `{k}`; did you mean `{s}`?"),
+                None => format!("unknown key `{k}`; expected {}", one_of(allowed, true)),
+            };
+            ctx.error(at, self.key(k), message);
+        }
+    }
+
+    /// Where the value of `name` is, or the table's own place if it is absent.
+    fn at(&self, name: &str) -> usize {
+        self.get(name).map_or(self.at, |v| v.span().start)
+    }
+
+    fn err(&self, ctx: &mut Ctx, name: &str, message: impl Into<String>) {
+        ctx.error(self.at(name), self.key(name), message);
+    }
+
+    /// Reports `name` missing unless present; true if present.
+    fn require(&self, ctx: &mut Ctx, name: &str, what: &str) -> bool {
+        if self.has(name) {
+            return true;
+        }
+        ctx.error(
+            self.at,
+            self.key(name),
+            format!("missing `{name}`: expected {what}"),
+        );
+        false
+    }
+
+    fn str(&self, ctx: &mut Ctx, name: &str, what: &str) -> Option<&'a str> {
+        let v = self.get(name)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some(s),
+            other => {
+                self.err(
+                    ctx,
+                    name,
+                    format!("expected {what}, found {}", found(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn req_str(&self, ctx: &mut Ctx, name: &str, what: &str) -> Option<&'a str> {
+        if self.require(ctx, name, what) {
+            self.str(ctx, name, what)
+        } else {
+            None
+        }
+    }
+
+    /// One of a fixed set of strings.
+    fn choice<T: Copy>(&self, ctx: &mut Ctx, name: &str, options: &[(&str, T)]) -> Option<T> {
+        let v = self.get(name)?;
+        choice_value(ctx, &self.key(name), v, options)
+    }
+
+    fn int(&self, ctx: &mut Ctx, name: &str, min: i128, max: i128) -> Option<i128> {
+        let v = self.get(name)?;
+        int_value(ctx, &self.key(name), v, min, max)
+    }
+
+    fn u32(&self, ctx: &mut Ctx, name: &str, min: u32, max: u32) -> Option<u32> {
+        self.int(ctx, name, min.into(), max.into())
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
+    fn num(&self, ctx: &mut Ctx, name: &str, range: NumRange) -> Option<f64> {
+        let v = self.get(name)?;
+        num_value(ctx, &self.key(name), v, range)
+    }
+
+    fn req_num(&self, ctx: &mut Ctx, name: &str, range: NumRange) -> Option<f64> {
+        if self.require(ctx, name, &format!("a number {}", range.text)) {
+            self.num(ctx, name, range)
+        } else {
+            None
+        }
+    }
+
+    fn dur(&self, ctx: &mut Ctx, name: &str, range: DurRange) -> Option<SimDuration> {
+        let v = self.get(name)?;
+        dur_value(ctx, &self.key(name), v, range)
+    }
+
+    fn req_dur(&self, ctx: &mut Ctx, name: &str, range: DurRange) -> Option<SimDuration> {
+        if self.require(ctx, name, "a duration string such as \"250ms\"") {
+            self.dur(ctx, name, range)
+        } else {
+            None
+        }
+    }
+
+    fn bool(&self, ctx: &mut Ctx, name: &str) -> Option<bool> {
+        let v = self.get(name)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.err(
+                    ctx,
+                    name,
+                    format!("expected true or false, found {}", found(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn dist(&self, ctx: &mut Ctx, name: &str) -> Option<Dist> {
+        let v = self.get(name)?;
+        dist_value(ctx, &self.key(name), v)
+    }
+
+    fn req_dist(&self, ctx: &mut Ctx, name: &str) -> Option<Dist> {
+        if self.require(ctx, name, DIST_EXPECTED) {
+            self.dist(ctx, name)
+        } else {
+            None
+        }
+    }
+
+    /// A sub-table (inline or `[….name]`).
+    fn sub(&self, ctx: &mut Ctx, name: &str) -> Option<Table<'a, 'i>> {
+        let v = self.get(name)?;
+        Table::of(ctx, self.key(name), v, "a table")
+    }
+
+    /// A component name or an array of names.
+    fn names(&self, ctx: &mut Ctx, name: &str) -> Vec<NameRef> {
+        let Some(v) = self.get(name) else {
+            return Vec::new();
+        };
+        let key = self.key(name);
+        let expected = "a component name or an array of names";
+        match v.get_ref() {
+            DeValue::String(s) => {
+                vec![NameRef {
+                    name: s.to_string(),
+                    at: v.span().start,
+                    key,
+                }]
+            }
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| match item.get_ref() {
+                    DeValue::String(s) => Some(NameRef {
+                        name: s.to_string(),
+                        at: item.span().start,
+                        key: key.clone(),
+                    }),
+                    other => {
+                        ctx.error(
+                            item.span().start,
+                            key.clone(),
+                            format!(
+                                "expected {expected}, found an array holding {}",
+                                found(other)
+                            ),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                ctx.error(
+                    v.span().start,
+                    key,
+                    format!("expected {expected}, found {}", found(other)),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// Reads the names under `name` into `refs`; returns how many.
+    fn refs(
+        &self,
+        ctx: &mut Ctx,
+        refs: &mut Vec<Ref>,
+        name: &str,
+        role: Role,
+        allowed: &'static [Kind],
+    ) -> usize {
+        let names = self.names(ctx, name);
+        let n = names.len();
+        refs.extend(names.into_iter().map(|to| Ref { to, role, allowed }));
+        n
+    }
+}
+
+fn choice_value<T: Copy>(
+    ctx: &mut Ctx,
+    key: &str,
+    v: &Val<'_>,
+    options: &[(&str, T)],
+) -> Option<T> {
+    let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+    match v.get_ref() {
+        DeValue::String(s) => {
+            if let Some((_, t)) = options.iter().find(|(n, _)| *n == s.as_ref()) {
+                return Some(*t);
+            }
+            let hint = did_you_mean(s, names.iter().copied());
+            ctx.error(
+                v.span().start,
+                key,
+                format!(
+                    "expected {}, found {}{hint}",
+                    one_of(&names, false),
+                    quote(s)
+                ),
+            );
+            None
+        }
+        other => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {}, found {}", one_of(&names, false), found(other)),
+            );
+            None
+        }
+    }
+}
+
+fn int_value(ctx: &mut Ctx, key: &str, v: &Val<'_>, min: i128, max: i128) -> Option<i128> {
+    let expected = if max >= i128::from(u32::MAX) {
+        format!("an integer ≥ {min}")
+    } else {
+        format!("an integer from {min} to {max}")
+    };
+    match v.get_ref() {
+        DeValue::Integer(_) => match integer_value(v.get_ref()) {
+            Some(i) if (min..=max).contains(&i) => Some(i),
+            _ => {
+                ctx.error(
+                    v.span().start,
+                    key,
+                    format!("expected {expected}, found {}", found(v.get_ref())),
+                );
+                None
+            }
+        },
+        other => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {expected}, found {}", found(other)),
+            );
+            None
+        }
+    }
+}
+
+fn num_value(ctx: &mut Ctx, key: &str, v: &Val<'_>, range: NumRange) -> Option<f64> {
+    let Some(x) = number_value(v.get_ref()) else {
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected a number {}, found {}",
+                range.text,
+                found(v.get_ref())
+            ),
+        );
+        return None;
+    };
+    let above_min = if range.min_open {
+        x > range.min
+    } else {
+        x >= range.min
+    };
+    if !x.is_finite() || !above_min || x > range.max {
+        let finite = if x.is_finite() { "" } else { "finite " };
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected a {finite}number {}, found {}",
+                range.text,
+                render(v.get_ref())
+            ),
+        );
+        return None;
+    }
+    Some(x)
+}
+
+fn dur_value(ctx: &mut Ctx, key: &str, v: &Val<'_>, range: DurRange) -> Option<SimDuration> {
+    let at = v.span().start;
+    let text = match v.get_ref() {
+        DeValue::String(s) => s,
+        other @ (DeValue::Integer(_) | DeValue::Float(_)) => {
+            ctx.error(
+                at,
+                key,
+                format!(
+                    "expected a duration string such as \"250ms\", found {}; write e.g. \"{}s\"",
+                    found(other),
+                    render(other)
+                ),
+            );
+            return None;
+        }
+        other => {
+            ctx.error(
+                at,
+                key,
+                format!(
+                    "expected a duration string such as \"250ms\", found {}",
+                    found(other)
+                ),
+            );
+            return None;
+        }
+    };
+    match SimDuration::parse(text) {
+        Ok(d) => {
+            let above_min = if range.min_open {
+                d > range.min
+            } else {
+                d >= range.min
+            };
+            if above_min && d <= range.max {
+                Some(d)
+            } else {
+                ctx.error(
+                    at,
+                    key,
+                    format!("expected a duration {}, found {}", range.text, quote(text)),
+                );
+                None
+            }
+        }
+        Err(e) => {
+            ctx.error(
+                at,
+                key,
+                format!("expected a duration string such as \"250ms\": {e}"),
+            );
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Distributions
+// ---------------------------------------------------------------------------
+
+const DIST_EXPECTED: &str = "a distribution: a duration string such as \"250ms\" or a table such as { dist = \"exp\", mean = \"100ms\" }";
+
+const DIST_KINDS: &[&str] = &[
+    "constant",
+    "exp",
+    "lognormal",
+    "gamma",
+    "uniform",
+    "normal",
+    "pareto",
+    "empirical",
+];
+
+/// A distribution: a duration string (constant) or a `{ dist = …, … }` table.
+fn dist_value(ctx: &mut Ctx, key: &str, v: &Val<'_>) -> Option<Dist> {
+    let at = v.span().start;
+    match v.get_ref() {
+        DeValue::String(s) => match SimDuration::parse(s) {
+            Ok(d) => Some(Dist::constant(d)),
+            Err(e) => {
+                ctx.error(at, key, format!("expected {DIST_EXPECTED}: {e}"));
+                None
+            }
+        },
+        DeValue::Table(_) => {
+            let t = Table::of(ctx, key.to_string(), v, "a table")?;
+            let result = dist_table(ctx, &t)?;
+            match result {
+                Ok(d) => Some(d),
+                Err(message) => {
+                    ctx.error(at, key, message);
+                    None
+                }
+            }
+        }
+        other => {
+            ctx.error(
+                at,
+                key,
+                format!("expected {DIST_EXPECTED}, found {}", found(other)),
+            );
+            None
+        }
+    }
+}
+
+/// The table form; `None` when a problem was reported, `Some(Err)` when the
+/// constructor refused the parameters.
+fn dist_table(ctx: &mut Ctx, t: &Table) -> Option<Result<Dist, String>> {
+    let every_param = [
+        "dist", "value", "mean", "median", "p99", "cv", "min", "max", "sd", "alpha", "file", "unit",
+    ];
+    let kind = match t.get("dist") {
+        None => {
+            t.check_keys(ctx, &every_param);
+            t.require(
+                ctx,
+                "dist",
+                &format!("one of {}", one_of(DIST_KINDS, false)),
+            );
+            return None;
+        }
+        Some(_) => {
+            let options: Vec<(&str, &str)> = DIST_KINDS.iter().map(|k| (*k, *k)).collect();
+            match t.choice(ctx, "dist", &options) {
+                Some(k) => k,
+                None => {
+                    t.check_keys(ctx, &every_param);
+                    return None;
+                }
+            }
+        }
+    };
+    let d = ANY_DURATION;
+    let cv = NON_NEGATIVE;
+    Some(match kind {
+        "constant" => {
+            t.check_keys(ctx, &["dist", "value"]);
+            Ok(Dist::constant(t.req_dur(ctx, "value", d)?))
+        }
+        "exp" => {
+            t.check_keys(ctx, &["dist", "mean"]);
+            Dist::exp(t.req_dur(ctx, "mean", d)?)
+        }
+        "lognormal" => {
+            t.check_keys(ctx, &["dist", "median", "p99", "mean", "cv"]);
+            let by_percentiles = t.has("median") || t.has("p99");
+            if by_percentiles && (t.has("mean") || t.has("cv")) {
+                let name = if t.has("mean") { "mean" } else { "cv" };
+                t.err(
+                    ctx,
+                    name,
+                    "a lognormal takes either `median` and `p99`, or `mean` and `cv`, not both",
+                );
+                return None;
+            }
+            if by_percentiles {
+                let median = t.req_dur(ctx, "median", d);
+                let p99 = t.req_dur(ctx, "p99", d);
+                Dist::lognormal_median_p99(median?, p99?)
+            } else {
+                let mean = t.req_dur(ctx, "mean", d);
+                let cv = t.req_num(ctx, "cv", cv);
+                Dist::lognormal_mean_cv(mean?, cv?)
+            }
+        }
+        "gamma" => {
+            t.check_keys(ctx, &["dist", "mean", "cv"]);
+            let mean = t.req_dur(ctx, "mean", d);
+            let cv = t.req_num(ctx, "cv", cv);
+            Dist::gamma_mean_cv(mean?, cv?)
+        }
+        "uniform" => {
+            t.check_keys(ctx, &["dist", "min", "max"]);
+            let min = t.req_dur(ctx, "min", d);
+            let max = t.req_dur(ctx, "max", d);
+            Dist::uniform(min?, max?)
+        }
+        "normal" => {
+            t.check_keys(ctx, &["dist", "mean", "sd", "min", "max"]);
+            let mean = t.req_dur(ctx, "mean", d);
+            let sd = t.req_dur(ctx, "sd", d);
+            let min = t.dur(ctx, "min", d);
+            let max = t.dur(ctx, "max", d);
+            if (t.has("min") && min.is_none()) || (t.has("max") && max.is_none()) {
+                return None;
+            }
+            Dist::normal(mean?, sd?, min, max)
+        }
+        "pareto" => {
+            t.check_keys(ctx, &["dist", "min", "alpha"]);
+            let min = t.req_dur(ctx, "min", d);
+            let alpha = t.req_num(ctx, "alpha", POSITIVE);
+            Dist::pareto(min?, alpha?)
+        }
+        "empirical" => {
+            t.check_keys(ctx, &["dist", "file", "unit"]);
+            let unit = t.choice(ctx, "unit", &[("ms", 1e-3), ("s", 1.0), ("us", 1e-6)]);
+            if t.has("unit") && unit.is_none() {
+                return None;
+            }
+            let file = t.req_str(ctx, "file", "a CSV file name (relative to the scenario)")?;
+            match ctx.column(file) {
+                Err(message) => {
+                    t.err(ctx, "file", message);
+                    return None;
+                }
+                Ok(values) if values.is_empty() => {
+                    t.err(ctx, "file", format!("`{file}` holds no values"));
+                    return None;
+                }
+                Ok(values) => {
+                    let scale = unit.unwrap_or(1e-3);
+                    Dist::empirical(
+                        values
+                            .iter()
+                            .map(|&(_, x)| SimDuration::from_secs_f64(x * scale))
+                            .collect(),
+                    )
+                }
+            }
+        }
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Components
+// ---------------------------------------------------------------------------
+
+/// Component kinds, as written in `kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    LoadBalancer,
+    ApiGateway,
+    Ec2,
+    Fargate,
+    Lambda,
+    Database,
+    Queue,
+    Topic,
+}
+
+const KINDS: &[(&str, Kind)] = &[
+    ("load_balancer", Kind::LoadBalancer),
+    ("api_gateway", Kind::ApiGateway),
+    ("ec2", Kind::Ec2),
+    ("fargate", Kind::Fargate),
+    ("lambda", Kind::Lambda),
+    ("database", Kind::Database),
+    ("queue", Kind::Queue),
+    ("topic", Kind::Topic),
+];
+
+impl Kind {
+    fn name(self) -> &'static str {
+        KINDS
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("?", |(n, _)| n)
+    }
+}
+
+/// What load balancers route to.
+const SYNC_TARGETS: &[Kind] = &[
+    Kind::Ec2,
+    Kind::Fargate,
+    Kind::Lambda,
+    Kind::Database,
+    Kind::LoadBalancer,
+];
+/// What `calls` may name.
+const CALLABLE: &[Kind] = &[
+    Kind::Ec2,
+    Kind::Fargate,
+    Kind::Lambda,
+    Kind::Database,
+    Kind::LoadBalancer,
+    Kind::ApiGateway,
+];
+/// What `sends` may name.
+const SENDABLE: &[Kind] = &[Kind::Queue, Kind::Topic, Kind::Lambda];
+/// What consumes a queue.
+const CONSUMERS: &[Kind] = &[Kind::Ec2, Kind::Fargate, Kind::Lambda];
+/// What a topic delivers to (queues, functions, HTTP endpoints).
+const SUBSCRIBERS: &[Kind] = &[
+    Kind::Queue,
+    Kind::Lambda,
+    Kind::Ec2,
+    Kind::Fargate,
+    Kind::LoadBalancer,
+    Kind::ApiGateway,
+];
+const QUEUES: &[Kind] = &[Kind::Queue];
+const ANY_KIND: &[Kind] = &[
+    Kind::LoadBalancer,
+    Kind::ApiGateway,
+    Kind::Ec2,
+    Kind::Fargate,
+    Kind::Lambda,
+    Kind::Database,
+    Kind::Queue,
+    Kind::Topic,
+];
+
+/// How a component refers to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// Load balancer or API gateway target (synchronous).
+    Target,
+    /// `calls` (synchronous).
+    Call,
+    /// `sends` (asynchronous).
+    Send,
+    /// Queue consumer, dead-letter queue, topic subscriber.
+    Other,
+}
+
+impl Role {
+    fn is_sync(self) -> bool {
+        matches!(self, Role::Target | Role::Call)
+    }
+}
+
+/// A reference to another component, before resolution.
+#[derive(Clone, Debug)]
+struct Ref {
+    to: NameRef,
+    role: Role,
+    allowed: &'static [Kind],
+}
+
+/// A component's settings, all valid, waiting for its references to be
+/// resolved within a design.
+#[derive(Clone, Debug)]
+enum Partial {
+    LoadBalancer {
+        lb_type: LbType,
+        routing: Routing,
+        weights: Option<Vec<f64>>,
+        latency: Dist,
+    },
+    Ec2 {
+        instance_type: String,
+        instances: u32,
+        workers: u32,
+        queue_limit: Option<u32>,
+        service_time: Dist,
+    },
+    Database(DatabaseSpec),
+    NotYet(String),
+}
+
+impl Partial {
+    fn build(&self, refs: &[(Role, ComponentId)]) -> ComponentSpec {
+        let with = |role: Role| -> Vec<ComponentId> {
+            refs.iter()
+                .filter(|(r, _)| *r == role)
+                .map(|(_, id)| *id)
+                .collect()
+        };
+        match self {
+            Partial::LoadBalancer {
+                lb_type,
+                routing,
+                weights,
+                latency,
+            } => ComponentSpec::LoadBalancer(LoadBalancerSpec {
+                lb_type: *lb_type,
+                routing: *routing,
+                targets: with(Role::Target),
+                weights: weights.clone(),
+                latency: latency.clone(),
+            }),
+            Partial::Ec2 {
+                instance_type,
+                instances,
+                workers,
+                queue_limit,
+                service_time,
+            } => ComponentSpec::Ec2(Ec2Spec {
+                instance_type: instance_type.clone(),
+                instances: *instances,
+                workers: *workers,
+                queue_limit: *queue_limit,
+                service_time: service_time.clone(),
+                calls: with(Role::Call),
+                sends: with(Role::Send),
+            }),
+            Partial::Database(spec) => ComponentSpec::Database(spec.clone()),
+            Partial::NotYet(kind) => ComponentSpec::NotYetSimulated {
+                kind: kind.clone(),
+                references: refs.iter().map(|(_, id)| *id).collect(),
+            },
+        }
+    }
+}
+
+/// A component as read, before it is placed in a design.
+#[derive(Debug)]
+struct Raw {
+    name: String,
+    path: String,
+    at: usize,
+    /// `None` when `kind` is missing or unknown (then nothing else was read).
+    kind: Option<Kind>,
+    refs: Vec<Ref>,
+    /// `None` when the component has problems.
+    spec: Option<Partial>,
+}
+
+/// Reads the component `name` at `path`.
+fn component(
+    ctx: &mut Ctx,
+    path: String,
+    name: &str,
+    name_at: usize,
+    value: &Val<'_>,
+) -> Option<Raw> {
+    let t = Table::of(ctx, path.clone(), value, "a component table with a `kind`")?;
+    check_name(ctx, name_at, &path, name, "component");
+    let kinds: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
+    let kind = if t.require(ctx, "kind", &one_of(&kinds, false)) {
+        t.choice(ctx, "kind", KINDS)
+    } else {
+        None
+    };
+    let mut refs = Vec::new();
+    let r = &mut refs;
+    let spec = match kind {
+        // Without a kind we cannot tell which keys are valid: say nothing more.
+        None => None,
+        Some(Kind::LoadBalancer) => component_load_balancer(ctx, &t, r),
+        Some(Kind::ApiGateway) => component_api_gateway(ctx, &t, r),
+        Some(Kind::Ec2) => component_ec2(ctx, &t, r),
+        Some(Kind::Fargate) => component_fargate(ctx, &t, r),
+        Some(Kind::Lambda) => component_lambda(ctx, &t, r),
+        Some(Kind::Database) => component_database(ctx, &t, r),
+        Some(Kind::Queue) => component_queue(ctx, &t, r, name),
+        Some(Kind::Topic) => component_topic(ctx, &t, r),
+    };
+    Some(Raw {
+        name: name.to_string(),
+        path,
+        at: t.at,
+        kind,
+        refs,
+        spec,
+    })
+}
+
+/// Design and component names become folder names and CSV fields.
+fn check_name(ctx: &mut Ctx, at: usize, path: &str, name: &str, what: &str) {
+    if !is_bare(name) {
+        ctx.error(
+            at,
+            path,
+            format!(
+                "expected a {what} name made of letters, digits, `_` and `-`, found {}",
+                quote(name)
+            ),
+        );
+    }
+}
+
+const ROUTINGS: &[(&str, Routing)] = &[
+    ("round_robin", Routing::RoundRobin),
+    ("least_outstanding", Routing::LeastOutstanding),
+    ("random", Routing::Random),
+    ("power_of_two", Routing::PowerOfTwo),
+    ("weighted", Routing::Weighted),
+];
+
+fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+    t.check_keys(
+        ctx,
+        &["kind", "type", "routing", "targets", "weights", "latency"],
+    );
+    let lb_type = t.choice(ctx, "type", &[("alb", LbType::Alb), ("nlb", LbType::Nlb)]);
+    let routing = t.choice(ctx, "routing", ROUTINGS);
+    let n_targets = targets(ctx, t, refs);
+    let weights = match t.get("weights") {
+        None => None,
+        Some(v) => {
+            if t.has("routing") && routing.is_some() && routing != Some(Routing::Weighted) {
+                t.err(
+                    ctx,
+                    "weights",
+                    "`weights` only applies with routing = \"weighted\"",
+                );
+            } else if !t.has("routing") {
+                t.err(ctx, "weights", "`weights` needs routing = \"weighted\"");
+            }
+            weights(ctx, &t.key("weights"), v, n_targets)
+        }
+    };
+    let latency = t.dist(ctx, "latency");
+    Some(Partial::LoadBalancer {
+        lb_type: lb_type.unwrap_or(LbType::Alb),
+        routing: routing.unwrap_or(Routing::RoundRobin),
+        weights,
+        latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
+    })
+}
+
+/// `targets`: at least one, of a synchronous kind. Returns how many.
+fn targets(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> usize {
+    if !t.require(ctx, "targets", "a component name or an array of names") {
+        return 0;
+    }
+    let n = t.refs(ctx, refs, "targets", Role::Target, SYNC_TARGETS);
+    if n == 0
+        && matches!(t.get("targets").map(Spanned::get_ref), Some(DeValue::Array(a)) if a.is_empty())
+    {
+        t.err(
+            ctx,
+            "targets",
+            "expected at least one target, found an empty array",
+        );
+    }
+    n
+}
+
+fn weights(ctx: &mut Ctx, key: &str, v: &Val<'_>, n_targets: usize) -> Option<Vec<f64>> {
+    let DeValue::Array(items) = v.get_ref() else {
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected an array of numbers > 0, one per target, found {}",
+                found(v.get_ref())
+            ),
+        );
+        return None;
+    };
+    let ws: Vec<Option<f64>> = items
+        .iter()
+        .map(|w| num_value(ctx, key, w, POSITIVE))
+        .collect();
+    if ws.len() != n_targets && n_targets > 0 {
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected {n_targets} weights (one per target), found {}",
+                ws.len()
+            ),
+        );
+        return None;
+    }
+    ws.into_iter().collect()
+}
+
+const POLICIES: &[(&str, &str)] = &[
+    ("target_tracking", "target_tracking"),
+    ("step", "step"),
+    ("scheduled", "scheduled"),
+];
+const METRICS: &[(&str, &str)] = &[
+    ("cpu", "cpu"),
+    ("requests_per_target", "requests_per_target"),
+    ("backlog_per_instance", "backlog_per_instance"),
+];
+
+/// `[….autoscaling]` of an EC2 or Fargate fleet: validated only (not simulated yet).
+fn autoscaling(ctx: &mut Ctx, a: &Table) {
+    a.check_keys(
+        ctx,
+        &[
+            "min",
+            "max",
+            "desired",
+            "policy",
+            "metric",
+            "target",
+            "scale_in_cooldown",
+            "scale_out_cooldown",
+            "warmup",
+        ],
+    );
+    let fleet = u32::MAX;
+    let min = if a.require(ctx, "min", "an integer ≥ 0") {
+        a.u32(ctx, "min", 0, fleet)
+    } else {
+        None
+    };
+    let max = if a.require(ctx, "max", "an integer ≥ 1") {
+        a.u32(ctx, "max", 1, fleet)
+    } else {
+        None
+    };
+    let desired = a.u32(ctx, "desired", 0, fleet);
+    if let (Some(lo), Some(hi)) = (min, max)
+        && lo > hi
+    {
+        a.err(
+            ctx,
+            "min",
+            format!("expected `min` ≤ `max` ({hi}), found {lo}"),
+        );
+    }
+    if let Some(d) = desired
+        && (min.is_some_and(|lo| d < lo) || max.is_some_and(|hi| d > hi))
+    {
+        a.err(
+            ctx,
+            "desired",
+            format!("expected `desired` between `min` and `max`, found {d}"),
+        );
+    }
+    let policy = a.choice(ctx, "policy", POLICIES);
+    let metric = a.choice(ctx, "metric", METRICS);
+    let policy_ok = !a.has("policy") || policy.is_some();
+    if policy.unwrap_or("target_tracking") == "target_tracking" && policy_ok {
+        if a.require(ctx, "target", "a number > 0 (percent for metric = \"cpu\")") {
+            let cpu = metric.unwrap_or("cpu") == "cpu" && (!a.has("metric") || metric.is_some());
+            let range = if cpu {
+                NumRange {
+                    min: 0.0,
+                    min_open: true,
+                    max: 100.0,
+                    text: "> 0 and ≤ 100 (percent)",
+                }
+            } else {
+                POSITIVE
+            };
+            a.num(ctx, "target", range);
+        }
+    } else {
+        a.num(ctx, "target", POSITIVE);
+    }
+    for name in ["scale_in_cooldown", "scale_out_cooldown", "warmup"] {
+        a.dur(ctx, name, ANY_DURATION);
+    }
+}
+
+fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+    t.check_keys(
+        ctx,
+        &[
+            "kind",
+            "instance_type",
+            "instances",
+            "workers",
+            "queue_limit",
+            "service_time",
+            "calls",
+            "sends",
+            "boot_time",
+            "autoscaling",
+        ],
+    );
+    let instance_type = t.req_str(
+        ctx,
+        "instance_type",
+        "an EC2 instance type such as \"m5.large\"",
+    );
+    if let Some(name) = instance_type {
+        let catalog = crate::catalog::builtin();
+        if catalog.instance_type(name).is_none() {
+            let known: Vec<&str> = catalog.instance_type_names().collect();
+            let hint = did_you_mean(name, known.iter().copied());
+            t.err(
+                ctx,
+                "instance_type",
+                format!(
+                    "unknown instance type {}{hint} (known types: {})",
+                    quote(name),
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+    let scaling = t.sub(ctx, "autoscaling");
+    if let Some(a) = &scaling {
+        autoscaling(ctx, a);
+    }
+    if t.has("autoscaling") && t.has("instances") {
+        t.err(
+            ctx,
+            "instances",
+            format!(
+                "`instances` cannot be combined with `autoscaling` ({}): the group's size comes from its min, max and desired",
+                t.key("autoscaling")
+            ),
+        );
+    }
+    let instances = t.u32(ctx, "instances", 1, u32::MAX);
+    let workers = t.u32(ctx, "workers", 1, u32::MAX);
+    let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
+    let service_time = t.req_dist(ctx, "service_time");
+    t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
+    t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
+    // Accepted for fleets that will scale; a fixed fleet is up from the start.
+    t.dist(ctx, "boot_time");
+    if t.has("autoscaling") {
+        return Some(Partial::NotYet("ec2 with autoscaling".into()));
+    }
+    Some(Partial::Ec2 {
+        instance_type: instance_type?.to_string(),
+        instances: instances.unwrap_or(1),
+        workers: workers.unwrap_or(1),
+        queue_limit,
+        service_time: service_time?,
+    })
+}
+
+fn component_database(ctx: &mut Ctx, t: &Table, _refs: &mut Vec<Ref>) -> Option<Partial> {
+    t.check_keys(
+        ctx,
+        &[
+            "kind",
+            "capacity",
+            "service_time",
+            "queue_limit",
+            "cost_per_hour",
+            "cost_per_million",
+        ],
+    );
+    let capacity = t.u32(ctx, "capacity", 1, u32::MAX);
+    let service_time = t.req_dist(ctx, "service_time");
+    let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
+    let cost_per_hour = t.num(ctx, "cost_per_hour", NON_NEGATIVE);
+    let cost_per_million = t.num(ctx, "cost_per_million", NON_NEGATIVE);
+    Some(Partial::Database(DatabaseSpec {
+        capacity: capacity.unwrap_or(1),
+        service_time: service_time?,
+        queue_limit,
+        cost_per_hour: cost_per_hour.unwrap_or(0.0),
+        cost_per_million: cost_per_million.unwrap_or(0.0),
+    }))
+}
+
+fn component_queue(
+    ctx: &mut Ctx,
+    t: &Table,
+    refs: &mut Vec<Ref>,
+    own_name: &str,
+) -> Option<Partial> {
+    t.check_keys(
+        ctx,
+        &[
+            "kind",
+            "type",
+            "consumer",
+            "visibility_timeout",
+            "retention",
+            "delay",
+            "wait_time",
+            "max_receives",
+            "dead_letter",
+            "batch_size",
+            "groups",
+            "duplicate_probability",
+            "high_throughput",
+        ],
+    );
+    let fifo = t.choice(ctx, "type", &[("standard", false), ("fifo", true)]);
+    if t.has("consumer") {
+        single_name(ctx, t, "consumer");
+        t.refs(ctx, refs, "consumer", Role::Other, CONSUMERS);
+    }
+    const H: u64 = 3600;
+    t.dur(
+        ctx,
+        "visibility_timeout",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(12 * H),
+            "from 0s to 12h",
+        ),
+    );
+    t.dur(
+        ctx,
+        "retention",
+        dur_range(
+            SimDuration::from_secs(60),
+            SimDuration::from_secs(14 * 24 * H),
+            "from 60s to 14d",
+        ),
+    );
+    t.dur(
+        ctx,
+        "delay",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(15 * 60),
+            "from 0s to 15m",
+        ),
+    );
+    t.dur(
+        ctx,
+        "wait_time",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(20),
+            "from 0s to 20s",
+        ),
+    );
+    t.u32(ctx, "max_receives", 1, 1000);
+    if t.has("dead_letter") {
+        single_name(ctx, t, "dead_letter");
+        let before = refs.len();
+        t.refs(ctx, refs, "dead_letter", Role::Other, QUEUES);
+        if refs[before..].iter().any(|r| r.to.name == own_name) {
+            t.err(
+                ctx,
+                "dead_letter",
+                "a queue cannot be its own dead-letter queue",
+            );
+        }
+    }
+    t.u32(ctx, "batch_size", 1, 10);
+    if t.u32(ctx, "groups", 1, u32::MAX).is_some() && fifo != Some(true) {
+        t.err(
+            ctx,
+            "groups",
+            "`groups` (message groups) only applies with type = \"fifo\"",
+        );
+    }
+    t.num(
+        ctx,
+        "duplicate_probability",
+        NumRange {
+            min: 0.0,
+            min_open: false,
+            max: 1.0,
+            text: "from 0 to 1",
+        },
+    );
+    t.bool(ctx, "high_throughput");
+    Some(Partial::NotYet("queue".into()))
+}
+
+/// `name` must be one component name, not an array.
+fn single_name(ctx: &mut Ctx, t: &Table, name: &str) {
+    if let Some(v) = t.get(name)
+        && !matches!(v.get_ref(), DeValue::String(_))
+    {
+        t.err(
+            ctx,
+            name,
+            format!("expected one component name, found {}", found(v.get_ref())),
+        );
+    }
+}
+
+fn component_topic(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+    t.check_keys(ctx, &["kind", "subscribers"]);
+    let Some(v) = t.get("subscribers") else {
+        return Some(Partial::NotYet("topic".into()));
+    };
+    let key = t.key("subscribers");
+    let expected = "an array of component names or of tables { target, filter }";
+    let DeValue::Array(items) = v.get_ref() else {
+        if let DeValue::String(_) = v.get_ref() {
+            t.refs(ctx, refs, "subscribers", Role::Other, SUBSCRIBERS);
+        } else {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {expected}, found {}", found(v.get_ref())),
+            );
+        }
+        return Some(Partial::NotYet("topic".into()));
+    };
+    for (i, item) in items.iter().enumerate() {
+        match item.get_ref() {
+            DeValue::String(s) => refs.push(Ref {
+                to: NameRef {
+                    name: s.to_string(),
+                    at: item.span().start,
+                    key: key.clone(),
+                },
+                role: Role::Other,
+                allowed: SUBSCRIBERS,
+            }),
+            DeValue::Table(_) => {
+                let Some(s) = Table::of(ctx, format!("{key}[{i}]"), item, "a table") else {
+                    continue;
+                };
+                s.check_keys(ctx, &["target", "filter"]);
+                if let Some(name) = s.req_str(ctx, "target", "a component name") {
+                    refs.push(Ref {
+                        to: NameRef {
+                            name: name.to_string(),
+                            at: s.at("target"),
+                            key: s.key("target"),
+                        },
+                        role: Role::Other,
+                        allowed: SUBSCRIBERS,
+                    });
+                }
+                // A filter policy: its contents are the subscriber's business.
+                s.sub(ctx, "filter");
+            }
+            other => ctx.error(
+                item.span().start,
+                key.clone(),
+                format!(
+                    "expected {expected}, found an array holding {}",
+                    found(other)
+                ),
+            ),
+        }
+    }
+    Some(Partial::NotYet("topic".into()))
+}
+
+const RUNTIMES: &[&str] = &[
+    "python3.9",
+    "python3.10",
+    "python3.11",
+    "python3.12",
+    "python3.13",
+    "python3.14",
+    "nodejs18.x",
+    "nodejs20.x",
+    "nodejs22.x",
+    "java11",
+    "java17",
+    "java21",
+    "java25",
+    "java21-snapstart",
+    "dotnet8",
+    "provided.al2023",
+    "go",
+    "ruby3.2",
+    "ruby3.3",
+    "container",
+];
+
+fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+    t.check_keys(
+        ctx,
+        &[
+            "kind",
+            "runtime",
+            "memory_mb",
+            "architecture",
+            "service_time",
+            "cold_start",
+            "keep_alive",
+            "concurrency",
+            "provisioned",
+            "timeout",
+            "calls",
+            "sends",
+            "cpu_bound",
+        ],
+    );
+    let runtimes: Vec<(&str, &str)> = RUNTIMES.iter().map(|r| (*r, *r)).collect();
+    if t.require(ctx, "runtime", &one_of(RUNTIMES, false)) {
+        t.choice(ctx, "runtime", &runtimes);
+    }
+    t.u32(ctx, "memory_mb", 128, 10240);
+    t.choice(ctx, "architecture", &[("x86_64", ()), ("arm64", ())]);
+    t.req_dist(ctx, "service_time");
+    t.dist(ctx, "cold_start");
+    t.dist(ctx, "keep_alive");
+    let concurrency = t.u32(ctx, "concurrency", 1, u32::MAX);
+    if let Some(p) = t.u32(ctx, "provisioned", 0, u32::MAX)
+        && let Some(c) = concurrency
+        && p > c
+    {
+        t.err(
+            ctx,
+            "provisioned",
+            format!("expected at most `concurrency` ({c}) provisioned environments, found {p}"),
+        );
+    }
+    t.dur(
+        ctx,
+        "timeout",
+        dur_range(
+            SimDuration::from_secs(1),
+            SimDuration::from_secs(900),
+            "from 1s to 900s",
+        ),
+    );
+    t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
+    t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
+    t.bool(ctx, "cpu_bound");
+    Some(Partial::NotYet("lambda".into()))
+}
+
+fn component_api_gateway(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+    t.check_keys(
+        ctx,
+        &[
+            "kind", "type", "targets", "rate", "burst", "timeout", "latency",
+        ],
+    );
+    t.choice(ctx, "type", &[("http", ()), ("rest", ())]);
+    targets(ctx, t, refs);
+    t.num(ctx, "rate", POSITIVE);
+    t.u32(ctx, "burst", 1, u32::MAX);
+    t.dur(
+        ctx,
+        "timeout",
+        DurRange {
+            min: SimDuration::ZERO,
+            min_open: true,
+            max: SimDuration::from_secs(29),
+            text: "> 0 and ≤ 29s",
+        },
+    );
+    t.dist(ctx, "latency");
+    Some(Partial::NotYet("api_gateway".into()))
+}
+
+fn component_fargate(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+    t.check_keys(
+        ctx,
+        &[
+            "kind",
+            "vcpu",
+            "memory_gb",
+            "tasks",
+            "workers",
+            "service_time",
+            "calls",
+            "sends",
+            "start_time",
+            "autoscaling",
+        ],
+    );
+    const VCPUS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+    if let Some(v) = t.num(ctx, "vcpu", POSITIVE)
+        && !VCPUS.contains(&v)
+    {
+        t.err(
+            ctx,
+            "vcpu",
+            format!("expected one of 0.25, 0.5, 1, 2, 4, 8 or 16, found {v}"),
+        );
+    }
+    t.num(ctx, "memory_gb", POSITIVE);
+    if let Some(a) = t.sub(ctx, "autoscaling") {
+        autoscaling(ctx, &a);
+        if t.has("tasks") {
+            t.err(ctx, "tasks", "`tasks` cannot be combined with `autoscaling`: the service's size comes from its min, max and desired");
+        }
+    }
+    t.u32(ctx, "tasks", 1, u32::MAX);
+    t.u32(ctx, "workers", 1, u32::MAX);
+    t.req_dist(ctx, "service_time");
+    t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
+    t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
+    t.dist(ctx, "start_time");
+    Some(Partial::NotYet("fargate".into()))
+}
+
+// ---------------------------------------------------------------------------
+// Designs: placing components, resolving references, finding cycles
+// ---------------------------------------------------------------------------
+
+/// `[designs.NAME]` as read.
+struct RawDesign {
+    name: String,
+    entry: Option<NameRef>,
+    own: Vec<Raw>,
+}
+
+/// Places a design's components (its own, then the shared ones it reaches),
+/// resolves every reference and rejects synchronous call cycles.
+fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
+    let errors_before = ctx.errors.len();
+    let shared_index: HashMap<&str, usize> = shared
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let mut own_index: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in d.own.iter().enumerate() {
+        own_index.entry(c.name.as_str()).or_insert(i);
+        if let Some(&s) = shared_index.get(c.name.as_str()) {
+            ctx.error(
+                c.at,
+                c.path.clone(),
+                format!(
+                    "design `{}` defines `{}`, which is already a shared component ({}); rename one of them",
+                    d.name, c.name, shared[s].path
+                ),
+            );
+        }
+    }
+    // The shared components reached from the design's own, transitively.
+    let mut reached = vec![false; shared.len()];
+    let mut stack: Vec<&str> = d.entry.iter().map(|e| e.name.as_str()).collect();
+    stack.extend(
+        d.own
+            .iter()
+            .flat_map(|c| c.refs.iter().map(|r| r.to.name.as_str())),
+    );
+    while let Some(name) = stack.pop() {
+        if own_index.contains_key(name) {
+            continue;
+        }
+        if let Some(&i) = shared_index.get(name)
+            && !reached[i]
+        {
+            reached[i] = true;
+            stack.extend(shared[i].refs.iter().map(|r| r.to.name.as_str()));
+        }
+    }
+    let members: Vec<&Raw> = d
+        .own
+        .iter()
+        .chain(
+            shared
+                .iter()
+                .zip(&reached)
+                .filter(|(_, r)| **r)
+                .map(|(c, _)| c),
+        )
+        .collect();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in members.iter().enumerate() {
+        index.entry(c.name.as_str()).or_insert(i);
+    }
+    // Every name the design could mean, for suggestions.
+    let known: Vec<&str> = d
+        .own
+        .iter()
+        .chain(shared)
+        .map(|c| c.name.as_str())
+        .collect();
+    let resolve = |ctx: &mut Ctx, r: &NameRef, role: &str, allowed: &[Kind]| -> Option<usize> {
+        let Some(&i) = index.get(r.name.as_str()) else {
+            let hint = did_you_mean(&r.name, known.iter().copied());
+            ctx.error(
+                r.at,
+                r.key.clone(),
+                format!(
+                    "no component named {} in design `{}` or in [components]{hint}",
+                    quote(&r.name),
+                    d.name
+                ),
+            );
+            return None;
+        };
+        if let Some(kind) = members[i].kind
+            && !allowed.contains(&kind)
+        {
+            let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
+            ctx.error(
+                r.at,
+                r.key.clone(),
+                format!(
+                    "`{}` is a {}, but {role} must name a {} component",
+                    r.name,
+                    kind.name(),
+                    one_of(&names, false).replace('"', "")
+                ),
+            );
+            return None;
+        }
+        Some(i)
+    };
+    let entry = d
+        .entry
+        .as_ref()
+        .and_then(|e| resolve(ctx, e, "`entry`", ANY_KIND));
+    let mut resolved: Vec<Vec<(Role, Option<usize>)>> = Vec::with_capacity(members.len());
+    for c in &members {
+        let list = c
+            .refs
+            .iter()
+            .map(|r| {
+                let field = r.to.key.rsplit('.').next().unwrap_or_default();
+                (
+                    r.role,
+                    resolve(ctx, &r.to, &format!("`{field}`"), r.allowed),
+                )
+            })
+            .collect();
+        resolved.push(list);
+    }
+    find_cycles(ctx, &members, &resolved);
+    if ctx.errors.len() > errors_before {
+        return None;
+    }
+    let mut components = Vec::with_capacity(members.len());
+    for (c, refs) in members.iter().zip(&resolved) {
+        let refs: Option<Vec<(Role, ComponentId)>> = refs
+            .iter()
+            .map(|(role, i)| i.map(|i| (*role, ComponentId(i))))
+            .collect();
+        components.push(Component {
+            name: c.name.clone(),
+            spec: c.spec.as_ref()?.build(&refs?),
+        });
+    }
+    Some(Design {
+        name: d.name.clone(),
+        entry: ComponentId(entry?),
+        components,
+    })
+}
+
+/// Reports each synchronous call cycle (`app → db → app`) at the reference
+/// that closes it. Iterative depth-first search: no recursion limit.
+fn find_cycles(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
+    const WHITE: u8 = 0;
+    const GREY: u8 = 1;
+    const BLACK: u8 = 2;
+    let mut colour = vec![WHITE; members.len()];
+    for start in 0..members.len() {
+        if colour[start] != WHITE {
+            continue;
+        }
+        colour[start] = GREY;
+        // (component, index of the next reference to follow)
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(&(node, next)) = path.last() {
+            let Some(&(role, to)) = resolved[node].get(next) else {
+                colour[node] = BLACK;
+                path.pop();
+                continue;
+            };
+            if let Some(top) = path.last_mut() {
+                top.1 += 1;
+            }
+            let Some(to) = to.filter(|_| role.is_sync()) else {
+                continue;
+            };
+            match colour[to] {
+                WHITE => {
+                    colour[to] = GREY;
+                    path.push((to, 0));
+                }
+                GREY => {
+                    let from = path.iter().position(|&(n, _)| n == to).unwrap_or(0);
+                    let mut names: Vec<&str> = path[from..]
+                        .iter()
+                        .map(|&(n, _)| members[n].name.as_str())
+                        .collect();
+                    names.push(members[to].name.as_str());
+                    let r = &members[node].refs[next].to;
+                    ctx.error(
+                        r.at,
+                        r.key.clone(),
+                        format!("synchronous call cycle: {}", names.join(" → ")),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Top-level sections
+// ---------------------------------------------------------------------------
+
+/// `[scenario]` as read.
+struct Head {
+    name: String,
+    description: String,
+    duration: Option<SimDuration>,
+    /// As written, for messages.
+    duration_text: String,
+    warmup: SimDuration,
+    seed: u64,
+    replications: u32,
+    interval: SimDuration,
+    baseline: Option<NameRef>,
+}
+
+/// Validates the whole document; `Some` only when no problem was found.
+fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
+    let DeValue::Table(map) = root else {
+        return None;
+    };
+    let root = Table {
+        path: String::new(),
+        at: NO_LINE,
+        map,
+    };
+    root.check_keys(
+        ctx,
+        &[
+            "scenario",
+            "workload",
+            "components",
+            "designs",
+            "faults",
+            "sweep",
+        ],
+    );
+    let head = section_scenario(ctx, &root);
+    let workload = section_workload(ctx, &root, head.as_ref().and_then(|h| h.duration));
+    let shared = section_components(ctx, &root);
+    let raw_designs = section_designs(ctx, &root);
+    let designs: Vec<Option<Design>> = raw_designs
+        .iter()
+        .map(|d| assemble(ctx, d, &shared))
+        .collect();
+    check_unreached(ctx, &raw_designs, &shared);
+    let mut component_names: Vec<&str> = shared.iter().map(|c| c.name.as_str()).collect();
+    for d in &raw_designs {
+        component_names.extend(d.own.iter().map(|c| c.name.as_str()));
+    }
+    let faults = section_faults(ctx, &root, head.as_ref(), &component_names);
+    let head = head?;
+    let mut baseline = 0;
+    if let Some(b) = &head.baseline {
+        match raw_designs.iter().position(|d| d.name == b.name) {
+            Some(i) => baseline = i,
+            None => {
+                let hint = did_you_mean(&b.name, raw_designs.iter().map(|d| d.name.as_str()));
+                ctx.error(
+                    b.at,
+                    b.key.clone(),
+                    format!("no design named {}{hint}", quote(&b.name)),
+                );
+            }
+        }
+    }
+    if !ctx.errors.is_empty() {
+        return None;
+    }
+    Some(Scenario {
+        file: ctx.file.to_path_buf(),
+        name: head.name,
+        description: head.description,
+        duration: head.duration?,
+        warmup: head.warmup,
+        seed: head.seed,
+        replications: head.replications,
+        interval: head.interval,
+        baseline,
+        workload: workload?,
+        designs: designs.into_iter().collect::<Option<Vec<_>>>()?,
+        faults: faults?,
+        sweep: Vec::new(),
+        hash: String::new(),
+    })
+}
+
+fn section_scenario(ctx: &mut Ctx, root: &Table) -> Option<Head> {
+    let Some(v) = root.get("scenario") else {
+        ctx.error(
+            NO_LINE,
+            "scenario",
+            "missing [scenario] table: expected at least `name` and `duration`",
+        );
+        return None;
+    };
+    let t = Table::of(ctx, "scenario".into(), v, "a table")?;
+    t.check_keys(
+        ctx,
+        &[
+            "name",
+            "description",
+            "duration",
+            "warmup",
+            "seed",
+            "replications",
+            "interval",
+            "baseline",
+        ],
+    );
+    let name = t.req_str(
+        ctx,
+        "name",
+        "a name made of letters, digits, `.`, `_` and `-`",
+    );
+    if let Some(n) = name
+        && (n.is_empty()
+            || n.chars().all(|c| c == '.')
+            || !n
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
+    {
+        t.err(
+            ctx,
+            "name",
+            format!(
+                "expected a name made of letters, digits, `.`, `_` and `-` (it names the output folder), found {}",
+                quote(n)
+            ),
+        );
+    }
+    let description = t.str(ctx, "description", "a string");
+    let duration = t.req_dur(ctx, "duration", POSITIVE_DURATION);
+    let duration_text = match t.get("duration").map(Spanned::get_ref) {
+        Some(DeValue::String(s)) => s.to_string(),
+        _ => String::new(),
+    };
+    let warmup = t.dur(ctx, "warmup", ANY_DURATION);
+    if let (Some(w), Some(d)) = (warmup, duration)
+        && w >= d
+    {
+        t.err(
+            ctx,
+            "warmup",
+            format!(
+                "expected a warmup shorter than the duration ({duration_text}), found {}",
+                render(
+                    t.get("warmup")
+                        .map_or(&DeValue::Boolean(false), |v| v.get_ref())
+                )
+            ),
+        );
+    }
+    let seed = t.int(ctx, "seed", 0, i128::from(i64::MAX));
+    let replications = t.u32(ctx, "replications", 1, 100_000);
+    let interval = t.dur(ctx, "interval", POSITIVE_DURATION);
+    let baseline = t.str(ctx, "baseline", "a design name").map(|b| NameRef {
+        name: b.to_string(),
+        at: t.at("baseline"),
+        key: t.key("baseline"),
+    });
+    Some(Head {
+        name: name?.to_string(),
+        description: description.unwrap_or_default().to_string(),
+        duration,
+        duration_text,
+        warmup: warmup.unwrap_or_default(),
+        seed: seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(1),
+        replications: replications.unwrap_or(1),
+        interval: interval.unwrap_or(SimDuration::from_secs(60)),
+        baseline,
+    })
+}
+
+fn section_workload(
+    ctx: &mut Ctx,
+    root: &Table,
+    duration: Option<SimDuration>,
+) -> Option<Workload> {
+    let Some(v) = root.get("workload") else {
+        ctx.error(
+            NO_LINE,
+            "workload",
+            "missing [workload] table: expected one of `rate`, `pattern` or `trace`",
+        );
+        return None;
+    };
+    let t = Table::of(ctx, "workload".into(), v, "a table")?;
+    t.check_keys(
+        ctx,
+        &["arrival", "rate", "schedule", "pattern", "trace", "client"],
+    );
+    let arrival = t.choice(
+        ctx,
+        "arrival",
+        &[
+            ("poisson", ArrivalProcess::Poisson),
+            ("constant", ArrivalProcess::Constant),
+        ],
+    );
+    let present: Vec<&str> = ["rate", "pattern", "trace"]
+        .into_iter()
+        .filter(|k| t.has(k))
+        .collect();
+    let rate = match present.as_slice() {
+        [] => {
+            ctx.error(
+                t.at,
+                "workload",
+                "expected one of `rate` (requests per second), `pattern` (a diurnal curve) or `trace` (a CSV file of arrival times)",
+            );
+            if t.has("schedule") {
+                t.err(
+                    ctx,
+                    "schedule",
+                    "`schedule` needs `rate` (the rate before the first step)",
+                );
+            }
+            None
+        }
+        ["rate"] => workload_steps(ctx, &t, duration),
+        [one] => {
+            if t.has("schedule") {
+                t.err(
+                    ctx,
+                    "schedule",
+                    format!("`schedule` needs `rate`; it cannot be combined with `{one}`"),
+                );
+            }
+            if *one == "pattern" {
+                workload_pattern(ctx, &t)
+            } else {
+                workload_trace(ctx, &t, duration)
+            }
+        }
+        [first, rest @ ..] => {
+            for other in rest {
+                t.err(ctx, other, format!("`{other}` cannot be combined with `{first}`: use only one of `rate`, `pattern` or `trace`"));
+            }
+            None
+        }
+    };
+    let client = match t.get("client") {
+        None => Some(Client {
+            timeout: None,
+            retries: 0,
+            backoff: default_backoff(),
+        }),
+        Some(v) => {
+            let c = Table::of(ctx, t.key("client"), v, "a table")?;
+            workload_client(ctx, &c)
+        }
+    };
+    Some(Workload {
+        arrival: arrival.unwrap_or(ArrivalProcess::Poisson),
+        rate: rate?,
+        client: client?,
+    })
+}
+
+fn workload_steps(ctx: &mut Ctx, t: &Table, duration: Option<SimDuration>) -> Option<RateProfile> {
+    let initial = t.num(ctx, "rate", NON_NEGATIVE);
+    let Some(v) = t.get("schedule") else {
+        return Some(RateProfile::Steps {
+            initial: initial?,
+            steps: Vec::new(),
+        });
+    };
+    let key = t.key("schedule");
+    let DeValue::Array(items) = v.get_ref() else {
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected an array of steps such as [{{ at = \"40m\", rate = 900 }}], found {}",
+                found(v.get_ref())
+            ),
+        );
+        return None;
+    };
+    let mut steps = Vec::new();
+    let mut ok = true;
+    let mut last: Option<SimDuration> = None;
+    for (i, item) in items.iter().enumerate() {
+        let Some(s) = Table::of(
+            ctx,
+            format!("{key}[{i}]"),
+            item,
+            "a step { at = \"40m\", rate = 900 }",
+        ) else {
+            ok = false;
+            continue;
+        };
+        s.check_keys(ctx, &["at", "rate"]);
+        let at = s.req_dur(ctx, "at", ANY_DURATION);
+        let rate = s.req_num(ctx, "rate", NON_NEGATIVE);
+        if let Some(a) = at {
+            if let Some(d) = duration
+                && a >= d
+            {
+                s.err(
+                    ctx,
+                    "at",
+                    format!(
+                        "expected a time before the end of the scenario, found {}",
+                        render(
+                            s.get("at")
+                                .map_or(&DeValue::Boolean(false), |v| v.get_ref())
+                        )
+                    ),
+                );
+                ok = false;
+            }
+            if let Some(prev) = last
+                && a <= prev
+            {
+                s.err(
+                    ctx,
+                    "at",
+                    "expected the steps in strictly increasing order of `at`",
+                );
+                ok = false;
+            }
+            last = Some(a);
+        }
+        match (at, rate) {
+            (Some(a), Some(r)) => steps.push((SimTime(a.0), r)),
+            _ => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    Some(RateProfile::Steps {
+        initial: initial?,
+        steps,
+    })
+}
+
+fn workload_pattern(ctx: &mut Ctx, t: &Table) -> Option<RateProfile> {
+    let p = t.sub(ctx, "pattern")?;
+    p.check_keys(ctx, &["kind", "min_rate", "max_rate", "peak_at", "period"]);
+    if p.require(ctx, "kind", "\"diurnal\"") {
+        p.choice(ctx, "kind", &[("diurnal", ())])?;
+    }
+    let min_rate = p.req_num(ctx, "min_rate", NON_NEGATIVE);
+    let max_rate = p.req_num(ctx, "max_rate", NON_NEGATIVE);
+    if let (Some(lo), Some(hi)) = (min_rate, max_rate)
+        && lo > hi
+    {
+        p.err(
+            ctx,
+            "max_rate",
+            format!("expected `max_rate` ≥ `min_rate` ({lo}), found {hi}"),
+        );
+        return None;
+    }
+    let peak_at = p.dur(ctx, "peak_at", ANY_DURATION);
+    let period = p.req_dur(ctx, "period", POSITIVE_DURATION);
+    if p.has("peak_at") && peak_at.is_none() {
+        return None;
+    }
+    Some(RateProfile::Diurnal {
+        min_rate: min_rate?,
+        max_rate: max_rate?,
+        peak_at: peak_at.unwrap_or_default(),
+        period: period?,
+    })
+}
+
+fn workload_trace(ctx: &mut Ctx, t: &Table, duration: Option<SimDuration>) -> Option<RateProfile> {
+    let file = t.str(ctx, "trace", "a CSV file name (relative to the scenario)")?;
+    let values = match ctx.column(file) {
+        Ok(v) => v,
+        Err(message) => {
+            t.err(ctx, "trace", message);
+            return None;
+        }
+    };
+    let mut prev: Option<f64> = None;
+    for &(line, x) in values.iter() {
+        if let Some(p) = prev
+            && x < p
+        {
+            t.err(
+                ctx,
+                "trace",
+                format!("`{file}` line {line}: arrival time {x} s is earlier than the one before ({p} s); the times must not decrease"),
+            );
+            return None;
+        }
+        prev = Some(x);
+    }
+    let end = duration.map_or(SimTime::NEVER, |d| SimTime(d.0));
+    let times: Vec<SimTime> = values
+        .iter()
+        .map(|&(_, x)| SimTime::from_secs_f64(x))
+        .filter(|&t| t <= end)
+        .collect();
+    Some(RateProfile::Trace(times.into()))
+}
+
+fn default_backoff() -> Backoff {
+    Backoff {
+        base: SimDuration::from_millis(100),
+        max: SimDuration::from_secs(20),
+        multiplier: 2.0,
+        jitter: Jitter::Full,
+    }
+}
+
+fn workload_client(ctx: &mut Ctx, t: &Table) -> Option<Client> {
+    t.check_keys(ctx, &["timeout", "retries", "backoff"]);
+    let timeout = t.dur(ctx, "timeout", POSITIVE_DURATION);
+    let retries = t.u32(ctx, "retries", 0, 100);
+    let mut backoff = default_backoff();
+    if let Some(b) = t.sub(ctx, "backoff") {
+        b.check_keys(ctx, &["base", "max", "multiplier", "jitter"]);
+        let base = b.dur(ctx, "base", ANY_DURATION);
+        let max = b.dur(ctx, "max", ANY_DURATION);
+        let multiplier = b.num(
+            ctx,
+            "multiplier",
+            NumRange {
+                min: 1.0,
+                min_open: false,
+                max: f64::MAX,
+                text: "≥ 1",
+            },
+        );
+        let jitter = b.choice(
+            ctx,
+            "jitter",
+            &[
+                ("full", Jitter::Full),
+                ("equal", Jitter::Equal),
+                ("none", Jitter::None),
+            ],
+        );
+        backoff = Backoff {
+            base: base.unwrap_or(backoff.base),
+            max: max.unwrap_or(backoff.max),
+            multiplier: multiplier.unwrap_or(backoff.multiplier),
+            jitter: jitter.unwrap_or(backoff.jitter),
+        };
+        if backoff.base > backoff.max {
+            let name = if b.has("base") { "base" } else { "max" };
+            b.err(
+                ctx,
+                name,
+                format!(
+                    "expected `base` ({}) ≤ `max` ({})",
+                    backoff.base, backoff.max
+                ),
+            );
+        }
+    }
+    if t.has("timeout") && timeout.is_none() {
+        return None;
+    }
+    Some(Client {
+        timeout,
+        retries: retries.unwrap_or(0),
+        backoff,
+    })
+}
+
+fn section_components(ctx: &mut Ctx, root: &Table) -> Vec<Raw> {
+    let Some(t) = root.sub(ctx, "components") else {
+        return Vec::new();
+    };
+    t.entries()
+        .filter_map(|(name, at, v)| component(ctx, t.key(name), name, at, v))
+        .collect()
+}
+
+fn section_designs(ctx: &mut Ctx, root: &Table) -> Vec<RawDesign> {
+    let Some(v) = root.get("designs") else {
+        ctx.error(
+            NO_LINE,
+            "designs",
+            "missing [designs.NAME] tables: expected at least one design",
+        );
+        return Vec::new();
+    };
+    let Some(t) = Table::of(ctx, "designs".into(), v, "[designs.NAME] tables") else {
+        return Vec::new();
+    };
+    if t.map.is_empty() {
+        ctx.error(
+            t.at,
+            "designs",
+            "expected at least one design [designs.NAME], found none",
+        );
+    }
+    let mut designs = Vec::new();
+    for (name, name_at, v) in t.entries() {
+        let path = t.key(name);
+        let Some(d) = Table::of(
+            ctx,
+            path.clone(),
+            v,
+            "a design table with `entry` and components",
+        ) else {
+            continue;
+        };
+        check_name(ctx, name_at, &path, name, "design");
+        let entry = d
+            .req_str(
+                ctx,
+                "entry",
+                "the name of the component that receives each request",
+            )
+            .map(|e| NameRef {
+                name: e.to_string(),
+                at: d.at("entry"),
+                key: d.key("entry"),
+            });
+        let mut own = Vec::new();
+        for (key, key_at, value) in d.entries() {
+            if key == "entry" {
+                continue;
+            }
+            if matches!(value.get_ref(), DeValue::Table(_)) {
+                own.extend(component(ctx, d.key(key), key, key_at, value));
+            } else {
+                let hint = did_you_mean(key, ["entry"]);
+                let hint = if hint.is_empty() {
+                    "; expected `entry` or a component table".into()
+                } else {
+                    hint
+                };
+                ctx.error(key_at, d.key(key), format!("unknown key `{key}`{hint}"));
+            }
+        }
+        designs.push(RawDesign {
+            name: name.to_string(),
+            entry,
+            own,
+        });
+    }
+    designs
+}
+
+/// Shared components no design uses are still checked: their references
+/// must name a component defined somewhere.
+fn check_unreached(ctx: &mut Ctx, designs: &[RawDesign], shared: &[Raw]) {
+    let mut used: HashSet<&str> = HashSet::new();
+    for d in designs {
+        let mut stack: Vec<&str> = d.entry.iter().map(|e| e.name.as_str()).collect();
+        stack.extend(
+            d.own
+                .iter()
+                .flat_map(|c| c.refs.iter().map(|r| r.to.name.as_str())),
+        );
+        while let Some(n) = stack.pop() {
+            if let Some(c) = shared.iter().find(|c| c.name == n)
+                && used.insert(n)
+            {
+                stack.extend(c.refs.iter().map(|r| r.to.name.as_str()));
+            }
+        }
+    }
+    let mut all: Vec<&str> = shared.iter().map(|c| c.name.as_str()).collect();
+    all.extend(
+        designs
+            .iter()
+            .flat_map(|d| d.own.iter().map(|c| c.name.as_str())),
+    );
+    for c in shared.iter().filter(|c| !used.contains(c.name.as_str())) {
+        for r in &c.refs {
+            if !all.contains(&r.to.name.as_str()) {
+                let hint = did_you_mean(&r.to.name, all.iter().copied());
+                ctx.error(
+                    r.to.at,
+                    r.to.key.clone(),
+                    format!(
+                        "no component named {} in [components] or in any design{hint}",
+                        quote(&r.to.name)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn section_faults(
+    ctx: &mut Ctx,
+    root: &Table,
+    head: Option<&Head>,
+    components: &[&str],
+) -> Option<Vec<Fault>> {
+    let Some(v) = root.get("faults") else {
+        return Some(Vec::new());
+    };
+    let DeValue::Array(items) = v.get_ref() else {
+        ctx.error(
+            v.span().start,
+            "faults",
+            format!(
+                "expected an array of tables ([[faults]]), found {}",
+                found(v.get_ref())
+            ),
+        );
+        return None;
+    };
+    let duration = head.and_then(|h| h.duration);
+    let mut faults = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let Some(t) = Table::of(ctx, format!("faults[{i}]"), item, "a table ([[faults]])") else {
+            ok = false;
+            continue;
+        };
+        t.check_keys(ctx, &["component", "kind", "factor", "at", "duration"]);
+        let component = t.req_str(ctx, "component", "a component name");
+        if let Some(c) = component
+            && !components.contains(&c)
+        {
+            let hint = did_you_mean(c, components.iter().copied());
+            t.err(
+                ctx,
+                "component",
+                format!(
+                    "no component named {} in any design or in [components]{hint}",
+                    quote(c)
+                ),
+            );
+            ok = false;
+        }
+        let kinds = [("outage", "outage"), ("slowdown", "slowdown")];
+        let kind = if t.require(ctx, "kind", "\"outage\" or \"slowdown\"") {
+            t.choice(ctx, "kind", &kinds)
+        } else {
+            None
+        };
+        let factor = match kind {
+            Some("slowdown") => t.req_num(ctx, "factor", POSITIVE),
+            _ => {
+                if t.has("factor") && kind.is_some() {
+                    t.err(
+                        ctx,
+                        "factor",
+                        "`factor` only applies to kind = \"slowdown\"",
+                    );
+                }
+                None
+            }
+        };
+        let at = t.req_dur(ctx, "at", ANY_DURATION);
+        if let (Some(a), Some(d)) = (at, duration)
+            && a >= d
+        {
+            let text = head.map_or("", |h| h.duration_text.as_str());
+            t.err(
+                ctx,
+                "at",
+                format!("expected a time before the end of the scenario ({text}), found {a}"),
+            );
+            ok = false;
+        }
+        let length = t.req_dur(ctx, "duration", POSITIVE_DURATION);
+        let kind = match (kind, factor) {
+            (Some("outage"), _) => Some(FaultKind::Outage),
+            (Some(_), Some(factor)) => Some(FaultKind::Slowdown { factor }),
+            _ => None,
+        };
+        match (component, kind, at, length) {
+            (Some(c), Some(kind), Some(at), Some(duration)) => faults.push(Fault {
+                component: c.to_string(),
+                kind,
+                at: SimTime(at.0),
+                duration,
+            }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(faults)
+}
+
+/// `[sweep]`: every value of every axis is applied to the document like
+/// `--set` and the result validated; new problems are reported at the
+/// sweep entry. Nested tables are read as dotted keys, so an unquoted
+/// `designs.a.b = [...]` works too.
+fn section_sweep(
+    ctx: &mut Ctx,
+    root: &DeValue<'_>,
+    base_errors: &[ScenarioError],
+) -> Vec<SweepAxis> {
+    let DeValue::Table(map) = root else {
+        return Vec::new();
+    };
+    let Some(v) = map.get("sweep") else {
+        return Vec::new();
+    };
+    let Some(t) = Table::of(ctx, "sweep".into(), v, "a table of key path = [values]") else {
+        return Vec::new();
+    };
+    let mut axes_in = Vec::new();
+    flatten(&t, "", &mut axes_in);
+    let known: HashSet<(&str, &str)> = base_errors
+        .iter()
+        .map(|e| (e.key.as_str(), e.message.as_str()))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut axes = Vec::new();
+    for (key, key_at, value) in axes_in {
+        let path = format!("sweep.{}", quote(&key));
+        if !seen.insert(key.clone()) {
+            ctx.error(key_at, path, "this key path is swept twice");
+            continue;
+        }
+        let items = match value.get_ref() {
+            DeValue::Array(items) if !items.is_empty() => items,
+            other => {
+                let what = if matches!(other, DeValue::Array(_)) {
+                    "an empty array".to_string()
+                } else {
+                    found(other)
+                };
+                ctx.error(
+                    value.span().start,
+                    path,
+                    format!(
+                        "expected a non-empty array of values such as [40, 50, 60], found {what}"
+                    ),
+                );
+                continue;
+            }
+        };
+        for item in items.iter() {
+            let mut doc = root.clone();
+            if let Err(message) = set_path(&mut doc, &key, item.clone()) {
+                ctx.error(key_at, path.clone(), message);
+                break;
+            }
+            let mut sub = Ctx {
+                file: ctx.file,
+                lines: ctx.lines,
+                dir: ctx.dir,
+                errors: Vec::new(),
+                cache: std::mem::take(&mut ctx.cache),
+            };
+            walk(&mut sub, &doc);
+            ctx.cache = sub.cache;
+            let shown = render(item.get_ref());
+            for e in sub.errors {
+                if !known.contains(&(e.key.as_str(), e.message.as_str())) {
+                    ctx.error(
+                        item.span().start,
+                        path.clone(),
+                        format!("with {key} = {shown}: {}: {}", e.key, e.message),
+                    );
+                }
+            }
+        }
+        axes.push(SweepAxis {
+            key,
+            values: items.iter().map(|v| render(v.get_ref())).collect(),
+        });
+    }
+    axes
+}
+
+/// Collects `(dotted key, key offset, value)` for every non-table value under `t`.
+fn flatten<'a, 'i>(t: &Table<'a, 'i>, prefix: &str, out: &mut Vec<(String, usize, &'a Val<'i>)>) {
+    for (k, at, v) in t.entries() {
+        let key = if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v.get_ref() {
+            DeValue::Table(map) => flatten(
+                &Table {
+                    path: String::new(),
+                    at,
+                    map,
+                },
+                &key,
+                out,
+            ),
+            _ => out.push((key, at, v)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLES: &str = "/work/shared/spec/examples";
+
+    /// A small valid scenario; tests edit it.
+    const MINI: &str = r#"[scenario]
+name = "t"
+duration = "1h"
+
+[workload]
+rate = 10
+
+[designs.d]
+entry = "app"
+
+[designs.d.app]
+kind = "ec2"
+instance_type = "m5.large"
+workers = 4
+service_time = "10ms"
+"#;
+
+    fn load_text(text: &str) -> Result<Scenario, ScenarioErrors> {
+        load_str(text, Path::new("t.toml"), &[])
+    }
+
+    fn errors(text: &str) -> Vec<ScenarioError> {
+        match load_text(text) {
+            Ok(_) => panic!("expected errors for:\n{text}"),
+            Err(e) => e.0,
+        }
+    }
+
+    /// MINI with `from` replaced by `to`.
+    fn edit(from: &str, to: &str) -> String {
+        assert!(MINI.contains(from), "{from} not in MINI");
+        MINI.replacen(from, to, 1)
+    }
+
+    /// 1-based line of the first line of `text` containing `needle`.
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).expect("needle") + 1
+    }
+
+    /// Asserts there is an error at `key` on `line` whose message holds
+    /// every one of `parts`.
+    #[track_caller]
+    fn expect(errors: &[ScenarioError], key: &str, line: Option<usize>, parts: &[&str]) {
+        let hit = errors.iter().any(|e| {
+            e.key == key && e.line == line && parts.iter().all(|p| e.message.contains(p))
+        });
+        assert!(
+            hit,
+            "no error at {key} line {line:?} containing {parts:?}; got:\n{}",
+            ScenarioErrors(errors.to_vec())
+        );
+    }
+
+    /// Expects exactly one error, as described.
+    #[track_caller]
+    fn expect_one(text: &str, key: &str, needle: &str, parts: &[&str]) {
+        let errs = errors(text);
+        expect(&errs, key, Some(line_of(text, needle)), parts);
+        assert_eq!(errs.len(), 1, "expected one error, got:\n{}", ScenarioErrors(errs.clone()));
+    }
+
+    fn example(name: &str) -> Option<(String, Scenario)> {
+        let path = Path::new(EXAMPLES).join(name);
+        if !path.exists() {
+            return None;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable example");
+        match load(&path, &[]) {
+            Ok(s) => Some((text, s)),
+            Err(e) => panic!("{name} must load:\n{e}"),
+        }
+    }
+
+    fn component<'a>(d: &'a Design, name: &str) -> &'a Component {
+        d.components.iter().find(|c| c.name == name).expect("component")
+    }
+
+    #[test]
+    fn mini_loads() {
+        let s = load_text(MINI).unwrap();
+        assert_eq!(s.name, "t");
+        assert_eq!(s.seed, 1);
+        assert_eq!(s.replications, 1);
+        assert_eq!(s.interval, SimDuration::from_secs(60));
+        assert_eq!(s.warmup, SimDuration::ZERO);
+        assert_eq!(s.baseline, 0);
+        assert!(s.workload.client.timeout.is_none());
+        assert_eq!(s.workload.client.backoff.jitter, Jitter::Full);
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+        assert_eq!((e.instances, e.workers, e.queue_limit), (1, 4, None));
+        assert_eq!(e.service_time, Dist::constant(SimDuration::from_millis(10)));
+        assert_eq!(s.hash.len(), 16);
+    }
+
+    #[test]
+    fn example_flash_sale() {
+        let Some((_, s)) = example("flash-sale.toml") else { return };
+        assert_eq!(s.name, "flash-sale");
+        assert_eq!(s.duration, SimDuration::from_secs(90 * 60));
+        assert_eq!(s.warmup, SimDuration::from_secs(600));
+        assert_eq!((s.seed, s.replications), (7, 8));
+        let names: Vec<&str> = s.designs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["monolith", "decoupled"]);
+        let RateProfile::Steps { initial, steps } = &s.workload.rate else { panic!() };
+        assert_eq!(*initial, 150.0);
+        assert_eq!(
+            steps,
+            &[(SimTime(40 * 60 * NANOS), 900.0), (SimTime(50 * 60 * NANOS), 150.0)]
+        );
+        assert_eq!(s.workload.client.timeout, Some(SimDuration::from_secs(10)));
+        assert_eq!(s.workload.client.retries, 1);
+        assert_eq!(s.faults.len(), 1);
+        assert_eq!(s.faults[0].component, "db");
+        assert_eq!(s.faults[0].kind, FaultKind::Outage);
+        assert_eq!(s.faults[0].at, SimTime(65 * 60 * NANOS));
+        assert_eq!(s.faults[0].duration, SimDuration::from_secs(240));
+        // Own components first, then the shared `db` in both designs.
+        let mono: Vec<&str> = s.designs[0].components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(mono, ["alb", "app", "db"]);
+        let dec: Vec<&str> = s.designs[1].components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(dec, ["alb", "web", "orders", "worker", "db"]);
+        assert_eq!(s.designs[0].entry, ComponentId(0));
+        let ComponentSpec::Database(db) = &component(&s.designs[0], "db").spec else { panic!() };
+        assert_eq!(db.capacity, 200);
+        assert_eq!(
+            db.service_time,
+            Dist::lognormal_median_p99(SimDuration::from_millis(5), SimDuration::from_millis(40))
+                .unwrap()
+        );
+        let ComponentSpec::Ec2(app) = &component(&s.designs[0], "app").spec else { panic!() };
+        assert_eq!(app.calls, [ComponentId(2)]);
+        assert_eq!((app.instances, app.workers), (4, 16));
+        let ComponentSpec::LoadBalancer(lb) = &component(&s.designs[1], "alb").spec else {
+            panic!()
+        };
+        assert_eq!(lb.routing, Routing::LeastOutstanding);
+        assert_eq!(lb.targets, [ComponentId(1)]);
+        assert_eq!(lb.latency, Dist::constant(SimDuration::from_millis(1)));
+        let ComponentSpec::Ec2(web) = &component(&s.designs[1], "web").spec else { panic!() };
+        assert_eq!(web.sends, [ComponentId(2)]);
+        let orders = &component(&s.designs[1], "orders").spec;
+        assert!(
+            matches!(orders, ComponentSpec::NotYetSimulated { kind, references } if kind == "queue" && references == &[ComponentId(3)])
+        );
+        let worker = &component(&s.designs[1], "worker").spec;
+        assert!(
+            matches!(worker, ComponentSpec::NotYetSimulated { kind, references } if kind == "lambda" && references == &[ComponentId(4)])
+        );
+        assert!(s.sweep.is_empty());
+    }
+
+    const NANOS: u64 = 1_000_000_000;
+
+    #[test]
+    fn example_autoscaling() {
+        let Some((_, s)) = example("autoscaling.toml") else { return };
+        let RateProfile::Diurnal { min_rate, max_rate, peak_at, period } = s.workload.rate else {
+            panic!()
+        };
+        assert_eq!((min_rate, max_rate), (50.0, 400.0));
+        assert_eq!(peak_at, SimDuration::from_secs(14 * 3600));
+        assert_eq!(period, SimDuration::from_secs(24 * 3600));
+        assert!(matches!(component(&s.designs[0], "app").spec, ComponentSpec::Ec2(_)));
+        assert_eq!(component(&s.designs[1], "app").spec.kind_name(), "ec2 with autoscaling");
+        assert_eq!(s.sweep.len(), 1);
+        assert_eq!(s.sweep[0].key, "designs.scaled.app.autoscaling.target");
+        assert_eq!(s.sweep[0].values, ["40", "50", "60", "70"]);
+    }
+
+    #[test]
+    fn example_lambda_keepalive_and_mmc() {
+        if let Some((_, s)) = example("lambda-keepalive.toml") {
+            let names: Vec<&str> = s.designs.iter().map(|d| d.name.as_str()).collect();
+            assert_eq!(names, ["python", "java"]);
+            let d = &s.designs[1];
+            assert_eq!(d.components[0].spec.kind_name(), "api_gateway");
+            assert_eq!(d.components[1].spec.kind_name(), "lambda");
+            let RateProfile::Steps { steps, .. } = &s.workload.rate else { panic!() };
+            assert_eq!(steps[1], (SimTime(7800 * NANOS), 0.001));
+            assert_eq!(s.warmup, SimDuration::ZERO);
+        }
+        if let Some((_, s)) = example("mmc.toml") {
+            let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+            assert_eq!(e.service_time, Dist::exp(SimDuration::from_millis(100)).unwrap());
+            assert_eq!((e.instances, e.workers), (1, 8));
+            assert_eq!(s.workload.arrival, ArrivalProcess::Poisson);
+        }
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_no_key() {
+        let text = edit("workers = 4", "workers = = 4");
+        let errs = errors(&text);
+        assert_eq!(errs[0].key, "");
+        assert_eq!(errs[0].line, Some(line_of(&text, "workers")));
+        assert!(errs[0].to_string().starts_with(&format!("t.toml:{}: ", errs[0].line.unwrap())));
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest_for_the_kind() {
+        let text = edit("workers = 4", "wrokers = 4");
+        expect_one(
+            &text,
+            "designs.d.app.wrokers",
+            "wrokers",
+            &["unknown key `wrokers`", "did you mean `workers`?"],
+        );
+        // `capacity` is a database key, not an ec2 one.
+        let text = edit("workers = 4", "capacity = 4");
+        expect_one(&text, "designs.d.app.capacity", "capacity", &["unknown key `capacity`"]);
+        let text = format!("{MINI}\n[sweeep]\n");
+        expect(&errors(&text), "sweeep", Some(line_of(&text, "sweeep")), &["did you mean `sweep`?"]);
+        let text = edit("rate = 10", "rate = 10\nrat = 3");
+        expect_one(&text, "workload.rat", "rat = 3", &["did you mean `rate`?"]);
+    }
+
+    #[test]
+    fn wrong_types_and_ranges() {
+        let text = edit("duration = \"1h\"", "duration = 5");
+        expect_one(
+            &text,
+            "scenario.duration",
+            "duration",
+            &["expected a duration string such as \"250ms\", found an integer (5)"],
+        );
+        let text = edit("workers = 4", "workers = 4.5");
+        expect_one(&text, "designs.d.app.workers", "workers", &["integer", "found a float (4.5)"]);
+        let text = edit("workers = 4", "workers = 0");
+        expect_one(&text, "designs.d.app.workers", "workers", &["≥ 1", "found an integer (0)"]);
+        let text = edit("workers = 4", "workers = 4\ninstances = 4.0");
+        expect_one(&text, "designs.d.app.instances", "instances", &["found a float (4.0)"]);
+        let text = edit("workers = 4", "workers = \"4\"");
+        expect_one(&text, "designs.d.app.workers", "workers", &["found a string (\"4\")"]);
+        let text = edit("rate = 10", "rate = -1");
+        expect_one(&text, "workload.rate", "rate", &["expected a number ≥ 0, found -1"]);
+        let text = edit("rate = 10", "rate = nan");
+        expect_one(&text, "workload.rate", "rate", &["finite"]);
+        let text = edit("rate = 10", "rate = 1e400");
+        expect_one(&text, "workload.rate", "rate", &["finite"]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nreplications = 0");
+        expect_one(&text, "scenario.replications", "replications", &["from 1 to 100000"]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nreplications = 100001");
+        expect_one(&text, "scenario.replications", "replications", &["from 1 to 100000"]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nseed = -1");
+        expect_one(&text, "scenario.seed", "seed", &["≥ 0", "-1"]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nseed = 99999999999999999999");
+        assert!(load_text(&text).is_err());
+        let text = edit("duration = \"1h\"", "duration = \"0s\"");
+        expect_one(&text, "scenario.duration", "duration", &["> 0", "\"0s\""]);
+        let text = edit("duration = \"1h\"", "duration = \"10 parsecs\"");
+        expect_one(&text, "scenario.duration", "duration", &["unit"]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\ninterval = \"0s\"");
+        expect_one(&text, "scenario.interval", "interval", &["> 0"]);
+        let text = edit("workers = 4", "workers = 4\nqueue_limit = -1");
+        expect_one(&text, "designs.d.app.queue_limit", "queue_limit", &["≥ 0"]);
+    }
+
+    #[test]
+    fn scenario_section() {
+        let text = edit("name = \"t\"", "name = \"my sim\"");
+        expect_one(&text, "scenario.name", "my sim", &["letters, digits", "\"my sim\""]);
+        let text = edit("name = \"t\"", "name = \"..\"");
+        expect_one(&text, "scenario.name", "name", &["names the output folder"]);
+        let text = edit("name = \"t\"", "name = \"\"");
+        expect_one(&text, "scenario.name", "name", &["found \"\""]);
+        let text = edit("name = \"t\"\n", "");
+        expect_one(&text, "scenario.name", "[scenario]", &["missing `name`"]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nwarmup = \"1h\"");
+        expect_one(&text, "scenario.warmup", "warmup", &["shorter than the duration (1h)"]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nbaseline = \"e\"");
+        expect_one(&text, "scenario.baseline", "baseline", &["no design named \"e\""]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nbaseline = \"d\"\nseed = 0");
+        let s = load_text(&text).unwrap();
+        assert_eq!((s.baseline, s.seed), (0, 0));
+        let text = MINI.replace("[scenario]\nname = \"t\"\nduration = \"1h\"\n", "");
+        let errs = errors(&text);
+        expect(&errs, "scenario", None, &["missing [scenario]"]);
+        let errs = errors("");
+        expect(&errs, "scenario", None, &["missing [scenario]"]);
+        expect(&errs, "workload", None, &["missing [workload]"]);
+        expect(&errs, "designs", None, &["at least one design"]);
+    }
+
+    #[test]
+    fn workload_rate_choices() {
+        let text = edit("rate = 10", "arrival = \"constant\"");
+        expect_one(&text, "workload", "[workload]", &["`rate`", "`pattern`", "`trace`"]);
+        let text = edit("rate = 10", "schedule = [{ at = \"1m\", rate = 3 }]");
+        let errs = errors(&text);
+        expect(&errs, "workload.schedule", Some(line_of(&text, "schedule")), &["needs `rate`"]);
+        let text = edit(
+            "rate = 10",
+            "rate = 10\npattern = { kind = \"diurnal\", min_rate = 1, max_rate = 2, period = \"1h\" }",
+        );
+        expect_one(&text, "workload.pattern", "pattern", &["cannot be combined with `rate`"]);
+        let text = edit(
+            "rate = 10",
+            "schedule = [\n  { at = \"20m\", rate = 1 },\n  { at = \"10m\", rate = 2 },\n]\nrate = 3",
+        );
+        expect_one(&text, "workload.schedule[1].at", "10m", &["strictly increasing"]);
+        let text = edit("rate = 10", "rate = 3\nschedule = [{ at = \"2h\", rate = 1 }]");
+        expect_one(&text, "workload.schedule[0].at", "2h", &["before the end"]);
+        let text = edit("rate = 10", "rate = 3\nschedule = [{ at = \"2m\", rte = 1 }]");
+        let errs = errors(&text);
+        expect(&errs, "workload.schedule[0].rte", Some(7), &["did you mean `rate`?"]);
+        expect(&errs, "workload.schedule[0].rate", Some(7), &["missing `rate`"]);
+        let text = edit("rate = 10", "rate = 3\nschedule = [5]");
+        expect_one(&text, "workload.schedule[0]", "schedule", &["found an integer (5)"]);
+        let text = edit("rate = 10", "arrival = \"posson\"\nrate = 1");
+        expect_one(&text, "workload.arrival", "posson", &["did you mean `poisson`?"]);
+        let text = edit(
+            "rate = 10",
+            "pattern = { kind = \"diurnal\", min_rate = 5, max_rate = 2, period = \"1h\" }",
+        );
+        expect_one(&text, "workload.pattern.max_rate", "pattern", &["≥ `min_rate`"]);
+        let text = edit(
+            "rate = 10",
+            "pattern = { kind = \"weekly\", min_rate = 1, max_rate = 2, period = \"1h\" }",
+        );
+        expect_one(&text, "workload.pattern.kind", "pattern", &["\"diurnal\""]);
+        let text = edit("rate = 10", "pattern = { kind = \"diurnal\", min_rate = 1, max_rate = 2 }");
+        expect_one(&text, "workload.pattern.period", "pattern", &["missing `period`"]);
+    }
+
+    #[test]
+    fn workload_client() {
+        let text = format!("{MINI}[workload.client]\nretries = 101\n");
+        expect_one(&text, "workload.client.retries", "retries", &["from 0 to 100"]);
+        let text = format!(
+            "{MINI}[workload.client]\ntimeout = \"2s\"\nbackoff = {{ base = \"1s\", jitter = \"fulll\", mult = 2 }}\n"
+        );
+        let errs = errors(&text);
+        let line = Some(line_of(&text, "backoff"));
+        expect(&errs, "workload.client.backoff.jitter", line, &["did you mean `full`?"]);
+        expect(&errs, "workload.client.backoff.mult", line, &["unknown key `mult`"]);
+        let text = format!(
+            "{MINI}[workload.client]\ntimeout = \"2s\"\nretries = 3\nbackoff = {{ base = \"1s\", max = \"4s\", multiplier = 3.0, jitter = \"equal\" }}\n"
+        );
+        let c = load_text(&text).unwrap().workload.client;
+        assert_eq!(c.timeout, Some(SimDuration::from_secs(2)));
+        assert_eq!(c.retries, 3);
+        assert_eq!(c.backoff.base, SimDuration::from_secs(1));
+        assert_eq!(c.backoff.max, SimDuration::from_secs(4));
+        assert_eq!(c.backoff.multiplier, 3.0);
+        assert_eq!(c.backoff.jitter, Jitter::Equal);
+        let text = format!("{MINI}[workload.client]\nbackoff = {{ multiplier = 0.5 }}\n");
+        expect_one(&text, "workload.client.backoff.multiplier", "backoff", &["≥ 1"]);
+    }
+
+    #[test]
+    fn trace_and_empirical_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("good.csv"), "time,id\n0.5,a\n1.0,b\n1.0,c\n9999,d\n").unwrap();
+        std::fs::write(dir.path().join("bad.csv"), "0.5\n2.0\n\n1.5\n").unwrap();
+        std::fs::write(dir.path().join("ms.csv"), "latency_ms\n10\n20\n").unwrap();
+        std::fs::write(dir.path().join("neg.csv"), "latency_ms\n10\n-5\n").unwrap();
+        let path = dir.path().join("s.toml");
+        let run = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            load(&path, &[])
+        };
+        let s = run(&edit("rate = 10", "trace = \"good.csv\"")).unwrap();
+        let RateProfile::Trace(times) = &s.workload.rate else { panic!() };
+        assert_eq!(&times[..], &[SimTime(NANOS / 2), SimTime(NANOS), SimTime(NANOS)]);
+
+        let text = edit("rate = 10", "trace = \"bad.csv\"");
+        let errs = run(&text).unwrap_err().0;
+        expect(&errs, "workload.trace", Some(line_of(&text, "trace")), &["`bad.csv` line 4", "1.5"]);
+        let text = edit("rate = 10", "trace = \"none.csv\"");
+        let errs = run(&text).unwrap_err().0;
+        expect(&errs, "workload.trace", Some(line_of(&text, "trace")), &["cannot read"]);
+
+        let s = run(&edit("\"10ms\"", "{ dist = \"empirical\", file = \"ms.csv\" }")).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+        let ms = SimDuration::from_millis;
+        assert_eq!(e.service_time, Dist::empirical(vec![ms(10), ms(20)]).unwrap());
+        let s = run(&edit("\"10ms\"", "{ dist = \"empirical\", file = \"ms.csv\", unit = \"s\" }"))
+            .unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+        assert_eq!(
+            e.service_time,
+            Dist::empirical(vec![SimDuration::from_secs(10), SimDuration::from_secs(20)]).unwrap()
+        );
+        let text = edit("\"10ms\"", "{ dist = \"empirical\", file = \"neg.csv\" }");
+        let errs = run(&text).unwrap_err().0;
+        expect(
+            &errs,
+            "designs.d.app.service_time.file",
+            Some(line_of(&text, "neg.csv")),
+            &["`neg.csv` line 3", "-5"],
+        );
+    }
+
+    #[test]
+    fn components_and_designs() {
+        let text = format!("{MINI}\n[components.app]\nkind = \"database\"\nservice_time = \"1ms\"\n");
+        expect_one(
+            &text,
+            "designs.d.app",
+            "[designs.d.app]",
+            &["already a shared component (components.app)"],
+        );
+        let text = edit("[designs.d.app]", "[designs.d.\"my app\"]");
+        let errs = errors(&text);
+        expect(&errs, "designs.d.\"my app\"", Some(line_of(&text, "my app")), &["component name"]);
+        let text = edit("kind = \"ec2\"\n", "");
+        expect_one(&text, "designs.d.app.kind", "[designs.d.app]", &["missing `kind`", "\"ec2\""]);
+        let text = edit("kind = \"ec2\"", "kind = \"ec3\"");
+        expect_one(&text, "designs.d.app.kind", "ec3", &["did you mean `ec2`?"]);
+        let text = edit("entry = \"app\"", "entry = \"app\"\nentyr = 1");
+        expect_one(&text, "designs.d.entyr", "entyr", &["did you mean `entry`?"]);
+        let text = edit("entry = \"app\"\n", "");
+        expect_one(&text, "designs.d.entry", "[designs.d]", &["missing `entry`"]);
+        let text = edit("entry = \"app\"", "entry = \"ap\"");
+        expect_one(&text, "designs.d.entry", "entry", &["no component named \"ap\"", "did you mean `app`?"]);
+        let text = edit("[designs.d]", "[designs.\"a b\"]").replace("designs.d.", "designs.\"a b\".");
+        let errs = errors(&text);
+        expect(&errs, "designs.\"a b\"", Some(line_of(&text, "a b")), &["design name"]);
+        let text = edit("[designs.d.app]", "[designs.d.app.x]");
+        assert!(load_text(&text).is_err());
+    }
+
+    /// Shared components reached transitively come after the design's own, in
+    /// `[components]` file order; unreached ones are left out.
+    #[test]
+    fn shared_components_order() {
+        let text = edit("workers = 4", "workers = 4\ncalls = [\"cache\"]")
+            + "\n[components.unused]\nkind = \"database\"\nservice_time = \"1ms\"\n"
+            + "\n[components.db]\nkind = \"database\"\nservice_time = \"1ms\"\n"
+            + "\n[components.cache]\nkind = \"ec2\"\ninstance_type = \"t3.micro\"\nservice_time = \"1ms\"\ncalls = [\"db\"]\n";
+        let s = load_text(&text).unwrap();
+        let names: Vec<&str> = s.designs[0].components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["app", "db", "cache"]);
+        let ComponentSpec::Ec2(cache) = &s.designs[0].components[2].spec else { panic!() };
+        assert_eq!(cache.calls, [ComponentId(1)]);
+    }
+
+    #[test]
+    fn load_balancer_checks() {
+        let lb = "\n[designs.d.lb]\nkind = \"load_balancer\"\n";
+        let text = format!("{MINI}{lb}targets = \"app\"\nweights = [1]\n");
+        expect_one(&text, "designs.d.lb.weights", "weights", &["routing = \"weighted\""]);
+        let text = format!("{MINI}{lb}targets = [\"app\"]\nrouting = \"weighted\"\nweights = [1, 2]\n");
+        expect_one(&text, "designs.d.lb.weights", "weights", &["expected 1 weights", "found 2"]);
+        let text = format!("{MINI}{lb}targets = [\"app\"]\nrouting = \"weighted\"\nweights = [0]\n");
+        expect_one(&text, "designs.d.lb.weights", "weights", &["> 0"]);
+        let text = format!("{MINI}{lb}targets = []\n");
+        expect_one(&text, "designs.d.lb.targets", "targets", &["at least one target"]);
+        let text = format!("{MINI}{lb}\n");
+        expect_one(&text, "designs.d.lb.targets", "[designs.d.lb]", &["missing `targets`"]);
+        let text = format!("{MINI}{lb}targets = \"q\"\n[designs.d.q]\nkind = \"queue\"\n");
+        expect_one(
+            &text,
+            "designs.d.lb.targets",
+            "targets",
+            &["`q` is a queue", "ec2, fargate, lambda, database or load_balancer"],
+        );
+        let text = format!("{MINI}{lb}targets = \"app\"\nrouting = \"round_robbin\"\n");
+        expect_one(&text, "designs.d.lb.routing", "routing", &["did you mean `round_robin`?"]);
+        let text = format!(
+            "{MINI}{lb}targets = [\"app\"]\nrouting = \"weighted\"\nweights = [3]\ntype = \"nlb\"\nlatency = \"2ms\"\n"
+        );
+        let s = load_text(&text).unwrap();
+        let ComponentSpec::LoadBalancer(l) = &s.designs[0].components[1].spec else { panic!() };
+        assert_eq!(l.weights, Some(vec![3.0]));
+        assert_eq!(l.lb_type, LbType::Nlb);
+        assert_eq!(l.latency, Dist::constant(SimDuration::from_millis(2)));
+    }
+
+    #[test]
+    fn ec2_checks() {
+        let text = edit("\"m5.large\"", "\"m5.larg\"");
+        expect_one(
+            &text,
+            "designs.d.app.instance_type",
+            "m5.larg",
+            &["unknown instance type \"m5.larg\"", "did you mean `m5.large`?", "t3.micro"],
+        );
+        let auto = "\n[designs.d.app.autoscaling]\nmin = 1\nmax = 4\ntarget = 50\n";
+        let s = load_text(&format!("{MINI}{auto}")).unwrap();
+        let ComponentSpec::NotYetSimulated { kind, .. } = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        assert_eq!(kind, "ec2 with autoscaling");
+        let text = format!("{}{auto}", edit("workers = 4", "workers = 4\ninstances = 2"));
+        expect_one(&text, "designs.d.app.instances", "instances", &["cannot be combined with `autoscaling`"]);
+        let text = format!("{MINI}{}", auto.replace("target = 50", "target = 120"));
+        expect_one(&text, "designs.d.app.autoscaling.target", "target", &["≤ 100", "120"]);
+        let text = format!("{MINI}{}", auto.replace("min = 1", "min = 5"));
+        expect_one(&text, "designs.d.app.autoscaling.min", "min = 5", &["≤ `max` (4)"]);
+        let text = format!("{MINI}{}", auto.replace("min = 1", "min = 1\ndesired = 9"));
+        expect_one(&text, "designs.d.app.autoscaling.desired", "desired", &["between `min` and `max`"]);
+        let text = format!("{MINI}{}", auto.replace("min = 1", "min = 1\npolicy = \"stepp\""));
+        expect_one(&text, "designs.d.app.autoscaling.policy", "stepp", &["did you mean `step`?"]);
+        let text = edit("service_time = \"10ms\"\n", "");
+        expect_one(&text, "designs.d.app.service_time", "[designs.d.app]", &["missing `service_time`"]);
+    }
+
+    #[test]
+    fn distributions() {
+        let text = edit("\"10ms\"", "{ dist = \"lognorml\", median = \"5ms\", p99 = \"40ms\" }");
+        expect_one(&text, "designs.d.app.service_time.dist", "service_time", &["did you mean `lognormal`?"]);
+        let text = edit("\"10ms\"", "{ dist = \"lognormal\", median = \"50ms\", p99 = \"40ms\" }");
+        expect_one(&text, "designs.d.app.service_time", "service_time", &["p99"]);
+        let text = edit("\"10ms\"", "{ dist = \"gamma\", mean = \"5ms\" }");
+        expect_one(&text, "designs.d.app.service_time.cv", "service_time", &["missing `cv`"]);
+        let text = edit("\"10ms\"", "{ dist = \"exp\", mean = \"5ms\", sd = \"1ms\" }");
+        expect_one(&text, "designs.d.app.service_time.sd", "service_time", &["unknown key `sd`"]);
+        let text = edit("\"10ms\"", "{ dist = \"lognormal\", median = \"5ms\", cv = 1.0 }");
+        assert!(load_text(&text).is_err());
+        let text = edit("\"10ms\"", "{ mean = \"5ms\" }");
+        expect_one(&text, "designs.d.app.service_time.dist", "service_time", &["missing `dist`", "\"exp\""]);
+        let text = edit("\"10ms\"", "5");
+        expect_one(&text, "designs.d.app.service_time", "service_time", &["distribution", "found an integer (5)"]);
+        let text = edit("\"10ms\"", "\"10\"");
+        expect_one(&text, "designs.d.app.service_time", "service_time", &["no unit"]);
+        let cases = [
+            ("{ dist = \"constant\", value = \"3ms\" }", Dist::constant(SimDuration::from_millis(3))),
+            ("{ dist = \"uniform\", min = \"1ms\", max = \"3ms\" }", Dist::uniform(SimDuration::from_millis(1), SimDuration::from_millis(3)).unwrap()),
+            ("{ dist = \"normal\", mean = \"3ms\", sd = \"1ms\", min = \"0ms\" }", Dist::normal(SimDuration::from_millis(3), SimDuration::from_millis(1), Some(SimDuration::ZERO), None).unwrap()),
+            ("{ dist = \"pareto\", min = \"1ms\", alpha = 2.5 }", Dist::pareto(SimDuration::from_millis(1), 2.5).unwrap()),
+            ("{ dist = \"lognormal\", mean = \"3ms\", cv = 2 }", Dist::lognormal_mean_cv(SimDuration::from_millis(3), 2.0).unwrap()),
+        ];
+        for (src, want) in cases {
+            let s = load_text(&edit("\"10ms\"", src)).unwrap();
+            let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+            assert_eq!(e.service_time, want, "{src}");
+        }
+    }
+
+    #[test]
+    fn references_and_kinds() {
+        let shared = "\n[components.db]\nkind = \"database\"\nservice_time = \"1ms\"\n";
+        let text = format!("{}{shared}", edit("workers = 4", "workers = 4\ncalls = [\"dbb\"]"));
+        expect_one(&text, "designs.d.app.calls", "dbb", &["no component named \"dbb\"", "did you mean `db`?"]);
+        let text = format!("{}{shared}", edit("workers = 4", "workers = 4\nsends = [\"db\"]"));
+        expect_one(
+            &text,
+            "designs.d.app.sends",
+            "sends",
+            &["`db` is a database", "`sends` must name a queue, topic or lambda"],
+        );
+        let q = "\n[designs.d.q]\nkind = \"queue\"\nconsumer = \"app\"\ndead_letter = \"q\"\n";
+        let text = format!("{MINI}{q}");
+        expect_one(&text, "designs.d.q.dead_letter", "dead_letter", &["its own dead-letter"]);
+        let q = "\n[designs.d.q]\nkind = \"queue\"\nconsumer = \"nobody\"\n";
+        let text = format!("{MINI}{q}");
+        expect_one(&text, "designs.d.q.consumer", "consumer", &["no component named \"nobody\""]);
+        let t = "\n[designs.d.t]\nkind = \"topic\"\nsubscribers = [\"app\", { target = \"q\", filter = { a = 1 } }, { target = \"zz\" }]\n[designs.d.q]\nkind = \"queue\"\n";
+        let text = format!("{MINI}{t}");
+        expect_one(&text, "designs.d.t.subscribers[2].target", "subscribers", &["\"zz\""]);
+    }
+
+    #[test]
+    fn call_cycles() {
+        let text = edit("workers = 4", "workers = 4\ncalls = [\"b\"]")
+            + "\n[designs.d.b]\nkind = \"ec2\"\ninstance_type = \"t3.micro\"\nservice_time = \"1ms\"\ncalls = [\"app\"]\n";
+        expect_one(&text, "designs.d.b.calls", "calls = [\"app\"]", &["cycle: app → b → app"]);
+        let text = edit("workers = 4", "workers = 4\ncalls = \"app\"");
+        expect_one(&text, "designs.d.app.calls", "calls", &["cycle: app → app"]);
+        // An asynchronous loop is fine.
+        let text = edit("workers = 4", "workers = 4\nsends = [\"q\"]")
+            + "\n[designs.d.q]\nkind = \"queue\"\nconsumer = \"app\"\n";
+        load_text(&text).unwrap();
+    }
+
+    #[test]
+    fn faults() {
+        let fault = "\n[[faults]]\ncomponent = \"ap\"\nkind = \"outage\"\nat = \"10m\"\nduration = \"1m\"\n";
+        let text = format!("{MINI}{fault}");
+        expect_one(&text, "faults[0].component", "\"ap\"", &["did you mean `app`?"]);
+        let text = format!("{MINI}{}", fault.replace("\"ap\"", "\"app\"").replace("\"outage\"", "\"slowdown\""));
+        expect_one(&text, "faults[0].factor", "[[faults]]", &["missing `factor`"]);
+        let text = format!("{MINI}{}", fault.replace("\"ap\"", "\"app\"").replace("\"10m\"", "\"10m\"\nfactor = 2"));
+        expect_one(&text, "faults[0].factor", "factor", &["only applies to kind = \"slowdown\""]);
+        let text = format!("{MINI}{}", fault.replace("\"ap\"", "\"app\"").replace("\"10m\"", "\"2h\""));
+        expect_one(&text, "faults[0].at", "2h", &["before the end of the scenario (1h)"]);
+        let text = format!("{MINI}{}", fault.replace("\"ap\"", "\"app\"").replace("\"1m\"", "\"0s\""));
+        expect_one(&text, "faults[0].duration", "0s", &["> 0"]);
+        let text = format!("{MINI}\n[faults]\ncomponent = \"app\"\n");
+        expect_one(&text, "faults", "[faults]", &["[[faults]]"]);
+        let text = format!(
+            "{MINI}{}",
+            fault.replace("\"ap\"", "\"app\"").replace("\"outage\"", "\"slowdown\"\nfactor = 3")
+        );
+        let s = load_text(&text).unwrap();
+        assert_eq!(s.faults[0].kind, FaultKind::Slowdown { factor: 3.0 });
+    }
+
+    #[test]
+    fn sweeps() {
+        let text = format!("{MINI}\n[sweep]\n\"designs.d.app.workers\" = [1, 0, 2.5]\n");
+        let errs = errors(&text);
+        let line = Some(line_of(&text, "[1, 0, 2.5]"));
+        expect(&errs, "sweep.\"designs.d.app.workers\"", line, &["with designs.d.app.workers = 0", "≥ 1"]);
+        expect(&errs, "sweep.\"designs.d.app.workers\"", line, &["= 2.5", "found a float (2.5)"]);
+        assert_eq!(errs.len(), 2);
+        let text = format!("{MINI}\n[sweep]\n\"designs.d.ap.workers\" = [1]\n");
+        expect_one(&text, "sweep.\"designs.d.ap.workers\"", "ap.workers", &["did you mean `app`?"]);
+        let text = format!("{MINI}\n[sweep]\n\"designs.d.app.workers\" = []\n");
+        expect_one(&text, "sweep.\"designs.d.app.workers\"", "[]", &["non-empty array"]);
+        let text = format!("{MINI}\n[sweep]\n\"designs.d.app.workers\" = 3\n");
+        expect_one(&text, "sweep.\"designs.d.app.workers\"", "= 3", &["non-empty array"]);
+        let text = format!(
+            "{MINI}\n[sweep]\n\"designs.d.app.instance_type\" = [\"m5.large\", \"c5.large\"]\ndesigns.d.app.workers = [1, 2]\n"
+        );
+        let s = load_text(&text).unwrap();
+        assert_eq!(s.sweep[0].values, ["\"m5.large\"", "\"c5.large\""]);
+        assert_eq!(s.sweep[1].key, "designs.d.app.workers");
+        // The rendered values work as overrides.
+        let o = Override { key: s.sweep[0].key.clone(), value: s.sweep[0].values[1].clone() };
+        let s = load_str(&text, Path::new("t.toml"), &[o]).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+        assert_eq!(e.instance_type, "c5.large");
+    }
+
+    fn set(key: &str, value: &str) -> Override {
+        Override { key: key.into(), value: value.into() }
+    }
+
+    #[test]
+    fn overrides() {
+        let p = Path::new("t.toml");
+        let s = load_str(MINI, p, &[set("designs.d.app.workers", "8"), set("designs.d.app.instance_type", "c5.large")]).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+        assert_eq!((e.workers, e.instance_type.as_str()), (8, "c5.large"));
+        // A new leaf is inserted, then validated.
+        let s = load_str(MINI, p, &[set("designs.d.app.instances", "3")]).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+        assert_eq!(e.instances, 3);
+        let errs = load_str(MINI, p, &[set("designs.d.app.wrkers", "3")]).unwrap_err().0;
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].file, PathBuf::from("--set"));
+        assert_eq!(errs[0].line, None);
+        assert!(errs[0].message.contains("did you mean `workers`?"));
+        let errs = load_str(MINI, p, &[set("designs.d.app.workers", "0")]).unwrap_err().0;
+        assert_eq!((errs[0].file.to_str(), errs[0].key.as_str()), (Some("--set"), "designs.d.app.workers"));
+        // A missing parent table is an error naming it, with a suggestion.
+        let errs = load_str(MINI, p, &[set("designs.d.ap.workers", "3")]).unwrap_err().0;
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].key, "designs.d.ap.workers");
+        assert_eq!(errs[0].file, PathBuf::from("--set"));
+        assert!(errs[0].message.contains("`designs.d` has no key `ap`"), "{}", errs[0]);
+        assert!(errs[0].message.contains("did you mean `app`?"));
+        let errs = load_str(MINI, p, &[set("scenario.name.x", "3")]).unwrap_err().0;
+        assert!(errs[0].message.contains("not a table"));
+        let errs = load_str(MINI, p, &[set("workload.client.retries", "3")]).unwrap_err().0;
+        assert!(errs[0].message.contains("`workload` has no key `client`"));
+        let errs = load_str(MINI, p, &[set("a..b", "3")]).unwrap_err().0;
+        assert!(errs[0].message.contains("empty part"));
+        // Quoted strings and TOML tables work too.
+        let s = load_str(MINI, p, &[set("designs.d.app.service_time", "{ dist = \"exp\", mean = \"5ms\" }")]).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else { panic!() };
+        assert_eq!(e.service_time, Dist::exp(SimDuration::from_millis(5)).unwrap());
+        let s = load_str(MINI, p, &[set("scenario.name", "\"quoted\"")]).unwrap();
+        assert_eq!(s.name, "quoted");
+        // Arrays of tables are indexed.
+        let text = format!("{MINI}\n[[faults]]\ncomponent = \"app\"\nkind = \"outage\"\nat = \"1m\"\nduration = \"1m\"\n");
+        let s = load_str(&text, p, &[set("faults.0.at", "5m")]).unwrap();
+        assert_eq!(s.faults[0].at, SimTime(300 * NANOS));
+        let errs = load_str(&text, p, &[set("faults.1.at", "5m")]).unwrap_err().0;
+        assert!(errs[0].message.contains("index"));
+    }
+
+    #[test]
+    fn override_from_str_and_hash() {
+        let o: Override = "designs.monolith.app.instances=8".parse().unwrap();
+        assert_eq!(o, set("designs.monolith.app.instances", "8"));
+        let o: Override = " a.b = x=y ".parse().unwrap();
+        assert_eq!(o, set("a.b", "x=y"));
+        assert!("novalue".parse::<Override>().is_err());
+        assert!("=3".parse::<Override>().is_err());
+        assert_eq!(o.to_string(), "a.b=x=y");
+        // FNV-1a 64 test vectors.
+        assert_eq!(fnv1a("", &[]), "cbf29ce484222325");
+        assert_eq!(fnv1a("a", &[]), "af63dc4c8601ec8c");
+        assert_eq!(fnv1a("", &[set("a", "")]), fnv1a("a=\n", &[]));
+        let p = Path::new("t.toml");
+        let a = load_str(MINI, p, &[]).unwrap().hash;
+        let b = load_str(MINI, p, &[set("designs.d.app.workers", "4")]).unwrap().hash;
+        assert_ne!(a, b);
+        assert_eq!(a, fnv1a(MINI, &[]));
+    }
+
+    #[test]
+    fn display_and_order() {
+        let text = edit("workers = 4", "wrokers = 4").replace("rate = 10", "rate = -1");
+        let e = load_text(&text).unwrap_err();
+        assert_eq!(e.0.len(), 2);
+        assert!(e.0[0].line < e.0[1].line);
+        let shown = e.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("t.toml:6: workload.rate: expected a number"), "{shown}");
+        assert!(lines[1].starts_with("t.toml:14: designs.d.app.wrokers: unknown key"), "{shown}");
+        let e = ScenarioError { file: "--set".into(), line: None, key: "a.b".into(), message: "m".into() };
+        assert_eq!(e.to_string(), "--set: a.b: m");
+    }
+
+    #[test]
+    fn other_kinds_validate() {
+        let extra = r#"
+[designs.d.gw]
+kind = "api_gateway"
+type = "rest"
+targets = ["fn"]
+rate = 100
+burst = 50
+timeout = "30s"
+
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.13"
+memory_mb = 64
+service_time = "5ms"
+concurrency = 5
+provisioned = 6
+timeout = "901s"
+architecture = "arm"
+
+[designs.d.f]
+kind = "fargate"
+vcpu = 3
+tasks = 2
+service_time = "5ms"
+
+[designs.d.q]
+kind = "queue"
+type = "standard"
+groups = 2
+retention = "30s"
+wait_time = "21s"
+batch_size = 11
+max_receives = 0
+duplicate_probability = 1.5
+high_throughput = "yes"
+"#;
+        let text = format!("{MINI}{extra}");
+        let errs = errors(&text);
+        let at = |n: &str| Some(line_of(&text, n));
+        expect(&errs, "designs.d.gw.timeout", at("\"30s\""), &["≤ 29s"]);
+        expect(&errs, "designs.d.fn.memory_mb", at("memory_mb"), &["from 128 to 10240"]);
+        expect(&errs, "designs.d.fn.provisioned", at("provisioned"), &["at most `concurrency` (5)"]);
+        expect(&errs, "designs.d.fn.timeout", at("901s"), &["from 1s to 900s"]);
+        expect(&errs, "designs.d.fn.architecture", at("arm\""), &["\"x86_64\" or \"arm64\""]);
+        expect(&errs, "designs.d.f.vcpu", at("vcpu"), &["0.25"]);
+        expect(&errs, "designs.d.q.groups", at("groups"), &["fifo"]);
+        expect(&errs, "designs.d.q.retention", at("retention"), &["from 60s to 14d"]);
+        expect(&errs, "designs.d.q.wait_time", at("wait_time"), &["from 0s to 20s"]);
+        expect(&errs, "designs.d.q.batch_size", at("batch_size"), &["from 1 to 10"]);
+        expect(&errs, "designs.d.q.max_receives", at("max_receives"), &["from 1 to 1000"]);
+        expect(&errs, "designs.d.q.duplicate_probability", at("duplicate"), &["from 0 to 1"]);
+        expect(&errs, "designs.d.q.high_throughput", at("high_throughput"), &["true or false"]);
+        assert_eq!(errs.len(), 13, "{}", ScenarioErrors(errs.clone()));
+        let bad_runtime = format!("{MINI}\n[designs.d.fn]\nkind = \"lambda\"\nruntime = \"python3.8\"\nservice_time = \"1ms\"\n");
+        expect_one(&bad_runtime, "designs.d.fn.runtime", "python3.8", &["did you mean `python3.9`?"]);
+    }
+
+    /// Mutated and truncated texts never panic.
+    #[test]
+    fn never_panics_on_truncations_and_mutations() {
+        let mut texts = vec![MINI.to_string()];
+        if let Ok(dir) = std::fs::read_dir(EXAMPLES) {
+            let mut paths: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            texts.extend(paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()));
+        }
+        let p = Path::new(EXAMPLES).join("x.toml");
+        let replacements = [
+            "0", "-1", "nan", "\"x\"", "[]", "{}", "[1, \"a\"]", "9223372036854775807",
+            "1979-05-27T07:32:00Z", "\"1000000000d\"", "[{}]",
+        ];
+        for text in &texts {
+            // A sample of truncations at arbitrary places.
+            for (i, _) in text.char_indices().step_by(13) {
+                let _ = load_str(&text[..i], &p, &[]);
+            }
+            let lines: Vec<&str> = text.lines().collect();
+            for i in 0..lines.len() {
+                let mut dropped = lines.clone();
+                dropped.remove(i);
+                let _ = load_str(&dropped.join("\n"), &p, &[]);
+                if let Some((k, _)) = lines[i].split_once(" = ") {
+                    for r in replacements {
+                        let mut changed = lines.clone();
+                        let line = format!("{k} = {r}");
+                        changed[i] = &line;
+                        let _ = load_str(&changed.join("\n"), &p, &[]);
+                    }
+                }
+                // Headers turned into values and arrays of tables.
+                if lines[i].starts_with('[') && !lines[i].starts_with("[[") {
+                    let mut changed = lines.clone();
+                    let line = format!("[{}]", lines[i]);
+                    changed[i] = &line;
+                    let _ = load_str(&changed.join("\n"), &p, &[]);
+                }
+            }
+            for o in ["scenario=1", "designs=[]", "designs.x=1", "workload.rate={}", "sweep=5", "faults.0=1"] {
+                let o: Override = o.parse().unwrap();
+                let _ = load_str(text, &p, &[o]);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn never_panics_on_random_edits(at in 0usize..400, junk in "[\\[\\]{}=\",.a-z0-9 \n]{0,12}") {
+            let mut text = MINI.to_string();
+            let at = at.min(text.len());
+            text.insert_str(at, &junk);
+            let _ = load_text(&text);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! Streaming statistics: latency histograms, time-weighted averages, and the
+//! plain result records a run hands to the output writers.
+//!
+//! Nothing here grows with the number of requests: latencies go into HDR
+//! histograms (3 significant digits) plus exact sums for the means.
+
+use hdrhistogram::Histogram;
+
+use crate::time::{SimDuration, SimTime};
+
+/// Latencies of one population (responses, say): an HDR histogram in
+/// microseconds, plus the exact count, sum and maximum.
+#[derive(Clone, Debug)]
+pub struct Latencies {
+    hist: Histogram<u64>,
+    count: u64,
+    sum_ns: u128,
+    max_ns: u64,
+}
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Latencies {
+    /// An empty recorder.
+    pub fn new() -> Self {
+        // 3 significant digits; auto-resizing so hours-long waits still fit.
+        let mut hist = Histogram::new(3).expect("3 significant digits is a valid precision");
+        hist.auto(true);
+        Latencies {
+            hist,
+            count: 0,
+            sum_ns: 0,
+            max_ns: 0,
+        }
+    }
+
+    /// Records one latency.
+    #[inline]
+    pub fn record(&mut self, d: SimDuration) {
+        self.count += 1;
+        self.sum_ns += u128::from(d.0);
+        self.max_ns = self.max_ns.max(d.0);
+        // Whole microseconds, at least 1 so the histogram's lowest bucket is usable.
+        let us = (d.0 / 1_000).max(1);
+        // With auto-resize on, recording cannot fail for a u64.
+        let _ = self.hist.record(us);
+    }
+
+    /// Forgets everything recorded.
+    pub fn clear(&mut self) {
+        self.hist.reset();
+        self.count = 0;
+        self.sum_ns = 0;
+        self.max_ns = 0;
+    }
+
+    /// How many latencies were recorded.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Exact mean [ms]; 0 when empty.
+    pub fn mean_ms(&self) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.sum_ns as f64 / self.count as f64 / 1e6
+        }
+    }
+
+    /// Exact sum [s].
+    pub fn sum_secs(&self) -> f64 {
+        self.sum_ns as f64 / 1e9
+    }
+
+    /// The `q` quantile (0 < q ≤ 1) [ms], within the histogram's 0.1%; 0 when empty.
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.hist.value_at_quantile(q) as f64 / 1e3
+        }
+    }
+
+    /// Exact maximum [ms].
+    pub fn max_ms(&self) -> f64 {
+        self.max_ns as f64 / 1e6
+    }
+
+    /// The points of the empirical CDF, `(latency ms, cumulative fraction)`,
+    /// one per histogram bucket that holds values (for charts).
+    pub fn cdf_points(&self) -> Vec<(f64, f64)> {
+        let total = self.hist.len() as f64;
+        let mut acc = 0u64;
+        self.hist
+            .iter_recorded()
+            .map(|v| {
+                acc += v.count_at_value();
+                (v.value_iterated_to() as f64 / 1e3, acc as f64 / total)
+            })
+            .collect()
+    }
+}
+
+/// The time-average of a level that changes at events (busy workers, say),
+/// over the measured window and over the current interval.
+#[derive(Clone, Debug, Default)]
+pub struct TimeAverage {
+    level: u64,
+    last: SimTime,
+    window_area: u128,
+    window_start: SimTime,
+    interval_area: u128,
+    interval_start: SimTime,
+    peak: u64,
+}
+
+impl TimeAverage {
+    /// The current level.
+    #[inline]
+    pub fn level(&self) -> u64 {
+        self.level
+    }
+
+    /// Sets the level from `now` on.
+    #[inline]
+    pub fn set(&mut self, now: SimTime, level: u64) {
+        let span = u128::from(now.since(self.last).0);
+        let area = span * u128::from(self.level);
+        self.window_area += area;
+        self.interval_area += area;
+        self.last = now;
+        self.level = level;
+        self.peak = self.peak.max(level);
+    }
+
+    /// Raises the level by one.
+    #[inline]
+    pub fn incr(&mut self, now: SimTime) {
+        self.set(now, self.level + 1);
+    }
+
+    /// Lowers the level by one.
+    #[inline]
+    pub fn decr(&mut self, now: SimTime) {
+        self.set(now, self.level.saturating_sub(1));
+    }
+
+    /// Starts the measured window at `now`.
+    pub fn start_window(&mut self, now: SimTime) {
+        self.set(now, self.level);
+        self.window_area = 0;
+        self.window_start = now;
+        self.peak = self.level;
+    }
+
+    /// The average level over the measured window up to `now`.
+    pub fn window_mean(&mut self, now: SimTime) -> f64 {
+        self.set(now, self.level);
+        let span = now.since(self.window_start).0;
+        if span == 0 {
+            0.0
+        } else {
+            self.window_area as f64 / span as f64
+        }
+    }
+
+    /// The highest level seen in the measured window.
+    pub fn window_peak(&self) -> u64 {
+        self.peak
+    }
+
+    /// The average level over the interval ending at `now`; starts the next one.
+    pub fn take_interval_mean(&mut self, now: SimTime) -> f64 {
+        self.set(now, self.level);
+        let span = now.since(self.interval_start).0;
+        let mean = if span == 0 {
+            0.0
+        } else {
+            self.interval_area as f64 / span as f64
+        };
+        self.interval_area = 0;
+        self.interval_start = now;
+        mean
+    }
+}
+
+/// One row of `components.csv` (before the design and replication columns).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ComponentReport {
+    /// The component's name.
+    pub name: String,
+    /// Its kind, as in the scenario.
+    pub kind: String,
+    /// Calls it finished (successfully or not) in the window.
+    pub handled: u64,
+    /// Of those, how many ended in an error.
+    pub errors: u64,
+    /// Busy capacity over available capacity in the window (0–1).
+    pub utilization: f64,
+    /// Mean time a call waited before service began [ms].
+    pub mean_wait_ms: f64,
+    /// Most calls waiting at once.
+    pub max_queue: u64,
+    /// Cold starts (Lambda); 0 elsewhere.
+    pub cold_starts: u64,
+    /// Most instances in service at once (fleets); 0 elsewhere.
+    pub instances_max: u64,
+    /// What the component cost over the window [USD].
+    pub cost_usd: f64,
+}
+
+/// One tidy row of `timeseries.csv` (before the design and replication columns).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    /// End of the interval the value describes.
+    pub time: SimTime,
+    /// Index into the run's component names (see [`RunResult::series_names`]).
+    pub component: u32,
+    /// The metric's name.
+    pub metric: &'static str,
+    /// Its value.
+    pub value: f64,
+}
+
+/// Where a component writes its metrics for one interval.
+#[derive(Debug)]
+pub struct IntervalSink<'a> {
+    /// End of the interval.
+    pub time: SimTime,
+    /// The writer's index among the run's series names.
+    pub component: u32,
+    /// The samples of the run so far.
+    pub rows: &'a mut Vec<Sample>,
+}
+
+impl IntervalSink<'_> {
+    /// Records `metric = value` for this interval.
+    pub fn put(&mut self, metric: &'static str, value: f64) {
+        self.rows.push(Sample {
+            time: self.time,
+            component: self.component,
+            metric,
+            value,
+        });
+    }
+}
+
+/// Response or completion percentiles of one run [ms].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LatencySummary {
+    /// Exact mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Exact maximum.
+    pub max: f64,
+}
+
+impl LatencySummary {
+    /// The summary of what `l` recorded.
+    pub fn of(l: &Latencies) -> Self {
+        LatencySummary {
+            mean: l.mean_ms(),
+            p50: l.quantile_ms(0.5),
+            p90: l.quantile_ms(0.9),
+            p99: l.quantile_ms(0.99),
+            p999: l.quantile_ms(0.999),
+            max: l.max_ms(),
+        }
+    }
+}
+
+/// Everything one design × replication produced: the rows of the output files.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// The design's name.
+    pub design: String,
+    /// 0-based replication number.
+    pub replication: u32,
+    /// The replication's seed (see [`crate::rng::replication_seed`]).
+    pub seed: u64,
+    /// Requests that arrived in the measured window.
+    pub requests: u64,
+    /// Of those: success and all work finished.
+    pub completed: u64,
+    /// Of those: error or timeout after the last retry.
+    pub failed: u64,
+    /// Of those: success, but some work will never be done.
+    pub lost: u64,
+    /// Of those: still in progress at the end.
+    pub pending: u64,
+    /// Retries the client made (window).
+    pub retries: u64,
+    /// Attempts the client gave up waiting for (window).
+    pub timeouts: u64,
+    /// What the client waited, successful requests only [ms].
+    pub response: LatencySummary,
+    /// Until the last piece of work finished, completed requests only [ms].
+    pub completion: LatencySummary,
+    /// Completed requests per second of the measured window.
+    pub throughput_rps: f64,
+    /// The design's bill over the measured window [USD].
+    pub cost_usd: f64,
+    /// One report per component, in design order.
+    pub components: Vec<ComponentReport>,
+    /// Names for [`Sample::component`]: `workload`, then the components.
+    pub series_names: Vec<String>,
+    /// Interval metrics.
+    pub samples: Vec<Sample>,
+    /// Engine events delivered (for speed figures).
+    pub events: u64,
+    /// The response-time distribution (for charts and pooled percentiles).
+    pub response_latencies: Latencies,
+}
+
+impl RunResult {
+    /// Cost per million requests of the window [USD]; 0 without requests.
+    pub fn cost_per_million(&self) -> f64 {
+        if self.requests == 0 {
+            0.0
+        } else {
+            self.cost_usd / self.requests as f64 * 1e6
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_average_weights_levels_by_duration() {
+        let mut t = TimeAverage::default();
+        t.set(SimTime(0), 2); // 2 for 10 ns
+        t.set(SimTime(10), 4); // 4 for 30 ns
+        assert!((t.window_mean(SimTime(40)) - (2.0 * 10.0 + 4.0 * 30.0) / 40.0).abs() < 1e-12);
+        t.start_window(SimTime(40));
+        t.set(SimTime(50), 0);
+        assert!((t.window_mean(SimTime(60)) - 2.0).abs() < 1e-12);
+        assert_eq!(t.window_peak(), 4);
+    }
+
+    #[test]
+    fn latencies_mean_is_exact_and_quantiles_close() {
+        let mut l = Latencies::new();
+        for ms in 1..=1000u64 {
+            l.record(SimDuration::from_millis(ms));
+        }
+        assert!((l.mean_ms() - 500.5).abs() < 1e-9);
+        assert!((l.quantile_ms(0.99) - 990.0).abs() / 990.0 < 0.002);
+        assert_eq!(l.max_ms(), 1000.0);
+    }
+}

@@ -1,0 +1,203 @@
+//! Simulated time: integer nanoseconds, with separate instant and duration types.
+//!
+//! Integer time keeps event order exact (no floating-point epsilon) and makes
+//! runs reproducible bit for bit. Conversion to floating-point seconds or
+//! milliseconds happens only at the edges (output, statistics).
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+/// Nanoseconds in one second.
+pub const NANOS_PER_SEC: u64 = 1_000_000_000;
+
+/// An instant of simulated time [ns since the start of the run].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(pub u64);
+
+/// A span of simulated time [ns].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimDuration(pub u64);
+
+impl SimTime {
+    /// The start of every run.
+    pub const ZERO: SimTime = SimTime(0);
+    /// Later than any event a run can schedule.
+    pub const NEVER: SimTime = SimTime(u64::MAX);
+
+    /// This instant in seconds since the start [s].
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / NANOS_PER_SEC as f64
+    }
+
+    /// The time elapsed since `earlier`, or zero if `earlier` is later.
+    pub fn since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+
+    /// The instant `secs` seconds after the start.
+    pub fn from_secs_f64(secs: f64) -> SimTime {
+        SimTime(SimDuration::from_secs_f64(secs).0)
+    }
+}
+
+impl SimDuration {
+    /// No time at all.
+    pub const ZERO: SimDuration = SimDuration(0);
+
+    /// A duration of `s` whole seconds.
+    pub const fn from_secs(s: u64) -> SimDuration {
+        SimDuration(s * NANOS_PER_SEC)
+    }
+
+    /// A duration of `ms` whole milliseconds.
+    pub const fn from_millis(ms: u64) -> SimDuration {
+        SimDuration(ms * 1_000_000)
+    }
+
+    /// A duration from floating-point seconds, rounded to the nearest
+    /// nanosecond; negative and NaN inputs give zero, huge ones saturate.
+    pub fn from_secs_f64(secs: f64) -> SimDuration {
+        if secs.is_nan() || secs <= 0.0 {
+            return SimDuration::ZERO;
+        }
+        let ns = (secs * NANOS_PER_SEC as f64).round();
+        if ns >= u64::MAX as f64 {
+            SimDuration(u64::MAX)
+        } else {
+            SimDuration(ns as u64)
+        }
+    }
+
+    /// This duration in seconds [s].
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / NANOS_PER_SEC as f64
+    }
+
+    /// This duration in milliseconds [ms].
+    pub fn as_millis_f64(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+
+    /// This duration multiplied by a non-negative factor (a slowdown, say).
+    pub fn mul_f64(self, factor: f64) -> SimDuration {
+        SimDuration::from_secs_f64(self.as_secs_f64() * factor)
+    }
+
+    /// Parses a duration string such as `"250ms"`, `"30s"`, `"5m"`, `"2h"`,
+    /// `"4d"`, `"2h10m"` or `"1.5s"`. Units: `ns`, `us`, `ms`, `s`, `m`, `h`, `d`.
+    pub fn parse(text: &str) -> Result<SimDuration, String> {
+        let s = text.trim();
+        if s.is_empty() {
+            return Err("an empty string is not a duration".into());
+        }
+        let bytes = s.as_bytes();
+        let mut total = 0f64;
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                i += 1;
+            }
+            if start == i {
+                return Err(format!(
+                    "`{text}` is not a duration: expected a number at `{}`",
+                    &s[start..]
+                ));
+            }
+            let number: f64 = s[start..i]
+                .parse()
+                .map_err(|_| format!("`{text}` is not a duration: bad number `{}`", &s[start..i]))?;
+            let unit_start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            let scale = match &s[unit_start..i] {
+                "ns" => 1e-9,
+                "us" | "µs" => 1e-6,
+                "ms" => 1e-3,
+                "s" => 1.0,
+                "m" | "min" => 60.0,
+                "h" => 3600.0,
+                "d" => 86400.0,
+                "" => {
+                    return Err(format!(
+                        "`{text}` has no unit: write e.g. \"{number}s\" or \"{number}ms\""
+                    ));
+                }
+                other => {
+                    return Err(format!(
+                        "`{text}` has an unknown unit `{other}` (use ns, us, ms, s, m, h or d)"
+                    ));
+                }
+            };
+            total += number * scale;
+        }
+        if total * NANOS_PER_SEC as f64 >= u64::MAX as f64 {
+            return Err(format!("`{text}` is too long a duration"));
+        }
+        Ok(SimDuration::from_secs_f64(total))
+    }
+}
+
+impl Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    fn add(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+}
+
+impl AddAssign<SimDuration> for SimTime {
+    fn add_assign(&mut self, d: SimDuration) {
+        self.0 = self.0.saturating_add(d.0);
+    }
+}
+
+impl Add for SimDuration {
+    type Output = SimDuration;
+    fn add(self, d: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(d.0))
+    }
+}
+
+impl Sub for SimTime {
+    type Output = SimDuration;
+    /// The span between two instants; saturates at zero.
+    fn sub(self, earlier: SimTime) -> SimDuration {
+        self.since(earlier)
+    }
+}
+
+impl fmt::Display for SimDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.as_secs_f64();
+        if secs >= 1.0 {
+            write!(f, "{secs}s")
+        } else {
+            write!(f, "{}ms", self.as_millis_f64())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_contract_durations() {
+        assert_eq!(SimDuration::parse("250ms").unwrap(), SimDuration::from_millis(250));
+        assert_eq!(SimDuration::parse("30s").unwrap(), SimDuration::from_secs(30));
+        assert_eq!(SimDuration::parse("5m").unwrap(), SimDuration::from_secs(300));
+        assert_eq!(SimDuration::parse("2h").unwrap(), SimDuration::from_secs(7200));
+        assert_eq!(SimDuration::parse("4d").unwrap(), SimDuration::from_secs(4 * 86400));
+        assert_eq!(SimDuration::parse("2h10m").unwrap(), SimDuration::from_secs(7800));
+        assert_eq!(SimDuration::parse("1.5s").unwrap(), SimDuration::from_millis(1500));
+        assert_eq!(SimDuration::parse("0s").unwrap(), SimDuration::ZERO);
+    }
+
+    #[test]
+    fn rejects_malformed_durations() {
+        for bad in ["", "10", "s", "5 parsecs", "1.2.3s", "-5s", "3x"] {
+            assert!(SimDuration::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+}

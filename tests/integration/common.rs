@@ -1,0 +1,88 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use stratosim::run::simulate;
+use stratosim::scenario::{Scenario, load_str};
+use stratosim::stats::RunResult;
+
+/// Validates scenario text, panicking with the messages if it is invalid.
+pub fn scenario(text: &str) -> Scenario {
+    match load_str(text, Path::new("test.toml"), &[]) {
+        Ok(s) => s,
+        Err(e) => panic!("test scenario is invalid:\n{e}"),
+    }
+}
+
+/// Every replication of design `design` of `s`, in parallel.
+pub fn replications(s: &Scenario, design: usize) -> Vec<RunResult> {
+    use rayon::prelude::*;
+    (0..s.replications)
+        .into_par_iter()
+        .map(|r| simulate(s, design, r))
+        .collect()
+}
+
+/// Mean and standard error of the mean of `values`.
+pub fn mean_se(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, (var / n).sqrt())
+}
+
+/// Asserts that the replications' mean of a metric agrees with the exact
+/// value: within `k` standard errors of the mean over replications (the
+/// tolerance comes from the replications themselves), and the standard error
+/// is small enough for the check to mean something (`max_rel_se`).
+pub fn assert_agrees(what: &str, values: &[f64], exact: f64, k: f64, max_rel_se: f64) {
+    let (mean, se) = mean_se(values);
+    assert!(
+        se <= max_rel_se * exact.abs(),
+        "{what}: standard error {se:.4} too large for a meaningful check (mean {mean:.4})"
+    );
+    assert!(
+        (mean - exact).abs() <= k * se,
+        "{what}: simulated {mean:.4} ± {se:.4} (1 s.e.), exact {exact:.4}, off by {:.1} s.e.",
+        (mean - exact).abs() / se
+    );
+}
+
+/// The component report called `name` of a run.
+pub fn component<'a>(r: &'a RunResult, name: &str) -> &'a stratosim::stats::ComponentReport {
+    r.components
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no component {name}"))
+}
+
+/// Runs the stratosim binary.
+pub fn stratosim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stratosim"))
+        .args(args)
+        .output()
+        .expect("the stratosim binary runs")
+}
+
+/// The repository's root folder.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/spec/examples`, when it exists beside the repository.
+pub fn contract_examples() -> Option<PathBuf> {
+    let dir = repo().join("../shared/spec/examples");
+    dir.is_dir().then_some(dir)
+}
+
+/// Erlang C: the probability that an arrival waits in M/M/c with offered load `a` = λ/μ.
+pub fn erlang_c(c: u32, a: f64) -> f64 {
+    // Erlang B by the stable recursion, then C from B.
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    let rho = a / f64::from(c);
+    b / (1.0 - rho + rho * b)
+}

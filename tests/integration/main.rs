@@ -1,0 +1,7 @@
+//! Integration tests: one binary, one module per topic.
+
+mod bills;
+mod cli;
+mod common;
+mod conservation;
+mod queueing;
