@@ -44,7 +44,9 @@ fn engine_hold(c: &mut Criterion) {
     g.bench_function("hold", |b| {
         b.iter(|| {
             let mut engine = Engine::new();
-            let mut actors: Vec<Box<Hold>> = vec![Box::new(Hold { state: 88172645463325252 })];
+            let mut actors: Vec<Box<Hold>> = vec![Box::new(Hold {
+                state: 88172645463325252,
+            })];
             for i in 0..PENDING {
                 engine.schedule(SimTime(u64::from(i)), ActorId(0), i);
             }
@@ -141,11 +143,9 @@ fn event_queue(c: &mut Criterion) {
             for seq in 0..SIZE {
                 q.push(Reverse((d.next().unwrap_or(1), seq)));
             }
-            let mut seq = SIZE;
-            for _ in 0..OPS {
+            for seq in SIZE..SIZE + OPS {
                 let Reverse((t, _)) = q.pop().unwrap_or(Reverse((0, 0)));
                 q.push(Reverse((t + d.next().unwrap_or(1), seq)));
-                seq += 1;
             }
             q.len()
         })
@@ -157,11 +157,9 @@ fn event_queue(c: &mut Criterion) {
             for seq in 0..SIZE {
                 q.push(seq, Reverse((d.next().unwrap_or(1), seq)));
             }
-            let mut seq = SIZE;
-            for _ in 0..OPS {
+            for seq in SIZE..SIZE + OPS {
                 let (_, Reverse((t, _))) = q.pop().unwrap_or((0, Reverse((0, 0))));
                 q.push(seq, Reverse((t + d.next().unwrap_or(1), seq)));
-                seq += 1;
             }
             q.len()
         })

@@ -1,7 +1,6 @@
 //! Assembling and running simulations: one design × replication per run, many
 //! runs in parallel, results in a fixed order whatever the thread count.
 
-
 use crate::catalog;
 use crate::engine::{ActorId, Engine};
 use crate::model::client::{Arrivals, ClientActor};
@@ -158,7 +157,14 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             let target = ActorId(pos as u32 + 1);
             let index = i as u32;
             engine.schedule(f.at, target, Msg::Fault { index, start: true });
-            engine.schedule(f.at + f.duration, target, Msg::Fault { index, start: false });
+            engine.schedule(
+                f.at + f.duration,
+                target,
+                Msg::Fault {
+                    index,
+                    start: false,
+                },
+            );
         }
     }
 
@@ -176,7 +182,9 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
 
     let mut samples = Vec::new();
     if warmup_end == SimTime::ZERO {
-        actors.iter_mut().for_each(|a| a.start_window(SimTime::ZERO));
+        actors
+            .iter_mut()
+            .for_each(|a| a.start_window(SimTime::ZERO));
     }
     let mut last_sample = SimTime::ZERO;
     for stop in stops {

@@ -104,9 +104,9 @@ impl SimDuration {
                     &s[start..]
                 ));
             }
-            let number: f64 = s[start..i]
-                .parse()
-                .map_err(|_| format!("`{text}` is not a duration: bad number `{}`", &s[start..i]))?;
+            let number: f64 = s[start..i].parse().map_err(|_| {
+                format!("`{text}` is not a duration: bad number `{}`", &s[start..i])
+            })?;
             let unit_start = i;
             while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
                 i += 1;
@@ -184,13 +184,34 @@ mod tests {
 
     #[test]
     fn parses_contract_durations() {
-        assert_eq!(SimDuration::parse("250ms").unwrap(), SimDuration::from_millis(250));
-        assert_eq!(SimDuration::parse("30s").unwrap(), SimDuration::from_secs(30));
-        assert_eq!(SimDuration::parse("5m").unwrap(), SimDuration::from_secs(300));
-        assert_eq!(SimDuration::parse("2h").unwrap(), SimDuration::from_secs(7200));
-        assert_eq!(SimDuration::parse("4d").unwrap(), SimDuration::from_secs(4 * 86400));
-        assert_eq!(SimDuration::parse("2h10m").unwrap(), SimDuration::from_secs(7800));
-        assert_eq!(SimDuration::parse("1.5s").unwrap(), SimDuration::from_millis(1500));
+        assert_eq!(
+            SimDuration::parse("250ms").unwrap(),
+            SimDuration::from_millis(250)
+        );
+        assert_eq!(
+            SimDuration::parse("30s").unwrap(),
+            SimDuration::from_secs(30)
+        );
+        assert_eq!(
+            SimDuration::parse("5m").unwrap(),
+            SimDuration::from_secs(300)
+        );
+        assert_eq!(
+            SimDuration::parse("2h").unwrap(),
+            SimDuration::from_secs(7200)
+        );
+        assert_eq!(
+            SimDuration::parse("4d").unwrap(),
+            SimDuration::from_secs(4 * 86400)
+        );
+        assert_eq!(
+            SimDuration::parse("2h10m").unwrap(),
+            SimDuration::from_secs(7800)
+        );
+        assert_eq!(
+            SimDuration::parse("1.5s").unwrap(),
+            SimDuration::from_millis(1500)
+        );
         assert_eq!(SimDuration::parse("0s").unwrap(), SimDuration::ZERO);
     }
 

@@ -31,6 +31,14 @@ pub trait Actor<M, W> {
     fn handle(&mut self, msg: M, ctx: &mut Ctx<'_, M, W>);
 }
 
+/// A boxed actor is an actor, so a run can hold `Vec<Box<dyn Trait>>`.
+impl<M, W, T: Actor<M, W> + ?Sized> Actor<M, W> for Box<T> {
+    #[inline]
+    fn handle(&mut self, msg: M, ctx: &mut Ctx<'_, M, W>) {
+        (**self).handle(msg, ctx);
+    }
+}
+
 /// One scheduled delivery.
 #[derive(Debug)]
 struct Event<M> {
@@ -81,7 +89,12 @@ impl<M> EventQueue<M> {
         debug_assert!(time >= self.now, "an event was scheduled in the past");
         let seq = self.next_seq;
         self.next_seq += 1;
-        let event = Event { time, seq, target, msg };
+        let event = Event {
+            time,
+            seq,
+            target,
+            msg,
+        };
         if time == self.now {
             self.now_fifo.push_back(event);
         } else {
@@ -213,9 +226,9 @@ impl<M> Engine<M> {
 
     /// Delivers, in order, every event due before `end`, then sets the
     /// clock to `end`. Events at `end` itself stay queued.
-    pub fn run_until<W, A>(&mut self, actors: &mut [Box<A>], world: &mut W, end: SimTime)
+    pub fn run_until<W, A>(&mut self, actors: &mut [A], world: &mut W, end: SimTime)
     where
-        A: Actor<M, W> + ?Sized,
+        A: Actor<M, W>,
     {
         while let Some(event) = self.queue.pop_before(end) {
             self.delivered += 1;
@@ -259,14 +272,12 @@ mod tests {
         }
     }
 
-    fn relays(delay: SimDuration) -> Vec<Box<Relay>> {
+    fn relays(delay: SimDuration) -> Vec<Relay> {
         (0..2)
-            .map(|i| {
-                Box::new(Relay {
-                    log: vec![],
-                    next: ActorId(1 - i),
-                    delay,
-                })
+            .map(|i| Relay {
+                log: vec![],
+                next: ActorId(1 - i),
+                delay,
             })
             .collect()
     }

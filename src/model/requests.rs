@@ -159,9 +159,13 @@ impl RequestTable {
             *s = state(generation);
             RequestId { slot, generation }
         } else {
-            let slot = u32::try_from(self.slots.len()).expect("more than 4 billion requests in flight");
+            let slot =
+                u32::try_from(self.slots.len()).expect("more than 4 billion requests in flight");
             self.slots.push(state(0));
-            RequestId { slot, generation: 0 }
+            RequestId {
+                slot,
+                generation: 0,
+            }
         }
     }
 

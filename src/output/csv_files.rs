@@ -25,7 +25,13 @@ pub struct RunRecord {
 /// `x` with `decimals` digits after the point, without `-0`.
 pub fn num(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
-        return if x.is_nan() { "NaN".into() } else if x > 0.0 { "inf".into() } else { "-inf".into() };
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
     let s = format!("{x:.decimals$}");
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
@@ -158,7 +164,8 @@ pub fn write_components(path: &Path, axes: &[String], runs: &[RunRecord]) -> Res
 
 /// Writes `timeseries.csv`, tidy: one row per run × interval × component × metric.
 pub fn write_timeseries(path: &Path, axes: &[String], runs: &[RunRecord]) -> Result<()> {
-    let file = fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let file =
+        fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut out = std::io::BufWriter::new(file);
     let mut header = String::from("design");
     for a in axes {

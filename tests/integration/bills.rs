@@ -37,7 +37,10 @@ service_time = "10ms"
     let alb = component(&r, "alb").cost_usd;
     assert!((app - 0.085).abs() < 0.005, "EC2 {app}");
     assert!((alb - 0.0241).abs() < 0.005, "ALB {alb}");
-    assert!((app - 0.085).abs() < 1e-9, "EC2 to the cent and beyond: {app}");
+    assert!(
+        (app - 0.085).abs() < 1e-9,
+        "EC2 to the cent and beyond: {app}"
+    );
     assert!((alb - 0.0241).abs() < 1e-4, "ALB {alb}");
     assert!((r.cost_usd - 0.1091).abs() < 1e-4, "total {}", r.cost_usd);
     // 18,000 requests in 30 minutes: $0.1091 / 0.018 M ≈ $6.06 per million.

@@ -65,14 +65,31 @@ fn output_bytes_do_not_depend_on_jobs() {
     let tmp = tempfile::tempdir().unwrap();
     let path = write_scenario(tmp.path(), TWO_DESIGNS);
     let p = path.to_str().unwrap();
+    // The same --out both times (the manifest records the command line),
+    // the first result moved aside before the second run.
+    let out = tmp.path().join("out");
     let mut folders = Vec::new();
     for jobs in ["1", "4"] {
-        let out = tmp.path().join(format!("out{jobs}"));
-        let o = stratosim(&["run", p, "--out", out.to_str().unwrap(), "--jobs", jobs, "--quiet"]);
+        let o = stratosim(&[
+            "run",
+            p,
+            "--out",
+            out.to_str().unwrap(),
+            "--jobs",
+            jobs,
+            "--quiet",
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        folders.push(out);
+        let kept = tmp.path().join(format!("jobs{jobs}"));
+        fs::rename(&out, &kept).unwrap();
+        folders.push(kept);
     }
-    for file in ["summary.csv", "components.csv", "timeseries.csv", "manifest.json"] {
+    for file in [
+        "summary.csv",
+        "components.csv",
+        "timeseries.csv",
+        "manifest.json",
+    ] {
         let a = fs::read(folders[0].join(file)).unwrap();
         let b = fs::read(folders[1].join(file)).unwrap();
         assert!(!a.is_empty());
@@ -85,7 +102,13 @@ fn identical_designs_under_different_names_give_identical_figures() {
     let tmp = tempfile::tempdir().unwrap();
     let path = write_scenario(tmp.path(), TWO_DESIGNS);
     let out = tmp.path().join("out");
-    let o = stratosim(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"]);
+    let o = stratosim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
     let rows: Vec<&str> = summary.lines().skip(1).collect();
@@ -105,9 +128,17 @@ fn rejected(text: &str) -> String {
     let out = tmp.path().join("out");
     let o = stratosim(&["check", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "check should exit 2");
-    let r = stratosim(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let r = stratosim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(r.status.code(), Some(2), "run should exit 2");
-    assert!(!out.exists(), "nothing may be written for an invalid scenario");
+    assert!(
+        !out.exists(),
+        "nothing may be written for an invalid scenario"
+    );
     let msg = String::from_utf8_lossy(&o.stderr).to_string();
     assert!(msg.contains("s.toml"), "message names the file: {msg}");
     msg
@@ -128,7 +159,10 @@ fn unknown_key_is_reported_with_line_and_suggestion() {
     let text = broken("workers = 8", "wrokers = 8");
     let msg = rejected(&text);
     assert!(msg.contains("designs.first.app.wrokers"), "{msg}");
-    assert!(msg.contains(&format!(":{}:", line_of(&text, "wrokers"))), "{msg}");
+    assert!(
+        msg.contains(&format!(":{}:", line_of(&text, "wrokers"))),
+        "{msg}"
+    );
     assert!(msg.contains("workers"), "suggests the nearest key: {msg}");
 }
 
@@ -175,7 +209,10 @@ fn inverted_percentiles_are_reported() {
 
 #[test]
 fn unknown_instance_type_is_reported_with_suggestion() {
-    let msg = rejected(&broken("instance_type = \"m5.large\"", "instance_type = \"m5.larg\""));
+    let msg = rejected(&broken(
+        "instance_type = \"m5.large\"",
+        "instance_type = \"m5.larg\"",
+    ));
     assert!(msg.contains("designs.first.app.instance_type"), "{msg}");
     assert!(msg.contains("m5.large"), "{msg}");
 }
@@ -183,7 +220,10 @@ fn unknown_instance_type_is_reported_with_suggestion() {
 #[test]
 fn toml_syntax_error_is_reported() {
     let msg = rejected(&broken("rate = 200", "rate = = 200"));
-    assert!(msg.contains(&format!(":{}", line_of(TWO_DESIGNS, "rate = 200"))), "{msg}");
+    assert!(
+        msg.contains(&format!(":{}", line_of(TWO_DESIGNS, "rate = 200"))),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -228,7 +268,15 @@ fn set_overrides_a_value() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let comps = fs::read_to_string(out.join("components.csv")).unwrap();
-    assert!(comps.lines().any(|l| l.starts_with("second,0,app,ec2,") && l.ends_with(",5,") == false && l.contains(",5,")));
+    let instances_max = |design: &str| {
+        let row = comps
+            .lines()
+            .find(|l| l.starts_with(&format!("{design},0,app,ec2,")))
+            .unwrap();
+        row.split(',').nth(10).unwrap().to_string()
+    };
+    assert_eq!(instances_max("first"), "3");
+    assert_eq!(instances_max("second"), "5");
     let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("designs.second.app.instances=5"));
 }

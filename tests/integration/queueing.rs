@@ -42,9 +42,18 @@ fn erlang_c_helper_matches_a_published_value() {
 #[test]
 fn mm1_mean_wait_matches_theory() {
     // λ = 80/s, E[S] = 10 ms: ρ = 0.8, Wq = ρ/(μ−λ) = 40 ms.
-    let s = scenario(&fleet_scenario(80.0, 1, 1, r#"{ dist = "exp", mean = "10ms" }"#, 8));
+    let s = scenario(&fleet_scenario(
+        80.0,
+        1,
+        1,
+        r#"{ dist = "exp", mean = "10ms" }"#,
+        8,
+    ));
     let runs = replications(&s, 0);
-    let waits: Vec<f64> = runs.iter().map(|r| component(r, "app").mean_wait_ms).collect();
+    let waits: Vec<f64> = runs
+        .iter()
+        .map(|r| component(r, "app").mean_wait_ms)
+        .collect();
     assert_agrees("M/M/1 mean wait (ms)", &waits, 40.0, 4.0, 0.03);
     let resp: Vec<f64> = runs.iter().map(|r| r.response.mean).collect();
     assert_agrees("M/M/1 mean response (ms)", &resp, 50.0, 4.0, 0.03);
@@ -55,12 +64,24 @@ fn mmc_mean_wait_matches_erlang_c() {
     // The contract's mmc example: c = 8, λ = 72/s, E[S] = 100 ms, ρ = 0.9.
     let exact = mmc_wait_ms(8, 72.0, 0.1);
     assert!((exact - 87.69).abs() < 0.01);
-    let s = scenario(&fleet_scenario(72.0, 1, 8, r#"{ dist = "exp", mean = "100ms" }"#, 8));
+    let s = scenario(&fleet_scenario(
+        72.0,
+        1,
+        8,
+        r#"{ dist = "exp", mean = "100ms" }"#,
+        8,
+    ));
     let runs = replications(&s, 0);
-    let waits: Vec<f64> = runs.iter().map(|r| component(r, "app").mean_wait_ms).collect();
+    let waits: Vec<f64> = runs
+        .iter()
+        .map(|r| component(r, "app").mean_wait_ms)
+        .collect();
     assert_agrees("M/M/8 mean wait (ms)", &waits, exact, 4.0, 0.05);
     // Utilisation = λ/(cμ) = 0.9.
-    let util: Vec<f64> = runs.iter().map(|r| component(r, "app").utilization).collect();
+    let util: Vec<f64> = runs
+        .iter()
+        .map(|r| component(r, "app").utilization)
+        .collect();
     assert_agrees("M/M/8 utilisation", &util, 0.9, 4.0, 0.01);
 }
 
@@ -69,7 +90,10 @@ fn md1_mean_wait_matches_pollaczek_khinchine() {
     // Deterministic 10 ms, λ = 80/s: ρ = 0.8, Wq = ρ·S/(2(1−ρ)) = 20 ms.
     let s = scenario(&fleet_scenario(80.0, 1, 1, r#""10ms""#, 8));
     let runs = replications(&s, 0);
-    let waits: Vec<f64> = runs.iter().map(|r| component(r, "app").mean_wait_ms).collect();
+    let waits: Vec<f64> = runs
+        .iter()
+        .map(|r| component(r, "app").mean_wait_ms)
+        .collect();
     assert_agrees("M/D/1 mean wait (ms)", &waits, 20.0, 4.0, 0.03);
 }
 
@@ -101,7 +125,10 @@ workers = 1
 service_time = { dist = "exp", mean = "10ms" }
 "#;
     let runs = replications(&scenario(text), 0);
-    let waits: Vec<f64> = runs.iter().map(|r| component(r, "app").mean_wait_ms).collect();
+    let waits: Vec<f64> = runs
+        .iter()
+        .map(|r| component(r, "app").mean_wait_ms)
+        .collect();
     assert_agrees("random routing mean wait (ms)", &waits, 40.0, 4.0, 0.03);
 }
 
@@ -109,8 +136,10 @@ service_time = { dist = "exp", mean = "10ms" }
 fn littles_law_holds_for_requests_in_the_system() {
     // L = λ·W: the time-average number in the system (sampled in_flight)
     // equals the arrival rate times the mean response time.
-    let s = scenario(&fleet_scenario(72.0, 1, 8, r#"{ dist = "exp", mean = "100ms" }"#, 8));
-    let runs = replications(&s, 0);
+    // Sampled every 5 s so the time average is well estimated.
+    let text = fleet_scenario(72.0, 1, 8, r#"{ dist = "exp", mean = "100ms" }"#, 8)
+        .replace("replications = 8", "replications = 8\ninterval = \"5s\"");
+    let runs = replications(&scenario(&text), 0);
     let ratios: Vec<f64> = runs
         .iter()
         .map(|r| {
@@ -119,7 +148,11 @@ fn littles_law_holds_for_requests_in_the_system() {
             let l: Vec<f64> = r
                 .samples
                 .iter()
-                .filter(|x| x.component == app && x.metric == "in_flight" && x.time.as_secs_f64() > window_start)
+                .filter(|x| {
+                    x.component == app
+                        && x.metric == "in_flight"
+                        && x.time.as_secs_f64() > window_start
+                })
                 .map(|x| x.value)
                 .collect();
             let l_mean = l.iter().sum::<f64>() / l.len() as f64;
@@ -164,7 +197,17 @@ service_time = {{ dist = "lognormal", median = "20ms", p99 = "400ms" }}
         let runs = replications(&scenario(&text(routing)), 0);
         mean_se(&runs.iter().map(|r| r.response.p99).collect::<Vec<_>>()).0
     };
-    let (rr, lo, p2) = (p99("round_robin"), p99("least_outstanding"), p99("power_of_two"));
-    assert!(lo < 0.8 * rr, "least outstanding p99 {lo:.1} ms vs round robin {rr:.1} ms");
-    assert!(p2 < rr, "power of two p99 {p2:.1} ms vs round robin {rr:.1} ms");
+    let (rr, lo, p2) = (
+        p99("round_robin"),
+        p99("least_outstanding"),
+        p99("power_of_two"),
+    );
+    assert!(
+        lo < 0.8 * rr,
+        "least outstanding p99 {lo:.1} ms vs round robin {rr:.1} ms"
+    );
+    assert!(
+        p2 < rr,
+        "power of two p99 {p2:.1} ms vs round robin {rr:.1} ms"
+    );
 }
