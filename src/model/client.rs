@@ -336,7 +336,7 @@ impl Actor<Msg, super::requests::World> for ClientActor {
                 if a.generation == generation && !a.abandoned {
                     self.attempts[slot as usize].abandoned = true;
                     self.interval_timeouts += 1;
-                    if ctx.now() >= self.warmup_end {
+                    if ctx.world.requests.get(a.req).is_some_and(|r| r.counted) {
                         self.timeouts += 1;
                     }
                     self.retry_or_fail(a.req, ctx);

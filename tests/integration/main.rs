@@ -4,4 +4,5 @@ mod bills;
 mod cli;
 mod common;
 mod conservation;
+mod models;
 mod queueing;
