@@ -68,8 +68,8 @@ pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     let mut problems = Vec::new();
     for path in paths {
         match scenario::load(path, &[]) {
-            Ok(s) => println!(
-                "{}: ok ({} design{}, {} fault{}, {} sweep point{})",
+            Ok(s) => print_out(&format!(
+                "{}: ok ({} design{}, {} fault{}, {} sweep point{})\n",
                 path.display(),
                 s.designs.len(),
                 plural(s.designs.len()),
@@ -77,7 +77,7 @@ pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
                 plural(s.faults.len()),
                 sweep_points(&s).len(),
                 plural(sweep_points(&s).len()),
-            ),
+            )),
             Err(e) => problems.push(CliError::from(e).to_string()),
         }
     }
@@ -86,6 +86,14 @@ pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     } else {
         Err(CliError::Invalid(problems.join("\n")))
     }
+}
+
+/// Writes to standard output; a closed pipe (`stratosim run … | head`) is
+/// not an error worth a panic, so write errors are ignored.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn plural(n: usize) -> &'static str {
@@ -282,13 +290,14 @@ fn run_one(p: &Prepared, out: &Path, args: &RunArgs) -> Result<(), CliError> {
     };
     csv_files::write_manifest(&out.join("manifest.json"), &manifest)?;
     if !args.quiet {
-        println!("{} — {}", base.name, base.description);
-        print!("{}", table::comparison_table(&axes, &records));
-        println!(
-            "(mean ± 95% confidence half-width over {reps} replication{}; results in {})",
+        print_out(&format!(
+            "{} — {}\n{}(mean ± 95% confidence half-width over {reps} replication{}; results in {})\n",
+            base.name,
+            base.description,
+            table::comparison_table(&axes, &records),
             plural(reps as usize),
             out.display()
-        );
+        ));
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod output;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod slab;
 pub mod stats;
 pub mod suggest;
 pub mod time;

@@ -209,7 +209,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                 .filter(|s| s.metric == "cost_usd")
                 .map(|s| s.value)
                 .sum();
-            let live = world.requests.live() as f64;
+            let live = world.requests.len() as f64;
             let outcomes = std::mem::take(&mut world.interval);
             let mut sink = IntervalSink {
                 time: stop,
@@ -227,7 +227,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
     let client_report = actors[0].report(end);
     let components: Vec<_> = actors[1..].iter_mut().map(|a| a.report(end)).collect();
     let cost_usd = components.iter().map(|c| c.cost_usd).sum();
-    let pending = world.requests.live_counted();
+    let pending = world.pending();
     let window = end.since(warmup_end);
     let o = world.outcomes;
     let (requests, completed, failed, lost) = (o.requests, o.completed, o.failed, o.lost);
@@ -257,6 +257,5 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             .collect(),
         samples,
         events: engine.delivered(),
-        response_latencies: o.responses,
     }
 }

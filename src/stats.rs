@@ -189,6 +189,60 @@ impl TimeAverage {
     }
 }
 
+/// The calls a component answered: totals over the measured window and
+/// counters of the current interval.
+#[derive(Clone, Debug, Default)]
+pub struct CallStats {
+    /// Calls answered in the window.
+    pub handled: u64,
+    /// Of those, answered with an error.
+    pub errors: u64,
+    interval_arrivals: u64,
+    interval_ok: u64,
+    interval_errors: u64,
+    interval_sojourn: Latencies,
+}
+
+impl CallStats {
+    /// A call came in.
+    #[inline]
+    pub fn arrived(&mut self) {
+        self.interval_arrivals += 1;
+    }
+
+    /// A call was answered after `sojourn` in the component.
+    #[inline]
+    pub fn answered(&mut self, ok: bool, sojourn: SimDuration) {
+        self.handled += 1;
+        if ok {
+            self.interval_ok += 1;
+        } else {
+            self.errors += 1;
+            self.interval_errors += 1;
+        }
+        self.interval_sojourn.record(sojourn);
+    }
+
+    /// The measured window starts: forget the window totals.
+    pub fn start_window(&mut self) {
+        self.handled = 0;
+        self.errors = 0;
+    }
+
+    /// Writes `arrivals`, `completions`, `errors` and `response_p99_ms` of
+    /// the interval, and starts the next one.
+    pub fn sample(&mut self, out: &mut IntervalSink<'_>) {
+        out.put("arrivals", self.interval_arrivals as f64);
+        out.put("completions", self.interval_ok as f64);
+        out.put("errors", self.interval_errors as f64);
+        out.put("response_p99_ms", self.interval_sojourn.quantile_ms(0.99));
+        self.interval_arrivals = 0;
+        self.interval_ok = 0;
+        self.interval_errors = 0;
+        self.interval_sojourn.clear();
+    }
+}
+
 /// One row of `components.csv` (before the design and replication columns).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ComponentReport {
@@ -320,8 +374,6 @@ pub struct RunResult {
     pub samples: Vec<Sample>,
     /// Engine events delivered (for speed figures).
     pub events: u64,
-    /// The response-time distribution (for charts and pooled percentiles).
-    pub response_latencies: Latencies,
 }
 
 impl RunResult {

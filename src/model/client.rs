@@ -15,6 +15,7 @@ use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg};
 use crate::engine::{Actor, ActorId};
 use crate::rng::StreamRng;
 use crate::scenario::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
+use crate::slab::Slab;
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
 
@@ -164,7 +165,6 @@ fn advance_diurnal(
 #[derive(Clone, Copy, Debug)]
 struct Attempt {
     req: RequestId,
-    generation: u32,
     /// Timed out: the reply, when it comes, is ignored.
     abandoned: bool,
 }
@@ -177,8 +177,7 @@ pub struct ClientActor {
     rng: StreamRng,
     entry: ActorId,
     warmup_end: SimTime,
-    attempts: Vec<Attempt>,
-    free_attempts: Vec<u32>,
+    attempts: Slab<Attempt>,
     /// Attempts that got no reply before the timeout, in the window.
     timeouts: u64,
     /// Retries made, in the window.
@@ -203,8 +202,7 @@ impl ClientActor {
             rng,
             entry,
             warmup_end,
-            attempts: Vec::new(),
-            free_attempts: Vec::new(),
+            attempts: Slab::default(),
             timeouts: 0,
             retries: 0,
             interval_arrivals: 0,
@@ -219,22 +217,10 @@ impl ClientActor {
     }
 
     fn start_attempt(&mut self, req: RequestId, ctx: &mut Ctx<'_>) {
-        let attempt = |generation| Attempt {
+        let key = self.attempts.insert(Attempt {
             req,
-            generation,
             abandoned: false,
-        };
-        let slot = match self.free_attempts.pop() {
-            Some(slot) => {
-                let a = &mut self.attempts[slot as usize];
-                *a = attempt(a.generation.wrapping_add(1));
-                slot
-            }
-            None => {
-                self.attempts.push(attempt(0));
-                (self.attempts.len() - 1) as u32
-            }
-        };
+        });
         self.interval_attempts += 1;
         ctx.send(
             self.entry,
@@ -242,28 +228,30 @@ impl ClientActor {
             Msg::Call(Call {
                 req,
                 reply_to: ctx.me(),
-                token: slot,
+                token: key.slot,
                 endpoint: ANY_ENDPOINT,
             }),
         );
         if let Some(timeout) = self.client.timeout {
-            let generation = self.attempts[slot as usize].generation;
             ctx.schedule(
                 timeout,
                 Msg::Timer {
                     tag: TIMER_TIMEOUT,
-                    slot,
-                    generation,
+                    key,
                 },
             );
         }
     }
 
     fn on_reply(&mut self, token: u32, ok: bool, ctx: &mut Ctx<'_>) {
-        let attempt = self.attempts[token as usize];
-        // Every call gets exactly one reply, so the slot is free from here on.
-        self.attempts[token as usize].generation = attempt.generation.wrapping_add(1);
-        self.free_attempts.push(token);
+        // Every call gets exactly one reply: the attempt ends here.
+        let Some(attempt) = self
+            .attempts
+            .key_of(token)
+            .and_then(|k| self.attempts.remove(k))
+        else {
+            return;
+        };
         if attempt.abandoned {
             return;
         }
@@ -290,8 +278,7 @@ impl ClientActor {
                 wait,
                 Msg::Timer {
                     tag: TIMER_RETRY,
-                    slot: req.slot,
-                    generation: req.generation,
+                    key: req,
                 },
             );
         } else {
@@ -329,27 +316,27 @@ impl Actor<Msg, super::requests::World> for ClientActor {
             Msg::Reply { token, ok } => self.on_reply(token, ok, ctx),
             Msg::Timer {
                 tag: TIMER_TIMEOUT,
-                slot,
-                generation,
+                key,
             } => {
-                let a = self.attempts[slot as usize];
-                if a.generation == generation && !a.abandoned {
-                    self.attempts[slot as usize].abandoned = true;
+                let Some(attempt) = self.attempts.get_mut(key) else {
+                    return; // answered before the timeout
+                };
+                if !attempt.abandoned {
+                    attempt.abandoned = true;
+                    let req = attempt.req;
                     self.interval_timeouts += 1;
-                    if ctx.world.requests.get(a.req).is_some_and(|r| r.counted) {
+                    if ctx.world.requests.get(req).is_some_and(|r| r.counted) {
                         self.timeouts += 1;
                     }
-                    self.retry_or_fail(a.req, ctx);
+                    self.retry_or_fail(req, ctx);
                 }
             }
             Msg::Timer {
                 tag: TIMER_RETRY,
-                slot,
-                generation,
+                key,
             } => {
-                let req = RequestId { slot, generation };
-                if ctx.world.requests.get(req).is_some() {
-                    self.start_attempt(req, ctx);
+                if ctx.world.requests.get(key).is_some() {
+                    self.start_attempt(key, ctx);
                 }
             }
             Msg::Timer { .. } | Msg::Call(_) | Msg::Fault { .. } => {}

@@ -12,11 +12,12 @@ use std::collections::VecDeque;
 
 use super::faults::FaultState;
 use super::requests::World;
-use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg};
+use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, reply};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
 use crate::rng::StreamRng;
-use crate::stats::{ComponentReport, IntervalSink, Latencies, TimeAverage};
+use crate::slab::{Key, Slab};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, Latencies, TimeAverage};
 use crate::time::{SimDuration, SimTime};
 
 const TIMER_SERVICE_DONE: u32 = 0;
@@ -62,7 +63,7 @@ pub struct FleetConfig {
 #[derive(Debug, Default)]
 struct Server {
     busy: u32,
-    queue: VecDeque<u32>,
+    queue: VecDeque<Key>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -70,13 +71,10 @@ struct Job {
     call: Call,
     arrived: SimTime,
     server: u32,
-    /// Index of the downstream call in progress (after the work).
+    /// Index of the next downstream call (after the work).
     next_call: u32,
-    generation: u32,
     /// An outage began while the job held a worker: it ends in an error.
     doomed: bool,
-    /// Queued or holding a worker (not a free slot).
-    live: bool,
 }
 
 /// An EC2 fleet or a database.
@@ -86,23 +84,15 @@ pub struct Fleet {
     rng: StreamRng,
     faults: FaultState,
     servers: Vec<Server>,
-    jobs: Vec<Job>,
-    free_jobs: Vec<u32>,
+    jobs: Slab<Job>,
     round_robin: u32,
     busy: TimeAverage,
     queued: TimeAverage,
-    // Measured window.
-    handled: u64,
-    errors: u64,
+    calls: CallStats,
     waits: Latencies,
     window_start: SimTime,
-    // Since time zero (for the cumulative cost series).
+    /// Calls answered since time zero (for the cumulative cost series).
     handled_total: u64,
-    // Current interval.
-    interval_arrivals: u64,
-    interval_ok: u64,
-    interval_errors: u64,
-    interval_sojourn: Latencies,
 }
 
 impl Fleet {
@@ -114,20 +104,14 @@ impl Fleet {
             rng,
             faults,
             servers,
-            jobs: Vec::new(),
-            free_jobs: Vec::new(),
+            jobs: Slab::default(),
             round_robin: 0,
             busy: TimeAverage::default(),
             queued: TimeAverage::default(),
-            handled: 0,
-            errors: 0,
+            calls: CallStats::default(),
             waits: Latencies::new(),
             window_start: SimTime::ZERO,
             handled_total: 0,
-            interval_arrivals: 0,
-            interval_ok: 0,
-            interval_errors: 0,
-            interval_sojourn: Latencies::new(),
         }
     }
 
@@ -148,32 +132,17 @@ impl Fleet {
         }
     }
 
-    fn reply(&mut self, call: Call, ok: bool, arrived: SimTime, ctx: &mut Ctx<'_>) {
-        let now = ctx.now();
-        self.handled += 1;
+    fn answer(&mut self, call: Call, ok: bool, arrived: SimTime, ctx: &mut Ctx<'_>) {
         self.handled_total += 1;
-        if ok {
-            self.interval_ok += 1;
-        } else {
-            self.errors += 1;
-            self.interval_errors += 1;
-        }
-        self.interval_sojourn.record(now.since(arrived));
-        ctx.send(
-            call.reply_to,
-            SimDuration::ZERO,
-            Msg::Reply {
-                token: call.token,
-                ok,
-            },
-        );
+        self.calls.answered(ok, ctx.now().since(arrived));
+        reply(ctx, call, ok);
     }
 
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        self.interval_arrivals += 1;
+        self.calls.arrived();
         if self.faults.is_down() {
-            self.reply(call, false, now, ctx);
+            self.answer(call, false, now, ctx);
             return;
         }
         let n = self.cfg.instances;
@@ -192,7 +161,7 @@ impl Fleet {
             .queue_limit
             .is_some_and(|limit| s.queue.len() >= limit as usize)
         {
-            self.reply(call, false, now, ctx);
+            self.answer(call, false, now, ctx);
         } else {
             let job = self.new_job(call, now, server);
             self.servers[server as usize].queue.push_back(job);
@@ -200,32 +169,21 @@ impl Fleet {
         }
     }
 
-    fn new_job(&mut self, call: Call, arrived: SimTime, server: u32) -> u32 {
-        let job = |generation| Job {
+    fn new_job(&mut self, call: Call, arrived: SimTime, server: u32) -> Key {
+        self.jobs.insert(Job {
             call,
             arrived,
             server,
             next_call: 0,
-            generation,
             doomed: false,
-            live: true,
-        };
-        match self.free_jobs.pop() {
-            Some(slot) => {
-                let j = &mut self.jobs[slot as usize];
-                *j = job(j.generation.wrapping_add(1));
-                slot
-            }
-            None => {
-                self.jobs.push(job(0));
-                (self.jobs.len() - 1) as u32
-            }
-        }
+        })
     }
 
-    fn start(&mut self, slot: u32, ctx: &mut Ctx<'_>) {
+    fn start(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let job = self.jobs[slot as usize];
+        let Some(job) = self.jobs.get(key) else {
+            return;
+        };
         self.servers[job.server as usize].busy += 1;
         self.busy.incr(now);
         if now >= self.window_start {
@@ -240,15 +198,16 @@ impl Fleet {
             service,
             Msg::Timer {
                 tag: TIMER_SERVICE_DONE,
-                slot,
-                generation: job.generation,
+                key,
             },
         );
     }
 
     /// The job's work or one of its calls is done: make the next call or finish.
-    fn advance(&mut self, slot: u32, ok: bool, ctx: &mut Ctx<'_>) {
-        let job = &mut self.jobs[slot as usize];
+    fn advance(&mut self, key: Key, ok: bool, ctx: &mut Ctx<'_>) {
+        let Some(job) = self.jobs.get_mut(key) else {
+            return;
+        };
         let ok = ok && !job.doomed;
         if ok && (job.next_call as usize) < self.cfg.calls.len() {
             let target = self.cfg.calls[job.next_call as usize];
@@ -261,20 +220,21 @@ impl Fleet {
                 Msg::Call(Call {
                     req,
                     reply_to: me,
-                    token: slot,
+                    token: key.slot,
                     endpoint: ANY_ENDPOINT,
                 }),
             );
             return;
         }
-        self.finish(slot, ok, ctx);
+        self.finish(key, ok, ctx);
     }
 
-    fn finish(&mut self, slot: u32, ok: bool, ctx: &mut Ctx<'_>) {
+    fn finish(&mut self, key: Key, ok: bool, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let job = self.jobs[slot as usize];
-        self.release(slot);
-        self.reply(job.call, ok, job.arrived, ctx);
+        let Some(job) = self.jobs.remove(key) else {
+            return;
+        };
+        self.answer(job.call, ok, job.arrived, ctx);
         self.busy.decr(now);
         let server = &mut self.servers[job.server as usize];
         server.busy -= 1;
@@ -289,21 +249,16 @@ impl Fleet {
     fn fail_held_work(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         for s in 0..self.servers.len() {
-            while let Some(slot) = self.servers[s].queue.pop_front() {
+            while let Some(key) = self.servers[s].queue.pop_front() {
                 self.queued.decr(now);
-                let job = self.jobs[slot as usize];
-                self.release(slot);
-                self.reply(job.call, false, job.arrived, ctx);
+                if let Some(job) = self.jobs.remove(key) {
+                    self.answer(job.call, false, job.arrived, ctx);
+                }
             }
         }
-        for job in self.jobs.iter_mut().filter(|j| j.live) {
+        for job in self.jobs.values_mut() {
             job.doomed = true;
         }
-    }
-
-    fn release(&mut self, slot: u32) {
-        self.jobs[slot as usize].live = false;
-        self.free_jobs.push(slot);
     }
 }
 
@@ -313,12 +268,13 @@ impl Actor<Msg, World> for Fleet {
             Msg::Call(call) => self.on_call(call, ctx),
             Msg::Timer {
                 tag: TIMER_SERVICE_DONE,
-                slot,
-                generation,
-            } if self.jobs[slot as usize].generation == generation => {
-                self.advance(slot, true, ctx);
+                key,
+            } => self.advance(key, true, ctx),
+            Msg::Reply { token, ok } => {
+                if let Some(key) = self.jobs.key_of(token) {
+                    self.advance(key, ok, ctx);
+                }
             }
-            Msg::Reply { token, ok } => self.advance(token, ok, ctx),
             Msg::Fault { index, start } => {
                 if self.faults.apply(index, start) {
                     self.fail_held_work(ctx);
@@ -334,17 +290,13 @@ impl Component for Fleet {
         self.window_start = now;
         self.busy.start_window(now);
         self.queued.start_window(now);
-        self.handled = 0;
-        self.errors = 0;
+        self.calls.start_window();
         self.waits.clear();
     }
 
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
         let in_flight: u64 = self.busy.level() + self.queued.level();
-        out.put("arrivals", self.interval_arrivals as f64);
-        out.put("completions", self.interval_ok as f64);
-        out.put("errors", self.interval_errors as f64);
-        out.put("response_p99_ms", self.interval_sojourn.quantile_ms(0.99));
+        self.calls.sample(out);
         out.put(
             "utilization",
             self.busy.take_interval_mean(now) / self.capacity(),
@@ -358,10 +310,6 @@ impl Component for Fleet {
             "cost_usd",
             self.cost(now.since(SimTime::ZERO), self.handled_total),
         );
-        self.interval_arrivals = 0;
-        self.interval_ok = 0;
-        self.interval_errors = 0;
-        self.interval_sojourn.clear();
     }
 
     fn report(&mut self, now: SimTime) -> ComponentReport {
@@ -369,8 +317,8 @@ impl Component for Fleet {
         ComponentReport {
             name: self.cfg.name.clone(),
             kind: self.cfg.kind.to_string(),
-            handled: self.handled,
-            errors: self.errors,
+            handled: self.calls.handled,
+            errors: self.calls.errors,
             utilization: self.busy.window_mean(now) / self.capacity(),
             mean_wait_ms: self.waits.mean_ms(),
             max_queue: self.queued.window_peak(),
@@ -380,7 +328,7 @@ impl Component for Fleet {
             } else {
                 0
             },
-            cost_usd: self.cost(window, self.handled),
+            cost_usd: self.cost(window, self.calls.handled),
         }
     }
 }

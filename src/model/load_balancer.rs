@@ -15,13 +15,14 @@ use rand::RngExt;
 
 use super::faults::FaultState;
 use super::requests::World;
-use super::{Call, Component, Ctx, Msg};
+use super::{Call, Component, Ctx, Msg, reply};
 use crate::catalog::{LbHourUsage, LbKind};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
 use crate::rng::StreamRng;
 use crate::scenario::{LbType, Routing};
-use crate::stats::{ComponentReport, IntervalSink, Latencies, TimeAverage};
+use crate::slab::{Key, Slab};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, TimeAverage};
 use crate::time::{SimDuration, SimTime};
 
 const TIMER_FORWARD: u32 = 0;
@@ -65,11 +66,13 @@ type FixedHasher = BuildHasherDefault<DefaultHasher>;
 /// then by the earliest last pick (so ties rotate like round robin).
 type LeastOutstanding = PriorityQueue<u32, Reverse<(u32, u64)>, FixedHasher>;
 
+/// A call on its way through the balancer.
 #[derive(Clone, Copy, Debug)]
 struct Forward {
     call: Call,
+    arrived: SimTime,
+    /// The chosen target (set once the latency has elapsed).
     endpoint: u32,
-    generation: u32,
 }
 
 /// Per clock hour of the measured window, what the LCU price depends on.
@@ -90,21 +93,12 @@ pub struct LoadBalancer {
     least: LeastOutstanding,
     picks: u64,
     cumulative_weights: Vec<f64>,
-    forwards: Vec<Forward>,
-    free: Vec<u32>,
+    forwards: Slab<Forward>,
     in_flight: TimeAverage,
     hour_connections: TimeAverage,
     meter: HourMeter,
-    // Measured window.
     window_start: SimTime,
-    handled: u64,
-    errors: u64,
-    // Current interval.
-    interval_arrivals: u64,
-    interval_ok: u64,
-    interval_errors: u64,
-    interval_sojourn: Latencies,
-    arrived: Vec<SimTime>,
+    calls: CallStats,
 }
 
 impl LoadBalancer {
@@ -131,19 +125,12 @@ impl LoadBalancer {
             least,
             picks: n as u64,
             cumulative_weights,
-            forwards: Vec::new(),
-            free: Vec::new(),
+            forwards: Slab::default(),
             in_flight: TimeAverage::default(),
             hour_connections: TimeAverage::default(),
             meter: HourMeter::default(),
             window_start: SimTime::ZERO,
-            handled: 0,
-            errors: 0,
-            interval_arrivals: 0,
-            interval_ok: 0,
-            interval_errors: 0,
-            interval_sojourn: Latencies::new(),
-            arrived: Vec::new(),
+            calls: CallStats::default(),
             cfg,
         }
     }
@@ -192,14 +179,16 @@ impl LoadBalancer {
         }
     }
 
-    fn forward(&mut self, slot: u32, ctx: &mut Ctx<'_>) {
+    fn forward(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let endpoint = self.choose();
-        self.outstanding[endpoint as usize] += 1;
-        let f = &mut self.forwards[slot as usize];
+        let Some(f) = self.forwards.get_mut(key) else {
+            return;
+        };
         f.endpoint = endpoint;
-        let e = self.cfg.endpoints[endpoint as usize];
         let req = f.call.req;
+        self.outstanding[endpoint as usize] += 1;
+        let e = self.cfg.endpoints[endpoint as usize];
         let me = ctx.me();
         self.meter_roll(now);
         ctx.send(
@@ -208,7 +197,7 @@ impl LoadBalancer {
             Msg::Call(Call {
                 req,
                 reply_to: me,
-                token: slot,
+                token: key.slot,
                 endpoint: e.instance,
             }),
         );
@@ -216,44 +205,30 @@ impl LoadBalancer {
 
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        self.interval_arrivals += 1;
+        self.calls.arrived();
         self.meter_roll(now);
         self.meter.requests += 1.0;
         if self.faults.is_down() {
-            self.finish(call, false, now, ctx);
+            self.calls.answered(false, SimDuration::ZERO);
+            reply(ctx, call, false);
             return;
         }
-        let forward = |generation| Forward {
+        let key = self.forwards.insert(Forward {
             call,
+            arrived: now,
             endpoint: u32::MAX,
-            generation,
-        };
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                let f = &mut self.forwards[slot as usize];
-                *f = forward(f.generation.wrapping_add(1));
-                self.arrived[slot as usize] = now;
-                slot
-            }
-            None => {
-                self.forwards.push(forward(0));
-                self.arrived.push(now);
-                (self.forwards.len() - 1) as u32
-            }
-        };
+        });
         self.in_flight.incr(now);
         self.hour_connections.incr(now);
         if self.cfg.latency.is_constant() && self.cfg.latency.mean_secs() == 0.0 {
-            self.forward(slot, ctx);
+            self.forward(key, ctx);
         } else {
             let delay = self.cfg.latency.sample(&mut self.rng);
-            let generation = self.forwards[slot as usize].generation;
             ctx.schedule(
                 delay,
                 Msg::Timer {
                     tag: TIMER_FORWARD,
-                    slot,
-                    generation,
+                    key,
                 },
             );
         }
@@ -261,8 +236,13 @@ impl LoadBalancer {
 
     fn on_reply(&mut self, slot: u32, ok: bool, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let f = self.forwards[slot as usize];
-        self.free.push(slot);
+        let Some(f) = self
+            .forwards
+            .key_of(slot)
+            .and_then(|k| self.forwards.remove(k))
+        else {
+            return;
+        };
         self.outstanding[f.endpoint as usize] -= 1;
         if self.cfg.routing == Routing::LeastOutstanding {
             self.least
@@ -271,27 +251,8 @@ impl LoadBalancer {
         self.in_flight.decr(now);
         self.meter_roll(now);
         self.hour_connections.decr(now);
-        let arrived = self.arrived[slot as usize];
-        self.finish(f.call, ok, arrived, ctx);
-    }
-
-    fn finish(&mut self, call: Call, ok: bool, arrived: SimTime, ctx: &mut Ctx<'_>) {
-        self.handled += 1;
-        if ok {
-            self.interval_ok += 1;
-        } else {
-            self.errors += 1;
-            self.interval_errors += 1;
-        }
-        self.interval_sojourn.record(ctx.now().since(arrived));
-        ctx.send(
-            call.reply_to,
-            SimDuration::ZERO,
-            Msg::Reply {
-                token: call.token,
-                ok,
-            },
-        );
+        self.calls.answered(ok, now.since(f.arrived));
+        reply(ctx, f.call, ok);
     }
 
     /// Closes the metered hours that ended before `now`.
@@ -351,11 +312,8 @@ impl Actor<Msg, World> for LoadBalancer {
             Msg::Reply { token, ok } => self.on_reply(token, ok, ctx),
             Msg::Timer {
                 tag: TIMER_FORWARD,
-                slot,
-                generation,
-            } if self.forwards[slot as usize].generation == generation => {
-                self.forward(slot, ctx);
-            }
+                key,
+            } => self.forward(key, ctx),
             Msg::Fault { index, start } => {
                 self.faults.apply(index, start);
             }
@@ -367,8 +325,7 @@ impl Actor<Msg, World> for LoadBalancer {
 impl Component for LoadBalancer {
     fn start_window(&mut self, now: SimTime) {
         self.window_start = now;
-        self.handled = 0;
-        self.errors = 0;
+        self.calls.start_window();
         self.in_flight.start_window(now);
         // Billing hours are counted from the start of the measured window.
         self.hour_connections.take_interval_mean(now);
@@ -379,10 +336,7 @@ impl Component for LoadBalancer {
     }
 
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
-        out.put("arrivals", self.interval_arrivals as f64);
-        out.put("completions", self.interval_ok as f64);
-        out.put("errors", self.interval_errors as f64);
-        out.put("response_p99_ms", self.interval_sojourn.quantile_ms(0.99));
+        self.calls.sample(out);
         out.put("in_flight", self.in_flight.level() as f64);
         let cost = if now > self.window_start {
             self.bill(now)
@@ -390,18 +344,14 @@ impl Component for LoadBalancer {
             0.0
         };
         out.put("cost_usd", cost);
-        self.interval_arrivals = 0;
-        self.interval_ok = 0;
-        self.interval_errors = 0;
-        self.interval_sojourn.clear();
     }
 
     fn report(&mut self, now: SimTime) -> ComponentReport {
         ComponentReport {
             name: self.cfg.name.clone(),
             kind: "load_balancer".into(),
-            handled: self.handled,
-            errors: self.errors,
+            handled: self.calls.handled,
+            errors: self.calls.errors,
             utilization: 0.0,
             mean_wait_ms: 0.0,
             max_queue: 0,

@@ -12,6 +12,7 @@ pub mod load_balancer;
 pub mod requests;
 
 use crate::engine::{self, ActorId};
+use crate::slab::Key;
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::SimTime;
 use requests::{RequestId, World};
@@ -51,15 +52,13 @@ pub enum Msg {
         /// Success or error.
         ok: bool,
     },
-    /// A component's own timer; `tag` says which kind, `slot` and `generation`
-    /// which piece of its state (a stale generation means it was cancelled).
+    /// A component's own timer: `tag` says which kind, `key` which piece of
+    /// its state (a key that finds nothing means the timer is stale).
     Timer {
         /// The component's own timer kind.
         tag: u32,
-        /// Index into the component's state.
-        slot: u32,
-        /// Guards against the slot having been reused since.
-        generation: u32,
+        /// The state it concerns, in one of the component's slabs.
+        key: Key,
     },
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {
@@ -68,6 +67,19 @@ pub enum Msg {
         /// True when it begins.
         start: bool,
     },
+}
+
+/// Answers `call` at once.
+#[inline]
+pub fn reply(ctx: &mut Ctx<'_>, call: Call, ok: bool) {
+    ctx.send(
+        call.reply_to,
+        crate::time::SimDuration::ZERO,
+        Msg::Reply {
+            token: call.token,
+            ok,
+        },
+    );
 }
 
 /// A simulated component: an engine actor that also reports statistics.

@@ -2,26 +2,18 @@
 //!
 //! A request lives in a slab from its arrival until its outcome is known, so
 //! memory follows the number of requests in flight, not the number simulated.
-//! A generation counter per slot makes a [`RequestId`] of a finished request
-//! harmless after its slot is reused.
 
+use crate::slab::{Key, Slab};
 use crate::stats::Latencies;
 use crate::time::SimTime;
 
-/// Identifies one end-user request (all its attempts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RequestId {
-    /// Index in the request slab.
-    pub slot: u32,
-    /// Which occupant of the slot.
-    pub generation: u32,
-}
+/// Identifies one end-user request (all its attempts). A stale id (of a
+/// request that has ended) finds nothing.
+pub type RequestId = Key;
 
-/// What the table knows of a live request.
+/// What the world knows of a live request.
 #[derive(Clone, Copy, Debug)]
 pub struct RequestState {
-    generation: u32,
-    live: bool,
     /// When the first attempt arrived.
     pub arrived: SimTime,
     /// Arrived after the warmup: counts in the results.
@@ -43,7 +35,7 @@ pub struct RequestState {
 #[derive(Debug, Default)]
 pub struct World {
     /// Requests in flight.
-    pub requests: RequestTable,
+    pub requests: Slab<RequestState>,
     /// Outcomes of the requests counted so far (the measured window).
     pub outcomes: Outcomes,
     /// Outcomes of all requests in the current interval (for `timeseries.csv`).
@@ -84,7 +76,14 @@ impl World {
         if counted {
             self.outcomes.requests += 1;
         }
-        self.requests.open(now, counted)
+        self.requests.insert(RequestState {
+            arrived: now,
+            counted,
+            responded: None,
+            outstanding_work: 0,
+            last_work_done: now,
+            attempts: 1,
+        })
     }
 
     /// The client got a successful response at `now`. The request completes
@@ -106,7 +105,7 @@ impl World {
 
     /// The request is finished: success and no work left.
     fn complete(&mut self, req: RequestId, now: SimTime) {
-        let Some(state) = self.requests.get(req) else {
+        let Some(state) = self.requests.remove(req) else {
             return;
         };
         if state.counted {
@@ -115,110 +114,50 @@ impl World {
             self.outcomes.completions.record(done.since(state.arrived));
         }
         self.interval.completed += 1;
-        self.requests.close(req);
     }
 
     /// The client gave up on the request (error or timeout, no retry left).
     pub fn fail(&mut self, req: RequestId) {
-        let Some(state) = self.requests.get(req) else {
+        let Some(state) = self.requests.remove(req) else {
             return;
         };
         if state.counted {
             self.outcomes.failed += 1;
         }
         self.interval.failed += 1;
-        self.requests.close(req);
-    }
-}
-
-/// A slab of live requests.
-#[derive(Debug, Default)]
-pub struct RequestTable {
-    slots: Vec<RequestState>,
-    free: Vec<u32>,
-    live: usize,
-}
-
-impl RequestTable {
-    /// Registers a new request arriving at `now`.
-    pub fn open(&mut self, now: SimTime, counted: bool) -> RequestId {
-        let state = |generation| RequestState {
-            generation,
-            live: true,
-            arrived: now,
-            counted,
-            responded: None,
-            outstanding_work: 0,
-            last_work_done: now,
-            attempts: 1,
-        };
-        self.live += 1;
-        if let Some(slot) = self.free.pop() {
-            let s = &mut self.slots[slot as usize];
-            let generation = s.generation.wrapping_add(1);
-            *s = state(generation);
-            RequestId { slot, generation }
-        } else {
-            let slot =
-                u32::try_from(self.slots.len()).expect("more than 4 billion requests in flight");
-            self.slots.push(state(0));
-            RequestId {
-                slot,
-                generation: 0,
-            }
-        }
     }
 
-    /// The request's state, unless it has ended.
-    #[inline]
-    pub fn get(&self, id: RequestId) -> Option<&RequestState> {
-        self.slots
-            .get(id.slot as usize)
-            .filter(|s| s.live && s.generation == id.generation)
-    }
-
-    /// The request's state, unless it has ended.
-    #[inline]
-    pub fn get_mut(&mut self, id: RequestId) -> Option<&mut RequestState> {
-        self.slots
-            .get_mut(id.slot as usize)
-            .filter(|s| s.live && s.generation == id.generation)
-    }
-
-    /// Ends the request and frees its slot.
-    pub fn close(&mut self, id: RequestId) {
-        if let Some(s) = self.get_mut(id) {
-            s.live = false;
-            self.live -= 1;
-            self.free.push(id.slot);
-        }
-    }
-
-    /// Number of live requests.
-    pub fn live(&self) -> usize {
-        self.live
-    }
-
-    /// The live requests that count in the results (for `pending` at the end).
-    pub fn live_counted(&self) -> u64 {
-        self.slots.iter().filter(|s| s.live && s.counted).count() as u64
+    /// Live requests that count in the results: `pending` at the end.
+    pub fn pending(&self) -> u64 {
+        self.requests.values().filter(|s| s.counted).count() as u64
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::SimDuration;
 
     #[test]
-    fn reused_slots_do_not_answer_to_old_ids() {
-        let mut t = RequestTable::default();
-        let a = t.open(SimTime(1), true);
-        t.close(a);
-        let b = t.open(SimTime(2), false);
-        assert_eq!(a.slot, b.slot);
-        assert!(t.get(a).is_none());
-        assert_eq!(t.get(b).map(|s| s.arrived), Some(SimTime(2)));
-        assert_eq!(t.live(), 1);
-        assert_eq!(t.live_counted(), 0);
+    fn outcomes_add_up() {
+        let mut w = World::default();
+        let a = w.open_request(SimTime(0), false);
+        let b = w.open_request(SimTime(10), true);
+        let c = w.open_request(SimTime(20), true);
+        let d = w.open_request(SimTime(30), true);
+        w.respond(a, SimTime(5));
+        w.respond(b, SimTime(1_000_010));
+        w.fail(c);
+        w.fail(c);
+        assert_eq!(w.outcomes.requests, 3);
+        assert_eq!(w.outcomes.completed, 1);
+        assert_eq!(w.outcomes.failed, 1);
+        assert_eq!(w.pending(), 1);
+        assert!(w.requests.get(d).is_some());
+        assert_eq!(
+            w.outcomes.responses.mean_ms(),
+            SimDuration(1_000_000).as_millis_f64()
+        );
+        assert_eq!(w.interval.completed, 2);
     }
 }
