@@ -210,7 +210,8 @@ impl CallStats {
         self.interval_arrivals += 1;
     }
 
-    /// A call was answered after `sojourn` in the component.
+    /// A call was answered, successfully or not (`ok`), after `sojourn` in
+    /// the component.
     #[inline]
     pub fn answered(&mut self, ok: bool, sojourn: SimDuration) {
         self.handled += 1;

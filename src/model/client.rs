@@ -313,7 +313,7 @@ impl Actor<Msg, super::requests::World> for ClientActor {
                     ctx.send_at(me, next, Msg::NextArrival);
                 }
             }
-            Msg::Reply { token, ok } => self.on_reply(token, ok, ctx),
+            Msg::Reply { token, outcome } => self.on_reply(token, outcome.is_ok(), ctx),
             Msg::Timer {
                 tag: TIMER_TIMEOUT,
                 key,

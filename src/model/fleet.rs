@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 
 use super::faults::FaultState;
 use super::requests::World;
-use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, reply};
+use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
 use crate::rng::StreamRng;
@@ -132,17 +132,18 @@ impl Fleet {
         }
     }
 
-    fn answer(&mut self, call: Call, ok: bool, arrived: SimTime, ctx: &mut Ctx<'_>) {
+    fn answer(&mut self, call: Call, outcome: Outcome, arrived: SimTime, ctx: &mut Ctx<'_>) {
         self.handled_total += 1;
-        self.calls.answered(ok, ctx.now().since(arrived));
-        reply(ctx, call, ok);
+        self.calls
+            .answered(outcome.is_ok(), ctx.now().since(arrived));
+        reply(ctx, call, outcome);
     }
 
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
         if self.faults.is_down() {
-            self.answer(call, false, now, ctx);
+            self.answer(call, Outcome::Unavailable, now, ctx);
             return;
         }
         let n = self.cfg.instances;
@@ -161,7 +162,7 @@ impl Fleet {
             .queue_limit
             .is_some_and(|limit| s.queue.len() >= limit as usize)
         {
-            self.answer(call, false, now, ctx);
+            self.answer(call, Outcome::Error, now, ctx);
         } else {
             let job = self.new_job(call, now, server);
             self.servers[server as usize].queue.push_back(job);
@@ -208,7 +209,10 @@ impl Fleet {
         let Some(job) = self.jobs.get_mut(key) else {
             return;
         };
-        let ok = ok && !job.doomed;
+        if job.doomed {
+            self.finish(key, Outcome::Unavailable, ctx);
+            return;
+        }
         if ok && (job.next_call as usize) < self.cfg.calls.len() {
             let target = self.cfg.calls[job.next_call as usize];
             job.next_call += 1;
@@ -226,15 +230,15 @@ impl Fleet {
             );
             return;
         }
-        self.finish(key, ok, ctx);
+        self.finish(key, if ok { Outcome::Ok } else { Outcome::Error }, ctx);
     }
 
-    fn finish(&mut self, key: Key, ok: bool, ctx: &mut Ctx<'_>) {
+    fn finish(&mut self, key: Key, outcome: Outcome, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let Some(job) = self.jobs.remove(key) else {
             return;
         };
-        self.answer(job.call, ok, job.arrived, ctx);
+        self.answer(job.call, outcome, job.arrived, ctx);
         self.busy.decr(now);
         let server = &mut self.servers[job.server as usize];
         server.busy -= 1;
@@ -252,7 +256,7 @@ impl Fleet {
             while let Some(key) = self.servers[s].queue.pop_front() {
                 self.queued.decr(now);
                 if let Some(job) = self.jobs.remove(key) {
-                    self.answer(job.call, false, job.arrived, ctx);
+                    self.answer(job.call, Outcome::Unavailable, job.arrived, ctx);
                 }
             }
         }
@@ -270,9 +274,9 @@ impl Actor<Msg, World> for Fleet {
                 tag: TIMER_SERVICE_DONE,
                 key,
             } => self.advance(key, true, ctx),
-            Msg::Reply { token, ok } => {
+            Msg::Reply { token, outcome } => {
                 if let Some(key) = self.jobs.key_of(token) {
-                    self.advance(key, ok, ctx);
+                    self.advance(key, outcome.is_ok(), ctx);
                 }
             }
             Msg::Fault { index, start } => {

@@ -15,7 +15,7 @@ use rand::RngExt;
 
 use super::faults::FaultState;
 use super::requests::World;
-use super::{Call, Component, Ctx, Msg, reply};
+use super::{Call, Component, Ctx, Msg, Outcome, reply};
 use crate::catalog::{LbHourUsage, LbKind};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
@@ -210,7 +210,7 @@ impl LoadBalancer {
         self.meter.requests += 1.0;
         if self.faults.is_down() {
             self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, false);
+            reply(ctx, call, Outcome::Unavailable);
             return;
         }
         let key = self.forwards.insert(Forward {
@@ -234,7 +234,7 @@ impl LoadBalancer {
         }
     }
 
-    fn on_reply(&mut self, slot: u32, ok: bool, ctx: &mut Ctx<'_>) {
+    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let Some(f) = self
             .forwards
@@ -251,8 +251,14 @@ impl LoadBalancer {
         self.in_flight.decr(now);
         self.meter_roll(now);
         self.hour_connections.decr(now);
-        self.calls.answered(ok, now.since(f.arrived));
-        reply(ctx, f.call, ok);
+        // A target that is down is the balancer's error (a 502), not an
+        // outage of the balancer itself.
+        let outcome = match outcome {
+            Outcome::Ok => Outcome::Ok,
+            Outcome::Error | Outcome::Unavailable => Outcome::Error,
+        };
+        self.calls.answered(outcome.is_ok(), now.since(f.arrived));
+        reply(ctx, f.call, outcome);
     }
 
     /// Closes the metered hours that ended before `now`.
@@ -309,7 +315,7 @@ impl Actor<Msg, World> for LoadBalancer {
     fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
         match msg {
             Msg::Call(call) => self.on_call(call, ctx),
-            Msg::Reply { token, ok } => self.on_reply(token, ok, ctx),
+            Msg::Reply { token, outcome } => self.on_reply(token, outcome, ctx),
             Msg::Timer {
                 tag: TIMER_FORWARD,
                 key,

@@ -37,6 +37,26 @@ pub struct Call {
     pub endpoint: u32,
 }
 
+/// How a call ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Ok,
+    /// Refused or failed: a full queue, throttling, a failed downstream call.
+    Error,
+    /// The callee itself is down (an outage): nothing was attempted. A
+    /// queue's poller that meets this knows its own host is down.
+    Unavailable,
+}
+
+impl Outcome {
+    /// True for [`Outcome::Ok`].
+    #[inline]
+    pub fn is_ok(self) -> bool {
+        self == Outcome::Ok
+    }
+}
+
 /// Everything components say to each other (and to themselves).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Msg {
@@ -44,13 +64,12 @@ pub enum Msg {
     NextArrival,
     /// Do some work and reply.
     Call(Call),
-    /// The answer to a [`Msg::Call`]: `ok` is false for any error
-    /// (outage, full queue, throttling, a failed downstream call).
+    /// The answer to a [`Msg::Call`].
     Reply {
         /// The caller's token from the call.
         token: u32,
-        /// Success or error.
-        ok: bool,
+        /// How the call ended.
+        outcome: Outcome,
     },
     /// A component's own timer: `tag` says which kind, `key` which piece of
     /// its state (a key that finds nothing means the timer is stale).
@@ -71,13 +90,13 @@ pub enum Msg {
 
 /// Answers `call` at once.
 #[inline]
-pub fn reply(ctx: &mut Ctx<'_>, call: Call, ok: bool) {
+pub fn reply(ctx: &mut Ctx<'_>, call: Call, outcome: Outcome) {
     ctx.send(
         call.reply_to,
         crate::time::SimDuration::ZERO,
         Msg::Reply {
             token: call.token,
-            ok,
+            outcome,
         },
     );
 }
