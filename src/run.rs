@@ -7,10 +7,14 @@ use crate::model::client::{Arrivals, ClientActor};
 use crate::model::faults::FaultState;
 use crate::model::fleet::{Fleet, FleetConfig, FleetPricing};
 use crate::model::load_balancer::{Endpoint, LoadBalancer, LoadBalancerConfig};
+use crate::model::queue::{
+    Consumer, FIFO_CALLS_PER_SECOND, FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND, Queue, QueueConfig,
+};
 use crate::model::requests::World;
+use crate::model::topic::{DeliveryPolicy, Subscriber, Topic, TopicConfig};
 use crate::model::{ANY_ENDPOINT, Component, Msg};
 use crate::rng;
-use crate::scenario::{ComponentSpec, Design, Scenario};
+use crate::scenario::{ComponentSpec, Design, QueueType, Scenario};
 use crate::stats::{IntervalSink, LatencySummary, RunResult};
 use crate::time::{SimDuration, SimTime};
 
@@ -19,6 +23,8 @@ use crate::time::{SimDuration, SimTime};
 const ARRIVAL_STREAM: &str = "arrivals:workload";
 /// Name of the random stream of the client's retry jitter.
 const CLIENT_STREAM: &str = "jitter:client";
+/// Name of the random stream of the requests' classes.
+const CLASS_STREAM: &str = "classes:workload";
 
 /// The component kinds of `design` that cannot be simulated yet, one entry
 /// per component: `"orders (queue)"`.
@@ -49,6 +55,8 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
         Arrivals::new(&scenario.workload, rng::stream(seed, ARRIVAL_STREAM)),
         scenario.workload.client.clone(),
         rng::stream(seed, CLIENT_STREAM),
+        scenario.workload.classes.iter().map(|c| c.1).collect(),
+        rng::stream(seed, CLASS_STREAM),
         actor_of(d.entry),
         warmup_end,
     );
@@ -80,6 +88,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                         queue_limit: e.queue_limit,
                         service_time: e.service_time.clone(),
                         calls: e.calls.iter().map(|&t| actor_of(t)).collect(),
+                        sends: e.sends.iter().map(|&t| actor_of(t)).collect(),
                         pricing: FleetPricing::Ec2 { hourly_usd },
                     },
                     stream,
@@ -95,6 +104,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                     queue_limit: db.queue_limit,
                     service_time: db.service_time.clone(),
                     calls: Vec::new(),
+                    sends: Vec::new(),
                     pricing: FleetPricing::Database {
                         per_hour: db.cost_per_hour,
                         per_million: db.cost_per_million,
@@ -140,6 +150,78 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                     faults,
                 ))
             }
+            ComponentSpec::Queue(q) => {
+                let catalog = catalog::builtin();
+                let consumer = q.consumer.and_then(|c| match &d.components[c.0].spec {
+                    ComponentSpec::Ec2(e) => Some(Consumer {
+                        actor: actor_of(c),
+                        instances: e.instances,
+                        workers: e.workers,
+                    }),
+                    _ => None,
+                });
+                let (price, calls_per_second) = match q.queue_type {
+                    QueueType::Standard => (catalog.sqs.standard_per_million.value, None),
+                    QueueType::Fifo => (
+                        catalog.sqs.fifo_per_million.value,
+                        Some(if q.high_throughput {
+                            FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND
+                        } else {
+                            FIFO_CALLS_PER_SECOND
+                        }),
+                    ),
+                };
+                Box::new(Queue::new(
+                    QueueConfig {
+                        name: c.name.clone(),
+                        queue_type: q.queue_type,
+                        consumer,
+                        dead_letter: q.dead_letter.map(actor_of),
+                        visibility_timeout: q.visibility_timeout,
+                        max_receives: q.max_receives,
+                        retention: q.retention,
+                        delay: q.delay,
+                        batch_size: q.batch_size,
+                        wait_time: q.wait_time,
+                        groups: q.groups,
+                        duplicate_probability: q.duplicate_probability,
+                        calls_per_second,
+                        latency: q.latency.clone(),
+                        message_bytes: q.message_bytes,
+                        price_per_million: price,
+                        chunk_bytes: catalog.sqs.billing_chunk_bytes.value,
+                    },
+                    stream,
+                ))
+            }
+            ComponentSpec::Topic(t) => {
+                let sns = &catalog::builtin().sns;
+                let subscribers = t
+                    .subscriptions
+                    .iter()
+                    .map(|sub| Subscriber {
+                        actor: actor_of(sub.target),
+                        filter: sub
+                            .filter
+                            .as_ref()
+                            .map(|f| f.iter().map(|&i| i as u8).collect()),
+                        policy: match d.components[sub.target.0].spec {
+                            ComponentSpec::Queue(_) => DeliveryPolicy::AwsManaged,
+                            _ => DeliveryPolicy::Http,
+                        },
+                    })
+                    .collect();
+                Box::new(Topic::new(
+                    TopicConfig {
+                        name: c.name.clone(),
+                        subscribers,
+                        latency: t.latency.clone(),
+                        publish_per_million: sns.publish_per_million.value,
+                        http_delivery_per_million: sns.http_delivery_per_million.value,
+                    },
+                    stream,
+                ))
+            }
             ComponentSpec::NotYetSimulated { kind, .. } => {
                 panic!("component {} of kind {kind} is not simulated yet", c.name)
             }
@@ -149,6 +231,9 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
 
     let mut engine = Engine::new();
     let mut world = World::default();
+    for i in 0..actors.len() {
+        engine.schedule(SimTime::ZERO, ActorId(i as u32), Msg::Start);
+    }
     if let Some(t) = first_arrival {
         engine.schedule(t, ActorId(0), Msg::NextArrival);
     }

@@ -175,6 +175,8 @@ pub struct ClientActor {
     arrivals: Arrivals,
     client: Client,
     rng: StreamRng,
+    class_shares: Vec<f64>,
+    class_rng: StreamRng,
     entry: ActorId,
     warmup_end: SimTime,
     attempts: Slab<Attempt>,
@@ -188,11 +190,14 @@ pub struct ClientActor {
 }
 
 impl ClientActor {
-    /// A client that sends each arrival to `entry`; `rng` draws backoff jitter.
+    /// A client that sends each arrival to `entry`; `rng` draws backoff
+    /// jitter, `class_rng` the requests' classes by `class_shares`.
     pub fn new(
         arrivals: Arrivals,
         client: Client,
         rng: StreamRng,
+        class_shares: Vec<f64>,
+        class_rng: StreamRng,
         entry: ActorId,
         warmup_end: SimTime,
     ) -> Self {
@@ -200,6 +205,8 @@ impl ClientActor {
             arrivals,
             client,
             rng,
+            class_shares,
+            class_rng,
             entry,
             warmup_end,
             attempts: Slab::default(),
@@ -209,6 +216,24 @@ impl ClientActor {
             interval_attempts: 0,
             interval_timeouts: 0,
         }
+    }
+
+    /// The class of a new request, drawn by the shares of the workload's
+    /// classes from a stream of its own (so that declaring classes changes
+    /// neither arrivals nor jitter).
+    fn draw_class(&mut self) -> u8 {
+        if self.class_shares.len() <= 1 {
+            return 0;
+        }
+        let x: f64 = self.class_rng.random();
+        let mut acc = 0.0;
+        for (i, share) in self.class_shares.iter().enumerate() {
+            acc += share;
+            if x < acc {
+                return i as u8;
+            }
+        }
+        (self.class_shares.len() - 1) as u8
     }
 
     /// The first arrival, to be scheduled when the run starts.
@@ -305,7 +330,8 @@ impl Actor<Msg, super::requests::World> for ClientActor {
         match msg {
             Msg::NextArrival => {
                 let now = ctx.now();
-                let req = ctx.world.open_request(now, now >= self.warmup_end);
+                let class = self.draw_class();
+                let req = ctx.world.open_request(now, now >= self.warmup_end, class);
                 self.interval_arrivals += 1;
                 self.start_attempt(req, ctx);
                 if let Some(next) = self.arrivals.next_arrival() {
@@ -339,7 +365,11 @@ impl Actor<Msg, super::requests::World> for ClientActor {
                     self.start_attempt(key, ctx);
                 }
             }
-            Msg::Timer { .. } | Msg::Call(_) | Msg::Fault { .. } => {}
+            Msg::Timer { .. }
+            | Msg::Call(_)
+            | Msg::Fault { .. }
+            | Msg::Start
+            | Msg::Redrive { .. } => {}
         }
     }
 }

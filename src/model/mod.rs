@@ -9,7 +9,9 @@ pub mod client;
 pub mod faults;
 pub mod fleet;
 pub mod load_balancer;
+pub mod queue;
 pub mod requests;
+pub mod topic;
 
 use crate::engine::{self, ActorId};
 use crate::slab::Key;
@@ -60,6 +62,9 @@ impl Outcome {
 /// Everything components say to each other (and to themselves).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Msg {
+    /// The run begins: sent to every component at time zero (pollers start
+    /// polling, say).
+    Start,
     /// The workload's next arrival is due.
     NextArrival,
     /// Do some work and reply.
@@ -78,6 +83,15 @@ pub enum Msg {
         tag: u32,
         /// The state it concerns, in one of the component's slabs.
         key: Key,
+    },
+    /// A message moved to this (dead-letter) queue by another queue's
+    /// redrive policy.
+    Redrive {
+        /// The request the message belongs to.
+        req: RequestId,
+        /// The message no longer carries outstanding work of its request
+        /// (it was processed already, or it is a duplicate copy).
+        accounted: bool,
     },
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {

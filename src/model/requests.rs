@@ -26,6 +26,11 @@ pub struct RequestState {
     pub last_work_done: SimTime,
     /// Attempts made so far (1 for the first).
     pub attempts: u32,
+    /// Index of the request's class in the workload's `classes`.
+    pub class: u8,
+    /// Some of its work will never be done (expired, dead-lettered,
+    /// undeliverable): once the client has its success, the request is lost.
+    pub lost_work: bool,
 }
 
 /// The shared state of one run that components reach through the context:
@@ -66,13 +71,16 @@ pub struct IntervalOutcomes {
     pub completed: u64,
     /// Requests that failed.
     pub failed: u64,
+    /// Requests lost.
+    pub lost: u64,
     /// Response times of the successes.
     pub responses: Latencies,
 }
 
 impl World {
-    /// A request arrives at `now`; it counts if it arrived after the warmup.
-    pub fn open_request(&mut self, now: SimTime, counted: bool) -> RequestId {
+    /// A request of class `class` arrives at `now`; it counts if it arrived
+    /// after the warmup.
+    pub fn open_request(&mut self, now: SimTime, counted: bool, class: u8) -> RequestId {
         if counted {
             self.outcomes.requests += 1;
         }
@@ -83,7 +91,54 @@ impl World {
             outstanding_work: 0,
             last_work_done: now,
             attempts: 1,
+            class,
+            lost_work: false,
         })
+    }
+
+    /// A piece of asynchronous work of `req` was accepted (a message on a
+    /// queue, a delivery of a topic): the request completes only after it.
+    pub fn work_started(&mut self, req: RequestId) {
+        if let Some(state) = self.requests.get_mut(req) {
+            state.outstanding_work += 1;
+        }
+    }
+
+    /// A piece of asynchronous work of `req` finished at `now`.
+    pub fn work_done(&mut self, req: RequestId, now: SimTime) {
+        let Some(state) = self.requests.get_mut(req) else {
+            return;
+        };
+        state.outstanding_work = state.outstanding_work.saturating_sub(1);
+        state.last_work_done = state.last_work_done.max(now);
+        if state.outstanding_work == 0 && state.responded.is_some() {
+            self.complete(req, now);
+        }
+    }
+
+    /// A piece of asynchronous work of `req` will never be done. If the
+    /// client already has its success, the request is lost now; otherwise it
+    /// is lost when the success comes.
+    pub fn work_lost(&mut self, req: RequestId) {
+        let Some(state) = self.requests.get_mut(req) else {
+            return;
+        };
+        state.outstanding_work = state.outstanding_work.saturating_sub(1);
+        state.lost_work = true;
+        if state.responded.is_some() {
+            self.lose(req);
+        }
+    }
+
+    /// The client was told of success, but some work will never be done.
+    fn lose(&mut self, req: RequestId) {
+        let Some(state) = self.requests.remove(req) else {
+            return;
+        };
+        if state.counted {
+            self.outcomes.lost += 1;
+        }
+        self.interval.lost += 1;
     }
 
     /// The client got a successful response at `now`. The request completes
@@ -98,7 +153,9 @@ impl World {
             self.outcomes.responses.record(response);
         }
         self.interval.responses.record(response);
-        if state.outstanding_work == 0 {
+        if state.lost_work {
+            self.lose(req);
+        } else if state.outstanding_work == 0 {
             self.complete(req, now);
         }
     }
@@ -141,10 +198,10 @@ mod tests {
     #[test]
     fn outcomes_add_up() {
         let mut w = World::default();
-        let a = w.open_request(SimTime(0), false);
-        let b = w.open_request(SimTime(10), true);
-        let c = w.open_request(SimTime(20), true);
-        let d = w.open_request(SimTime(30), true);
+        let a = w.open_request(SimTime(0), false, 0);
+        let b = w.open_request(SimTime(10), true, 0);
+        let c = w.open_request(SimTime(20), true, 0);
+        let d = w.open_request(SimTime(30), true, 0);
         w.respond(a, SimTime(5));
         w.respond(b, SimTime(1_000_010));
         w.fail(c);
@@ -159,5 +216,40 @@ mod tests {
             SimDuration(1_000_000).as_millis_f64()
         );
         assert_eq!(w.interval.completed, 2);
+    }
+
+    #[test]
+    fn async_work_delays_completion_and_lost_work_loses_the_request() {
+        let mut w = World::default();
+        let a = w.open_request(SimTime(0), true, 0);
+        let b = w.open_request(SimTime(0), true, 0);
+        let c = w.open_request(SimTime(0), true, 0);
+        for r in [a, b, c] {
+            w.work_started(r);
+            w.work_started(r);
+        }
+        // a: responded, then both pieces done: completed at the last one.
+        w.respond(a, SimTime(100));
+        w.work_done(a, SimTime(300));
+        assert_eq!(w.outcomes.completed, 0);
+        w.work_done(a, SimTime(500));
+        assert_eq!(w.outcomes.completed, 1);
+        assert_eq!(
+            w.outcomes.completions.max_ms(),
+            SimDuration(500).as_millis_f64()
+        );
+        // b: a piece lost before the response: lost when the success comes.
+        w.work_lost(b);
+        assert_eq!(w.outcomes.lost, 0);
+        w.respond(b, SimTime(100));
+        assert_eq!(w.outcomes.lost, 1);
+        // c: responded, one piece done, one still going: pending.
+        w.respond(c, SimTime(100));
+        w.work_done(c, SimTime(200));
+        assert_eq!(w.pending(), 1);
+        assert_eq!(
+            w.outcomes.requests,
+            w.outcomes.completed + w.outcomes.failed + w.outcomes.lost + w.pending()
+        );
     }
 }

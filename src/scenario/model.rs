@@ -52,6 +52,9 @@ pub struct Workload {
     pub rate: RateProfile,
     /// `[workload.client]`.
     pub client: Client,
+    /// `classes`: request classes and their shares (for topic filters);
+    /// one class called `default` when not given. Shares sum to 1.
+    pub classes: Vec<(String, f64)>,
 }
 
 /// `[workload] arrival`.
@@ -159,9 +162,13 @@ pub enum ComponentSpec {
     Ec2(Ec2Spec),
     /// `kind = "database"`.
     Database(DatabaseSpec),
+    /// `kind = "queue"` (SQS).
+    Queue(QueueSpec),
+    /// `kind = "topic"` (SNS).
+    Topic(TopicSpec),
     /// A kind that `check` validates but `run` does not simulate yet
-    /// (`queue`, `topic`, `lambda`, `api_gateway`, `fargate`), or an `ec2`
-    /// fleet with `[autoscaling]`.
+    /// (`lambda`, `api_gateway`, `fargate`), or an `ec2` fleet with
+    /// `[autoscaling]`.
     NotYetSimulated {
         /// What the user wrote as `kind`, or e.g. `"ec2 with autoscaling"`.
         kind: String,
@@ -177,6 +184,8 @@ impl ComponentSpec {
             ComponentSpec::LoadBalancer(_) => "load_balancer",
             ComponentSpec::Ec2(_) => "ec2",
             ComponentSpec::Database(_) => "database",
+            ComponentSpec::Queue(_) => "queue",
+            ComponentSpec::Topic(_) => "topic",
             ComponentSpec::NotYetSimulated { kind, .. } => kind,
         }
     }
@@ -254,6 +263,68 @@ pub struct DatabaseSpec {
     pub cost_per_hour: f64,
     /// `cost_per_million` [USD per 1M operations], user-supplied.
     pub cost_per_million: f64,
+}
+
+/// SQS queue types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueType {
+    /// At-least-once delivery, best-effort order, nearly unlimited throughput.
+    Standard,
+    /// Order within a message group, exactly-once processing, limited throughput.
+    Fifo,
+}
+
+/// `kind = "queue"`: an SQS queue.
+#[derive(Clone, Debug)]
+pub struct QueueSpec {
+    /// `type` (default `standard`).
+    pub queue_type: QueueType,
+    /// `consumer`: the fleet whose workers poll the queue, if any.
+    pub consumer: Option<ComponentId>,
+    /// `visibility_timeout` (default 30 s, AWS's default).
+    pub visibility_timeout: SimDuration,
+    /// `max_receives`: receives before a message goes to the dead-letter
+    /// queue (redrive policy's maxReceiveCount); `None` without redrive.
+    pub max_receives: Option<u32>,
+    /// `dead_letter`: the queue that takes messages received `max_receives` times.
+    pub dead_letter: Option<ComponentId>,
+    /// `retention` (default 4 days): older messages are deleted, their work lost.
+    pub retention: SimDuration,
+    /// `delay` (default 0): a new message is invisible this long.
+    pub delay: SimDuration,
+    /// `batch_size` (1–10, default 1): messages per receive.
+    pub batch_size: u32,
+    /// `wait_time` (0–20 s, default 0 = short polling, AWS's default).
+    pub wait_time: SimDuration,
+    /// `groups` (FIFO, default 1): message groups a request's message is spread over.
+    pub groups: u32,
+    /// `duplicate_probability` (standard, default 0): chance that a receive
+    /// also leaves a copy of the message to be delivered again.
+    pub duplicate_probability: f64,
+    /// `high_throughput` (FIFO, default false).
+    pub high_throughput: bool,
+    /// `latency`: time of one API call (send, receive, delete).
+    pub latency: Dist,
+    /// `message_size` in bytes (default 1 KiB); billed in 64 KiB chunks.
+    pub message_bytes: u32,
+}
+
+/// One subscription of a topic.
+#[derive(Clone, Debug)]
+pub struct Subscription {
+    /// The subscriber.
+    pub target: ComponentId,
+    /// The request classes delivered (`None`: all).
+    pub filter: Option<Vec<usize>>,
+}
+
+/// `kind = "topic"`: an SNS topic.
+#[derive(Clone, Debug)]
+pub struct TopicSpec {
+    /// `subscribers`, in order.
+    pub subscriptions: Vec<Subscription>,
+    /// `latency`: time to accept a publish, and to deliver to a subscriber.
+    pub latency: Dist,
 }
 
 /// `[[faults]]`.

@@ -26,8 +26,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::model::{
     ArrivalProcess, Backoff, Client, Component, ComponentId, ComponentSpec, DatabaseSpec, Design,
-    Ec2Spec, Fault, FaultKind, Jitter, LbType, LoadBalancerSpec, RateProfile, Routing, Scenario,
-    SweepAxis, Workload,
+    Ec2Spec, Fault, FaultKind, Jitter, LbType, LoadBalancerSpec, QueueSpec, QueueType, RateProfile,
+    Routing, Scenario, Subscription, SweepAxis, TopicSpec, Workload,
 };
 use crate::dist::Dist;
 use crate::suggest::nearest;
@@ -1333,8 +1333,12 @@ enum Role {
     Call,
     /// `sends` (asynchronous).
     Send,
-    /// Queue consumer, dead-letter queue, topic subscriber.
-    Other,
+    /// A queue's `consumer`.
+    Consumer,
+    /// A queue's `dead_letter`.
+    DeadLetter,
+    /// One of a topic's `subscribers`.
+    Subscriber,
 }
 
 impl Role {
@@ -1369,6 +1373,13 @@ enum Partial {
         service_time: Dist,
     },
     Database(DatabaseSpec),
+    /// `consumer` and `dead_letter` are filled in from the references.
+    Queue(QueueSpec),
+    Topic {
+        /// One per `Role::Subscriber` reference, in the same order.
+        filters: Vec<Option<Vec<usize>>>,
+        latency: Dist,
+    },
     NotYet(String),
 }
 
@@ -1409,6 +1420,22 @@ impl Partial {
                 sends: with(Role::Send),
             }),
             Partial::Database(spec) => ComponentSpec::Database(spec.clone()),
+            Partial::Queue(spec) => ComponentSpec::Queue(QueueSpec {
+                consumer: with(Role::Consumer).first().copied(),
+                dead_letter: with(Role::DeadLetter).first().copied(),
+                ..spec.clone()
+            }),
+            Partial::Topic { filters, latency } => ComponentSpec::Topic(TopicSpec {
+                subscriptions: with(Role::Subscriber)
+                    .into_iter()
+                    .zip(filters)
+                    .map(|(target, filter)| Subscription {
+                        target,
+                        filter: filter.clone(),
+                    })
+                    .collect(),
+                latency: latency.clone(),
+            }),
             Partial::NotYet(kind) => ComponentSpec::NotYetSimulated {
                 kind: kind.clone(),
                 references: refs.iter().map(|(_, id)| *id).collect(),
@@ -1430,13 +1457,15 @@ struct Raw {
     spec: Option<Partial>,
 }
 
-/// Reads the component `name` at `path`.
+/// Reads the component `name` at `path`; `classes` are the request classes
+/// of `[workload] classes` (`None` when they are invalid), for topic filters.
 fn component(
     ctx: &mut Ctx,
     path: String,
     name: &str,
     name_at: usize,
     value: &Val<'_>,
+    classes: Option<&[&str]>,
 ) -> Option<Raw> {
     let t = Table::of(ctx, path.clone(), value, "a component table with a `kind`")?;
     check_name(ctx, name_at, &path, name, "component");
@@ -1458,7 +1487,7 @@ fn component(
         Some(Kind::Lambda) => component_lambda(ctx, &t, r),
         Some(Kind::Database) => component_database(ctx, &t, r),
         Some(Kind::Queue) => component_queue(ctx, &t, r, name),
-        Some(Kind::Topic) => component_topic(ctx, &t, r),
+        Some(Kind::Topic) => component_topic(ctx, &t, r, classes),
     };
     Some(Raw {
         name: name.to_string(),
@@ -1752,6 +1781,22 @@ fn component_database(ctx: &mut Ctx, t: &Table, _refs: &mut Vec<Ref>) -> Option<
     }))
 }
 
+/// SQS API call latency: ~16 ms to send a 1 KB message (steady state,
+/// us-east-1) in an AWS-run benchmark — Stony Brook "Cloud Performance
+/// Benchmark Series – SQS", rev. July 2012, Amazon-provided results
+/// (/work/shared/reference/aws-facts.md §4).
+const SQS_LATENCY: SimDuration = SimDuration::from_millis(16);
+/// SNS publish → delivery: "typically tens of ms to <1 s" per aws-facts.md
+/// §5, tagged UNCONFIRMED there (no measurement found); 20 ms is a
+/// modelling assumption.
+const SNS_LATENCY: SimDuration = SimDuration::from_millis(20);
+/// Largest SQS message, 1 MiB (aws-facts.md §4).
+const MAX_MESSAGE_BYTES: u32 = 1_048_576;
+
+const QUEUE_TYPES: &[(&str, QueueType)] =
+    &[("standard", QueueType::Standard), ("fifo", QueueType::Fifo)];
+
+/// Defaults are AWS's where AWS has one (aws-facts.md §4).
 fn component_queue(
     ctx: &mut Ctx,
     t: &Table,
@@ -1774,15 +1819,20 @@ fn component_queue(
             "groups",
             "duplicate_probability",
             "high_throughput",
+            "latency",
+            "message_size",
         ],
     );
-    let fifo = t.choice(ctx, "type", &[("standard", false), ("fifo", true)]);
+    let queue_type = t.choice(ctx, "type", QUEUE_TYPES);
+    // With an invalid `type`, keys that depend on it are not checked against it.
+    let type_known = !t.has("type") || queue_type.is_some();
+    let fifo = queue_type == Some(QueueType::Fifo);
     if t.has("consumer") {
         single_name(ctx, t, "consumer");
-        t.refs(ctx, refs, "consumer", Role::Other, CONSUMERS);
+        t.refs(ctx, refs, "consumer", Role::Consumer, CONSUMERS);
     }
     const H: u64 = 3600;
-    t.dur(
+    let visibility_timeout = t.dur(
         ctx,
         "visibility_timeout",
         dur_range(
@@ -1791,7 +1841,7 @@ fn component_queue(
             "from 0s to 12h",
         ),
     );
-    t.dur(
+    let retention = t.dur(
         ctx,
         "retention",
         dur_range(
@@ -1800,7 +1850,7 @@ fn component_queue(
             "from 60s to 14d",
         ),
     );
-    t.dur(
+    let delay = t.dur(
         ctx,
         "delay",
         dur_range(
@@ -1809,7 +1859,7 @@ fn component_queue(
             "from 0s to 15m",
         ),
     );
-    t.dur(
+    let wait_time = t.dur(
         ctx,
         "wait_time",
         dur_range(
@@ -1818,11 +1868,13 @@ fn component_queue(
             "from 0s to 20s",
         ),
     );
-    t.u32(ctx, "max_receives", 1, 1000);
+    // Without `dead_letter`, a message received this often is discarded.
+    let max_receives = t.u32(ctx, "max_receives", 1, 1000);
     if t.has("dead_letter") {
         single_name(ctx, t, "dead_letter");
         let before = refs.len();
-        t.refs(ctx, refs, "dead_letter", Role::Other, QUEUES);
+        // Its type is checked once resolved (`check_dead_letters`).
+        t.refs(ctx, refs, "dead_letter", Role::DeadLetter, QUEUES);
         if refs[before..].iter().any(|r| r.to.name == own_name) {
             t.err(
                 ctx,
@@ -1831,15 +1883,16 @@ fn component_queue(
             );
         }
     }
-    t.u32(ctx, "batch_size", 1, 10);
-    if t.u32(ctx, "groups", 1, u32::MAX).is_some() && fifo != Some(true) {
+    let batch_size = t.u32(ctx, "batch_size", 1, 10);
+    let groups = t.u32(ctx, "groups", 1, u32::MAX);
+    if groups.is_some() && type_known && !fifo {
         t.err(
             ctx,
             "groups",
             "`groups` (message groups) only applies with type = \"fifo\"",
         );
     }
-    t.num(
+    let duplicate_probability = t.num(
         ctx,
         "duplicate_probability",
         NumRange {
@@ -1849,8 +1902,45 @@ fn component_queue(
             text: "from 0 to 1",
         },
     );
-    t.bool(ctx, "high_throughput");
-    Some(Partial::NotYet("queue".into()))
+    if duplicate_probability.is_some() && type_known && fifo {
+        t.err(
+            ctx,
+            "duplicate_probability",
+            "`duplicate_probability` only applies with type = \"standard\": a FIFO queue delivers each message once",
+        );
+    }
+    let high_throughput = t.bool(ctx, "high_throughput");
+    if high_throughput.is_some() && type_known && !fifo {
+        t.err(
+            ctx,
+            "high_throughput",
+            "`high_throughput` only applies with type = \"fifo\"",
+        );
+    }
+    let latency = t.dist(ctx, "latency");
+    let message_bytes = t.u32(ctx, "message_size", 1, MAX_MESSAGE_BYTES);
+    let queue_type = match queue_type {
+        Some(q) => q,
+        // The dead-letter check needs the type: say nothing more.
+        None if t.has("type") => return None,
+        None => QueueType::Standard,
+    };
+    Some(Partial::Queue(QueueSpec {
+        queue_type,
+        consumer: None,
+        visibility_timeout: visibility_timeout.unwrap_or(SimDuration::from_secs(30)),
+        max_receives,
+        dead_letter: None,
+        retention: retention.unwrap_or(SimDuration::from_secs(4 * 24 * H)),
+        delay: delay.unwrap_or(SimDuration::ZERO),
+        batch_size: batch_size.unwrap_or(1),
+        wait_time: wait_time.unwrap_or(SimDuration::ZERO),
+        groups: groups.unwrap_or(1),
+        duplicate_probability: duplicate_probability.unwrap_or(0.0),
+        high_throughput: high_throughput.unwrap_or(false),
+        latency: latency.unwrap_or_else(|| Dist::constant(SQS_LATENCY)),
+        message_bytes: message_bytes.unwrap_or(1024),
+    }))
 }
 
 /// `name` must be one component name, not an array.
@@ -1866,66 +1956,180 @@ fn single_name(ctx: &mut Ctx, t: &Table, name: &str) {
     }
 }
 
-fn component_topic(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
-    t.check_keys(ctx, &["kind", "subscribers"]);
-    let Some(v) = t.get("subscribers") else {
-        return Some(Partial::NotYet("topic".into()));
-    };
+fn component_topic(
+    ctx: &mut Ctx,
+    t: &Table,
+    refs: &mut Vec<Ref>,
+    classes: Option<&[&str]>,
+) -> Option<Partial> {
+    t.check_keys(ctx, &["kind", "subscribers", "latency"]);
+    let latency = t
+        .dist(ctx, "latency")
+        .unwrap_or_else(|| Dist::constant(SNS_LATENCY));
+    let expected =
+        "an array of component names or of tables { target = \"name\", filter = [\"class\", …] }";
+    if !t.require(ctx, "subscribers", expected) {
+        return None;
+    }
+    let v = t.get("subscribers")?;
     let key = t.key("subscribers");
-    let expected = "an array of component names or of tables { target, filter }";
-    let DeValue::Array(items) = v.get_ref() else {
-        if let DeValue::String(_) = v.get_ref() {
-            t.refs(ctx, refs, "subscribers", Role::Other, SUBSCRIBERS);
-        } else {
+    let subscriber = |to: NameRef| Ref {
+        to,
+        role: Role::Subscriber,
+        allowed: SUBSCRIBERS,
+    };
+    let mut filters = Vec::new();
+    let items = match v.get_ref() {
+        DeValue::Array(items) if items.is_empty() => {
+            t.err(
+                ctx,
+                "subscribers",
+                "expected at least one subscriber, found an empty array",
+            );
+            return None;
+        }
+        DeValue::Array(items) => items,
+        DeValue::String(_) => {
+            t.refs(ctx, refs, "subscribers", Role::Subscriber, SUBSCRIBERS);
+            filters.push(None);
+            return Some(Partial::Topic { filters, latency });
+        }
+        other => {
             ctx.error(
                 v.span().start,
                 key,
-                format!("expected {expected}, found {}", found(v.get_ref())),
+                format!("expected {expected}, found {}", found(other)),
             );
+            return None;
         }
-        return Some(Partial::NotYet("topic".into()));
     };
+    let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         match item.get_ref() {
-            DeValue::String(s) => refs.push(Ref {
-                to: NameRef {
+            DeValue::String(s) => {
+                refs.push(subscriber(NameRef {
                     name: s.to_string(),
                     at: item.span().start,
                     key: key.clone(),
-                },
-                role: Role::Other,
-                allowed: SUBSCRIBERS,
-            }),
+                }));
+                filters.push(None);
+            }
             DeValue::Table(_) => {
                 let Some(s) = Table::of(ctx, format!("{key}[{i}]"), item, "a table") else {
+                    ok = false;
                     continue;
                 };
                 s.check_keys(ctx, &["target", "filter"]);
-                if let Some(name) = s.req_str(ctx, "target", "a component name") {
-                    refs.push(Ref {
-                        to: NameRef {
-                            name: name.to_string(),
-                            at: s.at("target"),
-                            key: s.key("target"),
-                        },
-                        role: Role::Other,
-                        allowed: SUBSCRIBERS,
-                    });
+                let filter = match s.get("filter") {
+                    None => Some(None),
+                    Some(f) => class_filter(ctx, &s.key("filter"), f, classes).map(Some),
+                };
+                match s.req_str(ctx, "target", "a component name") {
+                    Some(name) => refs.push(subscriber(NameRef {
+                        name: name.to_string(),
+                        at: s.at("target"),
+                        key: s.key("target"),
+                    })),
+                    None => ok = false,
                 }
-                // A filter policy: its contents are the subscriber's business.
-                s.sub(ctx, "filter");
+                // Any problem returns `None`, so `filters` and the
+                // subscriber references stay aligned in a built topic.
+                match filter {
+                    Some(f) => filters.push(f),
+                    None => ok = false,
+                }
             }
-            other => ctx.error(
-                item.span().start,
-                key.clone(),
-                format!(
-                    "expected {expected}, found an array holding {}",
-                    found(other)
-                ),
-            ),
+            other => {
+                ctx.error(
+                    item.span().start,
+                    key.clone(),
+                    format!(
+                        "expected {expected}, found an array holding {}",
+                        found(other)
+                    ),
+                );
+                ok = false;
+            }
         }
     }
-    Some(Partial::NotYet("topic".into()))
+    ok.then_some(Partial::Topic { filters, latency })
+}
+
+/// A subscription's `filter`: request classes of `[workload] classes`, as
+/// indices in file order; `None` once a problem is reported. Without
+/// `classes` (they are invalid) the names cannot be checked.
+fn class_filter(
+    ctx: &mut Ctx,
+    key: &str,
+    v: &Val<'_>,
+    classes: Option<&[&str]>,
+) -> Option<Vec<usize>> {
+    let expected =
+        "a non-empty array of request classes from [workload] classes, such as [\"order\"]";
+    let items = match v.get_ref() {
+        DeValue::Array(items) if items.is_empty() => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!(
+                    "expected {expected}, found an empty array (leave `filter` out to deliver every class)"
+                ),
+            );
+            return None;
+        }
+        DeValue::Array(items) => items,
+        other => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {expected}, found {}", found(other)),
+            );
+            return None;
+        }
+    };
+    let mut indices = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for item in items.iter() {
+        let at = item.span().start;
+        let DeValue::String(name) = item.get_ref() else {
+            ctx.error(
+                at,
+                key,
+                format!(
+                    "expected {expected}, found an array holding {}",
+                    found(item.get_ref())
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        let Some(classes) = classes else {
+            ok = false;
+            continue;
+        };
+        match classes.iter().position(|c| *c == name.as_ref()) {
+            Some(i) if indices.contains(&i) => {
+                ctx.error(at, key, format!("class {} is listed twice", quote(name)));
+                ok = false;
+            }
+            Some(i) => indices.push(i),
+            None => {
+                let hint = did_you_mean_value(name, classes.iter().copied());
+                let declared: Vec<&str> = classes.to_vec();
+                ctx.error(
+                    at,
+                    key,
+                    format!(
+                        "expected a request class declared in [workload] classes ({}), found {}{hint}",
+                        one_of(&declared, false),
+                        quote(name)
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(indices)
 }
 
 const RUNTIMES: &[&str] = &[
@@ -2199,6 +2403,7 @@ fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
         resolved.push(list);
     }
     find_cycles(ctx, &members, &resolved);
+    check_dead_letters(ctx, &members, &resolved);
     if ctx.errors.len() > errors_before {
         return None;
     }
@@ -2218,6 +2423,41 @@ fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
         entry: ComponentId(entry?),
         components,
     })
+}
+
+/// A queue's dead-letter queue must be of the same type: AWS requires the
+/// dead-letter queue of a FIFO queue to be FIFO, of a standard queue standard.
+fn check_dead_letters(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
+    let type_name = |q: QueueType| match q {
+        QueueType::Standard => "standard",
+        QueueType::Fifo => "FIFO",
+    };
+    for (c, refs) in members.iter().zip(resolved) {
+        let Some(Partial::Queue(queue)) = &c.spec else {
+            continue;
+        };
+        for (r, (role, to)) in c.refs.iter().zip(refs) {
+            if *role != Role::DeadLetter {
+                continue;
+            }
+            let Some(Partial::Queue(dlq)) = to.and_then(|i| members[i].spec.as_ref()) else {
+                continue;
+            };
+            if dlq.queue_type != queue.queue_type {
+                let want = type_name(queue.queue_type);
+                ctx.error(
+                    r.to.at,
+                    r.to.key.clone(),
+                    format!(
+                        "`{}` is a {} queue, but the dead-letter queue of a {want} queue must also be {want} (type = \"{}\")",
+                        r.to.name,
+                        type_name(dlq.queue_type),
+                        want.to_lowercase()
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Reports each synchronous call cycle (`app → db → app`) at the reference
@@ -2310,9 +2550,14 @@ fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         ],
     );
     let head = section_scenario(ctx, &root);
-    let workload = section_workload(ctx, &root, head.as_ref());
-    let shared = section_components(ctx, &root);
-    let raw_designs = section_designs(ctx, &root);
+    let classes = section_classes(ctx, &root);
+    let class_names: Option<Vec<&str>> = classes
+        .as_ref()
+        .map(|c| c.iter().map(|(n, _)| n.as_str()).collect());
+    let class_names = class_names.as_deref();
+    let workload = section_workload(ctx, &root, head.as_ref(), classes.clone());
+    let shared = section_components(ctx, &root, class_names);
+    let raw_designs = section_designs(ctx, &root, class_names);
     let designs: Vec<Option<Design>> = raw_designs
         .iter()
         .map(|d| assemble(ctx, d, &shared))
@@ -2442,7 +2687,74 @@ fn section_scenario(ctx: &mut Ctx, root: &Table) -> Option<Head> {
     })
 }
 
-fn section_workload(ctx: &mut Ctx, root: &Table, head: Option<&Head>) -> Option<Workload> {
+/// `[workload] classes` (read before the rest of `[workload]`, which takes
+/// the result): class name → share, normalised to sum 1, in file order;
+/// one class `default` when absent. `None` after reporting a problem.
+fn section_classes(ctx: &mut Ctx, root: &Table) -> Option<Vec<(String, f64)>> {
+    let default = vec![("default".to_string(), 1.0)];
+    // A missing or malformed [workload] is reported by `section_workload`.
+    let Some(DeValue::Table(map)) = root.get("workload").map(Spanned::get_ref) else {
+        return Some(default);
+    };
+    let t = Table {
+        path: "workload".into(),
+        at: root.at("workload"),
+        map,
+    };
+    let Some(v) = t.get("classes") else {
+        return Some(default);
+    };
+    let example = "{ order = 0.7, refund = 0.3 }";
+    let c = Table::of(
+        ctx,
+        t.key("classes"),
+        v,
+        &format!("a table of request classes and their shares, such as {example}"),
+    )?;
+    if c.map.is_empty() {
+        ctx.error(
+            c.at,
+            c.path.clone(),
+            format!("expected at least one request class, such as {example}, found an empty table"),
+        );
+        return None;
+    }
+    let mut classes = Vec::with_capacity(c.map.len());
+    let mut ok = true;
+    for (name, at, share) in c.entries() {
+        let key = c.key(name);
+        if !is_bare(name) {
+            check_name(ctx, at, &key, name, "class");
+            ok = false;
+        }
+        match num_value(ctx, &key, share, POSITIVE) {
+            Some(x) => classes.push((name.to_string(), x)),
+            None => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    // Scaled by the largest share first should the sum overflow.
+    let total: f64 = classes.iter().map(|(_, x)| x).sum();
+    let (scale, total) = if total.is_finite() {
+        (1.0, total)
+    } else {
+        let max = classes.iter().map(|(_, x)| *x).fold(0.0, f64::max);
+        (max, classes.iter().map(|(_, x)| x / max).sum())
+    };
+    for (_, x) in &mut classes {
+        *x = *x / scale / total;
+    }
+    Some(classes)
+}
+
+fn section_workload(
+    ctx: &mut Ctx,
+    root: &Table,
+    head: Option<&Head>,
+    classes: Option<Vec<(String, f64)>>,
+) -> Option<Workload> {
     let duration = head.and_then(|h| h.duration);
     let Some(v) = root.get("workload") else {
         ctx.error(
@@ -2455,7 +2767,9 @@ fn section_workload(ctx: &mut Ctx, root: &Table, head: Option<&Head>) -> Option<
     let t = Table::of(ctx, "workload".into(), v, "a table")?;
     t.check_keys(
         ctx,
-        &["arrival", "rate", "schedule", "pattern", "trace", "client"],
+        &[
+            "arrival", "rate", "schedule", "pattern", "trace", "client", "classes",
+        ],
     );
     let arrival = t.choice(
         ctx,
@@ -2522,6 +2836,7 @@ fn section_workload(ctx: &mut Ctx, root: &Table, head: Option<&Head>) -> Option<
         arrival: arrival.unwrap_or(ArrivalProcess::Poisson),
         rate: rate?,
         client: client?,
+        classes: classes?,
     })
 }
 
@@ -2723,16 +3038,16 @@ fn workload_client(ctx: &mut Ctx, t: &Table) -> Option<Client> {
     })
 }
 
-fn section_components(ctx: &mut Ctx, root: &Table) -> Vec<Raw> {
+fn section_components(ctx: &mut Ctx, root: &Table, classes: Option<&[&str]>) -> Vec<Raw> {
     let Some(t) = root.sub(ctx, "components") else {
         return Vec::new();
     };
     t.entries()
-        .filter_map(|(name, at, v)| component(ctx, t.key(name), name, at, v))
+        .filter_map(|(name, at, v)| component(ctx, t.key(name), name, at, v, classes))
         .collect()
 }
 
-fn section_designs(ctx: &mut Ctx, root: &Table) -> Vec<RawDesign> {
+fn section_designs(ctx: &mut Ctx, root: &Table, classes: Option<&[&str]>) -> Vec<RawDesign> {
     let Some(v) = root.get("designs") else {
         ctx.error(
             NO_LINE,
@@ -2780,7 +3095,7 @@ fn section_designs(ctx: &mut Ctx, root: &Table) -> Vec<RawDesign> {
                 continue;
             }
             if matches!(value.get_ref(), DeValue::Table(_)) {
-                own.extend(component(ctx, d.key(key), key, key_at, value));
+                own.extend(component(ctx, d.key(key), key, key_at, value, classes));
             } else {
                 let hint = did_you_mean(key, ["entry"]);
                 let hint = if hint.is_empty() {
@@ -3221,10 +3536,16 @@ service_time = "10ms"
             panic!()
         };
         assert_eq!(web.sends, [ComponentId(2)]);
-        let orders = &component(&s.designs[1], "orders").spec;
-        assert!(
-            matches!(orders, ComponentSpec::NotYetSimulated { kind, references } if kind == "queue" && references == &[ComponentId(3)])
-        );
+        let ComponentSpec::Queue(orders) = &component(&s.designs[1], "orders").spec else {
+            panic!()
+        };
+        assert_eq!(orders.queue_type, QueueType::Standard);
+        assert_eq!(orders.consumer, Some(ComponentId(3)));
+        // `max_receives` without `dead_letter`: discarded after 10 receives.
+        assert_eq!((orders.max_receives, orders.dead_letter), (Some(10), None));
+        assert_eq!(orders.retention, SimDuration::from_secs(4 * 24 * 3600));
+        assert_eq!(orders.visibility_timeout, SimDuration::from_secs(30));
+        assert_eq!(s.workload.classes, [("default".to_string(), 1.0)]);
         let worker = &component(&s.designs[1], "worker").spec;
         assert!(
             matches!(worker, ComponentSpec::NotYetSimulated { kind, references } if kind == "lambda" && references == &[ComponentId(4)])
@@ -4056,13 +4377,399 @@ service_time = "10ms"
             "consumer",
             &["no component named \"nobody\""],
         );
-        let t = "\n[designs.d.t]\nkind = \"topic\"\nsubscribers = [\"app\", { target = \"q\", filter = { a = 1 } }, { target = \"zz\" }]\n[designs.d.q]\nkind = \"queue\"\n";
+        let t = "\n[designs.d.t]\nkind = \"topic\"\nsubscribers = [\"app\", { target = \"q\", filter = [\"default\"] }, { target = \"zz\" }]\n[designs.d.q]\nkind = \"queue\"\n";
         let text = format!("{MINI}{t}");
         expect_one(
             &text,
             "designs.d.t.subscribers[2].target",
             "subscribers",
             &["\"zz\""],
+        );
+    }
+
+    /// The queue of design `d`.
+    fn queue(s: &Scenario, name: &str) -> QueueSpec {
+        match &component(&s.designs[0], name).spec {
+            ComponentSpec::Queue(q) => q.clone(),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    /// The topic of design `d`.
+    fn topic(s: &Scenario, name: &str) -> TopicSpec {
+        match &component(&s.designs[0], name).spec {
+            ComponentSpec::Topic(t) => t.clone(),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    #[test]
+    fn queue_defaults_and_values() {
+        let text = format!("{MINI}\n[designs.d.q]\nkind = \"queue\"\n");
+        let q = queue(&load_text(&text).unwrap(), "q");
+        assert_eq!(q.queue_type, QueueType::Standard);
+        assert_eq!(
+            (q.consumer, q.max_receives, q.dead_letter),
+            (None, None, None)
+        );
+        assert_eq!(q.visibility_timeout, SimDuration::from_secs(30));
+        assert_eq!(q.retention, SimDuration::from_secs(4 * 24 * 3600));
+        assert_eq!(
+            (q.delay, q.wait_time),
+            (SimDuration::ZERO, SimDuration::ZERO)
+        );
+        assert_eq!((q.batch_size, q.groups), (1, 1));
+        assert_eq!(q.duplicate_probability, 0.0);
+        assert!(!q.high_throughput);
+        assert_dist(&q.latency, &Dist::constant(SimDuration::from_millis(16)));
+        assert_eq!(q.message_bytes, 1024);
+
+        let text = edit("workers = 4", "workers = 4\nsends = \"q\"")
+            + "\n[designs.d.q]\nkind = \"queue\"\ntype = \"fifo\"\nconsumer = \"app\"\n\
+               visibility_timeout = \"2m\"\nmax_receives = 3\ndead_letter = \"dlq\"\n\
+               retention = \"1d\"\ndelay = \"5s\"\nbatch_size = 10\nwait_time = \"20s\"\n\
+               groups = 8\nhigh_throughput = true\nlatency = { dist = \"exp\", mean = \"5ms\" }\n\
+               message_size = 1048576\n\
+               \n[designs.d.dlq]\nkind = \"queue\"\ntype = \"fifo\"\n";
+        let s = load_text(&text).unwrap();
+        let q = queue(&s, "q");
+        assert_eq!(q.queue_type, QueueType::Fifo);
+        assert_eq!(q.consumer, Some(ComponentId(0)));
+        assert_eq!(q.dead_letter, Some(ComponentId(2)));
+        assert_eq!(q.max_receives, Some(3));
+        assert_eq!(q.visibility_timeout, SimDuration::from_secs(120));
+        assert_eq!(q.retention, SimDuration::from_secs(24 * 3600));
+        assert_eq!(q.delay, SimDuration::from_secs(5));
+        assert_eq!(q.wait_time, SimDuration::from_secs(20));
+        assert_eq!((q.batch_size, q.groups, q.high_throughput), (10, 8, true));
+        assert_dist(&q.latency, &Dist::exp(SimDuration::from_millis(5)).unwrap());
+        assert_eq!(q.message_bytes, 1_048_576);
+        assert_eq!(queue(&s, "dlq").queue_type, QueueType::Fifo);
+        let ComponentSpec::Ec2(app) = &component(&s.designs[0], "app").spec else {
+            panic!()
+        };
+        assert_eq!(app.sends, [ComponentId(1)]);
+
+        let text =
+            format!("{MINI}\n[designs.d.q]\nkind = \"queue\"\nduplicate_probability = 0.25\n");
+        assert_eq!(
+            queue(&load_text(&text).unwrap(), "q").duplicate_probability,
+            0.25
+        );
+        for bad in ["0", "1048577", "\"1KB\""] {
+            let text = format!("{MINI}\n[designs.d.q]\nkind = \"queue\"\nmessage_size = {bad}\n");
+            expect_one(
+                &text,
+                "designs.d.q.message_size",
+                "message_size",
+                &["from 1 to 1048576"],
+            );
+        }
+        let text = format!("{MINI}\n[designs.d.q]\nkind = \"queue\"\nlatency = 5\n");
+        expect_one(&text, "designs.d.q.latency", "latency", &["distribution"]);
+    }
+
+    #[test]
+    fn queue_type_only_keys() {
+        let q = "\n[designs.d.q]\nkind = \"queue\"\n";
+        let text = format!("{MINI}{q}high_throughput = true\n");
+        expect_one(
+            &text,
+            "designs.d.q.high_throughput",
+            "high_throughput",
+            &["only applies with type = \"fifo\""],
+        );
+        let text = format!("{MINI}{q}type = \"standard\"\ngroups = 4\n");
+        expect_one(
+            &text,
+            "designs.d.q.groups",
+            "groups",
+            &["only applies with type = \"fifo\""],
+        );
+        let text = format!("{MINI}{q}type = \"fifo\"\nduplicate_probability = 0.1\n");
+        expect_one(
+            &text,
+            "designs.d.q.duplicate_probability",
+            "duplicate_probability",
+            &["only applies with type = \"standard\""],
+        );
+        // An unknown type is reported once, not once per dependent key.
+        let text = format!("{MINI}{q}type = \"fifoo\"\ngroups = 4\n");
+        expect_one(
+            &text,
+            "designs.d.q.type",
+            "fifoo",
+            &["did you mean \"fifo\"?"],
+        );
+    }
+
+    #[test]
+    fn dead_letter_type_must_match() {
+        let text = format!(
+            "{MINI}\n[designs.d.q]\nkind = \"queue\"\ntype = \"fifo\"\ndead_letter = \"dlq\"\nmax_receives = 5\n\
+             \n[designs.d.dlq]\nkind = \"queue\"\n"
+        );
+        expect_one(
+            &text,
+            "designs.d.q.dead_letter",
+            "dead_letter",
+            &["`dlq` is a standard queue", "must also be FIFO"],
+        );
+        let text = format!(
+            "{MINI}\n[designs.d.q]\nkind = \"queue\"\ndead_letter = \"dlq\"\n\
+             \n[designs.d.dlq]\nkind = \"queue\"\ntype = \"fifo\"\n"
+        );
+        expect_one(
+            &text,
+            "designs.d.q.dead_letter",
+            "dead_letter",
+            &["`dlq` is a FIFO queue", "must also be standard"],
+        );
+        let text = format!("{MINI}\n[designs.d.q]\nkind = \"queue\"\ndead_letter = \"app\"\n");
+        expect_one(
+            &text,
+            "designs.d.q.dead_letter",
+            "dead_letter",
+            &["`app` is a ec2", "must name a queue"],
+        );
+    }
+
+    #[test]
+    fn topic_subscribers() {
+        let text = format!(
+            "{}{}",
+            edit(
+                "rate = 10",
+                "rate = 10\nclasses = { order = 3, refund = 1 }"
+            ),
+            "\n[designs.d.t]\nkind = \"topic\"\nsubscribers = [\n  \"q\",\n  { target = \"app\", filter = [\"refund\"] },\n  { target = \"q2\", filter = [\"refund\", \"order\"] },\n  { target = \"q\" },\n]\n\
+             \n[designs.d.q]\nkind = \"queue\"\n\n[designs.d.q2]\nkind = \"queue\"\n"
+        );
+        let s = load_text(&text).unwrap();
+        let t = topic(&s, "t");
+        let subs: Vec<(ComponentId, Option<Vec<usize>>)> = t
+            .subscriptions
+            .iter()
+            .map(|s| (s.target, s.filter.clone()))
+            .collect();
+        assert_eq!(
+            subs,
+            [
+                (ComponentId(2), None),
+                (ComponentId(0), Some(vec![1])),
+                (ComponentId(3), Some(vec![1, 0])),
+                (ComponentId(2), None),
+            ]
+        );
+        assert_dist(&t.latency, &Dist::constant(SimDuration::from_millis(20)));
+        let tt = "\n[designs.d.t]\nkind = \"topic\"\n";
+        let text = format!("{MINI}{tt}subscribers = \"app\"\nlatency = \"3ms\"\n");
+        let t = topic(&load_text(&text).unwrap(), "t");
+        assert_eq!(t.subscriptions.len(), 1);
+        assert_eq!(t.subscriptions[0].target, ComponentId(0));
+        assert_dist(&t.latency, &Dist::constant(SimDuration::from_millis(3)));
+        let text = format!("{MINI}{tt}");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers",
+            "[designs.d.t]",
+            &["missing `subscribers`"],
+        );
+        let text = format!("{MINI}{tt}subscribers = []\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers",
+            "subscribers",
+            &["at least one subscriber"],
+        );
+        let text = format!("{MINI}{tt}subscribers = [\"t\"]\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers",
+            "subscribers",
+            &["`t` is a topic"],
+        );
+        let text = format!("{MINI}{tt}subscribers = [{{ filter = [\"default\"] }}]\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers[0].target",
+            "subscribers",
+            &["missing `target`"],
+        );
+    }
+
+    #[test]
+    fn topic_filters() {
+        let tt = "\n[designs.d.t]\nkind = \"topic\"\nsubscribers = [{ target = \"app\", filter = ";
+        let classes = edit(
+            "rate = 10",
+            "rate = 10\nclasses = { order = 3, refund = 1 }",
+        );
+        let text = format!("{classes}{tt}[\"refnd\"] }}]\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers[0].filter",
+            "subscribers",
+            &[
+                "expected a request class declared in [workload] classes (\"order\" or \"refund\")",
+                "found \"refnd\"",
+                "did you mean \"refund\"?",
+            ],
+        );
+        // Without `classes`, the only class is `default`.
+        let text = format!("{MINI}{tt}[\"order\"] }}]\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers[0].filter",
+            "subscribers",
+            &["(\"default\")", "found \"order\""],
+        );
+        let text = format!("{MINI}{tt}[\"default\"] }}]\n");
+        let t = topic(&load_text(&text).unwrap(), "t");
+        assert_eq!(t.subscriptions[0].filter, Some(vec![0]));
+        let text = format!("{classes}{tt}[] }}]\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers[0].filter",
+            "subscribers",
+            &["found an empty array"],
+        );
+        let text = format!("{classes}{tt}\"order\" }}]\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers[0].filter",
+            "subscribers",
+            &["non-empty array", "found a string"],
+        );
+        let text = format!("{classes}{tt}[\"order\", \"order\"] }}]\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers[0].filter",
+            "subscribers",
+            &["listed twice"],
+        );
+        let text = format!("{classes}{tt}[\"order\"], fitler = 1 }}]\n");
+        expect_one(
+            &text,
+            "designs.d.t.subscribers[0].fitler",
+            "subscribers",
+            &["did you mean `filter`?"],
+        );
+        // Invalid classes are reported once, not again at every filter.
+        let text = format!(
+            "{}{tt}[\"order\"] }}]\n",
+            edit("rate = 10", "rate = 10\nclasses = { order = 0 }")
+        );
+        expect_one(&text, "workload.classes.order", "classes", &["> 0"]);
+    }
+
+    #[test]
+    fn workload_classes() {
+        let with = |classes: &str| edit("rate = 10", &format!("rate = 10\nclasses = {classes}"));
+        let s = load_text(&with("{ order = 0.7, refund = 0.2, other = 0.1 }")).unwrap();
+        let names: Vec<&str> = s.workload.classes.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(names, ["order", "refund", "other"]);
+        let shares: Vec<f64> = s.workload.classes.iter().map(|c| c.1).collect();
+        for (got, want) in shares.iter().zip([0.7, 0.2, 0.1]) {
+            assert!((got - want).abs() < 1e-12, "{shares:?}");
+        }
+        let s = load_text(&with("{ b = 3, a = 1 }")).unwrap();
+        assert_eq!(
+            s.workload.classes,
+            [("b".to_string(), 0.75), ("a".to_string(), 0.25)]
+        );
+        // A [workload.classes] table works too, and huge shares do not overflow.
+        let text = format!("{MINI}\n[workload.classes]\nbig = 1e308\nhuge = 1e308\n");
+        let s = load_text(&text).unwrap();
+        assert_eq!(
+            s.workload.classes,
+            [("big".to_string(), 0.5), ("huge".to_string(), 0.5)]
+        );
+        let text = with("{ order = 0, refund = 1 }");
+        expect_one(
+            &text,
+            "workload.classes.order",
+            "classes",
+            &["expected a number > 0, found 0"],
+        );
+        let text = with("{ order = -0.5, refund = 1 }");
+        expect_one(&text, "workload.classes.order", "classes", &["> 0", "-0.5"]);
+        let text = with("{ order = inf }");
+        expect_one(&text, "workload.classes.order", "classes", &["finite"]);
+        let text = with("{ order = \"70%\" }");
+        expect_one(
+            &text,
+            "workload.classes.order",
+            "classes",
+            &["found a string (\"70%\")"],
+        );
+        let text = with("{}");
+        expect_one(
+            &text,
+            "workload.classes",
+            "classes",
+            &["at least one request class", "found an empty table"],
+        );
+        let text = with("[\"order\"]");
+        expect_one(
+            &text,
+            "workload.classes",
+            "classes",
+            &["table of request classes", "found an array"],
+        );
+        let text = with("{ \"big order\" = 1 }");
+        expect_one(
+            &text,
+            "workload.classes.\"big order\"",
+            "classes",
+            &["class name made of letters"],
+        );
+        let text = edit("rate = 10", "rate = 10\nclases = { a = 1 }");
+        expect_one(
+            &text,
+            "workload.clases",
+            "clases",
+            &["did you mean `classes`?"],
+        );
+    }
+
+    /// Shared queues, topics and their consumers are reached through
+    /// `sends`, `consumer`, `dead_letter` and `subscribers`, transitively.
+    #[test]
+    fn shared_messaging_components_are_reached() {
+        let text = edit("workers = 4", "workers = 4\nsends = \"t\"")
+            + "\n[components.unused]\nkind = \"queue\"\n"
+            + "\n[components.worker]\nkind = \"ec2\"\ninstance_type = \"t3.micro\"\nservice_time = \"1ms\"\n"
+            + "\n[components.dlq]\nkind = \"queue\"\n"
+            + "\n[components.q]\nkind = \"queue\"\nconsumer = \"worker\"\ndead_letter = \"dlq\"\nmax_receives = 2\n"
+            + "\n[components.t]\nkind = \"topic\"\nsubscribers = [{ target = \"q\", filter = [\"default\"] }]\n";
+        let s = load_text(&text).unwrap();
+        let names: Vec<&str> = s.designs[0]
+            .components
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["app", "worker", "dlq", "q", "t"]);
+        let q = queue(&s, "q");
+        assert_eq!(
+            (q.consumer, q.dead_letter),
+            (Some(ComponentId(1)), Some(ComponentId(2)))
+        );
+        assert_eq!(topic(&s, "t").subscriptions[0].target, ComponentId(3));
+        // An asynchronous loop through a topic is no call cycle.
+        let text = text.replace(
+            "service_time = \"1ms\"\n",
+            "service_time = \"1ms\"\nsends = \"t\"\n",
+        );
+        load_text(&text).unwrap();
+        // References of unreached shared components are still checked.
+        let text =
+            format!("{MINI}\n[components.t]\nkind = \"topic\"\nsubscribers = [\"nobody\"]\n");
+        expect_one(
+            &text,
+            "components.t.subscribers",
+            "nobody",
+            &["no component named \"nobody\""],
         );
     }
 

@@ -1,0 +1,849 @@
+//! An SQS queue and the pollers of its consumer.
+//!
+//! Senders call the queue (SendMessage): after the API latency the message
+//! is stored, the request gains a piece of outstanding work, and the sender
+//! gets its answer. The consumer is a fleet whose every worker is a poller:
+//! receive up to `batch_size` messages (long polling waits up to `wait_time`
+//! for one; short polling answers at once, often empty, and is billed all the
+//! same), process each (a call into the fleet, holding one of its workers),
+//! delete it on success, leave it on failure. The queue runs the pollers' loop
+//! on the fleet's behalf, so the fleet needs no knowledge of queues.
+//!
+//! Semantics follow the SQS developer guide: a received message is invisible
+//! for `visibility_timeout`, then visible again and received anew (a consumer
+//! slower than the timeout does the work twice; a delete with an outdated
+//! receipt does not delete); after `max_receives` receives it moves to the
+//! dead-letter queue (or is dropped); it expires after `retention`. A
+//! standard queue may deliver a message twice (`duplicate_probability`); a
+//! FIFO queue delivers each message group in order, one batch of a group at a
+//! time, and throttles API calls beyond its throughput limit.
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+
+use super::requests::{RequestId, World};
+use super::{Call, Component, Ctx, Msg, Outcome, reply};
+use crate::dist::Dist;
+use crate::engine::{Actor, ActorId};
+use crate::rng::StreamRng;
+use crate::scenario::QueueType;
+use crate::slab::{Key, Slab};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, Latencies, TimeAverage};
+use crate::time::{SimDuration, SimTime};
+
+/// API calls per second per action of a FIFO queue without high throughput
+/// (AWS, "Troubleshoot FIFO throttling" and "message quotas"; see
+/// `../shared/reference/aws-facts.md` §4).
+pub const FIFO_CALLS_PER_SECOND: f64 = 300.0;
+/// The same with high-throughput mode in us-east-1 (third-party report of
+/// AWS's October 2023 figure, aws-facts.md §4; a later 70,000 is unconfirmed).
+pub const FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND: f64 = 18_000.0;
+/// How long a poller whose host is down waits before it polls again: its
+/// process is gone, so this only paces the check for the host's return.
+const PARKED_POLLER_RECHECK: SimDuration = SimDuration::from_secs(1);
+
+const TIMER_SEND_DONE: u32 = 0;
+const TIMER_DELAY_DONE: u32 = 1;
+const TIMER_VISIBILITY: u32 = 2;
+const TIMER_RETENTION: u32 = 3;
+const TIMER_BATCH_ARRIVES: u32 = 4;
+const TIMER_POLL: u32 = 5;
+const TIMER_WAIT_EXPIRED: u32 = 6;
+const TIMER_DELETE_DONE: u32 = 7;
+
+/// The fleet that consumes the queue.
+#[derive(Clone, Copy, Debug)]
+pub struct Consumer {
+    /// The fleet.
+    pub actor: ActorId,
+    /// Its instances; every worker of every instance is a poller.
+    pub instances: u32,
+    /// Workers per instance.
+    pub workers: u32,
+}
+
+/// The settings a queue is built from.
+#[derive(Clone, Debug)]
+pub struct QueueConfig {
+    /// Component name.
+    pub name: String,
+    /// Standard or FIFO.
+    pub queue_type: QueueType,
+    /// Who polls it.
+    pub consumer: Option<Consumer>,
+    /// The dead-letter queue.
+    pub dead_letter: Option<ActorId>,
+    /// How long a received message stays invisible.
+    pub visibility_timeout: SimDuration,
+    /// Receives before dead-lettering.
+    pub max_receives: Option<u32>,
+    /// Lifetime of a message.
+    pub retention: SimDuration,
+    /// Invisibility of a new message.
+    pub delay: SimDuration,
+    /// Messages per receive (1–10).
+    pub batch_size: u32,
+    /// Long-polling wait; zero for short polling.
+    pub wait_time: SimDuration,
+    /// FIFO message groups.
+    pub groups: u32,
+    /// Chance of a duplicate delivery (standard).
+    pub duplicate_probability: f64,
+    /// FIFO API calls per second per action; `None`: unlimited (standard).
+    pub calls_per_second: Option<f64>,
+    /// Time of one API call.
+    pub latency: Dist,
+    /// Payload of one message [bytes].
+    pub message_bytes: u32,
+    /// Price [USD per 1M requests].
+    pub price_per_million: f64,
+    /// Billing chunk [bytes] (64 KiB).
+    pub chunk_bytes: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Place {
+    Delayed,
+    Visible,
+    InFlight { deadline: SimTime },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Message {
+    req: RequestId,
+    sent: SimTime,
+    visible_since: SimTime,
+    receives: u32,
+    receipt: u32,
+    group: u32,
+    place: Place,
+    /// No longer carries outstanding work of its request: processed
+    /// already, settled as lost, or a duplicate copy.
+    accounted: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Group {
+    visible: VecDeque<Key>,
+    in_flight: u32,
+    /// Listed in `ready_groups`.
+    listed: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Poller {
+    instance: u32,
+    generation: u32,
+    waiting: bool,
+    batch: [(Option<Key>, u32); 10],
+    len: u8,
+    next: u8,
+}
+
+/// A token bucket: `rate` per second, bursts up to one second's worth.
+#[derive(Clone, Copy, Debug)]
+struct TokenBucket {
+    rate: f64,
+    tokens: f64,
+    last: SimTime,
+}
+
+impl TokenBucket {
+    fn new(rate: f64) -> Self {
+        TokenBucket {
+            rate,
+            tokens: rate,
+            last: SimTime::ZERO,
+        }
+    }
+
+    fn try_take(&mut self, now: SimTime) -> bool {
+        self.tokens = (self.tokens + now.since(self.last).as_secs_f64() * self.rate).min(self.rate);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Counters of message traffic (per interval, and for the window).
+#[derive(Clone, Copy, Debug, Default)]
+struct Traffic {
+    sent: u64,
+    received: u64,
+    deleted: u64,
+    empty_receives: u64,
+    dead_lettered: u64,
+    expired: u64,
+    duplicates: u64,
+    throttled: u64,
+    /// Billed API requests (64 KiB chunks counted).
+    requests: u64,
+}
+
+/// An SQS queue.
+#[derive(Debug)]
+pub struct Queue {
+    cfg: QueueConfig,
+    rng: StreamRng,
+    messages: Slab<Message>,
+    groups: Vec<Group>,
+    ready_groups: VecDeque<u32>,
+    by_age: VecDeque<Key>,
+    retention_check: Option<SimTime>,
+    pollers: Vec<Poller>,
+    waiting: VecDeque<u32>,
+    sends: Slab<(Call, SimTime)>,
+    send_bucket: Option<TokenBucket>,
+    receive_bucket: Option<TokenBucket>,
+    chunks_per_message: u64,
+    visible: TimeAverage,
+    in_flight: u64,
+    calls: CallStats,
+    waits: Latencies,
+    interval: Traffic,
+    window: Traffic,
+    total_requests: u64,
+    window_start: SimTime,
+    /// The time of the message being handled (for helpers without a context).
+    now: SimTime,
+}
+
+impl Queue {
+    /// A queue drawing latencies, groups and duplicates from `rng`.
+    pub fn new(cfg: QueueConfig, rng: StreamRng) -> Self {
+        let pollers = cfg
+            .consumer
+            .map(|c| {
+                (0..c.instances * c.workers)
+                    .map(|i| Poller {
+                        instance: i / c.workers,
+                        ..Poller::default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let groups = match cfg.queue_type {
+            QueueType::Standard => 1,
+            QueueType::Fifo => cfg.groups.max(1),
+        };
+        let chunks_per_message = (f64::from(cfg.message_bytes) / cfg.chunk_bytes)
+            .ceil()
+            .max(1.0) as u64;
+        Queue {
+            rng,
+            messages: Slab::default(),
+            groups: vec![Group::default(); groups as usize],
+            ready_groups: VecDeque::new(),
+            by_age: VecDeque::new(),
+            retention_check: None,
+            pollers,
+            waiting: VecDeque::new(),
+            sends: Slab::default(),
+            send_bucket: cfg.calls_per_second.map(TokenBucket::new),
+            receive_bucket: cfg.calls_per_second.map(TokenBucket::new),
+            chunks_per_message,
+            visible: TimeAverage::default(),
+            in_flight: 0,
+            calls: CallStats::default(),
+            waits: Latencies::new(),
+            interval: Traffic::default(),
+            window: Traffic::default(),
+            total_requests: 0,
+            window_start: SimTime::ZERO,
+            now: SimTime::ZERO,
+            cfg,
+        }
+    }
+
+    /// The poller loop starts with every poller's first receive.
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        for p in 0..self.pollers.len() as u32 {
+            self.poll(p, ctx);
+        }
+    }
+
+    fn count(&mut self, f: impl Fn(&mut Traffic)) {
+        f(&mut self.interval);
+        f(&mut self.window);
+    }
+
+    fn bill(&mut self, requests: u64) {
+        self.total_requests += requests;
+        self.count(|t| t.requests += requests);
+    }
+
+    fn latency(&mut self) -> SimDuration {
+        self.cfg.latency.sample(&mut self.rng)
+    }
+
+    fn timer(&self, tag: u32, key: Key) -> Msg {
+        Msg::Timer { tag, key }
+    }
+
+    fn poller_key(&self, p: u32) -> Key {
+        Key {
+            slot: p,
+            generation: self.pollers[p as usize].generation,
+        }
+    }
+
+    // ----- sending -------------------------------------------------------
+
+    fn on_send(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.calls.arrived();
+        if let Some(bucket) = &mut self.send_bucket
+            && !bucket.try_take(now)
+        {
+            self.count(|t| t.throttled += 1);
+            self.calls.answered(false, SimDuration::ZERO);
+            reply(ctx, call, Outcome::Error);
+            return;
+        }
+        let key = self.sends.insert((call, now));
+        let delay = self.latency();
+        ctx.schedule(delay, self.timer(TIMER_SEND_DONE, key));
+    }
+
+    fn on_send_done(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some((call, arrived)) = self.sends.remove(key) else {
+            return;
+        };
+        let now = ctx.now();
+        ctx.world.work_started(call.req);
+        self.bill(self.chunks_per_message);
+        self.count(|t| t.sent += 1);
+        self.store(call.req, false, true, ctx);
+        self.calls.answered(true, now.since(arrived));
+        reply(ctx, call, Outcome::Ok);
+    }
+
+    /// Stores a new message of `req` (visible now or after the delay);
+    /// `wake` hands it to a waiting poller at once.
+    fn store(&mut self, req: RequestId, accounted: bool, wake: bool, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let group = if self.groups.len() > 1 {
+            self.rng.random_range(0..self.groups.len() as u32)
+        } else {
+            0
+        };
+        let key = self.messages.insert(Message {
+            req,
+            sent: now,
+            visible_since: now,
+            receives: 0,
+            receipt: 0,
+            group,
+            place: Place::Delayed,
+            accounted,
+        });
+        self.by_age.push_back(key);
+        if self.retention_check.is_none() {
+            let at = now + self.cfg.retention;
+            self.retention_check = Some(at);
+            ctx.send_at(ctx.me(), at, self.timer(TIMER_RETENTION, key));
+        }
+        if self.cfg.delay > SimDuration::ZERO {
+            ctx.schedule(self.cfg.delay, self.timer(TIMER_DELAY_DONE, key));
+        } else {
+            self.make_visible(key, false);
+            if wake {
+                self.wake_waiting(ctx);
+            }
+        }
+    }
+
+    // ----- visibility ----------------------------------------------------
+
+    /// Puts a message among the visible ones: at the back, or for a FIFO
+    /// redelivery at the front of its group (order within a group holds).
+    fn make_visible(&mut self, key: Key, redelivery: bool) {
+        let now = self.now;
+        let Some(m) = self.messages.get_mut(key) else {
+            return;
+        };
+        m.place = Place::Visible;
+        m.visible_since = now;
+        let g = m.group;
+        let fifo = self.cfg.queue_type == QueueType::Fifo;
+        let group = &mut self.groups[g as usize];
+        if fifo && redelivery {
+            group.visible.push_front(key);
+        } else {
+            group.visible.push_back(key);
+        }
+        self.visible.incr(now);
+        self.list_if_ready(g);
+    }
+
+    fn list_if_ready(&mut self, g: u32) {
+        let fifo = self.cfg.queue_type == QueueType::Fifo;
+        let group = &mut self.groups[g as usize];
+        let locked = fifo && group.in_flight > 0;
+        if !group.listed && !locked && !group.visible.is_empty() {
+            group.listed = true;
+            self.ready_groups.push_back(g);
+        }
+    }
+
+    /// The next visible message of group `g`, skipping messages that
+    /// expired while visible.
+    fn pop_visible(&mut self, g: u32) -> Option<Key> {
+        while let Some(key) = self.groups[g as usize].visible.pop_front() {
+            if self
+                .messages
+                .get(key)
+                .is_some_and(|m| m.place == Place::Visible)
+            {
+                return Some(key);
+            }
+        }
+        None
+    }
+
+    /// Takes up to a batch of visible messages for poller `p`, making them
+    /// in flight. A FIFO batch comes from one group, which stays locked
+    /// while any of its messages is in flight. Returns how many.
+    fn take(&mut self, p: u32, ctx: &mut Ctx<'_>) -> u32 {
+        let fifo = self.cfg.queue_type == QueueType::Fifo;
+        let mut n = 0u32;
+        while n < self.cfg.batch_size {
+            let Some(&g) = self.ready_groups.front() else {
+                break;
+            };
+            let Some(key) = self.pop_visible(g) else {
+                self.ready_groups.pop_front();
+                self.groups[g as usize].listed = false;
+                if fifo && n > 0 {
+                    break;
+                }
+                continue;
+            };
+            self.receive(key, p, n, ctx);
+            n += 1;
+        }
+        if fifo
+            && n > 0
+            && let Some(&g) = self.ready_groups.front()
+            && self.groups[g as usize].in_flight > 0
+        {
+            self.ready_groups.pop_front();
+            self.groups[g as usize].listed = false;
+        }
+        let poller = &mut self.pollers[p as usize];
+        poller.len = n as u8;
+        poller.next = 0;
+        if n > 0 {
+            self.count(|t| t.received += u64::from(n));
+            let bytes = f64::from(n) * f64::from(self.cfg.message_bytes);
+            self.bill((bytes / self.cfg.chunk_bytes).ceil().max(1.0) as u64);
+        }
+        n
+    }
+
+    /// Message `key` is received as item `i` of poller `p`'s batch.
+    fn receive(&mut self, key: Key, p: u32, i: u32, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(m) = self.messages.get_mut(key) else {
+            return;
+        };
+        self.visible.decr(now);
+        m.receives += 1;
+        m.receipt = m.receipt.wrapping_add(1);
+        m.place = Place::InFlight {
+            deadline: now + self.cfg.visibility_timeout,
+        };
+        let waited = now.since(m.visible_since);
+        let (req, receipt, g) = (m.req, m.receipt, m.group);
+        self.groups[g as usize].in_flight += 1;
+        self.in_flight += 1;
+        if now >= self.window_start {
+            self.waits.record(waited);
+        }
+        ctx.schedule(
+            self.cfg.visibility_timeout,
+            self.timer(TIMER_VISIBILITY, key),
+        );
+        self.pollers[p as usize].batch[i as usize] = (Some(key), receipt);
+        if self.cfg.duplicate_probability > 0.0
+            && self.rng.random::<f64>() < self.cfg.duplicate_probability
+        {
+            // At-least-once delivery: a copy stays behind, to be received
+            // and processed again. It carries no work of its own.
+            self.store(req, true, false, ctx);
+        }
+    }
+
+    fn on_visibility_timeout(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(m) = self.messages.get(key) else {
+            return;
+        };
+        let Place::InFlight { deadline } = m.place else {
+            return;
+        };
+        if now < deadline {
+            return; // received again since: a later timer stands
+        }
+        let (g, receives) = (m.group, m.receives);
+        self.leave_flight(g);
+        if self.cfg.max_receives.is_some_and(|max| receives >= max) {
+            self.dead_letter(key, ctx);
+        } else {
+            self.make_visible(key, true);
+            self.wake_waiting(ctx);
+        }
+    }
+
+    fn leave_flight(&mut self, g: u32) {
+        let group = &mut self.groups[g as usize];
+        group.in_flight -= 1;
+        self.in_flight -= 1;
+        self.list_if_ready(g);
+    }
+
+    /// The message was received `max_receives` times: to the dead-letter
+    /// queue, or dropped without one (its work then lost).
+    fn dead_letter(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some(m) = self.messages.remove(key) else {
+            return;
+        };
+        self.count(|t| t.dead_lettered += 1);
+        match self.cfg.dead_letter {
+            Some(dlq) => ctx.send(
+                dlq,
+                SimDuration::ZERO,
+                Msg::Redrive {
+                    req: m.req,
+                    accounted: m.accounted,
+                },
+            ),
+            None if !m.accounted => ctx.world.work_lost(m.req),
+            None => {}
+        }
+        self.trim_by_age();
+    }
+
+    fn on_redrive(&mut self, req: RequestId, accounted: bool, ctx: &mut Ctx<'_>) {
+        // Without a consumer nothing will ever process the message: its
+        // work is lost now, though the message stays for inspection.
+        let lost = !accounted && self.cfg.consumer.is_none();
+        if lost {
+            ctx.world.work_lost(req);
+        }
+        self.store(req, accounted || lost, true, ctx);
+    }
+
+    // ----- retention -----------------------------------------------------
+
+    fn trim_by_age(&mut self) {
+        while let Some(&front) = self.by_age.front() {
+            if self.messages.get(front).is_some() {
+                break;
+            }
+            self.by_age.pop_front();
+        }
+    }
+
+    fn on_retention_check(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.retention_check = None;
+        loop {
+            self.trim_by_age();
+            let Some(&front) = self.by_age.front() else {
+                return;
+            };
+            let Some(m) = self.messages.get(front) else {
+                continue;
+            };
+            let expires = m.sent + self.cfg.retention;
+            if expires > now {
+                self.retention_check = Some(expires);
+                ctx.send_at(ctx.me(), expires, self.timer(TIMER_RETENTION, front));
+                return;
+            }
+            let m = *m;
+            self.messages.remove(front);
+            self.by_age.pop_front();
+            self.count(|t| t.expired += 1);
+            match m.place {
+                Place::Visible => self.visible.decr(now),
+                Place::InFlight { .. } => self.leave_flight(m.group),
+                Place::Delayed => {}
+            }
+            if !m.accounted {
+                ctx.world.work_lost(m.req);
+            }
+        }
+    }
+
+    // ----- pollers -------------------------------------------------------
+
+    /// Poller `p` sends a ReceiveMessage.
+    fn poll(&mut self, p: u32, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        if let Some(bucket) = &mut self.receive_bucket
+            && !bucket.try_take(now)
+        {
+            // Throttled: the SDK tries again after the round trip.
+            self.count(|t| t.throttled += 1);
+            let d = self.latency();
+            ctx.schedule(d, self.timer(TIMER_POLL, self.poller_key(p)));
+            return;
+        }
+        if self.take(p, ctx) > 0 {
+            let d = self.latency();
+            ctx.schedule(d, self.timer(TIMER_BATCH_ARRIVES, self.poller_key(p)));
+            // Duplicate copies left by the receive may serve waiting pollers.
+            self.wake_waiting(ctx);
+        } else if self.cfg.wait_time > SimDuration::ZERO {
+            self.pollers[p as usize].waiting = true;
+            self.waiting.push_back(p);
+            let wait = self.cfg.wait_time;
+            ctx.schedule(wait, self.timer(TIMER_WAIT_EXPIRED, self.poller_key(p)));
+        } else {
+            self.empty_receive(p, ctx);
+        }
+    }
+
+    fn empty_receive(&mut self, p: u32, ctx: &mut Ctx<'_>) {
+        self.count(|t| t.empty_receives += 1);
+        self.bill(1);
+        let d = self.latency();
+        ctx.schedule(d, self.timer(TIMER_POLL, self.poller_key(p)));
+    }
+
+    /// Long-polling pollers get the messages that became visible.
+    fn wake_waiting(&mut self, ctx: &mut Ctx<'_>) {
+        while let Some(&p) = self.waiting.front() {
+            if self.ready_groups.is_empty() {
+                return;
+            }
+            self.waiting.pop_front();
+            let poller = &mut self.pollers[p as usize];
+            if !poller.waiting {
+                continue;
+            }
+            poller.waiting = false;
+            // Cancels the poller's wait timer.
+            poller.generation = poller.generation.wrapping_add(1);
+            if self.take(p, ctx) > 0 {
+                let d = self.latency();
+                ctx.schedule(d, self.timer(TIMER_BATCH_ARRIVES, self.poller_key(p)));
+            } else {
+                self.pollers[p as usize].waiting = true;
+                self.waiting.push_front(p);
+                return;
+            }
+        }
+    }
+
+    /// Processes the poller's next message of its batch, or polls again.
+    fn process_next(&mut self, p: u32, ctx: &mut Ctx<'_>) {
+        let Some(consumer) = self.cfg.consumer else {
+            return;
+        };
+        loop {
+            let poller = self.pollers[p as usize];
+            if poller.next >= poller.len {
+                self.poll(p, ctx);
+                return;
+            }
+            let (Some(key), _) = poller.batch[poller.next as usize] else {
+                self.pollers[p as usize].next += 1;
+                continue;
+            };
+            let Some(m) = self.messages.get(key) else {
+                // Expired or dead-lettered while the batch waited.
+                self.pollers[p as usize].next += 1;
+                continue;
+            };
+            let me = ctx.me();
+            ctx.send(
+                consumer.actor,
+                SimDuration::ZERO,
+                Msg::Call(Call {
+                    req: m.req,
+                    reply_to: me,
+                    token: p,
+                    endpoint: poller.instance,
+                }),
+            );
+            return;
+        }
+    }
+
+    fn on_processed(&mut self, p: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let poller = self.pollers[p as usize];
+        let (Some(key), receipt) = poller.batch[poller.next as usize] else {
+            return;
+        };
+        match outcome {
+            Outcome::Ok => {
+                let found = self.messages.get(key).copied();
+                match found {
+                    Some(m) if !m.accounted => {
+                        ctx.world.work_done(m.req, now);
+                        if let Some(m) = self.messages.get_mut(key) {
+                            m.accounted = true;
+                        }
+                    }
+                    // Processed before (a redelivery or a copy), or expired
+                    // during processing: the work was done again.
+                    _ => self.count(|t| t.duplicates += 1),
+                }
+                // DeleteMessage succeeds only with the latest receipt.
+                if let Some(m) = found
+                    && matches!(m.place, Place::InFlight { .. })
+                    && m.receipt == receipt
+                {
+                    self.messages.remove(key);
+                    self.leave_flight(m.group);
+                    self.count(|t| t.deleted += 1);
+                    self.trim_by_age();
+                }
+                self.bill(1);
+                self.pollers[p as usize].next += 1;
+                let d = self.latency();
+                ctx.schedule(d, self.timer(TIMER_DELETE_DONE, self.poller_key(p)));
+            }
+            Outcome::Error => {
+                // Not deleted: visible again when its visibility times out.
+                self.pollers[p as usize].next += 1;
+                self.process_next(p, ctx);
+            }
+            Outcome::Unavailable => {
+                // The poller's host is down: it never really held these
+                // messages. Give the rest of the batch back and wait.
+                for i in poller.next..poller.len {
+                    if let (Some(k), r) = poller.batch[i as usize]
+                        && let Some(m) = self.messages.get_mut(k)
+                        && m.receipt == r
+                        && matches!(m.place, Place::InFlight { .. })
+                    {
+                        m.receives -= 1;
+                        let g = m.group;
+                        self.leave_flight(g);
+                        self.make_visible(k, true);
+                    }
+                }
+                self.wake_waiting(ctx);
+                let poller = &mut self.pollers[p as usize];
+                poller.next = poller.len;
+                ctx.schedule(
+                    PARKED_POLLER_RECHECK,
+                    self.timer(TIMER_POLL, self.poller_key(p)),
+                );
+            }
+        }
+    }
+
+    /// The queue's bill for `requests` API requests [USD].
+    fn cost(&self, requests: u64) -> f64 {
+        requests as f64 * self.cfg.price_per_million / 1e6
+    }
+
+    fn oldest_age(&mut self, now: SimTime) -> f64 {
+        self.trim_by_age();
+        self.by_age
+            .front()
+            .and_then(|&k| self.messages.get(k))
+            .map_or(0.0, |m| now.since(m.sent).as_secs_f64())
+    }
+}
+
+impl Actor<Msg, World> for Queue {
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        self.now = ctx.now();
+        match msg {
+            Msg::Call(call) => self.on_send(call, ctx),
+            Msg::Reply { token, outcome } => self.on_processed(token, outcome, ctx),
+            Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
+            Msg::Timer { tag, key } => match tag {
+                TIMER_SEND_DONE => self.on_send_done(key, ctx),
+                TIMER_DELAY_DONE => {
+                    if self
+                        .messages
+                        .get(key)
+                        .is_some_and(|m| m.place == Place::Delayed)
+                    {
+                        self.make_visible(key, false);
+                        self.wake_waiting(ctx);
+                    }
+                }
+                TIMER_VISIBILITY => self.on_visibility_timeout(key, ctx),
+                TIMER_RETENTION => self.on_retention_check(ctx),
+                _ => {
+                    // Poller timers: a stale generation means cancelled.
+                    let p = key.slot;
+                    if self.pollers.get(p as usize).map(|x| x.generation) != Some(key.generation) {
+                        return;
+                    }
+                    match tag {
+                        TIMER_BATCH_ARRIVES | TIMER_DELETE_DONE => self.process_next(p, ctx),
+                        TIMER_POLL => self.poll(p, ctx),
+                        TIMER_WAIT_EXPIRED => {
+                            let poller = &mut self.pollers[p as usize];
+                            if poller.waiting {
+                                poller.waiting = false;
+                                self.empty_receive(p, ctx);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            },
+            Msg::Start => self.start(ctx),
+            Msg::NextArrival | Msg::Fault { .. } => {}
+        }
+    }
+}
+
+impl Component for Queue {
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
+        self.window = Traffic::default();
+        self.calls.start_window();
+        self.visible.start_window(now);
+        self.waits.clear();
+    }
+
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        self.calls.sample(out);
+        let t = std::mem::take(&mut self.interval);
+        out.put("queue_depth", self.visible.level() as f64);
+        out.put("in_flight", self.in_flight as f64);
+        out.put("oldest_age_s", self.oldest_age(now));
+        out.put("sent", t.sent as f64);
+        out.put("received", t.received as f64);
+        out.put("deleted", t.deleted as f64);
+        out.put("empty_receives", t.empty_receives as f64);
+        out.put("dead_lettered", t.dead_lettered as f64);
+        out.put("expired", t.expired as f64);
+        out.put("duplicates", t.duplicates as f64);
+        out.put("throttled", t.throttled as f64);
+        out.put("cost_usd", self.cost(self.total_requests));
+    }
+
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        let _ = now;
+        ComponentReport {
+            name: self.cfg.name.clone(),
+            kind: "queue".into(),
+            handled: self.calls.handled,
+            errors: self.calls.errors,
+            utilization: 0.0,
+            mean_wait_ms: self.waits.mean_ms(),
+            max_queue: self.visible.window_peak(),
+            cold_starts: 0,
+            instances_max: 0,
+            cost_usd: self.cost(self.window.requests),
+        }
+    }
+}
