@@ -4,5 +4,6 @@ mod bills;
 mod cli;
 mod common;
 mod conservation;
+mod messaging;
 mod models;
 mod queueing;
