@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::Path;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use priority_queue::PriorityQueue;
 
 use stratosim::engine::{Actor, ActorId, Ctx, Engine};
@@ -36,27 +36,33 @@ impl Actor<u32, ()> for Hold {
     }
 }
 
-fn engine_hold(c: &mut Criterion) {
+/// Runs the hold model for about `EVENTS` events; returns the number
+/// actually delivered.
+fn hold_run() -> u64 {
     const PENDING: u32 = 1_000;
     const EVENTS: u64 = 1_000_000;
+    let mut engine = Engine::new();
+    let mut actors: Vec<Box<Hold>> = vec![Box::new(Hold {
+        state: 88172645463325252,
+    })];
+    for i in 0..PENDING {
+        engine.schedule(SimTime(u64::from(i)), ActorId(0), i);
+    }
+    // Run until about EVENTS events were delivered: mean delay 0.5 ms
+    // with PENDING events in flight gives PENDING / 0.5 ms events per ns.
+    let horizon = EVENTS * 500_000 / u64::from(PENDING);
+    engine.run_until(&mut actors, &mut (), SimTime(horizon));
+    engine.delivered()
+}
+
+fn engine_hold(c: &mut Criterion) {
+    // The run is deterministic: count its events once, so the throughput is
+    // the events really delivered, not the nominal EVENTS.
+    let events = hold_run();
+    eprintln!("engine/hold: {events} events per iteration");
     let mut g = c.benchmark_group("engine");
-    g.throughput(Throughput::Elements(EVENTS));
-    g.bench_function("hold", |b| {
-        b.iter(|| {
-            let mut engine = Engine::new();
-            let mut actors: Vec<Box<Hold>> = vec![Box::new(Hold {
-                state: 88172645463325252,
-            })];
-            for i in 0..PENDING {
-                engine.schedule(SimTime(u64::from(i)), ActorId(0), i);
-            }
-            // Run until about EVENTS events were delivered: mean delay 0.5 ms
-            // with PENDING events in flight gives PENDING / 0.5 ms events per ns.
-            let horizon = EVENTS * 500_000 / u64::from(PENDING);
-            engine.run_until(&mut actors, &mut (), SimTime(horizon));
-            engine.delivered()
-        })
-    });
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("hold", |b| b.iter(hold_run));
     g.finish();
 }
 
@@ -78,7 +84,12 @@ workers = 16
 service_time = { dist = "exp", mean = "100ms" }
 "#;
     let s = load_str(text, Path::new("bench.toml"), &[]).expect("valid");
-    let requests = simulate(&s, 0, 0).requests;
+    let probe = simulate(&s, 0, 0);
+    let requests = probe.requests;
+    eprintln!(
+        "mmc/m_m_16: {requests} requests, {} completed, {} events per iteration",
+        probe.completed, probe.events
+    );
     let mut g = c.benchmark_group("mmc");
     g.sample_size(10);
     g.throughput(Throughput::Elements(requests));
@@ -115,7 +126,12 @@ capacity = 64
 service_time = { dist = "lognormal", median = "4ms", p99 = "30ms" }
 "#;
     let s = load_str(text, Path::new("bench.toml"), &[]).expect("valid");
-    let requests = simulate(&s, 0, 0).requests;
+    let probe = simulate(&s, 0, 0);
+    let requests = probe.requests;
+    eprintln!(
+        "three_tier/alb_ec2_db: {requests} requests, {} completed, {} events per iteration",
+        probe.completed, probe.events
+    );
     let mut g = c.benchmark_group("three_tier");
     g.sample_size(10);
     g.throughput(Throughput::Elements(requests));
@@ -127,6 +143,8 @@ fn event_queue(c: &mut Criterion) {
     const SIZE: u64 = 10_000;
     const OPS: u64 = 100_000;
     let mut g = c.benchmark_group("event_queue");
+    // One element is one hold operation (pop the earliest, push a later one)
+    // on a queue of SIZE events; filling the queue is setup, not measured.
     g.throughput(Throughput::Elements(OPS));
     let delays = |mut x: u64| {
         std::iter::repeat_with(move || {
@@ -136,33 +154,43 @@ fn event_queue(c: &mut Criterion) {
             1 + x % 1_000_000
         })
     };
+    let mut d = delays(7);
+    let initial: Vec<u64> = (0..SIZE).map(|_| d.next().unwrap_or(1)).collect();
+    let steps: Vec<u64> = (0..OPS).map(|_| d.next().unwrap_or(1)).collect();
+    let heap: BinaryHeap<Reverse<(u64, u64)>> = initial
+        .iter()
+        .zip(0..)
+        .map(|(&t, seq)| Reverse((t, seq)))
+        .collect();
+    let mut pq = PriorityQueue::new();
+    for (&t, seq) in initial.iter().zip(0u64..) {
+        pq.push(seq, Reverse((t, seq)));
+    }
     g.bench_function("binary_heap", |b| {
-        b.iter(|| {
-            let mut q = BinaryHeap::new();
-            let mut d = delays(7);
-            for seq in 0..SIZE {
-                q.push(Reverse((d.next().unwrap_or(1), seq)));
-            }
-            for seq in SIZE..SIZE + OPS {
-                let Reverse((t, _)) = q.pop().unwrap_or(Reverse((0, 0)));
-                q.push(Reverse((t + d.next().unwrap_or(1), seq)));
-            }
-            q.len()
-        })
+        b.iter_batched(
+            || heap.clone(),
+            |mut q| {
+                for (&step, seq) in steps.iter().zip(SIZE..) {
+                    let Reverse((t, _)) = q.pop().unwrap_or(Reverse((0, 0)));
+                    q.push(Reverse((t + step, seq)));
+                }
+                q
+            },
+            BatchSize::LargeInput,
+        )
     });
     g.bench_function("priority_queue", |b| {
-        b.iter(|| {
-            let mut q = PriorityQueue::new();
-            let mut d = delays(7);
-            for seq in 0..SIZE {
-                q.push(seq, Reverse((d.next().unwrap_or(1), seq)));
-            }
-            for seq in SIZE..SIZE + OPS {
-                let (_, Reverse((t, _))) = q.pop().unwrap_or((0, Reverse((0, 0))));
-                q.push(seq, Reverse((t + d.next().unwrap_or(1), seq)));
-            }
-            q.len()
-        })
+        b.iter_batched(
+            || pq.clone(),
+            |mut q| {
+                for (&step, seq) in steps.iter().zip(SIZE..) {
+                    let (_, Reverse((t, _))) = q.pop().unwrap_or((0, Reverse((0, 0))));
+                    q.push(seq, Reverse((t + step, seq)));
+                }
+                q
+            },
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
 }

@@ -192,6 +192,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                         chunk_bytes: catalog.sqs.billing_chunk_bytes.value,
                     },
                     stream,
+                    faults,
                 ))
             }
             ComponentSpec::Topic(t) => {
@@ -220,6 +221,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                         http_delivery_per_million: sns.http_delivery_per_million.value,
                     },
                     stream,
+                    faults,
                 ))
             }
             ComponentSpec::NotYetSimulated { kind, .. } => {

@@ -22,6 +22,7 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
+use super::faults::FaultState;
 use super::requests::{RequestId, World};
 use super::{Call, Component, Ctx, Msg, Outcome, reply};
 use crate::dist::Dist;
@@ -190,6 +191,7 @@ struct Traffic {
 pub struct Queue {
     cfg: QueueConfig,
     rng: StreamRng,
+    faults: FaultState,
     messages: Slab<Message>,
     groups: Vec<Group>,
     ready_groups: VecDeque<u32>,
@@ -214,8 +216,10 @@ pub struct Queue {
 }
 
 impl Queue {
-    /// A queue drawing latencies, groups and duplicates from `rng`.
-    pub fn new(cfg: QueueConfig, rng: StreamRng) -> Self {
+    /// A queue drawing latencies, groups and duplicates from `rng`. An
+    /// outage of the queue fails sends and receives fast; the messages it
+    /// holds survive it.
+    pub fn new(cfg: QueueConfig, rng: StreamRng, faults: FaultState) -> Self {
         let pollers = cfg
             .consumer
             .map(|c| {
@@ -236,6 +240,7 @@ impl Queue {
             .max(1.0) as u64;
         Queue {
             rng,
+            faults,
             messages: Slab::default(),
             groups: vec![Group::default(); groups as usize],
             ready_groups: VecDeque::new(),
@@ -297,6 +302,11 @@ impl Queue {
     fn on_send(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
+        if self.faults.is_down() {
+            self.calls.answered(false, SimDuration::ZERO);
+            reply(ctx, call, Outcome::Unavailable);
+            return;
+        }
         if let Some(bucket) = &mut self.send_bucket
             && !bucket.try_take(now)
         {
@@ -587,6 +597,12 @@ impl Queue {
     /// Poller `p` sends a ReceiveMessage.
     fn poll(&mut self, p: u32, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
+        if self.faults.is_down() {
+            // The receive fails; the SDK tries again after the round trip.
+            let d = self.latency();
+            ctx.schedule(d, self.timer(TIMER_POLL, self.poller_key(p)));
+            return;
+        }
         if let Some(bucket) = &mut self.receive_bucket
             && !bucket.try_take(now)
         {
@@ -800,7 +816,10 @@ impl Actor<Msg, World> for Queue {
                 }
             },
             Msg::Start => self.start(ctx),
-            Msg::NextArrival | Msg::Fault { .. } => {}
+            Msg::Fault { index, start } => {
+                self.faults.apply(index, start);
+            }
+            Msg::NextArrival => {}
         }
     }
 }

@@ -7,6 +7,7 @@
 //! pattern) are AWS-managed endpoints with SNS's long default policy; any
 //! other component is an HTTP/S endpoint with the short default policy.
 
+use super::faults::FaultState;
 use super::requests::{RequestId, World};
 use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
 use crate::dist::Dist;
@@ -100,6 +101,7 @@ struct Counters {
 pub struct Topic {
     cfg: TopicConfig,
     rng: StreamRng,
+    faults: FaultState,
     publishes: Slab<(Call, SimTime)>,
     deliveries: Slab<Delivery>,
     calls: CallStats,
@@ -109,11 +111,13 @@ pub struct Topic {
 }
 
 impl Topic {
-    /// A topic drawing its latencies from `rng`.
-    pub fn new(cfg: TopicConfig, rng: StreamRng) -> Self {
+    /// A topic drawing its latencies from `rng`. An outage fails publishes
+    /// fast; deliveries already accepted go on.
+    pub fn new(cfg: TopicConfig, rng: StreamRng, faults: FaultState) -> Self {
         Topic {
             cfg,
             rng,
+            faults,
             publishes: Slab::default(),
             deliveries: Slab::default(),
             calls: CallStats::default(),
@@ -137,6 +141,11 @@ impl Topic {
 
     fn on_publish(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         self.calls.arrived();
+        if self.faults.is_down() {
+            self.calls.answered(false, SimDuration::ZERO);
+            reply(ctx, call, Outcome::Unavailable);
+            return;
+        }
         let key = self.publishes.insert((call, ctx.now()));
         let d = self.cfg.latency.sample(&mut self.rng);
         ctx.schedule(
@@ -253,11 +262,10 @@ impl Actor<Msg, World> for Topic {
                 tag: TIMER_DELIVER,
                 key,
             } => self.deliver(key, ctx),
-            Msg::Timer { .. }
-            | Msg::Start
-            | Msg::NextArrival
-            | Msg::Fault { .. }
-            | Msg::Redrive { .. } => {}
+            Msg::Fault { index, start } => {
+                self.faults.apply(index, start);
+            }
+            Msg::Timer { .. } | Msg::Start | Msg::NextArrival | Msg::Redrive { .. } => {}
         }
     }
 }
