@@ -113,6 +113,8 @@ enum Place {
 #[derive(Clone, Copy, Debug)]
 struct Message {
     req: RequestId,
+    /// Order of sending: a FIFO group delivers by it.
+    seq: u64,
     sent: SimTime,
     visible_since: SimTime,
     receives: u32,
@@ -213,6 +215,8 @@ pub struct Queue {
     window_start: SimTime,
     /// The time of the message being handled (for helpers without a context).
     now: SimTime,
+    /// Messages stored so far (the next message's `seq`).
+    stored: u64,
 }
 
 impl Queue {
@@ -261,6 +265,7 @@ impl Queue {
             total_requests: 0,
             window_start: SimTime::ZERO,
             now: SimTime::ZERO,
+            stored: 0,
             cfg,
         }
     }
@@ -342,8 +347,10 @@ impl Queue {
         } else {
             0
         };
+        self.stored += 1;
         let key = self.messages.insert(Message {
             req,
+            seq: self.stored,
             sent: now,
             visible_since: now,
             receives: 0,
@@ -371,7 +378,8 @@ impl Queue {
     // ----- visibility ----------------------------------------------------
 
     /// Puts a message among the visible ones: at the back, or for a FIFO
-    /// redelivery at the front of its group (order within a group holds).
+    /// redelivery back in its place by sending order (order within a group
+    /// holds even when a whole batch comes back).
     fn make_visible(&mut self, key: Key, redelivery: bool) {
         let now = self.now;
         let Some(m) = self.messages.get_mut(key) else {
@@ -379,11 +387,15 @@ impl Queue {
         };
         m.place = Place::Visible;
         m.visible_since = now;
-        let g = m.group;
+        let (g, seq) = (m.group, m.seq);
         let fifo = self.cfg.queue_type == QueueType::Fifo;
+        let messages = &self.messages;
         let group = &mut self.groups[g as usize];
         if fifo && redelivery {
-            group.visible.push_front(key);
+            let at = group
+                .visible
+                .partition_point(|k| messages.get(*k).is_none_or(|m| m.seq < seq));
+            group.visible.insert(at, key);
         } else {
             group.visible.push_back(key);
         }
@@ -864,5 +876,140 @@ impl Component for Queue {
             instances_max: 0,
             cost_usd: self.cost(self.window.requests),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::engine::Engine;
+
+    /// A consumer that logs the requests it is handed and answers after
+    /// `work`; it fails each message its first `failures` times.
+    struct TestConsumer {
+        log: Rc<RefCell<Vec<u32>>>,
+        work: SimDuration,
+        failures: usize,
+    }
+
+    impl Actor<Msg, World> for TestConsumer {
+        fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+            if let Msg::Call(c) = msg {
+                let mut log = self.log.borrow_mut();
+                let seen = log.iter().filter(|&&s| s == c.req.slot).count();
+                log.push(c.req.slot);
+                let outcome = if seen < self.failures {
+                    Outcome::Error
+                } else {
+                    Outcome::Ok
+                };
+                let reply = Msg::Reply {
+                    token: c.token,
+                    outcome,
+                };
+                ctx.send(c.reply_to, self.work, reply);
+            }
+        }
+    }
+
+    /// Takes the senders' replies.
+    struct Sink;
+    impl Actor<Msg, World> for Sink {
+        fn handle(&mut self, _: Msg, _: &mut Ctx<'_>) {}
+    }
+
+    fn fifo_queue(batch_size: u32) -> Queue {
+        Queue::new(
+            QueueConfig {
+                name: "q".into(),
+                queue_type: QueueType::Fifo,
+                consumer: Some(Consumer {
+                    actor: ActorId(1),
+                    instances: 1,
+                    workers: 4,
+                }),
+                dead_letter: None,
+                visibility_timeout: SimDuration::from_secs(1),
+                max_receives: None,
+                retention: SimDuration::from_secs(3600),
+                delay: SimDuration::ZERO,
+                batch_size,
+                wait_time: SimDuration::from_secs(20),
+                groups: 1,
+                duplicate_probability: 0.0,
+                calls_per_second: Some(FIFO_CALLS_PER_SECOND),
+                latency: Dist::constant(SimDuration::from_millis(1)),
+                message_bytes: 1024,
+                price_per_million: 0.5,
+                chunk_bytes: 65536.0,
+            },
+            crate::rng::stream(1, "q"),
+            FaultState::default(),
+        )
+    }
+
+    /// Sends 6 messages 10 ms apart to a one-group FIFO queue with 4
+    /// pollers and returns the order in which the consumer was handed them.
+    fn delivery_order(batch_size: u32, failures: usize) -> Vec<u32> {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let mut world = World::default();
+        let mut engine = Engine::new();
+        let mut actors: Vec<Box<dyn Actor<Msg, World>>> = vec![
+            Box::new(fifo_queue(batch_size)),
+            Box::new(TestConsumer {
+                log: Rc::clone(&log),
+                work: SimDuration::from_millis(50),
+                failures,
+            }),
+            Box::new(Sink),
+        ];
+        engine.schedule(SimTime::ZERO, ActorId(0), Msg::Start);
+        let reqs: Vec<_> = (0..6)
+            .map(|_| world.open_request(SimTime::ZERO, true, 0))
+            .collect();
+        for (i, &req) in reqs.iter().enumerate() {
+            let at = SimTime(10_000_000 * (i as u64 + 1));
+            let call = Call {
+                req,
+                reply_to: ActorId(2),
+                token: 0,
+                endpoint: crate::model::ANY_ENDPOINT,
+            };
+            engine.schedule(at, ActorId(0), Msg::Call(call));
+        }
+        engine.run_until(&mut actors, &mut world, SimTime::from_secs_f64(30.0));
+        let end = engine.now();
+        for req in reqs {
+            world.respond(req, end);
+        }
+        assert_eq!(world.outcomes.completed, 6, "all the work is done");
+        log.take()
+    }
+
+    #[test]
+    fn a_fifo_group_is_delivered_in_order_one_batch_at_a_time() {
+        // Requests occupy slots 0..6 in sending order.
+        assert_eq!(delivery_order(1, 0), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(delivery_order(2, 0), vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn failed_messages_come_back_in_their_place() {
+        // Each message fails once. The first receive finds only message 0;
+        // it fails and returns after the visibility timeout, ahead of 1;
+        // the batch [0, 1] then succeeds on 0 and fails on 1; and so on.
+        assert_eq!(
+            delivery_order(2, 1),
+            vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+        );
+        // Each message fails twice: whole batches come back, and come back
+        // in sending order ([0, 1], not [1, 0]).
+        assert_eq!(
+            delivery_order(2, 2),
+            vec![0, 0, 1, 0, 1, 1, 2, 2, 3, 2, 3, 3, 4, 4, 5, 4, 5, 5]
+        );
     }
 }
