@@ -65,9 +65,12 @@ pub struct Catalog {
     pub sqs: SqsPricing,
     /// SNS publish and delivery prices.
     pub sns: SnsPricing,
-    /// Lambda request, duration and provisioned-concurrency prices.
+    /// Lambda request, duration and provisioned-concurrency prices, limits and defaults.
     pub lambda: LambdaPricing,
-    /// API Gateway request prices.
+    /// Lambda default cold starts, one entry per `runtime` a scenario may name (`container`
+    /// excepted: there is no published figure for container-image functions).
+    pub lambda_runtime: Vec<LambdaRuntime>,
+    /// API Gateway request prices, throttling and timeout.
     pub api_gateway: ApiGatewayPricing,
     /// Fargate vCPU and memory prices.
     pub fargate: FargatePricing,
@@ -201,7 +204,8 @@ pub struct SnsPricing {
     pub lambda_delivery_per_million: Sourced,
 }
 
-/// Lambda prices (first duration tier) and billing granularity.
+/// Lambda prices (first duration tier), billing granularity, limits and the defaults of a
+/// scenario's `lambda` component.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LambdaPricing {
@@ -219,6 +223,33 @@ pub struct LambdaPricing {
     pub provisioned_allocation_gb_second_x86: Sourced,
     /// Provisioned Concurrency time is rounded up to this [s].
     pub provisioned_billing_increment_s: Sourced,
+    /// How long an idle execution environment is kept after its last request [min]
+    /// (measured, third party; AWS calls it non-deterministic).
+    pub default_keep_alive_minutes: Sourced,
+    /// Concurrent executions per account and Region [executions].
+    pub account_concurrency: Sourced,
+    /// New execution environments a function may add per 10 s [environments].
+    pub scale_up_per_10s: Sourced,
+    /// Default function timeout [s].
+    pub default_timeout_s: Sourced,
+    /// Longest function timeout [s].
+    pub max_timeout_s: Sourced,
+    /// CPU share per MB of configured memory [vCPU/MB] (1 vCPU at 1,769 MB).
+    pub vcpu_per_mb: Sourced,
+    /// Most vCPUs a function gets [vCPU].
+    pub max_vcpus: Sourced,
+}
+
+/// The default cold start of one Lambda runtime.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaRuntime {
+    /// The runtime as a scenario names it, e.g. `"python3.12"`, `"java21-snapstart"`.
+    pub name: String,
+    /// Measured initialisation time of a new execution environment [ms].
+    pub init_ms: Sourced,
+    /// Which measurement the figure was taken from (runtime, architecture, memory).
+    pub note: String,
 }
 
 /// API Gateway prices (first price tier).
@@ -231,6 +262,12 @@ pub struct ApiGatewayPricing {
     pub rest_per_million: Sourced,
     /// An HTTP API call is metered per started increment of this size [KB].
     pub http_metering_increment_kb: Sourced,
+    /// Account-level steady-state throttle: token-bucket refill [requests/s].
+    pub throttle_rate_per_s: Sourced,
+    /// Account-level burst: token-bucket capacity [requests].
+    pub throttle_burst: Sourced,
+    /// Default (and, for HTTP APIs, maximum) integration timeout [s].
+    pub integration_timeout_s: Sourced,
 }
 
 /// Fargate (Linux) prices and billing granularity.
@@ -315,11 +352,60 @@ impl Catalog {
                 return Err(format!("instance type `{}` is listed twice", t.name));
             }
         }
+        let mut seen = HashSet::new();
+        for r in &catalog.lambda_runtime {
+            if !seen.insert(r.name.as_str()) {
+                return Err(format!("Lambda runtime `{}` is listed twice", r.name));
+            }
+            // The scenario reader gives `container` its own rule (cold_start required).
+            if r.name == "container" {
+                return Err("Lambda runtime `container` must not be listed: \
+                            there is no published cold-start figure for it"
+                    .into());
+            }
+            // A cold start is a log-normal's median: it must be positive.
+            if !(r.init_ms.value > 0.0 && r.init_ms.value.is_finite()) {
+                return Err(format!(
+                    "`lambda_runtime` `{}`: init_ms must be positive, not {}",
+                    r.name, r.init_ms.value
+                ));
+            }
+        }
         for (what, s) in [
             ("ec2_billing.increment_s", &catalog.ec2_billing.increment_s),
             ("alb.billing_increment_s", &catalog.alb.billing_increment_s),
             ("nlb.billing_increment_s", &catalog.nlb.billing_increment_s),
             ("units.bytes_per_gb", &catalog.units.bytes_per_gb),
+            // Divisors of the CPU-bound service-time scaling.
+            ("lambda.vcpu_per_mb", &catalog.lambda.vcpu_per_mb),
+            ("lambda.max_vcpus", &catalog.lambda.max_vcpus),
+            // Defaults and bounds of scenario settings, which must be positive.
+            (
+                "lambda.default_keep_alive_minutes",
+                &catalog.lambda.default_keep_alive_minutes,
+            ),
+            (
+                "lambda.account_concurrency",
+                &catalog.lambda.account_concurrency,
+            ),
+            ("lambda.scale_up_per_10s", &catalog.lambda.scale_up_per_10s),
+            (
+                "lambda.default_timeout_s",
+                &catalog.lambda.default_timeout_s,
+            ),
+            ("lambda.max_timeout_s", &catalog.lambda.max_timeout_s),
+            (
+                "api_gateway.throttle_rate_per_s",
+                &catalog.api_gateway.throttle_rate_per_s,
+            ),
+            (
+                "api_gateway.throttle_burst",
+                &catalog.api_gateway.throttle_burst,
+            ),
+            (
+                "api_gateway.integration_timeout_s",
+                &catalog.api_gateway.integration_timeout_s,
+            ),
         ] {
             // Divisors: zero would turn every bill into NaN or infinity.
             if s.value.is_nan() || s.value <= 0.0 {
@@ -339,6 +425,23 @@ impl Catalog {
     /// The names of all listed instance types, in file order.
     pub fn instance_type_names(&self) -> impl Iterator<Item = &str> {
         self.ec2.iter().map(|t| t.name.as_str())
+    }
+
+    /// The default cold start of the Lambda runtime called `name` (e.g. `"java21"`), if the
+    /// catalog lists it. `"container"` is never listed: no figure is published for it.
+    pub fn lambda_runtime(&self, name: &str) -> Option<&LambdaRuntime> {
+        self.lambda_runtime.iter().find(|r| r.name == name)
+    }
+
+    /// The names of all listed Lambda runtimes, in file order.
+    pub fn lambda_runtime_names(&self) -> impl Iterator<Item = &str> {
+        self.lambda_runtime.iter().map(|r| r.name.as_str())
+    }
+
+    /// The CPU share of a function with `memory_mb` of memory [vCPU]: proportional to memory,
+    /// `memory_mb × vcpu_per_mb` (1 vCPU at 1,769 MB), at most `max_vcpus`.
+    pub fn lambda_vcpus(&self, memory_mb: f64) -> f64 {
+        (memory_mb * self.lambda.vcpu_per_mb.value).min(self.lambda.max_vcpus.value)
     }
 
     /// EC2 Linux billing: per second with a 60-second minimum per instance launch.
@@ -533,6 +636,129 @@ mod tests {
         let m5 = builtin().instance_type("m5.large").unwrap();
         assert_eq!((m5.vcpus, m5.memory_gib, m5.hourly_usd), (2, 8.0, 0.096));
         assert!(builtin().instance_type("m5.huge").is_none());
+    }
+
+    #[test]
+    fn lambda_runtimes_are_sourced_and_ordered() {
+        let cat = builtin();
+        let names: Vec<&str> = cat.lambda_runtime_names().collect();
+        assert_eq!(
+            names,
+            [
+                "python3.9",
+                "python3.10",
+                "python3.11",
+                "python3.12",
+                "python3.13",
+                "python3.14",
+                "nodejs18.x",
+                "nodejs20.x",
+                "nodejs22.x",
+                "java11",
+                "java17",
+                "java21",
+                "java25",
+                "java21-snapstart",
+                "dotnet8",
+                "provided.al2023",
+                "go",
+                "ruby3.2",
+                "ruby3.3",
+            ]
+        );
+        for r in &cat.lambda_runtime {
+            let s = &r.init_ms;
+            assert!(!s.source.trim().is_empty(), "{} has no source", r.name);
+            assert!(tag_is_valid(&s.tag), "{} has tag {}", r.name, s.tag);
+            assert!(s.unit.starts_with("ms"), "{}: unit {}", r.name, s.unit);
+            assert!(s.value > 0.0, "{}: {}", r.name, s.value);
+            assert!(!r.note.trim().is_empty(), "{} has no note", r.name);
+        }
+        let init = |name: &str| cat.lambda_runtime(name).unwrap().init_ms.value;
+        // aws-facts.md §6.3, measured Init Duration table (x86_64 rows where there is one).
+        assert_eq!(init("java21"), 262.0);
+        assert_eq!(init("python3.12"), 71.0);
+        assert_eq!(init("python3.11"), 88.0);
+        assert_eq!(init("nodejs20.x"), 142.0);
+        assert_eq!(init("java21-snapstart"), 115.0);
+        assert_eq!(init("provided.al2023"), 55.0);
+        assert_eq!(init("go"), 55.0);
+        assert!(init("java21") > init("python3.12"));
+        assert!(init("java21-snapstart") < init("java21"));
+        // Versions without a measurement borrow the nearest measured one, marked DERIVED.
+        for (derived, from) in [
+            ("python3.9", "python3.11"),
+            ("python3.10", "python3.11"),
+            ("nodejs18.x", "nodejs20.x"),
+            ("ruby3.3", "ruby3.2"),
+        ] {
+            assert_eq!(init(derived), init(from), "{derived}");
+            assert_eq!(cat.lambda_runtime(derived).unwrap().init_ms.tag, "DERIVED");
+        }
+        assert!(cat.lambda_runtime("container").is_none());
+        assert!(cat.lambda_runtime("python3.8").is_none());
+    }
+
+    #[test]
+    fn lambda_and_api_gateway_limits() {
+        let cat = builtin();
+        let l = &cat.lambda;
+        assert_eq!(l.default_keep_alive_minutes.value, 10.0);
+        assert_eq!(l.default_keep_alive_minutes.tag, "3P");
+        assert_eq!(l.account_concurrency.value, 1000.0);
+        assert_eq!(l.scale_up_per_10s.value, 1000.0);
+        assert_eq!(
+            (l.default_timeout_s.value, l.max_timeout_s.value),
+            (3.0, 900.0)
+        );
+        assert_eq!(l.max_vcpus.value, 6.0);
+        assert!((cat.lambda_vcpus(1769.0) - 1.0).abs() < 1e-12);
+        assert!((cat.lambda_vcpus(3538.0) - 2.0).abs() < 1e-12);
+        assert!((cat.lambda_vcpus(128.0) - 128.0 / 1769.0).abs() < 1e-12);
+        // Proportional all the way: 10,240 MB is 5.79 vCPU, under the cap.
+        assert!((cat.lambda_vcpus(10_240.0) - 10_240.0 / 1769.0).abs() < 1e-12);
+        assert_eq!(cat.lambda_vcpus(20_000.0), 6.0);
+        let a = &cat.api_gateway;
+        assert_eq!(a.throttle_rate_per_s.value, 10_000.0);
+        assert_eq!(a.throttle_burst.value, 5000.0);
+        assert_eq!(a.integration_timeout_s.value, 29.0);
+        for s in [
+            &l.default_keep_alive_minutes,
+            &l.account_concurrency,
+            &l.scale_up_per_10s,
+            &l.default_timeout_s,
+            &l.max_timeout_s,
+            &l.vcpu_per_mb,
+            &l.max_vcpus,
+            &a.throttle_rate_per_s,
+            &a.throttle_burst,
+            &a.integration_timeout_s,
+        ] {
+            assert!(tag_is_valid(&s.tag) && !s.source.trim().is_empty(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn bad_lambda_runtimes_are_refused() {
+        let entry = |name: &str, value: f64| {
+            format!(
+                "{BUILTIN_TOML}\n[[lambda_runtime]]\nname = \"{name}\"\n\
+                 init_ms = {{ value = {value}, unit = \"ms\", source = \"x\", tag = \"3P\" }}\n\
+                 note = \"n\"\n"
+            )
+        };
+        let err = Catalog::from_toml_str(&entry("java21", 1.0)).unwrap_err();
+        assert!(err.contains("`java21` is listed twice"), "{err}");
+        let err = Catalog::from_toml_str(&entry("container", 1.0)).unwrap_err();
+        assert!(err.contains("`container` must not be listed"), "{err}");
+        let err = Catalog::from_toml_str(&entry("java99", 0.0)).unwrap_err();
+        assert!(err.contains("init_ms must be positive"), "{err}");
+        assert!(Catalog::from_toml_str(&entry("java99", 300.0)).is_ok());
+        // A runtime whose figure has no source is refused like any other number.
+        let unsourced = format!(
+            "{BUILTIN_TOML}\n[[lambda_runtime]]\nname = \"x\"\ninit_ms = 5\nnote = \"n\"\n"
+        );
+        assert!(Catalog::from_toml_str(&unsourced).is_err());
     }
 
     #[test]

@@ -3,9 +3,12 @@
 
 use crate::catalog;
 use crate::engine::{ActorId, Engine};
+use crate::model::api_gateway::{ApiGateway, ApiGatewayConfig};
 use crate::model::client::{Arrivals, ClientActor};
+use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
 use crate::model::fleet::{Fleet, FleetConfig, FleetPricing};
+use crate::model::lambda::{Lambda, LambdaConfig, LambdaPricing};
 use crate::model::load_balancer::{Endpoint, LoadBalancer, LoadBalancerConfig};
 use crate::model::queue::{
     Consumer, FIFO_CALLS_PER_SECOND, FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND, Queue, QueueConfig,
@@ -14,7 +17,7 @@ use crate::model::requests::World;
 use crate::model::topic::{DeliveryPolicy, Subscriber, Topic, TopicConfig};
 use crate::model::{ANY_ENDPOINT, Component, Msg};
 use crate::rng;
-use crate::scenario::{ComponentSpec, Design, QueueType, Scenario};
+use crate::scenario::{ApiType, Architecture, ComponentSpec, Design, QueueType, Scenario};
 use crate::stats::{IntervalSink, LatencySummary, RunResult};
 use crate::time::{SimDuration, SimTime};
 
@@ -26,15 +29,33 @@ const CLIENT_STREAM: &str = "jitter:client";
 /// Name of the random stream of the requests' classes.
 const CLASS_STREAM: &str = "classes:workload";
 
-/// The component kinds of `design` that cannot be simulated yet, one entry
-/// per component: `"orders (queue)"`.
+/// What `design` uses that cannot be simulated yet, one entry per
+/// component: `"app (ec2 with autoscaling)"`.
 pub fn not_yet_simulated(design: &Design) -> Vec<String> {
+    let is_lambda = |id: crate::scenario::ComponentId| {
+        matches!(design.components[id.0].spec, ComponentSpec::Lambda(_))
+    };
     design
         .components
         .iter()
-        .filter_map(|c| match &c.spec {
-            ComponentSpec::NotYetSimulated { kind, .. } => Some(format!("{} ({kind})", c.name)),
-            _ => None,
+        .filter_map(|c| {
+            let what = match &c.spec {
+                ComponentSpec::NotYetSimulated { kind, .. } => kind.clone(),
+                ComponentSpec::Queue(q) if q.consumer.is_some_and(is_lambda) => {
+                    "queue consumed by a Lambda event source mapping".into()
+                }
+                ComponentSpec::Topic(t) if t.subscriptions.iter().any(|s| is_lambda(s.target)) => {
+                    "topic with a Lambda subscriber (asynchronous invocation)".into()
+                }
+                ComponentSpec::Ec2(e) if e.sends.iter().any(|&t| is_lambda(t)) => {
+                    "ec2 sending to a Lambda function (asynchronous invocation)".into()
+                }
+                ComponentSpec::Lambda(l) if l.sends.iter().any(|&t| is_lambda(t)) => {
+                    "lambda sending to a Lambda function (asynchronous invocation)".into()
+                }
+                _ => return None,
+            };
+            Some(format!("{} ({what})", c.name))
         })
         .collect()
 }
@@ -87,8 +108,10 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                         workers: e.workers,
                         queue_limit: e.queue_limit,
                         service_time: e.service_time.clone(),
-                        calls: e.calls.iter().map(|&t| actor_of(t)).collect(),
-                        sends: e.sends.iter().map(|&t| actor_of(t)).collect(),
+                        downstream: Downstream {
+                            calls: e.calls.iter().map(|&t| actor_of(t)).collect(),
+                            sends: e.sends.iter().map(|&t| actor_of(t)).collect(),
+                        },
                         pricing: FleetPricing::Ec2 { hourly_usd },
                     },
                     stream,
@@ -103,8 +126,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                     workers: db.capacity,
                     queue_limit: db.queue_limit,
                     service_time: db.service_time.clone(),
-                    calls: Vec::new(),
-                    sends: Vec::new(),
+                    downstream: Downstream::default(),
                     pricing: FleetPricing::Database {
                         per_hour: db.cost_per_hour,
                         per_million: db.cost_per_million,
@@ -224,6 +246,67 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                     faults,
                 ))
             }
+            ComponentSpec::Lambda(l) => {
+                let catalog = catalog::builtin();
+                let lp = &catalog.lambda;
+                let per_gb_second = match l.architecture {
+                    Architecture::X86_64 => lp.gb_second_x86.value,
+                    Architecture::Arm64 => lp.gb_second_arm64.value,
+                };
+                let per_10s = lp.scale_up_per_10s.value;
+                Box::new(Lambda::new(
+                    LambdaConfig {
+                        name: c.name.clone(),
+                        memory_mb: l.memory_mb,
+                        service_time: l.service_time.clone(),
+                        cold_start: l.cold_start.clone(),
+                        keep_alive: l.keep_alive.clone(),
+                        reserved: l.concurrency,
+                        provisioned: l.provisioned,
+                        timeout: l.timeout,
+                        scale_rate: per_10s / 10.0,
+                        scale_burst: per_10s,
+                        downstream: Downstream {
+                            calls: l.calls.iter().map(|&t| actor_of(t)).collect(),
+                            sends: l.sends.iter().map(|&t| actor_of(t)).collect(),
+                        },
+                        pricing: LambdaPricing {
+                            per_request: lp.request_per_million.value / 1e6,
+                            per_gb_second,
+                            // The reference gives x86 provisioned prices only.
+                            provisioned_per_gb_second: lp.provisioned_gb_second_x86.value,
+                            provisioned_allocation_per_gb_second: lp
+                                .provisioned_allocation_gb_second_x86
+                                .value,
+                            granularity: SimDuration::from_secs_f64(
+                                lp.billing_granularity_ms.value / 1e3,
+                            ),
+                        },
+                    },
+                    stream,
+                    faults,
+                ))
+            }
+            ComponentSpec::ApiGateway(a) => {
+                let prices = &catalog::builtin().api_gateway;
+                let per_million = match a.api_type {
+                    ApiType::Http => prices.http_per_million.value,
+                    ApiType::Rest => prices.rest_per_million.value,
+                };
+                Box::new(ApiGateway::new(
+                    ApiGatewayConfig {
+                        name: c.name.clone(),
+                        targets: a.targets.iter().map(|&t| actor_of(t)).collect(),
+                        rate: a.rate,
+                        burst: f64::from(a.burst),
+                        timeout: a.timeout,
+                        latency: a.latency.clone(),
+                        per_request: per_million / 1e6,
+                    },
+                    stream,
+                    faults,
+                ))
+            }
             ComponentSpec::NotYetSimulated { kind, .. } => {
                 panic!("component {} of kind {kind} is not simulated yet", c.name)
             }
@@ -233,6 +316,18 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
 
     let mut engine = Engine::new();
     let mut world = World::default();
+    // Reserved concurrency is carved out of the account's; the rest is
+    // shared by the functions without a reservation.
+    let reserved: u32 = d
+        .components
+        .iter()
+        .filter_map(|c| match &c.spec {
+            ComponentSpec::Lambda(l) => l.concurrency,
+            _ => None,
+        })
+        .sum();
+    let account = catalog::builtin().lambda.account_concurrency.value as u32;
+    world.lambda_pool.limit = account.saturating_sub(reserved);
     for i in 0..actors.len() {
         engine.schedule(SimTime::ZERO, ActorId(i as u32), Msg::Start);
     }

@@ -10,13 +10,12 @@
 
 use std::collections::VecDeque;
 
+use super::downstream::{Downstream, Next, Progress};
 use super::faults::FaultState;
 use super::requests::World;
 use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
 use crate::dist::Dist;
-use rand::RngExt;
-
-use crate::engine::{Actor, ActorId};
+use crate::engine::Actor;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, Latencies, TimeAverage};
@@ -24,13 +23,6 @@ use crate::time::{SimDuration, SimTime};
 
 const TIMER_SERVICE_DONE: u32 = 0;
 const TIMER_SEND_RETRY: u32 = 1;
-
-/// Attempts of a send before it counts as failed: the AWS SDKs' "standard"
-/// retry mode makes at most 3 attempts of a throttled call.
-const SEND_ATTEMPTS: u32 = 3;
-/// Base of the full-jitter exponential backoff between send attempts [s]
-/// (a modelling assumption in line with the SDKs' defaults).
-const SEND_BACKOFF_BASE_S: f64 = 0.05;
 
 /// How a fleet is billed.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -64,11 +56,8 @@ pub struct FleetConfig {
     pub queue_limit: Option<u32>,
     /// Work per call.
     pub service_time: Dist,
-    /// Synchronous calls after the work, in order.
-    pub calls: Vec<ActorId>,
-    /// Messages sent (to queues, topics) after the calls, in order; each
-    /// waits for the send to be accepted.
-    pub sends: Vec<ActorId>,
+    /// Calls and sends after the work.
+    pub downstream: Downstream,
     /// Billing.
     pub pricing: FleetPricing,
 }
@@ -84,10 +73,8 @@ struct Job {
     call: Call,
     arrived: SimTime,
     server: u32,
-    /// Index of the next downstream call (after the work): the calls, then the sends.
-    next_call: u32,
-    /// Attempts made of the current send.
-    send_attempts: u32,
+    /// Where the job is among its calls and sends.
+    progress: Progress,
     /// An outage began while the job held a worker: it ends in an error.
     doomed: bool,
 }
@@ -190,8 +177,7 @@ impl Fleet {
             call,
             arrived,
             server,
-            next_call: 0,
-            send_attempts: 0,
+            progress: Progress::default(),
             doomed: false,
         })
     }
@@ -220,11 +206,9 @@ impl Fleet {
         );
     }
 
-    /// The job's work or one of its calls or sends is done (`ok`): make
-    /// the next call or send, retry a refused send, or finish.
+    /// The job's work or one of its calls or sends is done (`ok`): go on
+    /// downstream, or finish.
     fn advance(&mut self, key: Key, ok: bool, ctx: &mut Ctx<'_>) {
-        let calls = self.cfg.calls.len();
-        let steps = calls + self.cfg.sends.len();
         let Some(job) = self.jobs.get_mut(key) else {
             return;
         };
@@ -232,59 +216,31 @@ impl Fleet {
             self.finish(key, Outcome::Unavailable, ctx);
             return;
         }
-        // `next_call` is already past the step that just ended.
-        let ended_send = job.next_call as usize > calls;
-        if ok {
-            job.send_attempts = 0;
-            if (job.next_call as usize) < steps {
-                self.issue_step(key, ctx);
-            } else {
-                self.finish(key, Outcome::Ok, ctx);
-            }
-        } else if ended_send && job.send_attempts < SEND_ATTEMPTS {
-            // A refused send (throttling): the SDK tries again after a
-            // jittered exponential backoff.
-            job.next_call -= 1;
-            let cap = SEND_BACKOFF_BASE_S * f64::from(1u32 << job.send_attempts.min(16));
-            let wait = SimDuration::from_secs_f64(self.rng.random_range(0.0..=cap));
-            ctx.schedule(
+        let req = job.call.req;
+        let next =
+            self.cfg
+                .downstream
+                .after(&mut job.progress, ok, req, key.slot, &mut self.rng, ctx);
+        match next {
+            Next::Waiting => {}
+            Next::RetryAfter(wait) => ctx.schedule(
                 wait,
                 Msg::Timer {
                     tag: TIMER_SEND_RETRY,
                     key,
                 },
-            );
-        } else {
-            self.finish(key, Outcome::Error, ctx);
+            ),
+            Next::Done(outcome) => self.finish(key, outcome, ctx),
         }
     }
 
-    /// Makes the job's next call or send.
-    fn issue_step(&mut self, key: Key, ctx: &mut Ctx<'_>) {
-        let calls = self.cfg.calls.len();
-        let Some(job) = self.jobs.get_mut(key) else {
-            return;
-        };
-        let step = job.next_call as usize;
-        let target = if step < calls {
-            self.cfg.calls[step]
-        } else {
-            job.send_attempts += 1;
-            self.cfg.sends[step - calls]
-        };
-        job.next_call += 1;
-        let req = job.call.req;
-        let me = ctx.me();
-        ctx.send(
-            target,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req,
-                reply_to: me,
-                token: key.slot,
-                endpoint: ANY_ENDPOINT,
-            }),
-        );
+    fn retry_send(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        if let Some(job) = self.jobs.get_mut(key) {
+            let req = job.call.req;
+            self.cfg
+                .downstream
+                .issue(&mut job.progress, req, key.slot, ctx);
+        }
     }
 
     fn finish(&mut self, key: Key, outcome: Outcome, ctx: &mut Ctx<'_>) {
@@ -331,7 +287,7 @@ impl Actor<Msg, World> for Fleet {
             Msg::Timer {
                 tag: TIMER_SEND_RETRY,
                 key,
-            } => self.issue_step(key, ctx),
+            } => self.retry_send(key, ctx),
             Msg::Reply { token, outcome } => {
                 if let Some(key) = self.jobs.key_of(token) {
                     self.advance(key, outcome.is_ok(), ctx);

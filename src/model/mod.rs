@@ -5,9 +5,12 @@
 //! carrying the caller's token back; this invariant is what lets every
 //! component keep its in-flight work in a slab indexed by token.
 
+pub mod api_gateway;
 pub mod client;
+pub mod downstream;
 pub mod faults;
 pub mod fleet;
+pub mod lambda;
 pub mod load_balancer;
 pub mod queue;
 pub mod requests;

@@ -107,7 +107,13 @@ pub struct QueueConfig {
 enum Place {
     Delayed,
     Visible,
-    InFlight { deadline: SimTime },
+    InFlight {
+        deadline: SimTime,
+    },
+    /// Dead-lettered or expired while a poller was still processing it: no
+    /// longer in the queue, kept only until that processing ends, which
+    /// decides whether its work was done or lost.
+    Gone,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -124,6 +130,8 @@ struct Message {
     /// No longer carries outstanding work of its request: processed
     /// already, settled as lost, or a duplicate copy.
     accounted: bool,
+    /// Pollers processing it right now.
+    processing: u16,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -358,6 +366,7 @@ impl Queue {
             group,
             place: Place::Delayed,
             accounted,
+            processing: 0,
         });
         self.by_age.push_back(key);
         if self.retention_check.is_none() {
@@ -429,33 +438,29 @@ impl Queue {
     }
 
     /// Takes up to a batch of visible messages for poller `p`, making them
-    /// in flight. A FIFO batch comes from one group, which stays locked
-    /// while any of its messages is in flight. Returns how many.
+    /// in flight, and returns how many. A FIFO batch takes as many messages
+    /// of one group as it can, then goes on to other groups; a group with a
+    /// message in flight is locked to everyone else until it has none.
     fn take(&mut self, p: u32, ctx: &mut Ctx<'_>) -> u32 {
         let fifo = self.cfg.queue_type == QueueType::Fifo;
         let mut n = 0u32;
+        let mut current = None;
         while n < self.cfg.batch_size {
             let Some(&g) = self.ready_groups.front() else {
                 break;
             };
-            let Some(key) = self.pop_visible(g) else {
-                self.ready_groups.pop_front();
-                self.groups[g as usize].listed = false;
-                if fifo && n > 0 {
-                    break;
-                }
+            let locked = fifo && current != Some(g) && self.groups[g as usize].in_flight > 0;
+            let key = if locked { None } else { self.pop_visible(g) };
+            let Some(key) = key else {
+                self.unlist_front();
                 continue;
             };
+            current = Some(g);
             self.receive(key, p, n, ctx);
             n += 1;
-        }
-        if fifo
-            && n > 0
-            && let Some(&g) = self.ready_groups.front()
-            && self.groups[g as usize].in_flight > 0
-        {
-            self.ready_groups.pop_front();
-            self.groups[g as usize].listed = false;
+            if fifo && (n == self.cfg.batch_size || self.groups[g as usize].visible.is_empty()) {
+                self.unlist_front();
+            }
         }
         let poller = &mut self.pollers[p as usize];
         poller.len = n as u8;
@@ -466,6 +471,12 @@ impl Queue {
             self.bill((bytes / self.cfg.chunk_bytes).ceil().max(1.0) as u64);
         }
         n
+    }
+
+    fn unlist_front(&mut self) {
+        if let Some(g) = self.ready_groups.pop_front() {
+            self.groups[g as usize].listed = false;
+        }
     }
 
     /// Message `key` is received as item `i` of poller `p`'s batch.
@@ -532,20 +543,36 @@ impl Queue {
     /// The message was received `max_receives` times: to the dead-letter
     /// queue, or dropped without one (its work then lost).
     fn dead_letter(&mut self, key: Key, ctx: &mut Ctx<'_>) {
-        let Some(m) = self.messages.remove(key) else {
+        let Some(&m) = self.messages.get(key) else {
             return;
         };
         self.count(|t| t.dead_lettered += 1);
+        // A processing still running decides the work's fate; the copy in
+        // the dead-letter queue then carries none.
+        let busy = m.processing > 0;
         match self.cfg.dead_letter {
             Some(dlq) => ctx.send(
                 dlq,
                 SimDuration::ZERO,
                 Msg::Redrive {
                     req: m.req,
-                    accounted: m.accounted,
+                    accounted: m.accounted || busy,
                 },
             ),
-            None if !m.accounted => ctx.world.work_lost(m.req),
+            None if !m.accounted && !busy => ctx.world.work_lost(m.req),
+            None => {}
+        }
+        self.gone(key);
+    }
+
+    /// The message leaves the queue: removed, or kept as [`Place::Gone`]
+    /// while a poller still processes it.
+    fn gone(&mut self, key: Key) {
+        match self.messages.get_mut(key) {
+            Some(m) if m.processing > 0 => m.place = Place::Gone,
+            Some(_) => {
+                self.messages.remove(key);
+            }
             None => {}
         }
         self.trim_by_age();
@@ -565,7 +592,11 @@ impl Queue {
 
     fn trim_by_age(&mut self) {
         while let Some(&front) = self.by_age.front() {
-            if self.messages.get(front).is_some() {
+            if self
+                .messages
+                .get(front)
+                .is_some_and(|m| m.place != Place::Gone)
+            {
                 break;
             }
             self.by_age.pop_front();
@@ -590,17 +621,16 @@ impl Queue {
                 return;
             }
             let m = *m;
-            self.messages.remove(front);
-            self.by_age.pop_front();
             self.count(|t| t.expired += 1);
             match m.place {
                 Place::Visible => self.visible.decr(now),
                 Place::InFlight { .. } => self.leave_flight(m.group),
-                Place::Delayed => {}
+                Place::Delayed | Place::Gone => {}
             }
-            if !m.accounted {
+            if !m.accounted && m.processing == 0 {
                 ctx.world.work_lost(m.req);
             }
+            self.gone(front);
         }
     }
 
@@ -686,11 +716,17 @@ impl Queue {
                 self.pollers[p as usize].next += 1;
                 continue;
             };
-            let Some(m) = self.messages.get(key) else {
+            let Some(m) = self
+                .messages
+                .get_mut(key)
+                .filter(|m| m.place != Place::Gone)
+            else {
                 // Expired or dead-lettered while the batch waited.
                 self.pollers[p as usize].next += 1;
                 continue;
             };
+            m.processing += 1;
+            let m = *m;
             let me = ctx.me();
             ctx.send(
                 consumer.actor,
@@ -714,7 +750,10 @@ impl Queue {
         };
         match outcome {
             Outcome::Ok => {
-                let found = self.messages.get(key).copied();
+                let found = self.messages.get_mut(key).map(|m| {
+                    m.processing = m.processing.saturating_sub(1);
+                    *m
+                });
                 match found {
                     Some(m) if !m.accounted => {
                         ctx.world.work_done(m.req, now);
@@ -722,19 +761,25 @@ impl Queue {
                             m.accounted = true;
                         }
                     }
-                    // Processed before (a redelivery or a copy), or expired
-                    // during processing: the work was done again.
+                    // Processed before: a redelivery or a copy did the work again.
                     _ => self.count(|t| t.duplicates += 1),
                 }
-                // DeleteMessage succeeds only with the latest receipt.
-                if let Some(m) = found
-                    && matches!(m.place, Place::InFlight { .. })
-                    && m.receipt == receipt
-                {
-                    self.messages.remove(key);
-                    self.leave_flight(m.group);
-                    self.count(|t| t.deleted += 1);
-                    self.trim_by_age();
+                match found {
+                    // Left the queue while processed: nothing to delete.
+                    Some(m) if m.place == Place::Gone && m.processing == 0 => {
+                        self.messages.remove(key);
+                    }
+                    Some(m) if m.place == Place::Gone => {}
+                    // DeleteMessage succeeds only with the latest receipt.
+                    Some(m)
+                        if matches!(m.place, Place::InFlight { .. }) && m.receipt == receipt =>
+                    {
+                        self.messages.remove(key);
+                        self.leave_flight(m.group);
+                        self.count(|t| t.deleted += 1);
+                        self.trim_by_age();
+                    }
+                    _ => {}
                 }
                 self.bill(1);
                 self.pollers[p as usize].next += 1;
@@ -742,13 +787,16 @@ impl Queue {
                 ctx.schedule(d, self.timer(TIMER_DELETE_DONE, self.poller_key(p)));
             }
             Outcome::Error => {
-                // Not deleted: visible again when its visibility times out.
+                // Not deleted: visible again when its visibility times out;
+                // if it left the queue meanwhile, its work is lost now.
+                self.processing_failed(key, ctx);
                 self.pollers[p as usize].next += 1;
                 self.process_next(p, ctx);
             }
             Outcome::Unavailable => {
                 // The poller's host is down: it never really held these
                 // messages. Give the rest of the batch back and wait.
+                self.processing_failed(key, ctx);
                 for i in poller.next..poller.len {
                     if let (Some(k), r) = poller.batch[i as usize]
                         && let Some(m) = self.messages.get_mut(k)
@@ -769,6 +817,22 @@ impl Queue {
                     self.timer(TIMER_POLL, self.poller_key(p)),
                 );
             }
+        }
+    }
+
+    /// A processing of `key` ended without success. If the message left the
+    /// queue meanwhile, nothing will ever do its work.
+    fn processing_failed(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some(m) = self.messages.get_mut(key) else {
+            return;
+        };
+        m.processing = m.processing.saturating_sub(1);
+        let m = *m;
+        if m.place == Place::Gone && m.processing == 0 {
+            if !m.accounted {
+                ctx.world.work_lost(m.req);
+            }
+            self.messages.remove(key);
         }
     }
 

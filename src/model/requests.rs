@@ -45,6 +45,9 @@ pub struct World {
     pub outcomes: Outcomes,
     /// Outcomes of all requests in the current interval (for `timeseries.csv`).
     pub interval: IntervalOutcomes,
+    /// The account's unreserved Lambda concurrency, shared by the design's
+    /// functions.
+    pub lambda_pool: super::lambda::ConcurrencyPool,
 }
 
 /// The tally of the measured window.

@@ -154,6 +154,9 @@ pub struct Component {
 }
 
 /// The kinds of component and their validated settings.
+// Specs are built once per run and read while components are assembled:
+// the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum ComponentSpec {
     /// `kind = "load_balancer"`.
@@ -166,9 +169,12 @@ pub enum ComponentSpec {
     Queue(QueueSpec),
     /// `kind = "topic"` (SNS).
     Topic(TopicSpec),
+    /// `kind = "lambda"`.
+    Lambda(LambdaSpec),
+    /// `kind = "api_gateway"`.
+    ApiGateway(ApiGatewaySpec),
     /// A kind that `check` validates but `run` does not simulate yet
-    /// (`lambda`, `api_gateway`, `fargate`), or an `ec2` fleet with
-    /// `[autoscaling]`.
+    /// (`fargate`), or an `ec2` fleet with `[autoscaling]`.
     NotYetSimulated {
         /// What the user wrote as `kind`, or e.g. `"ec2 with autoscaling"`.
         kind: String,
@@ -186,6 +192,8 @@ impl ComponentSpec {
             ComponentSpec::Database(_) => "database",
             ComponentSpec::Queue(_) => "queue",
             ComponentSpec::Topic(_) => "topic",
+            ComponentSpec::Lambda(_) => "lambda",
+            ComponentSpec::ApiGateway(_) => "api_gateway",
             ComponentSpec::NotYetSimulated { kind, .. } => kind,
         }
     }
@@ -324,6 +332,72 @@ pub struct TopicSpec {
     /// `subscribers`, in order.
     pub subscriptions: Vec<Subscription>,
     /// `latency`: time to accept a publish, and to deliver to a subscriber.
+    pub latency: Dist,
+}
+
+/// Lambda instruction set architecture (pricing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Architecture {
+    /// x86_64 (default).
+    X86_64,
+    /// arm64 (Graviton): cheaper per GB-second.
+    Arm64,
+}
+
+/// `kind = "lambda"`: a function.
+#[derive(Clone, Debug)]
+pub struct LambdaSpec {
+    /// `runtime`, e.g. `python3.12`, `java21`, `java21-snapstart`.
+    pub runtime: String,
+    /// `memory_mb` (128–10,240, default 128, AWS's default).
+    pub memory_mb: u32,
+    /// `architecture` (default x86_64).
+    pub architecture: Architecture,
+    /// `service_time`: run time of one invocation at `memory_mb`
+    /// (already scaled when `cpu_bound` says it was measured elsewhere).
+    pub service_time: Dist,
+    /// `cold_start`: time to start a new execution environment (default
+    /// from the runtime, see the catalog).
+    pub cold_start: Dist,
+    /// `keep_alive`: how long an idle environment is kept (default 10 min).
+    pub keep_alive: Dist,
+    /// `concurrency`: reserved concurrency; `None` draws on the account's
+    /// unreserved pool.
+    pub concurrency: Option<u32>,
+    /// `provisioned`: environments kept initialised all along (default 0).
+    pub provisioned: u32,
+    /// `timeout` (1 s–900 s, default 3 s, AWS's default).
+    pub timeout: SimDuration,
+    /// Synchronous calls after the work.
+    pub calls: Vec<ComponentId>,
+    /// Messages sent after the calls.
+    pub sends: Vec<ComponentId>,
+}
+
+/// API Gateway flavours (pricing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiType {
+    /// HTTP API (default).
+    Http,
+    /// REST API.
+    Rest,
+}
+
+/// `kind = "api_gateway"`.
+#[derive(Clone, Debug)]
+pub struct ApiGatewaySpec {
+    /// `type`.
+    pub api_type: ApiType,
+    /// `targets`: requests are spread over them in turn.
+    pub targets: Vec<ComponentId>,
+    /// `rate`: token-bucket refill [requests/s] (default 10,000, the
+    /// account-level default).
+    pub rate: f64,
+    /// `burst`: token-bucket capacity (default 5,000).
+    pub burst: u32,
+    /// `timeout`: integration timeout (50 ms–29 s, default 29 s).
+    pub timeout: SimDuration,
+    /// `latency` the gateway adds (default 1 ms, an assumption).
     pub latency: Dist,
 }
 

@@ -25,9 +25,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::model::{
-    ArrivalProcess, Backoff, Client, Component, ComponentId, ComponentSpec, DatabaseSpec, Design,
-    Ec2Spec, Fault, FaultKind, Jitter, LbType, LoadBalancerSpec, QueueSpec, QueueType, RateProfile,
-    Routing, Scenario, Subscription, SweepAxis, TopicSpec, Workload,
+    ApiGatewaySpec, ApiType, Architecture, ArrivalProcess, Backoff, Client, Component, ComponentId,
+    ComponentSpec, DatabaseSpec, Design, Ec2Spec, Fault, FaultKind, Jitter, LambdaSpec, LbType,
+    LoadBalancerSpec, QueueSpec, QueueType, RateProfile, Routing, Scenario, Subscription,
+    SweepAxis, TopicSpec, Workload,
 };
 use crate::dist::Dist;
 use crate::suggest::nearest;
@@ -1094,10 +1095,24 @@ const DIST_KINDS: &[&str] = &[
 
 /// A distribution: a duration string (constant) or a `{ dist = …, … }` table.
 fn dist_value(ctx: &mut Ctx, key: &str, v: &Val<'_>) -> Option<Dist> {
+    dist_value_scaled(ctx, key, v, 1.0)
+}
+
+/// `d` × `scale` (exactly `d` when `scale` is 1).
+fn scale_duration(d: SimDuration, scale: f64) -> SimDuration {
+    if scale == 1.0 { d } else { d.mul_f64(scale) }
+}
+
+/// [`dist_value`] with every duration in it (values, means, medians,
+/// percentiles, bounds, standard deviations, samples) multiplied by `scale`
+/// (> 0): the same shape, stretched in time. Dimensionless parameters
+/// (`cv`, `alpha`) are unchanged. Callers validate the distribution as
+/// written first, so that messages quote the user's numbers.
+fn dist_value_scaled(ctx: &mut Ctx, key: &str, v: &Val<'_>, scale: f64) -> Option<Dist> {
     let at = v.span().start;
     match v.get_ref() {
         DeValue::String(s) => match SimDuration::parse(s) {
-            Ok(d) => Some(Dist::constant(d)),
+            Ok(d) => Some(Dist::constant(scale_duration(d, scale))),
             Err(e) => {
                 ctx.error(at, key, format!("expected {DIST_EXPECTED}: {e}"));
                 None
@@ -1105,7 +1120,7 @@ fn dist_value(ctx: &mut Ctx, key: &str, v: &Val<'_>) -> Option<Dist> {
         },
         DeValue::Table(_) => {
             let t = Table::of(ctx, key.to_string(), v, "a table")?;
-            let result = dist_table(ctx, &t)?;
+            let result = dist_table(ctx, &t, scale)?;
             match result {
                 Ok(d) => Some(d),
                 Err(message) => {
@@ -1125,9 +1140,10 @@ fn dist_value(ctx: &mut Ctx, key: &str, v: &Val<'_>) -> Option<Dist> {
     }
 }
 
-/// The table form; `None` when a problem was reported, `Some(Err)` when the
-/// constructor refused the parameters.
-fn dist_table(ctx: &mut Ctx, t: &Table) -> Option<Result<Dist, String>> {
+/// The table form, its durations multiplied by `scale`; `None` when a
+/// problem was reported, `Some(Err)` when the constructor refused the
+/// parameters.
+fn dist_table(ctx: &mut Ctx, t: &Table, scale: f64) -> Option<Result<Dist, String>> {
     let every_param = [
         "dist", "value", "mean", "median", "p99", "cv", "min", "max", "sd", "alpha", "file", "unit",
     ];
@@ -1154,14 +1170,15 @@ fn dist_table(ctx: &mut Ctx, t: &Table) -> Option<Result<Dist, String>> {
     };
     let d = ANY_DURATION;
     let cv = NON_NEGATIVE;
+    let sc = |d: SimDuration| scale_duration(d, scale);
     Some(match kind {
         "constant" => {
             t.check_keys(ctx, &["dist", "value"]);
-            Ok(Dist::constant(t.req_dur(ctx, "value", d)?))
+            Ok(Dist::constant(sc(t.req_dur(ctx, "value", d)?)))
         }
         "exp" => {
             t.check_keys(ctx, &["dist", "mean"]);
-            Dist::exp(t.req_dur(ctx, "mean", d)?)
+            Dist::exp(sc(t.req_dur(ctx, "mean", d)?))
         }
         "lognormal" => {
             t.check_keys(ctx, &["dist", "median", "p99", "mean", "cv"]);
@@ -1178,24 +1195,24 @@ fn dist_table(ctx: &mut Ctx, t: &Table) -> Option<Result<Dist, String>> {
             if by_percentiles {
                 let median = t.req_dur(ctx, "median", d);
                 let p99 = t.req_dur(ctx, "p99", d);
-                Dist::lognormal_median_p99(median?, p99?)
+                Dist::lognormal_median_p99(sc(median?), sc(p99?))
             } else {
                 let mean = t.req_dur(ctx, "mean", d);
                 let cv = t.req_num(ctx, "cv", cv);
-                Dist::lognormal_mean_cv(mean?, cv?)
+                Dist::lognormal_mean_cv(sc(mean?), cv?)
             }
         }
         "gamma" => {
             t.check_keys(ctx, &["dist", "mean", "cv"]);
             let mean = t.req_dur(ctx, "mean", d);
             let cv = t.req_num(ctx, "cv", cv);
-            Dist::gamma_mean_cv(mean?, cv?)
+            Dist::gamma_mean_cv(sc(mean?), cv?)
         }
         "uniform" => {
             t.check_keys(ctx, &["dist", "min", "max"]);
             let min = t.req_dur(ctx, "min", d);
             let max = t.req_dur(ctx, "max", d);
-            Dist::uniform(min?, max?)
+            Dist::uniform(sc(min?), sc(max?))
         }
         "normal" => {
             t.check_keys(ctx, &["dist", "mean", "sd", "min", "max"]);
@@ -1206,13 +1223,13 @@ fn dist_table(ctx: &mut Ctx, t: &Table) -> Option<Result<Dist, String>> {
             if (t.has("min") && min.is_none()) || (t.has("max") && max.is_none()) {
                 return None;
             }
-            Dist::normal(mean?, sd?, min, max)
+            Dist::normal(sc(mean?), sc(sd?), min.map(sc), max.map(sc))
         }
         "pareto" => {
             t.check_keys(ctx, &["dist", "min", "alpha"]);
             let min = t.req_dur(ctx, "min", d);
             let alpha = t.req_num(ctx, "alpha", POSITIVE);
-            Dist::pareto(min?, alpha?)
+            Dist::pareto(sc(min?), alpha?)
         }
         "empirical" => {
             t.check_keys(ctx, &["dist", "file", "unit"]);
@@ -1231,11 +1248,11 @@ fn dist_table(ctx: &mut Ctx, t: &Table) -> Option<Result<Dist, String>> {
                     return None;
                 }
                 Ok(values) => {
-                    let scale = unit.unwrap_or(1e-3);
+                    let secs = unit.unwrap_or(1e-3) * scale;
                     Dist::empirical(
                         values
                             .iter()
-                            .map(|&(_, x)| SimDuration::from_secs_f64(x * scale))
+                            .map(|&(_, x)| SimDuration::from_secs_f64(x * secs))
                             .collect(),
                     )
                 }
@@ -1380,6 +1397,11 @@ enum Partial {
         filters: Vec<Option<Vec<usize>>>,
         latency: Dist,
     },
+    /// `calls` and `sends` are filled in from the references. Boxed: by far
+    /// the largest variant.
+    Lambda(Box<LambdaSpec>),
+    /// `targets` are filled in from the references.
+    ApiGateway(ApiGatewaySpec),
     NotYet(String),
 }
 
@@ -1435,6 +1457,15 @@ impl Partial {
                     })
                     .collect(),
                 latency: latency.clone(),
+            }),
+            Partial::Lambda(spec) => ComponentSpec::Lambda(LambdaSpec {
+                calls: with(Role::Call),
+                sends: with(Role::Send),
+                ..(**spec).clone()
+            }),
+            Partial::ApiGateway(spec) => ComponentSpec::ApiGateway(ApiGatewaySpec {
+                targets: with(Role::Target),
+                ..spec.clone()
             }),
             Partial::NotYet(kind) => ComponentSpec::NotYetSimulated {
                 kind: kind.clone(),
@@ -2132,29 +2163,46 @@ fn class_filter(
     ok.then_some(indices)
 }
 
-const RUNTIMES: &[&str] = &[
-    "python3.9",
-    "python3.10",
-    "python3.11",
-    "python3.12",
-    "python3.13",
-    "python3.14",
-    "nodejs18.x",
-    "nodejs20.x",
-    "nodejs22.x",
-    "java11",
-    "java17",
-    "java21",
-    "java25",
-    "java21-snapstart",
-    "dotnet8",
-    "provided.al2023",
-    "go",
-    "ruby3.2",
-    "ruby3.3",
-    "container",
-];
+/// The runtime without a catalog figure: container-image functions.
+const CONTAINER: &str = "container";
 
+/// Spread of the default cold start: a log-normal with coefficient of
+/// variation 0.25 around the catalog's figure. The reference gives one mean
+/// per runtime and no spread, so 0.25 is a modelling assumption.
+const COLD_START_CV: f64 = 0.25;
+
+/// `memory_mb` range and default, AWS's (aws-facts.md §6.2, "Configure memory").
+const LAMBDA_MIN_MB: u32 = 128;
+const LAMBDA_MAX_MB: u32 = 10_240;
+
+/// `cpu_bound`, for messages.
+const CPU_BOUND_EXPECTED: &str = "the memory size in MB at which `service_time` was measured, an integer from 128 to 10240 (e.g. cpu_bound = 1769)";
+
+/// A duration from `min` to `max`, both inclusive; the bounds may come from
+/// the catalog, hence the message is built here rather than in a [`DurRange`].
+fn dur_between(
+    ctx: &mut Ctx,
+    t: &Table,
+    name: &str,
+    min: SimDuration,
+    max: SimDuration,
+) -> Option<SimDuration> {
+    let d = t.dur(ctx, name, ANY_DURATION)?;
+    if d < min || d > max {
+        t.err(
+            ctx,
+            name,
+            format!(
+                "expected a duration from {min} to {max}, found {}",
+                t.shown(name)
+            ),
+        );
+        return None;
+    }
+    Some(d)
+}
+
+/// Defaults are AWS's where AWS has one, else the catalog's (aws-facts.md §6).
 fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
     t.check_keys(
         ctx,
@@ -2174,18 +2222,92 @@ fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Par
             "cpu_bound",
         ],
     );
-    let runtimes: Vec<(&str, &str)> = RUNTIMES.iter().map(|r| (*r, *r)).collect();
-    if t.require(ctx, "runtime", &one_of(RUNTIMES, false)) {
-        t.choice(ctx, "runtime", &runtimes);
-    }
-    t.u32(ctx, "memory_mb", 128, 10240);
-    t.choice(ctx, "architecture", &[("x86_64", ()), ("arm64", ())]);
-    t.req_dist(ctx, "service_time");
-    t.dist(ctx, "cold_start");
-    t.dist(ctx, "keep_alive");
-    let concurrency = t.u32(ctx, "concurrency", 1, u32::MAX);
-    if let Some(p) = t.u32(ctx, "provisioned", 0, u32::MAX)
-        && let Some(c) = concurrency
+    let catalog = crate::catalog::builtin();
+    let limits = &catalog.lambda;
+    let mut runtimes: Vec<&str> = catalog.lambda_runtime_names().collect();
+    runtimes.push(CONTAINER);
+    let options: Vec<(&str, &str)> = runtimes.iter().map(|r| (*r, *r)).collect();
+    let runtime = if t.require(ctx, "runtime", &one_of(&runtimes, false)) {
+        t.choice(ctx, "runtime", &options)
+    } else {
+        None
+    };
+    let memory_mb = t.u32(ctx, "memory_mb", LAMBDA_MIN_MB, LAMBDA_MAX_MB);
+    let memory_ok = !t.has("memory_mb") || memory_mb.is_some();
+    let memory_mb = memory_mb.unwrap_or(LAMBDA_MIN_MB);
+    let architecture = t.choice(
+        ctx,
+        "architecture",
+        &[
+            ("x86_64", Architecture::X86_64),
+            ("arm64", Architecture::Arm64),
+        ],
+    );
+    // `cpu_bound = N`: service_time was measured at N MB and is CPU-bound, so
+    // it scales with the CPU share: × cpu(N) / cpu(memory_mb).
+    let cpu_bound = t
+        .get("cpu_bound")
+        .and_then(|v| match integer_value(v.get_ref()) {
+            Some(n) if (i128::from(LAMBDA_MIN_MB)..=i128::from(LAMBDA_MAX_MB)).contains(&n) => {
+                u32::try_from(n).ok()
+            }
+            _ => {
+                t.err(
+                    ctx,
+                    "cpu_bound",
+                    format!(
+                        "expected {CPU_BOUND_EXPECTED}, found {}",
+                        found(v.get_ref())
+                    ),
+                );
+                None
+            }
+        });
+    let factor = cpu_bound
+        .filter(|&n| memory_ok && n != memory_mb)
+        .map(|n| catalog.lambda_vcpus(f64::from(n)) / catalog.lambda_vcpus(f64::from(memory_mb)));
+    let service_time = match (t.req_dist(ctx, "service_time"), factor) {
+        // Read again, stretched: the distribution was checked as written
+        // (so messages quote the user's numbers); only the scaled numbers
+        // can still be refused.
+        (Some(_), Some(f)) => t
+            .get("service_time")
+            .and_then(|v| dist_value_scaled(ctx, &t.key("service_time"), v, f)),
+        (st, _) => st,
+    };
+    let cold_start = match t.get("cold_start") {
+        Some(_) => t.dist(ctx, "cold_start"),
+        None if runtime == Some(CONTAINER) => {
+            t.err(
+                ctx,
+                "cold_start",
+                format!(
+                    "missing `cold_start`: runtime = \"{CONTAINER}\" has no default because no published cold-start figure exists for container-image functions; expected {DIST_EXPECTED}"
+                ),
+            );
+            None
+        }
+        // Default: log-normal with median = the catalog's measured init
+        // time and cv = COLD_START_CV (the spread is a modelling assumption).
+        // For a log-normal, mean = median·√(1 + cv²).
+        None => runtime
+            .and_then(|r| catalog.lambda_runtime(r))
+            .and_then(|r| {
+                let median = SimDuration::from_secs_f64(r.init_ms.value / 1e3);
+                let mean = median.mul_f64((1.0 + COLD_START_CV * COLD_START_CV).sqrt());
+                Dist::lognormal_mean_cv(mean, COLD_START_CV).ok()
+            }),
+    };
+    let keep_alive = t.dist(ctx, "keep_alive").unwrap_or_else(|| {
+        Dist::constant(SimDuration::from_secs_f64(
+            limits.default_keep_alive_minutes.value * 60.0,
+        ))
+    });
+    // Reserved and provisioned concurrency both come out of the account's.
+    let account = limits.account_concurrency.value as u32;
+    let concurrency = t.u32(ctx, "concurrency", 1, account);
+    let provisioned = t.u32(ctx, "provisioned", 0, account);
+    if let (Some(p), Some(c)) = (provisioned, concurrency)
         && p > c
     {
         t.err(
@@ -2194,21 +2316,34 @@ fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Par
             format!("expected at most `concurrency` ({c}) provisioned environments, found {p}"),
         );
     }
-    t.dur(
+    let timeout = dur_between(
         ctx,
+        t,
         "timeout",
-        dur_range(
-            SimDuration::from_secs(1),
-            SimDuration::from_secs(900),
-            "from 1s to 900s",
-        ),
+        SimDuration::from_secs(1),
+        SimDuration::from_secs_f64(limits.max_timeout_s.value),
     );
     t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
     t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
-    t.bool(ctx, "cpu_bound");
-    Some(Partial::NotYet("lambda".into()))
+    // Values refused above fall back to their defaults here; the reported
+    // problem keeps the scenario from loading.
+    Some(Partial::Lambda(Box::new(LambdaSpec {
+        runtime: runtime?.to_string(),
+        memory_mb,
+        architecture: architecture.unwrap_or(Architecture::X86_64),
+        service_time: service_time?,
+        cold_start: cold_start?,
+        keep_alive,
+        concurrency,
+        provisioned: provisioned.unwrap_or(0),
+        timeout: timeout
+            .unwrap_or_else(|| SimDuration::from_secs_f64(limits.default_timeout_s.value)),
+        calls: Vec::new(),
+        sends: Vec::new(),
+    })))
 }
 
+/// Defaults are the account-level ones (aws-facts.md §8).
 fn component_api_gateway(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
     t.check_keys(
         ctx,
@@ -2216,22 +2351,28 @@ fn component_api_gateway(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Optio
             "kind", "type", "targets", "rate", "burst", "timeout", "latency",
         ],
     );
-    t.choice(ctx, "type", &[("http", ()), ("rest", ())]);
-    targets(ctx, t, refs);
-    t.num(ctx, "rate", POSITIVE);
-    t.u32(ctx, "burst", 1, u32::MAX);
-    t.dur(
+    let limits = &crate::catalog::builtin().api_gateway;
+    let api_type = t.choice(
         ctx,
-        "timeout",
-        DurRange {
-            min: SimDuration::ZERO,
-            min_open: true,
-            max: SimDuration::from_secs(29),
-            text: "> 0 and ≤ 29s",
-        },
+        "type",
+        &[("http", ApiType::Http), ("rest", ApiType::Rest)],
     );
-    t.dist(ctx, "latency");
-    Some(Partial::NotYet("api_gateway".into()))
+    targets(ctx, t, refs);
+    let rate = t.num(ctx, "rate", POSITIVE);
+    let burst = t.u32(ctx, "burst", 1, u32::MAX);
+    let max_timeout = SimDuration::from_secs_f64(limits.integration_timeout_s.value);
+    let timeout = dur_between(ctx, t, "timeout", SimDuration::from_millis(50), max_timeout);
+    // No published figure for the time the gateway itself adds: 1 ms is a
+    // modelling assumption.
+    let latency = t.dist(ctx, "latency");
+    Some(Partial::ApiGateway(ApiGatewaySpec {
+        api_type: api_type.unwrap_or(ApiType::Http),
+        targets: Vec::new(),
+        rate: rate.unwrap_or(limits.throttle_rate_per_s.value),
+        burst: burst.unwrap_or(limits.throttle_burst.value as u32),
+        timeout: timeout.unwrap_or(max_timeout),
+        latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
+    }))
 }
 
 fn component_fargate(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
@@ -3447,6 +3588,35 @@ service_time = "10ms"
             .expect("component")
     }
 
+    /// The lambda `name` of design `d`.
+    fn lambda_of(s: &Scenario, d: usize, name: &str) -> LambdaSpec {
+        match &component(&s.designs[d], name).spec {
+            ComponentSpec::Lambda(l) => l.clone(),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    /// The API gateway `name` of design `d`.
+    fn api_of(s: &Scenario, d: usize, name: &str) -> ApiGatewaySpec {
+        match &component(&s.designs[d], name).spec {
+            ComponentSpec::ApiGateway(a) => a.clone(),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    /// The median of `d` is `secs`, to a nanosecond.
+    #[track_caller]
+    fn assert_median(d: &Dist, secs: f64) {
+        let m = d.quantile_secs(0.5).expect("a median");
+        assert!((m - secs).abs() < 1e-9, "median {m} s, expected {secs} s");
+    }
+
+    #[track_caller]
+    fn assert_mean(d: &Dist, secs: f64) {
+        let m = d.mean_secs();
+        assert!((m - secs).abs() < 1e-9, "mean {m} s, expected {secs} s");
+    }
+
     #[test]
     fn mini_loads() {
         let s = load_text(MINI).unwrap();
@@ -3546,10 +3716,30 @@ service_time = "10ms"
         assert_eq!(orders.retention, SimDuration::from_secs(4 * 24 * 3600));
         assert_eq!(orders.visibility_timeout, SimDuration::from_secs(30));
         assert_eq!(s.workload.classes, [("default".to_string(), 1.0)]);
-        let worker = &component(&s.designs[1], "worker").spec;
-        assert!(
-            matches!(worker, ComponentSpec::NotYetSimulated { kind, references } if kind == "lambda" && references == &[ComponentId(4)])
+        let ComponentSpec::Lambda(worker) = &component(&s.designs[1], "worker").spec else {
+            panic!()
+        };
+        assert_eq!(worker.runtime, "python3.12");
+        assert_eq!(worker.memory_mb, 1024);
+        assert_eq!(worker.architecture, Architecture::X86_64);
+        assert_eq!(worker.concurrency, Some(50));
+        assert_eq!(worker.provisioned, 0);
+        assert_eq!(worker.timeout, SimDuration::from_secs(3));
+        assert_eq!(worker.calls, [ComponentId(4)]);
+        assert!(worker.sends.is_empty());
+        assert_dist(
+            &worker.service_time,
+            &Dist::lognormal_median_p99(
+                SimDuration::from_millis(55),
+                SimDuration::from_millis(240),
+            )
+            .unwrap(),
         );
+        assert_dist(
+            &worker.keep_alive,
+            &Dist::constant(SimDuration::from_secs(600)),
+        );
+        assert_median(&worker.cold_start, 0.071);
         assert!(s.sweep.is_empty());
     }
 
@@ -3590,9 +3780,31 @@ service_time = "10ms"
         if let Some((_, s)) = example("lambda-keepalive.toml") {
             let names: Vec<&str> = s.designs.iter().map(|d| d.name.as_str()).collect();
             assert_eq!(names, ["python", "java"]);
-            let d = &s.designs[1];
-            assert_eq!(d.components[0].spec.kind_name(), "api_gateway");
-            assert_eq!(d.components[1].spec.kind_name(), "lambda");
+            let mut medians = Vec::new();
+            for (d, runtime) in s.designs.iter().zip(["python3.12", "java21"]) {
+                let ComponentSpec::ApiGateway(api) = &d.components[0].spec else {
+                    panic!("{:?}", d.components[0])
+                };
+                assert_eq!(api.api_type, ApiType::Http);
+                assert_eq!(api.targets, [ComponentId(1)]);
+                assert_eq!((api.rate, api.burst), (10_000.0, 5000));
+                assert_eq!(api.timeout, SimDuration::from_secs(29));
+                let ComponentSpec::Lambda(f) = &d.components[1].spec else {
+                    panic!("{:?}", d.components[1])
+                };
+                assert_eq!(f.runtime, runtime);
+                assert_eq!(f.memory_mb, 512);
+                assert_dist(&f.keep_alive, &Dist::constant(SimDuration::from_secs(600)));
+                assert_dist(
+                    &f.service_time,
+                    &Dist::gamma_mean_cv(SimDuration::from_millis(120), 0.5).unwrap(),
+                );
+                medians.push(f.cold_start.quantile_secs(0.5).unwrap());
+            }
+            // Catalog: python3.12 71 ms, java21 262 ms (maxday/lambda-perf).
+            assert_median(&lambda_of(&s, 0, "fn").cold_start, 0.071);
+            assert_median(&lambda_of(&s, 1, "fn").cold_start, 0.262);
+            assert!(medians[1] > medians[0]);
             let RateProfile::Steps { steps, .. } = &s.workload.rate else {
                 panic!()
             };
@@ -4395,6 +4607,14 @@ service_time = "10ms"
         }
     }
 
+    /// The queue `name` of design `d`.
+    fn queue_of(s: &Scenario, d: usize, name: &str) -> QueueSpec {
+        match &component(&s.designs[d], name).spec {
+            ComponentSpec::Queue(q) => q.clone(),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
     /// The topic of design `d`.
     fn topic(s: &Scenario, name: &str) -> TopicSpec {
         match &component(&s.designs[0], name).spec {
@@ -5087,7 +5307,12 @@ high_throughput = "yes"
         let text = format!("{MINI}{extra}");
         let errs = errors(&text);
         let at = |n: &str| Some(line_of(&text, n));
-        expect(&errs, "designs.d.gw.timeout", at("\"30s\""), &["≤ 29s"]);
+        expect(
+            &errs,
+            "designs.d.gw.timeout",
+            at("\"30s\""),
+            &["from 50ms to 29s", "\"30s\""],
+        );
         expect(
             &errs,
             "designs.d.fn.memory_mb",
@@ -5159,6 +5384,391 @@ high_throughput = "yes"
             "designs.d.fn.runtime",
             "python3.8",
             &["did you mean \"python3.9\"?"],
+        );
+    }
+
+    /// MINI plus a lambda `fn` (unreached by `app`, which is fine) with `keys`.
+    fn with_lambda(keys: &str) -> String {
+        format!("{MINI}\n[designs.d.fn]\nkind = \"lambda\"\n{keys}")
+    }
+
+    #[test]
+    fn lambda_defaults() {
+        let s = load_text(&with_lambda(
+            "runtime = \"java21\"\nservice_time = \"10ms\"\n",
+        ))
+        .unwrap();
+        let f = lambda_of(&s, 0, "fn");
+        assert_eq!(f.runtime, "java21");
+        assert_eq!(f.memory_mb, 128);
+        assert_eq!(f.architecture, Architecture::X86_64);
+        assert_eq!((f.concurrency, f.provisioned), (None, 0));
+        assert_eq!(f.timeout, SimDuration::from_secs(3));
+        assert!(f.calls.is_empty() && f.sends.is_empty());
+        assert_dist(
+            &f.service_time,
+            &Dist::constant(SimDuration::from_millis(10)),
+        );
+        assert_dist(&f.keep_alive, &Dist::constant(SimDuration::from_secs(600)));
+        // Log-normal, median = the catalog's 262 ms, cv 0.25: mean = median·√(1 + cv²).
+        assert_median(&f.cold_start, 0.262);
+        assert_mean(&f.cold_start, 0.262 * 1.0625f64.sqrt());
+        let p99 = f.cold_start.quantile_secs(0.99).unwrap();
+        let sigma = 1.0625f64.ln().sqrt();
+        assert!((p99 / 0.262 - (2.326347874040841 * sigma).exp()).abs() < 1e-6);
+        // Every runtime of the catalog has a default.
+        for name in crate::catalog::builtin().lambda_runtime_names() {
+            let text = with_lambda(&format!("runtime = \"{name}\"\nservice_time = \"1ms\"\n"));
+            let f = lambda_of(&load_text(&text).unwrap(), 0, "fn");
+            let init = crate::catalog::builtin().lambda_runtime(name).unwrap();
+            assert_median(&f.cold_start, init.init_ms.value / 1e3);
+        }
+    }
+
+    #[test]
+    fn lambda_values() {
+        let text = with_lambda(
+            "runtime = \"nodejs22.x\"\nmemory_mb = 2048\narchitecture = \"arm64\"\n\
+             service_time = { dist = \"exp\", mean = \"20ms\" }\n\
+             cold_start = { dist = \"uniform\", min = \"100ms\", max = \"300ms\" }\n\
+             keep_alive = { dist = \"uniform\", min = \"5m\", max = \"15m\" }\n\
+             concurrency = 1000\nprovisioned = 1000\ntimeout = \"900s\"\n\
+             calls = \"db\"\nsends = [\"q\"]\n\
+             [designs.d.db]\nkind = \"database\"\nservice_time = \"1ms\"\n\
+             [designs.d.q]\nkind = \"queue\"\n",
+        );
+        let s = load_text(&text).unwrap();
+        let f = lambda_of(&s, 0, "fn");
+        assert_eq!(f.runtime, "nodejs22.x");
+        assert_eq!(f.memory_mb, 2048);
+        assert_eq!(f.architecture, Architecture::Arm64);
+        assert_eq!((f.concurrency, f.provisioned), (Some(1000), 1000));
+        assert_eq!(f.timeout, SimDuration::from_secs(900));
+        assert_eq!(
+            (f.calls.as_slice(), f.sends.as_slice()),
+            (&[ComponentId(2)][..], &[ComponentId(3)][..])
+        );
+        assert_dist(
+            &f.service_time,
+            &Dist::exp(SimDuration::from_millis(20)).unwrap(),
+        );
+        assert_dist(
+            &f.cold_start,
+            &Dist::uniform(SimDuration::from_millis(100), SimDuration::from_millis(300)).unwrap(),
+        );
+        assert_dist(
+            &f.keep_alive,
+            &Dist::uniform(SimDuration::from_secs(300), SimDuration::from_secs(900)).unwrap(),
+        );
+        // Bounds.
+        let ok = |keys: &str| {
+            load_text(&with_lambda(&format!(
+                "runtime = \"go\"\nservice_time = \"1ms\"\n{keys}"
+            )))
+            .map(|_| ())
+        };
+        ok("memory_mb = 128\ntimeout = \"1s\"\nconcurrency = 1\nprovisioned = 0\n").unwrap();
+        ok("memory_mb = 10240\n").unwrap();
+        let one = |keys: &str, key: &str, parts: &[&str]| {
+            let text = with_lambda(&format!("runtime = \"go\"\nservice_time = \"1ms\"\n{keys}"));
+            let needle = keys.lines().last().unwrap();
+            expect_one(&text, key, needle, parts);
+        };
+        one(
+            "memory_mb = 10241",
+            "designs.d.fn.memory_mb",
+            &["from 128 to 10240"],
+        );
+        one(
+            "timeout = \"999ms\"",
+            "designs.d.fn.timeout",
+            &["from 1s to 900s"],
+        );
+        one(
+            "concurrency = 0",
+            "designs.d.fn.concurrency",
+            &["from 1 to 1000"],
+        );
+        one(
+            "concurrency = 1001",
+            "designs.d.fn.concurrency",
+            &["from 1 to 1000"],
+        );
+        one(
+            "provisioned = 1001",
+            "designs.d.fn.provisioned",
+            &["from 0 to 1000"],
+        );
+        one(
+            "concurrency = 10\nprovisioned = 11",
+            "designs.d.fn.provisioned",
+            &["at most `concurrency` (10)", "found 11"],
+        );
+        one(
+            "keep_alive = 10",
+            "designs.d.fn.keep_alive",
+            &["a distribution"],
+        );
+        one(
+            "architecture = \"x86-64\"",
+            "designs.d.fn.architecture",
+            &["did you mean \"x86_64\"?"],
+        );
+        // `service_time` is required.
+        let text = with_lambda("runtime = \"go\"\n");
+        let errs = errors(&text);
+        assert_eq!(errs.len(), 1, "{}", ScenarioErrors(errs.clone()));
+        assert_eq!(errs[0].key, "designs.d.fn.service_time");
+        assert!(errs[0].message.contains("missing `service_time`"));
+    }
+
+    #[test]
+    fn lambda_runtimes() {
+        // Unknown runtimes get the nearest known one.
+        for (bad, near) in [
+            ("java2l", "java21"),
+            ("contianer", "container"),
+            ("nodejs22", "nodejs22.x"),
+            ("java21-snapstrat", "java21-snapstart"),
+        ] {
+            let text = with_lambda(&format!("runtime = \"{bad}\"\nservice_time = \"1ms\"\n"));
+            expect_one(
+                &text,
+                "designs.d.fn.runtime",
+                "runtime",
+                &[
+                    &format!("found \"{bad}\""),
+                    &format!("did you mean \"{near}\"?"),
+                ],
+            );
+        }
+        // The message lists what is accepted: the catalog's runtimes and `container`.
+        let errs = errors(&with_lambda(
+            "runtime = \"cobol\"\nservice_time = \"1ms\"\n",
+        ));
+        expect(
+            &errs,
+            "designs.d.fn.runtime",
+            Some(line_of(&with_lambda(""), "kind = \"lambda\"") + 1),
+            &[
+                "\"python3.12\"",
+                "\"java21-snapstart\"",
+                "\"provided.al2023\"",
+                "or \"container\"",
+            ],
+        );
+        let errs = errors(&with_lambda("service_time = \"1ms\"\n"));
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.contains("missing `runtime`"), "{}", errs[0]);
+        // A container image has no published cold start: `cold_start` is required.
+        let text = with_lambda("runtime = \"container\"\nservice_time = \"1ms\"\n");
+        let errs = errors(&text);
+        assert_eq!(errs.len(), 1, "{}", ScenarioErrors(errs.clone()));
+        assert_eq!(errs[0].key, "designs.d.fn.cold_start");
+        assert!(
+            errs[0].message.contains("missing `cold_start`")
+                && errs[0].message.contains("no published cold-start figure"),
+            "{}",
+            errs[0]
+        );
+        let text = with_lambda(
+            "runtime = \"container\"\nservice_time = \"1ms\"\ncold_start = { dist = \"lognormal\", median = \"800ms\", p99 = \"2s\" }\n",
+        );
+        let f = lambda_of(&load_text(&text).unwrap(), 0, "fn");
+        assert_eq!(f.runtime, "container");
+        assert_median(&f.cold_start, 0.8);
+        // SnapStart restores faster than a plain JVM starts.
+        let median = |runtime: &str| {
+            let text = with_lambda(&format!(
+                "runtime = \"{runtime}\"\nservice_time = \"1ms\"\n"
+            ));
+            let f = lambda_of(&load_text(&text).unwrap(), 0, "fn");
+            f.cold_start.quantile_secs(0.5).unwrap()
+        };
+        assert!(median("java21-snapstart") < median("java21"));
+        assert!(median("python3.12") < median("java21"));
+    }
+
+    #[test]
+    fn lambda_cpu_bound_scales_service_time() {
+        let mean_at = |memory_mb: u32, service_time: &str, cpu_bound: u32| {
+            let text = with_lambda(&format!(
+                "runtime = \"python3.12\"\nmemory_mb = {memory_mb}\nservice_time = {service_time}\ncpu_bound = {cpu_bound}\n"
+            ));
+            lambda_of(&load_text(&text).unwrap(), 0, "fn").service_time
+        };
+        // Measured 100 ms at 1,769 MB (1 vCPU): twice the memory, twice the CPU, half the time.
+        let d = mean_at(3538, "\"100ms\"", 1769);
+        assert!(d.is_constant());
+        assert_mean(&d, 0.050);
+        // At 512 MB the function has 512/1769 of a vCPU.
+        assert_mean(&mean_at(512, "\"100ms\"", 1769), 0.1 * 1769.0 / 512.0);
+        // Measured where it runs: unchanged.
+        assert_dist(
+            &mean_at(512, "\"100ms\"", 512),
+            &Dist::constant(SimDuration::from_millis(100)),
+        );
+        // The shape is kept: a gamma stays a gamma with the same cv.
+        assert_dist(
+            &mean_at(
+                3538,
+                "{ dist = \"gamma\", mean = \"100ms\", cv = 0.5 }",
+                1769,
+            ),
+            &Dist::gamma_mean_cv(SimDuration::from_millis(50), 0.5).unwrap(),
+        );
+        assert_dist(
+            &mean_at(
+                3538,
+                "{ dist = \"lognormal\", median = \"100ms\", p99 = \"400ms\" }",
+                1769,
+            ),
+            &Dist::lognormal_median_p99(
+                SimDuration::from_millis(50),
+                SimDuration::from_millis(200),
+            )
+            .unwrap(),
+        );
+        assert_dist(
+            &mean_at(
+                3538,
+                "{ dist = \"uniform\", min = \"10ms\", max = \"30ms\" }",
+                1769,
+            ),
+            &Dist::uniform(SimDuration::from_millis(5), SimDuration::from_millis(15)).unwrap(),
+        );
+        // Default memory (128 MB).
+        let text = with_lambda("runtime = \"go\"\nservice_time = \"128ms\"\ncpu_bound = 1769\n");
+        assert_mean(
+            &lambda_of(&load_text(&text).unwrap(), 0, "fn").service_time,
+            1.769,
+        );
+        // Only the integer form is accepted.
+        for bad in ["true", "false", "64", "10241", "1769.0", "\"1769\""] {
+            let text = with_lambda(&format!(
+                "runtime = \"go\"\nservice_time = \"1ms\"\ncpu_bound = {bad}\n"
+            ));
+            expect_one(
+                &text,
+                "designs.d.fn.cpu_bound",
+                "cpu_bound",
+                &[
+                    "memory size in MB at which `service_time` was measured",
+                    "128 to 10240",
+                ],
+            );
+        }
+        // Problems with the distribution are reported once, in the user's numbers.
+        let text = with_lambda(
+            "runtime = \"go\"\nmemory_mb = 3538\nservice_time = { dist = \"lognormal\", median = \"100ms\", p99 = \"50ms\" }\ncpu_bound = 1769\n",
+        );
+        expect_one(
+            &text,
+            "designs.d.fn.service_time",
+            "p99 = \"50ms\"",
+            &["p99 (50ms) must be greater than median (100ms)"],
+        );
+    }
+
+    #[test]
+    fn api_gateway_defaults_and_ranges() {
+        let gw = |keys: &str| {
+            format!("{MINI}\n[designs.d.gw]\nkind = \"api_gateway\"\ntargets = \"app\"\n{keys}")
+        };
+        let s = load_text(&gw("")).unwrap();
+        let a = api_of(&s, 0, "gw");
+        assert_eq!(a.api_type, ApiType::Http);
+        assert_eq!(a.targets, [ComponentId(0)]);
+        assert_eq!((a.rate, a.burst), (10_000.0, 5000));
+        assert_eq!(a.timeout, SimDuration::from_secs(29));
+        assert_dist(&a.latency, &Dist::constant(SimDuration::from_millis(1)));
+        let s = load_text(&gw(
+            "type = \"rest\"\nrate = 0.5\nburst = 1\ntimeout = \"50ms\"\nlatency = { dist = \"exp\", mean = \"3ms\" }\n",
+        ))
+        .unwrap();
+        let a = api_of(&s, 0, "gw");
+        assert_eq!(a.api_type, ApiType::Rest);
+        assert_eq!((a.rate, a.burst), (0.5, 1));
+        assert_eq!(a.timeout, SimDuration::from_millis(50));
+        assert_dist(&a.latency, &Dist::exp(SimDuration::from_millis(3)).unwrap());
+        load_text(&gw("timeout = \"29s\"\n")).unwrap();
+        for (keys, key, parts) in [
+            ("timeout = \"49ms\"", "timeout", &["from 50ms to 29s"][..]),
+            ("timeout = \"29001ms\"", "timeout", &["from 50ms to 29s"]),
+            ("rate = 0", "rate", &["> 0"]),
+            ("burst = 0", "burst", &["an integer ≥ 1"]),
+            ("type = \"websocket\"", "type", &["\"http\" or \"rest\""]),
+            ("latency = 1", "latency", &["a distribution"]),
+        ] {
+            expect_one(&gw(keys), &format!("designs.d.gw.{key}"), keys, parts);
+        }
+        let text = format!("{MINI}\n[designs.d.gw]\nkind = \"api_gateway\"\n");
+        let errs = errors(&text);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.contains("missing `targets`"));
+    }
+
+    #[test]
+    fn serverless_references() {
+        // A shared function and the shared database it calls are part of the
+        // design that reaches them through the gateway.
+        let text = format!(
+            "{}\n[designs.e]\nentry = \"gw\"\n[designs.e.gw]\nkind = \"api_gateway\"\ntargets = \"fn\"\n\
+             [components.fn]\nkind = \"lambda\"\nruntime = \"go\"\nservice_time = \"1ms\"\ncalls = \"db\"\nsends = \"q\"\n\
+             [components.db]\nkind = \"database\"\nservice_time = \"1ms\"\n\
+             [components.q]\nkind = \"queue\"\nconsumer = \"worker\"\n\
+             [components.worker]\nkind = \"lambda\"\nruntime = \"python3.13\"\nservice_time = \"1ms\"\n",
+            MINI
+        );
+        let s = load_text(&text).unwrap();
+        let names: Vec<&str> = s.designs[0]
+            .components
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["app"]);
+        let names: Vec<&str> = s.designs[1]
+            .components
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(names, ["gw", "fn", "db", "q", "worker"]);
+        assert_eq!(api_of(&s, 1, "gw").targets, [ComponentId(1)]);
+        let f = lambda_of(&s, 1, "fn");
+        assert_eq!(
+            (f.calls.as_slice(), f.sends.as_slice()),
+            (&[ComponentId(2)][..], &[ComponentId(3)][..])
+        );
+        assert_eq!(queue_of(&s, 1, "q").consumer, Some(ComponentId(4)));
+        // A function's calls and a gateway's targets are synchronous edges.
+        let text = with_lambda(
+            "runtime = \"go\"\nservice_time = \"1ms\"\ncalls = \"gw\"\n\
+             [designs.d.gw]\nkind = \"api_gateway\"\ntargets = \"fn\"\n",
+        );
+        expect_one(
+            &text,
+            "designs.d.gw.targets",
+            "targets",
+            &["cycle: fn → gw → fn"],
+        );
+        // Its sends are not.
+        let text = with_lambda("runtime = \"go\"\nservice_time = \"1ms\"\nsends = \"fn\"\n");
+        load_text(&text).unwrap();
+        let text = with_lambda("runtime = \"go\"\nservice_time = \"1ms\"\ncalls = \"fn\"\n");
+        expect_one(&text, "designs.d.fn.calls", "calls", &["cycle: fn → fn"]);
+        // What they may name.
+        let text = with_lambda(
+            "runtime = \"go\"\nservice_time = \"1ms\"\ncalls = \"q\"\n[designs.d.q]\nkind = \"queue\"\n",
+        );
+        expect_one(&text, "designs.d.fn.calls", "calls", &["`q` is a queue"]);
+        let text = format!(
+            "{MINI}\n[designs.d.gw]\nkind = \"api_gateway\"\ntargets = \"q\"\n[designs.d.q]\nkind = \"queue\"\n"
+        );
+        expect_one(
+            &text,
+            "designs.d.gw.targets",
+            "targets",
+            &["`q` is a queue"],
         );
     }
 

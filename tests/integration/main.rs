@@ -7,3 +7,4 @@ mod conservation;
 mod messaging;
 mod models;
 mod queueing;
+mod serverless;

@@ -1,0 +1,245 @@
+//! Amazon API Gateway: a token-bucket throttle, its own small latency, the
+//! integration timeout, and a price per request. Requests go to the targets
+//! in turn.
+
+use super::faults::FaultState;
+use super::requests::World;
+use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
+use crate::dist::Dist;
+use crate::engine::{Actor, ActorId};
+use crate::rng::StreamRng;
+use crate::slab::{Key, Slab};
+use crate::stats::{CallStats, ComponentReport, IntervalSink};
+use crate::time::{SimDuration, SimTime};
+
+const TIMER_FORWARD: u32 = 0;
+const TIMER_INTEGRATION_TIMEOUT: u32 = 1;
+
+/// The settings a gateway is built from.
+#[derive(Clone, Debug)]
+pub struct ApiGatewayConfig {
+    /// Component name.
+    pub name: String,
+    /// Where requests go, in turn.
+    pub targets: Vec<ActorId>,
+    /// Token refill [requests/s].
+    pub rate: f64,
+    /// Bucket size [requests].
+    pub burst: f64,
+    /// Longest wait for the integration.
+    pub timeout: SimDuration,
+    /// Latency the gateway adds.
+    pub latency: Dist,
+    /// [USD per request].
+    pub per_request: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Forward {
+    call: Call,
+    arrived: SimTime,
+    /// Answered with a 504 already; the integration's reply is dropped.
+    timed_out: bool,
+}
+
+/// An API Gateway stage.
+#[derive(Debug)]
+pub struct ApiGateway {
+    cfg: ApiGatewayConfig,
+    rng: StreamRng,
+    faults: FaultState,
+    tokens: f64,
+    last: SimTime,
+    next_target: usize,
+    forwards: Slab<Forward>,
+    calls: CallStats,
+    throttles: u64,
+    interval_throttles: u64,
+    requests: u64,
+    window_requests: u64,
+    window_start: SimTime,
+}
+
+impl ApiGateway {
+    /// A gateway drawing its latency from `rng`; the bucket starts full.
+    pub fn new(cfg: ApiGatewayConfig, rng: StreamRng, faults: FaultState) -> Self {
+        ApiGateway {
+            tokens: cfg.burst,
+            cfg,
+            rng,
+            faults,
+            last: SimTime::ZERO,
+            next_target: 0,
+            forwards: Slab::default(),
+            calls: CallStats::default(),
+            throttles: 0,
+            interval_throttles: 0,
+            requests: 0,
+            window_requests: 0,
+            window_start: SimTime::ZERO,
+        }
+    }
+
+    fn take_token(&mut self, now: SimTime) -> bool {
+        self.tokens =
+            (self.tokens + now.since(self.last).as_secs_f64() * self.cfg.rate).min(self.cfg.burst);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.calls.arrived();
+        if self.faults.is_down() {
+            self.calls.answered(false, SimDuration::ZERO);
+            reply(ctx, call, Outcome::Unavailable);
+            return;
+        }
+        if !self.take_token(now) {
+            // 429 Too Many Requests: throttled requests are not billed.
+            self.throttles += 1;
+            self.interval_throttles += 1;
+            self.calls.answered(false, SimDuration::ZERO);
+            reply(ctx, call, Outcome::Error);
+            return;
+        }
+        self.requests += 1;
+        if now >= self.window_start {
+            self.window_requests += 1;
+        }
+        let key = self.forwards.insert(Forward {
+            call,
+            arrived: now,
+            timed_out: false,
+        });
+        let delay = self.cfg.latency.sample(&mut self.rng);
+        ctx.schedule(
+            delay,
+            Msg::Timer {
+                tag: TIMER_FORWARD,
+                key,
+            },
+        );
+    }
+
+    fn forward(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some(f) = self.forwards.get(key) else {
+            return;
+        };
+        let target = self.cfg.targets[self.next_target];
+        self.next_target = (self.next_target + 1) % self.cfg.targets.len();
+        let me = ctx.me();
+        let req = f.call.req;
+        ctx.send(
+            target,
+            SimDuration::ZERO,
+            Msg::Call(Call {
+                req,
+                reply_to: me,
+                token: key.slot,
+                endpoint: ANY_ENDPOINT,
+            }),
+        );
+        ctx.schedule(
+            self.cfg.timeout,
+            Msg::Timer {
+                tag: TIMER_INTEGRATION_TIMEOUT,
+                key,
+            },
+        );
+    }
+
+    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let Some(f) = self
+            .forwards
+            .key_of(slot)
+            .and_then(|k| self.forwards.remove(k))
+        else {
+            return;
+        };
+        if f.timed_out {
+            return;
+        }
+        // The backend down is the gateway's 502, not an outage of the gateway.
+        let outcome = if outcome.is_ok() {
+            Outcome::Ok
+        } else {
+            Outcome::Error
+        };
+        self.calls
+            .answered(outcome.is_ok(), ctx.now().since(f.arrived));
+        reply(ctx, f.call, outcome);
+    }
+
+    fn on_integration_timeout(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some(f) = self.forwards.get_mut(key) else {
+            return;
+        };
+        if f.timed_out {
+            return;
+        }
+        // 504: the gateway answers; the integration's late reply is dropped.
+        f.timed_out = true;
+        let (call, arrived) = (f.call, f.arrived);
+        self.calls.answered(false, ctx.now().since(arrived));
+        reply(ctx, call, Outcome::Error);
+    }
+
+    fn cost(&self, requests: u64) -> f64 {
+        requests as f64 * self.cfg.per_request
+    }
+}
+
+impl Actor<Msg, World> for ApiGateway {
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        match msg {
+            Msg::Call(call) => self.on_call(call, ctx),
+            Msg::Reply { token, outcome } => self.on_reply(token, outcome, ctx),
+            Msg::Timer {
+                tag: TIMER_FORWARD,
+                key,
+            } => self.forward(key, ctx),
+            Msg::Timer {
+                tag: TIMER_INTEGRATION_TIMEOUT,
+                key,
+            } => self.on_integration_timeout(key, ctx),
+            Msg::Fault { index, start } => {
+                self.faults.apply(index, start);
+            }
+            Msg::Timer { .. } | Msg::Start | Msg::NextArrival | Msg::Redrive { .. } => {}
+        }
+    }
+}
+
+impl Component for ApiGateway {
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
+        self.calls.start_window();
+        self.throttles = 0;
+        self.window_requests = 0;
+    }
+
+    fn sample(&mut self, _now: SimTime, out: &mut IntervalSink<'_>) {
+        self.calls.sample(out);
+        out.put("throttles", self.interval_throttles as f64);
+        out.put("in_flight", self.forwards.len() as f64);
+        out.put("cost_usd", self.cost(self.requests));
+        self.interval_throttles = 0;
+    }
+
+    fn report(&mut self, _now: SimTime) -> ComponentReport {
+        ComponentReport {
+            name: self.cfg.name.clone(),
+            kind: "api_gateway".into(),
+            handled: self.calls.handled,
+            errors: self.calls.errors,
+            cost_usd: self.cost(self.window_requests),
+            ..ComponentReport::default()
+        }
+    }
+}

@@ -1,0 +1,589 @@
+//! A Lambda function: execution environments that serve one invocation at a
+//! time, started cold on demand, kept warm for a while, and capped by the
+//! function's reserved concurrency or the account's shared pool.
+//!
+//! An invocation takes a warm idle environment if there is one (the most
+//! recently used, so the others age out); otherwise a new environment is
+//! started, which costs a cold start, provided the concurrency limit and the
+//! scaling rate allow it; otherwise the invocation is throttled (HTTP 429).
+//! An idle environment is reclaimed after `keep_alive`; `provisioned`
+//! environments are initialised before the first request and never
+//! reclaimed. An invocation that runs past `timeout` fails, and its
+//! environment is reset, as Lambda does.
+
+use super::downstream::{Downstream, Next, Progress};
+use super::faults::FaultState;
+use super::requests::World;
+use super::{Call, Component, Ctx, Msg, Outcome, reply};
+use crate::dist::Dist;
+use crate::engine::Actor;
+use crate::rng::StreamRng;
+use crate::slab::{Key, Slab};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, Latencies, TimeAverage};
+use crate::time::{SimDuration, SimTime};
+
+const TIMER_READY: u32 = 0;
+const TIMER_DONE: u32 = 1;
+const TIMER_TIMEOUT: u32 = 2;
+const TIMER_RECLAIM: u32 = 3;
+const TIMER_SEND_RETRY: u32 = 4;
+
+/// Prices of a function (from the catalog).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LambdaPricing {
+    /// [USD per request].
+    pub per_request: f64,
+    /// [USD per GB-second] of on-demand duration.
+    pub per_gb_second: f64,
+    /// [USD per GB-second] of duration on provisioned environments.
+    pub provisioned_per_gb_second: f64,
+    /// [USD per GB-second] of provisioned concurrency configured.
+    pub provisioned_allocation_per_gb_second: f64,
+    /// Duration is rounded up to this.
+    pub granularity: SimDuration,
+}
+
+/// The settings a function is built from.
+#[derive(Clone, Debug)]
+pub struct LambdaConfig {
+    /// Component name.
+    pub name: String,
+    /// Memory [MB].
+    pub memory_mb: u32,
+    /// Run time of one invocation.
+    pub service_time: Dist,
+    /// Start-up time of a new environment.
+    pub cold_start: Dist,
+    /// Idle time before an environment is reclaimed.
+    pub keep_alive: Dist,
+    /// Reserved concurrency; `None` shares the account pool.
+    pub reserved: Option<u32>,
+    /// Environments kept initialised.
+    pub provisioned: u32,
+    /// Longest invocation.
+    pub timeout: SimDuration,
+    /// New environments per second the function may start, and the burst
+    /// (1,000 per 10 s per function).
+    pub scale_rate: f64,
+    /// The burst of new environments.
+    pub scale_burst: f64,
+    /// Calls and sends after the work.
+    pub downstream: Downstream,
+    /// Prices.
+    pub pricing: LambdaPricing,
+}
+
+/// The account's unreserved concurrency, shared by a design's functions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConcurrencyPool {
+    /// Environments the unreserved functions may have at once.
+    pub limit: u32,
+    /// Environments they have now.
+    pub in_use: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EnvState {
+    Initializing,
+    Busy,
+    Idle,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Env {
+    state: EnvState,
+    provisioned: bool,
+    /// Counts reuses, so that a reclaim timer of an earlier idle spell is stale.
+    idle_spell: u32,
+    /// The invocation it is running or starting for.
+    invocation: Option<Key>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Starting,
+    Running,
+    Downstream,
+    /// Timed out: answered already; waits for its last reply or timer.
+    Abandoned,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Invocation {
+    call: Call,
+    arrived: SimTime,
+    env: Key,
+    started: SimTime,
+    phase: Phase,
+    progress: Progress,
+    /// Ran on a provisioned environment (billed at the provisioned rate).
+    provisioned: bool,
+}
+
+/// Per-interval counters.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counters {
+    cold_starts: u64,
+    throttles: u64,
+    init_ns: u64,
+}
+
+/// A Lambda function.
+#[derive(Debug)]
+pub struct Lambda {
+    cfg: LambdaConfig,
+    rng: StreamRng,
+    faults: FaultState,
+    envs: Slab<Env>,
+    /// Idle environments, most recently used last; provisioned ones apart,
+    /// because Lambda routes to provisioned concurrency first.
+    idle: Vec<Key>,
+    idle_provisioned: Vec<Key>,
+    invocations: Slab<Invocation>,
+    scale_tokens: f64,
+    scale_last: SimTime,
+    concurrency: TimeAverage,
+    environments: TimeAverage,
+    calls: CallStats,
+    init_waits: Latencies,
+    interval: Counters,
+    window: Counters,
+    window_start: SimTime,
+    /// Billed duration [GB-s] since time zero and in the window, on-demand
+    /// and provisioned.
+    gb_seconds: [f64; 2],
+    window_gb_seconds: [f64; 2],
+    /// Invocations since time zero and in the window (billed per request).
+    requests: u64,
+    window_requests: u64,
+}
+
+impl Lambda {
+    /// A function drawing its times from `rng`.
+    pub fn new(cfg: LambdaConfig, rng: StreamRng, faults: FaultState) -> Self {
+        Lambda {
+            scale_tokens: cfg.scale_burst,
+            cfg,
+            rng,
+            faults,
+            envs: Slab::default(),
+            idle: Vec::new(),
+            idle_provisioned: Vec::new(),
+            invocations: Slab::default(),
+            scale_last: SimTime::ZERO,
+            concurrency: TimeAverage::default(),
+            environments: TimeAverage::default(),
+            calls: CallStats::default(),
+            init_waits: Latencies::new(),
+            interval: Counters::default(),
+            window: Counters::default(),
+            window_start: SimTime::ZERO,
+            gb_seconds: [0.0; 2],
+            window_gb_seconds: [0.0; 2],
+            requests: 0,
+            window_requests: 0,
+        }
+    }
+
+    fn memory_gb(&self) -> f64 {
+        f64::from(self.cfg.memory_mb) / 1024.0
+    }
+
+    fn count(&mut self, f: impl Fn(&mut Counters)) {
+        f(&mut self.interval);
+        f(&mut self.window);
+    }
+
+    /// Provisioned environments start initialised at time zero.
+    fn start(&mut self, ctx: &mut Ctx<'_>) {
+        for _ in 0..self.cfg.provisioned {
+            let key = self.envs.insert(Env {
+                state: EnvState::Idle,
+                provisioned: true,
+                idle_spell: 0,
+                invocation: None,
+            });
+            self.idle_provisioned.push(key);
+        }
+        self.environments
+            .set(ctx.now(), u64::from(self.cfg.provisioned));
+    }
+
+    /// Is there concurrency left for one more invocation: under the
+    /// reserved concurrency, or in the account's unreserved pool?
+    fn has_concurrency(&self, ctx: &Ctx<'_>) -> bool {
+        match self.cfg.reserved {
+            Some(c) => self.concurrency.level() < u64::from(c),
+            None => ctx.world.lambda_pool.in_use < ctx.world.lambda_pool.limit,
+        }
+    }
+
+    /// May a new environment start now (the scaling rate)? Takes a token if so.
+    fn take_scale_token(&mut self, now: SimTime) -> bool {
+        self.scale_tokens = (self.scale_tokens
+            + now.since(self.scale_last).as_secs_f64() * self.cfg.scale_rate)
+            .min(self.cfg.scale_burst);
+        self.scale_last = now;
+        if self.scale_tokens >= 1.0 {
+            self.scale_tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn throttle(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.count(|c| c.throttles += 1);
+        self.calls.answered(false, SimDuration::ZERO);
+        reply(ctx, call, Outcome::Error);
+    }
+
+    fn on_invoke(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.calls.arrived();
+        self.requests += 1;
+        if now >= self.window_start {
+            self.window_requests += 1;
+        }
+        if self.faults.is_down() {
+            self.calls.answered(false, SimDuration::ZERO);
+            reply(ctx, call, Outcome::Unavailable);
+            return;
+        }
+        if !self.has_concurrency(ctx) {
+            self.throttle(call, ctx);
+            return;
+        }
+        // A warm environment: provisioned first, then the most recently used.
+        while let Some(env) = self.idle_provisioned.pop().or_else(|| self.idle.pop()) {
+            let Some(e) = self.envs.get(env) else {
+                continue; // reclaimed
+            };
+            if e.state != EnvState::Idle {
+                continue;
+            }
+            let provisioned = e.provisioned;
+            let inv = self.invocations.insert(Invocation {
+                call,
+                arrived: now,
+                env,
+                started: now,
+                phase: Phase::Running,
+                progress: Progress::default(),
+                provisioned,
+            });
+            self.occupy(env, inv, EnvState::Busy, ctx);
+            if now >= self.window_start {
+                self.init_waits.record(SimDuration::ZERO);
+            }
+            self.run(inv, ctx);
+            return;
+        }
+        if !self.take_scale_token(now) {
+            self.throttle(call, ctx);
+            return;
+        }
+        // A cold start.
+        let env = self.envs.insert(Env {
+            state: EnvState::Initializing,
+            provisioned: false,
+            idle_spell: 0,
+            invocation: None,
+        });
+        self.environments.incr(now);
+        let inv = self.invocations.insert(Invocation {
+            call,
+            arrived: now,
+            env,
+            started: now,
+            phase: Phase::Starting,
+            progress: Progress::default(),
+            provisioned: false,
+        });
+        self.occupy(env, inv, EnvState::Initializing, ctx);
+        let init = self.cfg.cold_start.sample(&mut self.rng);
+        self.count(|c| {
+            c.cold_starts += 1;
+            c.init_ns += init.0;
+        });
+        if now >= self.window_start {
+            self.init_waits.record(init);
+        }
+        ctx.schedule(
+            init,
+            Msg::Timer {
+                tag: TIMER_READY,
+                key: inv,
+            },
+        );
+    }
+
+    /// The environment now serves invocation `inv`: one more unit of
+    /// concurrency in use.
+    fn occupy(&mut self, env: Key, inv: Key, state: EnvState, ctx: &mut Ctx<'_>) {
+        if let Some(e) = self.envs.get_mut(env) {
+            e.state = state;
+            e.invocation = Some(inv);
+            e.idle_spell = e.idle_spell.wrapping_add(1);
+        }
+        self.concurrency.incr(ctx.now());
+        if self.cfg.reserved.is_none() {
+            ctx.world.lambda_pool.in_use += 1;
+        }
+    }
+
+    /// The invocation's handler starts running.
+    fn run(&mut self, inv: Key, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(i) = self.invocations.get_mut(inv) else {
+            return;
+        };
+        i.phase = Phase::Running;
+        i.started = now;
+        if let Some(e) = self.envs.get_mut(i.env) {
+            e.state = EnvState::Busy;
+        }
+        let work = self.cfg.service_time.sample(&mut self.rng);
+        let work = work.mul_f64(self.faults.slowdown());
+        ctx.schedule(
+            work,
+            Msg::Timer {
+                tag: TIMER_DONE,
+                key: inv,
+            },
+        );
+        ctx.schedule(
+            self.cfg.timeout,
+            Msg::Timer {
+                tag: TIMER_TIMEOUT,
+                key: inv,
+            },
+        );
+    }
+
+    /// The handler's own work or a downstream step ended (`ok`).
+    fn advance(&mut self, inv: Key, ok: bool, ctx: &mut Ctx<'_>) {
+        let Some(i) = self.invocations.get_mut(inv) else {
+            return;
+        };
+        if i.phase == Phase::Abandoned {
+            self.invocations.remove(inv);
+            return;
+        }
+        i.phase = Phase::Downstream;
+        let req = i.call.req;
+        let next =
+            self.cfg
+                .downstream
+                .after(&mut i.progress, ok, req, inv.slot, &mut self.rng, ctx);
+        match next {
+            Next::Waiting => {}
+            Next::RetryAfter(wait) => ctx.schedule(
+                wait,
+                Msg::Timer {
+                    tag: TIMER_SEND_RETRY,
+                    key: inv,
+                },
+            ),
+            Next::Done(outcome) => self.finish(inv, outcome, ctx),
+        }
+    }
+
+    /// Bills the invocation's duration, answers, and frees its environment.
+    fn finish(&mut self, inv: Key, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(i) = self.invocations.remove(inv) else {
+            return;
+        };
+        self.bill(now.since(i.started), i.provisioned, now);
+        self.calls.answered(outcome.is_ok(), now.since(i.arrived));
+        reply(ctx, i.call, outcome);
+        self.release(i.env, false, ctx);
+    }
+
+    fn bill(&mut self, duration: SimDuration, provisioned: bool, now: SimTime) {
+        let g = self.cfg.pricing.granularity.0.max(1);
+        let billed = SimDuration(duration.0.div_ceil(g) * g);
+        let gb_s = billed.as_secs_f64() * self.memory_gb();
+        let k = usize::from(provisioned);
+        self.gb_seconds[k] += gb_s;
+        if now >= self.window_start {
+            self.window_gb_seconds[k] += gb_s;
+        }
+    }
+
+    /// The environment is free again: idle (kept warm), or destroyed after
+    /// a timeout (`reset`).
+    fn release(&mut self, env: Key, reset: bool, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.concurrency.decr(now);
+        if self.cfg.reserved.is_none() {
+            let pool = &mut ctx.world.lambda_pool;
+            pool.in_use = pool.in_use.saturating_sub(1);
+        }
+        let Some(e) = self.envs.get_mut(env) else {
+            return;
+        };
+        e.invocation = None;
+        if reset && !e.provisioned {
+            self.destroy(env, ctx);
+            return;
+        }
+        e.state = EnvState::Idle;
+        e.idle_spell = e.idle_spell.wrapping_add(1);
+        if e.provisioned {
+            self.idle_provisioned.push(env);
+        } else {
+            self.idle.push(env);
+            let keep = self.cfg.keep_alive.sample(&mut self.rng);
+            ctx.schedule(
+                keep,
+                Msg::Timer {
+                    tag: TIMER_RECLAIM,
+                    key: Key {
+                        slot: env.slot,
+                        generation: self.envs.get(env).map_or(0, |e| e.idle_spell),
+                    },
+                },
+            );
+        }
+    }
+
+    fn destroy(&mut self, env: Key, ctx: &mut Ctx<'_>) {
+        if self.envs.remove(env).is_some() {
+            self.environments.decr(ctx.now());
+        }
+    }
+
+    /// A reclaim timer: `key` carries the environment's slot and the idle
+    /// spell it was set in.
+    fn on_reclaim(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some(env) = self.envs.key_of(key.slot) else {
+            return;
+        };
+        let Some(e) = self.envs.get(env) else {
+            return;
+        };
+        if e.state == EnvState::Idle && e.idle_spell == key.generation && !e.provisioned {
+            self.destroy(env, ctx);
+        }
+    }
+
+    fn on_timeout(&mut self, inv: Key, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(i) = self.invocations.get_mut(inv) else {
+            return;
+        };
+        if i.phase == Phase::Abandoned {
+            return;
+        }
+        // The invocation fails now; a reply or timer still on its way
+        // finds it abandoned and removes it.
+        i.phase = Phase::Abandoned;
+        let (call, arrived, started, env, provisioned) =
+            (i.call, i.arrived, i.started, i.env, i.provisioned);
+        self.bill(now.since(started), provisioned, now);
+        self.calls.answered(false, now.since(arrived));
+        reply(ctx, call, Outcome::Error);
+        self.release(env, true, ctx);
+    }
+
+    /// Provisioned concurrency and duration in GB-seconds → dollars.
+    fn cost(&self, span: SimDuration, requests: u64, gb_seconds: [f64; 2]) -> f64 {
+        let p = &self.cfg.pricing;
+        let allocated = f64::from(self.cfg.provisioned) * self.memory_gb() * span.as_secs_f64();
+        requests as f64 * p.per_request
+            + gb_seconds[0] * p.per_gb_second
+            + gb_seconds[1] * p.provisioned_per_gb_second
+            + allocated * p.provisioned_allocation_per_gb_second
+    }
+}
+
+impl Actor<Msg, World> for Lambda {
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        match msg {
+            Msg::Start => self.start(ctx),
+            Msg::Call(call) => self.on_invoke(call, ctx),
+            Msg::Reply { token, outcome } => {
+                if let Some(inv) = self.invocations.key_of(token) {
+                    self.advance(inv, outcome.is_ok(), ctx);
+                }
+            }
+            Msg::Timer { tag, key } => match tag {
+                TIMER_READY => self.run(key, ctx),
+                TIMER_DONE => self.advance(key, true, ctx),
+                TIMER_TIMEOUT => self.on_timeout(key, ctx),
+                TIMER_RECLAIM => self.on_reclaim(key, ctx),
+                TIMER_SEND_RETRY => {
+                    if let Some(i) = self.invocations.get_mut(key) {
+                        let req = i.call.req;
+                        self.cfg
+                            .downstream
+                            .issue(&mut i.progress, req, key.slot, ctx);
+                    }
+                }
+                _ => {}
+            },
+            Msg::Fault { index, start } => {
+                self.faults.apply(index, start);
+            }
+            Msg::NextArrival | Msg::Redrive { .. } => {}
+        }
+    }
+}
+
+impl Component for Lambda {
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
+        self.window = Counters::default();
+        self.window_gb_seconds = [0.0; 2];
+        self.calls.start_window();
+        self.concurrency.start_window(now);
+        self.environments.start_window(now);
+        self.init_waits.clear();
+        self.window_requests = 0;
+    }
+
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        self.calls.sample(out);
+        let c = std::mem::take(&mut self.interval);
+        out.put("concurrency", self.concurrency.take_interval_mean(now));
+        out.put("environments", self.environments.level() as f64);
+        out.put("cold_starts", c.cold_starts as f64);
+        out.put("throttles", c.throttles as f64);
+        let init_ms = if c.cold_starts == 0 {
+            0.0
+        } else {
+            c.init_ns as f64 / c.cold_starts as f64 / 1e6
+        };
+        out.put("init_ms", init_ms);
+        out.put("in_flight", self.concurrency.level() as f64);
+        out.put(
+            "cost_usd",
+            self.cost(now.since(SimTime::ZERO), self.requests, self.gb_seconds),
+        );
+    }
+
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        let capacity = match self.cfg.reserved {
+            Some(c) => f64::from(c),
+            None => self.environments.window_peak().max(1) as f64,
+        };
+        ComponentReport {
+            name: self.cfg.name.clone(),
+            kind: "lambda".into(),
+            handled: self.calls.handled,
+            errors: self.calls.errors,
+            utilization: self.concurrency.window_mean(now) / capacity,
+            mean_wait_ms: self.init_waits.mean_ms(),
+            max_queue: 0,
+            cold_starts: self.window.cold_starts,
+            instances_max: self.environments.window_peak(),
+            cost_usd: self.cost(
+                now.since(self.window_start),
+                self.window_requests,
+                self.window_gb_seconds,
+            ),
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Lambda functions and API Gateway against exact answers.
+
+use crate::common::*;
+use stratosim::run::simulate;
+use stratosim::stats::RunResult;
+
+/// Erlang B: the blocking probability of c servers offered `a` erlangs.
+fn erlang_b(c: u32, a: f64) -> f64 {
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    b
+}
+
+/// The mean of an interval metric of a series over the intervals ending after `from` s.
+fn interval_mean(r: &RunResult, series: &str, metric: &str, from: f64) -> f64 {
+    let c = r.series_names.iter().position(|n| n == series).unwrap() as u32;
+    let v: Vec<f64> = r
+        .samples
+        .iter()
+        .filter(|s| s.component == c && s.metric == metric && s.time.as_secs_f64() > from)
+        .map(|s| s.value)
+        .collect();
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn function(head: &str, function: &str) -> String {
+    format!(
+        r#"
+{head}
+[designs.d]
+entry = "fn"
+[designs.d.fn]
+kind = "lambda"
+{function}
+"#
+    )
+}
+
+#[test]
+fn requests_further_apart_than_the_keep_alive_are_all_cold() {
+    // One request every 20 minutes, environments kept 10 minutes: every
+    // invocation starts a new environment. One every 5 minutes: only the first.
+    let head = |every: &str| {
+        format!(
+            "[scenario]\nname = \"l\"\nduration = \"10h\"\n[workload]\narrival = \"constant\"\nrate = {every}\n"
+        )
+    };
+    let body = "runtime = \"python3.12\"\nservice_time = \"100ms\"\nkeep_alive = \"10m\"";
+    let sparse = simulate(
+        &scenario(&function(&head("0.000833333333333333"), body)),
+        0,
+        0,
+    );
+    let f = component(&sparse, "fn");
+    assert_eq!(f.handled, sparse.requests);
+    assert!(f.handled >= 29);
+    assert_eq!(f.cold_starts, f.handled, "every sparse request is cold");
+    let dense = simulate(
+        &scenario(&function(&head("0.00333333333333333"), body)),
+        0,
+        0,
+    );
+    let f = component(&dense, "fn");
+    assert!(f.handled >= 119);
+    assert_eq!(f.cold_starts, 1, "only the first dense request is cold");
+    // A cold request waits for the start-up; Python's default is the
+    // measured ~70 ms init (lognormal around it).
+    assert!(sparse.response.mean > dense.response.mean + 30.0);
+}
+
+#[test]
+fn java_starts_colder_than_python() {
+    let head = "[scenario]\nname = \"l\"\nduration = \"10h\"\nseed = 4\n[workload]\narrival = \"constant\"\nrate = 0.000833333333333333\n";
+    let cold = |runtime: &str| {
+        let text = function(
+            head,
+            &format!("runtime = \"{runtime}\"\nservice_time = \"100ms\"\nkeep_alive = \"10m\""),
+        );
+        component(&simulate(&scenario(&text), 0, 0), "fn").mean_wait_ms
+    };
+    let (java, python) = (cold("java21"), cold("python3.12"));
+    assert!(java > 2.0 * python, "java {java} ms, python {python} ms");
+}
+
+#[test]
+fn throttling_with_reserved_concurrency_matches_erlang_b() {
+    // Reserved concurrency c = 10, Poisson arrivals, exponential 200 ms,
+    // λ = 40/s: a = 8 erlangs, and with no retries a throttled invocation
+    // is lost to the caller: the throttled fraction is B(10, 8).
+    let head = "[scenario]\nname = \"l\"\nduration = \"1h\"\nwarmup = \"5m\"\nseed = 21\nreplications = 8\n[workload]\nrate = 40\n";
+    let text = function(
+        head,
+        "runtime = \"python3.12\"\nservice_time = { dist = \"exp\", mean = \"200ms\" }\nkeep_alive = \"4d\"\nconcurrency = 10",
+    );
+    let exact = erlang_b(10, 8.0);
+    let runs = replications(&scenario(&text), 0);
+    let throttled: Vec<f64> = runs
+        .iter()
+        .map(|r| r.failed as f64 / r.requests as f64)
+        .collect();
+    assert_agrees("throttled fraction", &throttled, exact, 4.0, 0.02);
+}
+
+#[test]
+fn unlimited_concurrency_matches_m_m_infinity() {
+    // M/M/∞: the mean number of busy environments is λ·E[S] = 50 × 0.2 = 10.
+    let head = "[scenario]\nname = \"l\"\nduration = \"1h\"\nwarmup = \"10m\"\ninterval = \"10s\"\nseed = 22\nreplications = 6\n[workload]\nrate = 50\n";
+    let text = function(
+        head,
+        "runtime = \"python3.12\"\nservice_time = { dist = \"exp\", mean = \"200ms\" }\nkeep_alive = \"4d\"",
+    );
+    let runs = replications(&scenario(&text), 0);
+    let busy: Vec<f64> = runs
+        .iter()
+        .map(|r| interval_mean(r, "fn", "concurrency", 600.0))
+        .collect();
+    assert_agrees("mean busy environments", &busy, 10.0, 4.0, 0.02);
+    for r in &runs {
+        assert_eq!(r.failed, 0);
+    }
+}
+
+#[test]
+fn a_function_bill_matches_hand_computation() {
+    // 10 requests/s for 1 hour, 100 ms each, 1,024 MB, x86_64:
+    //   requests: 36,000 × $0.20 / 1M                    = $0.0072
+    //   duration: 36,000 × 0.1 s × 1 GB = 3,600 GB-s
+    //             × $0.0000166667                        = $0.0600
+    //   Lambda total                                     = $0.0672
+    //   HTTP API: 36,000 × $1.00 / 1M                    = $0.0360
+    let text = r#"
+[scenario]
+name = "l"
+duration = "1h"
+[workload]
+arrival = "constant"
+rate = 10
+[designs.d]
+entry = "api"
+[designs.d.api]
+kind = "api_gateway"
+type = "http"
+targets = "fn"
+latency = "0s"
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.12"
+memory_mb = 1024
+service_time = "100ms"
+keep_alive = "4d"
+"#;
+    let r = simulate(&scenario(text), 0, 0);
+    // Arrivals every 0.1 s: 36,000 give or take the one at the very end.
+    let n = r.requests as f64;
+    assert!((n - 36_000.0).abs() <= 1.0, "{n}");
+    let done = component(&r, "fn").handled as f64;
+    let f = component(&r, "fn").cost_usd;
+    // Requests are billed as they arrive, duration as invocations end.
+    let expected = n * 0.20 / 1e6 + done * 0.1 * 1.0 * 0.0000166667;
+    assert!((f - expected).abs() < 1e-9, "lambda {f} vs {expected}");
+    assert!((f - 0.0672).abs() < 0.00001, "to the cent: {f}");
+    let api = component(&r, "api").cost_usd;
+    assert!((api - n / 1e6).abs() < 1e-12, "api {api}");
+    assert!((api - 0.036).abs() < 0.00001);
+}
+
+#[test]
+fn provisioned_environments_are_never_cold_and_are_billed_all_along() {
+    let text = r#"
+[scenario]
+name = "l"
+duration = "2h"
+[workload]
+arrival = "constant"
+rate = 0.01
+[designs.d]
+entry = "fn"
+[designs.d.fn]
+kind = "lambda"
+runtime = "java21"
+memory_mb = 2048
+service_time = "100ms"
+keep_alive = "10m"
+concurrency = 5
+provisioned = 2
+"#;
+    let r = simulate(&scenario(text), 0, 0);
+    let f = component(&r, "fn");
+    assert_eq!(f.cold_starts, 0);
+    assert!(f.handled >= 71);
+    // Allocation: 2 environments × 2 GB × 7,200 s = 28,800 GB-s at the
+    // provisioned allocation price, plus the invocations.
+    let allocation = 2.0 * 2.0 * 7200.0 * 0.0000041667;
+    let invocations = f.handled as f64 * (0.20 / 1e6 + 0.1 * 2.0 * 0.0000097222);
+    assert!(
+        (f.cost_usd - allocation - invocations).abs() < 1e-6,
+        "{}",
+        f.cost_usd
+    );
+}
+
+#[test]
+fn an_invocation_past_its_timeout_fails() {
+    let text = function(
+        "[scenario]\nname = \"l\"\nduration = \"10m\"\n[workload]\narrival = \"constant\"\nrate = 1\n",
+        "runtime = \"python3.12\"\nservice_time = \"5s\"\ntimeout = \"3s\"",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    assert_eq!(r.completed, 0);
+    assert!(r.failed >= 595);
+    // The environment is reset after a timeout: every invocation is cold.
+    assert_eq!(component(&r, "fn").cold_starts, r.requests);
+}
+
+#[test]
+fn api_gateway_throttles_at_its_rate() {
+    // 150 requests/s against a 100/s bucket of 50: over 60 s the gateway
+    // admits the burst plus 100 per second, about 6,050, and throttles the rest.
+    let text = r#"
+[scenario]
+name = "l"
+duration = "60s"
+[workload]
+arrival = "constant"
+rate = 150
+[designs.d]
+entry = "api"
+[designs.d.api]
+kind = "api_gateway"
+targets = "fn"
+rate = 100
+burst = 50
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.12"
+service_time = "10ms"
+"#;
+    let r = simulate(&scenario(text), 0, 0);
+    let admitted = r.requests - r.failed;
+    assert!((admitted as i64 - 6050).abs() <= 2, "{admitted} admitted");
+    assert_eq!(component(&r, "api").errors, r.failed);
+}
+
+#[test]
+fn api_gateway_gives_up_after_its_integration_timeout() {
+    let text = r#"
+[scenario]
+name = "l"
+duration = "5m"
+[workload]
+arrival = "constant"
+rate = 1
+[designs.d]
+entry = "api"
+[designs.d.api]
+kind = "api_gateway"
+targets = "fn"
+timeout = "1s"
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.12"
+service_time = "2s"
+timeout = "10s"
+"#;
+    let r = simulate(&scenario(text), 0, 0);
+    assert_eq!(r.completed, 0);
+    assert!(r.failed >= 295);
+    // The client waited 1 s (+ the gateway's 1 ms), not the function's 2 s.
+    assert!(r.response.max == 0.0);
+    assert_eq!(
+        component(&r, "fn").errors,
+        0,
+        "the function itself succeeded"
+    );
+}
