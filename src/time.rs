@@ -60,12 +60,9 @@ impl SimDuration {
         if secs.is_nan() || secs <= 0.0 {
             return SimDuration::ZERO;
         }
-        let ns = (secs * NANOS_PER_SEC as f64).round();
-        if ns >= u64::MAX as f64 {
-            SimDuration(u64::MAX)
-        } else {
-            SimDuration(ns as u64)
-        }
+        // Adding 0.5 and truncating rounds a positive number to the nearest
+        // integer without a libm call; `as` saturates huge values.
+        SimDuration((secs * NANOS_PER_SEC as f64 + 0.5) as u64)
     }
 
     /// This duration in seconds [s].

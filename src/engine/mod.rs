@@ -103,25 +103,29 @@ impl<M> EventQueue<M> {
     }
 
     /// The earliest event if it is due before `end`.
+    #[inline]
     fn pop_before(&mut self, end: SimTime) -> Option<Event<M>> {
-        let from_fifo = match (self.now_fifo.front(), self.heap.peek()) {
-            (Some(f), Some(h)) => (f.time, f.seq) < (h.time, h.seq),
+        let heap_next = self.heap.peek().map(|h| (h.time, h.seq));
+        let from_fifo = match (self.now_fifo.front(), heap_next) {
+            (Some(f), Some(h)) => (f.time, f.seq) < h,
             (Some(_), None) => true,
             (None, Some(_)) => false,
             (None, None) => return None,
         };
-        let next_time = if from_fifo {
-            self.now_fifo.front().map(|e| e.time)
-        } else {
-            self.heap.peek().map(|e| e.time)
-        }?;
-        if next_time >= end {
-            return None;
-        }
-        self.now = next_time;
         if from_fifo {
-            self.now_fifo.pop_front()
+            // FIFO events are due now, and now is before `end`.
+            let e = self.now_fifo.pop_front()?;
+            if e.time >= end {
+                self.now_fifo.push_front(e);
+                return None;
+            }
+            Some(e)
         } else {
+            let (time, _) = heap_next?;
+            if time >= end {
+                return None;
+            }
+            self.now = time;
             self.heap.pop()
         }
     }

@@ -18,7 +18,7 @@ use crate::dist::Dist;
 use crate::engine::Actor;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
-use crate::stats::{CallStats, ComponentReport, IntervalSink, Latencies, TimeAverage};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::{SimDuration, SimTime};
 
 const TIMER_SERVICE_DONE: u32 = 0;
@@ -91,7 +91,7 @@ pub struct Fleet {
     busy: TimeAverage,
     queued: TimeAverage,
     calls: CallStats,
-    waits: Latencies,
+    waits: MeanDuration,
     window_start: SimTime,
     /// Calls answered since time zero (for the cumulative cost series).
     handled_total: u64,
@@ -111,7 +111,7 @@ impl Fleet {
             busy: TimeAverage::default(),
             queued: TimeAverage::default(),
             calls: CallStats::default(),
-            waits: Latencies::new(),
+            waits: MeanDuration::default(),
             window_start: SimTime::ZERO,
             handled_total: 0,
         }

@@ -19,7 +19,7 @@ use crate::dist::Dist;
 use crate::engine::Actor;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
-use crate::stats::{CallStats, ComponentReport, IntervalSink, Latencies, TimeAverage};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::{SimDuration, SimTime};
 
 const TIMER_READY: u32 = 0;
@@ -145,7 +145,7 @@ pub struct Lambda {
     concurrency: TimeAverage,
     environments: TimeAverage,
     calls: CallStats,
-    init_waits: Latencies,
+    init_waits: MeanDuration,
     interval: Counters,
     window: Counters,
     window_start: SimTime,
@@ -174,7 +174,7 @@ impl Lambda {
             concurrency: TimeAverage::default(),
             environments: TimeAverage::default(),
             calls: CallStats::default(),
-            init_waits: Latencies::new(),
+            init_waits: MeanDuration::default(),
             interval: Counters::default(),
             window: Counters::default(),
             window_start: SimTime::ZERO,

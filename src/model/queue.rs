@@ -30,7 +30,7 @@ use crate::engine::{Actor, ActorId};
 use crate::rng::StreamRng;
 use crate::scenario::QueueType;
 use crate::slab::{Key, Slab};
-use crate::stats::{CallStats, ComponentReport, IntervalSink, Latencies, TimeAverage};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::{SimDuration, SimTime};
 
 /// API calls per second per action of a FIFO queue without high throughput
@@ -216,7 +216,7 @@ pub struct Queue {
     visible: TimeAverage,
     in_flight: u64,
     calls: CallStats,
-    waits: Latencies,
+    waits: MeanDuration,
     interval: Traffic,
     window: Traffic,
     total_requests: u64,
@@ -267,7 +267,7 @@ impl Queue {
             visible: TimeAverage::default(),
             in_flight: 0,
             calls: CallStats::default(),
-            waits: Latencies::new(),
+            waits: MeanDuration::default(),
             interval: Traffic::default(),
             window: Traffic::default(),
             total_requests: 0,
