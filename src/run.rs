@@ -11,7 +11,8 @@ use crate::model::fleet::{Fleet, FleetConfig, FleetPricing};
 use crate::model::lambda::{Lambda, LambdaConfig, LambdaPricing};
 use crate::model::load_balancer::{Endpoint, LoadBalancer, LoadBalancerConfig};
 use crate::model::queue::{
-    Consumer, FIFO_CALLS_PER_SECOND, FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND, Queue, QueueConfig,
+    Consumer, ESM_MAX_POLLERS, FIFO_CALLS_PER_SECOND, FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND, Queue,
+    QueueConfig,
 };
 use crate::model::requests::World;
 use crate::model::topic::{DeliveryPolicy, Subscriber, Topic, TopicConfig};
@@ -41,9 +42,6 @@ pub fn not_yet_simulated(design: &Design) -> Vec<String> {
         .filter_map(|c| {
             let what = match &c.spec {
                 ComponentSpec::NotYetSimulated { kind, .. } => kind.clone(),
-                ComponentSpec::Queue(q) if q.consumer.is_some_and(is_lambda) => {
-                    "queue consumed by a Lambda event source mapping".into()
-                }
                 ComponentSpec::Topic(t) if t.subscriptions.iter().any(|s| is_lambda(s.target)) => {
                     "topic with a Lambda subscriber (asynchronous invocation)".into()
                 }
@@ -69,6 +67,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
     let d = &scenario.designs[design];
     let seed = rng::replication_seed(scenario.seed, replication);
     let actor_of = |c: crate::scenario::ComponentId| ActorId(c.0 as u32 + 1);
+    let account_concurrency = catalog::builtin().lambda.account_concurrency.value as u32;
     let warmup_end = SimTime::ZERO + scenario.warmup;
     let end = SimTime::ZERO + scenario.duration;
 
@@ -179,6 +178,18 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                         actor: actor_of(c),
                         instances: e.instances,
                         workers: e.workers,
+                        event_source_mapping: false,
+                    }),
+                    // An event source mapping: at most one batch per unit of
+                    // the function's concurrency.
+                    ComponentSpec::Lambda(l) => Some(Consumer {
+                        actor: actor_of(c),
+                        instances: 1,
+                        workers: l
+                            .concurrency
+                            .unwrap_or(account_concurrency)
+                            .min(ESM_MAX_POLLERS),
+                        event_source_mapping: true,
                     }),
                     _ => None,
                 });
@@ -326,8 +337,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             _ => None,
         })
         .sum();
-    let account = catalog::builtin().lambda.account_concurrency.value as u32;
-    world.lambda_pool.limit = account.saturating_sub(reserved);
+    world.lambda_pool.limit = account_concurrency.saturating_sub(reserved);
     for i in 0..actors.len() {
         engine.schedule(SimTime::ZERO, ActorId(i as u32), Msg::Start);
     }

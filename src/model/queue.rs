@@ -52,16 +52,32 @@ const TIMER_BATCH_ARRIVES: u32 = 4;
 const TIMER_POLL: u32 = 5;
 const TIMER_WAIT_EXPIRED: u32 = 6;
 const TIMER_DELETE_DONE: u32 = 7;
+const TIMER_SCALE_POLLERS: u32 = 8;
 
-/// The fleet that consumes the queue.
+/// Concurrent batches an SQS event source mapping starts with (AWS Lambda
+/// developer guide, `services-sqs-scaling.html`; aws-facts.md §4.1).
+pub const ESM_INITIAL_POLLERS: u32 = 5;
+/// Concurrent batches it adds per minute while messages wait (same source).
+pub const ESM_POLLERS_PER_MINUTE: u32 = 300;
+/// Most concurrent batches of one mapping (same source; older docs: 1,250).
+pub const ESM_MAX_POLLERS: u32 = 1000;
+/// An event source mapping polls with long polling.
+const ESM_WAIT_TIME: SimDuration = SimDuration::from_secs(20);
+
+/// Who consumes the queue.
 #[derive(Clone, Copy, Debug)]
 pub struct Consumer {
-    /// The fleet.
+    /// The fleet or function that processes each message.
     pub actor: ActorId,
-    /// Its instances; every worker of every instance is a poller.
+    /// A fleet's instances (1 for a function).
     pub instances: u32,
-    /// Workers per instance.
+    /// Pollers per instance: a fleet's workers, or the most concurrent
+    /// batches of a function's event source mapping.
     pub workers: u32,
+    /// An event source mapping (a Lambda consumer): it starts with
+    /// [`ESM_INITIAL_POLLERS`] pollers and adds [`ESM_POLLERS_PER_MINUTE`]
+    /// each minute while messages wait, always with long polling.
+    pub event_source_mapping: bool,
 }
 
 /// The settings a queue is built from.
@@ -147,6 +163,8 @@ struct Poller {
     instance: u32,
     generation: u32,
     waiting: bool,
+    /// Beyond the event source mapping's current scale: not polling.
+    parked: bool,
     batch: [(Option<Key>, u32); 10],
     len: u8,
     next: u8,
@@ -225,13 +243,22 @@ pub struct Queue {
     now: SimTime,
     /// Messages stored so far (the next message's `seq`).
     stored: u64,
+    /// Pollers allowed to poll (all of a fleet's; an event source
+    /// mapping's current scale).
+    active_pollers: u32,
+    /// Pollers holding a batch now, and the most at once this minute.
+    holding: u32,
+    holding_peak: u32,
 }
 
 impl Queue {
     /// A queue drawing latencies, groups and duplicates from `rng`. An
     /// outage of the queue fails sends and receives fast; the messages it
     /// holds survive it.
-    pub fn new(cfg: QueueConfig, rng: StreamRng, faults: FaultState) -> Self {
+    pub fn new(mut cfg: QueueConfig, rng: StreamRng, faults: FaultState) -> Self {
+        if cfg.consumer.is_some_and(|c| c.event_source_mapping) {
+            cfg.wait_time = ESM_WAIT_TIME;
+        }
         let pollers = cfg
             .consumer
             .map(|c| {
@@ -274,15 +301,72 @@ impl Queue {
             window_start: SimTime::ZERO,
             now: SimTime::ZERO,
             stored: 0,
+            active_pollers: cfg.consumer.map_or(0, |c| {
+                let all = c.instances * c.workers;
+                if c.event_source_mapping {
+                    all.min(ESM_INITIAL_POLLERS)
+                } else {
+                    all
+                }
+            }),
+            holding: 0,
+            holding_peak: 0,
             cfg,
         }
     }
 
     /// The poller loop starts with every poller's first receive.
     fn start(&mut self, ctx: &mut Ctx<'_>) {
+        if self.cfg.consumer.is_some_and(|c| c.event_source_mapping) {
+            ctx.schedule(
+                SimDuration::from_secs(60),
+                self.timer(
+                    TIMER_SCALE_POLLERS,
+                    Key {
+                        slot: 0,
+                        generation: 0,
+                    },
+                ),
+            );
+        }
         for p in 0..self.pollers.len() as u32 {
             self.poll(p, ctx);
         }
+    }
+
+    /// Once a minute, an event source mapping adds pollers while messages
+    /// wait, and sheds them while none do.
+    fn scale_pollers(&mut self, ctx: &mut Ctx<'_>) {
+        let all = self.pollers.len() as u32;
+        let before = self.active_pollers;
+        if self.visible.level() > 0 {
+            self.active_pollers = (before + ESM_POLLERS_PER_MINUTE).min(all);
+            for p in before..self.active_pollers {
+                if self.pollers[p as usize].parked {
+                    self.pollers[p as usize].parked = false;
+                    self.poll(p, ctx);
+                }
+            }
+        } else {
+            // Nothing waits: shed the pollers that had nothing to do this
+            // minute (never below the initial scale). Pollers beyond the new
+            // scale park at their next poll.
+            self.active_pollers = self
+                .holding_peak
+                .max(ESM_INITIAL_POLLERS.min(all))
+                .min(before);
+        }
+        self.holding_peak = self.holding;
+        ctx.schedule(
+            SimDuration::from_secs(60),
+            self.timer(
+                TIMER_SCALE_POLLERS,
+                Key {
+                    slot: 0,
+                    generation: 0,
+                },
+            ),
+        );
     }
 
     fn count(&mut self, f: impl Fn(&mut Traffic)) {
@@ -466,6 +550,8 @@ impl Queue {
         poller.len = n as u8;
         poller.next = 0;
         if n > 0 {
+            self.holding += 1;
+            self.holding_peak = self.holding_peak.max(self.holding);
             self.count(|t| t.received += u64::from(n));
             let bytes = f64::from(n) * f64::from(self.cfg.message_bytes);
             self.bill((bytes / self.cfg.chunk_bytes).ceil().max(1.0) as u64);
@@ -639,6 +725,10 @@ impl Queue {
     /// Poller `p` sends a ReceiveMessage.
     fn poll(&mut self, p: u32, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
+        if p >= self.active_pollers {
+            self.pollers[p as usize].parked = true;
+            return;
+        }
         if self.faults.is_down() {
             // The receive fails; the SDK tries again after the round trip.
             let d = self.latency();
@@ -709,6 +799,7 @@ impl Queue {
         loop {
             let poller = self.pollers[p as usize];
             if poller.next >= poller.len {
+                self.holding -= 1;
                 self.poll(p, ctx);
                 return;
             }
@@ -871,6 +962,7 @@ impl Actor<Msg, World> for Queue {
                 }
                 TIMER_VISIBILITY => self.on_visibility_timeout(key, ctx),
                 TIMER_RETENTION => self.on_retention_check(ctx),
+                TIMER_SCALE_POLLERS => self.scale_pollers(ctx),
                 _ => {
                     // Poller timers: a stale generation means cancelled.
                     let p = key.slot;
@@ -994,6 +1086,7 @@ mod tests {
                     actor: ActorId(1),
                     instances: 1,
                     workers: 4,
+                    event_source_mapping: false,
                 }),
                 dead_letter: None,
                 visibility_timeout: SimDuration::from_secs(1),

@@ -275,3 +275,115 @@ timeout = "10s"
         "the function itself succeeded"
     );
 }
+
+/// web → queue → function (event source mapping), `rate` per second for
+/// `duration`, each message `work` of the function's time.
+fn esm(rate: &str, duration: &str, concurrency: &str, work: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "l"
+duration = "{duration}"
+interval = "10s"
+seed = 5
+[workload]
+arrival = "constant"
+rate = {rate}
+[designs.d]
+entry = "web"
+[designs.d.web]
+kind = "ec2"
+instance_type = "c5.large"
+workers = 1000
+service_time = "1ms"
+sends = ["q"]
+[designs.d.q]
+kind = "queue"
+consumer = "fn"
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.12"
+service_time = "{work}"
+timeout = "10s"
+{concurrency}
+"#
+    )
+}
+
+#[test]
+fn an_event_source_mapping_never_exceeds_the_functions_concurrency() {
+    // 200 messages/s of 500 ms each need 100 concurrent invocations; the
+    // function is reserved 20. The mapping polls with at most 20 batches at
+    // once, so the function is never throttled and the queue absorbs the rest.
+    let r = simulate(
+        &scenario(&esm("200", "5m", "concurrency = 20", "500ms")),
+        0,
+        0,
+    );
+    let f = component(&r, "fn");
+    assert!(f.instances_max <= 20, "{} environments", f.instances_max);
+    let c = r.series_names.iter().position(|n| n == "fn").unwrap() as u32;
+    for s in r.samples.iter().filter(|s| s.component == c) {
+        if s.metric == "concurrency" {
+            assert!(
+                s.value <= 20.0 + 1e-9,
+                "concurrency {} at {:?}",
+                s.value,
+                s.time
+            );
+        }
+        if s.metric == "throttles" {
+            assert_eq!(s.value, 0.0);
+        }
+    }
+    assert!(component(&r, "q").max_queue > 10_000);
+    assert_eq!(r.failed + r.lost, 0);
+}
+
+#[test]
+fn an_event_source_mapping_starts_with_5_pollers_and_adds_300_a_minute() {
+    // A backlog from the start: 5 concurrent invocations for the first
+    // minute, 305 in the second (until the reserved 1,000 or the work runs out).
+    let r = simulate(
+        &scenario(&esm("1000", "3m", "concurrency = 1000", "2s")),
+        0,
+        0,
+    );
+    let c = r.series_names.iter().position(|n| n == "fn").unwrap() as u32;
+    let at = |t: f64| {
+        r.samples
+            .iter()
+            .find(|s| {
+                s.component == c
+                    && s.metric == "in_flight"
+                    && (s.time.as_secs_f64() - t).abs() < 1e-9
+            })
+            .map(|s| s.value)
+            .unwrap()
+    };
+    assert!(at(50.0) <= 5.0, "{}", at(50.0));
+    assert!(at(60.0) <= 5.0);
+    assert!(at(110.0) > 5.0 && at(110.0) <= 305.0, "{}", at(110.0));
+    assert!(at(170.0) > 305.0 && at(170.0) <= 605.0, "{}", at(170.0));
+}
+
+#[test]
+fn the_contract_flash_sale_loses_nothing_with_its_lambda_consumer() {
+    let Some(dir) = contract_examples() else {
+        return;
+    };
+    use stratosim::scenario::{Override, load};
+    let once = [Override {
+        key: "scenario.replications".into(),
+        value: "1".into(),
+    }];
+    let s = load(&dir.join("flash-sale.toml"), &once).unwrap();
+    let decoupled = simulate(&s, 1, 0);
+    assert_eq!(decoupled.failed, 0);
+    assert_eq!(decoupled.lost, 0);
+    assert!(decoupled.pending < 100);
+    let worker = component(&decoupled, "worker");
+    assert!(worker.instances_max <= 50, "reserved concurrency 50");
+    let monolith = simulate(&s, 0, 0);
+    assert!(monolith.failed as f64 > 0.1 * monolith.requests as f64);
+}
