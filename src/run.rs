@@ -33,27 +33,12 @@ const CLASS_STREAM: &str = "classes:workload";
 /// What `design` uses that cannot be simulated yet, one entry per
 /// component: `"app (ec2 with autoscaling)"`.
 pub fn not_yet_simulated(design: &Design) -> Vec<String> {
-    let is_lambda = |id: crate::scenario::ComponentId| {
-        matches!(design.components[id.0].spec, ComponentSpec::Lambda(_))
-    };
     design
         .components
         .iter()
-        .filter_map(|c| {
-            let what = match &c.spec {
-                ComponentSpec::NotYetSimulated { kind, .. } => kind.clone(),
-                ComponentSpec::Topic(t) if t.subscriptions.iter().any(|s| is_lambda(s.target)) => {
-                    "topic with a Lambda subscriber (asynchronous invocation)".into()
-                }
-                ComponentSpec::Ec2(e) if e.sends.iter().any(|&t| is_lambda(t)) => {
-                    "ec2 sending to a Lambda function (asynchronous invocation)".into()
-                }
-                ComponentSpec::Lambda(l) if l.sends.iter().any(|&t| is_lambda(t)) => {
-                    "lambda sending to a Lambda function (asynchronous invocation)".into()
-                }
-                _ => return None,
-            };
-            Some(format!("{} ({what})", c.name))
+        .filter_map(|c| match &c.spec {
+            ComponentSpec::NotYetSimulated { kind, .. } => Some(format!("{} ({kind})", c.name)),
+            _ => None,
         })
         .collect()
 }
@@ -240,7 +225,9 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                             .as_ref()
                             .map(|f| f.iter().map(|&i| i as u8).collect()),
                         policy: match d.components[sub.target.0].spec {
-                            ComponentSpec::Queue(_) => DeliveryPolicy::AwsManaged,
+                            ComponentSpec::Queue(_) | ComponentSpec::Lambda(_) => {
+                                DeliveryPolicy::AwsManaged
+                            }
                             _ => DeliveryPolicy::Http,
                         },
                     })
@@ -293,6 +280,9 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                                 lp.billing_granularity_ms.value / 1e3,
                             ),
                         },
+                        event_retries: l.async_retries,
+                        max_event_age: l.max_event_age,
+                        on_failure: l.on_failure.map(actor_of),
                     },
                     stream,
                     faults,

@@ -4,7 +4,7 @@
 
 use rand::{Rng, RngExt};
 
-use super::{ANY_ENDPOINT, Call, Ctx, Msg, Outcome};
+use super::{ANY_ENDPOINT, Call, Ctx, EVENT_ENDPOINT, Msg, Outcome};
 use crate::engine::ActorId;
 use crate::model::requests::RequestId;
 use crate::time::SimDuration;
@@ -91,11 +91,11 @@ impl Downstream {
     /// Issues the step `p` is at.
     pub fn issue(&self, p: &mut Progress, req: RequestId, token: u32, ctx: &mut Ctx<'_>) {
         let step = p.next as usize;
-        let target = if step < self.calls.len() {
-            self.calls[step]
+        let (target, endpoint) = if step < self.calls.len() {
+            (self.calls[step], ANY_ENDPOINT)
         } else {
             p.send_attempts += 1;
-            self.sends[step - self.calls.len()]
+            (self.sends[step - self.calls.len()], EVENT_ENDPOINT)
         };
         p.next += 1;
         let me = ctx.me();
@@ -106,7 +106,7 @@ impl Downstream {
                 req,
                 reply_to: me,
                 token,
-                endpoint: ANY_ENDPOINT,
+                endpoint,
             }),
         );
     }

@@ -10,11 +10,19 @@
 //! environments are initialised before the first request and never
 //! reclaimed. An invocation that runs past `timeout` fails, and its
 //! environment is reset, as Lambda does.
+//!
+//! An asynchronous invocation (an event: a `send`, an SNS delivery) is
+//! accepted at once and run from Lambda's internal queue. A throttled event
+//! is tried again with a backoff from 1 s to 5 min until it is
+//! `max_event_age` old; a failed one is retried `retries` times, about 1 and
+//! 2 minutes later. What exhausts them goes to the `on_failure` queue, or is
+//! lost (AWS Lambda developer guide, asynchronous invocation; aws-facts.md
+//! §6.2).
 
 use super::downstream::{Downstream, Next, Progress};
 use super::faults::FaultState;
 use super::requests::World;
-use super::{Call, Component, Ctx, Msg, Outcome, reply};
+use super::{Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::Actor;
 use crate::rng::StreamRng;
@@ -27,6 +35,17 @@ const TIMER_DONE: u32 = 1;
 const TIMER_TIMEOUT: u32 = 2;
 const TIMER_RECLAIM: u32 = 3;
 const TIMER_SEND_RETRY: u32 = 4;
+const TIMER_EVENT_RETRY: u32 = 5;
+
+/// Tokens of the function's own event invocations carry this bit, so that
+/// their answers are told apart from downstream replies.
+const EVENT_TOKEN: u32 = 1 << 31;
+/// Waits before the retries of a failed event (about 1 min, then 2 min).
+const EVENT_RETRY_WAITS: [SimDuration; 2] =
+    [SimDuration::from_secs(60), SimDuration::from_secs(120)];
+/// Backoff of a throttled event: from 1 s, doubling, up to 5 min.
+const THROTTLE_BACKOFF_FIRST: SimDuration = SimDuration::from_secs(1);
+const THROTTLE_BACKOFF_MAX: SimDuration = SimDuration::from_secs(300);
 
 /// Prices of a function (from the catalog).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -71,6 +90,23 @@ pub struct LambdaConfig {
     pub downstream: Downstream,
     /// Prices.
     pub pricing: LambdaPricing,
+    /// Retries of a failed event.
+    pub event_retries: u32,
+    /// Age beyond which an event is given up.
+    pub max_event_age: SimDuration,
+    /// Where given-up events go.
+    pub on_failure: Option<crate::engine::ActorId>,
+}
+
+/// An asynchronous invocation waiting in Lambda's internal queue.
+#[derive(Clone, Copy, Debug)]
+struct Event {
+    req: crate::model::requests::RequestId,
+    arrived: SimTime,
+    /// Failed attempts so far.
+    failures: u32,
+    /// Throttled attempts so far.
+    throttles: u32,
 }
 
 /// The account's unreserved concurrency, shared by a design's functions.
@@ -126,6 +162,8 @@ struct Counters {
     cold_starts: u64,
     throttles: u64,
     init_ns: u64,
+    /// Events given up (to the on-failure destination or lost).
+    events_dropped: u64,
 }
 
 /// A Lambda function.
@@ -140,6 +178,7 @@ pub struct Lambda {
     idle: Vec<Key>,
     idle_provisioned: Vec<Key>,
     invocations: Slab<Invocation>,
+    events: Slab<Event>,
     scale_tokens: f64,
     scale_last: SimTime,
     concurrency: TimeAverage,
@@ -170,6 +209,7 @@ impl Lambda {
             idle: Vec::new(),
             idle_provisioned: Vec::new(),
             invocations: Slab::default(),
+            events: Slab::default(),
             scale_last: SimTime::ZERO,
             concurrency: TimeAverage::default(),
             environments: TimeAverage::default(),
@@ -235,7 +275,97 @@ impl Lambda {
     fn throttle(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         self.count(|c| c.throttles += 1);
         self.calls.answered(false, SimDuration::ZERO);
-        reply(ctx, call, Outcome::Error);
+        reply(ctx, call, Outcome::Throttled);
+    }
+
+    /// An asynchronous invocation: accepted at once (HTTP 202), its work
+    /// outstanding until the event has run.
+    fn on_event(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        ctx.world.work_started(call.req);
+        reply(ctx, call, Outcome::Ok);
+        let key = self.events.insert(Event {
+            req: call.req,
+            arrived: now,
+            failures: 0,
+            throttles: 0,
+        });
+        self.run_event(key, ctx);
+    }
+
+    /// Invokes the function for the event, answering to itself.
+    fn run_event(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some(e) = self.events.get(key) else {
+            return;
+        };
+        let call = Call {
+            req: e.req,
+            reply_to: ctx.me(),
+            token: EVENT_TOKEN | key.slot,
+            endpoint: crate::model::ANY_ENDPOINT,
+        };
+        self.on_invoke(call, ctx);
+    }
+
+    /// The event's invocation ended: done, retried, or given up.
+    fn on_event_result(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(key) = self.events.key_of(slot) else {
+            return;
+        };
+        let Some(e) = self.events.get_mut(key) else {
+            return;
+        };
+        let retry = match outcome {
+            Outcome::Ok => {
+                let req = e.req;
+                self.events.remove(key);
+                ctx.world.work_done(req, now);
+                return;
+            }
+            Outcome::Throttled | Outcome::Unavailable => {
+                let wait = THROTTLE_BACKOFF_FIRST
+                    .mul_f64(f64::from(1u32 << e.throttles.min(16)))
+                    .min(THROTTLE_BACKOFF_MAX);
+                e.throttles += 1;
+                ((now + wait).since(e.arrived) < self.cfg.max_event_age).then_some(wait)
+            }
+            Outcome::Error => {
+                let k = e.failures as usize;
+                e.failures += 1;
+                let wait = EVENT_RETRY_WAITS[k.min(EVENT_RETRY_WAITS.len() - 1)];
+                (k < self.cfg.event_retries as usize
+                    && (now + wait).since(e.arrived) < self.cfg.max_event_age)
+                    .then_some(wait)
+            }
+        };
+        match retry {
+            Some(wait) => ctx.schedule(
+                wait,
+                Msg::Timer {
+                    tag: TIMER_EVENT_RETRY,
+                    key,
+                },
+            ),
+            None => {
+                let Some(e) = self.events.remove(key) else {
+                    return;
+                };
+                self.count(|c| c.events_dropped += 1);
+                match self.cfg.on_failure {
+                    // The destination queue takes over the event's work.
+                    Some(queue) => ctx.send(
+                        queue,
+                        SimDuration::ZERO,
+                        Msg::Redrive {
+                            req: e.req,
+                            accounted: false,
+                        },
+                    ),
+                    None => ctx.world.work_lost(e.req),
+                }
+            }
+        }
     }
 
     fn on_invoke(&mut self, call: Call, ctx: &mut Ctx<'_>) {
@@ -503,7 +633,11 @@ impl Actor<Msg, World> for Lambda {
     fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
         match msg {
             Msg::Start => self.start(ctx),
+            Msg::Call(call) if call.endpoint == EVENT_ENDPOINT => self.on_event(call, ctx),
             Msg::Call(call) => self.on_invoke(call, ctx),
+            Msg::Reply { token, outcome } if token & EVENT_TOKEN != 0 => {
+                self.on_event_result(token & !EVENT_TOKEN, outcome, ctx);
+            }
             Msg::Reply { token, outcome } => {
                 if let Some(inv) = self.invocations.key_of(token) {
                     self.advance(inv, outcome.is_ok(), ctx);
@@ -514,6 +648,7 @@ impl Actor<Msg, World> for Lambda {
                 TIMER_DONE => self.advance(key, true, ctx),
                 TIMER_TIMEOUT => self.on_timeout(key, ctx),
                 TIMER_RECLAIM => self.on_reclaim(key, ctx),
+                TIMER_EVENT_RETRY => self.run_event(key, ctx),
                 TIMER_SEND_RETRY => {
                     if let Some(i) = self.invocations.get_mut(key) {
                         let req = i.call.req;
@@ -557,6 +692,8 @@ impl Component for Lambda {
             c.init_ns as f64 / c.cold_starts as f64 / 1e6
         };
         out.put("init_ms", init_ms);
+        out.put("events_waiting", self.events.len() as f64);
+        out.put("events_dropped", c.events_dropped as f64);
         out.put("in_flight", self.concurrency.level() as f64);
         out.put(
             "cost_usd",

@@ -255,7 +255,7 @@ impl LoadBalancer {
         // outage of the balancer itself.
         let outcome = match outcome {
             Outcome::Ok => Outcome::Ok,
-            Outcome::Error | Outcome::Unavailable => Outcome::Error,
+            Outcome::Error | Outcome::Throttled | Outcome::Unavailable => Outcome::Error,
         };
         self.calls.answered(outcome.is_ok(), now.since(f.arrived));
         reply(ctx, f.call, outcome);

@@ -29,6 +29,12 @@ pub type Ctx<'a> = engine::Ctx<'a, Msg, World>;
 /// instance (the callee spreads the load itself).
 pub const ANY_ENDPOINT: u32 = u32::MAX;
 
+/// Sent with a [`Msg::Call`]'s `endpoint` for an asynchronous delivery (a
+/// send, an SNS delivery to an AWS-managed endpoint): a function treats it
+/// as an event, accepted at once and run later; queues and topics accept
+/// every call that way anyway.
+pub const EVENT_ENDPOINT: u32 = u32::MAX - 1;
+
 /// A request for synchronous work, answered by one [`Msg::Reply`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Call {
@@ -47,8 +53,11 @@ pub struct Call {
 pub enum Outcome {
     /// Done.
     Ok,
-    /// Refused or failed: a full queue, throttling, a failed downstream call.
+    /// Refused or failed: a full queue, a failed downstream call.
     Error,
+    /// Refused for want of capacity (HTTP 429): an asynchronous caller
+    /// retries it differently from a failure.
+    Throttled,
     /// The callee itself is down (an outage): nothing was attempted. A
     /// queue's poller that meets this knows its own host is down.
     Unavailable,

@@ -877,7 +877,7 @@ impl Queue {
                 let d = self.latency();
                 ctx.schedule(d, self.timer(TIMER_DELETE_DONE, self.poller_key(p)));
             }
-            Outcome::Error => {
+            Outcome::Error | Outcome::Throttled => {
                 // Not deleted: visible again when its visibility times out;
                 // if it left the queue meanwhile, its work is lost now.
                 self.processing_failed(key, ctx);

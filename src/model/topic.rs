@@ -9,7 +9,7 @@
 
 use super::faults::FaultState;
 use super::requests::{RequestId, World};
-use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
+use super::{ANY_ENDPOINT, Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
 use crate::rng::StreamRng;
@@ -191,16 +191,22 @@ impl Topic {
         let Some(d) = self.deliveries.get(key) else {
             return;
         };
-        let target = self.cfg.subscribers[d.subscriber as usize].actor;
+        let sub = &self.cfg.subscribers[d.subscriber as usize];
+        // SNS invokes functions (and fills queues) asynchronously; an HTTP
+        // endpoint answers the POST itself.
+        let endpoint = match sub.policy {
+            DeliveryPolicy::AwsManaged => EVENT_ENDPOINT,
+            DeliveryPolicy::Http => ANY_ENDPOINT,
+        };
         let me = ctx.me();
         ctx.send(
-            target,
+            sub.actor,
             SimDuration::ZERO,
             Msg::Call(Call {
                 req: d.req,
                 reply_to: me,
                 token: key.slot,
-                endpoint: ANY_ENDPOINT,
+                endpoint,
             }),
         );
     }

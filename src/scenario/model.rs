@@ -372,6 +372,14 @@ pub struct LambdaSpec {
     pub calls: Vec<ComponentId>,
     /// Messages sent after the calls.
     pub sends: Vec<ComponentId>,
+    /// `retries` of a failed asynchronous event (0–2, default 2).
+    pub async_retries: u32,
+    /// `max_event_age`: an asynchronous event older than this is dropped
+    /// (default 6 h).
+    pub max_event_age: SimDuration,
+    /// `on_failure`: the queue that receives events that exhausted their
+    /// retries or age; without one they are lost.
+    pub on_failure: Option<ComponentId>,
 }
 
 /// API Gateway flavours (pricing).

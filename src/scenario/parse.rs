@@ -1356,6 +1356,8 @@ enum Role {
     DeadLetter,
     /// One of a topic's `subscribers`.
     Subscriber,
+    /// A function's `on_failure` destination.
+    OnFailure,
 }
 
 impl Role {
@@ -1461,6 +1463,7 @@ impl Partial {
             Partial::Lambda(spec) => ComponentSpec::Lambda(LambdaSpec {
                 calls: with(Role::Call),
                 sends: with(Role::Send),
+                on_failure: with(Role::OnFailure).first().copied(),
                 ..(**spec).clone()
             }),
             Partial::ApiGateway(spec) => ComponentSpec::ApiGateway(ApiGatewaySpec {
@@ -2220,6 +2223,9 @@ fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Par
             "calls",
             "sends",
             "cpu_bound",
+            "retries",
+            "max_event_age",
+            "on_failure",
         ],
     );
     let catalog = crate::catalog::builtin();
@@ -2323,8 +2329,20 @@ fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Par
         SimDuration::from_secs(1),
         SimDuration::from_secs_f64(limits.max_timeout_s.value),
     );
+    // Asynchronous invocations: retries of a failed event (0–2, default 2)
+    // and its maximum age (60 s–6 h, default 6 h), as AWS documents them
+    // (aws-facts.md §6.2).
+    let retries = t.u32(ctx, "retries", 0, 2);
+    let max_event_age = dur_between(
+        ctx,
+        t,
+        "max_event_age",
+        SimDuration::from_secs(60),
+        SimDuration::from_secs(6 * 3600),
+    );
     t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
     t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
+    t.refs(ctx, refs, "on_failure", Role::OnFailure, QUEUES);
     // Values refused above fall back to their defaults here; the reported
     // problem keeps the scenario from loading.
     Some(Partial::Lambda(Box::new(LambdaSpec {
@@ -2340,6 +2358,9 @@ fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Par
             .unwrap_or_else(|| SimDuration::from_secs_f64(limits.default_timeout_s.value)),
         calls: Vec::new(),
         sends: Vec::new(),
+        async_retries: retries.unwrap_or(2),
+        max_event_age: max_event_age.unwrap_or(SimDuration::from_secs(6 * 3600)),
+        on_failure: None,
     })))
 }
 

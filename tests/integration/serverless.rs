@@ -387,3 +387,156 @@ fn the_contract_flash_sale_loses_nothing_with_its_lambda_consumer() {
     let monolith = simulate(&s, 0, 0);
     assert!(monolith.failed as f64 > 0.1 * monolith.requests as f64);
 }
+
+/// web → (async) function, the function calling a database that is down
+/// all along when `down`.
+fn events(function: &str, down: bool, extra: &str) -> String {
+    let fault = if down {
+        "[[faults]]\ncomponent = \"db\"\nkind = \"outage\"\nat = \"0s\"\nduration = \"10h\"\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"
+[scenario]
+name = "l"
+duration = "20m"
+seed = 6
+[workload]
+arrival = "constant"
+rate = 1
+{fault}
+[designs.d]
+entry = "web"
+[designs.d.web]
+kind = "ec2"
+instance_type = "c5.large"
+workers = 100
+service_time = "1ms"
+sends = ["fn"]
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.12"
+service_time = "50ms"
+calls = ["db"]
+{function}
+[designs.d.db]
+kind = "database"
+capacity = 10
+service_time = "1ms"
+{extra}
+"#
+    )
+}
+
+#[test]
+fn a_failing_event_is_tried_three_times_then_lost() {
+    // Each event runs, fails, is retried after 1 min and again 2 min later,
+    // then dropped: a request whose event has used its retries is lost
+    // (the client had its 202 long before).
+    let r = simulate(&scenario(&events("", true, "")), 0, 0);
+    let f = component(&r, "fn");
+    assert_eq!(f.handled, f.errors, "every attempt fails");
+    // Events sent in the last 3 minutes have not used all their attempts.
+    let finished = r.lost as f64;
+    assert!(
+        (finished - (1200.0 - 180.0)).abs() <= 2.0,
+        "lost {finished}"
+    );
+    let attempts = f.handled as f64;
+    // 3 attempts per finished event, 1–2 for the ones still retrying.
+    assert!(
+        attempts >= 3.0 * finished && attempts <= 3.0 * finished + 2.0 * 181.0,
+        "{attempts}"
+    );
+    assert_eq!(r.failed, 0);
+    assert_eq!(r.completed, 0);
+    // With `retries = 0` each event runs once.
+    let r0 = simulate(&scenario(&events("retries = 0", true, "")), 0, 0);
+    let f0 = component(&r0, "fn");
+    assert!((f0.handled as i64 - r0.requests as i64).abs() <= 1);
+}
+
+#[test]
+fn a_failed_event_goes_to_its_on_failure_queue() {
+    let text = events(
+        "retries = 0\non_failure = \"failures\"",
+        true,
+        "[designs.d.failures]\nkind = \"queue\"\n",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    let q = r.series_names.iter().position(|n| n == "failures").unwrap() as u32;
+    let depth = r
+        .samples
+        .iter()
+        .filter(|s| s.component == q && s.metric == "queue_depth")
+        .next_back()
+        .unwrap()
+        .value;
+    // Nobody consumes the destination: its messages are lost work, and
+    // they are all there to inspect.
+    assert!(
+        (depth - r.lost as f64).abs() <= 1.0,
+        "{depth} vs {}",
+        r.lost
+    );
+    assert!(r.lost > 1100);
+}
+
+#[test]
+fn throttled_events_are_retried_until_they_run() {
+    // Reserved concurrency 1, 50 ms each, 1 event per second plus bursts of
+    // the client's retries: throttled events wait and run later; none is lost.
+    let text = events("concurrency = 1", false, "")
+        .replace("arrival = \"constant\"\nrate = 1", "rate = 15");
+    let r = simulate(&scenario(&text), 0, 0);
+    assert!(
+        component(&r, "fn").errors > 0,
+        "some attempts were throttled"
+    );
+    assert_eq!(r.lost, 0);
+    assert_eq!(r.failed, 0);
+    // What is pending at the end is exactly the events still in Lambda's
+    // internal queue (backing off for up to 5 minutes) or running.
+    let c = r.series_names.iter().position(|n| n == "fn").unwrap() as u32;
+    let waiting = r
+        .samples
+        .iter()
+        .filter(|s| s.component == c && s.metric == "events_waiting")
+        .next_back()
+        .unwrap()
+        .value;
+    assert!((r.pending as f64 - waiting).abs() <= 1.0, "{} vs {waiting}", r.pending);
+    assert!(r.completed as f64 > 0.5 * r.requests as f64);
+}
+
+#[test]
+fn a_topic_invokes_a_subscribed_function_asynchronously() {
+    let text = r#"
+[scenario]
+name = "l"
+duration = "10m"
+seed = 2
+[workload]
+rate = 5
+[designs.d]
+entry = "web"
+[designs.d.web]
+kind = "ec2"
+instance_type = "c5.large"
+workers = 100
+service_time = "1ms"
+sends = ["events"]
+[designs.d.events]
+kind = "topic"
+subscribers = ["fn"]
+[designs.d.fn]
+kind = "lambda"
+runtime = "nodejs22.x"
+service_time = "30ms"
+"#;
+    let r = simulate(&scenario(text), 0, 0);
+    assert_eq!(r.failed + r.lost, 0);
+    assert!(r.pending < 5);
+    assert!(component(&r, "fn").handled + 5 >= r.requests);
+}
