@@ -57,6 +57,50 @@ pub fn component<'a>(r: &'a RunResult, name: &str) -> &'a stratosim::stats::Comp
         .unwrap_or_else(|| panic!("no component {name}"))
 }
 
+/// The values of one metric of one series of a run, with their times [s].
+pub fn series<'a>(
+    r: &'a RunResult,
+    name: &str,
+    metric: &'a str,
+) -> impl Iterator<Item = (f64, f64)> + 'a {
+    let c = r
+        .series_names
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no series {name}")) as u32;
+    r.samples
+        .iter()
+        .filter(move |s| s.component == c && s.metric == metric)
+        .map(|s| (s.time.as_secs_f64(), s.value))
+}
+
+/// The sum of a metric over the intervals ending in `(from, to]` seconds.
+pub fn series_sum(r: &RunResult, name: &str, metric: &str, from: f64, to: f64) -> f64 {
+    series(r, name, metric)
+        .filter(|&(t, _)| t > from && t <= to)
+        .map(|(_, v)| v)
+        .sum()
+}
+
+/// The sum of a metric over the whole run.
+pub fn total(r: &RunResult, name: &str, metric: &str) -> f64 {
+    series_sum(r, name, metric, f64::NEG_INFINITY, f64::INFINITY)
+}
+
+/// The last value of a metric (a gauge at the end of the run).
+pub fn last(r: &RunResult, name: &str, metric: &str) -> f64 {
+    series(r, name, metric).last().map_or(f64::NAN, |(_, v)| v)
+}
+
+/// The mean of a metric over the intervals ending after `from` seconds.
+pub fn mean_after(r: &RunResult, name: &str, metric: &str, from: f64) -> f64 {
+    let v: Vec<f64> = series(r, name, metric)
+        .filter(|&(t, _)| t > from)
+        .map(|(_, v)| v)
+        .collect();
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
 /// Runs the stratosim binary.
 pub fn stratosim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_stratosim"))

@@ -2,27 +2,6 @@
 
 use crate::common::*;
 use stratosim::run::simulate;
-use stratosim::stats::RunResult;
-
-/// The sum of a metric of a series over the whole run.
-fn total(r: &RunResult, series: &str, metric: &str) -> f64 {
-    let c = r.series_names.iter().position(|n| n == series).unwrap() as u32;
-    r.samples
-        .iter()
-        .filter(|s| s.component == c && s.metric == metric)
-        .map(|s| s.value)
-        .sum()
-}
-
-/// The last value of a gauge of a series.
-fn last(r: &RunResult, series: &str, metric: &str) -> f64 {
-    let c = r.series_names.iter().position(|n| n == series).unwrap() as u32;
-    r.samples
-        .iter()
-        .rev()
-        .find(|s| s.component == c && s.metric == metric)
-        .map_or(f64::NAN, |s| s.value)
-}
 
 /// web → queue → worker (c pollers) with the given queue and worker settings.
 fn pipeline(head: &str, queue: &str, worker: &str) -> String {

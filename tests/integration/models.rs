@@ -9,23 +9,6 @@ use stratosim::scenario::load;
 
 use crate::common::*;
 
-/// The sum of a metric of a series over the intervals ending in `(from, to]` seconds.
-fn series_sum(
-    r: &stratosim::stats::RunResult,
-    series: &str,
-    metric: &str,
-    from: f64,
-    to: f64,
-) -> f64 {
-    let c = r.series_names.iter().position(|n| n == series).unwrap() as u32;
-    r.samples
-        .iter()
-        .filter(|s| s.component == c && s.metric == metric)
-        .filter(|s| s.time.as_secs_f64() > from && s.time.as_secs_f64() <= to)
-        .map(|s| s.value)
-        .sum()
-}
-
 const FAST_FLEET: &str = r#"
 [designs.d]
 entry = "app"

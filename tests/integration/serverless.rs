@@ -2,7 +2,6 @@
 
 use crate::common::*;
 use stratosim::run::simulate;
-use stratosim::stats::RunResult;
 
 /// Erlang B: the blocking probability of c servers offered `a` erlangs.
 fn erlang_b(c: u32, a: f64) -> f64 {
@@ -11,18 +10,6 @@ fn erlang_b(c: u32, a: f64) -> f64 {
         b = a * b / (f64::from(k) + a * b);
     }
     b
-}
-
-/// The mean of an interval metric of a series over the intervals ending after `from` s.
-fn interval_mean(r: &RunResult, series: &str, metric: &str, from: f64) -> f64 {
-    let c = r.series_names.iter().position(|n| n == series).unwrap() as u32;
-    let v: Vec<f64> = r
-        .samples
-        .iter()
-        .filter(|s| s.component == c && s.metric == metric && s.time.as_secs_f64() > from)
-        .map(|s| s.value)
-        .collect();
-    v.iter().sum::<f64>() / v.len() as f64
 }
 
 fn function(head: &str, function: &str) -> String {
@@ -114,7 +101,7 @@ fn unlimited_concurrency_matches_m_m_infinity() {
     let runs = replications(&scenario(&text), 0);
     let busy: Vec<f64> = runs
         .iter()
-        .map(|r| interval_mean(r, "fn", "concurrency", 600.0))
+        .map(|r| mean_after(r, "fn", "concurrency", 600.0))
         .collect();
     assert_agrees("mean busy environments", &busy, 10.0, 4.0, 0.02);
     for r in &runs {
@@ -465,14 +452,7 @@ fn a_failed_event_goes_to_its_on_failure_queue() {
         "[designs.d.failures]\nkind = \"queue\"\n",
     );
     let r = simulate(&scenario(&text), 0, 0);
-    let q = r.series_names.iter().position(|n| n == "failures").unwrap() as u32;
-    let depth = r
-        .samples
-        .iter()
-        .filter(|s| s.component == q && s.metric == "queue_depth")
-        .next_back()
-        .unwrap()
-        .value;
+    let depth = last(&r, "failures", "queue_depth");
     // Nobody consumes the destination: its messages are lost work, and
     // they are all there to inspect.
     assert!(
@@ -498,15 +478,12 @@ fn throttled_events_are_retried_until_they_run() {
     assert_eq!(r.failed, 0);
     // What is pending at the end is exactly the events still in Lambda's
     // internal queue (backing off for up to 5 minutes) or running.
-    let c = r.series_names.iter().position(|n| n == "fn").unwrap() as u32;
-    let waiting = r
-        .samples
-        .iter()
-        .filter(|s| s.component == c && s.metric == "events_waiting")
-        .next_back()
-        .unwrap()
-        .value;
-    assert!((r.pending as f64 - waiting).abs() <= 1.0, "{} vs {waiting}", r.pending);
+    let waiting = last(&r, "fn", "events_waiting");
+    assert!(
+        (r.pending as f64 - waiting).abs() <= 1.0,
+        "{} vs {waiting}",
+        r.pending
+    );
     assert!(r.completed as f64 > 0.5 * r.requests as f64);
 }
 
