@@ -4,6 +4,7 @@
 
 use super::faults::FaultState;
 use super::requests::World;
+use super::token_bucket::TokenBucket;
 use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
@@ -48,8 +49,7 @@ pub struct ApiGateway {
     cfg: ApiGatewayConfig,
     rng: StreamRng,
     faults: FaultState,
-    tokens: f64,
-    last: SimTime,
+    throttle: TokenBucket,
     next_target: usize,
     forwards: Slab<Forward>,
     calls: CallStats,
@@ -64,11 +64,10 @@ impl ApiGateway {
     /// A gateway drawing its latency from `rng`; the bucket starts full.
     pub fn new(cfg: ApiGatewayConfig, rng: StreamRng, faults: FaultState) -> Self {
         ApiGateway {
-            tokens: cfg.burst,
+            throttle: TokenBucket::new(cfg.rate, cfg.burst),
             cfg,
             rng,
             faults,
-            last: SimTime::ZERO,
             next_target: 0,
             forwards: Slab::default(),
             calls: CallStats::default(),
@@ -80,18 +79,6 @@ impl ApiGateway {
         }
     }
 
-    fn take_token(&mut self, now: SimTime) -> bool {
-        self.tokens =
-            (self.tokens + now.since(self.last).as_secs_f64() * self.cfg.rate).min(self.cfg.burst);
-        self.last = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
@@ -100,7 +87,7 @@ impl ApiGateway {
             reply(ctx, call, Outcome::Unavailable);
             return;
         }
-        if !self.take_token(now) {
+        if !self.throttle.try_take(now) {
             // 429 Too Many Requests: throttled requests are not billed.
             self.throttles += 1;
             self.interval_throttles += 1;

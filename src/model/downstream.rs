@@ -7,6 +7,7 @@ use rand::{Rng, RngExt};
 use super::{ANY_ENDPOINT, Call, Ctx, EVENT_ENDPOINT, Msg, Outcome};
 use crate::engine::ActorId;
 use crate::model::requests::RequestId;
+use crate::slab::Key;
 use crate::time::SimDuration;
 
 /// Attempts of a send before it counts as failed: the AWS SDKs' "standard"
@@ -34,17 +35,6 @@ pub struct Progress {
     send_attempts: u32,
 }
 
-/// What the owner of the work does next.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Next {
-    /// The step was issued; wait for its reply.
-    Waiting,
-    /// A send was refused: call [`Downstream::issue`] again after this wait.
-    RetryAfter(SimDuration),
-    /// All steps are done (or one failed): the work ends so.
-    Done(Outcome),
-}
-
 impl Downstream {
     /// True when there is nothing to do after the work.
     pub fn is_empty(&self) -> bool {
@@ -55,36 +45,48 @@ impl Downstream {
         self.calls.len() + self.sends.len()
     }
 
-    /// The work's own computation, or the step in progress, ended (`ok`):
-    /// issues the next step (a call to the target, answered to `token`),
-    /// schedules a retry of a refused send, or says the work is done.
+    /// The work's own computation, or the step in progress, ended (`ok`).
+    /// Issues the next step (answered to the token `work.slot`), or
+    /// schedules a retry of a refused send (a timer `retry_tag` for `work`,
+    /// which the owner answers with [`Downstream::issue`]), and returns
+    /// `None`; or returns how the work ends.
+    #[allow(clippy::too_many_arguments)]
     pub fn after<R: Rng + ?Sized>(
         &self,
         p: &mut Progress,
         ok: bool,
         req: RequestId,
-        token: u32,
+        work: Key,
+        retry_tag: u32,
         rng: &mut R,
         ctx: &mut Ctx<'_>,
-    ) -> Next {
+    ) -> Option<Outcome> {
         // `next` is already past the step that just ended.
         let ended_send = p.next as usize > self.calls.len();
         if ok {
             p.send_attempts = 0;
             if (p.next as usize) < self.steps() {
-                self.issue(p, req, token, ctx);
-                Next::Waiting
+                self.issue(p, req, work.slot, ctx);
+                None
             } else {
-                Next::Done(Outcome::Ok)
+                Some(Outcome::Ok)
             }
         } else if ended_send && p.send_attempts < SEND_ATTEMPTS {
             // A refused send (throttling, an outage): the SDK tries again
             // after a jittered exponential backoff.
             p.next -= 1;
             let cap = SEND_BACKOFF_BASE_S * f64::from(1u32 << p.send_attempts.min(16));
-            Next::RetryAfter(SimDuration::from_secs_f64(rng.random_range(0.0..=cap)))
+            let wait = SimDuration::from_secs_f64(rng.random_range(0.0..=cap));
+            ctx.schedule(
+                wait,
+                Msg::Timer {
+                    tag: retry_tag,
+                    key: work,
+                },
+            );
+            None
         } else {
-            Next::Done(Outcome::Error)
+            Some(Outcome::Error)
         }
     }
 

@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use super::downstream::{Downstream, Next, Progress};
+use super::downstream::{Downstream, Progress};
 use super::faults::FaultState;
 use super::requests::World;
 use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
@@ -217,20 +217,13 @@ impl Fleet {
             return;
         }
         let req = job.call.req;
-        let next =
+        let retry = TIMER_SEND_RETRY;
+        let end =
             self.cfg
                 .downstream
-                .after(&mut job.progress, ok, req, key.slot, &mut self.rng, ctx);
-        match next {
-            Next::Waiting => {}
-            Next::RetryAfter(wait) => ctx.schedule(
-                wait,
-                Msg::Timer {
-                    tag: TIMER_SEND_RETRY,
-                    key,
-                },
-            ),
-            Next::Done(outcome) => self.finish(key, outcome, ctx),
+                .after(&mut job.progress, ok, req, key, retry, &mut self.rng, ctx);
+        if let Some(outcome) = end {
+            self.finish(key, outcome, ctx);
         }
     }
 

@@ -19,9 +19,10 @@
 //! lost (AWS Lambda developer guide, asynchronous invocation; aws-facts.md
 //! §6.2).
 
-use super::downstream::{Downstream, Next, Progress};
+use super::downstream::{Downstream, Progress};
 use super::faults::FaultState;
 use super::requests::World;
+use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::Actor;
@@ -179,8 +180,8 @@ pub struct Lambda {
     idle_provisioned: Vec<Key>,
     invocations: Slab<Invocation>,
     events: Slab<Event>,
-    scale_tokens: f64,
-    scale_last: SimTime,
+    /// New environments per second (the scaling rate).
+    scaling: TokenBucket,
     concurrency: TimeAverage,
     environments: TimeAverage,
     calls: CallStats,
@@ -201,7 +202,7 @@ impl Lambda {
     /// A function drawing its times from `rng`.
     pub fn new(cfg: LambdaConfig, rng: StreamRng, faults: FaultState) -> Self {
         Lambda {
-            scale_tokens: cfg.scale_burst,
+            scaling: TokenBucket::new(cfg.scale_rate, cfg.scale_burst),
             cfg,
             rng,
             faults,
@@ -210,7 +211,6 @@ impl Lambda {
             idle_provisioned: Vec::new(),
             invocations: Slab::default(),
             events: Slab::default(),
-            scale_last: SimTime::ZERO,
             concurrency: TimeAverage::default(),
             environments: TimeAverage::default(),
             calls: CallStats::default(),
@@ -255,20 +255,6 @@ impl Lambda {
         match self.cfg.reserved {
             Some(c) => self.concurrency.level() < u64::from(c),
             None => ctx.world.lambda_pool.in_use < ctx.world.lambda_pool.limit,
-        }
-    }
-
-    /// May a new environment start now (the scaling rate)? Takes a token if so.
-    fn take_scale_token(&mut self, now: SimTime) -> bool {
-        self.scale_tokens = (self.scale_tokens
-            + now.since(self.scale_last).as_secs_f64() * self.cfg.scale_rate)
-            .min(self.cfg.scale_burst);
-        self.scale_last = now;
-        if self.scale_tokens >= 1.0 {
-            self.scale_tokens -= 1.0;
-            true
-        } else {
-            false
         }
     }
 
@@ -409,7 +395,7 @@ impl Lambda {
             self.run(inv, ctx);
             return;
         }
-        if !self.take_scale_token(now) {
+        if !self.scaling.try_take(now) {
             self.throttle(call, ctx);
             return;
         }
@@ -502,20 +488,13 @@ impl Lambda {
         }
         i.phase = Phase::Downstream;
         let req = i.call.req;
-        let next =
+        let retry = TIMER_SEND_RETRY;
+        let end =
             self.cfg
                 .downstream
-                .after(&mut i.progress, ok, req, inv.slot, &mut self.rng, ctx);
-        match next {
-            Next::Waiting => {}
-            Next::RetryAfter(wait) => ctx.schedule(
-                wait,
-                Msg::Timer {
-                    tag: TIMER_SEND_RETRY,
-                    key: inv,
-                },
-            ),
-            Next::Done(outcome) => self.finish(inv, outcome, ctx),
+                .after(&mut i.progress, ok, req, inv, retry, &mut self.rng, ctx);
+        if let Some(outcome) = end {
+            self.finish(inv, outcome, ctx);
         }
     }
 

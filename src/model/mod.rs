@@ -14,6 +14,7 @@ pub mod lambda;
 pub mod load_balancer;
 pub mod queue;
 pub mod requests;
+pub mod token_bucket;
 pub mod topic;
 
 use crate::engine::{self, ActorId};

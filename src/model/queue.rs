@@ -24,6 +24,7 @@ use rand::RngExt;
 
 use super::faults::FaultState;
 use super::requests::{RequestId, World};
+use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
@@ -170,35 +171,6 @@ struct Poller {
     next: u8,
 }
 
-/// A token bucket: `rate` per second, bursts up to one second's worth.
-#[derive(Clone, Copy, Debug)]
-struct TokenBucket {
-    rate: f64,
-    tokens: f64,
-    last: SimTime,
-}
-
-impl TokenBucket {
-    fn new(rate: f64) -> Self {
-        TokenBucket {
-            rate,
-            tokens: rate,
-            last: SimTime::ZERO,
-        }
-    }
-
-    fn try_take(&mut self, now: SimTime) -> bool {
-        self.tokens = (self.tokens + now.since(self.last).as_secs_f64() * self.rate).min(self.rate);
-        self.last = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
 /// Counters of message traffic (per interval, and for the window).
 #[derive(Clone, Copy, Debug, Default)]
 struct Traffic {
@@ -288,8 +260,9 @@ impl Queue {
             pollers,
             waiting: VecDeque::new(),
             sends: Slab::default(),
-            send_bucket: cfg.calls_per_second.map(TokenBucket::new),
-            receive_bucket: cfg.calls_per_second.map(TokenBucket::new),
+            // Bursts of up to one second's worth of calls.
+            send_bucket: cfg.calls_per_second.map(|r| TokenBucket::new(r, r)),
+            receive_bucket: cfg.calls_per_second.map(|r| TokenBucket::new(r, r)),
             chunks_per_message,
             visible: TimeAverage::default(),
             in_flight: 0,
