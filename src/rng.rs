@@ -42,6 +42,15 @@ pub fn replication_seed(seed: u64, replication: u32) -> u64 {
 
 /// The generator of the stream called `name` in the replication whose seed is
 /// `replication_seed`.
+///
+/// ```
+/// use rand::Rng;
+/// use stratosim::rng::{replication_seed, stream};
+/// let seed = replication_seed(7, 0);
+/// // The same name draws the same numbers, whatever else the run contains.
+/// assert_eq!(stream(seed, "db").next_u64(), stream(seed, "db").next_u64());
+/// assert_ne!(stream(seed, "db").next_u64(), stream(seed, "app").next_u64());
+/// ```
 pub fn stream(replication_seed: u64, name: &str) -> StreamRng {
     let key = mix64(replication_seed ^ fnv1a(name.as_bytes()));
     StreamRng::seed_from_u64(key)

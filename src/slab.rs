@@ -22,6 +22,17 @@ struct Entry<T> {
 }
 
 /// Values by [`Key`], slots reused.
+///
+/// ```
+/// use stratosim::slab::Slab;
+/// let mut jobs = Slab::default();
+/// let a = jobs.insert("first");
+/// jobs.remove(a);
+/// let b = jobs.insert("second");
+/// assert_eq!(a.slot, b.slot); // the slot is reused…
+/// assert_eq!(jobs.get(a), None); // …but the old key finds nothing
+/// assert_eq!(jobs.get(b), Some(&"second"));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Slab<T> {
     entries: Vec<Entry<T>>,

@@ -82,6 +82,13 @@ impl SimDuration {
 
     /// Parses a duration string such as `"250ms"`, `"30s"`, `"5m"`, `"2h"`,
     /// `"4d"`, `"2h10m"` or `"1.5s"`. Units: `ns`, `us`, `ms`, `s`, `m`, `h`, `d`.
+    ///
+    /// ```
+    /// use stratosim::time::SimDuration;
+    /// assert_eq!(SimDuration::parse("2h10m"), Ok(SimDuration::from_secs(7800)));
+    /// assert_eq!(SimDuration::parse("250ms"), Ok(SimDuration::from_millis(250)));
+    /// assert!(SimDuration::parse("10").unwrap_err().contains("no unit"));
+    /// ```
     pub fn parse(text: &str) -> Result<SimDuration, String> {
         let s = text.trim();
         if s.is_empty() {
