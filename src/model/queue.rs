@@ -291,19 +291,22 @@ impl Queue {
     /// The poller loop starts with every poller's first receive.
     fn start(&mut self, ctx: &mut Ctx<'_>) {
         if self.cfg.consumer.is_some_and(|c| c.event_source_mapping) {
+            let tick = Key {
+                slot: 0,
+                generation: 0,
+            };
             ctx.schedule(
                 SimDuration::from_secs(60),
-                self.timer(
-                    TIMER_SCALE_POLLERS,
-                    Key {
-                        slot: 0,
-                        generation: 0,
-                    },
-                ),
+                self.timer(TIMER_SCALE_POLLERS, tick),
             );
         }
+        // Pollers start out of step, each within one API round trip: hosts
+        // and processes never start in the same nanosecond, and pollers in
+        // lockstep would poll in bursts.
+        let spread = self.cfg.latency.mean_secs();
         for p in 0..self.pollers.len() as u32 {
-            self.poll(p, ctx);
+            let offset = SimDuration::from_secs_f64(self.rng.random_range(0.0..=spread));
+            ctx.schedule(offset, self.timer(TIMER_POLL, self.poller_key(p)));
         }
     }
 

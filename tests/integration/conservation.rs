@@ -29,18 +29,17 @@ fn check_conservation(path: &Path) {
         return;
     }
     assert!(o.status.success(), "{}: {stderr}", path.display());
-    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
-    let mut lines = summary.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let mut reader = csv::Reader::from_path(out.join("summary.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let mut rows = 0;
-    for line in lines {
-        let f: Vec<&str> = line.split(',').collect();
-        let n = |name: &str| f[col(name)].parse::<u64>().unwrap();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let n = |name: &str| row[col(name)].parse::<u64>().unwrap();
         assert_eq!(
             n("requests"),
             n("completed") + n("failed") + n("lost") + n("pending"),
-            "{}: {line}",
+            "{}: {row:?}",
             path.display()
         );
         rows += 1;
