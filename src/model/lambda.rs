@@ -357,10 +357,6 @@ impl Lambda {
     fn on_invoke(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
-        self.requests += 1;
-        if now >= self.window_start {
-            self.window_requests += 1;
-        }
         if self.faults.is_down() {
             self.calls.answered(false, SimDuration::ZERO);
             reply(ctx, call, Outcome::Unavailable);
@@ -369,6 +365,12 @@ impl Lambda {
         if !self.has_concurrency(ctx) {
             self.throttle(call, ctx);
             return;
+        }
+        // Throttled invocations are not billed: count from here on, and
+        // give the request back if the scaling rate throttles it below.
+        self.requests += 1;
+        if now >= self.window_start {
+            self.window_requests += 1;
         }
         // A warm environment: provisioned first, then the most recently used.
         while let Some(env) = self.idle_provisioned.pop().or_else(|| self.idle.pop()) {
@@ -396,6 +398,10 @@ impl Lambda {
             return;
         }
         if !self.scaling.try_take(now) {
+            self.requests -= 1;
+            if now >= self.window_start {
+                self.window_requests -= 1;
+            }
             self.throttle(call, ctx);
             return;
         }

@@ -179,6 +179,9 @@ struct Traffic {
     deleted: u64,
     empty_receives: u64,
     dead_lettered: u64,
+    /// Messages moved in by another queue's redrive or a function's
+    /// on-failure destination.
+    redriven: u64,
     expired: u64,
     duplicates: u64,
     throttled: u64,
@@ -641,6 +644,7 @@ impl Queue {
     }
 
     fn on_redrive(&mut self, req: RequestId, accounted: bool, ctx: &mut Ctx<'_>) {
+        self.count(|t| t.redriven += 1);
         // Without a consumer nothing will ever process the message: its
         // work is lost now, though the message stays for inspection.
         let lost = !accounted && self.cfg.consumer.is_none();
@@ -988,6 +992,7 @@ impl Component for Queue {
         out.put("deleted", t.deleted as f64);
         out.put("empty_receives", t.empty_receives as f64);
         out.put("dead_lettered", t.dead_lettered as f64);
+        out.put("redriven", t.redriven as f64);
         out.put("expired", t.expired as f64);
         out.put("duplicates", t.duplicates as f64);
         out.put("throttled", t.throttled as f64);

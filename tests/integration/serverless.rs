@@ -517,3 +517,24 @@ service_time = "30ms"
     assert!(r.pending < 5);
     assert!(component(&r, "fn").handled + 5 >= r.requests);
 }
+
+#[test]
+fn throttled_invocations_are_not_billed() {
+    // One environment, 500 ms each, 10 requests a second: about 2 a second
+    // run, the rest are throttled and cost nothing.
+    let text = function(
+        "[scenario]\nname = \"l\"\nduration = \"10m\"\n[workload]\narrival = \"constant\"\nrate = 10\n",
+        "runtime = \"python3.12\"\nmemory_mb = 1024\nservice_time = \"500ms\"\nkeep_alive = \"1h\"\nconcurrency = 1",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    let f = component(&r, "fn");
+    let ran = f.handled - f.errors;
+    assert!(f.errors > 7 * ran / 2, "{} throttled, {ran} ran", f.errors);
+    let expected = ran as f64 * (0.20 / 1e6 + 0.5 * 1.0 * 0.0000166667);
+    // The one invocation still running at the end is billed its request.
+    assert!(
+        (f.cost_usd - expected).abs() <= 0.20 / 1e6 + 1e-12,
+        "{} vs {expected}",
+        f.cost_usd
+    );
+}
