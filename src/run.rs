@@ -425,8 +425,8 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
         pending,
         retries: client_report.handled,
         timeouts: client_report.errors,
-        response: LatencySummary::of(&o.responses),
-        completion: LatencySummary::of(&o.completions),
+        response: LatencySummary::of(&o.responses()),
+        completion: LatencySummary::of(&o.completions()),
         throughput_rps: if window > SimDuration::ZERO {
             completed as f64 / window.as_secs_f64()
         } else {

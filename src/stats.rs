@@ -50,6 +50,15 @@ impl Latencies {
         let _ = self.hist.record(us);
     }
 
+    /// Adds everything `other` recorded.
+    pub fn add(&mut self, other: &Latencies) {
+        // Both auto-resize, so adding cannot fail for want of range.
+        let _ = self.hist.add(&other.hist);
+        self.count += other.count;
+        self.sum_ns += other.sum_ns;
+        self.max_ns = self.max_ns.max(other.max_ns);
+    }
+
     /// Forgets everything recorded.
     pub fn clear(&mut self) {
         self.hist.reset();

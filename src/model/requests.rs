@@ -61,10 +61,30 @@ pub struct Outcomes {
     pub failed: u64,
     /// Success, but some work will never be done.
     pub lost: u64,
+    /// Responses of requests that completed with their response (no
+    /// asynchronous work): for them response and completion are one number,
+    /// recorded once. Most requests of synchronous designs are of this kind.
+    at_once: Latencies,
+    /// Responses of the other successful requests.
+    responses_other: Latencies,
+    /// Completions of requests that completed after their response.
+    completions_later: Latencies,
+}
+
+impl Outcomes {
     /// What the client waited, for successes.
-    pub responses: Latencies,
+    pub fn responses(&self) -> Latencies {
+        let mut all = self.at_once.clone();
+        all.add(&self.responses_other);
+        all
+    }
+
     /// Until the last piece of work finished, for completed requests.
-    pub completions: Latencies,
+    pub fn completions(&self) -> Latencies {
+        let mut all = self.at_once.clone();
+        all.add(&self.completions_later);
+        all
+    }
 }
 
 /// The tally of one interval, warmup included.
@@ -152,14 +172,27 @@ impl World {
         };
         state.responded = Some(now);
         let response = now.since(state.arrived);
-        if state.counted {
-            self.outcomes.responses.record(response);
-        }
+        let (counted, lost, at_once) = (
+            state.counted,
+            state.lost_work,
+            state.outstanding_work == 0 && !state.lost_work,
+        );
         self.interval.responses.record(response);
-        if state.lost_work {
+        if counted {
+            if at_once {
+                self.outcomes.at_once.record(response);
+            } else {
+                self.outcomes.responses_other.record(response);
+            }
+        }
+        if lost {
             self.lose(req);
-        } else if state.outstanding_work == 0 {
-            self.complete(req, now);
+        } else if at_once {
+            self.requests.remove(req);
+            if counted {
+                self.outcomes.completed += 1;
+            }
+            self.interval.completed += 1;
         }
     }
 
@@ -171,7 +204,9 @@ impl World {
         if state.counted {
             self.outcomes.completed += 1;
             let done = now.max(state.last_work_done);
-            self.outcomes.completions.record(done.since(state.arrived));
+            self.outcomes
+                .completions_later
+                .record(done.since(state.arrived));
         }
         self.interval.completed += 1;
     }
@@ -215,7 +250,7 @@ mod tests {
         assert_eq!(w.pending(), 1);
         assert!(w.requests.get(d).is_some());
         assert_eq!(
-            w.outcomes.responses.mean_ms(),
+            w.outcomes.responses().mean_ms(),
             SimDuration(1_000_000).as_millis_f64()
         );
         assert_eq!(w.interval.completed, 2);
@@ -238,7 +273,7 @@ mod tests {
         w.work_done(a, SimTime(500));
         assert_eq!(w.outcomes.completed, 1);
         assert_eq!(
-            w.outcomes.completions.max_ms(),
+            w.outcomes.completions().max_ms(),
             SimDuration(500).as_millis_f64()
         );
         // b: a piece lost before the response: lost when the success comes.
