@@ -51,8 +51,6 @@ pub fn not_yet_simulated(design: &Design) -> Vec<String> {
 pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResult {
     let d = &scenario.designs[design];
     let seed = rng::replication_seed(scenario.seed, replication);
-    let actor_of = |c: crate::scenario::ComponentId| ActorId(c.0 as u32 + 1);
-    let account_concurrency = catalog::builtin().lambda.account_concurrency.value as u32;
     let warmup_end = SimTime::ZERO + scenario.warmup;
     let end = SimTime::ZERO + scenario.duration;
 
@@ -79,240 +77,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                 .collect(),
         );
         let stream = rng::stream(seed, &c.name);
-        let actor: Box<dyn Component> = match &c.spec {
-            ComponentSpec::Ec2(e) => {
-                let hourly_usd = catalog::builtin()
-                    .instance_type(&e.instance_type)
-                    .map_or(0.0, |t| t.hourly_usd);
-                Box::new(Fleet::new(
-                    FleetConfig {
-                        name: c.name.clone(),
-                        kind: "ec2",
-                        instances: e.instances,
-                        workers: e.workers,
-                        queue_limit: e.queue_limit,
-                        service_time: e.service_time.clone(),
-                        downstream: Downstream {
-                            calls: e.calls.iter().map(|&t| actor_of(t)).collect(),
-                            sends: e.sends.iter().map(|&t| actor_of(t)).collect(),
-                        },
-                        pricing: FleetPricing::Ec2 { hourly_usd },
-                    },
-                    stream,
-                    faults,
-                ))
-            }
-            ComponentSpec::Database(db) => Box::new(Fleet::new(
-                FleetConfig {
-                    name: c.name.clone(),
-                    kind: "database",
-                    instances: 1,
-                    workers: db.capacity,
-                    queue_limit: db.queue_limit,
-                    service_time: db.service_time.clone(),
-                    downstream: Downstream::default(),
-                    pricing: FleetPricing::Database {
-                        per_hour: db.cost_per_hour,
-                        per_million: db.cost_per_million,
-                    },
-                },
-                stream,
-                faults,
-            )),
-            ComponentSpec::LoadBalancer(lb) => {
-                let mut endpoints = Vec::new();
-                for (i, &t) in lb.targets.iter().enumerate() {
-                    let weight_of_target = lb.weights.as_ref().map(|w| w[i]);
-                    match &d.components[t.0].spec {
-                        ComponentSpec::Ec2(e) => {
-                            // Without explicit weights an instance weighs its vCPUs.
-                            let vcpus = catalog::builtin()
-                                .instance_type(&e.instance_type)
-                                .map_or(1.0, |t| f64::from(t.vcpus));
-                            for instance in 0..e.instances {
-                                endpoints.push(Endpoint {
-                                    actor: actor_of(t),
-                                    instance,
-                                    weight: weight_of_target.unwrap_or(vcpus),
-                                });
-                            }
-                        }
-                        _ => endpoints.push(Endpoint {
-                            actor: actor_of(t),
-                            instance: ANY_ENDPOINT,
-                            weight: weight_of_target.unwrap_or(1.0),
-                        }),
-                    }
-                }
-                Box::new(LoadBalancer::new(
-                    LoadBalancerConfig {
-                        name: c.name.clone(),
-                        lb_type: lb.lb_type,
-                        routing: lb.routing,
-                        endpoints,
-                        latency: lb.latency.clone(),
-                    },
-                    stream,
-                    faults,
-                ))
-            }
-            ComponentSpec::Queue(q) => {
-                let catalog = catalog::builtin();
-                let consumer = q.consumer.and_then(|c| match &d.components[c.0].spec {
-                    ComponentSpec::Ec2(e) => Some(Consumer {
-                        actor: actor_of(c),
-                        instances: e.instances,
-                        workers: e.workers,
-                        event_source_mapping: false,
-                    }),
-                    // An event source mapping: at most one batch per unit of
-                    // the function's concurrency.
-                    ComponentSpec::Lambda(l) => Some(Consumer {
-                        actor: actor_of(c),
-                        instances: 1,
-                        workers: l
-                            .concurrency
-                            .unwrap_or(account_concurrency)
-                            .min(ESM_MAX_POLLERS),
-                        event_source_mapping: true,
-                    }),
-                    _ => None,
-                });
-                let (price, calls_per_second) = match q.queue_type {
-                    QueueType::Standard => (catalog.sqs.standard_per_million.value, None),
-                    QueueType::Fifo => (
-                        catalog.sqs.fifo_per_million.value,
-                        Some(if q.high_throughput {
-                            FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND
-                        } else {
-                            FIFO_CALLS_PER_SECOND
-                        }),
-                    ),
-                };
-                Box::new(Queue::new(
-                    QueueConfig {
-                        name: c.name.clone(),
-                        queue_type: q.queue_type,
-                        consumer,
-                        dead_letter: q.dead_letter.map(actor_of),
-                        visibility_timeout: q.visibility_timeout,
-                        max_receives: q.max_receives,
-                        retention: q.retention,
-                        delay: q.delay,
-                        batch_size: q.batch_size,
-                        wait_time: q.wait_time,
-                        groups: q.groups,
-                        duplicate_probability: q.duplicate_probability,
-                        calls_per_second,
-                        latency: q.latency.clone(),
-                        message_bytes: q.message_bytes,
-                        price_per_million: price,
-                        chunk_bytes: catalog.sqs.billing_chunk_bytes.value,
-                    },
-                    stream,
-                    faults,
-                ))
-            }
-            ComponentSpec::Topic(t) => {
-                let sns = &catalog::builtin().sns;
-                let subscribers = t
-                    .subscriptions
-                    .iter()
-                    .map(|sub| Subscriber {
-                        actor: actor_of(sub.target),
-                        filter: sub
-                            .filter
-                            .as_ref()
-                            .map(|f| f.iter().map(|&i| i as u8).collect()),
-                        policy: match d.components[sub.target.0].spec {
-                            ComponentSpec::Queue(_) | ComponentSpec::Lambda(_) => {
-                                DeliveryPolicy::AwsManaged
-                            }
-                            _ => DeliveryPolicy::Http,
-                        },
-                    })
-                    .collect();
-                Box::new(Topic::new(
-                    TopicConfig {
-                        name: c.name.clone(),
-                        subscribers,
-                        latency: t.latency.clone(),
-                        publish_per_million: sns.publish_per_million.value,
-                        http_delivery_per_million: sns.http_delivery_per_million.value,
-                    },
-                    stream,
-                    faults,
-                ))
-            }
-            ComponentSpec::Lambda(l) => {
-                let catalog = catalog::builtin();
-                let lp = &catalog.lambda;
-                let per_gb_second = match l.architecture {
-                    Architecture::X86_64 => lp.gb_second_x86.value,
-                    Architecture::Arm64 => lp.gb_second_arm64.value,
-                };
-                let per_10s = lp.scale_up_per_10s.value;
-                Box::new(Lambda::new(
-                    LambdaConfig {
-                        name: c.name.clone(),
-                        memory_mb: l.memory_mb,
-                        service_time: l.service_time.clone(),
-                        cold_start: l.cold_start.clone(),
-                        keep_alive: l.keep_alive.clone(),
-                        reserved: l.concurrency,
-                        provisioned: l.provisioned,
-                        timeout: l.timeout,
-                        scale_rate: per_10s / 10.0,
-                        scale_burst: per_10s,
-                        downstream: Downstream {
-                            calls: l.calls.iter().map(|&t| actor_of(t)).collect(),
-                            sends: l.sends.iter().map(|&t| actor_of(t)).collect(),
-                        },
-                        pricing: LambdaPricing {
-                            per_request: lp.request_per_million.value / 1e6,
-                            per_gb_second,
-                            // The reference gives x86 provisioned prices only.
-                            provisioned_per_gb_second: lp.provisioned_gb_second_x86.value,
-                            provisioned_allocation_per_gb_second: lp
-                                .provisioned_allocation_gb_second_x86
-                                .value,
-                            granularity: SimDuration::from_secs_f64(
-                                lp.billing_granularity_ms.value / 1e3,
-                            ),
-                        },
-                        event_retries: l.async_retries,
-                        max_event_age: l.max_event_age,
-                        on_failure: l.on_failure.map(actor_of),
-                    },
-                    stream,
-                    faults,
-                ))
-            }
-            ComponentSpec::ApiGateway(a) => {
-                let prices = &catalog::builtin().api_gateway;
-                let per_million = match a.api_type {
-                    ApiType::Http => prices.http_per_million.value,
-                    ApiType::Rest => prices.rest_per_million.value,
-                };
-                Box::new(ApiGateway::new(
-                    ApiGatewayConfig {
-                        name: c.name.clone(),
-                        targets: a.targets.iter().map(|&t| actor_of(t)).collect(),
-                        rate: a.rate,
-                        burst: f64::from(a.burst),
-                        timeout: a.timeout,
-                        latency: a.latency.clone(),
-                        per_request: per_million / 1e6,
-                    },
-                    stream,
-                    faults,
-                ))
-            }
-            ComponentSpec::NotYetSimulated { kind, .. } => {
-                panic!("component {} of kind {kind} is not simulated yet", c.name)
-            }
-        };
-        actors.push(actor);
+        actors.push(build_component(d, c, stream, faults));
     }
 
     let mut engine = Engine::new();
@@ -327,7 +92,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             _ => None,
         })
         .sum();
-    world.lambda_pool.limit = account_concurrency.saturating_sub(reserved);
+    world.lambda_pool.limit = account_concurrency().saturating_sub(reserved);
     for i in 0..actors.len() {
         engine.schedule(SimTime::ZERO, ActorId(i as u32), Msg::Start);
     }
@@ -400,6 +165,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             };
             sink.put("completions", outcomes.completed as f64);
             sink.put("errors", outcomes.failed as f64);
+            sink.put("lost", outcomes.lost as f64);
             sink.put("response_p99_ms", outcomes.responses.quantile_ms(0.99));
             sink.put("in_flight", live);
             sink.put("cost_usd", total_cost);
@@ -439,5 +205,259 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             .collect(),
         samples,
         events: engine.delivered(),
+    }
+}
+
+/// The engine actor of a component: the workload is actor 0, the
+/// components follow in design order.
+fn actor_of(c: crate::scenario::ComponentId) -> ActorId {
+    ActorId(c.0 as u32 + 1)
+}
+
+/// The account's Lambda concurrency (catalog).
+fn account_concurrency() -> u32 {
+    catalog::builtin().lambda.account_concurrency.value as u32
+}
+
+/// Builds the simulated component for `c`, drawing from `stream`, subject
+/// to `faults`.
+fn build_component(
+    d: &Design,
+    c: &crate::scenario::Component,
+    stream: rng::StreamRng,
+    faults: FaultState,
+) -> Box<dyn Component> {
+    match &c.spec {
+        ComponentSpec::Ec2(e) => {
+            let hourly_usd = catalog::builtin()
+                .instance_type(&e.instance_type)
+                .map_or(0.0, |t| t.hourly_usd);
+            Box::new(Fleet::new(
+                FleetConfig {
+                    name: c.name.clone(),
+                    kind: "ec2",
+                    instances: e.instances,
+                    workers: e.workers,
+                    queue_limit: e.queue_limit,
+                    service_time: e.service_time.clone(),
+                    downstream: Downstream {
+                        calls: e.calls.iter().map(|&t| actor_of(t)).collect(),
+                        sends: e.sends.iter().map(|&t| actor_of(t)).collect(),
+                    },
+                    pricing: FleetPricing::Ec2 { hourly_usd },
+                },
+                stream,
+                faults,
+            ))
+        }
+        ComponentSpec::Database(db) => Box::new(Fleet::new(
+            FleetConfig {
+                name: c.name.clone(),
+                kind: "database",
+                instances: 1,
+                workers: db.capacity,
+                queue_limit: db.queue_limit,
+                service_time: db.service_time.clone(),
+                downstream: Downstream::default(),
+                pricing: FleetPricing::Database {
+                    per_hour: db.cost_per_hour,
+                    per_million: db.cost_per_million,
+                },
+            },
+            stream,
+            faults,
+        )),
+        ComponentSpec::LoadBalancer(lb) => {
+            let mut endpoints = Vec::new();
+            for (i, &t) in lb.targets.iter().enumerate() {
+                let weight_of_target = lb.weights.as_ref().map(|w| w[i]);
+                match &d.components[t.0].spec {
+                    ComponentSpec::Ec2(e) => {
+                        // Without explicit weights an instance weighs its vCPUs.
+                        let vcpus = catalog::builtin()
+                            .instance_type(&e.instance_type)
+                            .map_or(1.0, |t| f64::from(t.vcpus));
+                        for instance in 0..e.instances {
+                            endpoints.push(Endpoint {
+                                actor: actor_of(t),
+                                instance,
+                                weight: weight_of_target.unwrap_or(vcpus),
+                            });
+                        }
+                    }
+                    _ => endpoints.push(Endpoint {
+                        actor: actor_of(t),
+                        instance: ANY_ENDPOINT,
+                        weight: weight_of_target.unwrap_or(1.0),
+                    }),
+                }
+            }
+            Box::new(LoadBalancer::new(
+                LoadBalancerConfig {
+                    name: c.name.clone(),
+                    lb_type: lb.lb_type,
+                    routing: lb.routing,
+                    endpoints,
+                    latency: lb.latency.clone(),
+                },
+                stream,
+                faults,
+            ))
+        }
+        ComponentSpec::Queue(q) => {
+            let catalog = catalog::builtin();
+            let consumer = q.consumer.and_then(|c| match &d.components[c.0].spec {
+                ComponentSpec::Ec2(e) => Some(Consumer {
+                    actor: actor_of(c),
+                    instances: e.instances,
+                    workers: e.workers,
+                    event_source_mapping: false,
+                }),
+                // An event source mapping: at most one batch per unit of
+                // the function's concurrency.
+                ComponentSpec::Lambda(l) => Some(Consumer {
+                    actor: actor_of(c),
+                    instances: 1,
+                    workers: l
+                        .concurrency
+                        .unwrap_or(account_concurrency())
+                        .min(ESM_MAX_POLLERS),
+                    event_source_mapping: true,
+                }),
+                _ => None,
+            });
+            let (price, calls_per_second) = match q.queue_type {
+                QueueType::Standard => (catalog.sqs.standard_per_million.value, None),
+                QueueType::Fifo => (
+                    catalog.sqs.fifo_per_million.value,
+                    Some(if q.high_throughput {
+                        FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND
+                    } else {
+                        FIFO_CALLS_PER_SECOND
+                    }),
+                ),
+            };
+            Box::new(Queue::new(
+                QueueConfig {
+                    name: c.name.clone(),
+                    queue_type: q.queue_type,
+                    consumer,
+                    dead_letter: q.dead_letter.map(actor_of),
+                    visibility_timeout: q.visibility_timeout,
+                    max_receives: q.max_receives,
+                    retention: q.retention,
+                    delay: q.delay,
+                    batch_size: q.batch_size,
+                    wait_time: q.wait_time,
+                    groups: q.groups,
+                    duplicate_probability: q.duplicate_probability,
+                    calls_per_second,
+                    latency: q.latency.clone(),
+                    message_bytes: q.message_bytes,
+                    price_per_million: price,
+                    chunk_bytes: catalog.sqs.billing_chunk_bytes.value,
+                },
+                stream,
+                faults,
+            ))
+        }
+        ComponentSpec::Topic(t) => {
+            let sns = &catalog::builtin().sns;
+            let subscribers = t
+                .subscriptions
+                .iter()
+                .map(|sub| Subscriber {
+                    actor: actor_of(sub.target),
+                    filter: sub
+                        .filter
+                        .as_ref()
+                        .map(|f| f.iter().map(|&i| i as u8).collect()),
+                    policy: match d.components[sub.target.0].spec {
+                        ComponentSpec::Queue(_) | ComponentSpec::Lambda(_) => {
+                            DeliveryPolicy::AwsManaged
+                        }
+                        _ => DeliveryPolicy::Http,
+                    },
+                })
+                .collect();
+            Box::new(Topic::new(
+                TopicConfig {
+                    name: c.name.clone(),
+                    subscribers,
+                    latency: t.latency.clone(),
+                    publish_per_million: sns.publish_per_million.value,
+                    http_delivery_per_million: sns.http_delivery_per_million.value,
+                },
+                stream,
+                faults,
+            ))
+        }
+        ComponentSpec::Lambda(l) => {
+            let catalog = catalog::builtin();
+            let lp = &catalog.lambda;
+            let per_gb_second = match l.architecture {
+                Architecture::X86_64 => lp.gb_second_x86.value,
+                Architecture::Arm64 => lp.gb_second_arm64.value,
+            };
+            let per_10s = lp.scale_up_per_10s.value;
+            Box::new(Lambda::new(
+                LambdaConfig {
+                    name: c.name.clone(),
+                    memory_mb: l.memory_mb,
+                    service_time: l.service_time.clone(),
+                    cold_start: l.cold_start.clone(),
+                    keep_alive: l.keep_alive.clone(),
+                    reserved: l.concurrency,
+                    provisioned: l.provisioned,
+                    timeout: l.timeout,
+                    scale_rate: per_10s / 10.0,
+                    scale_burst: per_10s,
+                    downstream: Downstream {
+                        calls: l.calls.iter().map(|&t| actor_of(t)).collect(),
+                        sends: l.sends.iter().map(|&t| actor_of(t)).collect(),
+                    },
+                    pricing: LambdaPricing {
+                        per_request: lp.request_per_million.value / 1e6,
+                        per_gb_second,
+                        // The reference gives x86 provisioned prices only.
+                        provisioned_per_gb_second: lp.provisioned_gb_second_x86.value,
+                        provisioned_allocation_per_gb_second: lp
+                            .provisioned_allocation_gb_second_x86
+                            .value,
+                        granularity: SimDuration::from_secs_f64(
+                            lp.billing_granularity_ms.value / 1e3,
+                        ),
+                    },
+                    event_retries: l.async_retries,
+                    max_event_age: l.max_event_age,
+                    on_failure: l.on_failure.map(actor_of),
+                },
+                stream,
+                faults,
+            ))
+        }
+        ComponentSpec::ApiGateway(a) => {
+            let prices = &catalog::builtin().api_gateway;
+            let per_million = match a.api_type {
+                ApiType::Http => prices.http_per_million.value,
+                ApiType::Rest => prices.rest_per_million.value,
+            };
+            Box::new(ApiGateway::new(
+                ApiGatewayConfig {
+                    name: c.name.clone(),
+                    targets: a.targets.iter().map(|&t| actor_of(t)).collect(),
+                    rate: a.rate,
+                    burst: f64::from(a.burst),
+                    timeout: a.timeout,
+                    latency: a.latency.clone(),
+                    per_request: per_million / 1e6,
+                },
+                stream,
+                faults,
+            ))
+        }
+        ComponentSpec::NotYetSimulated { kind, .. } => {
+            panic!("component {} of kind {kind} is not simulated yet", c.name)
+        }
     }
 }
