@@ -1769,8 +1769,10 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             ),
         );
     }
-    let instances = t.u32(ctx, "instances", 1, u32::MAX);
-    let workers = t.u32(ctx, "workers", 1, u32::MAX);
+    // Bounds far above any real fleet, low enough that instances × workers
+    // (every worker a queue poller) can neither overflow nor exhaust memory.
+    let instances = t.u32(ctx, "instances", 1, MAX_INSTANCES);
+    let workers = t.u32(ctx, "workers", 1, MAX_WORKERS);
     let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
     let service_time = t.req_dist(ctx, "service_time");
     t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
@@ -1801,7 +1803,7 @@ fn component_database(ctx: &mut Ctx, t: &Table, _refs: &mut Vec<Ref>) -> Option<
             "cost_per_million",
         ],
     );
-    let capacity = t.u32(ctx, "capacity", 1, u32::MAX);
+    let capacity = t.u32(ctx, "capacity", 1, MAX_CAPACITY);
     let service_time = t.req_dist(ctx, "service_time");
     let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
     let cost_per_hour = t.num(ctx, "cost_per_hour", NON_NEGATIVE);
@@ -2430,7 +2432,7 @@ fn component_fargate(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Pa
         }
     }
     t.u32(ctx, "tasks", 1, u32::MAX);
-    t.u32(ctx, "workers", 1, u32::MAX);
+    t.u32(ctx, "workers", 1, MAX_WORKERS);
     t.req_dist(ctx, "service_time");
     t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
     t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
@@ -2766,6 +2768,16 @@ fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
     })
 }
 
+/// Most instances of a fleet.
+const MAX_INSTANCES: u32 = 10_000;
+/// Most workers per instance.
+const MAX_WORKERS: u32 = 1_000;
+/// Most operations a database serves at once.
+const MAX_CAPACITY: u32 = 1_000_000;
+
+/// Most `timeseries.csv` intervals in one run.
+const MAX_INTERVALS: u64 = 1_000_000;
+
 fn section_scenario(ctx: &mut Ctx, root: &Table) -> Option<Head> {
     let Some(v) = root.get("scenario") else {
         ctx.error(
@@ -2832,6 +2844,21 @@ fn section_scenario(ctx: &mut Ctx, root: &Table) -> Option<Head> {
     let seed = t.int(ctx, "seed", 0, i128::from(i64::MAX));
     let replications = t.u32(ctx, "replications", 1, 100_000);
     let interval = t.dur(ctx, "interval", POSITIVE_DURATION);
+    // Every interval is a row per metric and component in memory until the
+    // run ends: cap their number so that a typo ("1ns") cannot exhaust memory.
+    if let (Some(i), Some(d)) = (interval, duration)
+        && i.0 > 0
+        && d.0 / i.0 > MAX_INTERVALS
+    {
+        t.err(
+            ctx,
+            "interval",
+            format!(
+                "expected at most {MAX_INTERVALS} intervals in the run, found {} (duration / interval); use a longer interval",
+                d.0 / i.0
+            ),
+        );
+    }
     let baseline = t.str(ctx, "baseline", "a design name").map(|b| NameRef {
         name: b.to_string(),
         at: t.at("baseline"),
@@ -3907,7 +3934,7 @@ service_time = "10ms"
             &text,
             "designs.d.app.workers",
             "workers",
-            &["≥ 1", "found an integer (0)"],
+            &["from 1 to 1000", "found an integer (0)"],
         );
         let text = edit("workers = 4", "workers = 4\ninstances = 4.0");
         expect_one(
@@ -5094,7 +5121,7 @@ service_time = "10ms"
             &errs,
             "sweep.\"designs.d.app.workers\"",
             line,
-            &["with designs.d.app.workers = 0", "≥ 1"],
+            &["with designs.d.app.workers = 0", "from 1 to 1000"],
         );
         expect(
             &errs,
