@@ -81,11 +81,6 @@ impl Latencies {
         }
     }
 
-    /// Exact sum [s].
-    pub fn sum_secs(&self) -> f64 {
-        self.sum_ns as f64 / 1e9
-    }
-
     /// The `q` quantile (0 < q ≤ 1) [ms], within the histogram's 0.1%; 0 when empty.
     pub fn quantile_ms(&self, q: f64) -> f64 {
         if self.count == 0 {
@@ -98,20 +93,6 @@ impl Latencies {
     /// Exact maximum [ms].
     pub fn max_ms(&self) -> f64 {
         self.max_ns as f64 / 1e6
-    }
-
-    /// The points of the empirical CDF, `(latency ms, cumulative fraction)`,
-    /// one per histogram bucket that holds values (for charts).
-    pub fn cdf_points(&self) -> Vec<(f64, f64)> {
-        let total = self.hist.len() as f64;
-        let mut acc = 0u64;
-        self.hist
-            .iter_recorded()
-            .map(|v| {
-                acc += v.count_at_value();
-                (v.value_iterated_to() as f64 / 1e3, acc as f64 / total)
-            })
-            .collect()
     }
 }
 
