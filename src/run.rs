@@ -348,6 +348,8 @@ fn build_component(
                     retention: q.retention,
                     delay: q.delay,
                     batch_size: q.batch_size,
+                    batching_window: q.batching_window,
+                    partial_batch_responses: q.report_batch_item_failures,
                     wait_time: q.wait_time,
                     groups: q.groups,
                     duplicate_probability: q.duplicate_probability,

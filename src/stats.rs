@@ -137,6 +137,7 @@ pub struct TimeAverage {
     window_start: SimTime,
     interval_area: u128,
     interval_start: SimTime,
+    total_area: u128,
     peak: u64,
 }
 
@@ -154,6 +155,7 @@ impl TimeAverage {
         let area = span * u128::from(self.level);
         self.window_area += area;
         self.interval_area += area;
+        self.total_area += area;
         self.last = now;
         self.level = level;
         self.peak = self.peak.max(level);
@@ -188,6 +190,13 @@ impl TimeAverage {
         } else {
             self.window_area as f64 / span as f64
         }
+    }
+
+    /// The level integrated over time from zero to `now` [level × ns]: the
+    /// difference of two readings gives the mean between them.
+    pub fn area(&mut self, now: SimTime) -> u128 {
+        self.set(now, self.level);
+        self.total_area
     }
 
     /// The highest level seen in the measured window.

@@ -198,7 +198,11 @@ impl Actor<Msg, World> for ApiGateway {
             Msg::Fault { index, start } => {
                 self.faults.apply(index, start);
             }
-            Msg::Timer { .. } | Msg::Start | Msg::NextArrival | Msg::Redrive { .. } => {}
+            Msg::Timer { .. }
+            | Msg::Start
+            | Msg::NextArrival
+            | Msg::Redrive { .. }
+            | Msg::InvokeBatch { .. } => {}
         }
     }
 }

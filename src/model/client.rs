@@ -369,7 +369,8 @@ impl Actor<Msg, super::requests::World> for ClientActor {
             | Msg::Call(_)
             | Msg::Fault { .. }
             | Msg::Start
-            | Msg::Redrive { .. } => {}
+            | Msg::Redrive { .. }
+            | Msg::InvokeBatch { .. } => {}
         }
     }
 }

@@ -291,7 +291,11 @@ impl Actor<Msg, World> for Fleet {
                     self.fail_held_work(ctx);
                 }
             }
-            Msg::Timer { .. } | Msg::NextArrival | Msg::Start | Msg::Redrive { .. } => {}
+            Msg::Timer { .. }
+            | Msg::NextArrival
+            | Msg::Start
+            | Msg::Redrive { .. }
+            | Msg::InvokeBatch { .. } => {}
         }
     }
 }

@@ -147,7 +147,12 @@ enum Phase {
 
 #[derive(Clone, Copy, Debug)]
 struct Invocation {
+    /// The caller's call; for a batch, `req` is the item being processed.
     call: Call,
+    /// The batch of queue messages it processes (an event source mapping),
+    /// and which item it is at.
+    batch: Option<Key>,
+    item: u32,
     arrived: SimTime,
     env: Key,
     started: SimTime,
@@ -290,7 +295,7 @@ impl Lambda {
             token: EVENT_TOKEN | key.slot,
             endpoint: crate::model::ANY_ENDPOINT,
         };
-        self.on_invoke(call, ctx);
+        self.on_invoke(call, None, ctx);
     }
 
     /// The event's invocation ended: done, retried, or given up.
@@ -354,7 +359,9 @@ impl Lambda {
         }
     }
 
-    fn on_invoke(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+    /// A synchronous invocation, for one request or (`batch`) for a batch
+    /// of queue messages, whose first item `call.req` is.
+    fn on_invoke(&mut self, call: Call, batch: Option<Key>, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
         if self.faults.is_down() {
@@ -383,6 +390,8 @@ impl Lambda {
             let provisioned = e.provisioned;
             let inv = self.invocations.insert(Invocation {
                 call,
+                batch,
+                item: 0,
                 arrived: now,
                 env,
                 started: now,
@@ -415,6 +424,8 @@ impl Lambda {
         self.environments.incr(now);
         let inv = self.invocations.insert(Invocation {
             call,
+            batch,
+            item: 0,
             arrived: now,
             env,
             started: now,
@@ -465,19 +476,24 @@ impl Lambda {
         if let Some(e) = self.envs.get_mut(i.env) {
             e.state = EnvState::Busy;
         }
+        self.work(inv, ctx);
+        ctx.schedule(
+            self.cfg.timeout,
+            Msg::Timer {
+                tag: TIMER_TIMEOUT,
+                key: inv,
+            },
+        );
+    }
+
+    /// The handler works on its request (or batch item).
+    fn work(&mut self, inv: Key, ctx: &mut Ctx<'_>) {
         let work = self.cfg.service_time.sample(&mut self.rng);
         let work = work.mul_f64(self.faults.slowdown());
         ctx.schedule(
             work,
             Msg::Timer {
                 tag: TIMER_DONE,
-                key: inv,
-            },
-        );
-        ctx.schedule(
-            self.cfg.timeout,
-            Msg::Timer {
-                tag: TIMER_TIMEOUT,
                 key: inv,
             },
         );
@@ -499,8 +515,41 @@ impl Lambda {
             self.cfg
                 .downstream
                 .after(&mut i.progress, ok, req, inv, retry, &mut self.rng, ctx);
-        if let Some(outcome) = end {
-            self.finish(inv, outcome, ctx);
+        match (end, i.batch) {
+            (None, _) => {}
+            (Some(outcome), None) => self.finish(inv, outcome, ctx),
+            (Some(outcome), Some(batch)) => self.item_ended(inv, batch, outcome.is_ok(), ctx),
+        }
+    }
+
+    /// An item of a batch ended (`ok`): the handler goes on to the next one,
+    /// or the invocation ends. Without partial batch responses the first
+    /// failure is the handler's exception, which fails the whole batch;
+    /// with them, the handler records the failure and goes on.
+    fn item_ended(&mut self, inv: Key, batch: Key, ok: bool, ctx: &mut Ctx<'_>) {
+        let Some(i) = self.invocations.get_mut(inv) else {
+            return;
+        };
+        let (partial, next) = match ctx.world.batches.get_mut(batch) {
+            Some(b) => {
+                let at = i.item as usize;
+                if let Some(item) = b.items.get_mut(at) {
+                    item.done = ok;
+                }
+                (b.partial_failures, b.items.get(at + 1).map(|item| item.req))
+            }
+            None => (false, None),
+        };
+        match next {
+            _ if !ok && !partial => self.finish(inv, Outcome::Error, ctx),
+            Some(req) => {
+                i.item += 1;
+                i.call.req = req;
+                i.progress = Progress::default();
+                i.phase = Phase::Running;
+                self.work(inv, ctx);
+            }
+            None => self.finish(inv, Outcome::Ok, ctx),
         }
     }
 
@@ -619,7 +668,32 @@ impl Actor<Msg, World> for Lambda {
         match msg {
             Msg::Start => self.start(ctx),
             Msg::Call(call) if call.endpoint == EVENT_ENDPOINT => self.on_event(call, ctx),
-            Msg::Call(call) => self.on_invoke(call, ctx),
+            Msg::Call(call) => self.on_invoke(call, None, ctx),
+            Msg::InvokeBatch {
+                batch,
+                reply_to,
+                token,
+            } => {
+                let first = ctx.world.batches.get(batch).and_then(|b| b.items.first());
+                let call = |req| Call {
+                    req,
+                    reply_to,
+                    token,
+                    endpoint: crate::model::ANY_ENDPOINT,
+                };
+                match first {
+                    Some(item) => self.on_invoke(call(item.req), Some(batch), ctx),
+                    // Nothing to process: nothing can fail.
+                    None => ctx.send(
+                        reply_to,
+                        SimDuration::ZERO,
+                        Msg::Reply {
+                            token,
+                            outcome: Outcome::Ok,
+                        },
+                    ),
+                }
+            }
             Msg::Reply { token, outcome } if token & EVENT_TOKEN != 0 => {
                 self.on_event_result(token & !EVENT_TOKEN, outcome, ctx);
             }

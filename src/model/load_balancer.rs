@@ -323,7 +323,11 @@ impl Actor<Msg, World> for LoadBalancer {
             Msg::Fault { index, start } => {
                 self.faults.apply(index, start);
             }
-            Msg::Timer { .. } | Msg::NextArrival | Msg::Start | Msg::Redrive { .. } => {}
+            Msg::Timer { .. }
+            | Msg::NextArrival
+            | Msg::Start
+            | Msg::Redrive { .. }
+            | Msg::InvokeBatch { .. } => {}
         }
     }
 }

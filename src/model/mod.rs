@@ -6,6 +6,7 @@
 //! component keep its in-flight work in a slab indexed by token.
 
 pub mod api_gateway;
+pub mod batch;
 pub mod client;
 pub mod downstream;
 pub mod faults;
@@ -82,6 +83,17 @@ pub enum Msg {
     NextArrival,
     /// Do some work and reply.
     Call(Call),
+    /// Invoke a function once for a batch of queue messages (an event
+    /// source mapping), answered by one [`Msg::Reply`]; the function marks
+    /// in the batch which items it processed.
+    InvokeBatch {
+        /// The batch, in [`World::batches`].
+        batch: Key,
+        /// Who gets the reply.
+        reply_to: ActorId,
+        /// Returned in the reply.
+        token: u32,
+    },
     /// The answer to a [`Msg::Call`].
     Reply {
         /// The caller's token from the call.

@@ -22,6 +22,7 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
+use super::batch::BatchItem;
 use super::faults::FaultState;
 use super::requests::{RequestId, World};
 use super::token_bucket::TokenBucket;
@@ -54,6 +55,7 @@ const TIMER_POLL: u32 = 5;
 const TIMER_WAIT_EXPIRED: u32 = 6;
 const TIMER_DELETE_DONE: u32 = 7;
 const TIMER_SCALE_POLLERS: u32 = 8;
+const TIMER_WINDOW_CLOSES: u32 = 9;
 
 /// Concurrent batches an SQS event source mapping starts with (AWS Lambda
 /// developer guide, `services-sqs-scaling.html`; aws-facts.md §4.1).
@@ -64,6 +66,11 @@ pub const ESM_POLLERS_PER_MINUTE: u32 = 300;
 pub const ESM_MAX_POLLERS: u32 = 1000;
 /// An event source mapping polls with long polling.
 const ESM_WAIT_TIME: SimDuration = SimDuration::from_secs(20);
+/// Largest payload of one batch invocation: a mapping invokes early rather
+/// than exceed it (AWS Lambda developer guide, "Batching behavior").
+pub const ESM_MAX_BATCH_BYTES: u32 = 6 * 1024 * 1024;
+/// Messages one ReceiveMessage returns at most.
+const RECEIVE_MAX_MESSAGES: u32 = 10;
 
 /// Who consumes the queue.
 #[derive(Clone, Copy, Debug)]
@@ -100,8 +107,15 @@ pub struct QueueConfig {
     pub retention: SimDuration,
     /// Invisibility of a new message.
     pub delay: SimDuration,
-    /// Messages per receive (1–10).
+    /// Messages per receive (1–10); for an event source mapping, messages
+    /// per invocation (1–10,000, gathered by several receives).
     pub batch_size: u32,
+    /// How long an event source mapping gathers messages before it invokes
+    /// with fewer than `batch_size` (MaximumBatchingWindowInSeconds).
+    pub batching_window: SimDuration,
+    /// The function reports failed items (ReportBatchItemFailures): only
+    /// they return to the queue, not the whole batch.
+    pub partial_batch_responses: bool,
     /// Long-polling wait; zero for short polling.
     pub wait_time: SimDuration,
     /// FIFO message groups.
@@ -159,16 +173,24 @@ struct Group {
     listed: bool,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Poller {
     instance: u32,
     generation: u32,
     waiting: bool,
     /// Beyond the event source mapping's current scale: not polling.
     parked: bool,
-    batch: [(Option<Key>, u32); 10],
-    len: u8,
-    next: u8,
+    /// When its batching window closes (an event source mapping with a
+    /// window): until then it gathers messages, unless the batch fills first.
+    window_closes: Option<SimTime>,
+    /// The messages it holds and their receipts (`None`: gone meanwhile).
+    batch: Vec<(Option<Key>, u32)>,
+    /// The function's invocation with the batch, while it runs (an event
+    /// source mapping).
+    invocation: Option<Key>,
+    /// The next message of the batch to process (a fleet's poller processes
+    /// them one by one).
+    next: u32,
 }
 
 /// Counters of message traffic (per interval, and for the window).
@@ -221,9 +243,12 @@ pub struct Queue {
     /// Pollers allowed to poll (all of a fleet's; an event source
     /// mapping's current scale).
     active_pollers: u32,
-    /// Pollers holding a batch now, and the most at once this minute.
+    /// Pollers processing a batch now (received and handed over, not yet
+    /// finished), and the most at once this minute.
     holding: u32,
     holding_peak: u32,
+    /// [`TimeAverage::area`] of the visible messages at the last scaling.
+    visible_area_at_scaling: u128,
 }
 
 impl Queue {
@@ -287,6 +312,7 @@ impl Queue {
             }),
             holding: 0,
             holding_peak: 0,
+            visible_area_at_scaling: 0,
             cfg,
         }
     }
@@ -314,11 +340,18 @@ impl Queue {
     }
 
     /// Once a minute, an event source mapping adds pollers while messages
-    /// wait, and sheds them while none do.
+    /// wait for busy pollers, and sheds them while none do.
     fn scale_pollers(&mut self, ctx: &mut Ctx<'_>) {
         let all = self.pollers.len() as u32;
         let before = self.active_pollers;
-        if self.visible.level() > 0 {
+        // Messages visible while a poller waits or gathers are on their way
+        // to it: only a backlog behind busy pollers calls for more, one that
+        // held at least a message on average over the minute.
+        let area = self.visible.area(ctx.now());
+        let minute = SimDuration::from_secs(60).0 as u128;
+        let backlog = area - self.visible_area_at_scaling >= minute;
+        self.visible_area_at_scaling = area;
+        if backlog && self.visible.level() > 0 && self.holding >= before {
             self.active_pollers = (before + ESM_POLLERS_PER_MINUTE).min(all);
             for p in before..self.active_pollers {
                 if self.pollers[p as usize].parked {
@@ -500,15 +533,30 @@ impl Queue {
         None
     }
 
-    /// Takes up to a batch of visible messages for poller `p`, making them
-    /// in flight, and returns how many. A FIFO batch takes as many messages
-    /// of one group as it can, then goes on to other groups; a group with a
-    /// message in flight is locked to everyone else until it has none.
+    /// Messages in one batch: `batch_size`, and for an event source mapping
+    /// no more than its payload limit allows.
+    fn batch_limit(&self) -> u32 {
+        if self.cfg.consumer.is_some_and(|c| c.event_source_mapping) {
+            let by_payload = ESM_MAX_BATCH_BYTES / self.cfg.message_bytes.max(1);
+            self.cfg.batch_size.min(by_payload.max(1))
+        } else {
+            self.cfg.batch_size
+        }
+    }
+
+    /// Receives visible messages for poller `p`, making them in flight and
+    /// adding them to what it holds, up to a full batch; returns how many.
+    /// A FIFO batch takes as many messages of one group as it can, then goes
+    /// on to other groups; a group with a message in flight is locked to
+    /// everyone else until it has none.
     fn take(&mut self, p: u32, ctx: &mut Ctx<'_>) -> u32 {
         let fifo = self.cfg.queue_type == QueueType::Fifo;
+        let room = self
+            .batch_limit()
+            .saturating_sub(self.pollers[p as usize].batch.len() as u32);
         let mut n = 0u32;
         let mut current = None;
-        while n < self.cfg.batch_size {
+        while n < room {
             let Some(&g) = self.ready_groups.front() else {
                 break;
             };
@@ -519,23 +567,63 @@ impl Queue {
                 continue;
             };
             current = Some(g);
-            self.receive(key, p, n, ctx);
+            self.receive(key, p, ctx);
             n += 1;
-            if fifo && (n == self.cfg.batch_size || self.groups[g as usize].visible.is_empty()) {
+            if fifo && (n == room || self.groups[g as usize].visible.is_empty()) {
                 self.unlist_front();
             }
         }
-        let poller = &mut self.pollers[p as usize];
-        poller.len = n as u8;
-        poller.next = 0;
         if n > 0 {
-            self.holding += 1;
-            self.holding_peak = self.holding_peak.max(self.holding);
             self.count(|t| t.received += u64::from(n));
-            let bytes = f64::from(n) * f64::from(self.cfg.message_bytes);
-            self.bill((bytes / self.cfg.chunk_bytes).ceil().max(1.0) as u64);
+            // One ReceiveMessage per ten messages, each billed by its
+            // payload in 64 KiB chunks.
+            let mut left = n;
+            while left > 0 {
+                let k = left.min(RECEIVE_MAX_MESSAGES);
+                let bytes = f64::from(k) * f64::from(self.cfg.message_bytes);
+                self.bill((bytes / self.cfg.chunk_bytes).ceil().max(1.0) as u64);
+                left -= k;
+            }
         }
         n
+    }
+
+    /// Poller `p` holds messages: it hands them over, unless its batching
+    /// window is open and the batch not full, in which case it receives
+    /// again once this receive has returned.
+    fn deliver_or_gather(&mut self, p: u32, ctx: &mut Ctx<'_>) {
+        let poller = &self.pollers[p as usize];
+        let full = poller.batch.len() as u32 >= self.batch_limit();
+        if full || poller.window_closes.is_none() {
+            self.deliver(p, ctx);
+        } else {
+            let d = self.latency();
+            ctx.schedule(d, self.timer(TIMER_POLL, self.poller_key(p)));
+        }
+    }
+
+    /// An event source mapping's poller opens a batching window: as AWS
+    /// documents for SQS, the next window begins as soon as the previous
+    /// invocation completes, whether or not messages wait.
+    fn open_window(&mut self, p: u32, ctx: &mut Ctx<'_>) {
+        let closes = ctx.now() + self.cfg.batching_window;
+        self.pollers[p as usize].window_closes = Some(closes);
+        // Not tied to the poller's generation, which its receives bump.
+        let key = Key {
+            slot: p,
+            generation: 0,
+        };
+        ctx.send_at(ctx.me(), closes, self.timer(TIMER_WINDOW_CLOSES, key));
+    }
+
+    /// The window closes: the batch goes to the function, or, with nothing
+    /// gathered, the next window opens.
+    fn on_window_closed(&mut self, p: u32, ctx: &mut Ctx<'_>) {
+        if self.pollers[p as usize].batch.is_empty() {
+            self.open_window(p, ctx);
+        } else {
+            self.deliver(p, ctx);
+        }
     }
 
     fn unlist_front(&mut self) {
@@ -544,8 +632,22 @@ impl Queue {
         }
     }
 
-    /// Message `key` is received as item `i` of poller `p`'s batch.
-    fn receive(&mut self, key: Key, p: u32, i: u32, ctx: &mut Ctx<'_>) {
+    /// Poller `p`'s batch goes to processing (after the receive's round trip).
+    fn deliver(&mut self, p: u32, ctx: &mut Ctx<'_>) {
+        let poller = &mut self.pollers[p as usize];
+        poller.window_closes = None;
+        // Out of the waiting line (lazily: the line skips it).
+        poller.waiting = false;
+        // Cancels a receive or a wait of the window.
+        poller.generation = poller.generation.wrapping_add(1);
+        self.holding += 1;
+        self.holding_peak = self.holding_peak.max(self.holding);
+        let d = self.latency();
+        ctx.schedule(d, self.timer(TIMER_BATCH_ARRIVES, self.poller_key(p)));
+    }
+
+    /// Message `key` is received into poller `p`'s batch.
+    fn receive(&mut self, key: Key, p: u32, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let Some(m) = self.messages.get_mut(key) else {
             return;
@@ -567,7 +669,7 @@ impl Queue {
             self.cfg.visibility_timeout,
             self.timer(TIMER_VISIBILITY, key),
         );
-        self.pollers[p as usize].batch[i as usize] = (Some(key), receipt);
+        self.pollers[p as usize].batch.push((Some(key), receipt));
         if self.cfg.duplicate_probability > 0.0
             && self.rng.random::<f64>() < self.cfg.duplicate_probability
         {
@@ -705,9 +807,18 @@ impl Queue {
     /// Poller `p` sends a ReceiveMessage.
     fn poll(&mut self, p: u32, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        if p >= self.active_pollers {
-            self.pollers[p as usize].parked = true;
+        // A poller gathering a batch finishes it before it parks.
+        if p >= self.active_pollers && self.pollers[p as usize].batch.is_empty() {
+            let poller = &mut self.pollers[p as usize];
+            poller.parked = true;
+            poller.window_closes = None;
             return;
+        }
+        if self.pollers[p as usize].window_closes.is_none()
+            && self.cfg.batching_window > SimDuration::ZERO
+            && self.cfg.consumer.is_some_and(|c| c.event_source_mapping)
+        {
+            self.open_window(p, ctx);
         }
         if self.faults.is_down() {
             // The receive fails; the SDK tries again after the round trip.
@@ -725,8 +836,7 @@ impl Queue {
             return;
         }
         if self.take(p, ctx) > 0 {
-            let d = self.latency();
-            ctx.schedule(d, self.timer(TIMER_BATCH_ARRIVES, self.poller_key(p)));
+            self.deliver_or_gather(p, ctx);
             // Duplicate copies left by the receive may serve waiting pollers.
             self.wake_waiting(ctx);
         } else if self.cfg.wait_time > SimDuration::ZERO {
@@ -761,8 +871,7 @@ impl Queue {
             // Cancels the poller's wait timer.
             poller.generation = poller.generation.wrapping_add(1);
             if self.take(p, ctx) > 0 {
-                let d = self.latency();
-                ctx.schedule(d, self.timer(TIMER_BATCH_ARRIVES, self.poller_key(p)));
+                self.deliver_or_gather(p, ctx);
             } else {
                 self.pollers[p as usize].waiting = true;
                 self.waiting.push_front(p);
@@ -771,87 +880,148 @@ impl Queue {
         }
     }
 
-    /// Processes the poller's next message of its batch, or polls again.
+    /// Processes the poller's batch: its next message (a fleet's worker),
+    /// or all of it in one invocation (an event source mapping); or, the
+    /// batch done, polls again.
     fn process_next(&mut self, p: u32, ctx: &mut Ctx<'_>) {
         let Some(consumer) = self.cfg.consumer else {
             return;
         };
         loop {
-            let poller = self.pollers[p as usize];
-            if poller.next >= poller.len {
-                self.holding -= 1;
+            let poller = &mut self.pollers[p as usize];
+            let Some(&(key, _)) = poller.batch.get(poller.next as usize) else {
+                self.finish_batch(p);
                 self.poll(p, ctx);
                 return;
-            }
-            let (Some(key), _) = poller.batch[poller.next as usize] else {
-                self.pollers[p as usize].next += 1;
-                continue;
             };
-            let Some(m) = self
-                .messages
-                .get_mut(key)
+            if consumer.event_source_mapping {
+                self.invoke(p, consumer.actor, ctx);
+                return;
+            }
+            let Some(m) = key
+                .and_then(|key| self.messages.get_mut(key))
                 .filter(|m| m.place != Place::Gone)
             else {
                 // Expired or dead-lettered while the batch waited.
-                self.pollers[p as usize].next += 1;
+                poller.next += 1;
                 continue;
             };
             m.processing += 1;
-            let m = *m;
+            let (req, instance) = (m.req, poller.instance);
             let me = ctx.me();
             ctx.send(
                 consumer.actor,
                 SimDuration::ZERO,
                 Msg::Call(Call {
-                    req: m.req,
+                    req,
                     reply_to: me,
                     token: p,
-                    endpoint: poller.instance,
+                    endpoint: instance,
                 }),
             );
             return;
         }
     }
 
+    /// Poller `p` is done with its batch.
+    fn finish_batch(&mut self, p: u32) {
+        let poller = &mut self.pollers[p as usize];
+        poller.batch.clear();
+        poller.next = 0;
+        self.holding -= 1;
+    }
+
+    /// An event source mapping invokes the function once with the batch's
+    /// messages still in the queue.
+    fn invoke(&mut self, p: u32, function: ActorId, ctx: &mut Ctx<'_>) {
+        let batch = ctx.world.batches.open(self.cfg.partial_batch_responses);
+        let poller = &mut self.pollers[p as usize];
+        let mut items = 0;
+        for (tag, &(key, _)) in poller.batch.iter().enumerate() {
+            let Some(m) = key
+                .and_then(|key| self.messages.get_mut(key))
+                .filter(|m| m.place != Place::Gone)
+            else {
+                continue;
+            };
+            m.processing += 1;
+            if let Some(b) = ctx.world.batches.get_mut(batch) {
+                b.items.push(BatchItem {
+                    req: m.req,
+                    tag: tag as u32,
+                    done: false,
+                });
+            }
+            items += 1;
+        }
+        poller.next = poller.batch.len() as u32;
+        if items == 0 {
+            // Every message left the queue while the batch was gathered.
+            ctx.world.batches.close(batch);
+            self.process_next(p, ctx);
+            return;
+        }
+        let me = ctx.me();
+        ctx.send(
+            function,
+            SimDuration::ZERO,
+            Msg::InvokeBatch {
+                batch,
+                reply_to: me,
+                token: p,
+            },
+        );
+        self.pollers[p as usize].invocation = Some(batch);
+    }
+
+    /// The processing of a message ended well: its work is done (a second
+    /// time, for a redelivery or a copy). With `delete`, the consumer then
+    /// deletes it, which succeeds only with the latest receipt. Returns
+    /// whether it was deleted.
+    fn processed(&mut self, key: Key, receipt: u32, delete: bool, ctx: &mut Ctx<'_>) -> bool {
+        let Some(m) = self.messages.get_mut(key) else {
+            self.count(|t| t.duplicates += 1);
+            return false;
+        };
+        m.processing = m.processing.saturating_sub(1);
+        let first = !m.accounted;
+        m.accounted = true;
+        let m = *m;
+        if first {
+            ctx.world.work_done(m.req, ctx.now());
+        } else {
+            self.count(|t| t.duplicates += 1);
+        }
+        match m.place {
+            // Left the queue while processed: nothing to delete.
+            Place::Gone if m.processing == 0 => {
+                self.messages.remove(key);
+            }
+            Place::InFlight { .. } if delete && m.receipt == receipt => {
+                self.messages.remove(key);
+                self.leave_flight(m.group);
+                self.count(|t| t.deleted += 1);
+                self.trim_by_age();
+                return true;
+            }
+            _ => {}
+        }
+        false
+    }
+
     fn on_processed(&mut self, p: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
-        let now = ctx.now();
-        let poller = self.pollers[p as usize];
-        let (Some(key), receipt) = poller.batch[poller.next as usize] else {
+        if self.pollers[p as usize].invocation.is_some() {
+            self.on_batch_processed(p, outcome, ctx);
+            return;
+        }
+        let poller = &self.pollers[p as usize];
+        let at = poller.next as usize;
+        let Some(&(Some(key), receipt)) = poller.batch.get(at) else {
             return;
         };
         match outcome {
             Outcome::Ok => {
-                let found = self.messages.get_mut(key).map(|m| {
-                    m.processing = m.processing.saturating_sub(1);
-                    *m
-                });
-                match found {
-                    Some(m) if !m.accounted => {
-                        ctx.world.work_done(m.req, now);
-                        if let Some(m) = self.messages.get_mut(key) {
-                            m.accounted = true;
-                        }
-                    }
-                    // Processed before: a redelivery or a copy did the work again.
-                    _ => self.count(|t| t.duplicates += 1),
-                }
-                match found {
-                    // Left the queue while processed: nothing to delete.
-                    Some(m) if m.place == Place::Gone && m.processing == 0 => {
-                        self.messages.remove(key);
-                    }
-                    Some(m) if m.place == Place::Gone => {}
-                    // DeleteMessage succeeds only with the latest receipt.
-                    Some(m)
-                        if matches!(m.place, Place::InFlight { .. }) && m.receipt == receipt =>
-                    {
-                        self.messages.remove(key);
-                        self.leave_flight(m.group);
-                        self.count(|t| t.deleted += 1);
-                        self.trim_by_age();
-                    }
-                    _ => {}
-                }
+                self.processed(key, receipt, true, ctx);
                 self.bill(1);
                 self.pollers[p as usize].next += 1;
                 let d = self.latency();
@@ -868,8 +1038,8 @@ impl Queue {
                 // The poller's host is down: it never really held these
                 // messages. Give the rest of the batch back and wait.
                 self.processing_failed(key, ctx);
-                for i in poller.next..poller.len {
-                    if let (Some(k), r) = poller.batch[i as usize]
+                for i in at..self.pollers[p as usize].batch.len() {
+                    if let (Some(k), r) = self.pollers[p as usize].batch[i]
                         && let Some(m) = self.messages.get_mut(k)
                         && m.receipt == r
                         && matches!(m.place, Place::InFlight { .. })
@@ -881,13 +1051,49 @@ impl Queue {
                     }
                 }
                 self.wake_waiting(ctx);
-                let poller = &mut self.pollers[p as usize];
-                poller.next = poller.len;
+                self.finish_batch(p);
                 ctx.schedule(
                     PARKED_POLLER_RECHECK,
                     self.timer(TIMER_POLL, self.poller_key(p)),
                 );
             }
+        }
+    }
+
+    /// The function answered a batch. A success deletes the items it
+    /// processed, in DeleteMessageBatch calls of up to ten; the failed items
+    /// (a partial batch response) stay. A failed invocation deletes
+    /// nothing: the whole batch comes back when its visibility times out,
+    /// though the items processed before the failure did their work.
+    fn on_batch_processed(&mut self, p: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let Some(batch) = self.pollers[p as usize].invocation.take() else {
+            return;
+        };
+        let mut deletes = 0u32;
+        for j in 0.. {
+            let Some(item) = ctx.world.batches.get(batch).and_then(|b| b.items.get(j)) else {
+                break;
+            };
+            let item = *item;
+            let Some(&(Some(key), receipt)) = self.pollers[p as usize].batch.get(item.tag as usize)
+            else {
+                continue;
+            };
+            if item.done {
+                let delete = outcome.is_ok();
+                self.processed(key, receipt, delete, ctx);
+                deletes += u32::from(delete);
+            } else {
+                self.processing_failed(key, ctx);
+            }
+        }
+        ctx.world.batches.close(batch);
+        if deletes == 0 {
+            self.process_next(p, ctx);
+        } else {
+            self.bill(u64::from(deletes.div_ceil(RECEIVE_MAX_MESSAGES)));
+            let d = self.latency();
+            ctx.schedule(d, self.timer(TIMER_DELETE_DONE, self.poller_key(p)));
         }
     }
 
@@ -943,6 +1149,12 @@ impl Actor<Msg, World> for Queue {
                 TIMER_VISIBILITY => self.on_visibility_timeout(key, ctx),
                 TIMER_RETENTION => self.on_retention_check(ctx),
                 TIMER_SCALE_POLLERS => self.scale_pollers(ctx),
+                TIMER_WINDOW_CLOSES => {
+                    let p = key.slot as usize;
+                    if self.pollers.get(p).and_then(|x| x.window_closes) == Some(ctx.now()) {
+                        self.on_window_closed(key.slot, ctx);
+                    }
+                }
                 _ => {
                     // Poller timers: a stale generation means cancelled.
                     let p = key.slot;
@@ -967,7 +1179,7 @@ impl Actor<Msg, World> for Queue {
             Msg::Fault { index, start } => {
                 self.faults.apply(index, start);
             }
-            Msg::NextArrival => {}
+            Msg::NextArrival | Msg::InvokeBatch { .. } => {}
         }
     }
 }
@@ -1075,6 +1287,8 @@ mod tests {
                 retention: SimDuration::from_secs(3600),
                 delay: SimDuration::ZERO,
                 batch_size,
+                batching_window: SimDuration::ZERO,
+                partial_batch_responses: false,
                 wait_time: SimDuration::from_secs(20),
                 groups: 1,
                 duplicate_probability: 0.0,

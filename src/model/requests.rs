@@ -48,6 +48,8 @@ pub struct World {
     /// The account's unreserved Lambda concurrency, shared by the design's
     /// functions.
     pub lambda_pool: super::lambda::ConcurrencyPool,
+    /// Batches of queue messages in flight to functions.
+    pub batches: super::batch::Batches,
 }
 
 /// The tally of the measured window.

@@ -300,8 +300,16 @@ pub struct QueueSpec {
     pub retention: SimDuration,
     /// `delay` (default 0): a new message is invisible this long.
     pub delay: SimDuration,
-    /// `batch_size` (1–10, default 1): messages per receive.
+    /// `batch_size` (default 1): messages per receive (1–10), or per
+    /// invocation of a Lambda consumer (1–10,000; above 10 only with a
+    /// batching window).
     pub batch_size: u32,
+    /// `batching_window` (Lambda consumer, 0–300 s, default 0): how long
+    /// the event source mapping gathers a batch.
+    pub batching_window: SimDuration,
+    /// `report_batch_item_failures` (Lambda consumer, default false): only
+    /// the failed items of a batch return to the queue.
+    pub report_batch_item_failures: bool,
     /// `wait_time` (0–20 s, default 0 = short polling, AWS's default).
     pub wait_time: SimDuration,
     /// `groups` (FIFO, default 1): message groups a request's message is spread over.

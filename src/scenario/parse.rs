@@ -1828,6 +1828,8 @@ const SQS_LATENCY: SimDuration = SimDuration::from_millis(16);
 const SNS_LATENCY: SimDuration = SimDuration::from_millis(20);
 /// Largest SQS message, 1 MiB (aws-facts.md §4).
 const MAX_MESSAGE_BYTES: u32 = 1_048_576;
+/// Largest batch of an SQS event source mapping (standard queues).
+const ESM_MAX_BATCH_SIZE: u32 = 10_000;
 
 const QUEUE_TYPES: &[(&str, QueueType)] =
     &[("standard", QueueType::Standard), ("fifo", QueueType::Fifo)];
@@ -1852,6 +1854,8 @@ fn component_queue(
             "max_receives",
             "dead_letter",
             "batch_size",
+            "batching_window",
+            "report_batch_item_failures",
             "groups",
             "duplicate_probability",
             "high_throughput",
@@ -1919,7 +1923,51 @@ fn component_queue(
             );
         }
     }
-    let batch_size = t.u32(ctx, "batch_size", 1, 10);
+    // Above ten only for a Lambda consumer (`check_event_source_mappings`).
+    let batch_size = t.u32(ctx, "batch_size", 1, ESM_MAX_BATCH_SIZE);
+    let batching_window = t.dur(
+        ctx,
+        "batching_window",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(300),
+            "from 0s to 5m",
+        ),
+    );
+    let report_batch_item_failures = t.bool(ctx, "report_batch_item_failures");
+    if !t.has("consumer") {
+        for key in ["batching_window", "report_batch_item_failures"] {
+            if t.has(key) {
+                t.err(
+                    ctx,
+                    key,
+                    format!("`{key}` is a setting of the queue's Lambda consumer, but the queue has no `consumer`"),
+                );
+            }
+        }
+    }
+    if fifo && batching_window.is_some_and(|w| w > SimDuration::ZERO) {
+        t.err(
+            ctx,
+            "batching_window",
+            "a FIFO queue's event source mapping has no batching window (AWS supports it for standard queues only)",
+        );
+    }
+    if let Some(n) = batch_size.filter(|&n| n > 10) {
+        if fifo {
+            t.err(
+                ctx,
+                "batch_size",
+                format!("expected at most 10 for a FIFO queue, found {n}"),
+            );
+        } else if batching_window.is_none_or(|w| w < SimDuration::from_secs(1)) {
+            t.err(
+                ctx,
+                "batch_size",
+                format!("a batch of {n} (more than 10) needs `batching_window` of at least 1s, as AWS requires"),
+            );
+        }
+    }
     let groups = t.u32(ctx, "groups", 1, u32::MAX);
     if groups.is_some() && type_known && !fifo {
         t.err(
@@ -1970,6 +2018,8 @@ fn component_queue(
         retention: retention.unwrap_or(SimDuration::from_secs(4 * 24 * H)),
         delay: delay.unwrap_or(SimDuration::ZERO),
         batch_size: batch_size.unwrap_or(1),
+        batching_window: batching_window.unwrap_or(SimDuration::ZERO),
+        report_batch_item_failures: report_batch_item_failures.unwrap_or(false),
         wait_time: wait_time.unwrap_or(SimDuration::ZERO),
         groups: groups.unwrap_or(1),
         duplicate_probability: duplicate_probability.unwrap_or(0.0),
@@ -2568,6 +2618,7 @@ fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
     }
     find_cycles(ctx, &members, &resolved);
     check_dead_letters(ctx, &members, &resolved);
+    check_event_source_mappings(ctx, &members, &resolved);
     if ctx.errors.len() > errors_before {
         return None;
     }
@@ -2617,6 +2668,55 @@ fn check_dead_letters(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Op
                         r.to.name,
                         type_name(dlq.queue_type),
                         want.to_lowercase()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Batches above ten messages, batching windows and partial batch
+/// responses are settings of a Lambda event source mapping: an EC2
+/// consumer's ReceiveMessage returns at most ten messages, one by one.
+fn check_event_source_mappings(
+    ctx: &mut Ctx,
+    members: &[&Raw],
+    resolved: &[Vec<(Role, Option<usize>)>],
+) {
+    for (c, refs) in members.iter().zip(resolved) {
+        let Some(Partial::Queue(queue)) = &c.spec else {
+            continue;
+        };
+        for (r, (role, to)) in c.refs.iter().zip(refs) {
+            let Some(consumer) = to.filter(|_| *role == Role::Consumer).map(|i| members[i]) else {
+                continue;
+            };
+            if matches!(consumer.spec, Some(Partial::Lambda(_))) || consumer.spec.is_none() {
+                continue;
+            }
+            let mut lambda_only = Vec::new();
+            if queue.batch_size > 10 {
+                lambda_only.push(format!("batch_size = {}", queue.batch_size));
+            }
+            if queue.batching_window > SimDuration::ZERO {
+                lambda_only.push("batching_window".to_string());
+            }
+            if queue.report_batch_item_failures {
+                lambda_only.push("report_batch_item_failures".to_string());
+            }
+            if !lambda_only.is_empty() {
+                ctx.error(
+                    r.to.at,
+                    r.to.key.clone(),
+                    format!(
+                        "`{}` is not a Lambda function, but {} {} to a Lambda consumer only (an event source mapping); a fleet receives at most 10 messages at a time",
+                        r.to.name,
+                        lambda_only
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and "),
+                        if lambda_only.len() == 1 { "applies" } else { "apply" }
                     ),
                 );
             }
@@ -5403,7 +5503,7 @@ high_throughput = "yes"
             &errs,
             "designs.d.q.batch_size",
             at("batch_size"),
-            &["from 1 to 10"],
+            &["batch of 11", "`batching_window` of at least 1s"],
         );
         expect(
             &errs,
@@ -5432,6 +5532,115 @@ high_throughput = "yes"
             "designs.d.fn.runtime",
             "python3.8",
             &["did you mean \"python3.9\"?"],
+        );
+    }
+
+    #[test]
+    fn event_source_mapping_settings_need_a_lambda_consumer() {
+        let text = format!(
+            "{MINI}{}",
+            r#"
+[designs.d.q]
+kind = "queue"
+consumer = "app"
+batch_size = 100
+batching_window = "2s"
+
+[designs.d.fifo]
+kind = "queue"
+type = "fifo"
+consumer = "fn"
+batch_size = 20
+batching_window = "1s"
+
+[designs.d.lonely]
+kind = "queue"
+report_batch_item_failures = true
+
+[designs.d.big]
+kind = "queue"
+consumer = "fn"
+batch_size = 10001
+
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.12"
+service_time = "10ms"
+"#
+        );
+        let errs = errors(&text);
+        let line = |n: &str, k: usize| {
+            Some(
+                text.match_indices(n)
+                    .nth(k)
+                    .map_or(0, |(i, _)| text[..i].matches('\n').count() + 1),
+            )
+        };
+        expect(
+            &errs,
+            "designs.d.q.consumer",
+            line("consumer = \"app\"", 0),
+            &[
+                "`app` is not a Lambda function",
+                "`batch_size = 100` and `batching_window`",
+            ],
+        );
+        expect(
+            &errs,
+            "designs.d.fifo.batching_window",
+            line("batching_window", 1),
+            &["standard queues only"],
+        );
+        expect(
+            &errs,
+            "designs.d.fifo.batch_size",
+            line("batch_size = 20", 0),
+            &["at most 10 for a FIFO queue"],
+        );
+        expect(
+            &errs,
+            "designs.d.lonely.report_batch_item_failures",
+            line("report_batch_item_failures", 0),
+            &["has no `consumer`"],
+        );
+        expect(
+            &errs,
+            "designs.d.big.batch_size",
+            line("10001", 0),
+            &["from 1 to 10000"],
+        );
+        let ok = format!(
+            "{MINI}{}",
+            r#"
+[designs.d.q]
+kind = "queue"
+consumer = "fn"
+batch_size = 100
+batching_window = "2s"
+report_batch_item_failures = true
+
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.12"
+service_time = "10ms"
+"#
+        );
+        let s = load_text(&ok).expect("valid");
+        let q = s.designs[0]
+            .components
+            .iter()
+            .find_map(|c| match &c.spec {
+                ComponentSpec::Queue(q) => Some(q),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(
+            (
+                q.batch_size,
+                q.batching_window,
+                q.report_batch_item_failures
+            ),
+            (100, SimDuration::from_secs(2), true)
         );
     }
 

@@ -266,6 +266,18 @@ timeout = "10s"
 /// web → queue → function (event source mapping), `rate` per second for
 /// `duration`, each message `work` of the function's time.
 fn esm(rate: &str, duration: &str, concurrency: &str, work: &str) -> String {
+    esm_with("constant", rate, duration, concurrency, work, "")
+}
+
+/// [`esm`] with the arrival process and more keys for the queue.
+fn esm_with(
+    arrival: &str,
+    rate: &str,
+    duration: &str,
+    concurrency: &str,
+    work: &str,
+    queue: &str,
+) -> String {
     format!(
         r#"
 [scenario]
@@ -274,7 +286,7 @@ duration = "{duration}"
 interval = "10s"
 seed = 5
 [workload]
-arrival = "constant"
+arrival = "{arrival}"
 rate = {rate}
 [designs.d]
 entry = "web"
@@ -287,6 +299,7 @@ sends = ["q"]
 [designs.d.q]
 kind = "queue"
 consumer = "fn"
+{queue}
 [designs.d.fn]
 kind = "lambda"
 runtime = "python3.12"
@@ -352,6 +365,127 @@ fn an_event_source_mapping_starts_with_5_pollers_and_adds_300_a_minute() {
     assert!(at(60.0) <= 5.0);
     assert!(at(110.0) > 5.0 && at(110.0) <= 305.0, "{}", at(110.0));
     assert!(at(170.0) > 305.0 && at(170.0) <= 605.0, "{}", at(170.0));
+}
+
+#[test]
+fn a_batching_window_gathers_what_arrives_in_one_cycle() {
+    // One poller (reserved concurrency 1), Poisson arrivals at 1/s, batches
+    // of up to 100 gathered for 5 s. For SQS the next window opens as soon
+    // as the previous invocation completes, so a batch holds what arrived
+    // in one cycle: the window, the receive's and the delete's round trips
+    // (16 ms each) and the handler's 1 ms per message. A window with
+    // nothing in it invokes nothing: N ~ Poisson(λc) given N > 0.
+    let text = esm_with(
+        "poisson",
+        "1",
+        "4h",
+        "concurrency = 1",
+        "1ms",
+        "batch_size = 100\nbatching_window = \"5s\"",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    let (f, q) = (component(&r, "fn"), component(&r, "q"));
+    let messages = total(&r, "q", "deleted");
+    let invocations = f.handled as f64;
+    let per_batch = messages / invocations;
+    let cycle: f64 = 5.0 + 2.0 * 0.016 + 0.005;
+    let expected = cycle / (1.0 - (-cycle).exp());
+    let tolerance = 4.0 * (cycle / invocations).sqrt();
+    assert!(
+        (per_batch - expected).abs() < tolerance,
+        "{per_batch} per batch, expected {expected} ± {tolerance}"
+    );
+    assert_eq!(q.errors + f.errors, 0);
+    assert_eq!(r.failed + r.lost, 0);
+    // One request per batch; every message's 1 ms is billed duration.
+    let p = &stratosim::catalog::builtin().lambda;
+    let bill = invocations * p.request_per_million.value / 1e6
+        + messages * 0.001 * (128.0 / 1024.0) * p.gb_second_x86.value;
+    assert!(
+        (f.cost_usd - bill).abs() < 1e-3 * bill,
+        "{} vs {bill}",
+        f.cost_usd
+    );
+}
+
+#[test]
+fn concurrent_pollers_share_the_messages_of_a_window() {
+    // Five pollers, each with its own 5 s window, at 1 message/s: every
+    // window of every poller that caught a message is an invocation, so
+    // batches are about five times smaller than one poller's, the
+    // surprise that users of batching windows meet.
+    let text = esm_with(
+        "poisson",
+        "1",
+        "4h",
+        "",
+        "1ms",
+        "batch_size = 100\nbatching_window = \"5s\"",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    let per_batch = total(&r, "q", "deleted") / component(&r, "fn").handled as f64;
+    assert!(per_batch > 1.0 && per_batch < 2.0, "{per_batch} per batch");
+}
+
+#[test]
+fn a_backlog_is_invoked_in_full_batches() {
+    // 200 messages/s against 5 concurrent batches of 10 × 100 ms: the queue
+    // soon holds a backlog, and every batch is full.
+    let text = esm_with(
+        "constant",
+        "200",
+        "2m",
+        "concurrency = 5",
+        "100ms",
+        "batch_size = 10",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    // Only the first batches, taken before the backlog built up, are short.
+    let full_batches = total(&r, "q", "deleted") / 10.0;
+    let invocations = component(&r, "fn").handled as f64;
+    assert!(
+        invocations >= full_batches && invocations <= full_batches + 10.0,
+        "{invocations} invocations for {full_batches} batches of 10"
+    );
+}
+
+/// Full batches of 10 for a function whose every database call fails:
+/// the database's calls per invocation tell how far each handler got.
+fn failing_batches(partial: bool) -> (f64, u64) {
+    let text = format!(
+        "{}{}",
+        esm_with(
+            "constant",
+            "20",
+            "10m",
+            "calls = [\"db\"]\nconcurrency = 2",
+            "10ms",
+            &format!(
+                "batch_size = 10\nbatching_window = \"2s\"\nmax_receives = 3\nreport_batch_item_failures = {partial}"
+            ),
+        ),
+        "[designs.d.db]\nkind = \"database\"\ncapacity = 10\nservice_time = \"1ms\"\n\
+         [[faults]]\ncomponent = \"db\"\nkind = \"outage\"\nat = \"0s\"\nduration = \"1h\"\n",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    let calls = component(&r, "db").handled as f64;
+    (calls / component(&r, "fn").handled as f64, r.lost)
+}
+
+#[test]
+fn a_failed_item_fails_its_batch_unless_failures_are_reported() {
+    // Without partial batch responses the first failed item is the
+    // handler's exception: one database call per invocation. Reporting
+    // item failures, the handler tries all ten. Either way no message is
+    // ever deleted: each is received 3 times and dropped, its work lost.
+    let (whole, lost_whole) = failing_batches(false);
+    let (partial, lost_partial) = failing_batches(true);
+    assert!((whole - 1.0).abs() < 1e-9, "{whole} calls per invocation");
+    assert!(
+        (partial - 10.0).abs() < 0.1,
+        "{partial} calls per invocation"
+    );
+    assert!(lost_whole > 5_000 && lost_partial > 5_000);
 }
 
 #[test]
