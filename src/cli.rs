@@ -7,9 +7,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use crate::output::csv_files::{self, Manifest, RunRecord};
+use crate::output::designs::{self, SloTargets};
 use crate::output::table;
 use crate::run;
 use crate::scenario::{self, Override, Scenario, ScenarioErrors};
+use crate::time::SimDuration;
 
 /// Why a command failed, and so its exit code.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +22,9 @@ pub enum CliError {
     /// The simulation or the output failed: exit 1.
     #[error("error: {0:#}")]
     Failed(#[from] anyhow::Error),
+    /// `--fail-on-slo` and no design met the SLO: exit 3.
+    #[error("{0}")]
+    SloMissed(String),
 }
 
 impl CliError {
@@ -28,6 +33,7 @@ impl CliError {
         match self {
             CliError::Invalid(_) => 2,
             CliError::Failed(_) => 1,
+            CliError::SloMissed(_) => 3,
         }
     }
 }
@@ -59,8 +65,53 @@ pub struct RunArgs {
     pub set: Vec<String>,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--shard K/N`.
+    pub shard: Option<String>,
+    /// How the results are reported on the terminal.
+    pub report: ReportArgs,
     /// The command line for the manifest.
     pub command_line: Vec<String>,
+}
+
+/// How a finished folder is reported: by `run` and by `merge`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportArgs {
+    /// `--format`.
+    pub format: Format,
+    /// `--fail-on-slo`.
+    pub fail_on_slo: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+}
+
+/// The terminal summary's format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table of means ± 95% half-widths (default).
+    #[default]
+    Table,
+    /// `designs.csv`.
+    Csv,
+    /// Everything of `designs.csv` and `comparisons.csv`, and the SLO's answer.
+    Json,
+}
+
+/// `K/N` → (K, N), 1 ≤ K ≤ N.
+fn parse_shard(text: &str) -> Result<(u32, u32), CliError> {
+    let bad = || {
+        CliError::Invalid(format!(
+            "--shard {text}: expected K/N with 1 ≤ K ≤ N, like 2/8"
+        ))
+    };
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u32, u32) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 /// `stratosim check`: validates every file and reports on each.
@@ -174,6 +225,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     if args.jobs == Some(0) {
         return Err(CliError::Invalid("--jobs must be at least 1".into()));
     }
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     // Validate everything before anything runs or is written.
     let prepared = args
         .scenarios
@@ -190,12 +242,17 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             (Some(dir), _) => dir.join(&p.base.name),
             (None, _) => PathBuf::from("results").join(&p.base.name),
         };
-        pool.install(|| run_one(p, &out, args))?;
+        pool.install(|| run_one(p, &out, args, shard))?;
     }
     Ok(())
 }
 
-fn run_one(p: &Prepared, out: &Path, args: &RunArgs) -> Result<(), CliError> {
+fn run_one(
+    p: &Prepared,
+    out: &Path,
+    args: &RunArgs,
+    shard: Option<(u32, u32)>,
+) -> Result<(), CliError> {
     let base = &p.base;
     let mut runnable = Vec::new();
     let mut skipped = Vec::new();
@@ -221,12 +278,17 @@ fn run_one(p: &Prepared, out: &Path, args: &RunArgs) -> Result<(), CliError> {
         )));
     }
     let reps = base.replications;
+    // A shard takes every N-th run: the parts are disjoint, cover every
+    // run, and are about equally long whatever the grid's shape.
     let jobs: Vec<(usize, usize, u32)> = (0..p.points.len())
         .flat_map(|pt| {
             runnable
                 .iter()
                 .flat_map(move |&d| (0..reps).map(move |r| (pt, d, r)))
         })
+        .enumerate()
+        .filter(|(i, _)| shard.is_none_or(|(k, n)| *i as u32 % n == k - 1))
+        .map(|(_, job)| job)
         .collect();
     let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         ProgressBar::hidden()
@@ -287,17 +349,86 @@ fn run_one(p: &Prepared, out: &Path, args: &RunArgs) -> Result<(), CliError> {
         catalog_region: crate::catalog::builtin().region.clone(),
         catalog_date: crate::catalog::builtin().catalog_date.clone(),
         command_line: args.command_line.clone(),
+        sweep_values: p
+            .points
+            .iter()
+            .map(|(values, _)| values.iter().map(|v| csv_files::cell(v)).collect())
+            .collect(),
+        baseline: base.designs[base.baseline].name.clone(),
+        description: base.description.clone(),
+        window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
+        slo: SloTargets::of(&base.slo),
+        shard: shard.map(|(k, n)| format!("{k}/{n}")),
     };
     csv_files::write_manifest(&out.join("manifest.json"), &manifest)?;
+    if let Some((k, n)) = shard {
+        if !args.quiet {
+            print_out(&format!(
+                "{}: shard {k}/{n}, {} of the scenario's runs, written to {}; join the shards with `stratosim merge`\n",
+                base.name,
+                records.len(),
+                out.display()
+            ));
+        }
+        return Ok(());
+    }
+    report(out, &args.report)
+}
+
+/// `stratosim merge`: joins shard folders into `out` and reports it.
+pub fn merge(dirs: &[PathBuf], out: &Path, args: &ReportArgs) -> Result<(), CliError> {
+    crate::output::merge::merge(dirs, out).map_err(|e| {
+        match e.downcast_ref::<crate::output::merge::BadShards>() {
+            Some(bad) => CliError::Invalid(format!("{bad}\nnothing was written.")),
+            None => CliError::Failed(e),
+        }
+    })?;
+    report(out, args)
+}
+
+/// Summarises a finished folder (`designs.csv`, `comparisons.csv`) and
+/// reports it on the terminal.
+fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
+    let summary = designs::summarise(out)?;
+    designs::write(out, &summary)?;
+    let manifest = designs::read_manifest(&out.join("manifest.json"))?;
     if !args.quiet {
-        print_out(&format!(
-            "{} — {}\n{}(mean ± 95% confidence half-width over {reps} replication{}; results in {})\n",
-            base.name,
-            base.description,
-            table::comparison_table(&axes, &records),
-            plural(reps as usize),
-            out.display()
-        ));
+        let text = match args.format {
+            Format::Table => {
+                let reps = manifest.replications;
+                let title = match manifest.description.as_str() {
+                    "" => manifest.scenario.clone(),
+                    d => format!("{} — {d}", manifest.scenario),
+                };
+                let mut text = format!(
+                    "{title}\n{}(mean ± 95% confidence half-width over {reps} replication{}; Δ: paired difference from {}, ~ where not significant; results in {})\n",
+                    table::summary_table(&summary),
+                    plural(reps as usize),
+                    summary.baseline,
+                    out.display()
+                );
+                if let Some(answer) = table::slo_answer(&summary) {
+                    text.push_str(&answer);
+                    text.push('\n');
+                }
+                text
+            }
+            Format::Csv => std::fs::read_to_string(out.join("designs.csv"))
+                .map_err(|e| CliError::Failed(e.into()))?,
+            Format::Json => {
+                let mut text = serde_json::to_string_pretty(&summary)
+                    .map_err(|e| CliError::Failed(e.into()))?;
+                text.push('\n');
+                text
+            }
+        };
+        print_out(&text);
+    }
+    if args.fail_on_slo && summary.has_slo && summary.answer.is_none() {
+        return Err(CliError::SloMissed(format!(
+            "{}: no design meets the SLO (--fail-on-slo)",
+            manifest.scenario
+        )));
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! The `stratosim` command line: `run` and `check`.
+//! The `stratosim` command line: `run`, `check` and `merge`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,9 +38,24 @@ enum Command {
         /// Override any value by its key path: `designs.monolith.app.instances=8`.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
+        /// Run only the K-th of N disjoint parts of the runs (1 ≤ K ≤ N);
+        /// `stratosim merge` joins the parts' folders.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        #[command(flatten)]
+        report: ReportFlags,
+    },
+    /// Join the folders of the shards of one run (`run --shard K/N`) into
+    /// the folder a single run would have written.
+    Merge {
+        /// The shards' folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The merged folder.
+        #[arg(long, required = true)]
+        out: PathBuf,
+        #[command(flatten)]
+        report: ReportFlags,
     },
     /// Parse and validate scenarios only; exit 0 when all are valid.
     Check {
@@ -48,6 +63,30 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+}
+
+/// How the results are reported on the terminal.
+#[derive(Debug, clap::Args)]
+struct ReportFlags {
+    /// The terminal summary: a table, `designs.csv`, or JSON.
+    #[arg(long, value_enum, default_value_t = cli::Format::Table)]
+    format: cli::Format,
+    /// Exit with code 3 when no design meets the scenario's `[slo]`.
+    #[arg(long)]
+    fail_on_slo: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl ReportFlags {
+    fn args(&self) -> cli::ReportArgs {
+        cli::ReportArgs {
+            format: self.format,
+            fail_on_slo: self.fail_on_slo,
+            quiet: self.quiet,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -60,7 +99,8 @@ fn main() -> ExitCode {
             replications,
             jobs,
             set,
-            quiet,
+            shard,
+            report,
         } => cli::run(&cli::RunArgs {
             scenarios,
             out,
@@ -68,9 +108,12 @@ fn main() -> ExitCode {
             replications,
             jobs,
             set,
-            quiet,
-            command_line: command_line_without_jobs(),
+            quiet: report.quiet,
+            shard,
+            report: report.args(),
+            command_line: command_line_for_manifest(),
         }),
+        Command::Merge { dirs, out, report } => cli::merge(&dirs, &out, &report.args()),
         Command::Check { scenarios } => cli::check(&scenarios),
     };
     match outcome {
@@ -82,15 +125,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// The arguments as typed, less `--jobs N` (which never changes results, so
-/// it must not change the manifest's bytes either).
-fn command_line_without_jobs() -> Vec<String> {
+/// The arguments as typed, less those that never change results (`--jobs`,
+/// `--shard`, `--out`, `--quiet`, `--format`, `--fail-on-slo`): they must
+/// not change the manifest's bytes either, so that a merged folder is byte
+/// for byte a single run's.
+fn command_line_for_manifest() -> Vec<String> {
+    const WITH_VALUE: [&str; 4] = ["--jobs", "--shard", "--out", "--format"];
+    const FLAGS: [&str; 3] = ["-q", "--quiet", "--fail-on-slo"];
     let mut out = Vec::new();
     let mut args = std::env::args();
     while let Some(a) = args.next() {
-        if a == "--jobs" {
+        if WITH_VALUE.contains(&a.as_str()) {
             args.next();
-        } else if !a.starts_with("--jobs=") {
+        } else if !FLAGS.contains(&a.as_str())
+            && !WITH_VALUE.iter().any(|f| a.starts_with(&format!("{f}=")))
+        {
             out.push(a);
         }
     }

@@ -11,6 +11,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use super::designs::SloTargets;
 use crate::stats::RunResult;
 
 /// One finished run and the sweep point it belongs to.
@@ -42,7 +43,7 @@ pub fn num(x: f64, decimals: usize) -> String {
 }
 
 /// A sweep value as a CSV cell: TOML strings lose their quotes.
-fn cell(value: &str) -> String {
+pub fn cell(value: &str) -> String {
     value.trim_matches('"').to_string()
 }
 
@@ -206,8 +207,10 @@ fn csv_escape(s: &str) -> String {
     }
 }
 
-/// What `manifest.json` records: enough to repeat the run.
-#[derive(Clone, Debug, Serialize)]
+/// What `manifest.json` records: enough to repeat the run, and to merge
+/// shards and summarise without the scenario file.
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Manifest {
     /// The stratosim version that wrote the folder.
     pub stratosim_version: String,
@@ -237,8 +240,23 @@ pub struct Manifest {
     pub catalog_region: String,
     /// The date the price catalog was compiled.
     pub catalog_date: String,
-    /// The command line, without `--jobs` (which does not change results).
+    /// The command line, without `--jobs` and `--shard` (which do not
+    /// change results).
     pub command_line: Vec<String>,
+    /// The swept values of each sweep point, as in the CSV files, in run order.
+    pub sweep_values: Vec<Vec<String>>,
+    /// The design the others are compared with.
+    pub baseline: String,
+    /// The scenario's `description`.
+    pub description: String,
+    /// The measured window: duration less warmup [s].
+    pub window_s: f64,
+    /// The SLO, when the scenario has one.
+    #[serde(skip_serializing_if = "SloTargets::is_unset")]
+    pub slo: SloTargets,
+    /// `K/N` in the folder of one shard of a run; absent in a whole run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
 }
 
 /// Writes `manifest.json`.

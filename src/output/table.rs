@@ -1,9 +1,10 @@
 //! The terminal comparison table: each design's key figures as the mean over
-//! replications ± the half-width of a 95% confidence interval.
+//! replications ± the half-width of a 95% confidence interval, and the
+//! paired difference from the baseline design.
 
 use std::fmt::Write;
 
-use super::csv_files::RunRecord;
+use super::designs::{Comparison, DesignRow, Summary, metric};
 
 /// Two-sided 95% quantiles of Student's t for 1–30 degrees of freedom.
 const T95: [f64; 30] = [
@@ -42,32 +43,42 @@ pub fn mean_ci(values: &[f64]) -> (f64, f64) {
     (mean, t95(n - 1) * (var / n as f64).sqrt())
 }
 
-/// `mean ± half` with `decimals` digits.
-fn pm(values: &[f64], decimals: usize) -> String {
-    let (m, h) = mean_ci(values);
-    if h.is_nan() {
-        format!("{m:.decimals$}")
+/// `mean ± half` with `decimals` digits (just the mean without an interval).
+fn pm(row: &DesignRow, m: usize, scale: f64, decimals: usize) -> String {
+    let mean = row.mean[m] * scale;
+    let half = (row.high[m] - row.mean[m]) * scale;
+    if half.is_nan() {
+        format!("{mean:.decimals$}")
     } else {
-        format!("{m:.decimals$} ± {h:.decimals$}")
+        format!("{mean:.decimals$} ± {half:.decimals$}")
     }
 }
 
-/// The table, one row per design × sweep point, in run order.
-pub fn comparison_table(axes: &[String], runs: &[RunRecord]) -> String {
-    // Group runs by (point, design) keeping first-appearance order.
-    let mut groups: Vec<(Vec<String>, String, Vec<&RunRecord>)> = Vec::new();
-    for r in runs {
-        match groups
-            .iter_mut()
-            .find(|(p, d, _)| *p == r.point && *d == r.result.design)
-        {
-            Some(g) => g.2.push(r),
-            None => groups.push((r.point.clone(), r.result.design.clone(), vec![r])),
-        }
+/// A difference from the baseline, `~` marking one the replications cannot
+/// tell from zero.
+fn delta(c: Option<&Comparison>, decimals: usize) -> String {
+    let Some(c) = c else {
+        return "baseline".into();
+    };
+    let half = c.diff_high - c.diff_mean;
+    let text = if half.is_nan() {
+        format!("{:+.decimals$}", c.diff_mean)
+    } else {
+        format!("{:+.decimals$} ± {half:.decimals$}", c.diff_mean)
+    };
+    match c.significant {
+        Some(false) => format!("~{text}"),
+        _ => text,
     }
+}
+
+/// The terminal table: one row per design × sweep point, in run order,
+/// with the differences from the baseline and the SLO's verdict.
+pub fn summary_table(s: &Summary) -> String {
     let mut header = vec!["design".to_string()];
     header.extend(
-        axes.iter()
+        s.axes
+            .iter()
             .map(|a| a.rsplit('.').next().unwrap_or(a).to_string()),
     );
     header.extend(
@@ -84,23 +95,44 @@ pub fn comparison_table(axes: &[String], runs: &[RunRecord]) -> String {
         ]
         .map(String::from),
     );
+    header.push(format!("Δ p99 ms vs {}", s.baseline));
+    header.push(format!("Δ $ vs {}", s.baseline));
+    if s.has_slo {
+        header.push("SLO".into());
+    }
     let mut rows = vec![header];
-    for (point, design, rs) in &groups {
-        let col = |f: &dyn Fn(&RunRecord) -> f64| rs.iter().map(|r| f(r)).collect::<Vec<f64>>();
-        let mut row = vec![design.clone()];
-        row.extend(point.iter().map(|v| v.trim_matches('"').to_string()));
-        row.push(pm(&col(&|r| r.result.requests as f64), 0));
-        row.push(pm(
-            &col(&|r| 100.0 * r.result.failed as f64 / (r.result.requests.max(1)) as f64),
-            2,
-        ));
-        row.push(pm(&col(&|r| r.result.lost as f64), 0));
-        row.push(pm(&col(&|r| r.result.response.p50), 1));
-        row.push(pm(&col(&|r| r.result.response.p99), 1));
-        row.push(pm(&col(&|r| r.result.response.mean), 1));
-        row.push(pm(&col(&|r| r.result.throughput_rps), 1));
-        row.push(pm(&col(&|r| r.result.cost_usd), 3));
-        row.push(pm(&col(&|r| r.result.cost_per_million()), 2));
+    for (i, r) in s.rows.iter().enumerate() {
+        let mut row = vec![r.design.clone()];
+        row.extend(r.point.iter().cloned());
+        row.push(pm(r, metric("requests"), 1.0, 0));
+        row.push(pm(r, metric("error_rate"), 100.0, 2));
+        row.push(pm(r, metric("lost"), 1.0, 0));
+        row.push(pm(r, metric("response_p50_ms"), 1.0, 1));
+        row.push(pm(r, metric("response_p99_ms"), 1.0, 1));
+        row.push(pm(r, metric("response_mean_ms"), 1.0, 1));
+        row.push(pm(r, metric("throughput_rps"), 1.0, 1));
+        row.push(pm(r, metric("cost_usd"), 1.0, 3));
+        row.push(pm(r, metric("cost_per_million_usd"), 1.0, 2));
+        let versus = |m: &str| {
+            s.comparisons
+                .iter()
+                .find(|c| c.design == r.design && c.point == r.point && c.metric == m)
+        };
+        let is_baseline = r.design == s.baseline;
+        for (m, decimals) in [("response_p99_ms", 1), ("cost_usd", 3)] {
+            row.push(match versus(m) {
+                None if !is_baseline => String::new(),
+                c => delta(c, decimals),
+            });
+        }
+        if let Some(v) = &r.slo {
+            let mark = if v.pass { "pass" } else { "miss" };
+            row.push(if s.answer == Some(i) {
+                format!("{mark} ◀ cheapest")
+            } else {
+                mark.to_string()
+            });
+        }
         rows.push(row);
     }
     let widths: Vec<usize> = (0..rows[0].len())
@@ -124,6 +156,38 @@ pub fn comparison_table(axes: &[String], runs: &[RunRecord]) -> String {
         }
     }
     out
+}
+
+/// The SLO's answer in a sentence: the cheapest design and sweep point
+/// that meets it, with its margin; `None` without an SLO.
+pub fn slo_answer(s: &Summary) -> Option<String> {
+    if !s.has_slo {
+        return None;
+    }
+    let Some(i) = s.answer else {
+        return Some("No design meets the SLO.".into());
+    };
+    let r = &s.rows[i];
+    let at = if r.point.is_empty() {
+        String::new()
+    } else {
+        let point: Vec<String> = s
+            .axes
+            .iter()
+            .zip(&r.point)
+            .map(|(a, v)| format!("{a} = {v}"))
+            .collect();
+        format!(" at {}", point.join(", "))
+    };
+    let v = r.slo.as_ref()?;
+    Some(format!(
+        "Cheapest design meeting the SLO: {}{at}, ${:.2} a month, p99 {:.1} ms; tightest target {} with {:.1}% to spare.",
+        r.design,
+        r.mean[metric("monthly_cost_usd")],
+        r.mean[metric("response_p99_ms")],
+        v.binding,
+        100.0 * v.margin
+    ))
 }
 
 #[cfg(test)]

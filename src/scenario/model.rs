@@ -31,6 +31,8 @@ pub struct Scenario {
     pub interval: SimDuration,
     /// The design the others are compared with (default: the first).
     pub baseline: usize,
+    /// `[slo]`: the targets each design and sweep point is judged against.
+    pub slo: Slo,
     /// The traffic offered to every design.
     pub workload: Workload,
     /// The designs, in file order.
@@ -41,6 +43,30 @@ pub struct Scenario {
     pub sweep: Vec<SweepAxis>,
     /// FNV-1a hash of the scenario text and `--set` overrides, hex.
     pub hash: String,
+}
+
+/// `[slo]`: service-level objectives, each optional. A design meets the SLO
+/// at a sweep point when the mean over replications of every metric given
+/// is within its limit.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Slo {
+    /// `response_p99`: the 99th percentile of what the client waited.
+    pub response_p99: Option<SimDuration>,
+    /// `completion_p99`: the same until all the request's work finished.
+    pub completion_p99: Option<SimDuration>,
+    /// `error_rate`: failed requests over requests (0–1).
+    pub error_rate: Option<f64>,
+    /// `lost`: requests whose work was lost.
+    pub lost: Option<u64>,
+    /// `monthly_budget`: the bill extrapolated to a month of 730 hours [USD].
+    pub monthly_budget: Option<f64>,
+}
+
+impl Slo {
+    /// True when at least one target is set.
+    pub fn is_set(&self) -> bool {
+        *self != Slo::default()
+    }
 }
 
 /// `[workload]`.

@@ -7,4 +7,5 @@ mod conservation;
 mod messaging;
 mod models;
 mod queueing;
+mod reporting;
 mod serverless;

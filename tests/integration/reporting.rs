@@ -1,0 +1,272 @@
+//! Sweeps, confidence intervals, paired comparisons, the SLO's answer,
+//! output formats, and shards merged back into one run.
+
+use std::fs;
+use std::path::Path;
+
+use crate::common::*;
+use stratosim::output::table::mean_ci;
+use stratosim::run::simulate;
+
+/// Two designs of an M/M/c web tier, swept over the instance count, with an
+/// SLO only the larger fleets meet.
+const SWEPT: &str = r#"
+[scenario]
+name = "sized"
+duration = "4m"
+warmup = "30s"
+seed = 17
+replications = 3
+[workload]
+rate = 300
+[slo]
+response_p99 = "100ms"
+error_rate = 0.01
+[designs.small]
+entry = "app"
+[designs.small.app]
+kind = "ec2"
+instance_type = "c5.large"
+instances = 2
+workers = 4
+service_time = { dist = "exp", mean = "20ms" }
+[designs.large]
+entry = "app"
+[designs.large.app]
+kind = "ec2"
+instance_type = "c5.xlarge"
+instances = 2
+workers = 8
+service_time = { dist = "exp", mean = "20ms" }
+[sweep]
+"designs.small.app.instances" = [2, 3, 4]
+"#;
+
+fn scenario_file(dir: &Path, text: &str) -> String {
+    let path = dir.join("s.toml");
+    fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn lines(path: &Path) -> usize {
+    fs::read_to_string(path).unwrap().lines().count()
+}
+
+#[test]
+fn a_sweep_has_a_row_per_point_design_and_replication() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_file(dir.path(), SWEPT);
+    let out = dir.path().join("out");
+    let o = stratosim(&["run", &s, "--out", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // 3 points × 2 designs × 3 replications, and a header.
+    assert_eq!(lines(&out.join("summary.csv")), 1 + 3 * 2 * 3);
+    assert_eq!(lines(&out.join("designs.csv")), 1 + 3 * 2);
+    let designs = fs::read_to_string(out.join("designs.csv")).unwrap();
+    let header: Vec<&str> = designs.lines().next().unwrap().split(',').collect();
+    for column in [
+        "design",
+        "designs.small.app.instances",
+        "replications",
+        "slo_pass",
+        "response_p99_ms_mean",
+        "response_p99_ms_low",
+        "response_p99_ms_high",
+        "monthly_cost_usd_mean",
+    ] {
+        assert!(header.contains(&column), "no {column} in {header:?}");
+    }
+    // One comparison per metric for each non-baseline row.
+    let comparisons = lines(&out.join("comparisons.csv")) - 1;
+    assert_eq!(comparisons, 3 * stratosim::output::designs::METRICS.len());
+}
+
+#[test]
+fn the_slo_names_the_cheapest_design_that_meets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_file(dir.path(), SWEPT);
+    let out = dir.path().join("out");
+    let o = stratosim(&["run", &s, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    // 300/s × 20 ms = 6 busy workers. With 8 (2 × 4) requests queue often
+    // enough that p99 ≈ 107 ms; with 12 or 16 it is about the service
+    // time's own p99, 92 ms. Three small instances are cheaper than two
+    // large ones.
+    assert!(
+        text.contains("Cheapest design meeting the SLO: small at designs.small.app.instances = 3"),
+        "{text}"
+    );
+    let designs = fs::read_to_string(out.join("designs.csv")).unwrap();
+    let verdicts: Vec<(&str, &str, &str)> = designs
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0], f[1], f[3])
+        })
+        .collect();
+    assert!(verdicts.contains(&("small", "2", "no")), "{verdicts:?}");
+    assert!(verdicts.contains(&("small", "3", "yes")));
+    assert!(verdicts.contains(&("large", "2", "yes")));
+    // --fail-on-slo: met, exit 0; missed, exit 3.
+    let o = stratosim(&[
+        "run",
+        &s,
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+        "--fail-on-slo",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let strict = SWEPT.replace("response_p99 = \"100ms\"", "response_p99 = \"1ms\"");
+    let s = scenario_file(dir.path(), &strict);
+    let o = stratosim(&["run", &s, "--out", out.to_str().unwrap(), "--fail-on-slo"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("No design meets the SLO."));
+}
+
+#[test]
+fn the_summary_prints_as_csv_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_file(dir.path(), SWEPT);
+    let out = dir.path().join("out");
+    let o = stratosim(&["run", &s, "--out", out.to_str().unwrap(), "--format", "csv"]);
+    assert!(o.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        fs::read_to_string(out.join("designs.csv")).unwrap()
+    );
+    let o = stratosim(&[
+        "run",
+        &s,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(json["rows"].as_array().unwrap().len(), 6);
+    assert_eq!(json["baseline"], "small");
+    // Rows by point, then design: small@3 is the third.
+    assert_eq!(json["answer"], 2);
+    let o = stratosim(&[
+        "run",
+        &s,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn shards_merge_into_the_bytes_of_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_file(dir.path(), SWEPT);
+    let whole = dir.path().join("whole");
+    let o = stratosim(&["run", &s, "--out", whole.to_str().unwrap(), "-q"]);
+    assert!(o.status.success());
+    // 18 runs in 4 shards: uneven parts.
+    let mut shards = Vec::new();
+    for k in 1..=4 {
+        let d = dir.path().join(format!("shard{k}"));
+        let o = stratosim(&[
+            "run",
+            &s,
+            "--out",
+            d.to_str().unwrap(),
+            "--shard",
+            &format!("{k}/4"),
+            "--jobs",
+            "1",
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(!d.join("designs.csv").exists(), "a shard is not summarised");
+        shards.push(d.display().to_string());
+    }
+    let merged = dir.path().join("merged");
+    let mut args = vec!["merge"];
+    // In any order.
+    args.extend(shards.iter().rev().map(String::as_str));
+    args.extend(["--out", merged.to_str().unwrap(), "-q"]);
+    let o = stratosim(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> = fs::read_dir(&whole)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6, "{names:?}");
+    for name in &names {
+        assert_eq!(
+            fs::read(whole.join(name)).unwrap(),
+            fs::read(merged.join(name)).unwrap(),
+            "{name} differs"
+        );
+    }
+    // A missing shard, a folder that is no shard: exit 2, nothing written.
+    let partial = dir.path().join("partial");
+    let o = stratosim(&[
+        "merge",
+        &shards[0],
+        &shards[2],
+        "--out",
+        partial.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing shards 2/4, 4/4"));
+    let o = stratosim(&[
+        "merge",
+        whole.to_str().unwrap(),
+        "--out",
+        partial.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!partial.exists());
+    let o = stratosim(&["run", &s, "--shard", "5/4"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn confidence_intervals_cover_the_m_m_1_mean_95_percent_of_the_time() {
+    // M/M/1 at ρ = 0.5, μ = 100/s: the mean response is 1/(μ − λ) = 20 ms.
+    // Each of 200 independent experiments (their own seeds) makes a 95%
+    // t-interval from 5 replications; about 190 should cover 20 ms. The
+    // count is Binomial(200, 0.95): sd 3.1, so 180–200 holds with 99.9%.
+    let mut covered = 0;
+    let experiments = 200;
+    for seed in 0..experiments {
+        let text = format!(
+            r#"
+[scenario]
+name = "mm1"
+duration = "6m"
+warmup = "1m"
+seed = {seed}
+replications = 5
+[workload]
+rate = 50
+[designs.d]
+entry = "app"
+[designs.d.app]
+kind = "ec2"
+instance_type = "c5.large"
+workers = 1
+service_time = {{ dist = "exp", mean = "10ms" }}
+"#
+        );
+        let s = scenario(&text);
+        let means: Vec<f64> = (0..5).map(|r| simulate(&s, 0, r).response.mean).collect();
+        let (mean, half) = mean_ci(&means);
+        if (mean - 20.0).abs() <= half {
+            covered += 1;
+        }
+    }
+    assert!(
+        (180..=200).contains(&covered),
+        "{covered} of {experiments} intervals cover the mean"
+    );
+}
