@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::output::csv_files::{self, Manifest, RunRecord};
 use crate::output::designs::{self, SloTargets};
+use crate::output::merge::{Source, combine};
 use crate::output::table;
 use crate::run;
 use crate::scenario::{self, Override, Scenario, ScenarioErrors};
@@ -278,6 +279,51 @@ fn run_one(
         )));
     }
     let reps = base.replications;
+    let axes: Vec<String> = base.sweep.iter().map(|a| a.key.clone()).collect();
+    let manifest = Manifest {
+        stratosim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: base.name.clone(),
+        scenario_file: p.path.display().to_string(),
+        scenario_hash: base.hash.clone(),
+        seed: base.seed,
+        replications: reps,
+        replication_seeds: (0..reps)
+            .map(|r| crate::rng::replication_seed(base.seed, r))
+            .collect(),
+        designs: runnable
+            .iter()
+            .map(|&i| base.designs[i].name.clone())
+            .collect(),
+        skipped_designs: skipped.clone(),
+        sweep_keys: axes.clone(),
+        sweep_points: p.points.len(),
+        overrides: p
+            .overrides
+            .iter()
+            .map(|o| format!("{}={}", o.key, o.value))
+            .collect(),
+        catalog_region: crate::catalog::builtin().region.clone(),
+        catalog_date: crate::catalog::builtin().catalog_date.clone(),
+        command_line: args.command_line.clone(),
+        sweep_values: p
+            .points
+            .iter()
+            .map(|(values, _)| values.iter().map(|v| csv_files::cell(v)).collect())
+            .collect(),
+        baseline: base.designs[base.baseline].name.clone(),
+        description: base.description.clone(),
+        window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
+        slo: SloTargets::of(&base.slo),
+        runs_key: base.runs_key(),
+        shard: shard.map(|(k, n)| format!("{k}/{n}")),
+    };
+    // Replications already in `out` from the same runs are kept, and only
+    // the others run: replication r is the same whatever the total.
+    let kept = if shard.is_none() {
+        reusable_replications(out, &manifest)
+    } else {
+        0
+    };
     // A shard takes every N-th run: the parts are disjoint, cover every
     // run, and are about equally long whatever the grid's shape.
     let jobs: Vec<(usize, usize, u32)> = (0..p.points.len())
@@ -289,7 +335,19 @@ fn run_one(
         .enumerate()
         .filter(|(i, _)| shard.is_none_or(|(k, n)| *i as u32 % n == k - 1))
         .map(|(_, job)| job)
+        .filter(|&(_, _, r)| r >= kept)
         .collect();
+    if kept > 0 && !args.quiet {
+        eprintln!(
+            "{}: keeping replication{} 0–{} from {}; running {} new run{}",
+            base.name,
+            plural(kept as usize),
+            kept - 1,
+            out.display(),
+            jobs.len(),
+            plural(jobs.len())
+        );
+    }
     let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         ProgressBar::hidden()
     } else {
@@ -318,49 +376,30 @@ fn run_one(
         .collect();
     bar.finish_and_clear();
 
-    std::fs::create_dir_all(out)
-        .map_err(|e| CliError::Failed(anyhow::anyhow!("cannot create {}: {e}", out.display())))?;
-    let axes: Vec<String> = base.sweep.iter().map(|a| a.key.clone()).collect();
-    csv_files::write_summary(&out.join("summary.csv"), &axes, &records)?;
-    csv_files::write_components(&out.join("components.csv"), &axes, &records)?;
-    csv_files::write_timeseries(&out.join("timeseries.csv"), &axes, &records)?;
-    let manifest = Manifest {
-        stratosim_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: base.name.clone(),
-        scenario_file: p.path.display().to_string(),
-        scenario_hash: base.hash.clone(),
-        seed: base.seed,
-        replications: reps,
-        replication_seeds: (0..reps)
-            .map(|r| crate::rng::replication_seed(base.seed, r))
-            .collect(),
-        designs: runnable
-            .iter()
-            .map(|&i| base.designs[i].name.clone())
-            .collect(),
-        skipped_designs: skipped,
-        sweep_keys: axes.clone(),
-        sweep_points: p.points.len(),
-        overrides: p
-            .overrides
-            .iter()
-            .map(|o| format!("{}={}", o.key, o.value))
-            .collect(),
-        catalog_region: crate::catalog::builtin().region.clone(),
-        catalog_date: crate::catalog::builtin().catalog_date.clone(),
-        command_line: args.command_line.clone(),
-        sweep_values: p
-            .points
-            .iter()
-            .map(|(values, _)| values.iter().map(|v| csv_files::cell(v)).collect())
-            .collect(),
-        baseline: base.designs[base.baseline].name.clone(),
-        description: base.description.clone(),
-        window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
-        slo: SloTargets::of(&base.slo),
-        shard: shard.map(|(k, n)| format!("{k}/{n}")),
-    };
-    csv_files::write_manifest(&out.join("manifest.json"), &manifest)?;
+    if kept == 0 {
+        write_runs(out, &axes, &records, &manifest)?;
+    } else {
+        // The new runs go to a folder of their own, then join the kept ones.
+        let fresh = out.join(".stratosim-new-runs");
+        write_runs(&fresh, &axes, &records, &manifest)?;
+        let sources = [
+            Source {
+                dir: out.to_path_buf(),
+                replications_below: Some(kept),
+            },
+            Source {
+                dir: fresh.clone(),
+                replications_below: None,
+            },
+        ];
+        combine(&sources, &manifest, out)?;
+        std::fs::remove_dir_all(&fresh).map_err(|e| CliError::Failed(e.into()))?;
+    }
+    if shard.is_none()
+        && let Some(build) = build_fingerprint()
+    {
+        std::fs::write(out.join(BUILD_FILE), build).map_err(|e| CliError::Failed(e.into()))?;
+    }
     if let Some((k, n)) = shard {
         if !args.quiet {
             print_out(&format!(
@@ -373,6 +412,59 @@ fn run_one(
         return Ok(());
     }
     report(out, &args.report)
+}
+
+/// Writes the runs' CSV files and the manifest into `dir`.
+fn write_runs(
+    dir: &Path,
+    axes: &[String],
+    records: &[RunRecord],
+    manifest: &Manifest,
+) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::Failed(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
+    csv_files::write_summary(&dir.join("summary.csv"), axes, records)?;
+    csv_files::write_components(&dir.join("components.csv"), axes, records)?;
+    csv_files::write_timeseries(&dir.join("timeseries.csv"), axes, records)?;
+    csv_files::write_manifest(&dir.join("manifest.json"), manifest)?;
+    Ok(())
+}
+
+/// Where a folder records which build of stratosim wrote its runs.
+const BUILD_FILE: &str = ".stratosim-build";
+
+/// A fingerprint of the running executable: a rebuild with other code
+/// must not reuse runs of the old one, whatever its version says. It is
+/// kept out of the manifest, whose bytes must not depend on the build.
+fn build_fingerprint() -> Option<String> {
+    let exe = std::fs::read(std::env::current_exe().ok()?).ok()?;
+    Some(format!("{:016x}\n", crate::rng::fnv1a(&exe)))
+}
+
+/// How many replications (from 0) of `manifest`'s runs a whole earlier run
+/// left in `out`: none unless this very build wrote them from the same
+/// runs (scenario, overrides and seed), designs and sweep points.
+fn reusable_replications(out: &Path, manifest: &Manifest) -> u32 {
+    let Ok(old) = designs::read_manifest(&out.join("manifest.json")) else {
+        return 0;
+    };
+    let same = old.shard.is_none()
+        && old.stratosim_version == manifest.stratosim_version
+        && !old.runs_key.is_empty()
+        && old.runs_key == manifest.runs_key
+        && old.seed == manifest.seed
+        && old.designs == manifest.designs
+        && old.sweep_keys == manifest.sweep_keys
+        && old.sweep_values == manifest.sweep_values
+        && ["summary.csv", "components.csv", "timeseries.csv"]
+            .iter()
+            .all(|f| out.join(f).is_file())
+        && std::fs::read_to_string(out.join(BUILD_FILE)).ok() == build_fingerprint();
+    if same {
+        old.replications.min(manifest.replications)
+    } else {
+        0
+    }
 }
 
 /// `stratosim merge`: joins shard folders into `out` and reports it.

@@ -254,6 +254,9 @@ pub struct Manifest {
     /// The SLO, when the scenario has one.
     #[serde(skip_serializing_if = "SloTargets::is_unset")]
     pub slo: SloTargets,
+    /// [`Scenario::runs_key`](crate::scenario::Scenario::runs_key): a
+    /// later run with more replications into the same folder reuses these.
+    pub runs_key: String,
     /// `K/N` in the folder of one shard of a run; absent in a whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,

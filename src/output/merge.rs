@@ -103,11 +103,34 @@ fn check(dirs: &[PathBuf]) -> Result<Shards> {
 /// Merges the shard folders `dirs` into `out`.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<()> {
     let shards = check(dirs)?;
-    let m = &shards.manifest;
+    let sources: Vec<Source> = shards
+        .dirs
+        .iter()
+        .map(|d| Source {
+            dir: d.clone(),
+            replications_below: None,
+        })
+        .collect();
+    combine(&sources, &shards.manifest, out)
+}
+
+/// A folder whose rows go into a combined folder.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Only rows of replications below this.
+    pub replications_below: Option<u32>,
+}
+
+/// Writes into `out` every CSV file of the first source (but those derived
+/// from them) with the rows of all the sources in run order, and
+/// `manifest`. The sources' runs must be disjoint.
+pub fn combine(sources: &[Source], manifest: &Manifest, out: &Path) -> Result<()> {
+    let m = manifest;
+    let first = &sources[0].dir;
     let mut files: Vec<String> = Vec::new();
-    for entry in fs::read_dir(&shards.dirs[0])
-        .with_context(|| format!("cannot read {}", shards.dirs[0].display()))?
-    {
+    for entry in fs::read_dir(first).with_context(|| format!("cannot read {}", first.display()))? {
         let name = entry?.file_name().to_string_lossy().into_owned();
         if name.ends_with(".csv") && !DERIVED.contains(&name.as_str()) {
             files.push(name);
@@ -126,27 +149,26 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<()> {
         .enumerate()
         .map(|(i, v)| (v.as_slice(), i))
         .collect();
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut merged_files = Vec::new();
     for name in &files {
-        let texts = shards
-            .dirs
+        let texts = sources
             .iter()
-            .map(|d| {
-                let path = d.join(name);
+            .map(|src| {
+                let path = src.dir.join(name);
                 fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
             })
             .collect::<Result<Vec<_>>>()?;
         let axes = m.sweep_keys.len();
         let mut header: Option<&str> = None;
         let mut rows: Vec<((usize, usize, u32), &str)> = Vec::new();
-        for (text, dir) in texts.iter().zip(&shards.dirs) {
-            let path = dir.join(name);
+        for (text, src) in texts.iter().zip(sources) {
+            let path = src.dir.join(name);
             let first = text.find('\n').map_or(text.len(), |i| i + 1);
             match header {
                 None => header = Some(&text[..first]),
                 Some(h) if h != &text[..first] => {
                     bail!(
-                        "{}: its columns differ from the other shards'",
+                        "{}: its columns differ from the other folders'",
                         path.display()
                     )
                 }
@@ -177,7 +199,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<()> {
                         line.trim_end()
                     );
                 };
-                rows.push(((p, d, r), line));
+                if src.replications_below.is_none_or(|below| r < below) {
+                    rows.push(((p, d, r), line));
+                }
             }
         }
         rows.sort_by_key(|(key, _)| *key);
@@ -186,6 +210,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<()> {
         for (_, line) in rows {
             merged.push_str(line);
         }
+        merged_files.push((name, merged));
+    }
+    // Written only once everything was read: `out` may be a source.
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (name, merged) in merged_files {
         let path = out.join(name);
         fs::write(&path, merged).with_context(|| format!("cannot write {}", path.display()))?;
     }

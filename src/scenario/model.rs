@@ -45,6 +45,25 @@ pub struct Scenario {
     pub hash: String,
 }
 
+impl Scenario {
+    /// A fingerprint of everything that decides a run's results, and of
+    /// nothing else: replication r of a design at a sweep point gives the
+    /// same rows under two scenarios with the same key, whatever their
+    /// replication counts, names, descriptions, baselines or SLOs. Trace and
+    /// empirical files are in it by their contents.
+    pub fn runs_key(&self) -> String {
+        let mut s = self.clone();
+        s.file = PathBuf::new();
+        s.name.clear();
+        s.description.clear();
+        s.replications = 0;
+        s.baseline = 0;
+        s.slo = Slo::default();
+        s.hash.clear();
+        format!("{:016x}", crate::rng::fnv1a(format!("{s:?}").as_bytes()))
+    }
+}
+
 /// `[slo]`: service-level objectives, each optional. A design meets the SLO
 /// at a sweep point when the mean over replications of every metric given
 /// is within its limit.

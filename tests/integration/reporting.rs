@@ -194,9 +194,11 @@ fn shards_merge_into_the_bytes_of_one_run() {
     args.extend(["--out", merged.to_str().unwrap(), "-q"]);
     let o = stratosim(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Hidden files are the folder's own bookkeeping, not results.
     let mut names: Vec<String> = fs::read_dir(&whole)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
         .collect();
     names.sort();
     assert!(names.len() >= 6, "{names:?}");
@@ -269,4 +271,58 @@ service_time = {{ dist = "exp", mean = "10ms" }}
         (180..=200).contains(&covered),
         "{covered} of {experiments} intervals cover the mean"
     );
+}
+
+fn same_files(a: &Path, b: &Path) {
+    for entry in fs::read_dir(a).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        assert_eq!(
+            fs::read(a.join(&name)).unwrap(),
+            fs::read(b.join(&name)).unwrap(),
+            "{name:?} differs"
+        );
+    }
+}
+
+#[test]
+fn more_replications_later_run_only_the_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_file(dir.path(), SWEPT);
+    let run = |out: &Path, reps: &str, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            &s,
+            "--out",
+            out.to_str().unwrap(),
+            "--replications",
+            reps,
+        ];
+        args.extend(extra);
+        let o = stratosim(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let fresh = dir.path().join("fresh");
+    run(&fresh, "4", &["-q"]);
+    let grown = dir.path().join("grown");
+    run(&grown, "2", &["-q"]);
+    let said = run(&grown, "4", &["--format", "csv"]);
+    assert!(
+        said.contains("keeping replications 0–1") && said.contains("running 12 new runs"),
+        "{said}"
+    );
+    same_files(&fresh, &grown);
+    // Other runs (another rate) reuse nothing.
+    let other = dir.path().join("other");
+    run(&other, "4", &["-q", "--set", "workload.rate=250"]);
+    let said = run(
+        &grown,
+        "4",
+        &["--set", "workload.rate=250", "--format", "csv"],
+    );
+    assert!(!said.contains("keeping"), "{said}");
+    same_files(&other, &grown);
 }
