@@ -360,13 +360,26 @@ fn run_one(
             .progress_chars("=> "),
         );
         b.set_message(base.name.clone());
+        // Elapsed time and ETA move even while a long run is in progress.
+        b.enable_steady_tick(std::time::Duration::from_millis(250));
         b
     };
+    // Simulated time done, for the bar's speed: how much faster than real
+    // time the runs go, all threads together.
+    let simulated_ns = std::sync::atomic::AtomicU64::new(0);
+    let started = std::time::Instant::now();
     let records: Vec<RunRecord> = jobs
         .par_iter()
         .map(|&(pt, d, r)| {
             let (values, scenario) = &p.points[pt];
             let result = run::simulate(scenario, d, r);
+            if !bar.is_hidden() {
+                let done = simulated_ns
+                    .fetch_add(scenario.duration.0, std::sync::atomic::Ordering::Relaxed)
+                    + scenario.duration.0;
+                let speed = done as f64 / 1e9 / started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!("{} {speed:.0}× real time", base.name));
+            }
             bar.inc(1);
             RunRecord {
                 point: values.clone(),
