@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::output::csv_files::{self, Manifest, RunRecord};
+use crate::output::csv_files::{self, FaultWindow, Manifest, RunRecord};
 use crate::output::table;
 use crate::run;
 use crate::scenario::{self, Override, Scenario, ScenarioErrors};
@@ -59,6 +59,8 @@ pub struct RunArgs {
     pub set: Vec<String>,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--no-charts`: write the CSV files and the manifest only.
+    pub no_charts: bool,
     /// The command line for the manifest.
     pub command_line: Vec<String>,
 }
@@ -86,6 +88,31 @@ pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     } else {
         Err(CliError::Invalid(problems.join("\n")))
     }
+}
+
+/// `stratosim plot DIR`: redraws every chart and `report.html` from the
+/// files a run wrote into `dir`.
+pub fn plot(dir: &Path) -> Result<(), CliError> {
+    let missing: Vec<&str> = crate::output::REQUIRED_FILES
+        .iter()
+        .copied()
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
+    if !missing.is_empty() {
+        return Err(CliError::Invalid(format!(
+            "{}: not a stratosim output folder: {} missing (write one with `stratosim run`)",
+            dir.display(),
+            missing.join(", ")
+        )));
+    }
+    let written = crate::output::draw_charts_and_report(dir)?;
+    print_out(&format!(
+        "{} chart{} and report.html written in {}\n",
+        written.charts.len(),
+        plural(written.charts.len()),
+        dir.display()
+    ));
+    Ok(())
 }
 
 /// Writes to standard output; a closed pipe (`stratosim run … | head`) is
@@ -262,6 +289,7 @@ fn run_one(p: &Prepared, out: &Path, args: &RunArgs) -> Result<(), CliError> {
     csv_files::write_summary(&out.join("summary.csv"), &axes, &records)?;
     csv_files::write_components(&out.join("components.csv"), &axes, &records)?;
     csv_files::write_timeseries(&out.join("timeseries.csv"), &axes, &records)?;
+    csv_files::write_latency(&out.join("latency.csv"), &axes, &records)?;
     let manifest = Manifest {
         stratosim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: base.name.clone(),
@@ -287,8 +315,13 @@ fn run_one(p: &Prepared, out: &Path, args: &RunArgs) -> Result<(), CliError> {
         catalog_region: crate::catalog::builtin().region.clone(),
         catalog_date: crate::catalog::builtin().catalog_date.clone(),
         command_line: args.command_line.clone(),
+        description: base.description.clone(),
+        faults: base.faults.iter().map(FaultWindow::of).collect(),
     };
     csv_files::write_manifest(&out.join("manifest.json"), &manifest)?;
+    if !args.no_charts {
+        crate::output::draw_charts_and_report(out)?;
+    }
     if !args.quiet {
         print_out(&format!(
             "{} — {}\n{}(mean ± 95% confidence half-width over {reps} replication{}; results in {})\n",

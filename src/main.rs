@@ -1,4 +1,4 @@
-//! The `stratosim` command line: `run` and `check`.
+//! The `stratosim` command line: `run`, `check` and `plot`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,12 +41,20 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Write the CSV files and the manifest, but no charts or report.
+        #[arg(long)]
+        no_charts: bool,
     },
     /// Parse and validate scenarios only; exit 0 when all are valid.
     Check {
         /// Scenario files (TOML).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+    },
+    /// Redraw the charts and report.html of an output folder from its files.
+    Plot {
+        /// A folder written by `stratosim run`.
+        dir: PathBuf,
     },
 }
 
@@ -61,6 +69,7 @@ fn main() -> ExitCode {
             jobs,
             set,
             quiet,
+            no_charts,
         } => cli::run(&cli::RunArgs {
             scenarios,
             out,
@@ -69,9 +78,11 @@ fn main() -> ExitCode {
             jobs,
             set,
             quiet,
+            no_charts,
             command_line: command_line_without_jobs(),
         }),
         Command::Check { scenarios } => cli::check(&scenarios),
+        Command::Plot { dir } => cli::plot(&dir),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,725 @@
+//! What every chart shares: the font, the palettes, axes with chosen ticks,
+//! the panel frame, the legend, lines, bands and shaded windows, and saving
+//! one figure as both PNG and SVG.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use anyhow::{Result, anyhow};
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+/// The font family of every text. Registered under the generic name so the
+/// SVG files say `sans-serif`, which any viewer can resolve, while the PNG
+/// files are drawn with the DejaVu Sans bytes compiled into the binary: no
+/// system font is needed.
+pub const FONT: &str = "sans-serif";
+
+/// Registers the embedded DejaVu Sans once per process.
+pub fn register_font() -> Result<()> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular())
+                .map_err(|_| "the embedded DejaVu Sans font is invalid".to_string())?;
+            plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold())
+                .map_err(|_| "the embedded DejaVu Sans Bold font is invalid".to_string())
+        })
+        .clone()
+        .map_err(|e| anyhow!(e))
+}
+
+/// Okabe and Ito's colour-blind-safe palette, ordered for lines on white
+/// (the pale yellow last). A design's colour is this at its index in the
+/// manifest's `designs`, so it is the same in every chart of a folder.
+const DESIGN_PALETTE: [RGBColor; 8] = [
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0x00, 0x00, 0x00), // black
+    RGBColor(0xF0, 0xE4, 0x42), // yellow
+];
+
+/// The colour of design number `index`.
+pub fn design_colour(index: usize) -> RGBColor {
+    DESIGN_PALETTE[index % DESIGN_PALETTE.len()]
+}
+
+/// Paul Tol's "muted" palette, for components in stacked bars: distinct
+/// from the design colours so a stack is never mistaken for a design.
+const COMPONENT_PALETTE: [RGBColor; 9] = [
+    RGBColor(0x88, 0xCC, 0xEE),
+    RGBColor(0xCC, 0x66, 0x77),
+    RGBColor(0xDD, 0xCC, 0x77),
+    RGBColor(0x11, 0x77, 0x33),
+    RGBColor(0x33, 0x22, 0x88),
+    RGBColor(0xAA, 0x44, 0x99),
+    RGBColor(0x44, 0xAA, 0x99),
+    RGBColor(0x99, 0x99, 0x33),
+    RGBColor(0x88, 0x22, 0x55),
+];
+
+/// The colour of component number `index` (in order of first appearance).
+pub fn component_colour(index: usize) -> RGBColor {
+    COMPONENT_PALETTE[index % COMPONENT_PALETTE.len()]
+}
+
+/// Grey for reference lines (the Pareto front).
+pub const REFERENCE: RGBColor = RGBColor(0x44, 0x44, 0x44);
+/// Red for limits (the SLO).
+pub const LIMIT: RGBColor = RGBColor(0xC0, 0x00, 0x00);
+
+/// Text sizes [px].
+pub const TITLE_SIZE: u32 = 24;
+/// Panel titles.
+pub const PANEL_TITLE_SIZE: u32 = 18;
+/// Axis descriptions.
+pub const DESC_SIZE: u32 = 16;
+/// Tick labels, legends, annotations.
+pub const LABEL_SIZE: u32 = 14;
+
+/// The text style of a given size.
+pub fn text(size: u32) -> TextStyle<'static> {
+    (FONT, size).into_font().color(&BLACK)
+}
+
+/// A plotters error as an anyhow one.
+pub fn drawing_error<E: std::error::Error + Send + Sync>(
+    e: plotters::drawing::DrawingAreaErrorKind<E>,
+) -> anyhow::Error {
+    anyhow!("cannot draw a chart: {e}")
+}
+
+/// The coordinates of every chart: the axes' plot values (already
+/// log-transformed for a log axis), with ticks this module chose.
+pub type Coord = Cartesian2d<Ticked, Ticked>;
+
+/// A linear range of plot values whose grid lines are the ones an [`Axis`]
+/// chose (plotters' own `WithKeyPoints` cannot take a label formatter).
+#[derive(Clone, Debug)]
+pub struct Ticked {
+    lo: f64,
+    hi: f64,
+    bold: Vec<f64>,
+    light: Vec<f64>,
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        RangedCoordf64::from(self.lo..self.hi).map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            self.light.clone()
+        } else {
+            self.bold.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// How an axis maps values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scale {
+    /// Plot value = value.
+    Linear,
+    /// Plot value = log10(value); only positive values can be drawn.
+    Log,
+    /// Plot value = index of a named category.
+    Categories,
+}
+
+/// One axis: its description, scale, range and ticks, in plot values.
+#[derive(Clone, Debug)]
+pub struct Axis {
+    /// Description with the unit: "response time [ms]".
+    pub desc: String,
+    /// How values map to plot values.
+    pub scale: Scale,
+    /// Lowest plot value.
+    pub lo: f64,
+    /// Highest plot value.
+    pub hi: f64,
+    ticks: Vec<f64>,
+    light: Vec<f64>,
+    decimals: usize,
+    categories: Vec<String>,
+}
+
+impl Axis {
+    /// A linear axis over `[lo, hi]` with about `n` labelled ticks at round
+    /// numbers; a degenerate range is widened so it can still be drawn.
+    pub fn linear(desc: &str, lo: f64, hi: f64, n: usize) -> Axis {
+        let (mut lo, mut hi) = finite_range(lo, hi, 0.0, 1.0);
+        if hi - lo < 1e-12 * hi.abs().max(1.0) {
+            let pad = if hi == 0.0 { 1.0 } else { hi.abs() * 0.1 };
+            lo -= pad;
+            hi += pad;
+        }
+        let step = nice_step((hi - lo) / n.max(1) as f64);
+        let first = (lo / step).ceil() as i64;
+        let last = (hi / step).floor() as i64;
+        let ticks = (first..=last).map(|k| k as f64 * step).collect();
+        let decimals = (-step.log10().floor()).max(0.0) as usize;
+        Axis {
+            desc: desc.to_string(),
+            scale: Scale::Linear,
+            lo,
+            hi,
+            ticks,
+            light: Vec::new(),
+            decimals,
+            categories: Vec::new(),
+        }
+    }
+
+    /// A linear axis from 0 (or the lowest value, if negative) to a little
+    /// above the highest of `values`.
+    pub fn from_zero(desc: &str, values: impl IntoIterator<Item = f64>) -> Axis {
+        let (lo, hi) = extent(values);
+        let hi = if hi.is_finite() { hi } else { 1.0 };
+        let lo = if lo.is_finite() { lo.min(0.0) } else { 0.0 };
+        let hi = if hi > lo {
+            hi + 0.05 * (hi - lo)
+        } else {
+            lo + 1.0
+        };
+        Axis::linear(desc, lo, hi, 5)
+    }
+
+    /// A log axis over the positive `[lo, hi]`, whole decades at least.
+    pub fn log(desc: &str, lo: f64, hi: f64) -> Axis {
+        let (lo, hi) = finite_range(lo, hi, 1.0, 10.0);
+        let lo = lo.max(f64::MIN_POSITIVE);
+        let hi = hi.max(lo);
+        let lo_exp = lo.log10().floor();
+        let mut hi_exp = hi.log10().ceil();
+        if hi_exp <= lo_exp {
+            hi_exp = lo_exp + 1.0;
+        }
+        let decades = (hi_exp - lo_exp) as i64;
+        // Label 1-2-5 within few decades, every decade (or every other one)
+        // across many; light grid lines at 2…9 of each decade.
+        let mut ticks = Vec::new();
+        let mut light = Vec::new();
+        let every = if decades > 8 { 2 } else { 1 };
+        for e in (lo_exp as i64)..=(hi_exp as i64) {
+            let e = e as f64;
+            if (e as i64 - lo_exp as i64) % every == 0 {
+                ticks.push(e);
+            }
+            if e < hi_exp {
+                for m in 2..=9 {
+                    let t = e + f64::from(m).log10();
+                    if decades <= 2 && (m == 2 || m == 5) {
+                        ticks.push(t);
+                    } else {
+                        light.push(t);
+                    }
+                }
+            }
+        }
+        Axis {
+            desc: desc.to_string(),
+            scale: Scale::Log,
+            lo: lo_exp,
+            hi: hi_exp,
+            ticks,
+            light,
+            decimals: 0,
+            categories: Vec::new(),
+        }
+    }
+
+    /// A log axis when `values` are positive and span at least `ratio`
+    /// (a latency that ranges over orders of magnitude), otherwise linear
+    /// from zero.
+    pub fn auto(desc: &str, values: impl IntoIterator<Item = f64>, ratio: f64) -> Axis {
+        let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+        let (lo, hi) = extent(values.iter().copied());
+        if lo > 0.0 && hi / lo >= ratio {
+            Axis::log(desc, lo, hi)
+        } else {
+            Axis::from_zero(desc, values)
+        }
+    }
+
+    /// Like [`Axis::auto`], but a linear axis spans only the values (with a
+    /// margin), not from zero: for scatter plots whose points cluster.
+    pub fn fit(desc: &str, values: impl IntoIterator<Item = f64>, ratio: f64) -> Axis {
+        let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
+        let (lo, hi) = extent(values.iter().copied());
+        if lo > 0.0 && hi / lo >= ratio {
+            return Axis::log(desc, lo, hi);
+        }
+        let margin = if hi > lo {
+            0.1 * (hi - lo)
+        } else {
+            0.1 * hi.abs().max(1.0)
+        };
+        Axis::linear(desc, lo - margin, hi + margin, 6)
+    }
+
+    /// Named categories at 0, 1, …, the first at the start of the axis.
+    pub fn categories(desc: &str, names: Vec<String>) -> Axis {
+        let n = names.len().max(1) as f64;
+        Axis {
+            desc: desc.to_string(),
+            scale: Scale::Categories,
+            lo: -0.5,
+            hi: n - 0.5,
+            ticks: (0..names.len()).map(|i| i as f64).collect(),
+            light: Vec::new(),
+            decimals: 0,
+            categories: names,
+        }
+    }
+
+    /// The plot value of `v`, or `None` where it cannot be drawn (not a
+    /// number; not positive on a log axis).
+    pub fn map(&self, v: f64) -> Option<f64> {
+        match self.scale {
+            _ if !v.is_finite() => None,
+            Scale::Log if v <= 0.0 => None,
+            Scale::Log => Some(v.log10()),
+            Scale::Linear | Scale::Categories => Some(v),
+        }
+    }
+
+    /// `v` mapped and held inside the axis (for bands and shaded windows
+    /// that reach beyond it).
+    pub fn map_clamped(&self, v: f64) -> Option<f64> {
+        match self.scale {
+            Scale::Log if v <= 0.0 && v.is_finite() => Some(self.lo),
+            _ => self.map(v).map(|p| p.clamp(self.lo, self.hi)),
+        }
+    }
+
+    /// The tick label at plot value `p`.
+    pub fn label(&self, p: f64) -> String {
+        match self.scale {
+            Scale::Linear => format_number(p, self.decimals),
+            Scale::Log => {
+                let v = 10f64.powf(p);
+                let decimals = (-(p.floor())).max(0.0) as usize;
+                format_number(v, decimals)
+            }
+            Scale::Categories => {
+                let i = p.round();
+                if i >= 0.0 && (i as usize) < self.categories.len() && (p - i).abs() < 1e-9 {
+                    self.categories[i as usize].clone()
+                } else {
+                    String::new()
+                }
+            }
+        }
+    }
+
+    fn coord(&self) -> Ticked {
+        Ticked {
+            lo: self.lo,
+            hi: self.hi,
+            bold: self.ticks.clone(),
+            light: self.light.clone(),
+        }
+    }
+
+    /// The widest tick label, in characters (to size the label area).
+    pub fn widest_label(&self) -> usize {
+        self.ticks
+            .iter()
+            .map(|&t| self.label(t).chars().count())
+            .max()
+            .unwrap_or(1)
+    }
+}
+
+/// The lowest and highest finite values (∞, −∞ when there are none).
+pub fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        })
+}
+
+fn finite_range(lo: f64, hi: f64, default_lo: f64, default_hi: f64) -> (f64, f64) {
+    if lo.is_finite() && hi.is_finite() && lo <= hi {
+        (lo, hi)
+    } else {
+        (default_lo, default_hi)
+    }
+}
+
+/// 1, 2 or 5 × a power of ten, at least `raw`.
+fn nice_step(raw: f64) -> f64 {
+    if !(raw > 0.0 && raw.is_finite()) {
+        return 1.0;
+    }
+    let power = 10f64.powf(raw.log10().floor());
+    let m = raw / power;
+    let nice = if m <= 1.0 {
+        1.0
+    } else if m <= 2.0 {
+        2.0
+    } else if m <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * power
+}
+
+/// A tick label: `decimals` digits, thousands grouped by a thin space.
+pub fn format_number(v: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals.min(6), v);
+    let s = if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    };
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 && int.len() > 4 {
+            grouped.push('\u{2009}');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Which axis labels a panel shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PanelOptions {
+    /// Tick labels and the description under the x axis (only the bottom
+    /// panel of a stack needs them).
+    pub x_labels: bool,
+}
+
+/// The frame every chart panel shares: title, margins, mesh, tick labels
+/// and axis descriptions in the chart font.
+pub fn panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    x: &Axis,
+    y: &Axis,
+    options: PanelOptions,
+) -> Result<ChartContext<'a, DB, Coord>>
+where
+    DB::ErrorType: 'static,
+{
+    let y_label_width = 30 + 8 * y.widest_label() as u32;
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin_top(8)
+        .margin_right(24)
+        .margin_left(8)
+        .x_label_area_size(if options.x_labels { 56 } else { 8 })
+        .y_label_area_size(y_label_width.clamp(60, 360));
+    if !title.is_empty() {
+        builder.caption(title, text(PANEL_TITLE_SIZE));
+    }
+    let mut chart = builder
+        .build_cartesian_2d(x.coord(), y.coord())
+        .map_err(drawing_error)?;
+    let x_format = |p: &f64| x.label(*p);
+    let y_format = |p: &f64| y.label(*p);
+    let mut mesh = chart.configure_mesh();
+    mesh.label_style(text(LABEL_SIZE))
+        .axis_desc_style(text(DESC_SIZE))
+        .bold_line_style(RGBColor(0xD0, 0xD0, 0xD0))
+        .light_line_style(RGBColor(0xEE, 0xEE, 0xEE))
+        .y_desc(y.desc.as_str())
+        .y_label_formatter(&y_format);
+    if options.x_labels {
+        mesh.x_desc(x.desc.as_str()).x_label_formatter(&x_format);
+    } else {
+        mesh.x_label_formatter(&|_| String::new());
+    }
+    if x.scale == Scale::Categories {
+        mesh.disable_x_mesh();
+    }
+    if y.scale == Scale::Categories {
+        mesh.disable_y_mesh();
+    }
+    mesh.draw().map_err(drawing_error)?;
+    Ok(chart)
+}
+
+/// The legend every chart shares: framed, on a white background.
+pub fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coord>,
+    position: SeriesLabelPosition,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(text(LABEL_SIZE))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(0x99, 0x99, 0x99))
+        .margin(10)
+        .draw()
+        .map_err(drawing_error)
+}
+
+/// A legend entry with a line of `colour` and no data.
+pub fn legend_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coord>,
+    label: &str,
+    style: ShapeStyle,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+        .map_err(drawing_error)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    Ok(())
+}
+
+/// A legend entry with a filled square of `colour` and no data.
+pub fn legend_swatch<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coord>,
+    label: &str,
+    colour: RGBAColor,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+        .map_err(drawing_error)?
+        .label(label)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled()));
+    Ok(())
+}
+
+/// `(x, y)` values mapped to plot values, split into runs wherever a value
+/// cannot be drawn, so that a gap in the data is a gap in the line.
+pub fn segments(x: &Axis, y: &Axis, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for &(a, b) in points {
+        match (x.map(a), y.map(b)) {
+            (Some(p), Some(q)) => current.push((p, q)),
+            _ => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Draws a line through `points`, labelled in the legend when `label` is
+/// given (the entry is there even when no point can be drawn).
+pub fn line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coord>,
+    x: &Axis,
+    y: &Axis,
+    points: &[(f64, f64)],
+    style: ShapeStyle,
+    label: Option<&str>,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let runs = segments(x, y, points);
+    let annotation = chart
+        .draw_series(runs.into_iter().map(|run| PathElement::new(run, style)))
+        .map_err(drawing_error)?;
+    if let Some(label) = label {
+        annotation
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    }
+    Ok(())
+}
+
+/// Shades the band between `lo` and `hi` along `x` (a confidence band);
+/// points without both bounds split the band.
+pub fn band<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coord>,
+    x: &Axis,
+    y: &Axis,
+    points: &[(f64, f64, f64)],
+    colour: RGBColor,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let mut polygons = Vec::new();
+    let mut upper: Vec<(f64, f64)> = Vec::new();
+    let mut lower: Vec<(f64, f64)> = Vec::new();
+    let mut flush = |upper: &mut Vec<(f64, f64)>, lower: &mut Vec<(f64, f64)>| {
+        if upper.len() >= 2 {
+            let mut outline = std::mem::take(upper);
+            outline.extend(lower.drain(..).rev());
+            polygons.push(outline);
+        }
+        upper.clear();
+        lower.clear();
+    };
+    for &(a, low, high) in points {
+        match (x.map(a), y.map_clamped(low), y.map_clamped(high)) {
+            (Some(p), Some(l), Some(h)) => {
+                upper.push((p, h));
+                lower.push((p, l));
+            }
+            _ => flush(&mut upper, &mut lower),
+        }
+    }
+    flush(&mut upper, &mut lower);
+    chart
+        .draw_series(
+            polygons
+                .into_iter()
+                .map(|outline| Polygon::new(outline, colour.mix(0.2).filled())),
+        )
+        .map_err(drawing_error)?;
+    Ok(())
+}
+
+/// Shades the x range `[from, to]` over the whole height of the panel.
+pub fn shade_x<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Coord>,
+    x: &Axis,
+    y: &Axis,
+    (from, to): (f64, f64),
+    colour: RGBAColor,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    if let (Some(a), Some(b)) = (x.map_clamped(from), x.map_clamped(to))
+        && b > a
+    {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(a, y.lo), (b, y.hi)],
+                colour.filled(),
+            )))
+            .map_err(drawing_error)?;
+    }
+    Ok(())
+}
+
+/// A figure that can be drawn on any plotters backend.
+pub trait Figure {
+    /// Width and height [px].
+    fn size(&self) -> (u32, u32);
+    /// Draws the figure on `root` (already filled white).
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Draws `figure` into `dir/stem.png` and `dir/stem.svg`.
+pub fn save(figure: &impl Figure, dir: &Path, stem: &str) -> Result<()> {
+    register_font()?;
+    let size = figure.size();
+    let png = dir.join(format!("{stem}.png"));
+    {
+        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing_error)?;
+        figure.draw(&root)?;
+        root.present()
+            .map_err(|e| anyhow!("cannot write {}: {e}", png.display()))?;
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(drawing_error)?;
+        figure.draw(&root)?;
+        root.present().map_err(drawing_error)?;
+    }
+    let svg_path = dir.join(format!("{stem}.svg"));
+    std::fs::write(&svg_path, svg).map_err(|e| anyhow!("cannot write {}: {e}", svg_path.display()))
+}
+
+/// Splits `root` into a title strip and the body below it; draws the title.
+pub fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+) -> Result<DrawingArea<DB, Shift>>
+where
+    DB::ErrorType: 'static,
+{
+    let height = if subtitle.is_empty() { 44 } else { 68 };
+    let (top, body) = root.split_vertically(height);
+    top.draw(&Text::new(
+        title.to_string(),
+        (16, 10),
+        (FONT, TITLE_SIZE)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK),
+    ))
+    .map_err(drawing_error)?;
+    if !subtitle.is_empty() {
+        top.draw(&Text::new(
+            subtitle.to_string(),
+            (16, 42),
+            text(LABEL_SIZE).color(&RGBColor(0x44, 0x44, 0x44)),
+        ))
+        .map_err(drawing_error)?;
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linear_ticks_are_round_and_inside() {
+        let a = Axis::linear("x", 0.0, 97.0, 5);
+        assert_eq!(a.ticks, vec![0.0, 20.0, 40.0, 60.0, 80.0]);
+        let flat = Axis::linear("x", 3.0, 3.0, 5);
+        assert!(flat.lo < 3.0 && flat.hi > 3.0);
+        assert_eq!(format_number(12345.0, 0), "12\u{2009}345");
+        assert_eq!(format_number(0.25, 2), "0.25");
+    }
+
+    #[test]
+    fn log_axis_spans_whole_decades_and_skips_what_it_cannot_draw() {
+        let a = Axis::log("ms", 3.0, 450.0);
+        assert_eq!((a.lo, a.hi), (0.0, 3.0));
+        assert_eq!(a.label(2.0), "100");
+        assert_eq!(a.label(-1.0), "0.1");
+        assert_eq!(a.map(0.0), None);
+        assert_eq!(a.map(f64::NAN), None);
+        let auto = Axis::auto("ms", [1.0, 2.0, 3.0], 100.0);
+        assert_eq!(auto.scale, Scale::Linear);
+    }
+}
