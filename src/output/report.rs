@@ -7,7 +7,7 @@
 use anyhow::{Context, Result};
 use std::fmt::Write;
 
-use super::charts::style::design_colour;
+use super::charts::style::{design_colour, format_number};
 use super::charts::{CHARTS_DIR, Chart};
 use super::folder::{OutputFolder, Table, parse_number};
 use super::table::mean_ci;
@@ -366,32 +366,37 @@ fn html_table(grid: &Grid) -> String {
     h
 }
 
-/// "12.3 ± 0.4", or the mean alone without an interval.
+/// "12.3 ± 0.4", or the mean alone without an interval; both with the
+/// precision the smaller of them needs.
 fn mean_pm(mean: f64, half: f64) -> String {
     if !mean.is_finite() {
         "–".to_string()
     } else if half.is_finite() && half > 0.0 {
-        format!("{} ± {}", format_value(mean), format_value(half))
+        let d = decimals(mean).max(decimals(half));
+        format!("{} ± {}", format_number(mean, d), format_number(half, d))
     } else {
         format_value(mean)
     }
 }
 
-/// A figure with precision that suits its size.
-fn format_value(v: f64) -> String {
+/// Digits after the point that suit a figure of `v`'s size (3 significant
+/// ones below 1).
+fn decimals(v: f64) -> usize {
     let a = v.abs();
-    let decimals = if a >= 1000.0 {
+    if a >= 1000.0 || a == 0.0 {
         0
     } else if a >= 100.0 {
         1
     } else if a >= 1.0 {
         2
-    } else if a == 0.0 {
-        0
     } else {
         (2.0 - a.log10().floor()).clamp(3.0, 8.0) as usize
-    };
-    super::charts::style::format_number(v, decimals)
+    }
+}
+
+/// A figure with the precision that suits its size.
+fn format_value(v: f64) -> String {
+    format_number(v, decimals(v))
 }
 
 #[cfg(test)]
@@ -401,7 +406,7 @@ mod tests {
     #[test]
     fn text_is_escaped_and_values_rounded() {
         assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
-        assert_eq!(mean_pm(12.345, 0.5), "12.35 ± 0.500");
+        assert_eq!(mean_pm(12.345, 0.5), "12.345 ± 0.500");
         assert_eq!(mean_pm(f64::NAN, 1.0), "–");
         assert_eq!(format_value(1234.4), "1234");
     }
