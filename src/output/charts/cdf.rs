@@ -7,7 +7,7 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, Axis, Figure, PanelOptions};
+use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, point_stem, replications_note};
 use crate::output::folder::{OutputFolder, Table, parse_number};
 
@@ -34,10 +34,8 @@ struct Panel {
     curves: Vec<Curve>,
 }
 
-struct CdfFigure<'a> {
-    folder: &'a OutputFolder,
-    title: String,
-    subtitle: String,
+struct CdfFigure {
+    header: Header,
     panels: Vec<Panel>,
 }
 
@@ -71,19 +69,25 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             });
         }
         let label = folder.point_label(point);
+        let mut legend = style::design_keys(&folder.designs);
+        let grey = RGBColor(0x55, 0x55, 0x55).filled();
+        legend.push(("p50".into(), Sample::Marker(0, grey)));
+        legend.push(("p99".into(), Sample::Marker(1, grey)));
         let figure = CdfFigure {
-            folder,
-            title: format!("Latency distribution — {}", folder.scenario),
-            subtitle: [
-                label.as_str(),
-                &replications_note(folder),
-                "successful requests only · ● p50  ▲ p99",
-            ]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" · "),
+            header: Header {
+                title: format!("Latency distribution — {}", folder.scenario),
+                subtitle: [
+                    label.as_str(),
+                    &replications_note(folder),
+                    "successful requests only",
+                ]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · "),
+                legend,
+            },
             panels,
         };
         let stem = point_stem(folder, "latency-cdf", point);
@@ -140,29 +144,25 @@ fn curves(folder: &OutputFolder, table: &Table, point: usize, column: &str) -> V
         .collect()
 }
 
-impl Figure for CdfFigure<'_> {
+impl Figure for CdfFigure {
     fn size(&self) -> (u32, u32) {
-        (1200, 600)
+        (1200, self.header.height(1200) + 520)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
     where
         DB::ErrorType: 'static,
     {
-        let body = style::titled(root, &self.title, &self.subtitle)?;
+        let body = self.header.draw(root)?;
         let areas = body.split_evenly((1, self.panels.len().max(1)));
         for (panel, area) in self.panels.iter().zip(&areas) {
-            draw_panel(self.folder, panel, area)?;
+            draw_panel(panel, area)?;
         }
         Ok(())
     }
 }
 
-fn draw_panel<DB: DrawingBackend>(
-    folder: &OutputFolder,
-    panel: &Panel,
-    area: &DrawingArea<DB, Shift>,
-) -> Result<()>
+fn draw_panel<DB: DrawingBackend>(panel: &Panel, area: &DrawingArea<DB, Shift>) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -178,22 +178,12 @@ where
     let mut chart = style::panel(area, panel.title, &x, &y, PanelOptions { x_labels: true })?;
     for curve in &panel.curves {
         let colour = style::design_colour(curve.design);
-        style::line(
-            &mut chart,
-            &x,
-            &y,
-            &curve.points,
-            colour.stroke_width(2),
-            Some(&folder.designs[curve.design]),
-        )?;
-        let mut markers: Vec<DynElement<DB, (f64, f64)>> = Vec::new();
-        if let Some(p50) = curve.at(0.5).and_then(|v| x.map(v)) {
-            markers.push(Circle::new((p50, 0.5), 5, colour.filled()).into_dyn());
-        }
-        if let Some(p99) = curve.at(0.99).and_then(|v| x.map(v)) {
-            markers.push(TriangleMarker::new((p99, 0.99), 7, colour.filled()).into_dyn());
-        }
+        style::line(&mut chart, &x, &y, &curve.points, colour.stroke_width(2))?;
+        let markers = [(0.5, 0), (0.99, 1)].into_iter().filter_map(|(q, shape)| {
+            let at = x.map(curve.at(q)?)?;
+            Some(style::marker::<DB, _>((at, q), shape, colour.filled()))
+        });
         chart.draw_series(markers).map_err(style::drawing_error)?;
     }
-    style::legend(&mut chart, SeriesLabelPosition::LowerRight)
+    Ok(())
 }

@@ -9,7 +9,7 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, Axis, Figure, PanelOptions};
+use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, replications_note};
 use crate::output::folder::{OutputFolder, parse_number};
 use crate::output::table::mean_ci;
@@ -22,10 +22,8 @@ struct Bar {
 }
 
 struct CostFigure {
-    title: String,
-    subtitle: String,
+    header: Header,
     axis: &'static str,
-    components: Vec<String>,
     bars: Vec<Bar>,
 }
 
@@ -98,18 +96,28 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     if bars.is_empty() {
         return Ok(Vec::new());
     }
+    let legend = components
+        .iter()
+        .enumerate()
+        .map(|(c, name)| {
+            let colour = style::component_colour(c).to_rgba();
+            (name.clone(), Sample::Swatch(colour))
+        })
+        .collect();
     let figure = CostFigure {
-        title: format!("Cost by component — {}", folder.scenario),
-        subtitle: format!(
-            "{} · the measured window (after warmup)",
-            replications_note(folder)
-        ),
+        header: Header {
+            title: format!("Cost by component — {}", folder.scenario),
+            subtitle: format!(
+                "{} · the measured window (after warmup)",
+                replications_note(folder)
+            ),
+            legend,
+        },
         axis: if per_million {
             "cost per million requests [USD]"
         } else {
             "cost over the measured window [USD]"
         },
-        components,
         bars,
     };
     let stem = "cost-by-component".to_string();
@@ -144,23 +152,22 @@ fn money(v: f64) -> String {
 impl Figure for CostFigure {
     fn size(&self) -> (u32, u32) {
         let bars = BAR_HEIGHT * self.bars.len() as u32;
-        let legend = 24 * self.components.len() as u32 + 40;
-        (1200, 68 + 30 + 56 + bars.max(legend).max(160))
+        (1200, self.header.height(1200) + 30 + 56 + bars.max(120))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
     where
         DB::ErrorType: 'static,
     {
-        let body = style::titled(root, &self.title, &self.subtitle)?;
+        let body = self.header.draw(root)?;
         let totals: Vec<f64> = self
             .bars
             .iter()
             .map(|b| b.segments.iter().map(|s| s.1).sum())
             .collect();
         let top = totals.iter().copied().fold(0.0, f64::max);
-        // Room on the right for the totals and the legend.
-        let x = Axis::linear(self.axis, 0.0, if top > 0.0 { top * 1.45 } else { 1.0 }, 8);
+        // Room on the right for the totals.
+        let x = Axis::linear(self.axis, 0.0, if top > 0.0 { top * 1.15 } else { 1.0 }, 8);
         // The first bar at the top: categories run upwards.
         let y = Axis::categories(
             "",
@@ -190,10 +197,7 @@ impl Figure for CostFigure {
                 ))
                 .map_err(style::drawing_error)?;
         }
-        for (c, name) in self.components.iter().enumerate() {
-            style::legend_swatch(&mut chart, name, style::component_colour(c).to_rgba())?;
-        }
-        style::legend(&mut chart, SeriesLabelPosition::UpperRight)
+        Ok(())
     }
 }
 

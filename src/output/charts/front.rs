@@ -10,7 +10,7 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, Axis, Figure, PanelOptions};
+use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, replications_note};
 use crate::output::folder::OutputFolder;
 use crate::output::table::mean_ci;
@@ -25,10 +25,8 @@ struct Point {
     cost_per_million: f64,
 }
 
-struct FrontFigure<'a> {
-    folder: &'a OutputFolder,
-    title: String,
-    subtitle: String,
+struct FrontFigure {
+    header: Header,
     points: Vec<Point>,
     front: Vec<Point>,
     slo_p99_ms: Option<f64>,
@@ -56,16 +54,37 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     }
     let slo_p99_ms = folder.slo_response_p99_ms();
     let mut subtitle = vec![replications_note(folder)];
+    if folder.has_sweep() {
+        subtitle.push(format!("points labelled with {}", folder.axes.join(", ")));
+    }
     if let Some(slo) = slo_p99_ms {
         subtitle.push(format!(
             "hollow: p99 above the SLO's {} ms",
             style::format_number(slo, 0)
         ));
     }
+    let mut legend: Vec<style::Key> = (0..folder.designs.len())
+        .map(|d| {
+            let colour = style::design_colour(d).filled();
+            (folder.designs[d].clone(), Sample::Marker(0, colour))
+        })
+        .collect();
+    legend.push((
+        "Pareto-optimal".into(),
+        Sample::Line(style::REFERENCE.stroke_width(1)),
+    ));
+    if let Some(slo) = slo_p99_ms {
+        legend.push((
+            format!("SLO: p99 ≤ {} ms", style::format_number(slo, 0)),
+            Sample::Line(style::LIMIT.stroke_width(2)),
+        ));
+    }
     let figure = FrontFigure {
-        folder,
-        title: format!("Cost against p99 — {}", folder.scenario),
-        subtitle: subtitle.join(" · "),
+        header: Header {
+            title: format!("Cost against p99 — {}", folder.scenario),
+            subtitle: subtitle.join(" · "),
+            legend,
+        },
         front: pareto_front(&points),
         points,
         slo_p99_ms,
@@ -101,30 +120,28 @@ fn pareto_front(points: &[Point]) -> Vec<Point> {
     front
 }
 
-impl Figure for FrontFigure<'_> {
+impl Figure for FrontFigure {
     fn size(&self) -> (u32, u32) {
-        (1200, 720)
+        (1200, self.header.height(1200) + 640)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
     where
         DB::ErrorType: 'static,
     {
-        let body = style::titled(root, &self.title, &self.subtitle)?;
+        let body = self.header.draw(root)?;
         let xs = self.points.iter().map(|p| p.p99_ms).chain(self.slo_p99_ms);
         let x = Axis::fit("p99 response time [ms]", xs, 20.0);
         let ys = self.points.iter().map(|p| p.cost_per_million);
         let y = Axis::fit("cost per million requests [USD]", ys, 20.0);
         let mut chart = style::panel(&body, "", &x, &y, PanelOptions { x_labels: true })?;
         if let Some(slo) = self.slo_p99_ms {
-            let label = format!("SLO: p99 ≤ {} ms", style::format_number(slo, 0));
             style::line(
                 &mut chart,
                 &x,
                 &y,
                 &[(slo, inverse(&y, y.lo)), (slo, inverse(&y, y.hi))],
                 style::LIMIT.stroke_width(2),
-                Some(&label),
             )?;
         }
         let front: Vec<(f64, f64)> = self
@@ -132,39 +149,26 @@ impl Figure for FrontFigure<'_> {
             .iter()
             .map(|p| (p.p99_ms, p.cost_per_million))
             .collect();
-        style::line(
-            &mut chart,
-            &x,
-            &y,
-            &front,
-            style::REFERENCE.stroke_width(1),
-            Some("Pareto-optimal"),
-        )?;
-        for design in 0..self.folder.designs.len() {
-            let colour = style::design_colour(design);
-            let mine: Vec<&Point> = self.points.iter().filter(|p| p.design == design).collect();
-            let markers: Vec<_> = mine
-                .iter()
-                .filter_map(|p| Some(((x.map(p.p99_ms)?, y.map(p.cost_per_million)?), p)))
-                .map(|(at, p)| {
-                    let meets = self.slo_p99_ms.is_none_or(|slo| p.p99_ms <= slo);
-                    let style = if meets {
-                        colour.filled()
-                    } else {
-                        colour.stroke_width(2)
-                    };
-                    EmptyElement::at(at)
-                        + Circle::new((0, 0), 7, style)
-                        + Text::new(p.label.clone(), (9, -18), style::text(style::LABEL_SIZE))
-                })
-                .collect();
-            chart
-                .draw_series(markers)
-                .map_err(style::drawing_error)?
-                .label(self.folder.designs[design].as_str())
-                .legend(move |(px, py)| Circle::new((px + 10, py), 6, colour.filled()));
-        }
-        style::legend(&mut chart, SeriesLabelPosition::UpperRight)
+        style::line(&mut chart, &x, &y, &front, style::REFERENCE.stroke_width(1))?;
+        let markers: Vec<_> = self
+            .points
+            .iter()
+            .filter_map(|p| Some(((x.map(p.p99_ms)?, y.map(p.cost_per_million)?), p)))
+            .map(|(at, p)| {
+                let colour = style::design_colour(p.design);
+                let meets = self.slo_p99_ms.is_none_or(|slo| p.p99_ms <= slo);
+                let style = if meets {
+                    colour.filled()
+                } else {
+                    colour.stroke_width(2)
+                };
+                EmptyElement::at(at)
+                    + Circle::new((0, 0), 7, style)
+                    + Text::new(p.label.clone(), (9, -18), style::text(style::LABEL_SIZE))
+            })
+            .collect();
+        chart.draw_series(markers).map_err(style::drawing_error)?;
+        Ok(())
     }
 }
 

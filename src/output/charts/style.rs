@@ -466,59 +466,6 @@ where
     Ok(chart)
 }
 
-/// The legend every chart shares: framed, on a white background.
-pub fn legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Coord>,
-    position: SeriesLabelPosition,
-) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(text(LABEL_SIZE))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(0x99, 0x99, 0x99))
-        .margin(10)
-        .draw()
-        .map_err(drawing_error)
-}
-
-/// A legend entry with a line of `colour` and no data.
-pub fn legend_line<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Coord>,
-    label: &str,
-    style: ShapeStyle,
-) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    chart
-        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
-        .map_err(drawing_error)?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-    Ok(())
-}
-
-/// A legend entry with a filled square of `colour` and no data.
-pub fn legend_swatch<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Coord>,
-    label: &str,
-    colour: RGBAColor,
-) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    chart
-        .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-        .map_err(drawing_error)?
-        .label(label)
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], colour.filled()));
-    Ok(())
-}
-
 /// `(x, y)` values mapped to plot values, split into runs wherever a value
 /// cannot be drawn, so that a gap in the data is a gap in the line.
 pub fn segments(x: &Axis, y: &Axis, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
@@ -540,29 +487,46 @@ pub fn segments(x: &Axis, y: &Axis, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)
     out
 }
 
-/// Draws a line through `points`, labelled in the legend when `label` is
-/// given (the entry is there even when no point can be drawn).
+/// Draws a line through `points`, with gaps where they cannot be drawn.
 pub fn line<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<'a, DB, Coord>,
     x: &Axis,
     y: &Axis,
     points: &[(f64, f64)],
     style: ShapeStyle,
-    label: Option<&str>,
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
     let runs = segments(x, y, points);
-    let annotation = chart
+    chart
         .draw_series(runs.into_iter().map(|run| PathElement::new(run, style)))
         .map_err(drawing_error)?;
-    if let Some(label) = label {
-        annotation
-            .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-    }
     Ok(())
+}
+
+/// A point marker of the given shape (0 circle, 1 triangle, 2 cross), at
+/// plot or pixel coordinates.
+pub fn marker<DB: DrawingBackend, C: Clone + 'static>(
+    at: C,
+    shape: usize,
+    style: ShapeStyle,
+) -> DynElement<'static, DB, C> {
+    match shape % 3 {
+        0 => Circle::new(at, 5, style).into_dyn(),
+        1 => TriangleMarker::new(at, 7, style).into_dyn(),
+        // A cross is all stroke: never a zero-width one.
+        _ => Cross::new(
+            at,
+            5,
+            ShapeStyle {
+                filled: false,
+                stroke_width: style.stroke_width.max(2),
+                ..style
+            },
+        )
+        .into_dyn(),
+    }
 }
 
 /// Shades the band between `lo` and `hi` along `x` (a confidence band);
@@ -666,35 +630,118 @@ pub fn save(figure: &impl Figure, dir: &Path, stem: &str) -> Result<()> {
     std::fs::write(&svg_path, svg).map_err(|e| anyhow!("cannot write {}: {e}", svg_path.display()))
 }
 
-/// Splits `root` into a title strip and the body below it; draws the title.
-pub fn titled<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    subtitle: &str,
-) -> Result<DrawingArea<DB, Shift>>
-where
-    DB::ErrorType: 'static,
-{
-    let height = if subtitle.is_empty() { 44 } else { 68 };
-    let (top, body) = root.split_vertically(height);
-    top.draw(&Text::new(
-        title.to_string(),
-        (16, 10),
-        (FONT, TITLE_SIZE)
-            .into_font()
-            .style(FontStyle::Bold)
-            .color(&BLACK),
-    ))
-    .map_err(drawing_error)?;
-    if !subtitle.is_empty() {
+/// What a legend entry shows beside its label.
+#[derive(Clone, Copy, Debug)]
+pub enum Sample {
+    /// A line (a design's series).
+    Line(ShapeStyle),
+    /// A filled square (a component's stack, a shaded window).
+    Swatch(RGBAColor),
+    /// A marker of a [`marker`] shape.
+    Marker(usize, ShapeStyle),
+}
+
+/// One legend entry.
+pub type Key = (String, Sample);
+
+/// The header of every chart: a title, an optional subtitle, and the
+/// legend in rows below them, so that it never hides data.
+#[derive(Clone, Debug)]
+pub struct Header {
+    /// The title.
+    pub title: String,
+    /// Notes under the title (may be empty).
+    pub subtitle: String,
+    /// The legend entries.
+    pub legend: Vec<Key>,
+}
+
+const LEGEND_ROW: u32 = 22;
+
+impl Header {
+    /// The legend's rows for a chart `width` pixels wide: entries in order,
+    /// a row filled before the next begins. Widths are estimated from the
+    /// label's length so the layout needs no font.
+    fn rows(&self, width: u32) -> Vec<Vec<(i32, &Key)>> {
+        let mut rows: Vec<Vec<(i32, &Key)>> = Vec::new();
+        let mut x = 16;
+        for key in &self.legend {
+            let w = 34 + 8 * key.0.chars().count() as i32 + 18;
+            if rows.is_empty() || (x + w > width as i32 - 16 && x > 16) {
+                rows.push(Vec::new());
+                x = 16;
+            }
+            if let Some(row) = rows.last_mut() {
+                row.push((x, key));
+            }
+            x += w;
+        }
+        rows
+    }
+
+    /// The header's height for a chart `width` pixels wide.
+    pub fn height(&self, width: u32) -> u32 {
+        let text = if self.subtitle.is_empty() { 44 } else { 66 };
+        text + LEGEND_ROW * self.rows(width).len() as u32 + 8
+    }
+
+    /// Draws the header at the top of `root` and returns the area below it.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<DrawingArea<DB, Shift>>
+    where
+        DB::ErrorType: 'static,
+    {
+        let width = root.dim_in_pixel().0;
+        let (top, body) = root.split_vertically(self.height(width));
         top.draw(&Text::new(
-            subtitle.to_string(),
-            (16, 42),
-            text(LABEL_SIZE).color(&RGBColor(0x44, 0x44, 0x44)),
+            self.title.clone(),
+            (16, 10),
+            (FONT, TITLE_SIZE)
+                .into_font()
+                .style(FontStyle::Bold)
+                .color(&BLACK),
         ))
         .map_err(drawing_error)?;
+        if !self.subtitle.is_empty() {
+            top.draw(&Text::new(
+                self.subtitle.clone(),
+                (16, 40),
+                text(LABEL_SIZE).color(&RGBColor(0x44, 0x44, 0x44)),
+            ))
+            .map_err(drawing_error)?;
+        }
+        let first_row = if self.subtitle.is_empty() { 44 } else { 66 };
+        for (r, row) in self.rows(width).iter().enumerate() {
+            let y = first_row + LEGEND_ROW as i32 * r as i32 + 8;
+            for &(x, (label, sample)) in row {
+                let sample: DynElement<DB, (i32, i32)> = match *sample {
+                    Sample::Line(style) => {
+                        PathElement::new(vec![(x, y), (x + 26, y)], style).into_dyn()
+                    }
+                    Sample::Swatch(colour) => {
+                        Rectangle::new([(x + 4, y - 7), (x + 22, y + 7)], colour.filled())
+                            .into_dyn()
+                    }
+                    Sample::Marker(shape, style) => marker((x + 13, y), shape, style),
+                };
+                top.draw(&sample).map_err(drawing_error)?;
+                top.draw(&Text::new(label.clone(), (x + 34, y - 8), text(LABEL_SIZE)))
+                    .map_err(drawing_error)?;
+            }
+        }
+        Ok(body)
     }
-    Ok(body)
+}
+
+/// The legend entries of the designs: each its name and its colour's line.
+pub fn design_keys(designs: &[String]) -> Vec<Key> {
+    designs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.clone(), Sample::Line(design_colour(i).stroke_width(3))))
+        .collect()
 }
 
 #[cfg(test)]

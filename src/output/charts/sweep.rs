@@ -9,7 +9,7 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, Axis, Figure, PanelOptions};
+use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, slug};
 use crate::output::folder::{OutputFolder, Row, Table, parse_number, short_key};
 use crate::output::table::mean_ci;
@@ -82,8 +82,7 @@ struct Line {
 }
 
 struct SweepFigure {
-    title: String,
-    subtitle: String,
+    header: Header,
     x: Axis,
     /// Indices into [`METRICS`] of the panels drawn.
     panels: Vec<usize>,
@@ -189,11 +188,26 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
                 && (METRICS[m].title != "Lost requests" || values().any(|v| v > 0.0))
         })
         .collect();
+    let legend = lines
+        .iter()
+        .map(|l| {
+            let colour = style::design_colour(l.design);
+            let sample = if combinations.len() == 1 {
+                Sample::Line(colour.stroke_width(3))
+            } else {
+                Sample::Marker(l.marker, colour.filled())
+            };
+            (l.label.clone(), sample)
+        })
+        .collect();
     SweepFigure {
-        title: format!("Against {key} — {}", folder.scenario),
-        subtitle:
-            "mean over replications, shaded: 95% confidence interval (none with one replication)"
-                .to_string(),
+        header: Header {
+            title: format!("Against {key} — {}", folder.scenario),
+            subtitle:
+                "mean over replications; shaded: 95% confidence interval (none with one replication)"
+                    .to_string(),
+            legend,
+        },
         x,
         panels,
         lines,
@@ -206,17 +220,20 @@ const PANEL_HEIGHT: u32 = 330;
 impl Figure for SweepFigure {
     fn size(&self) -> (u32, u32) {
         let rows = self.panels.len().div_ceil(2).max(1) as u32;
-        (2 * PANEL_WIDTH, 68 + rows * PANEL_HEIGHT)
+        (
+            2 * PANEL_WIDTH,
+            self.header.height(2 * PANEL_WIDTH) + rows * PANEL_HEIGHT,
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
     where
         DB::ErrorType: 'static,
     {
-        let body = style::titled(root, &self.title, &self.subtitle)?;
+        let body = self.header.draw(root)?;
         let rows = self.panels.len().div_ceil(2).max(1);
         let areas = body.split_evenly((rows, 2));
-        for (i, (&m, area)) in self.panels.iter().zip(&areas).enumerate() {
+        for (&m, area) in self.panels.iter().zip(&areas) {
             let metric = &METRICS[m];
             let values = self
                 .lines
@@ -240,36 +257,16 @@ impl Figure for SweepFigure {
                 let bounds: Vec<(f64, f64, f64)> = data.iter().map(|p| (p.0, p.2, p.3)).collect();
                 style::band(&mut chart, &self.x, &y, &bounds, colour)?;
                 let means: Vec<(f64, f64)> = data.iter().map(|p| (p.0, p.1)).collect();
-                style::line(
-                    &mut chart,
-                    &self.x,
-                    &y,
-                    &means,
-                    colour.stroke_width(2),
-                    (i == 0).then_some(line.label.as_str()),
-                )?;
+                style::line(&mut chart, &self.x, &y, &means, colour.stroke_width(2))?;
                 let at: Vec<(f64, f64)> = style::segments(&self.x, &y, &means).concat();
                 chart
-                    .draw_series(at.into_iter().map(|p| marker(p, line.marker, colour)))
+                    .draw_series(
+                        at.into_iter()
+                            .map(|p| style::marker::<DB, _>(p, line.marker, colour.filled())),
+                    )
                     .map_err(style::drawing_error)?;
-            }
-            if i == 0 {
-                style::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
             }
         }
         Ok(())
-    }
-}
-
-/// A point marker: a circle, a triangle or a cross, by line.
-fn marker<DB: DrawingBackend>(
-    at: (f64, f64),
-    shape: usize,
-    colour: RGBColor,
-) -> DynElement<'static, DB, (f64, f64)> {
-    match shape % 3 {
-        0 => Circle::new(at, 4, colour.filled()).into_dyn(),
-        1 => TriangleMarker::new(at, 6, colour.filled()).into_dyn(),
-        _ => Cross::new(at, 5, colour.stroke_width(2)).into_dyn(),
     }
 }

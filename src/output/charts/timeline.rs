@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{self, Axis, Figure, PanelOptions};
+use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, point_stem, replications_note};
 use crate::output::folder::{FaultSpan, OutputFolder};
 
@@ -200,6 +200,16 @@ fn read_series(folder: &OutputFolder, points: &[usize]) -> Result<Series> {
 }
 
 impl Series {
+    /// The most intervals a line of `point` has.
+    fn intervals(&self, point: usize) -> usize {
+        self.cells
+            .iter()
+            .filter(|(key, _)| key.0 == point)
+            .map(|(_, cells)| cells.len())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The line of one design: (time [s], value), the mean over
     /// replications, per second for counts, binned when long.
     fn line(&self, point: usize, design: usize, metric: Metric) -> Vec<(f64, f64)> {
@@ -268,8 +278,7 @@ struct Panel {
 
 struct TimelineFigure<'a> {
     folder: &'a OutputFolder,
-    title: String,
-    subtitle: String,
+    header: Header,
     /// Seconds per unit of the time axis, and the unit's name.
     unit: (f64, &'static str),
     end_s: f64,
@@ -309,13 +318,30 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
         let label = folder.point_label(point);
         let mut notes = vec![label.clone(), replications_note(folder)];
         notes.retain(|n| !n.is_empty());
+        let intervals = series.intervals(point);
+        if intervals > MAX_LINE_POINTS {
+            notes.push(format!(
+                "each point averages {} intervals",
+                intervals.div_ceil(MAX_LINE_POINTS)
+            ));
+        }
         if !folder.faults.is_empty() {
             notes.push("shaded: fault windows".into());
         }
+        let mut legend = style::design_keys(&folder.designs);
+        for fault in &folder.faults {
+            let key = (fault.label(), Sample::Swatch(fault_colour(fault)));
+            if !legend.iter().any(|k| k.0 == key.0) {
+                legend.push(key);
+            }
+        }
         let figure = TimelineFigure {
             folder,
-            title: format!("Over time — {}", folder.scenario),
-            subtitle: notes.join(" · "),
+            header: Header {
+                title: format!("Over time — {}", folder.scenario),
+                subtitle: notes.join(" · "),
+                legend,
+            },
             unit: time_unit(end_s),
             end_s,
             panels,
@@ -353,7 +379,7 @@ impl Figure for TimelineFigure<'_> {
     fn size(&self) -> (u32, u32) {
         (
             1200,
-            68 + PANEL_HEIGHT * self.panels.len() as u32 + X_LABELS_HEIGHT,
+            self.header.height(1200) + PANEL_HEIGHT * self.panels.len() as u32 + X_LABELS_HEIGHT,
         )
     }
 
@@ -361,7 +387,7 @@ impl Figure for TimelineFigure<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let mut rest = style::titled(root, &self.title, &self.subtitle)?;
+        let mut rest = self.header.draw(root)?;
         let (per_unit, unit) = self.unit;
         let x = Axis::linear(&format!("time [{unit}]"), 0.0, self.end_s / per_unit, 10);
         for (i, panel) in self.panels.iter().enumerate() {
@@ -385,7 +411,10 @@ impl Figure for TimelineFigure<'_> {
                 &y,
                 PanelOptions { x_labels: last },
             )?;
-            shade_faults(&mut chart, &x, &y, &self.folder.faults, per_unit, i == 0)?;
+            for fault in &self.folder.faults {
+                let window = (fault.start_s / per_unit, fault.end_s / per_unit);
+                style::shade_x(&mut chart, &x, &y, window, fault_colour(fault))?;
+            }
             for (design, line) in &scaled {
                 style::line(
                     &mut chart,
@@ -393,11 +422,7 @@ impl Figure for TimelineFigure<'_> {
                     &y,
                     line,
                     style::design_colour(*design).stroke_width(2),
-                    (i == 0).then(|| self.folder.designs[*design].as_str()),
                 )?;
-            }
-            if i == 0 {
-                style::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
             }
         }
         Ok(())
@@ -410,35 +435,6 @@ fn fault_colour(fault: &FaultSpan) -> RGBAColor {
         "outage" => RGBColor(0xD5, 0x5E, 0x00).mix(0.18),
         _ => RGBColor(0xE6, 0x9F, 0x00).mix(0.18),
     }
-}
-
-/// Shades every fault window; with `in_legend`, lists each in the legend.
-fn shade_faults<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, style::Coord>,
-    x: &Axis,
-    y: &Axis,
-    faults: &[FaultSpan],
-    per_unit: f64,
-    in_legend: bool,
-) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    let mut listed = BTreeSet::new();
-    for fault in faults {
-        let colour = fault_colour(fault);
-        style::shade_x(
-            chart,
-            x,
-            y,
-            (fault.start_s / per_unit, fault.end_s / per_unit),
-            colour,
-        )?;
-        if in_legend && listed.insert(fault.label()) {
-            style::legend_swatch(chart, &fault.label(), colour)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
