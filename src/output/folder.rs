@@ -257,7 +257,7 @@ impl OutputFolder {
         self.axes
             .iter()
             .zip(&self.points[point])
-            .map(|(a, v)| format!("{}={v}", short_key(a)))
+            .map(|(a, v)| format!("{}={}", short_key(a), short_value(v)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -273,7 +273,33 @@ impl OutputFolder {
     }
 }
 
+/// A swept value short enough for a label: a long one (a whole schedule,
+/// say) is cut with an ellipsis.
+pub fn short_value(value: &str) -> String {
+    const MAX: usize = 24;
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if value.chars().count() <= MAX {
+        value
+    } else {
+        let cut: String = value.chars().take(MAX - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
 /// The last segment of a key path: `workload.rate` → `rate`.
 pub fn short_key(key: &str) -> &str {
     key.rsplit('.').next().unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_for_labels() {
+        assert_eq!(short_value("200"), "200");
+        let schedule = "[{ at = \"1h\", rate = 20 },\n { at = \"1h30s\", rate = 0.1 }]";
+        assert_eq!(short_value(schedule), "[{ at = \"1h\", rate = 20…");
+        assert_eq!(short_key("workload.rate"), "rate");
+    }
 }

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::charts::style::{design_colour, format_number};
 use super::charts::{CHARTS_DIR, Chart};
-use super::folder::{OutputFolder, Table, parse_number};
+use super::folder::{OutputFolder, Table, parse_number, short_value};
 use super::table::mean_ci;
 
 /// Writes `report.html` into the folder.
@@ -266,7 +266,7 @@ fn designs_table(folder: &OutputFolder, table: &Table) -> Grid {
         .iter()
         .map(|r| {
             let mut cells = vec![folder.designs[r.design].clone()];
-            cells.extend(folder.points[r.point].iter().cloned());
+            cells.extend(folder.points[r.point].iter().map(|v| short_value(v)));
             if let Some(c) = slo {
                 cells.push(r.cells[c].clone());
             }
@@ -309,7 +309,7 @@ fn summary_table(folder: &OutputFolder) -> Grid {
                 continue;
             }
             let mut cells = vec![folder.designs[design].clone()];
-            cells.extend(folder.points[point].iter().cloned());
+            cells.extend(folder.points[point].iter().map(|v| short_value(v)));
             let failed_pct: Vec<f64> = s
                 .rows_of(design, point)
                 .filter_map(|r| {

@@ -12,7 +12,7 @@ use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, replications_note};
-use crate::output::folder::OutputFolder;
+use crate::output::folder::{OutputFolder, short_value};
 use crate::output::table::mean_ci;
 
 /// One design at one sweep point.
@@ -40,7 +40,11 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
             let mean = |column: &str| mean_ci(&folder.summary.numbers(design, point, column)).0;
             let p = Point {
                 design,
-                label: folder.points[point].join(", "),
+                label: folder.points[point]
+                    .iter()
+                    .map(|v| short_value(v))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 p99_ms: mean("response_p99_ms"),
                 cost_per_million: mean("cost_per_million_usd"),
             };

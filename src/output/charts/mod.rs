@@ -19,7 +19,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::folder::OutputFolder;
+use super::folder::{OutputFolder, short_key, short_value};
 
 /// The sub-folder of the charts.
 pub const CHARTS_DIR: &str = "charts";
@@ -78,15 +78,17 @@ fn point_stem(folder: &OutputFolder, base: &str, point: usize) -> String {
         .axes
         .iter()
         .zip(&folder.points[point])
-        .map(|(a, v)| format!("{}-{v}", super::folder::short_key(a)))
+        .map(|(a, v)| format!("{}-{}", short_key(a), short_value(v)))
         .collect();
     format!("{base}-{}-{}", point + 1, slug(&values.join("-")))
 }
 
-/// `text` reduced to characters safe in a file name.
+/// `text` reduced to characters safe in a file name, and short enough
+/// for any file system.
 fn slug(text: &str) -> String {
+    const MAX: usize = 60;
     let mut out = String::new();
-    for c in text.chars() {
+    for c in text.chars().take(MAX) {
         if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
             out.push(c);
         } else if !out.ends_with('-') {

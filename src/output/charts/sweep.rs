@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, slug};
-use crate::output::folder::{OutputFolder, Row, Table, parse_number, short_key};
+use crate::output::folder::{OutputFolder, Row, Table, parse_number, short_key, short_value};
 use crate::output::table::mean_ci;
 
 /// A metric of one `summary.csv` row.
@@ -121,7 +121,7 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
     let (x, position): (Axis, Vec<f64>) = match numbers {
         Some(numbers) => (Axis::auto(key, numbers.iter().copied(), 50.0), numbers),
         None => (
-            Axis::categories(key, categories.clone()),
+            Axis::categories(key, categories.iter().map(|c| short_value(c)).collect()),
             raw.iter()
                 .map(|v| categories.iter().position(|c| c == v).unwrap_or(0) as f64)
                 .collect(),
@@ -134,7 +134,7 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
             .zip(&folder.points[point])
             .enumerate()
             .filter(|(a, _)| *a != axis)
-            .map(|(_, (k, v))| format!("{}={v}", short_key(k)))
+            .map(|(_, (k, v))| format!("{}={}", short_key(k), short_value(v)))
             .collect()
     };
     let mut combinations: Vec<Vec<String>> = Vec::new();
