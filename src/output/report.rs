@@ -366,13 +366,14 @@ fn html_table(grid: &Grid) -> String {
     h
 }
 
-/// "12.3 ± 0.4", or the mean alone without an interval; both with the
-/// precision the smaller of them needs.
+/// "12.3 ± 0.4", or the mean alone without an interval; both rounded to
+/// two significant digits of the half-width, the precision the interval
+/// gives.
 fn mean_pm(mean: f64, half: f64) -> String {
     if !mean.is_finite() {
         "–".to_string()
     } else if half.is_finite() && half > 0.0 {
-        let d = decimals(mean).max(decimals(half));
+        let d = (1.0 - half.log10().floor()).clamp(0.0, 8.0) as usize;
         format!("{} ± {}", format_number(mean, d), format_number(half, d))
     } else {
         format_value(mean)
@@ -406,7 +407,8 @@ mod tests {
     #[test]
     fn text_is_escaped_and_values_rounded() {
         assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
-        assert_eq!(mean_pm(12.345, 0.5), "12.345 ± 0.500");
+        assert_eq!(mean_pm(12.346, 0.5), "12.35 ± 0.50");
+        assert_eq!(mean_pm(21083.0, 864.0), "21\u{2009}083 ± 864");
         assert_eq!(mean_pm(f64::NAN, 1.0), "–");
         assert_eq!(format_value(1234.4), "1234");
     }
