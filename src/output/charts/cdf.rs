@@ -175,7 +175,13 @@ where
     );
     let x = Axis::log(panel.axis, lo, hi);
     let y = Axis::linear("fraction of requests", 0.0, 1.0, 5);
-    let mut chart = style::panel(area, panel.title, &x, &y, PanelOptions { x_labels: true })?;
+    let mut chart = style::panel(
+        area,
+        panel.title,
+        &x,
+        &y,
+        PanelOptions::aligned(true, &[&y]),
+    )?;
     for curve in &panel.curves {
         let colour = style::design_colour(curve.design);
         style::line(&mut chart, &x, &y, &curve.points, colour.stroke_width(2))?;

@@ -173,7 +173,7 @@ impl Figure for CostFigure {
             "",
             self.bars.iter().rev().map(|b| b.label.clone()).collect(),
         );
-        let mut chart = style::panel(&body, "", &x, &y, PanelOptions { x_labels: true })?;
+        let mut chart = style::panel(&body, "", &x, &y, PanelOptions::aligned(true, &[&y]))?;
         let n = self.bars.len();
         for (i, bar) in self.bars.iter().enumerate() {
             let row = (n - 1 - i) as f64;

@@ -138,7 +138,7 @@ impl Figure for FrontFigure {
         let x = Axis::fit("p99 response time [ms]", xs, 20.0);
         let ys = self.points.iter().map(|p| p.cost_per_million);
         let y = Axis::fit("cost per million requests [USD]", ys, 20.0);
-        let mut chart = style::panel(&body, "", &x, &y, PanelOptions { x_labels: true })?;
+        let mut chart = style::panel(&body, "", &x, &y, PanelOptions::aligned(true, &[&y]))?;
         if let Some(slo) = self.slo_p99_ms {
             style::line(
                 &mut chart,

@@ -250,7 +250,7 @@ impl Axis {
         let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
         let (lo, hi) = extent(values.iter().copied());
         if lo > 0.0 && hi / lo >= ratio {
-            Axis::log(desc, lo, hi)
+            Axis::log(&format!("{desc}, log scale"), lo, hi)
         } else {
             Axis::from_zero(desc, values)
         }
@@ -262,7 +262,7 @@ impl Axis {
         let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
         let (lo, hi) = extent(values.iter().copied());
         if lo > 0.0 && hi / lo >= ratio {
-            return Axis::log(desc, lo, hi);
+            return Axis::log(&format!("{desc}, log scale"), lo, hi);
         }
         let margin = if hi > lo {
             0.1 * (hi - lo)
@@ -414,6 +414,21 @@ pub struct PanelOptions {
     /// Tick labels and the description under the x axis (only the bottom
     /// panel of a stack needs them).
     pub x_labels: bool,
+    /// Width of the y labels' area [px]: the same for panels that share an
+    /// x axis, so their plots line up.
+    pub y_label_area: u32,
+}
+
+impl PanelOptions {
+    /// Options for a panel among others whose y axes are `ys`: its y label
+    /// area fits the widest of their labels.
+    pub fn aligned(x_labels: bool, ys: &[&Axis]) -> PanelOptions {
+        let widest = ys.iter().map(|y| y.widest_label()).max().unwrap_or(1) as u32;
+        PanelOptions {
+            x_labels,
+            y_label_area: (30 + 8 * widest).clamp(60, 360),
+        }
+    }
 }
 
 /// The frame every chart panel shares: title, margins, mesh, tick labels
@@ -428,14 +443,13 @@ pub fn panel<'a, DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let y_label_width = 30 + 8 * y.widest_label() as u32;
     let mut builder = ChartBuilder::on(area);
     builder
         .margin_top(8)
         .margin_right(24)
         .margin_left(8)
         .x_label_area_size(if options.x_labels { 56 } else { 8 })
-        .y_label_area_size(y_label_width.clamp(60, 360));
+        .y_label_area_size(options.y_label_area);
     if !title.is_empty() {
         builder.caption(title, text(PANEL_TITLE_SIZE));
     }

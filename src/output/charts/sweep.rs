@@ -233,32 +233,40 @@ impl Figure for SweepFigure {
         let body = self.header.draw(root)?;
         let rows = self.panels.len().div_ceil(2).max(1);
         let areas = body.split_evenly((rows, 2));
-        for (&m, area) in self.panels.iter().zip(&areas) {
+        let ys: Vec<Axis> = self
+            .panels
+            .iter()
+            .map(|&m| {
+                let metric = &METRICS[m];
+                let values = self
+                    .lines
+                    .iter()
+                    .flat_map(|l| l.metrics[m].iter().flat_map(|p| [p.1, p.2, p.3]));
+                if metric.latency {
+                    Axis::auto(metric.unit, values.filter(|v| *v > 0.0), 100.0)
+                } else {
+                    Axis::from_zero(metric.unit, values)
+                }
+            })
+            .collect();
+        let all_ys: Vec<&Axis> = ys.iter().collect();
+        for ((&m, area), y) in self.panels.iter().zip(&areas).zip(&ys) {
             let metric = &METRICS[m];
-            let values = self
-                .lines
-                .iter()
-                .flat_map(|l| l.metrics[m].iter().flat_map(|p| [p.1, p.2, p.3]));
-            let y = if metric.latency {
-                Axis::auto(metric.unit, values.filter(|v| *v > 0.0), 100.0)
-            } else {
-                Axis::from_zero(metric.unit, values)
-            };
             let mut chart = style::panel(
                 area,
                 metric.title,
                 &self.x,
-                &y,
-                PanelOptions { x_labels: true },
+                y,
+                PanelOptions::aligned(true, &all_ys),
             )?;
             for line in &self.lines {
                 let colour = style::design_colour(line.design);
                 let data = &line.metrics[m];
                 let bounds: Vec<(f64, f64, f64)> = data.iter().map(|p| (p.0, p.2, p.3)).collect();
-                style::band(&mut chart, &self.x, &y, &bounds, colour)?;
+                style::band(&mut chart, &self.x, y, &bounds, colour)?;
                 let means: Vec<(f64, f64)> = data.iter().map(|p| (p.0, p.1)).collect();
-                style::line(&mut chart, &self.x, &y, &means, colour.stroke_width(2))?;
-                let at: Vec<(f64, f64)> = style::segments(&self.x, &y, &means).concat();
+                style::line(&mut chart, &self.x, y, &means, colour.stroke_width(2))?;
+                let at: Vec<(f64, f64)> = style::segments(&self.x, y, &means).concat();
                 chart
                     .draw_series(
                         at.into_iter()

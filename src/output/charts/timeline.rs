@@ -390,7 +390,22 @@ impl Figure for TimelineFigure<'_> {
         let mut rest = self.header.draw(root)?;
         let (per_unit, unit) = self.unit;
         let x = Axis::linear(&format!("time [{unit}]"), 0.0, self.end_s / per_unit, 10);
-        for (i, panel) in self.panels.iter().enumerate() {
+        let ys: Vec<Axis> = self
+            .panels
+            .iter()
+            .map(|panel| {
+                let values = panel.lines.iter().flat_map(|l| l.1.iter().map(|p| p.1));
+                // A design that collapses can have a p99 a thousand times
+                // the others': a log axis keeps both readable.
+                if panel.metric == Metric::ResponseP99 {
+                    Axis::auto(panel.metric.unit(), values, 100.0)
+                } else {
+                    Axis::from_zero(panel.metric.unit(), values)
+                }
+            })
+            .collect();
+        let all_ys: Vec<&Axis> = ys.iter().collect();
+        for (i, (panel, y)) in self.panels.iter().zip(&ys).enumerate() {
             let last = i + 1 == self.panels.len();
             let height = PANEL_HEIGHT + if last { X_LABELS_HEIGHT } else { 0 };
             let (area, below) = rest.split_vertically(height);
@@ -400,26 +415,22 @@ impl Figure for TimelineFigure<'_> {
                 .iter()
                 .map(|(d, l)| (*d, l.iter().map(|&(t, v)| (t / per_unit, v)).collect()))
                 .collect();
-            let y = Axis::from_zero(
-                panel.metric.unit(),
-                scaled.iter().flat_map(|l| l.1.iter().map(|p| p.1)),
-            );
             let mut chart = style::panel(
                 &area,
                 panel.metric.title(),
                 &x,
-                &y,
-                PanelOptions { x_labels: last },
+                y,
+                PanelOptions::aligned(last, &all_ys),
             )?;
             for fault in &self.folder.faults {
                 let window = (fault.start_s / per_unit, fault.end_s / per_unit);
-                style::shade_x(&mut chart, &x, &y, window, fault_colour(fault))?;
+                style::shade_x(&mut chart, &x, y, window, fault_colour(fault))?;
             }
             for (design, line) in &scaled {
                 style::line(
                     &mut chart,
                     &x,
-                    &y,
+                    y,
                     line,
                     style::design_colour(*design).stroke_width(2),
                 )?;
