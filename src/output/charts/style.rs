@@ -141,6 +141,9 @@ pub enum Scale {
     Categories,
 }
 
+/// The most decades a log axis spans.
+const MAX_DECADES: f64 = 12.0;
+
 /// One axis: its description, scale, range and ticks, in plot values.
 #[derive(Clone, Debug)]
 pub struct Axis {
@@ -204,8 +207,10 @@ impl Axis {
         let (lo, hi) = finite_range(lo, hi, 1.0, 10.0);
         let lo = lo.max(f64::MIN_POSITIVE);
         let hi = hi.max(lo);
-        let lo_exp = lo.log10().floor();
         let mut hi_exp = hi.log10().ceil();
+        // At most a dozen decades: a stray tiny value must not squash the
+        // rest (values below the axis are left out, see `map`).
+        let lo_exp = lo.log10().floor().max(hi_exp - MAX_DECADES);
         if hi_exp <= lo_exp {
             hi_exp = lo_exp + 1.0;
         }
@@ -293,7 +298,7 @@ impl Axis {
         match self.scale {
             _ if !v.is_finite() => None,
             Scale::Log if v <= 0.0 => None,
-            Scale::Log => Some(v.log10()),
+            Scale::Log => Some(v.log10()).filter(|p| *p >= self.lo - 1e-9),
             Scale::Linear | Scale::Categories => Some(v),
         }
     }
@@ -302,7 +307,11 @@ impl Axis {
     /// that reach beyond it).
     pub fn map_clamped(&self, v: f64) -> Option<f64> {
         match self.scale {
-            Scale::Log if v <= 0.0 && v.is_finite() => Some(self.lo),
+            Scale::Log if v.is_finite() => Some(if v > 0.0 {
+                v.log10().clamp(self.lo, self.hi)
+            } else {
+                self.lo
+            }),
             _ => self.map(v).map(|p| p.clamp(self.lo, self.hi)),
         }
     }
@@ -780,6 +789,9 @@ mod tests {
         assert_eq!(a.label(-1.0), "0.1");
         assert_eq!(a.map(0.0), None);
         assert_eq!(a.map(f64::NAN), None);
+        let wide = Axis::log("ms", 1e-30, 1e3);
+        assert_eq!((wide.lo, wide.hi), (-9.0, 3.0));
+        assert_eq!(wide.map(1e-30), None);
         let auto = Axis::auto("ms", [1.0, 2.0, 3.0], 100.0);
         assert_eq!(auto.scale, Scale::Linear);
     }
