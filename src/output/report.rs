@@ -228,6 +228,9 @@ struct Grid {
     rows: Vec<(usize, Vec<String>)>,
 }
 
+/// The header of the column that says whether a row meets the SLO.
+const SLO_COLUMN: &str = "meets SLO";
+
 /// The metrics of `designs.csv` shown in the report, with their headers.
 const DESIGN_METRICS: [(&str, &str); 9] = [
     ("requests", "requests"),
@@ -246,7 +249,7 @@ fn designs_table(folder: &OutputFolder, table: &Table) -> Grid {
     header.extend(folder.axes.iter().cloned());
     let slo = table.column("slo_pass");
     if slo.is_some() {
-        header.push("meets SLO".into());
+        header.push(SLO_COLUMN.into());
     }
     let metrics: Vec<(&str, usize, Option<usize>, Option<usize>)> = DESIGN_METRICS
         .iter()
@@ -343,6 +346,7 @@ fn html_table(grid: &Grid) -> String {
         let _ = write!(h, "<th>{}</th>", escape(c));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
+    let verdict_column = grid.header.iter().position(|c| c == SLO_COLUMN);
     for (design, cells) in &grid.rows {
         h.push_str("<tr>");
         for (i, c) in cells.iter().enumerate() {
@@ -356,6 +360,9 @@ fn html_table(grid: &Grid) -> String {
                     colour.2,
                     escape(c)
                 );
+            } else if Some(i) == verdict_column && (c == "yes" || c == "no") {
+                let class = if c == "yes" { "pass" } else { "fail" };
+                let _ = write!(h, "<td class=\"{class}\">{c}</td>");
             } else {
                 let _ = write!(h, "<td>{}</td>", escape(c));
             }

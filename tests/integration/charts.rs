@@ -327,6 +327,7 @@ fn the_report_gives_the_slo_verdict_from_designs_csv() {
         "the cheaper passing design wins"
     );
     assert!(report.contains("100 ± 10"), "designs.csv is the table");
+    assert!(report.contains("<td class=\"pass\">yes</td>"));
     let front = fs::read_to_string(out.join("charts/cost-latency-front.svg")).unwrap();
     assert!(front.contains("SLO: p99 ≤ 150 ms"));
 
