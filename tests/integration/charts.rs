@@ -156,7 +156,7 @@ fn run_draws_every_chart_and_plot_redraws_the_same_bytes() {
         "Arrival rate",
         "p99 response time",
         "Messages visible in queues",
-        "EC2 instances",
+        "Instances in service",
         "Failed requests",
     ] {
         assert!(timeline.contains(panel), "timeline panel {panel}");

@@ -118,6 +118,15 @@ fn remove_stale(dir: &Path, charts: &[Chart]) -> Result<()> {
     Ok(())
 }
 
+/// " (rate=100)" after a caption's subject; nothing without a sweep.
+fn in_parentheses(point_label: &str) -> String {
+    if point_label.is_empty() {
+        String::new()
+    } else {
+        format!(" ({point_label})")
+    }
+}
+
 /// "mean over 3 replications" / "1 replication".
 fn replications_note(folder: &OutputFolder) -> String {
     match folder.replications() {

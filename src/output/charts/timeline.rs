@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Chart, point_stem, replications_note};
+use super::{Chart, in_parentheses, point_stem, replications_note};
 use crate::output::folder::{FaultSpan, OutputFolder};
 
 /// More points than this per line are averaged in bins: a screen cannot
@@ -62,7 +62,7 @@ impl Metric {
             Metric::ArrivalRate => "Arrival rate",
             Metric::ResponseP99 => "p99 response time per interval",
             Metric::QueueDepth => "Messages visible in queues",
-            Metric::Instances => "EC2 instances in service",
+            Metric::Instances => "Instances in service",
             Metric::Concurrency => "Lambda concurrency (mean busy environments)",
             Metric::ErrorRate => "Failed requests",
             Metric::LostRate => "Lost requests (success, but work never done)",
@@ -353,11 +353,7 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             caption: format!(
                 "Behaviour over time per design{}: each panel one metric per interval, \
                  fault windows shaded.",
-                if label.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({label})")
-                }
+                in_parentheses(&label)
             ),
         });
     }
