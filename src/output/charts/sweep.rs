@@ -119,7 +119,7 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
         }
     }
     let (x, position): (Axis, Vec<f64>) = match numbers {
-        Some(numbers) => (Axis::auto(key, numbers.iter().copied(), 50.0), numbers),
+        Some(numbers) => (Axis::fit(key, numbers.iter().copied(), 50.0), numbers),
         None => (
             Axis::categories(key, categories.iter().map(|c| short_value(c)).collect()),
             raw.iter()
