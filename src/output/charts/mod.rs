@@ -7,6 +7,7 @@
 //! - `sweep-*`: each metric against a swept value, with confidence bands;
 //! - `cost-latency-front`: cost per million requests against p99.
 
+mod axis;
 mod cdf;
 mod cost;
 mod front;
