@@ -106,6 +106,17 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
         meta.push(format!("prices: {region}, {date}"));
     }
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(&meta.join(" · ")));
+    let skipped: Vec<&str> = m["skipped_designs"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    if !skipped.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"fail\">Not simulated: {}</p>",
+            escape(&skipped.join("; "))
+        );
+    }
     h.push_str(
         "<nav><a href=\"#verdict\">SLO verdict</a><a href=\"#comparison\">Comparison</a>\
          <a href=\"#charts\">Charts</a><a href=\"#manifest\">Manifest</a></nav>\n",
