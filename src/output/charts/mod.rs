@@ -45,14 +45,21 @@ pub fn draw_all(folder: &OutputFolder) -> Result<Vec<Chart>> {
     let dir = folder.dir.join(CHARTS_DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let points = charted_points(folder.points.len());
-    let mut charts = Vec::new();
-    charts.extend(cdf::draw(folder, &points, &dir)?);
-    charts.extend(timeline::draw(folder, &points, &dir)?);
-    charts.extend(cost::draw(folder, &dir)?);
+    // The report shows charts in this order: with a sweep, the charts
+    // across all its points come before those of single points.
+    let mut per_point = cdf::draw(folder, &points, &dir)?;
+    per_point.extend(timeline::draw(folder, &points, &dir)?);
+    let mut overall = Vec::new();
     if folder.has_sweep() {
-        charts.extend(sweep::draw(folder, &dir)?);
+        overall.extend(sweep::draw(folder, &dir)?);
     }
-    charts.extend(front::draw(folder, &dir)?);
+    overall.extend(front::draw(folder, &dir)?);
+    overall.extend(cost::draw(folder, &dir)?);
+    let charts: Vec<Chart> = if folder.has_sweep() {
+        overall.into_iter().chain(per_point).collect()
+    } else {
+        per_point.into_iter().chain(overall).collect()
+    };
     remove_stale(&dir, &charts)?;
     Ok(charts)
 }
