@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::output::csv_files::{self, Manifest, RunRecord};
+use crate::output::csv_files::{self, FaultWindow, Manifest, RunRecord};
 use crate::output::designs::{self, SloTargets};
 use crate::output::merge::{Source, combine};
 use crate::output::table;
@@ -83,6 +83,8 @@ pub struct ReportArgs {
     pub fail_on_slo: bool,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--no-charts`: write the files, but no charts or report.
+    pub no_charts: bool,
 }
 
 /// The terminal summary's format.
@@ -138,6 +140,31 @@ pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     } else {
         Err(CliError::Invalid(problems.join("\n")))
     }
+}
+
+/// `stratosim plot DIR`: redraws every chart and `report.html` from the
+/// files a run wrote into `dir`.
+pub fn plot(dir: &Path) -> Result<(), CliError> {
+    let missing: Vec<&str> = crate::output::REQUIRED_FILES
+        .iter()
+        .copied()
+        .filter(|f| !dir.join(f).is_file())
+        .collect();
+    if !missing.is_empty() {
+        return Err(CliError::Invalid(format!(
+            "{}: not a stratosim output folder: {} missing (write one with `stratosim run`)",
+            dir.display(),
+            missing.join(", ")
+        )));
+    }
+    let written = crate::output::draw_charts_and_report(dir)?;
+    print_out(&format!(
+        "{} chart{} and report.html written in {}\n",
+        written.charts.len(),
+        plural(written.charts.len()),
+        dir.display()
+    ));
+    Ok(())
 }
 
 /// Writes to standard output; a closed pipe (`stratosim run … | head`) is
@@ -312,6 +339,7 @@ fn run_one(
             .collect(),
         baseline: base.designs[base.baseline].name.clone(),
         description: base.description.clone(),
+        faults: base.faults.iter().map(FaultWindow::of).collect(),
         window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
         slo: SloTargets::of(&base.slo),
         runs_key: base.runs_key(),
@@ -439,6 +467,7 @@ fn write_runs(
     csv_files::write_summary(&dir.join("summary.csv"), axes, records)?;
     csv_files::write_components(&dir.join("components.csv"), axes, records)?;
     csv_files::write_timeseries(&dir.join("timeseries.csv"), axes, records)?;
+    csv_files::write_latency(&dir.join("latency.csv"), axes, records)?;
     csv_files::write_manifest(&dir.join("manifest.json"), manifest)?;
     Ok(())
 }
@@ -469,7 +498,7 @@ fn reusable_replications(out: &Path, manifest: &Manifest) -> u32 {
         && old.designs == manifest.designs
         && old.sweep_keys == manifest.sweep_keys
         && old.sweep_values == manifest.sweep_values
-        && ["summary.csv", "components.csv", "timeseries.csv"]
+        && crate::output::REQUIRED_FILES
             .iter()
             .all(|f| out.join(f).is_file())
         && std::fs::read_to_string(out.join(BUILD_FILE)).ok() == build_fingerprint();
@@ -491,11 +520,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path, args: &ReportArgs) -> Result<(), CliE
     report(out, args)
 }
 
-/// Summarises a finished folder (`designs.csv`, `comparisons.csv`) and
-/// reports it on the terminal.
+/// Summarises a finished folder (`designs.csv`, `comparisons.csv`), draws
+/// its charts and report, and reports it on the terminal.
 fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
     let summary = designs::summarise(out)?;
     designs::write(out, &summary)?;
+    if !args.no_charts {
+        crate::output::draw_charts_and_report(out)?;
+    }
     let manifest = designs::read_manifest(&out.join("manifest.json"))?;
     if !args.quiet {
         let text = match args.format {
@@ -515,6 +547,13 @@ fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
                 if let Some(answer) = table::slo_answer(&summary) {
                     text.push_str(&answer);
                     text.push('\n');
+                }
+                if !args.no_charts {
+                    text.push_str(&format!(
+                        "Charts in {}, the report in {}\n",
+                        out.join("charts").display(),
+                        out.join("report.html").display()
+                    ));
                 }
                 text
             }

@@ -1,4 +1,4 @@
-//! The `stratosim` command line: `run`, `check` and `merge`.
+//! The `stratosim` command line: `run`, `check`, `plot` and `merge`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +63,11 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Redraw the charts and report.html of an output folder from its files.
+    Plot {
+        /// A folder written by `stratosim run`.
+        dir: PathBuf,
+    },
 }
 
 /// How the results are reported on the terminal.
@@ -77,6 +82,9 @@ struct ReportFlags {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Write the CSV files and the manifest, but no charts or report.
+    #[arg(long)]
+    no_charts: bool,
 }
 
 impl ReportFlags {
@@ -85,6 +93,7 @@ impl ReportFlags {
             format: self.format,
             fail_on_slo: self.fail_on_slo,
             quiet: self.quiet,
+            no_charts: self.no_charts,
         }
     }
 }
@@ -115,6 +124,7 @@ fn main() -> ExitCode {
         }),
         Command::Merge { dirs, out, report } => cli::merge(&dirs, &out, &report.args()),
         Command::Check { scenarios } => cli::check(&scenarios),
+        Command::Plot { dir } => cli::plot(&dir),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -126,12 +136,13 @@ fn main() -> ExitCode {
 }
 
 /// The arguments as typed, less those that never change results (`--jobs`,
-/// `--shard`, `--out`, `--quiet`, `--format`, `--fail-on-slo`): they must
+/// `--shard`, `--out`, `--quiet`, `--format`, `--fail-on-slo`,
+/// `--no-charts`): they must
 /// not change the manifest's bytes either, so that a merged folder is byte
 /// for byte a single run's.
 fn command_line_for_manifest() -> Vec<String> {
     const WITH_VALUE: [&str; 4] = ["--jobs", "--shard", "--out", "--format"];
-    const FLAGS: [&str; 3] = ["-q", "--quiet", "--fail-on-slo"];
+    const FLAGS: [&str; 4] = ["-q", "--quiet", "--fail-on-slo", "--no-charts"];
     let mut out = Vec::new();
     let mut args = std::env::args();
     while let Some(a) = args.next() {

@@ -335,6 +335,13 @@ impl IntervalSink<'_> {
     }
 }
 
+/// The quantiles written to `latency.csv`: dense in the tail, where designs
+/// differ, so that a CDF drawn from them shows p99 and p99.9 apart.
+pub const LATENCY_QUANTILES: [f64; 30] = [
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8,
+    0.85, 0.9, 0.925, 0.95, 0.975, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999, 0.99999, 1.0,
+];
+
 /// Response or completion percentiles of one run [ms].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LatencySummary {
@@ -350,6 +357,8 @@ pub struct LatencySummary {
     pub p999: f64,
     /// Exact maximum.
     pub max: f64,
+    /// The value at each of [`LATENCY_QUANTILES`] (all 0 when empty).
+    pub quantiles: Vec<f64>,
 }
 
 impl LatencySummary {
@@ -362,6 +371,10 @@ impl LatencySummary {
             p99: l.quantile_ms(0.99),
             p999: l.quantile_ms(0.999),
             max: l.max_ms(),
+            quantiles: LATENCY_QUANTILES
+                .iter()
+                .map(|&q| l.quantile_ms(q))
+                .collect(),
         }
     }
 }

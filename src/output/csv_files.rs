@@ -12,7 +12,8 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::designs::SloTargets;
-use crate::stats::RunResult;
+use crate::scenario::{Fault, FaultKind};
+use crate::stats::{LATENCY_QUANTILES, RunResult};
 
 /// One finished run and the sweep point it belongs to.
 #[derive(Clone, Debug)]
@@ -198,6 +199,32 @@ pub fn write_timeseries(path: &Path, axes: &[String], runs: &[RunRecord]) -> Res
     Ok(())
 }
 
+/// Writes `latency.csv`: per run, the response and completion time at each
+/// of [`LATENCY_QUANTILES`], the data of the latency distribution charts.
+pub fn write_latency(path: &Path, axes: &[String], runs: &[RunRecord]) -> Result<()> {
+    let mut w = writer(path)?;
+    let mut header: Vec<String> = vec!["design".into()];
+    header.extend(axes.iter().cloned());
+    header.extend(["replication", "quantile", "response_ms", "completion_ms"].map(String::from));
+    w.write_record(&header)?;
+    for run in runs {
+        let r = &run.result;
+        for (i, q) in LATENCY_QUANTILES.iter().enumerate() {
+            let mut row: Vec<String> = vec![r.design.clone()];
+            row.extend(run.point.iter().map(|v| cell(v)));
+            row.extend([
+                r.replication.to_string(),
+                q.to_string(),
+                num(r.response.quantiles.get(i).copied().unwrap_or(0.0), 3),
+                num(r.completion.quantiles.get(i).copied().unwrap_or(0.0), 3),
+            ]);
+            w.write_record(&row)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
 /// Quotes a CSV field when it needs it.
 fn csv_escape(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
@@ -249,6 +276,8 @@ pub struct Manifest {
     pub baseline: String,
     /// The scenario's `description`.
     pub description: String,
+    /// The scenario's faults, for the charts' shaded windows.
+    pub faults: Vec<FaultWindow>,
     /// The measured window: duration less warmup [s].
     pub window_s: f64,
     /// The SLO, when the scenario has one.
@@ -260,6 +289,40 @@ pub struct Manifest {
     /// `K/N` in the folder of one shard of a run; absent in a whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+}
+
+/// One `[[faults]]` entry as `manifest.json` records it.
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct FaultWindow {
+    /// The component's name.
+    pub component: String,
+    /// `outage` or `slowdown`.
+    pub kind: String,
+    /// The slowdown's factor on service times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// Start [s of simulated time].
+    pub start_s: f64,
+    /// End [s of simulated time].
+    pub end_s: f64,
+}
+
+impl FaultWindow {
+    /// The window of a scenario's fault.
+    pub fn of(fault: &Fault) -> FaultWindow {
+        let (kind, factor) = match fault.kind {
+            FaultKind::Outage => ("outage", None),
+            FaultKind::Slowdown { factor } => ("slowdown", Some(factor)),
+        };
+        FaultWindow {
+            component: fault.component.clone(),
+            kind: kind.to_string(),
+            factor,
+            start_s: fault.at.as_secs_f64(),
+            end_s: (fault.at + fault.duration).as_secs_f64(),
+        }
+    }
 }
 
 /// Writes `manifest.json`.

@@ -1,10 +1,35 @@
 //! Output files: `summary.csv`, `components.csv`, `timeseries.csv`,
-//! `manifest.json`; `designs.csv` and `comparisons.csv` summarised from
-//! them; the terminal comparison table; the merging of shards.
+//! `latency.csv`, `manifest.json`; `designs.csv` and `comparisons.csv`
+//! summarised from them; the terminal comparison table; the merging of
+//! shards; the charts and `report.html`.
 //!
-//! Writers read plain [`RunResult`]s; they never reach into the engine.
+//! Writers read plain [`RunResult`](crate::stats::RunResult)s; the charts
+//! and the report read the written files back, never the engine.
 
+pub mod charts;
 pub mod csv_files;
 pub mod designs;
+pub mod folder;
 pub mod merge;
+pub mod report;
 pub mod table;
+
+use std::path::Path;
+
+pub use folder::REQUIRED_FILES;
+
+/// What [`draw_charts_and_report`] wrote.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The charts, each as PNG and SVG in `charts/`.
+    pub charts: Vec<charts::Chart>,
+}
+
+/// Draws every chart and `report.html` of the output folder `dir` from its
+/// files: what `stratosim plot` does, and `stratosim run` after writing them.
+pub fn draw_charts_and_report(dir: &Path) -> anyhow::Result<Written> {
+    let folder = folder::OutputFolder::read(dir)?;
+    let charts = charts::draw_all(&folder)?;
+    report::write(&folder, &charts)?;
+    Ok(Written { charts })
+}

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per topic.
 
 mod bills;
+mod charts;
 mod cli;
 mod common;
 mod conservation;

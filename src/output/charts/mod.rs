@@ -1,0 +1,156 @@
+//! The charts of an output folder, drawn from its files only (never from the
+//! engine), as PNG and SVG in `charts/`: the same files give the same bytes.
+//!
+//! - `latency-cdf*`: the distribution of response (and completion) times;
+//! - `timeline*`: arrival rate, p99, queues, capacity and errors over time;
+//! - `cost-by-component`: each design's bill, stacked by component;
+//! - `sweep-*`: each metric against a swept value, with confidence bands;
+//! - `cost-latency-front`: cost per million requests against p99.
+
+mod axis;
+mod cdf;
+mod cost;
+mod front;
+pub mod style;
+mod sweep;
+mod timeline;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::folder::{OutputFolder, short_key, short_value};
+
+/// The sub-folder of the charts.
+pub const CHARTS_DIR: &str = "charts";
+
+/// At most this many sweep points get their own latency and timeline
+/// charts (evenly spaced, first and last included); the sweep and front
+/// charts show every point.
+const MAX_CHARTED_POINTS: usize = 6;
+
+/// One chart: `charts/<stem>.png` and `charts/<stem>.svg`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    /// The file name without extension.
+    pub stem: String,
+    /// What it shows, for the report's caption.
+    pub caption: String,
+}
+
+/// Draws every chart of `folder` into its `charts/` sub-folder and removes
+/// charts left there by an earlier run that this one no longer draws.
+pub fn draw_all(folder: &OutputFolder) -> Result<Vec<Chart>> {
+    let dir = folder.dir.join(CHARTS_DIR);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let points = charted_points(folder.points.len());
+    // The report shows charts in this order: with a sweep, the charts
+    // across all its points come before those of single points.
+    let mut per_point = cdf::draw(folder, &points, &dir)?;
+    per_point.extend(timeline::draw(folder, &points, &dir)?);
+    let mut overall = Vec::new();
+    if folder.has_sweep() {
+        overall.extend(sweep::draw(folder, &dir)?);
+    }
+    overall.extend(front::draw(folder, &dir)?);
+    overall.extend(cost::draw(folder, &dir)?);
+    let charts: Vec<Chart> = if folder.has_sweep() {
+        overall.into_iter().chain(per_point).collect()
+    } else {
+        per_point.into_iter().chain(overall).collect()
+    };
+    remove_stale(&dir, &charts)?;
+    Ok(charts)
+}
+
+/// The sweep points that get their own latency and timeline charts.
+fn charted_points(n: usize) -> Vec<usize> {
+    if n <= MAX_CHARTED_POINTS {
+        (0..n).collect()
+    } else {
+        let last = MAX_CHARTED_POINTS - 1;
+        (0..MAX_CHARTED_POINTS)
+            .map(|i| i * (n - 1) / last)
+            .collect()
+    }
+}
+
+/// A chart's file stem for sweep point `point`: `base` alone without a
+/// sweep, else `base-` and the point's values (`timeline-rate-100`).
+fn point_stem(folder: &OutputFolder, base: &str, point: usize) -> String {
+    if !folder.has_sweep() {
+        return base.to_string();
+    }
+    let values: Vec<String> = folder
+        .axes
+        .iter()
+        .zip(&folder.points[point])
+        .map(|(a, v)| format!("{}-{}", short_key(a), short_value(v)))
+        .collect();
+    format!("{base}-{}-{}", point + 1, slug(&values.join("-")))
+}
+
+/// `text` reduced to characters safe in a file name, and short enough
+/// for any file system.
+fn slug(text: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::new();
+    for c in text.chars().take(MAX) {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// Deletes `*.png` and `*.svg` files in `dir` that are not among `charts`.
+fn remove_stale(dir: &Path, charts: &[Chart]) -> Result<()> {
+    let keep: HashSet<String> = charts
+        .iter()
+        .flat_map(|c| [format!("{}.png", c.stem), format!("{}.svg", c.stem)])
+        .collect();
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_chart = name.ends_with(".png") || name.ends_with(".svg");
+        if is_chart && !keep.contains(&name) {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// " (rate=100)" after a caption's subject; nothing without a sweep.
+fn in_parentheses(point_label: &str) -> String {
+    if point_label.is_empty() {
+        String::new()
+    } else {
+        format!(" ({point_label})")
+    }
+}
+
+/// "mean over 3 replications" / "1 replication".
+fn replications_note(folder: &OutputFolder) -> String {
+    match folder.replications() {
+        1 => "1 replication".to_string(),
+        n => format!("mean over {n} replications"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charted_points_keep_first_and_last() {
+        assert_eq!(charted_points(1), vec![0]);
+        assert_eq!(charted_points(11), vec![0, 2, 4, 6, 8, 10]);
+        assert_eq!(slug("rate-1.5 / x=\"a\""), "rate-1.5-x-a");
+    }
+}

@@ -1,0 +1,280 @@
+//! Sweeps: each metric against a swept value, one line per design with its
+//! 95% confidence band over replications, from `summary.csv`. One chart per
+//! swept key; with several keys, each combination of the other keys' values
+//! is a line of its own (same colour, another marker).
+
+use std::path::Path;
+
+use anyhow::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
+use super::{Chart, slug};
+use crate::output::folder::{OutputFolder, Row, Table, parse_number, short_key, short_value};
+use crate::output::table::mean_ci;
+
+/// A metric of one `summary.csv` row.
+struct Metric {
+    title: &'static str,
+    unit: &'static str,
+    /// Latencies may span orders of magnitude: a log axis then.
+    latency: bool,
+    value: fn(&Table, &Row) -> Option<f64>,
+}
+
+fn cell(table: &Table, row: &Row, name: &str) -> Option<f64> {
+    table.column(name).and_then(|c| parse_number(&row.cells[c]))
+}
+
+/// `part` as a percentage of `requests`.
+fn share(table: &Table, row: &Row, part: &str) -> Option<f64> {
+    let requests = cell(table, row, "requests")?;
+    (requests > 0.0).then(|| 100.0 * cell(table, row, part).unwrap_or(0.0) / requests)
+}
+
+const METRICS: [Metric; 6] = [
+    Metric {
+        title: "Median response time",
+        unit: "p50 [ms]",
+        latency: true,
+        value: |t, r| cell(t, r, "response_p50_ms"),
+    },
+    Metric {
+        title: "p99 response time",
+        unit: "p99 [ms]",
+        latency: true,
+        value: |t, r| cell(t, r, "response_p99_ms"),
+    },
+    Metric {
+        title: "Failed requests",
+        unit: "failed [% of requests]",
+        latency: false,
+        value: |t, r| share(t, r, "failed"),
+    },
+    Metric {
+        title: "Lost requests",
+        unit: "lost [% of requests]",
+        latency: false,
+        value: |t, r| share(t, r, "lost"),
+    },
+    Metric {
+        title: "Throughput",
+        unit: "completed [requests/s]",
+        latency: false,
+        value: |t, r| cell(t, r, "throughput_rps"),
+    },
+    Metric {
+        title: "Cost per million requests",
+        unit: "[USD per million]",
+        latency: false,
+        value: |t, r| cell(t, r, "cost_per_million_usd"),
+    },
+];
+
+/// One line: a design at one combination of the other axes' values.
+struct Line {
+    design: usize,
+    label: String,
+    marker: usize,
+    /// Per metric: (x, mean, low, high) per sweep value.
+    metrics: Vec<Vec<(f64, f64, f64, f64)>>,
+}
+
+struct SweepFigure {
+    header: Header,
+    x: Axis,
+    /// Indices into [`METRICS`] of the panels drawn.
+    panels: Vec<usize>,
+    lines: Vec<Line>,
+}
+
+/// Draws one chart per swept key.
+pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
+    let mut charts = Vec::new();
+    for (axis, key) in folder.axes.iter().enumerate() {
+        let figure = figure_for(folder, axis, key);
+        let stem = format!("sweep-{}", slug(key));
+        style::save(&figure, dir, &stem)?;
+        charts.push(Chart {
+            stem,
+            caption: format!(
+                "Each metric against {key}: a line per design, the mean over replications \
+                 with its 95% confidence band."
+            ),
+        });
+    }
+    Ok(charts)
+}
+
+fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
+    let raw: Vec<&str> = folder.points.iter().map(|p| p[axis].as_str()).collect();
+    let numbers: Option<Vec<f64>> = raw.iter().map(|v| parse_number(v)).collect();
+    // Numeric values on a numeric axis; anything else as categories in
+    // their sweep order.
+    let mut categories: Vec<String> = Vec::new();
+    for v in &raw {
+        if !categories.iter().any(|c| c == v) {
+            categories.push((*v).to_string());
+        }
+    }
+    let (x, position): (Axis, Vec<f64>) = match numbers {
+        Some(numbers) => (Axis::fit(key, numbers.iter().copied(), 50.0), numbers),
+        None => (
+            Axis::categories(key, categories.iter().map(|c| short_value(c)).collect()),
+            raw.iter()
+                .map(|v| categories.iter().position(|c| c == v).unwrap_or(0) as f64)
+                .collect(),
+        ),
+    };
+    let others = |point: usize| -> Vec<String> {
+        folder
+            .axes
+            .iter()
+            .zip(&folder.points[point])
+            .enumerate()
+            .filter(|(a, _)| *a != axis)
+            .map(|(_, (k, v))| format!("{}={}", short_key(k), short_value(v)))
+            .collect()
+    };
+    let mut combinations: Vec<Vec<String>> = Vec::new();
+    for point in 0..folder.points.len() {
+        let o = others(point);
+        if !combinations.contains(&o) {
+            combinations.push(o);
+        }
+    }
+    let mut lines = Vec::new();
+    for design in 0..folder.designs.len() {
+        for (marker, combination) in combinations.iter().enumerate() {
+            let points: Vec<usize> = (0..folder.points.len())
+                .filter(|&p| others(p) == *combination)
+                .collect();
+            let metrics = METRICS
+                .iter()
+                .map(|m| {
+                    points
+                        .iter()
+                        .map(|&p| {
+                            let values: Vec<f64> = folder
+                                .summary
+                                .rows_of(design, p)
+                                .filter_map(|r| (m.value)(&folder.summary, r))
+                                .collect();
+                            let (mean, half) = mean_ci(&values);
+                            (position[p], mean, mean - half, mean + half)
+                        })
+                        .collect()
+                })
+                .collect();
+            let label = if combination.is_empty() {
+                folder.designs[design].clone()
+            } else {
+                format!("{} ({})", folder.designs[design], combination.join(", "))
+            };
+            lines.push(Line {
+                design,
+                label,
+                marker,
+                metrics,
+            });
+        }
+    }
+    // Losses get a panel only when there are some.
+    let panels = (0..METRICS.len())
+        .filter(|&m| {
+            let values = || lines.iter().flat_map(|l| l.metrics[m].iter().map(|p| p.1));
+            values().any(f64::is_finite)
+                && (METRICS[m].title != "Lost requests" || values().any(|v| v > 0.0))
+        })
+        .collect();
+    let legend = lines
+        .iter()
+        .map(|l| {
+            let colour = style::design_colour(l.design);
+            let sample = if combinations.len() == 1 {
+                Sample::Line(colour.stroke_width(3))
+            } else {
+                Sample::Marker(l.marker, colour.filled())
+            };
+            (l.label.clone(), sample)
+        })
+        .collect();
+    SweepFigure {
+        header: Header {
+            title: format!("Against {key} — {}", folder.scenario),
+            subtitle:
+                "mean over replications; shaded: 95% confidence interval (none with one replication)"
+                    .to_string(),
+            legend,
+        },
+        x,
+        panels,
+        lines,
+    }
+}
+
+const PANEL_WIDTH: u32 = 600;
+const PANEL_HEIGHT: u32 = 330;
+
+impl Figure for SweepFigure {
+    fn size(&self) -> (u32, u32) {
+        let rows = self.panels.len().div_ceil(2).max(1) as u32;
+        (
+            2 * PANEL_WIDTH,
+            self.header.height(2 * PANEL_WIDTH) + rows * PANEL_HEIGHT,
+        )
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>
+    where
+        DB::ErrorType: 'static,
+    {
+        let body = self.header.draw(root)?;
+        let rows = self.panels.len().div_ceil(2).max(1);
+        let areas = body.split_evenly((rows, 2));
+        let ys: Vec<Axis> = self
+            .panels
+            .iter()
+            .map(|&m| {
+                let metric = &METRICS[m];
+                let values = self
+                    .lines
+                    .iter()
+                    .flat_map(|l| l.metrics[m].iter().flat_map(|p| [p.1, p.2, p.3]));
+                if metric.latency {
+                    Axis::auto(metric.unit, values.filter(|v| *v > 0.0), 100.0)
+                } else {
+                    Axis::from_zero(metric.unit, values)
+                }
+            })
+            .collect();
+        let all_ys: Vec<&Axis> = ys.iter().collect();
+        for ((&m, area), y) in self.panels.iter().zip(&areas).zip(&ys) {
+            let metric = &METRICS[m];
+            let mut chart = style::panel(
+                area,
+                metric.title,
+                &self.x,
+                y,
+                PanelOptions::aligned(true, &all_ys),
+            )?;
+            for line in &self.lines {
+                let colour = style::design_colour(line.design);
+                let data = &line.metrics[m];
+                let bounds: Vec<(f64, f64, f64)> = data.iter().map(|p| (p.0, p.2, p.3)).collect();
+                style::band(&mut chart, &self.x, y, &bounds, colour)?;
+                let means: Vec<(f64, f64)> = data.iter().map(|p| (p.0, p.1)).collect();
+                style::line(&mut chart, &self.x, y, &means, colour.stroke_width(2))?;
+                let at: Vec<(f64, f64)> = style::segments(&self.x, y, &means).concat();
+                chart
+                    .draw_series(
+                        at.into_iter()
+                            .map(|p| style::marker::<DB, _>(p, line.marker, colour.filled())),
+                    )
+                    .map_err(style::drawing_error)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,305 @@
+//! An output folder read back from its files: what the charts and the report
+//! are drawn from. Nothing here touches the engine, so `stratosim plot` can
+//! redraw a folder written by an earlier run (or by hand).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde_json::Value;
+
+/// A fault as `manifest.json` records it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultSpan {
+    /// The component it hits.
+    pub component: String,
+    /// `outage`, `slowdown`, …
+    pub kind: String,
+    /// The slowdown's factor, when there is one.
+    pub factor: Option<f64>,
+    /// Start [s].
+    pub start_s: f64,
+    /// End [s].
+    pub end_s: f64,
+}
+
+impl FaultSpan {
+    /// "db outage", "db slowdown ×4".
+    pub fn label(&self) -> String {
+        match self.factor {
+            Some(f) => format!("{} {} ×{}", self.component, self.kind, trim_float(f)),
+            None => format!("{} {}", self.component, self.kind),
+        }
+    }
+}
+
+/// `x` without trailing zeros: 4 → "4", 2.5 → "2.5".
+fn trim_float(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// One CSV row, keyed by design and sweep point (the columns before the
+/// per-file ones).
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// Index into [`OutputFolder::designs`].
+    pub design: usize,
+    /// Index into [`OutputFolder::points`].
+    pub point: usize,
+    /// Every cell of the row, the key columns included.
+    pub cells: Vec<String>,
+}
+
+/// A CSV file whose first columns are `design` and the sweep axes.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    /// The header.
+    pub columns: Vec<String>,
+    /// The rows, in file order.
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// The index of the column called `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// The rows of one design at one sweep point (its replications).
+    pub fn rows_of(&self, design: usize, point: usize) -> impl Iterator<Item = &Row> {
+        self.rows
+            .iter()
+            .filter(move |r| r.design == design && r.point == point)
+    }
+
+    /// Column `name` of the rows of `design` at `point`, as numbers; cells
+    /// that are not finite numbers are skipped.
+    pub fn numbers(&self, design: usize, point: usize, name: &str) -> Vec<f64> {
+        let Some(c) = self.column(name) else {
+            return Vec::new();
+        };
+        self.rows_of(design, point)
+            .filter_map(|r| parse_number(&r.cells[c]))
+            .collect()
+    }
+}
+
+/// A finite number, or `None`.
+pub fn parse_number(cell: &str) -> Option<f64> {
+    cell.trim().parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Everything a run wrote, as the charts and the report need it.
+#[derive(Clone, Debug)]
+pub struct OutputFolder {
+    /// The folder.
+    pub dir: PathBuf,
+    /// `manifest.json`, as written (fields may be missing in older folders).
+    pub manifest: Value,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The scenario's description (may be empty).
+    pub description: String,
+    /// The designs, in the manifest's order: a design's index picks its colour.
+    pub designs: Vec<String>,
+    /// The swept key paths.
+    pub axes: Vec<String>,
+    /// The sweep points' values, one per axis, in file order (one empty
+    /// point without a sweep).
+    pub points: Vec<Vec<String>>,
+    /// The scenario's faults.
+    pub faults: Vec<FaultSpan>,
+    /// `summary.csv`.
+    pub summary: Table,
+    /// `components.csv`.
+    pub components: Table,
+    /// `latency.csv`, when the folder has one.
+    pub latency: Option<Table>,
+    point_index: HashMap<Vec<String>, usize>,
+}
+
+/// The files `stratosim plot` needs in a folder.
+pub const REQUIRED_FILES: [&str; 4] = [
+    "manifest.json",
+    "summary.csv",
+    "components.csv",
+    "timeseries.csv",
+];
+
+impl OutputFolder {
+    /// Reads the manifest and the small CSV files of `dir` (`timeseries.csv`
+    /// is streamed by the timeline chart, which keeps only what it draws).
+    pub fn read(dir: &Path) -> Result<OutputFolder> {
+        let manifest_path = dir.join("manifest.json");
+        let text = std::fs::read_to_string(&manifest_path)
+            .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+        let manifest: Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not valid JSON", manifest_path.display()))?;
+        let strings = |key: &str| -> Vec<String> {
+            manifest[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let faults = manifest["faults"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| {
+                        Some(FaultSpan {
+                            component: f["component"].as_str()?.to_string(),
+                            kind: f["kind"].as_str().unwrap_or("fault").to_string(),
+                            factor: f["factor"].as_f64(),
+                            start_s: f["start_s"].as_f64()?,
+                            end_s: f["end_s"].as_f64()?,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut folder = OutputFolder {
+            dir: dir.to_path_buf(),
+            scenario: manifest["scenario"].as_str().unwrap_or("").to_string(),
+            description: manifest["description"].as_str().unwrap_or("").to_string(),
+            designs: strings("designs"),
+            axes: strings("sweep_keys"),
+            points: Vec::new(),
+            faults,
+            summary: Table::default(),
+            components: Table::default(),
+            latency: None,
+            point_index: HashMap::new(),
+            manifest,
+        };
+        folder.summary = folder.read_table("summary.csv")?;
+        folder.components = folder.read_table("components.csv")?;
+        if dir.join("latency.csv").is_file() {
+            folder.latency = Some(folder.read_table("latency.csv")?);
+        }
+        if folder.points.is_empty() {
+            folder.points.push(vec![String::new(); folder.axes.len()]);
+        }
+        Ok(folder)
+    }
+
+    /// Reads a CSV file of the folder whose first columns are `design` and
+    /// the sweep axes, registering designs and points not seen before.
+    pub fn read_table(&mut self, name: &str) -> Result<Table> {
+        let path = self.dir.join(name);
+        let mut reader = csv::Reader::from_path(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let columns: Vec<String> = reader
+            .headers()
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .iter()
+            .map(String::from)
+            .collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.with_context(|| format!("cannot read {}", path.display()))?;
+            let cells: Vec<String> = record.iter().map(String::from).collect();
+            let Some(design) = cells.first() else {
+                continue;
+            };
+            let design = self.design_index(design);
+            let point = self.point_index_or_insert(&cells);
+            rows.push(Row {
+                design,
+                point,
+                cells,
+            });
+        }
+        Ok(Table { columns, rows })
+    }
+
+    /// The index of design `name`; a design the manifest does not list is
+    /// added after the others.
+    pub fn design_index(&mut self, name: &str) -> usize {
+        match self.designs.iter().position(|d| d == name) {
+            Some(i) => i,
+            None => {
+                self.designs.push(name.to_string());
+                self.designs.len() - 1
+            }
+        }
+    }
+
+    /// The point of a row whose cells start with the design and the axes.
+    fn point_index_or_insert(&mut self, cells: &[String]) -> usize {
+        let values: Vec<String> = (0..self.axes.len())
+            .map(|i| cells.get(i + 1).cloned().unwrap_or_default())
+            .collect();
+        self.point_of(&values).unwrap_or_else(|| {
+            self.points.push(values.clone());
+            self.point_index.insert(values, self.points.len() - 1);
+            self.points.len() - 1
+        })
+    }
+
+    /// The index of the sweep point with these axis values.
+    pub fn point_of(&self, values: &[String]) -> Option<usize> {
+        self.point_index.get(values).copied()
+    }
+
+    /// Whether the scenario has a sweep.
+    pub fn has_sweep(&self) -> bool {
+        !self.axes.is_empty()
+    }
+
+    /// The point's values as "rate=100, memory_mb=512" (the last segment of
+    /// each key path); empty without a sweep.
+    pub fn point_label(&self, point: usize) -> String {
+        self.axes
+            .iter()
+            .zip(&self.points[point])
+            .map(|(a, v)| format!("{}={}", short_key(a), short_value(v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The SLO's response-time p99 bound [ms], when the manifest sets one.
+    pub fn slo_response_p99_ms(&self) -> Option<f64> {
+        self.manifest["slo"]["response_p99_ms"].as_f64()
+    }
+
+    /// Replications per run, from the manifest.
+    pub fn replications(&self) -> u64 {
+        self.manifest["replications"].as_u64().unwrap_or(1)
+    }
+}
+
+/// A swept value short enough for a label: a long one (a whole schedule,
+/// say) is cut with an ellipsis.
+pub fn short_value(value: &str) -> String {
+    const MAX: usize = 24;
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if value.chars().count() <= MAX {
+        value
+    } else {
+        let cut: String = value.chars().take(MAX - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// The last segment of a key path: `workload.rate` → `rate`.
+pub fn short_key(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_for_labels() {
+        assert_eq!(short_value("200"), "200");
+        let schedule = "[{ at = \"1h\", rate = 20 },\n { at = \"1h30s\", rate = 0.1 }]";
+        assert_eq!(short_value(schedule), "[{ at = \"1h\", rate = 20…");
+        assert_eq!(short_key("workload.rate"), "rate");
+    }
+}
