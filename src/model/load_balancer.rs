@@ -5,6 +5,15 @@
 //! ELB target group. The balancer counts the requests it has outstanding on
 //! each target itself (as ALB's least-outstanding-requests algorithm does),
 //! so it never looks inside the fleets.
+//!
+//! Instances of an Auto Scaling group come and go: the balancer has one
+//! target per instance slot and routes only to those the world's
+//! [`Registry`](super::targets::Registry) says are healthy (registered,
+//! first health check passed, not draining). When no target is healthy but
+//! some are registered and unhealthy, it routes to those (ELB fails open);
+//! when none is registered at all, it answers 503 at once. It re-reads the
+//! registry only when the registry's generation changed, so fixed fleets
+//! (which publish nothing) route exactly as they always did.
 
 use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
@@ -15,6 +24,7 @@ use rand::RngExt;
 
 use super::faults::FaultState;
 use super::requests::World;
+use super::targets::TargetState;
 use super::{Call, Component, Ctx, Msg, Outcome, reply};
 use crate::catalog::{LbHourUsage, LbKind};
 use crate::dist::Dist;
@@ -99,6 +109,16 @@ pub struct LoadBalancer {
     meter: HourMeter,
     window_start: SimTime,
     calls: CallStats,
+    /// The registry generation the routable set was computed for.
+    seen_generation: u64,
+    /// Some target is not routable: routing goes by `routable`.
+    restricted: bool,
+    /// Per target, whether it may be chosen now.
+    eligible: Vec<bool>,
+    /// The targets that may be chosen now, in order.
+    routable: Vec<u32>,
+    /// Cumulative weights of `routable` (weighted routing).
+    routable_weights: Vec<f64>,
 }
 
 impl LoadBalancer {
@@ -131,7 +151,101 @@ impl LoadBalancer {
             meter: HourMeter::default(),
             window_start: SimTime::ZERO,
             calls: CallStats::default(),
+            seen_generation: 0,
+            restricted: false,
+            eligible: vec![true; n],
+            routable: (0..n as u32).collect(),
+            routable_weights: Vec::new(),
             cfg,
+        }
+    }
+
+    /// Re-reads which targets are routable from the registry.
+    fn refresh(&mut self, world: &World) {
+        self.seen_generation = world.targets.generation();
+        let state = |e: &Endpoint| world.targets.state(e.actor, e.instance);
+        let healthy: Vec<bool> = self
+            .cfg
+            .endpoints
+            .iter()
+            .map(|e| state(e).is_none_or(|s| s == TargetState::Healthy))
+            .collect();
+        self.eligible = if healthy.iter().any(|&h| h) {
+            healthy
+        } else {
+            // Fail open: every registered target is unhealthy.
+            self.cfg
+                .endpoints
+                .iter()
+                .map(|e| state(e) == Some(TargetState::Unhealthy))
+                .collect()
+        };
+        self.restricted = self.eligible.iter().any(|&e| !e);
+        self.routable.clear();
+        self.routable_weights.clear();
+        let mut acc = 0.0;
+        for (i, &ok) in self.eligible.iter().enumerate() {
+            if ok {
+                self.routable.push(i as u32);
+                acc += self.cfg.endpoints[i].weight;
+                self.routable_weights.push(acc);
+            }
+        }
+        if self.cfg.routing == Routing::LeastOutstanding {
+            let picks = self.picks;
+            for i in 0..self.eligible.len() as u32 {
+                let present = self.least.get_priority(&i).is_some();
+                if self.eligible[i as usize] && !present {
+                    // A newcomer ranks by its requests in flight; among
+                    // equals it is picked last, like the least recently picked.
+                    self.least
+                        .push(i, Reverse((self.outstanding[i as usize], picks)));
+                } else if !self.eligible[i as usize] && present {
+                    self.least.remove(&i);
+                }
+            }
+        }
+    }
+
+    /// Chooses among the routable targets when some are not.
+    fn choose_restricted(&mut self) -> u32 {
+        let n = self.routable.len() as u32;
+        match self.cfg.routing {
+            Routing::RoundRobin => {
+                let all = self.cfg.endpoints.len() as u64;
+                loop {
+                    let i = (self.picks % all) as u32;
+                    self.picks += 1;
+                    if self.eligible[i as usize] {
+                        return i;
+                    }
+                }
+            }
+            Routing::Random => self.routable[self.rng.random_range(0..n) as usize],
+            Routing::PowerOfTwo => {
+                if n == 1 {
+                    return self.routable[0];
+                }
+                let a = self.routable[self.rng.random_range(0..n) as usize];
+                let mut bi = self.rng.random_range(0..n - 1);
+                if self.routable[bi as usize] >= a {
+                    bi += 1;
+                }
+                let b = self.routable[bi as usize];
+                if self.outstanding[b as usize] < self.outstanding[a as usize] {
+                    b
+                } else {
+                    a
+                }
+            }
+            Routing::Weighted => {
+                let total = *self.routable_weights.last().unwrap_or(&1.0);
+                let x = self.rng.random_range(0.0..total);
+                let i = self.routable_weights.partition_point(|&c| c <= x);
+                self.routable[i.min(n as usize - 1)]
+            }
+            // The index holds only the routable targets.
+            Routing::LeastOutstanding => self.choose(),
         }
     }
 
@@ -181,7 +295,18 @@ impl LoadBalancer {
 
     fn forward(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let endpoint = self.choose();
+        if ctx.world.targets.generation() != self.seen_generation {
+            self.refresh(ctx.world);
+        }
+        let endpoint = if !self.restricted {
+            self.choose()
+        } else if self.routable.is_empty() {
+            // No registered target: 503 at once.
+            self.no_target(key, ctx);
+            return;
+        } else {
+            self.choose_restricted()
+        };
         let Some(f) = self.forwards.get_mut(key) else {
             return;
         };
@@ -201,6 +326,19 @@ impl LoadBalancer {
                 endpoint: e.instance,
             }),
         );
+    }
+
+    /// The call at `key` finds no target: it fails here.
+    fn no_target(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(f) = self.forwards.remove(key) else {
+            return;
+        };
+        self.in_flight.decr(now);
+        self.meter_roll(now);
+        self.hour_connections.decr(now);
+        self.calls.answered(false, now.since(f.arrived));
+        reply(ctx, f.call, Outcome::Error);
     }
 
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
@@ -363,6 +501,7 @@ impl Component for LoadBalancer {
             max_queue: 0,
             cold_starts: 0,
             instances_max: 0,
+            instance_hours: 0.0,
             cost_usd: self.bill(now),
         }
     }

@@ -709,6 +709,20 @@ impl Queue {
             self.pollers[p as usize].parked = true;
             return;
         }
+        if let Some(c) = self.cfg.consumer
+            && !ctx
+                .world
+                .targets
+                .polls(c.actor, self.pollers[p as usize].instance)
+        {
+            // Its instance is not running (booting, draining, terminated, or
+            // a slot of an Auto Scaling group never filled): look again later.
+            ctx.schedule(
+                PARKED_POLLER_RECHECK,
+                self.timer(TIMER_POLL, self.poller_key(p)),
+            );
+            return;
+        }
         if self.faults.is_down() {
             // The receive fails; the SDK tries again after the round trip.
             let d = self.latency();
@@ -923,6 +937,15 @@ impl Queue {
 
 impl Actor<Msg, World> for Queue {
     fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        self.dispatch(msg, ctx);
+        // What a consumer's Auto Scaling group scales on (backlog per instance).
+        let me = ctx.me();
+        ctx.world.targets.set_backlog(me, self.visible.level());
+    }
+}
+
+impl Queue {
+    fn dispatch(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
         self.now = ctx.now();
         match msg {
             Msg::Call(call) => self.on_send(call, ctx),
@@ -1011,6 +1034,7 @@ impl Component for Queue {
             max_queue: self.visible.window_peak(),
             cold_starts: 0,
             instances_max: 0,
+            instance_hours: 0.0,
             cost_usd: self.cost(self.window.requests),
         }
     }

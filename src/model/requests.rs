@@ -48,6 +48,9 @@ pub struct World {
     /// The account's unreserved Lambda concurrency, shared by the design's
     /// functions.
     pub lambda_pool: super::lambda::ConcurrencyPool,
+    /// Instance states published by scaling fleets, queue backlogs
+    /// published for them.
+    pub targets: super::targets::Registry,
 }
 
 /// The tally of the measured window.
