@@ -8,8 +8,9 @@
 //! target tracking scales out as fast as it can and in gradually. It
 //! creates two alarms on the metric's one-minute datapoints: a high alarm
 //! (above the target for 3 of 3 datapoints) that scales out to
-//! `ceil(current × metric / target)`, where instances still warming up are
-//! not counted as current capacity; and a low alarm (below about 0.9 × the
+//! `ceil(current × metric / target)`, where the current capacity is the one
+//! the datapoint was measured on (instances still warming up are left out);
+//! and a low alarm (below about 0.9 × the
 //! target for 15 of 15) that scales in, never while a scale-out is under way
 //! (instances pending or warming up) nor within the scale-in cooldown, by the
 //! same formula: the instances removed are rounded down. Step scaling adds
@@ -108,9 +109,18 @@ impl Group {
         self.history.len() >= n && self.history.iter().rev().take(n).all(|v| v.is_some_and(&f))
     }
 
-    /// A datapoint arrived at `now` (`None`: no instance reported): returns
-    /// true when the desired capacity changed.
-    pub fn evaluate(&mut self, value: Option<f64>, cap: Capacity, now: SimTime) -> bool {
+    /// A datapoint arrived at `now` (`None`: no instance reported),
+    /// measured on `measured` instances (CPU: those past their warm-up; the
+    /// per-target metrics: those in service, at least one, so that an empty
+    /// group consuming a queue can scale out from zero): returns true when
+    /// the desired capacity changed.
+    pub fn evaluate(
+        &mut self,
+        value: Option<f64>,
+        measured: u32,
+        cap: Capacity,
+        now: SimTime,
+    ) -> bool {
         self.history.push_back(value);
         while self.history.len() > self.keep {
             self.history.pop_front();
@@ -118,23 +128,18 @@ impl Group {
         match self.spec.policy.clone() {
             ScalingPolicy::None => false,
             ScalingPolicy::TargetTracking {
-                metric,
                 target,
                 disable_scale_in,
+                ..
             } => {
                 let Some(v) = value else {
                     // Insufficient data: no scaling at all.
                     return false;
                 };
-                // CPU is averaged over the instances past their warm-up;
-                // the per-target metrics divide a total by the instances in
-                // service (one when there are none, so an empty group that
-                // consumes a queue can scale out from zero).
-                let current = match metric {
-                    ScalingMetric::Cpu => cap.warm,
-                    _ => cap.in_service.max(1),
-                };
-                let needed = (f64::from(current) * v / target).ceil();
+                // The capacity the datapoint was measured on: the
+                // proportion holds for it, not for the instances that
+                // have warmed up since.
+                let needed = (f64::from(measured) * v / target).ceil();
                 let needed = needed.min(f64::from(u32::MAX)) as u32;
                 if self.all_last(self.high_datapoints, |x| x > target) {
                     return needed > self.desired && self.set(needed);
@@ -266,9 +271,9 @@ mod tests {
     #[test]
     fn target_tracking_scales_out_after_three_high_datapoints() {
         let mut g = tt(50.0);
-        assert!(!g.evaluate(Some(90.0), WARM4, minute(1)));
-        assert!(!g.evaluate(Some(90.0), WARM4, minute(2)));
-        assert!(g.evaluate(Some(90.0), WARM4, minute(3)));
+        assert!(!g.evaluate(Some(90.0), 4, WARM4, minute(1)));
+        assert!(!g.evaluate(Some(90.0), 4, WARM4, minute(2)));
+        assert!(g.evaluate(Some(90.0), 4, WARM4, minute(3)));
         assert_eq!(g.desired, 8, "ceil(4 × 90 / 50) = 8");
         // The same datapoint again while the new instances warm up adds nothing.
         let warming = Capacity {
@@ -276,7 +281,7 @@ mod tests {
             warm: 4,
             scaling_out: true,
         };
-        assert!(!g.evaluate(Some(90.0), warming, minute(4)));
+        assert!(!g.evaluate(Some(90.0), 4, warming, minute(4)));
         assert_eq!(g.desired, 8);
     }
 
@@ -284,9 +289,9 @@ mod tests {
     fn target_tracking_scales_in_after_fifteen_low_datapoints() {
         let mut g = tt(50.0);
         for m in 1..15 {
-            assert!(!g.evaluate(Some(20.0), WARM4, minute(m)));
+            assert!(!g.evaluate(Some(20.0), 4, WARM4, minute(m)));
         }
-        assert!(g.evaluate(Some(20.0), WARM4, minute(15)));
+        assert!(g.evaluate(Some(20.0), 4, WARM4, minute(15)));
         assert_eq!(g.desired, 2, "ceil(4 × 20 / 50) = 2");
         // Within the cooldown nothing more happens.
         let two = Capacity {
@@ -294,12 +299,12 @@ mod tests {
             warm: 2,
             scaling_out: false,
         };
-        assert!(!g.evaluate(Some(10.0), two, minute(16)));
+        assert!(!g.evaluate(Some(10.0), 2, two, minute(16)));
         // A datapoint between the low threshold and the target breaks the run.
         let mut g = tt(50.0);
         for m in 1..30 {
             let v = if m == 10 { 46.0 } else { 20.0 };
-            g.evaluate(Some(v), WARM4, minute(m));
+            g.evaluate(Some(v), 4, WARM4, minute(m));
             if m < 25 {
                 assert_eq!(g.desired, 4, "minute {m}");
             }
@@ -308,7 +313,7 @@ mod tests {
         // Insufficient data scales nothing.
         let mut g = tt(50.0);
         for m in 1..20 {
-            assert!(!g.evaluate(None, WARM4, minute(m)));
+            assert!(!g.evaluate(None, 4, WARM4, minute(m)));
         }
     }
 
@@ -336,17 +341,23 @@ mod tests {
             datapoints: 2,
             evaluation_periods: 3,
         }));
-        assert!(!g.evaluate(Some(75.0), WARM4, minute(1)));
-        assert!(!g.evaluate(Some(50.0), WARM4, minute(2)));
-        assert!(g.evaluate(Some(95.0), WARM4, minute(3)));
+        assert!(!g.evaluate(Some(75.0), 4, WARM4, minute(1)));
+        assert!(!g.evaluate(Some(50.0), 4, WARM4, minute(2)));
+        assert!(g.evaluate(Some(95.0), 4, WARM4, minute(3)));
         assert_eq!(g.desired, 8, "2 of 3 above 70, latest in the +4 step");
         let eight = Capacity {
             in_service: 8,
             warm: 8,
             scaling_out: false,
         };
-        assert!(!g.evaluate(Some(10.0), eight, minute(4)), "1 of 3 below 30");
-        assert!(g.evaluate(Some(10.0), eight, minute(5)), "2 of 3 below 30");
+        assert!(
+            !g.evaluate(Some(10.0), 8, eight, minute(4)),
+            "1 of 3 below 30"
+        );
+        assert!(
+            g.evaluate(Some(10.0), 8, eight, minute(5)),
+            "2 of 3 below 30"
+        );
         assert_eq!(g.desired, 7);
     }
 

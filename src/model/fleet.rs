@@ -180,8 +180,9 @@ struct Scaling {
     rng: StreamRng,
     group: Group,
     me: ActorId,
-    /// Datapoints waiting out their publication delay.
-    datapoints: VecDeque<Option<f64>>,
+    /// Datapoints waiting out their publication delay, with the instances
+    /// each was measured on.
+    datapoints: VecDeque<(Option<f64>, u32)>,
     period_start: SimTime,
     /// Calls that reached the fleet this period (requests per target).
     period_calls: u64,
@@ -853,6 +854,11 @@ impl Fleet {
             s.area_from = now;
         }
         let per_instance = f64::from(in_service.max(1));
+        let measured = if metric == Some(ScalingMetric::Cpu) {
+            cpu_n
+        } else {
+            in_service.max(1)
+        };
         let sc = self.sc();
         let value = match metric {
             None => None,
@@ -871,7 +877,7 @@ impl Fleet {
         let spec = sc.group.spec();
         let (period, delay) = (spec.period, spec.metric_delay);
         if metric.is_some() {
-            sc.datapoints.push_back(value);
+            sc.datapoints.push_back((value, measured));
             ctx.schedule(
                 delay,
                 Msg::Timer {
@@ -894,10 +900,10 @@ impl Fleet {
         let now = ctx.now();
         let cap = self.group_capacity(now);
         let sc = self.sc();
-        let Some(value) = sc.datapoints.pop_front() else {
+        let Some((value, measured)) = sc.datapoints.pop_front() else {
             return;
         };
-        if sc.group.evaluate(value, cap, now) {
+        if sc.group.evaluate(value, measured, cap, now) {
             sc.events += 1;
             self.reconcile(ctx);
         }
