@@ -248,6 +248,7 @@ fn group_of(e: &Ec2Spec) -> Option<AutoScalingSpec> {
         metric_delay: secs(&defaults.metric_delay_s),
         termination: TerminationPolicy::Default,
         scheduled: Vec::new(),
+        max_scale_in: None,
     })
 }
 

@@ -13,7 +13,8 @@
 //! and a low alarm (below about 0.9 × the
 //! target for 15 of 15) that scales in, never while a scale-out is under way
 //! (instances pending or warming up) nor within the scale-in cooldown, by the
-//! same formula: the instances removed are rounded down. Step scaling adds
+//! same formula (the instances removed are rounded down), removing at most
+//! `max_scale_in` instances at a time (default: a tenth). Step scaling adds
 //! or removes the instances of the step the datapoint falls in, relative to
 //! the capacity past its warm-up, so that instances still warming are not
 //! added twice; it has no cooldown. Scheduled actions set min, max and
@@ -153,7 +154,7 @@ impl Group {
                     && cooled
                     && self.all_last(self.low_datapoints, |x| x < low)
                     && needed < self.desired
-                    && self.set(needed)
+                    && self.set(needed.max(self.desired - self.scale_in_bound()))
                 {
                     self.last_scale_in = Some(now);
                     return true;
@@ -213,6 +214,17 @@ impl Group {
         }
     }
 
+    /// The most instances one target-tracking scale-in removes:
+    /// `max_scale_in`, by default a tenth of the desired capacity (at
+    /// least one). AWS says only that target tracking scales in "more
+    /// gradually"; the bound is this model's reading of it.
+    fn scale_in_bound(&self) -> u32 {
+        self.spec
+            .max_scale_in
+            .unwrap_or_else(|| self.desired.div_ceil(10))
+            .max(1)
+    }
+
     /// A scheduled action fires: returns true when the desired capacity changed.
     pub fn scheduled(&mut self, a: &ScheduledAction) -> bool {
         if let Some(lo) = a.min {
@@ -247,6 +259,7 @@ mod tests {
             metric_delay: SimDuration::from_secs(60),
             termination: TerminationPolicy::Default,
             scheduled: Vec::new(),
+            max_scale_in: None,
         }
     }
 
@@ -292,14 +305,19 @@ mod tests {
             assert!(!g.evaluate(Some(20.0), 4, WARM4, minute(m)));
         }
         assert!(g.evaluate(Some(20.0), 4, WARM4, minute(15)));
-        assert_eq!(g.desired, 2, "ceil(4 × 20 / 50) = 2");
+        assert_eq!(g.desired, 3, "towards ceil(4 × 20 / 50) = 2, one at a time");
         // Within the cooldown nothing more happens.
-        let two = Capacity {
-            in_service: 2,
-            warm: 2,
+        let three = Capacity {
+            in_service: 3,
+            warm: 3,
             scaling_out: false,
         };
-        assert!(!g.evaluate(Some(10.0), 2, two, minute(16)));
+        assert!(!g.evaluate(Some(10.0), 3, three, minute(16)));
+        assert!(
+            g.evaluate(Some(10.0), 3, three, minute(21)),
+            "after the cooldown"
+        );
+        assert_eq!(g.desired, 2);
         // A datapoint between the low threshold and the target breaks the run.
         let mut g = tt(50.0);
         for m in 1..30 {
@@ -309,7 +327,7 @@ mod tests {
                 assert_eq!(g.desired, 4, "minute {m}");
             }
         }
-        assert_eq!(g.desired, 2);
+        assert_eq!(g.desired, 3);
         // Insufficient data scales nothing.
         let mut g = tt(50.0);
         for m in 1..20 {

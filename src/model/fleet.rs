@@ -140,6 +140,8 @@ struct Server {
     launched: SimTime,
     /// Its metrics count in the group's aggregate from then on.
     warm_from: SimTime,
+    /// Its application answers from then on; until then it keeps its CPU busy.
+    app_up: SimTime,
     /// Worker-nanoseconds busy since `area_from` (for the CPU datapoints).
     busy_area: u128,
     busy_last: SimTime,
@@ -670,33 +672,46 @@ impl Fleet {
         if self.servers[server as usize].life != Life::Booting {
             return;
         }
+        let now = ctx.now();
+        let load_balanced = self.sc().cfg.load_balanced;
         let sc = self.sc();
-        if !sc.cfg.load_balanced {
-            self.enter_service(server, ctx);
-            return;
+        // Running: in service for the group, whose warm-up counts from
+        // now, though the application may still be starting and nothing
+        // reaches it until it answers its first health check. A warm-up
+        // shorter than that start lets idle instances into the CPU average.
+        let warm_from = now + sc.group.spec().warmup;
+        let start = sc.cfg.lifecycle.start_time.sample(&mut sc.rng);
+        let delay = if load_balanced {
+            // Health checks begin at a phase of their own; the first that
+            // finds the application up makes the target healthy.
+            let interval = sc.cfg.lifecycle.health_check.interval;
+            let phase = interval.mul_f64(sc.rng.random_range(0.0..1.0));
+            let checks = start.0.saturating_sub(phase.0).div_ceil(interval.0.max(1));
+            phase + SimDuration(checks * interval.0)
+        } else {
+            start
+        };
+        let s = &mut self.servers[server as usize];
+        s.life = Life::Registering;
+        s.warm_from = warm_from;
+        s.app_up = now + start;
+        s.touch(now);
+        s.busy_area = 0;
+        s.area_from = now;
+        if load_balanced {
+            self.publish(server, TargetState::Initial, ctx);
         }
-        // Registered: health checks begin at a phase of their own, and the
-        // first that passes makes the target healthy.
-        let interval = sc.cfg.lifecycle.health_check.interval;
-        let phase = interval.mul_f64(sc.rng.random_range(0.0..1.0));
-        self.servers[server as usize].life = Life::Registering;
-        self.publish(server, TargetState::Initial, ctx);
-        self.lifecycle_timer(TIMER_HEALTHY, server, phase, ctx);
+        self.lifecycle_timer(TIMER_HEALTHY, server, delay, ctx);
     }
 
     fn enter_service(&mut self, server: u32, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let workers = u64::from(self.cfg.workers);
-        let warmup = self.sc().group.spec().warmup;
         let s = &mut self.servers[server as usize];
-        if s.failed || !matches!(s.life, Life::Booting | Life::Registering) {
+        if s.failed || s.life != Life::Registering {
             return;
         }
         s.life = Life::InService;
-        s.warm_from = now + warmup;
-        s.touch(now);
-        s.busy_area = 0;
-        s.area_from = now;
         let sc = self.sc();
         let level = sc.in_service.level();
         sc.in_service.set(now, level + 1);
@@ -812,15 +827,15 @@ impl Fleet {
         let mut c = Capacity::default();
         for s in &self.servers {
             match s.life {
-                Life::InService => {
-                    c.in_service += 1;
+                Life::InService | Life::Registering => {
+                    c.in_service += u32::from(s.life == Life::InService);
                     if s.warm_from > now {
                         c.scaling_out = true;
                     } else if !s.failed {
                         c.warm += 1;
                     }
                 }
-                Life::Booting | Life::Registering => c.scaling_out = true,
+                Life::Booting => c.scaling_out = true,
                 Life::Free | Life::Draining => {}
             }
         }
@@ -843,10 +858,18 @@ impl Fleet {
             s.touch(now);
             if s.life == Life::InService {
                 in_service += 1;
+            }
+            // The group sees every running instance, serving or not yet.
+            if matches!(s.life, Life::InService | Life::Registering) {
                 let from = s.area_from.max(start);
                 if !s.failed && s.warm_from <= now && now > from {
-                    let span = u128::from(now.since(from).0) * workers;
-                    cpu_sum += s.busy_area as f64 / span as f64;
+                    // An application that is starting (loading, compiling,
+                    // filling caches) keeps the CPU busy: what a warm-up
+                    // shorter than the start lets into the metric.
+                    let starting = s.app_up.min(now).0.saturating_sub(from.0);
+                    let span = u128::from(now.since(from).0);
+                    let busy = s.busy_area as f64 / workers as f64 + starting as f64;
+                    cpu_sum += (busy / span as f64).min(1.0);
                     cpu_n += 1;
                 }
             }

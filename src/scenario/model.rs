@@ -271,6 +271,9 @@ pub struct Ec2Spec {
 pub struct LifecycleSpec {
     /// `boot_time`: launch → running (pending state).
     pub boot_time: Dist,
+    /// `start_time` (default 0): running → the application answers (its
+    /// health checks pass, its workers poll).
+    pub start_time: Dist,
     /// `health_check`: the target group's health checks (when a load
     /// balancer routes to the fleet).
     pub health_check: HealthCheckSpec,
@@ -320,6 +323,9 @@ pub struct AutoScalingSpec {
     pub metric_delay: SimDuration,
     /// `termination_policy` (default `default`).
     pub termination: TerminationPolicy,
+    /// `max_scale_in`: the most instances one target-tracking scale-in
+    /// removes (default: a tenth of the desired capacity, at least one).
+    pub max_scale_in: Option<u32>,
     /// `[[….autoscaling.scheduled]]`, sorted by time.
     pub scheduled: Vec<ScheduledAction>,
 }

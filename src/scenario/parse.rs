@@ -1682,6 +1682,7 @@ fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSpec> 
             "metric_delay",
             "termination_policy",
             "scheduled",
+            "max_scale_in",
         ],
     );
     let min = if a.require(ctx, "min", "an integer ≥ 0") {
@@ -1806,6 +1807,7 @@ fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSpec> 
         dur_range(SimDuration::ZERO, hour, "from 0s to 1h"),
     );
     let termination = a.choice(ctx, "termination_policy", TERMINATION_POLICIES);
+    let max_scale_in = a.u32(ctx, "max_scale_in", 1, bound);
     let scheduled = scheduled_actions(ctx, a, bound);
     if !(policy_ok && metric_ok && ok) {
         return None;
@@ -1839,6 +1841,7 @@ fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSpec> 
         period: period.unwrap_or(secs(&defaults.metric_period_s)),
         metric_delay: metric_delay.unwrap_or(secs(&defaults.metric_delay_s)),
         termination: termination.unwrap_or(TerminationPolicy::Default),
+        max_scale_in,
         scheduled: scheduled?,
     })
 }
@@ -2103,6 +2106,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             "calls",
             "sends",
             "boot_time",
+            "start_time",
             "autoscaling",
             "health_check",
             "deregistration_delay",
@@ -2153,6 +2157,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
     // A fixed fleet is up from the start: its boot time matters only to
     // the replacements of failed instances.
     let boot_time = t.dist(ctx, "boot_time");
+    let start_time = t.dist(ctx, "start_time");
     let health = health_check(ctx, t);
     let tg = &crate::catalog::builtin().target_group;
     let deregistration_delay = t.dur(
@@ -2168,6 +2173,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
     let lifecycle = LifecycleSpec {
         // Without a boot time an instance is running at once.
         boot_time: boot_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
+        start_time: start_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
         health_check: health?,
         deregistration_delay: deregistration_delay
             .unwrap_or(SimDuration::from_secs_f64(tg.deregistration_delay_s.value)),
