@@ -2973,6 +2973,7 @@ fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
     }
     find_cycles(ctx, &members, &resolved);
     check_dead_letters(ctx, &members, &resolved);
+    check_backlog_metrics(ctx, &d.name, &members, &resolved);
     if ctx.errors.len() > errors_before {
         return None;
     }
@@ -2992,6 +2993,45 @@ fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
         entry: ComponentId(entry?),
         components,
     })
+}
+
+/// A group that scales on `backlog_per_instance` needs the queue it
+/// consumes: some queue of the design must name it as its `consumer`.
+fn check_backlog_metrics(
+    ctx: &mut Ctx,
+    design: &str,
+    members: &[&Raw],
+    resolved: &[Vec<(Role, Option<usize>)>],
+) {
+    for (i, c) in members.iter().enumerate() {
+        let Some(Partial::Ec2 {
+            autoscaling: Some(g),
+            ..
+        }) = &c.spec
+        else {
+            continue;
+        };
+        let backlog = match &g.policy {
+            ScalingPolicy::TargetTracking { metric, .. } | ScalingPolicy::Step { metric, .. } => {
+                *metric == ScalingMetric::BacklogPerInstance
+            }
+            ScalingPolicy::None => false,
+        };
+        let consumed = resolved.iter().any(|refs| {
+            refs.iter()
+                .any(|(r, to)| *r == Role::Consumer && *to == Some(i))
+        });
+        if backlog && !consumed {
+            ctx.error(
+                c.at,
+                format!("{}.autoscaling.metric", c.path),
+                format!(
+                    "metric = \"backlog_per_instance\" needs a queue whose `consumer` is `{}`, and no queue of design `{design}` names it",
+                    c.name
+                ),
+            );
+        }
+    }
 }
 
 /// A queue's dead-letter queue must be of the same type: AWS requires the
@@ -5033,6 +5073,13 @@ service_time = "10ms"
             "designs.d.app.health_check.intervall",
             "health_check",
             &["did you mean `interval`?"],
+        );
+        let text = format!("{MINI}{auto}metric = \"backlog_per_instance\"\ntarget = 100\n");
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.metric",
+            "[designs.d.app]",
+            &["needs a queue whose `consumer` is `app`"],
         );
         let text = edit("workers = 4", "workers = 4\nderegistration_delay = \"2h\"");
         expect_one(
