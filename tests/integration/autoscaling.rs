@@ -305,3 +305,24 @@ warmup = "60s"
     assert_eq!(r.requests, r.completed + r.failed + r.lost + r.pending);
     assert_eq!(r.failed + r.lost, 0);
 }
+
+#[test]
+fn requests_per_target_settles_at_the_rate_over_the_target() {
+    // 95 requests/s is 5,700 a minute; tracking 1,000 per target asks for
+    // ceil(5,700 / 1,000) = 6 instances, where each sees 950 a minute:
+    // below the target, above the scale-in line (900).
+    let s = scenario(&tracked(95.0, "80m", 95.0, "desired = 2", "").replace(
+        "target = 50",
+        "metric = \"requests_per_target\"\ntarget = 1000",
+    ));
+    for r in replications(&s, 0) {
+        assert_eq!(r.failed, 0);
+        // Three datapoints above the target (periods ending at 60, 120
+        // and 180 s), the third published at 240 s, just after that sample.
+        assert_eq!(at(&r, "app", "desired", 240.0), 2.0);
+        assert_eq!(at(&r, "app", "desired", 300.0), 6.0);
+        for (time, n) in series(&r, "app", "instances").filter(|&(x, _)| x >= 600.0) {
+            assert_eq!(n, 6.0, "at {time} s");
+        }
+    }
+}
