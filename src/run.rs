@@ -378,6 +378,7 @@ fn build_component(
                     routing: lb.routing,
                     endpoints,
                     latency: lb.latency.clone(),
+                    slow_start: lb.slow_start,
                 },
                 stream,
                 faults,

@@ -66,6 +66,9 @@ pub struct LoadBalancerConfig {
     pub endpoints: Vec<Endpoint>,
     /// Latency added on the way in.
     pub latency: Dist,
+    /// Slow start: a newly healthy target's share ramps up linearly over
+    /// this long (zero: off).
+    pub slow_start: SimDuration,
 }
 
 /// A deterministic hasher for the indexed queue: std's `RandomState` is
@@ -119,6 +122,13 @@ pub struct LoadBalancer {
     routable: Vec<u32>,
     /// Cumulative weights of `routable` (weighted routing).
     routable_weights: Vec<f64>,
+    /// Per target, when its slow start ends (targets healthy from the
+    /// start never ramp).
+    ramp_until: Vec<SimTime>,
+    /// The latest of `ramp_until`: before it, some target is ramping.
+    ramp_end: SimTime,
+    /// Scratch: cumulative ramped weights (kept to avoid allocating).
+    ramp_weights: Vec<f64>,
 }
 
 impl LoadBalancer {
@@ -156,12 +166,17 @@ impl LoadBalancer {
             eligible: vec![true; n],
             routable: (0..n as u32).collect(),
             routable_weights: Vec::new(),
+            ramp_until: vec![SimTime::ZERO; n],
+            ramp_end: SimTime::ZERO,
+            ramp_weights: Vec::new(),
             cfg,
         }
     }
 
-    /// Re-reads which targets are routable from the registry.
-    fn refresh(&mut self, world: &World) {
+    /// Re-reads which targets are routable from the registry at `now`.
+    fn refresh(&mut self, world: &World, now: SimTime) {
+        let first = self.seen_generation == 0;
+        let before = std::mem::take(&mut self.eligible);
         self.seen_generation = world.targets.generation();
         let state = |e: &Endpoint| world.targets.state(e.actor, e.instance);
         let healthy: Vec<bool> = self
@@ -181,6 +196,16 @@ impl LoadBalancer {
                 .collect()
         };
         self.restricted = self.eligible.iter().any(|&e| !e);
+        if self.cfg.slow_start > SimDuration::ZERO && !first {
+            // Targets that just became routable start their slow start (the
+            // first reading finds the group as it was before the run).
+            for (i, (&now_ok, &was_ok)) in self.eligible.iter().zip(&before).enumerate() {
+                if now_ok && !was_ok {
+                    self.ramp_until[i] = now + self.cfg.slow_start;
+                    self.ramp_end = self.ramp_end.max(self.ramp_until[i]);
+                }
+            }
+        }
         self.routable.clear();
         self.routable_weights.clear();
         let mut acc = 0.0;
@@ -205,6 +230,38 @@ impl LoadBalancer {
                 }
             }
         }
+    }
+
+    /// Slow start: at random, each routable target weighted by its weight
+    /// times its ramp (the share of its slow start elapsed, 1 once over).
+    /// ELB ramps only while some healthy target is past its slow start.
+    fn choose_ramped(&mut self, now: SimTime) -> u32 {
+        let ramp = |until: SimTime| {
+            if until <= now {
+                1.0
+            } else {
+                let left = until.since(now).as_secs_f64();
+                (1.0 - left / self.cfg.slow_start.as_secs_f64()).max(1e-3)
+            }
+        };
+        let settled = self
+            .routable
+            .iter()
+            .any(|&i| self.ramp_until[i as usize] <= now);
+        self.ramp_weights.clear();
+        let mut acc = 0.0;
+        for &i in &self.routable {
+            let r = if settled {
+                ramp(self.ramp_until[i as usize])
+            } else {
+                1.0
+            };
+            acc += self.cfg.endpoints[i as usize].weight * r;
+            self.ramp_weights.push(acc);
+        }
+        let x = self.rng.random_range(0.0..acc);
+        let k = self.ramp_weights.partition_point(|&c| c <= x);
+        self.routable[k.min(self.routable.len() - 1)]
     }
 
     /// Chooses among the routable targets when some are not.
@@ -296,9 +353,11 @@ impl LoadBalancer {
     fn forward(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         if ctx.world.targets.generation() != self.seen_generation {
-            self.refresh(ctx.world);
+            self.refresh(ctx.world, now);
         }
-        let endpoint = if !self.restricted {
+        let endpoint = if now < self.ramp_end && !self.routable.is_empty() {
+            self.choose_ramped(now)
+        } else if !self.restricted {
             self.choose()
         } else if self.routable.is_empty() {
             // No registered target: 503 at once.

@@ -237,6 +237,9 @@ pub struct LoadBalancerSpec {
     pub weights: Option<Vec<f64>>,
     /// Time the load balancer adds to each request on the way in.
     pub latency: Dist,
+    /// `slow_start` (0 = off, the default): a newly healthy target's share
+    /// of requests ramps up linearly over this long.
+    pub slow_start: SimDuration,
 }
 
 /// `kind = "ec2"`: a fleet of identical instances, fixed or in an Auto

@@ -1384,6 +1384,7 @@ enum Partial {
         routing: Routing,
         weights: Option<Vec<f64>>,
         latency: Dist,
+        slow_start: SimDuration,
     },
     Ec2 {
         instance_type: String,
@@ -1425,12 +1426,14 @@ impl Partial {
                 routing,
                 weights,
                 latency,
+                slow_start,
             } => ComponentSpec::LoadBalancer(LoadBalancerSpec {
                 lb_type: *lb_type,
                 routing: *routing,
                 targets: with(Role::Target),
                 weights: weights.clone(),
                 latency: latency.clone(),
+                slow_start: *slow_start,
             }),
             Partial::Ec2 {
                 instance_type,
@@ -1566,7 +1569,15 @@ const ROUTINGS: &[(&str, Routing)] = &[
 fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
     t.check_keys(
         ctx,
-        &["kind", "type", "routing", "targets", "weights", "latency"],
+        &[
+            "kind",
+            "type",
+            "routing",
+            "targets",
+            "weights",
+            "latency",
+            "slow_start",
+        ],
     );
     let lb_type = t.choice(ctx, "type", &[("alb", LbType::Alb), ("nlb", LbType::Nlb)]);
     let routing = t.choice(ctx, "routing", ROUTINGS);
@@ -1587,11 +1598,41 @@ fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Opt
         }
     };
     let latency = t.dist(ctx, "latency");
+    // ELB: 30–900 s, or 0 to turn it off (the default).
+    let slow_start = t.dur(
+        ctx,
+        "slow_start",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(900),
+            "0s (off) or from 30s to 900s",
+        ),
+    );
+    if let Some(d) = slow_start {
+        if d > SimDuration::ZERO && d < SimDuration::from_secs(30) {
+            t.err(
+                ctx,
+                "slow_start",
+                format!(
+                    "expected 0s (off) or from 30s to 900s, found {}s",
+                    d.as_secs_f64()
+                ),
+            );
+        }
+        if routing == Some(Routing::LeastOutstanding) && d > SimDuration::ZERO {
+            t.err(
+                ctx,
+                "slow_start",
+                "ALB cannot combine slow start with routing = \"least_outstanding\"",
+            );
+        }
+    }
     Some(Partial::LoadBalancer {
         lb_type: lb_type.unwrap_or(LbType::Alb),
         routing: routing.unwrap_or(Routing::RoundRobin),
         weights,
         latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
+        slow_start: slow_start.unwrap_or(SimDuration::ZERO),
     })
 }
 
@@ -5080,6 +5121,37 @@ service_time = "10ms"
             "designs.d.app.autoscaling.metric",
             "[designs.d.app]",
             &["needs a queue whose `consumer` is `app`"],
+        );
+        let lb = "[designs.d]\nentry = \"alb\"\n\n[designs.d.alb]\nkind = \"load_balancer\"\ntargets = \"app\"\n";
+        let with_lb = MINI.replace("[designs.d]\nentry = \"app\"\n", lb);
+        let s = load_text(&with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nslow_start = \"2m\"",
+        ))
+        .unwrap();
+        let ComponentSpec::LoadBalancer(l) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        assert_eq!(l.slow_start, SimDuration::from_secs(120));
+        let text = with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nrouting = \"least_outstanding\"\nslow_start = \"2m\"",
+        );
+        expect_one(
+            &text,
+            "designs.d.alb.slow_start",
+            "slow_start",
+            &["cannot combine slow start"],
+        );
+        let text = with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nslow_start = \"10s\"",
+        );
+        expect_one(
+            &text,
+            "designs.d.alb.slow_start",
+            "slow_start",
+            &["from 30s to 900s"],
         );
         let text = edit("workers = 4", "workers = 4\nderegistration_delay = \"2h\"");
         expect_one(

@@ -326,3 +326,16 @@ fn requests_per_target_settles_at_the_rate_over_the_target() {
         }
     }
 }
+
+#[test]
+fn slow_start_changes_nothing_but_the_new_targets_share() {
+    // The same group with a 5-minute slow start: it still settles at 7,
+    // fails nothing, and routes every request somewhere.
+    let text = tracked(175.0, "30m", 330.0, "desired = 4", "")
+        .replace("routing = \"least_outstanding\"", "slow_start = \"5m\"");
+    let s = scenario(&text);
+    let r = simulate(&s, 0, 0);
+    assert_eq!(r.failed, 0);
+    assert_eq!(last(&r, "app", "instances"), 7.0);
+    assert_eq!(r.requests, r.completed + r.failed + r.lost + r.pending);
+}
