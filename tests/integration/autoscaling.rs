@@ -339,3 +339,27 @@ fn slow_start_changes_nothing_but_the_new_targets_share() {
     assert_eq!(last(&r, "app", "instances"), 7.0);
     assert_eq!(r.requests, r.completed + r.failed + r.lost + r.pending);
 }
+
+#[test]
+fn step_scaling_adds_the_step_of_the_datapoint() {
+    // From 43.75% on 4 instances the rate steps to 82.5%: the datapoint
+    // falls in the step above 80 (+3), one datapoint of one is enough, and
+    // the group goes to 4 + 3 = 7, where the CPU (47%) breaches no alarm.
+    // A warm-up of 3 minutes keeps the minute in which the new instances
+    // began to serve (CPU between the two levels, above 60) from counting
+    // them: steps are relative to the capacity past its warm-up.
+    let group = "policy = \"step\"\nsteps = [{ above = 60, change = 2 }, { above = 80, change = 3 }, { below = 30, change = -1 }]\ndesired = 4";
+    let s = scenario(
+        &tracked(175.0, "30m", 330.0, group, "")
+            .replace("target = 50\n", "")
+            .replace("warmup = \"60s\"", "warmup = \"3m\""),
+    );
+    for r in replications(&s, 0) {
+        assert_eq!(r.failed, 0);
+        // The period [T, T+60) is published at T+120, just after that sample.
+        assert_eq!(at(&r, "app", "desired", 1920.0), 4.0);
+        assert_eq!(at(&r, "app", "desired", 1980.0), 7.0);
+        assert_eq!(last(&r, "app", "instances"), 7.0);
+        assert_eq!(total(&r, "app", "scaling_events"), 1.0);
+    }
+}
