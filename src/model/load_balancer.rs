@@ -268,15 +268,12 @@ impl LoadBalancer {
     fn choose_restricted(&mut self) -> u32 {
         let n = self.routable.len() as u32;
         match self.cfg.routing {
+            // In turn over the routable targets: O(1) however many slots
+            // a group has.
             Routing::RoundRobin => {
-                let all = self.cfg.endpoints.len() as u64;
-                loop {
-                    let i = (self.picks % all) as u32;
-                    self.picks += 1;
-                    if self.eligible[i as usize] {
-                        return i;
-                    }
-                }
+                let i = self.routable[(self.picks % u64::from(n)) as usize];
+                self.picks += 1;
+                i
             }
             Routing::Random => self.routable[self.rng.random_range(0..n) as usize],
             Routing::PowerOfTwo => {
