@@ -76,6 +76,48 @@ pub struct Catalog {
     pub fargate: FargatePricing,
     /// Data-transfer prices.
     pub data_transfer: DataTransferPricing,
+    /// EC2 Auto Scaling and CloudWatch alarm defaults.
+    pub autoscaling: AutoScalingDefaults,
+    /// ELB target group health check and draining defaults.
+    pub target_group: TargetGroupDefaults,
+}
+
+/// The defaults of an Auto Scaling group and of the alarms of its policies.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoScalingDefaults {
+    /// DefaultCooldown, and the default cooldowns of a policy [s].
+    pub default_cooldown_s: Sourced,
+    /// EstimatedInstanceWarmup when nothing is set [s].
+    pub default_warmup_s: Sourced,
+    /// CloudWatch period of one datapoint [s].
+    pub metric_period_s: Sourced,
+    /// From the end of a period to the datapoint's evaluation [s].
+    pub metric_delay_s: Sourced,
+    /// Target tracking's scale-out alarm: N of N datapoints above the target.
+    pub tt_high_datapoints: Sourced,
+    /// Target tracking's scale-in alarm: N of N datapoints below the low threshold.
+    pub tt_low_datapoints: Sourced,
+    /// The scale-in alarm's threshold as a fraction of the target.
+    pub tt_low_threshold: Sourced,
+}
+
+/// The defaults of an ELB target group's health checks and draining.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupDefaults {
+    /// Between two checks of one target [s].
+    pub health_check_interval_s: Sourced,
+    /// A check not answered within it fails [s].
+    pub health_check_timeout_s: Sourced,
+    /// Passing checks that make an unhealthy target healthy.
+    pub healthy_threshold: Sourced,
+    /// Failing checks that make a healthy target unhealthy.
+    pub unhealthy_threshold: Sourced,
+    /// Passing checks that make a newly registered target healthy.
+    pub initial_healthy_checks: Sourced,
+    /// Deregistration delay (connection draining) [s].
+    pub deregistration_delay_s: Sourced,
 }
 
 /// One EC2 on-demand instance type (Linux).
@@ -455,6 +497,17 @@ impl Catalog {
             self.ec2_billing.minimum_s.value,
         );
         hourly_usd * billed.as_secs_f64() / SECS_PER_HOUR
+    }
+
+    /// The EC2 time billed for `running` of one launch: per second, with the
+    /// 60-second minimum when `minimum` (the launch began in the span billed).
+    pub fn ec2_billed(&self, running: SimDuration, minimum: bool) -> SimDuration {
+        let floor = if minimum {
+            self.ec2_billing.minimum_s.value
+        } else {
+            0.0
+        };
+        billed_duration(running, self.ec2_billing.increment_s.value, floor)
     }
 
     /// Load balancer: hourly price × hours (each started hour billed in full) + capacity units.

@@ -7,7 +7,7 @@ use crate::model::api_gateway::{ApiGateway, ApiGatewayConfig};
 use crate::model::client::{Arrivals, ClientActor};
 use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
-use crate::model::fleet::{Fleet, FleetConfig, FleetPricing};
+use crate::model::fleet::{Fleet, FleetConfig, FleetPricing, ScalingConfig};
 use crate::model::lambda::{Lambda, LambdaConfig, LambdaPricing};
 use crate::model::load_balancer::{Endpoint, LoadBalancer, LoadBalancerConfig};
 use crate::model::queue::{
@@ -18,7 +18,10 @@ use crate::model::requests::World;
 use crate::model::topic::{DeliveryPolicy, Subscriber, Topic, TopicConfig};
 use crate::model::{ANY_ENDPOINT, Component, Msg};
 use crate::rng;
-use crate::scenario::{ApiType, Architecture, ComponentSpec, Design, QueueType, Scenario};
+use crate::scenario::{
+    ApiType, Architecture, AutoScalingSpec, ComponentSpec, Design, Ec2Spec, QueueType,
+    ScalingPolicy, Scenario, TerminationPolicy,
+};
 use crate::stats::{IntervalSink, LatencySummary, RunResult};
 use crate::time::{SimDuration, SimTime};
 
@@ -29,6 +32,9 @@ const ARRIVAL_STREAM: &str = "arrivals:workload";
 const CLIENT_STREAM: &str = "jitter:client";
 /// Name of the random stream of the requests' classes.
 const CLASS_STREAM: &str = "classes:workload";
+/// Prefix of the name of a fleet's lifecycle stream (boot times, failures,
+/// health check phases, terminations), apart from its service times.
+const LIFECYCLE_STREAM: &str = "lifecycle:";
 
 /// What `design` uses that cannot be simulated yet, one entry per
 /// component: `"app (ec2 with autoscaling)"`.
@@ -77,7 +83,8 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                 .collect(),
         );
         let stream = rng::stream(seed, &c.name);
-        actors.push(build_component(d, c, stream, faults));
+        let lifecycle = rng::stream(seed, &format!("{LIFECYCLE_STREAM}{}", c.name));
+        actors.push(build_component(d, c, stream, lifecycle, faults));
     }
 
     let mut engine = Engine::new();
@@ -219,19 +226,85 @@ fn account_concurrency() -> u32 {
     catalog::builtin().lambda.account_concurrency.value as u32
 }
 
-/// Builds the simulated component for `c`, drawing from `stream`, subject
-/// to `faults`.
+/// The group of an `ec2` fleet whose instances come and go: its
+/// `[autoscaling]`, or for a fixed fleet whose instances fail, a group of
+/// its size without a policy, which only replaces them.
+fn group_of(e: &Ec2Spec) -> Option<AutoScalingSpec> {
+    if let Some(g) = &e.autoscaling {
+        return Some(g.clone());
+    }
+    e.lifecycle.mtbf?;
+    let defaults = &catalog::builtin().autoscaling;
+    let secs = |q: &catalog::Sourced| SimDuration::from_secs_f64(q.value);
+    Some(AutoScalingSpec {
+        min: e.instances,
+        max: e.instances,
+        desired: e.instances,
+        policy: ScalingPolicy::None,
+        scale_in_cooldown: secs(&defaults.default_cooldown_s),
+        scale_out_cooldown: secs(&defaults.default_cooldown_s),
+        warmup: secs(&defaults.default_warmup_s),
+        period: secs(&defaults.metric_period_s),
+        metric_delay: secs(&defaults.metric_delay_s),
+        termination: TerminationPolicy::Default,
+        scheduled: Vec::new(),
+        max_scale_in: None,
+    })
+}
+
+/// The instance slots of an `ec2` fleet: its instances when fixed; for a
+/// group, twice the largest `max` it may ever have (room for as many
+/// instances draining as running).
+fn fleet_slots(e: &Ec2Spec) -> u32 {
+    match group_of(e) {
+        None => e.instances,
+        Some(g) => {
+            let max = g
+                .scheduled
+                .iter()
+                .filter_map(|a| a.max)
+                .fold(g.max, u32::max);
+            max.saturating_mul(2).max(1)
+        }
+    }
+}
+
+/// Builds the simulated component for `c`, drawing from `stream` (and a
+/// scaling fleet's lifecycle from `lifecycle`), subject to `faults`.
 fn build_component(
     d: &Design,
     c: &crate::scenario::Component,
     stream: rng::StreamRng,
+    lifecycle: rng::StreamRng,
     faults: FaultState,
 ) -> Box<dyn Component> {
+    let me = d
+        .components
+        .iter()
+        .position(|x| std::ptr::eq(x, c))
+        .map(crate::scenario::ComponentId);
     match &c.spec {
         ComponentSpec::Ec2(e) => {
             let hourly_usd = catalog::builtin()
                 .instance_type(&e.instance_type)
                 .map_or(0.0, |t| t.hourly_usd);
+            let scaling = group_of(e).map(|group| ScalingConfig {
+                group,
+                lifecycle: e.lifecycle.clone(),
+                slots: fleet_slots(e),
+                load_balanced: d.components.iter().any(|x| match &x.spec {
+                    ComponentSpec::LoadBalancer(lb) => me.is_some_and(|m| lb.targets.contains(&m)),
+                    _ => false,
+                }),
+                backlog_queue: d
+                    .components
+                    .iter()
+                    .position(|x| match &x.spec {
+                        ComponentSpec::Queue(q) => me.is_some() && q.consumer == me,
+                        _ => false,
+                    })
+                    .map(|i| actor_of(crate::scenario::ComponentId(i))),
+            });
             Box::new(Fleet::new(
                 FleetConfig {
                     name: c.name.clone(),
@@ -245,8 +318,10 @@ fn build_component(
                         sends: e.sends.iter().map(|&t| actor_of(t)).collect(),
                     },
                     pricing: FleetPricing::Ec2 { hourly_usd },
+                    scaling,
                 },
                 stream,
+                lifecycle,
                 faults,
             ))
         }
@@ -263,8 +338,10 @@ fn build_component(
                     per_hour: db.cost_per_hour,
                     per_million: db.cost_per_million,
                 },
+                scaling: None,
             },
             stream,
+            lifecycle,
             faults,
         )),
         ComponentSpec::LoadBalancer(lb) => {
@@ -277,7 +354,9 @@ fn build_component(
                         let vcpus = catalog::builtin()
                             .instance_type(&e.instance_type)
                             .map_or(1.0, |t| f64::from(t.vcpus));
-                        for instance in 0..e.instances {
+                        // A group has one target per instance slot; the
+                        // balancer routes only to the healthy ones.
+                        for instance in 0..fleet_slots(e) {
                             endpoints.push(Endpoint {
                                 actor: actor_of(t),
                                 instance,
@@ -299,6 +378,7 @@ fn build_component(
                     routing: lb.routing,
                     endpoints,
                     latency: lb.latency.clone(),
+                    slow_start: lb.slow_start,
                 },
                 stream,
                 faults,
@@ -307,9 +387,10 @@ fn build_component(
         ComponentSpec::Queue(q) => {
             let catalog = catalog::builtin();
             let consumer = q.consumer.and_then(|c| match &d.components[c.0].spec {
+                // A group's pollers poll only while their instance runs.
                 ComponentSpec::Ec2(e) => Some(Consumer {
                     actor: actor_of(c),
-                    instances: e.instances,
+                    instances: fleet_slots(e),
                     workers: e.workers,
                     event_source_mapping: false,
                 }),

@@ -297,6 +297,9 @@ pub struct ComponentReport {
     pub instances_max: u64,
     /// What the component cost over the window [USD].
     pub cost_usd: f64,
+    /// Billed instance-hours in the window (EC2 fleets; per second, 60 s
+    /// minimum per launch): `cost_usd` = this × the hourly price.
+    pub instance_hours: f64,
 }
 
 /// One tidy row of `timeseries.csv` (before the design and replication columns).

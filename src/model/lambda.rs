@@ -775,6 +775,7 @@ impl Component for Lambda {
             max_queue: 0,
             cold_starts: self.window.cold_starts,
             instances_max: self.environments.window_peak(),
+            instance_hours: 0.0,
             cost_usd: self.cost(
                 now.since(self.window_start),
                 self.window_requests,

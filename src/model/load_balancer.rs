@@ -5,6 +5,15 @@
 //! ELB target group. The balancer counts the requests it has outstanding on
 //! each target itself (as ALB's least-outstanding-requests algorithm does),
 //! so it never looks inside the fleets.
+//!
+//! Instances of an Auto Scaling group come and go: the balancer has one
+//! target per instance slot and routes only to those the world's
+//! [`Registry`](super::targets::Registry) says are healthy (registered,
+//! first health check passed, not draining). When no target is healthy but
+//! some are registered and unhealthy, it routes to those (ELB fails open);
+//! when none is registered at all, it answers 503 at once. It re-reads the
+//! registry only when the registry's generation changed, so fixed fleets
+//! (which publish nothing) route exactly as they always did.
 
 use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
@@ -15,6 +24,7 @@ use rand::RngExt;
 
 use super::faults::FaultState;
 use super::requests::World;
+use super::targets::TargetState;
 use super::{Call, Component, Ctx, Msg, Outcome, reply};
 use crate::catalog::{LbHourUsage, LbKind};
 use crate::dist::Dist;
@@ -56,6 +66,9 @@ pub struct LoadBalancerConfig {
     pub endpoints: Vec<Endpoint>,
     /// Latency added on the way in.
     pub latency: Dist,
+    /// Slow start: a newly healthy target's share ramps up linearly over
+    /// this long (zero: off).
+    pub slow_start: SimDuration,
 }
 
 /// A deterministic hasher for the indexed queue: std's `RandomState` is
@@ -99,6 +112,23 @@ pub struct LoadBalancer {
     meter: HourMeter,
     window_start: SimTime,
     calls: CallStats,
+    /// The registry generation the routable set was computed for.
+    seen_generation: u64,
+    /// Some target is not routable: routing goes by `routable`.
+    restricted: bool,
+    /// Per target, whether it may be chosen now.
+    eligible: Vec<bool>,
+    /// The targets that may be chosen now, in order.
+    routable: Vec<u32>,
+    /// Cumulative weights of `routable` (weighted routing).
+    routable_weights: Vec<f64>,
+    /// Per target, when its slow start ends (targets healthy from the
+    /// start never ramp).
+    ramp_until: Vec<SimTime>,
+    /// The latest of `ramp_until`: before it, some target is ramping.
+    ramp_end: SimTime,
+    /// Scratch: cumulative ramped weights (kept to avoid allocating).
+    ramp_weights: Vec<f64>,
 }
 
 impl LoadBalancer {
@@ -131,7 +161,145 @@ impl LoadBalancer {
             meter: HourMeter::default(),
             window_start: SimTime::ZERO,
             calls: CallStats::default(),
+            seen_generation: 0,
+            restricted: false,
+            eligible: vec![true; n],
+            routable: (0..n as u32).collect(),
+            routable_weights: Vec::new(),
+            ramp_until: vec![SimTime::ZERO; n],
+            ramp_end: SimTime::ZERO,
+            ramp_weights: Vec::new(),
             cfg,
+        }
+    }
+
+    /// Re-reads which targets are routable from the registry at `now`.
+    fn refresh(&mut self, world: &World, now: SimTime) {
+        let first = self.seen_generation == 0;
+        let before = std::mem::take(&mut self.eligible);
+        self.seen_generation = world.targets.generation();
+        let state = |e: &Endpoint| world.targets.state(e.actor, e.instance);
+        let healthy: Vec<bool> = self
+            .cfg
+            .endpoints
+            .iter()
+            .map(|e| state(e).is_none_or(|s| s == TargetState::Healthy))
+            .collect();
+        self.eligible = if healthy.iter().any(|&h| h) {
+            healthy
+        } else {
+            // Fail open: every registered target is unhealthy.
+            self.cfg
+                .endpoints
+                .iter()
+                .map(|e| state(e) == Some(TargetState::Unhealthy))
+                .collect()
+        };
+        self.restricted = self.eligible.iter().any(|&e| !e);
+        if self.cfg.slow_start > SimDuration::ZERO && !first {
+            // Targets that just became routable start their slow start (the
+            // first reading finds the group as it was before the run).
+            for (i, (&now_ok, &was_ok)) in self.eligible.iter().zip(&before).enumerate() {
+                if now_ok && !was_ok {
+                    self.ramp_until[i] = now + self.cfg.slow_start;
+                    self.ramp_end = self.ramp_end.max(self.ramp_until[i]);
+                }
+            }
+        }
+        self.routable.clear();
+        self.routable_weights.clear();
+        let mut acc = 0.0;
+        for (i, &ok) in self.eligible.iter().enumerate() {
+            if ok {
+                self.routable.push(i as u32);
+                acc += self.cfg.endpoints[i].weight;
+                self.routable_weights.push(acc);
+            }
+        }
+        if self.cfg.routing == Routing::LeastOutstanding {
+            let picks = self.picks;
+            for i in 0..self.eligible.len() as u32 {
+                let present = self.least.get_priority(&i).is_some();
+                if self.eligible[i as usize] && !present {
+                    // A newcomer ranks by its requests in flight; among
+                    // equals it is picked last, like the least recently picked.
+                    self.least
+                        .push(i, Reverse((self.outstanding[i as usize], picks)));
+                } else if !self.eligible[i as usize] && present {
+                    self.least.remove(&i);
+                }
+            }
+        }
+    }
+
+    /// Slow start: at random, each routable target weighted by its weight
+    /// times its ramp (the share of its slow start elapsed, 1 once over).
+    /// ELB ramps only while some healthy target is past its slow start.
+    fn choose_ramped(&mut self, now: SimTime) -> u32 {
+        let ramp = |until: SimTime| {
+            if until <= now {
+                1.0
+            } else {
+                let left = until.since(now).as_secs_f64();
+                (1.0 - left / self.cfg.slow_start.as_secs_f64()).max(1e-3)
+            }
+        };
+        let settled = self
+            .routable
+            .iter()
+            .any(|&i| self.ramp_until[i as usize] <= now);
+        self.ramp_weights.clear();
+        let mut acc = 0.0;
+        for &i in &self.routable {
+            let r = if settled {
+                ramp(self.ramp_until[i as usize])
+            } else {
+                1.0
+            };
+            acc += self.cfg.endpoints[i as usize].weight * r;
+            self.ramp_weights.push(acc);
+        }
+        let x = self.rng.random_range(0.0..acc);
+        let k = self.ramp_weights.partition_point(|&c| c <= x);
+        self.routable[k.min(self.routable.len() - 1)]
+    }
+
+    /// Chooses among the routable targets when some are not.
+    fn choose_restricted(&mut self) -> u32 {
+        let n = self.routable.len() as u32;
+        match self.cfg.routing {
+            // In turn over the routable targets: O(1) however many slots
+            // a group has.
+            Routing::RoundRobin => {
+                let i = self.routable[(self.picks % u64::from(n)) as usize];
+                self.picks += 1;
+                i
+            }
+            Routing::Random => self.routable[self.rng.random_range(0..n) as usize],
+            Routing::PowerOfTwo => {
+                if n == 1 {
+                    return self.routable[0];
+                }
+                let a = self.routable[self.rng.random_range(0..n) as usize];
+                let mut bi = self.rng.random_range(0..n - 1);
+                if self.routable[bi as usize] >= a {
+                    bi += 1;
+                }
+                let b = self.routable[bi as usize];
+                if self.outstanding[b as usize] < self.outstanding[a as usize] {
+                    b
+                } else {
+                    a
+                }
+            }
+            Routing::Weighted => {
+                let total = *self.routable_weights.last().unwrap_or(&1.0);
+                let x = self.rng.random_range(0.0..total);
+                let i = self.routable_weights.partition_point(|&c| c <= x);
+                self.routable[i.min(n as usize - 1)]
+            }
+            // The index holds only the routable targets.
+            Routing::LeastOutstanding => self.choose(),
         }
     }
 
@@ -181,7 +349,20 @@ impl LoadBalancer {
 
     fn forward(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let endpoint = self.choose();
+        if ctx.world.targets.generation() != self.seen_generation {
+            self.refresh(ctx.world, now);
+        }
+        let endpoint = if now < self.ramp_end && !self.routable.is_empty() {
+            self.choose_ramped(now)
+        } else if !self.restricted {
+            self.choose()
+        } else if self.routable.is_empty() {
+            // No registered target: 503 at once.
+            self.no_target(key, ctx);
+            return;
+        } else {
+            self.choose_restricted()
+        };
         let Some(f) = self.forwards.get_mut(key) else {
             return;
         };
@@ -201,6 +382,19 @@ impl LoadBalancer {
                 endpoint: e.instance,
             }),
         );
+    }
+
+    /// The call at `key` finds no target: it fails here.
+    fn no_target(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(f) = self.forwards.remove(key) else {
+            return;
+        };
+        self.in_flight.decr(now);
+        self.meter_roll(now);
+        self.hour_connections.decr(now);
+        self.calls.answered(false, now.since(f.arrived));
+        reply(ctx, f.call, Outcome::Error);
     }
 
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
@@ -367,6 +561,7 @@ impl Component for LoadBalancer {
             max_queue: 0,
             cold_starts: 0,
             instances_max: 0,
+            instance_hours: 0.0,
             cost_usd: self.bill(now),
         }
     }

@@ -6,6 +6,7 @@
 //! component keep its in-flight work in a slab indexed by token.
 
 pub mod api_gateway;
+pub mod autoscaling;
 pub mod batch;
 pub mod client;
 pub mod downstream;
@@ -15,6 +16,7 @@ pub mod lambda;
 pub mod load_balancer;
 pub mod queue;
 pub mod requests;
+pub mod targets;
 pub mod token_bucket;
 pub mod topic;
 

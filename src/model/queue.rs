@@ -814,6 +814,20 @@ impl Queue {
             poller.window_closes = None;
             return;
         }
+        if let Some(c) = self.cfg.consumer
+            && !ctx
+                .world
+                .targets
+                .polls(c.actor, self.pollers[p as usize].instance)
+        {
+            // Its instance is not running (booting, draining, terminated, or
+            // a slot of an Auto Scaling group never filled): look again later.
+            ctx.schedule(
+                PARKED_POLLER_RECHECK,
+                self.timer(TIMER_POLL, self.poller_key(p)),
+            );
+            return;
+        }
         if self.pollers[p as usize].window_closes.is_none()
             && self.cfg.batching_window > SimDuration::ZERO
             && self.cfg.consumer.is_some_and(|c| c.event_source_mapping)
@@ -1129,6 +1143,15 @@ impl Queue {
 
 impl Actor<Msg, World> for Queue {
     fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        self.dispatch(msg, ctx);
+        // What a consumer's Auto Scaling group scales on (backlog per instance).
+        let me = ctx.me();
+        ctx.world.targets.set_backlog(me, self.visible.level());
+    }
+}
+
+impl Queue {
+    fn dispatch(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
         self.now = ctx.now();
         match msg {
             Msg::Call(call) => self.on_send(call, ctx),
@@ -1223,6 +1246,7 @@ impl Component for Queue {
             max_queue: self.visible.window_peak(),
             cold_starts: 0,
             instances_max: 0,
+            instance_hours: 0.0,
             cost_usd: self.cost(self.window.requests),
         }
     }

@@ -50,6 +50,9 @@ pub struct World {
     pub lambda_pool: super::lambda::ConcurrencyPool,
     /// Batches of queue messages in flight to functions.
     pub batches: super::batch::Batches,
+    /// Instance states published by scaling fleets, queue backlogs
+    /// published for them.
+    pub targets: super::targets::Registry,
 }
 
 /// The tally of the measured window.

@@ -135,6 +135,7 @@ pub fn write_components(path: &Path, axes: &[String], runs: &[RunRecord]) -> Res
             "cold_starts",
             "instances_max",
             "cost_usd",
+            "instance_hours",
         ]
         .map(String::from),
     );
@@ -156,6 +157,7 @@ pub fn write_components(path: &Path, axes: &[String], runs: &[RunRecord]) -> Res
                 c.cold_starts.to_string(),
                 c.instances_max.to_string(),
                 num(c.cost_usd, 6),
+                num(c.instance_hours, 6),
             ]);
             w.write_record(&row)?;
         }

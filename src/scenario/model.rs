@@ -219,9 +219,9 @@ pub enum ComponentSpec {
     /// `kind = "api_gateway"`.
     ApiGateway(ApiGatewaySpec),
     /// A kind that `check` validates but `run` does not simulate yet
-    /// (`fargate`), or an `ec2` fleet with `[autoscaling]`.
+    /// (`fargate`).
     NotYetSimulated {
-        /// What the user wrote as `kind`, or e.g. `"ec2 with autoscaling"`.
+        /// What the user wrote as `kind`.
         kind: String,
         /// The components it refers to (targets, consumer, calls, sends, …).
         references: Vec<ComponentId>,
@@ -282,14 +282,18 @@ pub struct LoadBalancerSpec {
     pub weights: Option<Vec<f64>>,
     /// Time the load balancer adds to each request on the way in.
     pub latency: Dist,
+    /// `slow_start` (0 = off, the default): a newly healthy target's share
+    /// of requests ramps up linearly over this long.
+    pub slow_start: SimDuration,
 }
 
-/// `kind = "ec2"`: a fixed fleet of identical instances.
+/// `kind = "ec2"`: a fleet of identical instances, fixed or in an Auto
+/// Scaling group.
 #[derive(Clone, Debug)]
 pub struct Ec2Spec {
     /// A type from the catalog, e.g. `m5.large`.
     pub instance_type: String,
-    /// Number of instances.
+    /// Number of instances (the group's `desired` at time zero when it scales).
     pub instances: u32,
     /// Requests served at once per instance.
     pub workers: u32,
@@ -301,6 +305,153 @@ pub struct Ec2Spec {
     pub calls: Vec<ComponentId>,
     /// Asynchronous sends (queues, topics, functions) after the work.
     pub sends: Vec<ComponentId>,
+    /// `[autoscaling]`: an Auto Scaling group sizes the fleet; `instances`
+    /// is then its initial desired capacity.
+    pub autoscaling: Option<AutoScalingSpec>,
+    /// The instance lifecycle (boot, health checks, draining, failures).
+    pub lifecycle: LifecycleSpec,
+}
+
+/// How instances of an `ec2` fleet come and go. A fixed fleet without
+/// `mtbf` is in service from time zero and never changes; with `mtbf` it is
+/// simulated as a group of fixed size that replaces failed instances.
+#[derive(Clone, Debug)]
+pub struct LifecycleSpec {
+    /// `boot_time`: launch → running (pending state).
+    pub boot_time: Dist,
+    /// `start_time` (default 0): running → the application answers (its
+    /// health checks pass, its workers poll).
+    pub start_time: Dist,
+    /// `health_check`: the target group's health checks (when a load
+    /// balancer routes to the fleet).
+    pub health_check: HealthCheckSpec,
+    /// `deregistration_delay` (default 300 s): how long a deregistered
+    /// instance may finish its in-flight requests.
+    pub deregistration_delay: SimDuration,
+    /// `mtbf`: mean time between failures of one instance (exponential);
+    /// `None`: instances never fail.
+    pub mtbf: Option<SimDuration>,
+}
+
+/// `health_check = { interval, timeout, healthy_threshold, unhealthy_threshold }`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HealthCheckSpec {
+    /// Between two checks of one target (default 30 s).
+    pub interval: SimDuration,
+    /// A check without an answer within it fails (default 5 s).
+    pub timeout: SimDuration,
+    /// Passing checks that make an unhealthy target healthy again (default 5).
+    pub healthy_threshold: u32,
+    /// Failing checks that make a target unhealthy (default 2).
+    pub unhealthy_threshold: u32,
+}
+
+/// `[….autoscaling]`: an EC2 Auto Scaling group.
+#[derive(Clone, Debug)]
+pub struct AutoScalingSpec {
+    /// `min`: the group never has fewer instances.
+    pub min: u32,
+    /// `max`: … nor more.
+    pub max: u32,
+    /// `desired` (default `min`): the instances at time zero, all in service.
+    pub desired: u32,
+    /// The dynamic scaling policy.
+    pub policy: ScalingPolicy,
+    /// `scale_in_cooldown` (default 300 s).
+    pub scale_in_cooldown: SimDuration,
+    /// `scale_out_cooldown` (default 300 s).
+    pub scale_out_cooldown: SimDuration,
+    /// `warmup` (default 300 s): a new instance's metrics are left out of
+    /// the group's aggregate this long after it entered service.
+    pub warmup: SimDuration,
+    /// `period` (default 60 s): CloudWatch aggregation period of a datapoint.
+    pub period: SimDuration,
+    /// `metric_delay` (default 60 s): a datapoint is available this long
+    /// after its period ends.
+    pub metric_delay: SimDuration,
+    /// `termination_policy` (default `default`).
+    pub termination: TerminationPolicy,
+    /// `max_scale_in`: the most instances one target-tracking scale-in
+    /// removes (default: a tenth of the desired capacity, at least one).
+    pub max_scale_in: Option<u32>,
+    /// `[[….autoscaling.scheduled]]`, sorted by time.
+    pub scheduled: Vec<ScheduledAction>,
+}
+
+/// The metric a dynamic scaling policy watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalingMetric {
+    /// Busy workers over all workers of the instances past their warm-up [%].
+    Cpu,
+    /// Requests per minute per in-service target (ALBRequestCountPerTarget).
+    RequestsPerTarget,
+    /// Visible messages of the queue the fleet consumes per in-service instance.
+    BacklogPerInstance,
+}
+
+/// `policy`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScalingPolicy {
+    /// `policy = "none"` or only scheduled actions: the group keeps its
+    /// desired capacity (and replaces failed instances).
+    None,
+    /// `policy = "target_tracking"`.
+    TargetTracking {
+        /// `metric` (default `cpu`).
+        metric: ScalingMetric,
+        /// `target` (percent for `cpu`).
+        target: f64,
+        /// `disable_scale_in` (default false).
+        disable_scale_in: bool,
+    },
+    /// `policy = "step"`.
+    Step {
+        /// `metric` (default `cpu`).
+        metric: ScalingMetric,
+        /// `steps`: bounds and capacity changes.
+        steps: Vec<StepAdjustment>,
+        /// `datapoints` (default 1): breaching datapoints that set off an alarm…
+        datapoints: u32,
+        /// `evaluation_periods` (default = `datapoints`): … among this many.
+        evaluation_periods: u32,
+    },
+}
+
+/// One step of a step policy: `{ above = 70, change = 2 }` or
+/// `{ below = 20, change = -1 }`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepAdjustment {
+    /// The metric value the step starts at (exclusive for `below`).
+    pub bound: f64,
+    /// True for `above` (a scale-out alarm), false for `below`.
+    pub above: bool,
+    /// Instances added (> 0) or removed (< 0).
+    pub change: i32,
+}
+
+/// `termination_policy`: which instance a scale-in terminates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TerminationPolicy {
+    /// AWS's default for one zone and one launch template: at random
+    /// (per-second billing makes "closest to the next billing hour" moot).
+    Default,
+    /// The longest-running instance.
+    OldestInstance,
+    /// The most recently launched instance.
+    NewestInstance,
+}
+
+/// `[[….autoscaling.scheduled]]`: `{ at, min, max, desired }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScheduledAction {
+    /// When it fires.
+    pub at: SimTime,
+    /// New `min`, if given.
+    pub min: Option<u32>,
+    /// New `max`, if given.
+    pub max: Option<u32>,
+    /// New desired capacity, if given.
+    pub desired: Option<u32>,
 }
 
 /// `kind = "database"`.

@@ -25,10 +25,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::model::{
-    ApiGatewaySpec, ApiType, Architecture, ArrivalProcess, Backoff, Client, Component, ComponentId,
-    ComponentSpec, DatabaseSpec, Design, Ec2Spec, Fault, FaultKind, Jitter, LambdaSpec, LbType,
-    LoadBalancerSpec, QueueSpec, QueueType, RateProfile, Routing, Scenario, Slo, Subscription,
-    SweepAxis, TopicSpec, Workload,
+    ApiGatewaySpec, ApiType, Architecture, ArrivalProcess, AutoScalingSpec, Backoff, Client,
+    Component, ComponentId, ComponentSpec, DatabaseSpec, Design, Ec2Spec, Fault, FaultKind,
+    HealthCheckSpec, Jitter, LambdaSpec, LbType, LifecycleSpec, LoadBalancerSpec, QueueSpec,
+    QueueType, RateProfile, Routing, ScalingMetric, ScalingPolicy, Scenario, ScheduledAction, Slo,
+    StepAdjustment, Subscription, SweepAxis, TerminationPolicy, TopicSpec, Workload,
 };
 use crate::dist::Dist;
 use crate::suggest::nearest;
@@ -1383,6 +1384,7 @@ enum Partial {
         routing: Routing,
         weights: Option<Vec<f64>>,
         latency: Dist,
+        slow_start: SimDuration,
     },
     Ec2 {
         instance_type: String,
@@ -1390,6 +1392,9 @@ enum Partial {
         workers: u32,
         queue_limit: Option<u32>,
         service_time: Dist,
+        /// Boxed: far larger than the other settings.
+        autoscaling: Option<Box<AutoScalingSpec>>,
+        lifecycle: Box<LifecycleSpec>,
     },
     Database(DatabaseSpec),
     /// `consumer` and `dead_letter` are filled in from the references.
@@ -1421,12 +1426,14 @@ impl Partial {
                 routing,
                 weights,
                 latency,
+                slow_start,
             } => ComponentSpec::LoadBalancer(LoadBalancerSpec {
                 lb_type: *lb_type,
                 routing: *routing,
                 targets: with(Role::Target),
                 weights: weights.clone(),
                 latency: latency.clone(),
+                slow_start: *slow_start,
             }),
             Partial::Ec2 {
                 instance_type,
@@ -1434,6 +1441,8 @@ impl Partial {
                 workers,
                 queue_limit,
                 service_time,
+                autoscaling,
+                lifecycle,
             } => ComponentSpec::Ec2(Ec2Spec {
                 instance_type: instance_type.clone(),
                 instances: *instances,
@@ -1442,6 +1451,8 @@ impl Partial {
                 service_time: service_time.clone(),
                 calls: with(Role::Call),
                 sends: with(Role::Send),
+                autoscaling: autoscaling.as_deref().cloned(),
+                lifecycle: (**lifecycle).clone(),
             }),
             Partial::Database(spec) => ComponentSpec::Database(spec.clone()),
             Partial::Queue(spec) => ComponentSpec::Queue(QueueSpec {
@@ -1558,7 +1569,15 @@ const ROUTINGS: &[(&str, Routing)] = &[
 fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
     t.check_keys(
         ctx,
-        &["kind", "type", "routing", "targets", "weights", "latency"],
+        &[
+            "kind",
+            "type",
+            "routing",
+            "targets",
+            "weights",
+            "latency",
+            "slow_start",
+        ],
     );
     let lb_type = t.choice(ctx, "type", &[("alb", LbType::Alb), ("nlb", LbType::Nlb)]);
     let routing = t.choice(ctx, "routing", ROUTINGS);
@@ -1579,11 +1598,41 @@ fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Opt
         }
     };
     let latency = t.dist(ctx, "latency");
+    // ELB: 30–900 s, or 0 to turn it off (the default).
+    let slow_start = t.dur(
+        ctx,
+        "slow_start",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(900),
+            "0s (off) or from 30s to 900s",
+        ),
+    );
+    if let Some(d) = slow_start {
+        if d > SimDuration::ZERO && d < SimDuration::from_secs(30) {
+            t.err(
+                ctx,
+                "slow_start",
+                format!(
+                    "expected 0s (off) or from 30s to 900s, found {}s",
+                    d.as_secs_f64()
+                ),
+            );
+        }
+        if routing == Some(Routing::LeastOutstanding) && d > SimDuration::ZERO {
+            t.err(
+                ctx,
+                "slow_start",
+                "ALB cannot combine slow start with routing = \"least_outstanding\"",
+            );
+        }
+    }
     Some(Partial::LoadBalancer {
         lb_type: lb_type.unwrap_or(LbType::Alb),
         routing: routing.unwrap_or(Routing::RoundRobin),
         weights,
         latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
+        slow_start: slow_start.unwrap_or(SimDuration::ZERO),
     })
 }
 
@@ -1640,14 +1689,20 @@ const POLICIES: &[(&str, &str)] = &[
     ("step", "step"),
     ("scheduled", "scheduled"),
 ];
-const METRICS: &[(&str, &str)] = &[
-    ("cpu", "cpu"),
-    ("requests_per_target", "requests_per_target"),
-    ("backlog_per_instance", "backlog_per_instance"),
+const METRICS: &[(&str, ScalingMetric)] = &[
+    ("cpu", ScalingMetric::Cpu),
+    ("requests_per_target", ScalingMetric::RequestsPerTarget),
+    ("backlog_per_instance", ScalingMetric::BacklogPerInstance),
+];
+const TERMINATION_POLICIES: &[(&str, TerminationPolicy)] = &[
+    ("default", TerminationPolicy::Default),
+    ("oldest_instance", TerminationPolicy::OldestInstance),
+    ("newest_instance", TerminationPolicy::NewestInstance),
 ];
 
-/// `[….autoscaling]` of an EC2 or Fargate fleet: validated only (not simulated yet).
-fn autoscaling(ctx: &mut Ctx, a: &Table) {
+/// `[….autoscaling]` of an EC2 or Fargate fleet; `bound` is the most
+/// instances (or tasks) a group may have.
+fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSpec> {
     a.check_keys(
         ctx,
         &[
@@ -1657,23 +1712,32 @@ fn autoscaling(ctx: &mut Ctx, a: &Table) {
             "policy",
             "metric",
             "target",
+            "disable_scale_in",
+            "steps",
+            "datapoints",
+            "evaluation_periods",
             "scale_in_cooldown",
             "scale_out_cooldown",
             "warmup",
+            "period",
+            "metric_delay",
+            "termination_policy",
+            "scheduled",
+            "max_scale_in",
         ],
     );
-    let fleet = u32::MAX;
     let min = if a.require(ctx, "min", "an integer ≥ 0") {
-        a.u32(ctx, "min", 0, fleet)
+        a.u32(ctx, "min", 0, bound)
     } else {
         None
     };
     let max = if a.require(ctx, "max", "an integer ≥ 1") {
-        a.u32(ctx, "max", 1, fleet)
+        a.u32(ctx, "max", 1, bound)
     } else {
         None
     };
-    let desired = a.u32(ctx, "desired", 0, fleet);
+    let desired = a.u32(ctx, "desired", 0, bound);
+    let mut ok = true;
     if let (Some(lo), Some(hi)) = (min, max)
         && lo > hi
     {
@@ -1682,6 +1746,7 @@ fn autoscaling(ctx: &mut Ctx, a: &Table) {
             "min",
             format!("expected `min` ≤ `max` ({hi}), found {lo}"),
         );
+        ok = false;
     }
     if let Some(d) = desired
         && (min.is_some_and(|lo| d < lo) || max.is_some_and(|hi| d > hi))
@@ -1691,31 +1756,382 @@ fn autoscaling(ctx: &mut Ctx, a: &Table) {
             "desired",
             format!("expected `desired` between `min` and `max`, found {d}"),
         );
+        ok = false;
     }
     let policy = a.choice(ctx, "policy", POLICIES);
     let metric = a.choice(ctx, "metric", METRICS);
     let policy_ok = !a.has("policy") || policy.is_some();
-    if policy.unwrap_or("target_tracking") == "target_tracking" && policy_ok {
-        if a.require(ctx, "target", "a number > 0 (percent for metric = \"cpu\")") {
-            let cpu = metric.unwrap_or("cpu") == "cpu" && (!a.has("metric") || metric.is_some());
-            let range = if cpu {
-                NumRange {
-                    min: 0.0,
-                    min_open: true,
-                    max: 100.0,
-                    text: "> 0 and ≤ 100 (percent)",
-                }
-            } else {
-                POSITIVE
-            };
-            a.num(ctx, "target", range);
+    let metric_ok = !a.has("metric") || metric.is_some();
+    let metric = metric.unwrap_or(ScalingMetric::Cpu);
+    let range = if metric == ScalingMetric::Cpu {
+        NumRange {
+            min: 0.0,
+            min_open: true,
+            max: 100.0,
+            text: "> 0 and ≤ 100 (percent)",
+        }
+    } else {
+        POSITIVE
+    };
+    let kind = policy.unwrap_or("target_tracking");
+    let mut target = None;
+    if kind == "target_tracking" && policy_ok {
+        if a.require(ctx, "target", "a number > 0 (percent for metric = \"cpu\")") && metric_ok {
+            target = a.num(ctx, "target", range);
         }
     } else {
         a.num(ctx, "target", POSITIVE);
+        if a.has("target") && policy_ok {
+            a.err(
+                ctx,
+                "target",
+                format!("`target` belongs to policy = \"target_tracking\", not \"{kind}\""),
+            );
+        }
     }
-    for name in ["scale_in_cooldown", "scale_out_cooldown", "warmup"] {
-        a.dur(ctx, name, ANY_DURATION);
+    let disable_scale_in = a.bool(ctx, "disable_scale_in").unwrap_or(false);
+    let datapoints = a.u32(ctx, "datapoints", 1, 100);
+    let periods = a.u32(ctx, "evaluation_periods", 1, 100);
+    if let (Some(n), Some(m)) = (datapoints, periods)
+        && n > m
+    {
+        a.err(
+            ctx,
+            "datapoints",
+            format!("expected `datapoints` ≤ `evaluation_periods` ({m}), found {n}"),
+        );
+        ok = false;
     }
+    let steps = if kind == "step" && policy_ok {
+        if a.require(
+            ctx,
+            "steps",
+            "an array of steps such as [{ above = 70, change = 2 }, { below = 30, change = -1 }]",
+        ) {
+            scaling_steps(ctx, a, range)
+        } else {
+            None
+        }
+    } else {
+        for key in ["steps", "datapoints", "evaluation_periods"] {
+            if a.has(key) && policy_ok {
+                a.err(
+                    ctx,
+                    key,
+                    format!("`{key}` belongs to policy = \"step\", not \"{kind}\""),
+                );
+                ok = false;
+            }
+        }
+        Some(Vec::new())
+    };
+    let defaults = &crate::catalog::builtin().autoscaling;
+    let secs = |q: &crate::catalog::Sourced| SimDuration::from_secs_f64(q.value);
+    let cooldown = secs(&defaults.default_cooldown_s);
+    let hour = SimDuration::from_secs(3600);
+    let scale_in_cooldown = a.dur(ctx, "scale_in_cooldown", ANY_DURATION);
+    let scale_out_cooldown = a.dur(ctx, "scale_out_cooldown", ANY_DURATION);
+    // AWS accepts warm-ups from 0 to 3,600 s.
+    let warmup = a.dur(
+        ctx,
+        "warmup",
+        dur_range(SimDuration::ZERO, hour, "from 0s to 1h"),
+    );
+    let period = a.dur(
+        ctx,
+        "period",
+        dur_range(SimDuration::from_secs(1), hour, "from 1s to 1h"),
+    );
+    let metric_delay = a.dur(
+        ctx,
+        "metric_delay",
+        dur_range(SimDuration::ZERO, hour, "from 0s to 1h"),
+    );
+    let termination = a.choice(ctx, "termination_policy", TERMINATION_POLICIES);
+    let max_scale_in = a.u32(ctx, "max_scale_in", 1, bound);
+    let scheduled = scheduled_actions(ctx, a, bound);
+    if !(policy_ok && metric_ok && ok) {
+        return None;
+    }
+    let (min, max) = (min?, max?);
+    let policy = match kind {
+        "target_tracking" => ScalingPolicy::TargetTracking {
+            metric,
+            target: target?,
+            disable_scale_in,
+        },
+        "step" => {
+            let n = datapoints.unwrap_or(1);
+            ScalingPolicy::Step {
+                metric,
+                steps: steps?,
+                datapoints: n,
+                evaluation_periods: periods.unwrap_or(n),
+            }
+        }
+        _ => ScalingPolicy::None,
+    };
+    Some(AutoScalingSpec {
+        min,
+        max,
+        desired: desired.unwrap_or(min),
+        policy,
+        scale_in_cooldown: scale_in_cooldown.unwrap_or(cooldown),
+        scale_out_cooldown: scale_out_cooldown.unwrap_or(cooldown),
+        warmup: warmup.unwrap_or(secs(&defaults.default_warmup_s)),
+        period: period.unwrap_or(secs(&defaults.metric_period_s)),
+        metric_delay: metric_delay.unwrap_or(secs(&defaults.metric_delay_s)),
+        termination: termination.unwrap_or(TerminationPolicy::Default),
+        max_scale_in,
+        scheduled: scheduled?,
+    })
+}
+
+/// `steps = [{ above = 70, change = 2 }, { below = 30, change = -1 }]`.
+fn scaling_steps(ctx: &mut Ctx, a: &Table, range: NumRange) -> Option<Vec<StepAdjustment>> {
+    let v = a.get("steps")?;
+    let key = a.key("steps");
+    let DeValue::Array(items) = v.get_ref() else {
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected an array of steps such as [{{ above = 70, change = 2 }}], found {}",
+                found(v.get_ref())
+            ),
+        );
+        return None;
+    };
+    let mut steps = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let Some(s) = Table::of(
+            ctx,
+            format!("{key}[{i}]"),
+            item,
+            "a step { above = 70, change = 2 } or { below = 30, change = -1 }",
+        ) else {
+            ok = false;
+            continue;
+        };
+        s.check_keys(ctx, &["above", "below", "change"]);
+        let above = s.num(ctx, "above", range);
+        let below = s.num(ctx, "below", range);
+        let change = if s.require(ctx, "change", "a non-zero integer") {
+            s.int(
+                ctx,
+                "change",
+                -i128::from(MAX_INSTANCES),
+                i128::from(MAX_INSTANCES),
+            )
+        } else {
+            None
+        };
+        if change == Some(0) {
+            s.err(ctx, "change", "expected a non-zero integer, found 0");
+            ok = false;
+        }
+        let step = match (s.has("above"), s.has("below")) {
+            (true, false) => above.map(|b| (b, true)),
+            (false, true) => below.map(|b| (b, false)),
+            (both, _) => {
+                let message = if both {
+                    "a step has either `above` or `below`, not both"
+                } else {
+                    "missing `above` or `below`: expected the metric value the step starts at"
+                };
+                ctx.error(s.at, s.path.clone(), message);
+                None
+            }
+        };
+        match (step, change) {
+            (Some((bound, above)), Some(c)) if c != 0 => {
+                let change = c as i32;
+                if above != (change > 0) {
+                    s.err(
+                        ctx,
+                        "change",
+                        if above {
+                            "a step `above` a bound adds instances: expected `change` > 0"
+                        } else {
+                            "a step `below` a bound removes instances: expected `change` < 0"
+                        },
+                    );
+                    ok = false;
+                } else {
+                    steps.push(StepAdjustment {
+                        bound,
+                        above,
+                        change,
+                    });
+                }
+            }
+            _ => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    // Sorted from the most extreme bound in each direction, so the first
+    // step a datapoint passes is the one that applies.
+    steps.sort_by(|x, y| match (x.above, y.above) {
+        (true, true) => y.bound.total_cmp(&x.bound),
+        (false, false) => x.bound.total_cmp(&y.bound),
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+    });
+    Some(steps)
+}
+
+/// `scheduled = [{ at = "8h", min = 4, desired = 6 }, …]`.
+fn scheduled_actions(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<Vec<ScheduledAction>> {
+    let Some(v) = a.get("scheduled") else {
+        return Some(Vec::new());
+    };
+    let key = a.key("scheduled");
+    let DeValue::Array(items) = v.get_ref() else {
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected an array of actions such as [{{ at = \"8h\", desired = 6 }}], found {}",
+                found(v.get_ref())
+            ),
+        );
+        return None;
+    };
+    let mut actions = Vec::new();
+    let mut ok = true;
+    let mut last: Option<SimDuration> = None;
+    for (i, item) in items.iter().enumerate() {
+        let Some(s) = Table::of(
+            ctx,
+            format!("{key}[{i}]"),
+            item,
+            "an action { at = \"8h\", min = 2, max = 10, desired = 6 }",
+        ) else {
+            ok = false;
+            continue;
+        };
+        s.check_keys(ctx, &["at", "min", "max", "desired"]);
+        let at = s.req_dur(ctx, "at", ANY_DURATION);
+        let min = s.u32(ctx, "min", 0, bound);
+        let max = s.u32(ctx, "max", 1, bound);
+        let desired = s.u32(ctx, "desired", 0, bound);
+        if !(s.has("min") || s.has("max") || s.has("desired")) {
+            ctx.error(
+                s.at,
+                s.path.clone(),
+                "an action sets at least one of `min`, `max` and `desired`",
+            );
+            ok = false;
+        }
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo > hi
+        {
+            s.err(
+                ctx,
+                "min",
+                format!("expected `min` ≤ `max` ({hi}), found {lo}"),
+            );
+            ok = false;
+        }
+        if let Some(a) = at {
+            if let Some(prev) = last
+                && a <= prev
+            {
+                s.err(
+                    ctx,
+                    "at",
+                    "expected the actions in strictly increasing order of `at`",
+                );
+                ok = false;
+            }
+            last = Some(a);
+        }
+        match at {
+            Some(at) => actions.push(ScheduledAction {
+                at: SimTime(at.0),
+                min,
+                max,
+                desired,
+            }),
+            None => ok = false,
+        }
+    }
+    ok.then_some(actions)
+}
+
+/// `health_check = { interval, timeout, healthy_threshold, unhealthy_threshold }`.
+fn health_check(ctx: &mut Ctx, t: &Table) -> Option<HealthCheckSpec> {
+    let tg = &crate::catalog::builtin().target_group;
+    let secs = |q: &crate::catalog::Sourced| SimDuration::from_secs_f64(q.value);
+    let defaults = HealthCheckSpec {
+        interval: secs(&tg.health_check_interval_s),
+        timeout: secs(&tg.health_check_timeout_s),
+        healthy_threshold: tg.healthy_threshold.value as u32,
+        unhealthy_threshold: tg.unhealthy_threshold.value as u32,
+    };
+    if !t.has("health_check") {
+        return Some(defaults);
+    }
+    let h = t.sub(ctx, "health_check")?;
+    h.check_keys(
+        ctx,
+        &[
+            "interval",
+            "timeout",
+            "healthy_threshold",
+            "unhealthy_threshold",
+        ],
+    );
+    // The ranges ELB accepts for instance targets.
+    let interval = h.dur(
+        ctx,
+        "interval",
+        dur_range(
+            SimDuration::from_secs(5),
+            SimDuration::from_secs(300),
+            "from 5s to 300s",
+        ),
+    );
+    let timeout = h.dur(
+        ctx,
+        "timeout",
+        dur_range(
+            SimDuration::from_secs(2),
+            SimDuration::from_secs(120),
+            "from 2s to 120s",
+        ),
+    );
+    let healthy = h.u32(ctx, "healthy_threshold", 2, 10);
+    let unhealthy = h.u32(ctx, "unhealthy_threshold", 2, 10);
+    let bad = |k: &str| h.has(k);
+    if (bad("interval") && interval.is_none())
+        || (bad("timeout") && timeout.is_none())
+        || (bad("healthy_threshold") && healthy.is_none())
+        || (bad("unhealthy_threshold") && unhealthy.is_none())
+    {
+        return None;
+    }
+    let spec = HealthCheckSpec {
+        interval: interval.unwrap_or(defaults.interval),
+        timeout: timeout.unwrap_or(defaults.timeout),
+        healthy_threshold: healthy.unwrap_or(defaults.healthy_threshold),
+        unhealthy_threshold: unhealthy.unwrap_or(defaults.unhealthy_threshold),
+    };
+    if spec.timeout >= spec.interval {
+        h.err(
+            ctx,
+            "timeout",
+            format!(
+                "expected a timeout shorter than the interval ({}s)",
+                spec.interval.as_secs_f64()
+            ),
+        );
+        return None;
+    }
+    Some(spec)
 }
 
 fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
@@ -1731,7 +2147,11 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             "calls",
             "sends",
             "boot_time",
+            "start_time",
             "autoscaling",
+            "health_check",
+            "deregistration_delay",
+            "mtbf",
         ],
     );
     let instance_type = t.req_str(
@@ -1756,9 +2176,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
         }
     }
     let scaling = t.sub(ctx, "autoscaling");
-    if let Some(a) = &scaling {
-        autoscaling(ctx, a);
-    }
+    let group = scaling.as_ref().map(|a| autoscaling(ctx, a, MAX_INSTANCES));
     if t.has("autoscaling") && t.has("instances") {
         t.err(
             ctx,
@@ -1777,17 +2195,45 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
     let service_time = t.req_dist(ctx, "service_time");
     t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
     t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
-    // Accepted for fleets that will scale; a fixed fleet is up from the start.
-    t.dist(ctx, "boot_time");
-    if t.has("autoscaling") {
-        return Some(Partial::NotYet("ec2 with autoscaling".into()));
-    }
+    // A fixed fleet is up from the start: its boot time matters only to
+    // the replacements of failed instances.
+    let boot_time = t.dist(ctx, "boot_time");
+    let start_time = t.dist(ctx, "start_time");
+    let health = health_check(ctx, t);
+    let tg = &crate::catalog::builtin().target_group;
+    let deregistration_delay = t.dur(
+        ctx,
+        "deregistration_delay",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(3600),
+            "from 0s to 3600s",
+        ),
+    );
+    let mtbf = t.dur(ctx, "mtbf", POSITIVE_DURATION);
+    let lifecycle = LifecycleSpec {
+        // Without a boot time an instance is running at once.
+        boot_time: boot_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
+        start_time: start_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
+        health_check: health?,
+        deregistration_delay: deregistration_delay
+            .unwrap_or(SimDuration::from_secs_f64(tg.deregistration_delay_s.value)),
+        mtbf,
+    };
+    let autoscaling = match group {
+        Some(g) => Some(g?),
+        None => None,
+    };
     Some(Partial::Ec2 {
         instance_type: instance_type?.to_string(),
-        instances: instances.unwrap_or(1),
+        instances: autoscaling
+            .as_ref()
+            .map_or(instances.unwrap_or(1), |g| g.desired),
         workers: workers.unwrap_or(1),
         queue_limit,
         service_time: service_time?,
+        autoscaling: autoscaling.map(Box::new),
+        lifecycle: Box::new(lifecycle),
     })
 }
 
@@ -2476,7 +2922,7 @@ fn component_fargate(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Pa
     }
     t.num(ctx, "memory_gb", POSITIVE);
     if let Some(a) = t.sub(ctx, "autoscaling") {
-        autoscaling(ctx, &a);
+        autoscaling(ctx, &a, u32::MAX);
         if t.has("tasks") {
             t.err(ctx, "tasks", "`tasks` cannot be combined with `autoscaling`: the service's size comes from its min, max and desired");
         }
@@ -2619,6 +3065,7 @@ fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
     find_cycles(ctx, &members, &resolved);
     check_dead_letters(ctx, &members, &resolved);
     check_event_source_mappings(ctx, &members, &resolved);
+    check_backlog_metrics(ctx, &d.name, &members, &resolved);
     if ctx.errors.len() > errors_before {
         return None;
     }
@@ -2638,6 +3085,45 @@ fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
         entry: ComponentId(entry?),
         components,
     })
+}
+
+/// A group that scales on `backlog_per_instance` needs the queue it
+/// consumes: some queue of the design must name it as its `consumer`.
+fn check_backlog_metrics(
+    ctx: &mut Ctx,
+    design: &str,
+    members: &[&Raw],
+    resolved: &[Vec<(Role, Option<usize>)>],
+) {
+    for (i, c) in members.iter().enumerate() {
+        let Some(Partial::Ec2 {
+            autoscaling: Some(g),
+            ..
+        }) = &c.spec
+        else {
+            continue;
+        };
+        let backlog = match &g.policy {
+            ScalingPolicy::TargetTracking { metric, .. } | ScalingPolicy::Step { metric, .. } => {
+                *metric == ScalingMetric::BacklogPerInstance
+            }
+            ScalingPolicy::None => false,
+        };
+        let consumed = resolved.iter().any(|refs| {
+            refs.iter()
+                .any(|(r, to)| *r == Role::Consumer && *to == Some(i))
+        });
+        if backlog && !consumed {
+            ctx.error(
+                c.at,
+                format!("{}.autoscaling.metric", c.path),
+                format!(
+                    "metric = \"backlog_per_instance\" needs a queue whose `consumer` is `{}`, and no queue of design `{design}` names it",
+                    c.name
+                ),
+            );
+        }
+    }
 }
 
 /// A queue's dead-letter queue must be of the same type: AWS requires the
@@ -3967,10 +4453,36 @@ service_time = "10ms"
             component(&s.designs[0], "app").spec,
             ComponentSpec::Ec2(_)
         ));
+        let ComponentSpec::Ec2(app) = &component(&s.designs[1], "app").spec else {
+            panic!()
+        };
+        let g = app.autoscaling.as_ref().expect("a group");
+        assert_eq!((g.min, g.max, g.desired), (2, 20, 2));
+        assert_eq!(app.instances, 2, "the initial desired capacity");
         assert_eq!(
-            component(&s.designs[1], "app").spec.kind_name(),
-            "ec2 with autoscaling"
+            g.policy,
+            ScalingPolicy::TargetTracking {
+                metric: ScalingMetric::Cpu,
+                target: 50.0,
+                disable_scale_in: false
+            }
         );
+        assert_eq!(g.scale_in_cooldown, SimDuration::from_secs(300));
+        // AWS defaults for everything not given.
+        assert_eq!(g.scale_out_cooldown, SimDuration::from_secs(300));
+        assert_eq!(g.warmup, SimDuration::from_secs(300));
+        assert_eq!(g.period, SimDuration::from_secs(60));
+        assert_eq!(g.termination, TerminationPolicy::Default);
+        let hc = app.lifecycle.health_check;
+        assert_eq!(hc.interval, SimDuration::from_secs(30));
+        assert_eq!(hc.timeout, SimDuration::from_secs(5));
+        assert_eq!((hc.healthy_threshold, hc.unhealthy_threshold), (5, 2));
+        assert_eq!(
+            app.lifecycle.deregistration_delay,
+            SimDuration::from_secs(300)
+        );
+        assert_eq!(app.lifecycle.mtbf, None);
+        assert_mean(&app.lifecycle.boot_time, 90.0);
         assert_eq!(s.sweep.len(), 1);
         assert_eq!(s.sweep[0].key, "designs.scaled.app.autoscaling.target");
         assert_eq!(s.sweep[0].values, ["40", "50", "60", "70"]);
@@ -4592,10 +5104,10 @@ service_time = "10ms"
         );
         let auto = "\n[designs.d.app.autoscaling]\nmin = 1\nmax = 4\ntarget = 50\n";
         let s = load_text(&format!("{MINI}{auto}")).unwrap();
-        let ComponentSpec::NotYetSimulated { kind, .. } = &s.designs[0].components[0].spec else {
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
             panic!()
         };
-        assert_eq!(kind, "ec2 with autoscaling");
+        assert_eq!(e.autoscaling.as_ref().map(|g| g.desired), Some(1));
         let text = format!(
             "{}{auto}",
             edit("workers = 4", "workers = 4\ninstances = 2")
@@ -4643,6 +5155,163 @@ service_time = "10ms"
             "designs.d.app.service_time",
             "[designs.d.app]",
             &["missing `service_time`"],
+        );
+    }
+
+    #[test]
+    fn autoscaling_policies_and_lifecycle() {
+        let auto = "\n[designs.d.app.autoscaling]\nmin = 1\nmax = 4\n";
+        // Step scaling: steps sorted from the most extreme bound.
+        let steps = "policy = \"step\"\nsteps = [{ above = 70, change = 1 }, { above = 90, change = 3 }, { below = 20, change = -1 }]\ndatapoints = 2\nevaluation_periods = 3\n";
+        let s = load_text(&format!("{MINI}{auto}{steps}")).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        let ScalingPolicy::Step {
+            steps,
+            datapoints,
+            evaluation_periods,
+            ..
+        } = &e.autoscaling.as_ref().unwrap().policy
+        else {
+            panic!()
+        };
+        assert_eq!((*datapoints, *evaluation_periods), (2, 3));
+        let bounds: Vec<f64> = steps.iter().map(|s| s.bound).collect();
+        assert_eq!(bounds, [90.0, 70.0, 20.0]);
+        let text =
+            format!("{MINI}{auto}policy = \"step\"\nsteps = [{{ above = 70, change = -1 }}]\n");
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.steps[0].change",
+            "change = -1",
+            &["expected `change` > 0"],
+        );
+        let text =
+            format!("{MINI}{auto}policy = \"step\"\nsteps = [{{ abve = 70, change = 1 }}]\n");
+        let errors = errors(&text);
+        expect(
+            &errors,
+            "designs.d.app.autoscaling.steps[0].abve",
+            Some(line_of(&text, "abve")),
+            &["did you mean `above`?"],
+        );
+        let text = format!("{MINI}{auto}target = 50\nscale_in_cooldwn = \"1m\"\n");
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.scale_in_cooldwn",
+            "scale_in_cooldwn",
+            &["did you mean `scale_in_cooldown`?"],
+        );
+        // Scheduled actions, in order.
+        let sched = "policy = \"scheduled\"\nscheduled = [{ at = \"8h\", min = 3, desired = 4 }, { at = \"20h\", desired = 1 }]\n";
+        let s = load_text(&format!("{MINI}{auto}{sched}")).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        let g = e.autoscaling.as_ref().unwrap();
+        assert_eq!(g.policy, ScalingPolicy::None);
+        assert_eq!(g.scheduled.len(), 2);
+        assert_eq!(
+            g.scheduled[0].at,
+            SimTime::ZERO + SimDuration::from_secs(8 * 3600)
+        );
+        assert_eq!(
+            (
+                g.scheduled[0].min,
+                g.scheduled[0].max,
+                g.scheduled[0].desired
+            ),
+            (Some(3), None, Some(4))
+        );
+        let text = format!(
+            "{MINI}{auto}policy = \"scheduled\"\nscheduled = [{{ at = \"8h\", desired = 4 }}, {{ at = \"2h\", desired = 1 }}]\n"
+        );
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.scheduled[1].at",
+            "scheduled = [",
+            &["strictly increasing"],
+        );
+        // Health checks and draining.
+        let text = edit(
+            "workers = 4",
+            "workers = 4\nhealth_check = { interval = \"10s\", healthy_threshold = 3 }\nderegistration_delay = \"30s\"\nmtbf = \"2h\"",
+        );
+        let s = load_text(&text).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        let hc = e.lifecycle.health_check;
+        assert_eq!(hc.interval, SimDuration::from_secs(10));
+        assert_eq!(hc.timeout, SimDuration::from_secs(5));
+        assert_eq!((hc.healthy_threshold, hc.unhealthy_threshold), (3, 2));
+        assert_eq!(e.lifecycle.deregistration_delay, SimDuration::from_secs(30));
+        assert_eq!(e.lifecycle.mtbf, Some(SimDuration::from_secs(7200)));
+        let text = edit(
+            "workers = 4",
+            "workers = 4\nhealth_check = { interval = \"5s\", timeout = \"6s\" }",
+        );
+        expect_one(
+            &text,
+            "designs.d.app.health_check.timeout",
+            "health_check",
+            &["shorter than the interval"],
+        );
+        let text = edit(
+            "workers = 4",
+            "workers = 4\nhealth_check = { intervall = \"5s\" }",
+        );
+        expect_one(
+            &text,
+            "designs.d.app.health_check.intervall",
+            "health_check",
+            &["did you mean `interval`?"],
+        );
+        let text = format!("{MINI}{auto}metric = \"backlog_per_instance\"\ntarget = 100\n");
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.metric",
+            "[designs.d.app]",
+            &["needs a queue whose `consumer` is `app`"],
+        );
+        let lb = "[designs.d]\nentry = \"alb\"\n\n[designs.d.alb]\nkind = \"load_balancer\"\ntargets = \"app\"\n";
+        let with_lb = MINI.replace("[designs.d]\nentry = \"app\"\n", lb);
+        let s = load_text(&with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nslow_start = \"2m\"",
+        ))
+        .unwrap();
+        let ComponentSpec::LoadBalancer(l) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        assert_eq!(l.slow_start, SimDuration::from_secs(120));
+        let text = with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nrouting = \"least_outstanding\"\nslow_start = \"2m\"",
+        );
+        expect_one(
+            &text,
+            "designs.d.alb.slow_start",
+            "slow_start",
+            &["cannot combine slow start"],
+        );
+        let text = with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nslow_start = \"10s\"",
+        );
+        expect_one(
+            &text,
+            "designs.d.alb.slow_start",
+            "slow_start",
+            &["from 30s to 900s"],
+        );
+        let text = edit("workers = 4", "workers = 4\nderegistration_delay = \"2h\"");
+        expect_one(
+            &text,
+            "designs.d.app.deregistration_delay",
+            "deregistration_delay",
+            &["from 0s to 3600s"],
         );
     }
 

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per topic.
 
+mod autoscaling;
 mod bills;
 mod charts;
 mod cli;

@@ -1,0 +1,402 @@
+//! The decisions of an EC2 Auto Scaling group: its capacity bounds, its
+//! CloudWatch alarms and its scaling policies. The fleet
+//! ([`super::fleet`]) measures the datapoints and carries the decisions out
+//! (launches, deregistrations); this module only says what the desired
+//! capacity becomes, which keeps the rules readable and testable alone.
+//!
+//! What AWS documents (aws-facts.md §2, the catalog's `[autoscaling]`):
+//! target tracking scales out as fast as it can and in gradually. It
+//! creates two alarms on the metric's one-minute datapoints: a high alarm
+//! (above the target for 3 of 3 datapoints) that scales out to
+//! `ceil(current × metric / target)`, where the current capacity is the one
+//! the datapoint was measured on (instances still warming up are left out);
+//! and a low alarm (below about 0.9 × the
+//! target for 15 of 15) that scales in, never while a scale-out is under way
+//! (instances pending or warming up) nor within the scale-in cooldown, by the
+//! same formula (the instances removed are rounded down), removing at most
+//! `max_scale_in` instances at a time (default: a tenth). Step scaling adds
+//! or removes the instances of the step the datapoint falls in, relative to
+//! the capacity past its warm-up, so that instances still warming are not
+//! added twice; it has no cooldown. Scheduled actions set min, max and
+//! desired at their times. The desired capacity always stays within
+//! [min, max].
+
+use std::collections::VecDeque;
+
+use crate::catalog;
+use crate::scenario::{AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction};
+use crate::time::SimTime;
+
+/// What the fleet counts when a datapoint is evaluated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Capacity {
+    /// Instances in service (registered, not draining).
+    pub in_service: u32,
+    /// Of those, the ones past their warm-up: the capacity the metric saw.
+    pub warm: u32,
+    /// Instances pending or warming up: a scale-out is under way.
+    pub scaling_out: bool,
+}
+
+/// An Auto Scaling group's capacity and the state of its alarms.
+#[derive(Clone, Debug)]
+pub struct Group {
+    spec: AutoScalingSpec,
+    /// The group never has fewer instances.
+    pub min: u32,
+    /// … nor more.
+    pub max: u32,
+    /// The capacity the group works towards.
+    pub desired: u32,
+    /// The latest datapoints, newest last (`None`: no data that period).
+    history: VecDeque<Option<f64>>,
+    keep: usize,
+    high_datapoints: usize,
+    low_datapoints: usize,
+    low_fraction: f64,
+    last_scale_in: Option<SimTime>,
+}
+
+impl Group {
+    /// A group at its initial desired capacity.
+    pub fn new(spec: AutoScalingSpec) -> Self {
+        let defaults = &catalog::builtin().autoscaling;
+        let high_datapoints = defaults.tt_high_datapoints.value as usize;
+        let low_datapoints = defaults.tt_low_datapoints.value as usize;
+        let keep = match &spec.policy {
+            ScalingPolicy::Step {
+                evaluation_periods, ..
+            } => *evaluation_periods as usize,
+            _ => high_datapoints.max(low_datapoints),
+        };
+        Group {
+            min: spec.min,
+            max: spec.max,
+            desired: spec.desired.clamp(spec.min, spec.max),
+            history: VecDeque::with_capacity(keep + 1),
+            keep,
+            high_datapoints,
+            low_datapoints,
+            low_fraction: defaults.tt_low_threshold.value,
+            last_scale_in: None,
+            spec,
+        }
+    }
+
+    /// The metric of the dynamic policy, if there is one.
+    pub fn metric(&self) -> Option<ScalingMetric> {
+        match &self.spec.policy {
+            ScalingPolicy::None => None,
+            ScalingPolicy::TargetTracking { metric, .. } | ScalingPolicy::Step { metric, .. } => {
+                Some(*metric)
+            }
+        }
+    }
+
+    /// The group's settings.
+    pub fn spec(&self) -> &AutoScalingSpec {
+        &self.spec
+    }
+
+    fn set(&mut self, desired: u32) -> bool {
+        let d = desired.clamp(self.min, self.max);
+        let changed = d != self.desired;
+        self.desired = d;
+        changed
+    }
+
+    /// The last `n` datapoints all exist and satisfy `f`.
+    fn all_last(&self, n: usize, f: impl Fn(f64) -> bool) -> bool {
+        self.history.len() >= n && self.history.iter().rev().take(n).all(|v| v.is_some_and(&f))
+    }
+
+    /// A datapoint arrived at `now` (`None`: no instance reported),
+    /// measured on `measured` instances (CPU: those past their warm-up; the
+    /// per-target metrics: those in service, at least one, so that an empty
+    /// group consuming a queue can scale out from zero): returns true when
+    /// the desired capacity changed.
+    pub fn evaluate(
+        &mut self,
+        value: Option<f64>,
+        measured: u32,
+        cap: Capacity,
+        now: SimTime,
+    ) -> bool {
+        self.history.push_back(value);
+        while self.history.len() > self.keep {
+            self.history.pop_front();
+        }
+        match self.spec.policy.clone() {
+            ScalingPolicy::None => false,
+            ScalingPolicy::TargetTracking {
+                target,
+                disable_scale_in,
+                ..
+            } => {
+                let Some(v) = value else {
+                    // Insufficient data: no scaling at all.
+                    return false;
+                };
+                // The capacity the datapoint was measured on: the
+                // proportion holds for it, not for the instances that
+                // have warmed up since.
+                let needed = (f64::from(measured) * v / target).ceil();
+                let needed = needed.min(f64::from(u32::MAX)) as u32;
+                if self.all_last(self.high_datapoints, |x| x > target) {
+                    return needed > self.desired && self.set(needed);
+                }
+                let cooled = self
+                    .last_scale_in
+                    .is_none_or(|t| now >= t + self.spec.scale_in_cooldown);
+                let low = target * self.low_fraction;
+                if !disable_scale_in
+                    && !cap.scaling_out
+                    && cooled
+                    && self.all_last(self.low_datapoints, |x| x < low)
+                    && needed < self.desired
+                    && self.set(needed.max(self.desired - self.scale_in_bound()))
+                {
+                    self.last_scale_in = Some(now);
+                    return true;
+                }
+                false
+            }
+            ScalingPolicy::Step {
+                steps, datapoints, ..
+            } => {
+                let n = datapoints as usize;
+                let count = |f: &dyn Fn(f64) -> bool| {
+                    self.history.iter().filter(|v| v.is_some_and(f)).count()
+                };
+                // Steps are sorted: scale-out steps from the highest bound
+                // down, then scale-in steps from the lowest bound up.
+                let out_threshold = steps
+                    .iter()
+                    .filter(|s| s.above)
+                    .map(|s| s.bound)
+                    .next_back();
+                let in_threshold = steps
+                    .iter()
+                    .filter(|s| !s.above)
+                    .map(|s| s.bound)
+                    .next_back();
+                if let Some(th) = out_threshold
+                    && count(&|x| x > th) >= n
+                {
+                    let v = value.unwrap_or(th);
+                    let step = steps
+                        .iter()
+                        .find(|s| s.above && v > s.bound)
+                        .or_else(|| steps.iter().rfind(|s| s.above));
+                    if let Some(s) = step {
+                        let target = i64::from(cap.warm) + i64::from(s.change);
+                        let target = target.clamp(0, i64::from(u32::MAX)) as u32;
+                        return target > self.desired && self.set(target);
+                    }
+                }
+                if let Some(th) = in_threshold
+                    && !cap.scaling_out
+                    && count(&|x| x < th) >= n
+                {
+                    let v = value.unwrap_or(th);
+                    let step = steps
+                        .iter()
+                        .find(|s| !s.above && v < s.bound)
+                        .or_else(|| steps.iter().rfind(|s| !s.above));
+                    if let Some(s) = step {
+                        let target = i64::from(cap.in_service) + i64::from(s.change);
+                        let target = target.clamp(0, i64::from(u32::MAX)) as u32;
+                        return target < self.desired && self.set(target);
+                    }
+                }
+                false
+            }
+        }
+    }
+
+    /// The most instances one target-tracking scale-in removes:
+    /// `max_scale_in`, by default a tenth of the desired capacity (at
+    /// least one). AWS says only that target tracking scales in "more
+    /// gradually"; the bound is this model's reading of it.
+    fn scale_in_bound(&self) -> u32 {
+        self.spec
+            .max_scale_in
+            .unwrap_or_else(|| self.desired.div_ceil(10))
+            .max(1)
+    }
+
+    /// A scheduled action fires: returns true when the desired capacity changed.
+    pub fn scheduled(&mut self, a: &ScheduledAction) -> bool {
+        if let Some(lo) = a.min {
+            self.min = lo;
+        }
+        if let Some(hi) = a.max {
+            self.max = hi;
+        }
+        // An action may leave min above max only by mistake; max wins.
+        self.min = self.min.min(self.max);
+        let d = a.desired.unwrap_or(self.desired);
+        self.set(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{StepAdjustment, TerminationPolicy};
+    use crate::time::SimDuration;
+
+    fn spec(policy: ScalingPolicy) -> AutoScalingSpec {
+        AutoScalingSpec {
+            min: 1,
+            max: 20,
+            desired: 4,
+            policy,
+            scale_in_cooldown: SimDuration::from_secs(300),
+            scale_out_cooldown: SimDuration::from_secs(300),
+            warmup: SimDuration::from_secs(300),
+            period: SimDuration::from_secs(60),
+            metric_delay: SimDuration::from_secs(60),
+            termination: TerminationPolicy::Default,
+            scheduled: Vec::new(),
+            max_scale_in: None,
+        }
+    }
+
+    fn tt(target: f64) -> Group {
+        Group::new(spec(ScalingPolicy::TargetTracking {
+            metric: ScalingMetric::Cpu,
+            target,
+            disable_scale_in: false,
+        }))
+    }
+
+    fn minute(m: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_secs(60 * m)
+    }
+
+    const WARM4: Capacity = Capacity {
+        in_service: 4,
+        warm: 4,
+        scaling_out: false,
+    };
+
+    #[test]
+    fn target_tracking_scales_out_after_three_high_datapoints() {
+        let mut g = tt(50.0);
+        assert!(!g.evaluate(Some(90.0), 4, WARM4, minute(1)));
+        assert!(!g.evaluate(Some(90.0), 4, WARM4, minute(2)));
+        assert!(g.evaluate(Some(90.0), 4, WARM4, minute(3)));
+        assert_eq!(g.desired, 8, "ceil(4 × 90 / 50) = 8");
+        // The same datapoint again while the new instances warm up adds nothing.
+        let warming = Capacity {
+            in_service: 4,
+            warm: 4,
+            scaling_out: true,
+        };
+        assert!(!g.evaluate(Some(90.0), 4, warming, minute(4)));
+        assert_eq!(g.desired, 8);
+    }
+
+    #[test]
+    fn target_tracking_scales_in_after_fifteen_low_datapoints() {
+        let mut g = tt(50.0);
+        for m in 1..15 {
+            assert!(!g.evaluate(Some(20.0), 4, WARM4, minute(m)));
+        }
+        assert!(g.evaluate(Some(20.0), 4, WARM4, minute(15)));
+        assert_eq!(g.desired, 3, "towards ceil(4 × 20 / 50) = 2, one at a time");
+        // Within the cooldown nothing more happens.
+        let three = Capacity {
+            in_service: 3,
+            warm: 3,
+            scaling_out: false,
+        };
+        assert!(!g.evaluate(Some(10.0), 3, three, minute(16)));
+        assert!(
+            g.evaluate(Some(10.0), 3, three, minute(21)),
+            "after the cooldown"
+        );
+        assert_eq!(g.desired, 2);
+        // A datapoint between the low threshold and the target breaks the run.
+        let mut g = tt(50.0);
+        for m in 1..30 {
+            let v = if m == 10 { 46.0 } else { 20.0 };
+            g.evaluate(Some(v), 4, WARM4, minute(m));
+            if m < 25 {
+                assert_eq!(g.desired, 4, "minute {m}");
+            }
+        }
+        assert_eq!(g.desired, 3);
+        // Insufficient data scales nothing.
+        let mut g = tt(50.0);
+        for m in 1..20 {
+            assert!(!g.evaluate(None, 4, WARM4, minute(m)));
+        }
+    }
+
+    #[test]
+    fn step_policy_applies_the_step_of_the_datapoint() {
+        let mut g = Group::new(spec(ScalingPolicy::Step {
+            metric: ScalingMetric::Cpu,
+            steps: vec![
+                StepAdjustment {
+                    bound: 90.0,
+                    above: true,
+                    change: 4,
+                },
+                StepAdjustment {
+                    bound: 70.0,
+                    above: true,
+                    change: 1,
+                },
+                StepAdjustment {
+                    bound: 30.0,
+                    above: false,
+                    change: -1,
+                },
+            ],
+            datapoints: 2,
+            evaluation_periods: 3,
+        }));
+        assert!(!g.evaluate(Some(75.0), 4, WARM4, minute(1)));
+        assert!(!g.evaluate(Some(50.0), 4, WARM4, minute(2)));
+        assert!(g.evaluate(Some(95.0), 4, WARM4, minute(3)));
+        assert_eq!(g.desired, 8, "2 of 3 above 70, latest in the +4 step");
+        let eight = Capacity {
+            in_service: 8,
+            warm: 8,
+            scaling_out: false,
+        };
+        assert!(
+            !g.evaluate(Some(10.0), 8, eight, minute(4)),
+            "1 of 3 below 30"
+        );
+        assert!(
+            g.evaluate(Some(10.0), 8, eight, minute(5)),
+            "2 of 3 below 30"
+        );
+        assert_eq!(g.desired, 7);
+    }
+
+    #[test]
+    fn scheduled_actions_move_the_bounds_and_the_capacity() {
+        let mut g = tt(50.0);
+        let raise = ScheduledAction {
+            at: minute(60),
+            min: Some(10),
+            max: None,
+            desired: None,
+        };
+        assert!(g.scheduled(&raise));
+        assert_eq!((g.min, g.desired), (10, 10));
+        let lower = ScheduledAction {
+            at: minute(120),
+            min: Some(2),
+            max: Some(6),
+            desired: Some(3),
+        };
+        assert!(g.scheduled(&lower));
+        assert_eq!((g.min, g.max, g.desired), (2, 6, 3));
+    }
+}
