@@ -1985,57 +1985,88 @@ fn scaling_steps(ctx: &mut Ctx, a: &Table, range: NumRange) -> Option<Vec<StepAd
 
 /// `scheduled = [{ at = "8h", min = 4, desired = 6 }, …]`.
 fn scheduled_actions(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<Vec<ScheduledAction>> {
-    let Some(v) = a.get("scheduled") else {
+    let items = timed_items(
+        ctx,
+        a,
+        "scheduled",
+        "an array of actions such as [{ at = \"8h\", desired = 6 }]",
+        "an action { at = \"8h\", min = 2, max = 10, desired = 6 }",
+        "actions",
+        |ctx, s| {
+            s.check_keys(ctx, &["at", "min", "max", "desired"]);
+            let min = s.u32(ctx, "min", 0, bound);
+            let max = s.u32(ctx, "max", 1, bound);
+            let desired = s.u32(ctx, "desired", 0, bound);
+            let mut ok = true;
+            if !(s.has("min") || s.has("max") || s.has("desired")) {
+                ctx.error(
+                    s.at,
+                    s.path.clone(),
+                    "an action sets at least one of `min`, `max` and `desired`",
+                );
+                ok = false;
+            }
+            if let (Some(lo), Some(hi)) = (min, max)
+                && lo > hi
+            {
+                s.err(
+                    ctx,
+                    "min",
+                    format!("expected `min` ≤ `max` ({hi}), found {lo}"),
+                );
+                ok = false;
+            }
+            ok.then_some((min, max, desired))
+        },
+    )?;
+    Some(
+        items
+            .into_iter()
+            .map(|(at, (min, max, desired))| ScheduledAction {
+                at,
+                min,
+                max,
+                desired,
+            })
+            .collect(),
+    )
+}
+
+/// `key = [{ at = …, … }, …]`: an array of tables in strictly increasing
+/// order of their required `at`, the rest of each read by `item` (which
+/// checks its keys, `at` included). Absent: empty. `None` when any item
+/// has a problem, after every problem was reported.
+fn timed_items<T>(
+    ctx: &mut Ctx,
+    t: &Table,
+    name: &str,
+    expected: &str,
+    expected_item: &str,
+    what: &str,
+    mut item: impl FnMut(&mut Ctx, &Table) -> Option<T>,
+) -> Option<Vec<(SimTime, T)>> {
+    let Some(v) = t.get(name) else {
         return Some(Vec::new());
     };
-    let key = a.key("scheduled");
-    let DeValue::Array(items) = v.get_ref() else {
+    let key = t.key(name);
+    let DeValue::Array(values) = v.get_ref() else {
         ctx.error(
             v.span().start,
             key,
-            format!(
-                "expected an array of actions such as [{{ at = \"8h\", desired = 6 }}], found {}",
-                found(v.get_ref())
-            ),
+            format!("expected {expected}, found {}", found(v.get_ref())),
         );
         return None;
     };
-    let mut actions = Vec::new();
+    let mut items = Vec::new();
     let mut ok = true;
     let mut last: Option<SimDuration> = None;
-    for (i, item) in items.iter().enumerate() {
-        let Some(s) = Table::of(
-            ctx,
-            format!("{key}[{i}]"),
-            item,
-            "an action { at = \"8h\", min = 2, max = 10, desired = 6 }",
-        ) else {
+    for (i, value) in values.iter().enumerate() {
+        let Some(s) = Table::of(ctx, format!("{key}[{i}]"), value, expected_item) else {
             ok = false;
             continue;
         };
-        s.check_keys(ctx, &["at", "min", "max", "desired"]);
         let at = s.req_dur(ctx, "at", ANY_DURATION);
-        let min = s.u32(ctx, "min", 0, bound);
-        let max = s.u32(ctx, "max", 1, bound);
-        let desired = s.u32(ctx, "desired", 0, bound);
-        if !(s.has("min") || s.has("max") || s.has("desired")) {
-            ctx.error(
-                s.at,
-                s.path.clone(),
-                "an action sets at least one of `min`, `max` and `desired`",
-            );
-            ok = false;
-        }
-        if let (Some(lo), Some(hi)) = (min, max)
-            && lo > hi
-        {
-            s.err(
-                ctx,
-                "min",
-                format!("expected `min` ≤ `max` ({hi}), found {lo}"),
-            );
-            ok = false;
-        }
+        let rest = item(ctx, &s);
         if let Some(a) = at {
             if let Some(prev) = last
                 && a <= prev
@@ -2043,23 +2074,18 @@ fn scheduled_actions(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<Vec<Schedul
                 s.err(
                     ctx,
                     "at",
-                    "expected the actions in strictly increasing order of `at`",
+                    format!("expected the {what} in strictly increasing order of `at`"),
                 );
                 ok = false;
             }
             last = Some(a);
         }
-        match at {
-            Some(at) => actions.push(ScheduledAction {
-                at: SimTime(at.0),
-                min,
-                max,
-                desired,
-            }),
-            None => ok = false,
+        match (at, rest) {
+            (Some(a), Some(r)) => items.push((SimTime(a.0), r)),
+            _ => ok = false,
         }
     }
-    ok.then_some(actions)
+    ok.then_some(items)
 }
 
 /// `health_check = { interval, timeout, healthy_threshold, unhealthy_threshold }`.
@@ -3670,63 +3696,20 @@ fn section_workload(
 
 fn workload_steps(ctx: &mut Ctx, t: &Table) -> Option<RateProfile> {
     let initial = t.num(ctx, "rate", NON_NEGATIVE);
-    let Some(v) = t.get("schedule") else {
-        return Some(RateProfile::Steps {
-            initial: initial?,
-            steps: Vec::new(),
-        });
-    };
-    let key = t.key("schedule");
-    let DeValue::Array(items) = v.get_ref() else {
-        ctx.error(
-            v.span().start,
-            key,
-            format!(
-                "expected an array of steps such as [{{ at = \"40m\", rate = 900 }}], found {}",
-                found(v.get_ref())
-            ),
-        );
-        return None;
-    };
-    let mut steps = Vec::new();
-    let mut ok = true;
-    let mut last: Option<SimDuration> = None;
-    for (i, item) in items.iter().enumerate() {
-        let Some(s) = Table::of(
-            ctx,
-            format!("{key}[{i}]"),
-            item,
-            "a step { at = \"40m\", rate = 900 }",
-        ) else {
-            ok = false;
-            continue;
-        };
-        s.check_keys(ctx, &["at", "rate"]);
-        let at = s.req_dur(ctx, "at", ANY_DURATION);
-        let rate = s.req_num(ctx, "rate", NON_NEGATIVE);
-        // A step after the end never happens; that is allowed, so that a
-        // scenario can be shortened with `--set scenario.duration=…`.
-        if let Some(a) = at {
-            if let Some(prev) = last
-                && a <= prev
-            {
-                s.err(
-                    ctx,
-                    "at",
-                    "expected the steps in strictly increasing order of `at`",
-                );
-                ok = false;
-            }
-            last = Some(a);
-        }
-        match (at, rate) {
-            (Some(a), Some(r)) => steps.push((SimTime(a.0), r)),
-            _ => ok = false,
-        }
-    }
-    if !ok {
-        return None;
-    }
+    // A step after the end never happens; that is allowed, so that a
+    // scenario can be shortened with `--set scenario.duration=…`.
+    let steps = timed_items(
+        ctx,
+        t,
+        "schedule",
+        "an array of steps such as [{ at = \"40m\", rate = 900 }]",
+        "a step { at = \"40m\", rate = 900 }",
+        "steps",
+        |ctx, s| {
+            s.check_keys(ctx, &["at", "rate"]);
+            s.req_num(ctx, "rate", NON_NEGATIVE)
+        },
+    )?;
     Some(RateProfile::Steps {
         initial: initial?,
         steps,
