@@ -27,9 +27,10 @@ use toml::de::{DeTable, DeValue};
 use super::model::{
     ApiGatewaySpec, ApiType, Architecture, ArrivalProcess, AutoScalingSpec, Backoff, Client,
     Component, ComponentId, ComponentSpec, DatabaseSpec, Design, Ec2Spec, Fault, FaultKind,
-    HealthCheckSpec, Jitter, LambdaSpec, LbType, LifecycleSpec, LoadBalancerSpec, QueueSpec,
-    QueueType, RateProfile, Routing, ScalingMetric, ScalingPolicy, Scenario, ScheduledAction, Slo,
-    StepAdjustment, Subscription, SweepAxis, TerminationPolicy, TopicSpec, Workload,
+    HealthCheckSpec, Jitter, LambdaSpec, LbType, LifecycleSpec, LoadBalancerSpec, PurchaseSpec,
+    QueueSpec, QueueType, RateProfile, Routing, ScalingMetric, ScalingPolicy, Scenario,
+    ScheduledAction, Slo, StepAdjustment, Subscription, SweepAxis, TerminationPolicy, TopicSpec,
+    Workload,
 };
 use crate::dist::Dist;
 use crate::suggest::nearest;
@@ -1395,6 +1396,7 @@ enum Partial {
         /// Boxed: far larger than the other settings.
         autoscaling: Option<Box<AutoScalingSpec>>,
         lifecycle: Box<LifecycleSpec>,
+        purchase: PurchaseSpec,
     },
     Database(DatabaseSpec),
     /// `consumer` and `dead_letter` are filled in from the references.
@@ -1443,6 +1445,7 @@ impl Partial {
                 service_time,
                 autoscaling,
                 lifecycle,
+                purchase,
             } => ComponentSpec::Ec2(Ec2Spec {
                 instance_type: instance_type.clone(),
                 instances: *instances,
@@ -1453,6 +1456,7 @@ impl Partial {
                 sends: with(Role::Send),
                 autoscaling: autoscaling.as_deref().cloned(),
                 lifecycle: (**lifecycle).clone(),
+                purchase: purchase.clone(),
             }),
             Partial::Database(spec) => ComponentSpec::Database(spec.clone()),
             Partial::Queue(spec) => ComponentSpec::Queue(QueueSpec {
@@ -2152,8 +2156,16 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             "health_check",
             "deregistration_delay",
             "mtbf",
+            "purchase",
+            "on_demand_base",
+            "spot_percent",
+            "interruption_frequency",
+            "spot_discount",
+            "savings_plan",
+            "reserved",
         ],
     );
+    let purchase = purchase(ctx, t);
     let instance_type = t.req_str(
         ctx,
         "instance_type",
@@ -2234,6 +2246,100 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
         service_time: service_time?,
         autoscaling: autoscaling.map(Box::new),
         lifecycle: Box::new(lifecycle),
+        purchase: purchase?,
+    })
+}
+
+/// `purchase`, its mix and its discounts (an `ec2` fleet's keys).
+fn purchase(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        OnDemand,
+        Spot,
+        Mixed,
+    }
+    let p = &crate::catalog::builtin().ec2_purchase;
+    let kind = t.choice(
+        ctx,
+        "purchase",
+        &[
+            ("on_demand", Kind::OnDemand),
+            ("spot", Kind::Spot),
+            ("mixed", Kind::Mixed),
+        ],
+    );
+    let valid = kind.is_some() || !t.has("purchase");
+    let kind = kind.unwrap_or(Kind::OnDemand);
+    for key in ["on_demand_base", "spot_percent"] {
+        if t.has(key) && kind != Kind::Mixed {
+            t.err(
+                ctx,
+                key,
+                format!("`{key}` sets the mix of purchase = \"mixed\"; add it or remove `{key}`"),
+            );
+        }
+    }
+    let base = t.u32(ctx, "on_demand_base", 0, MAX_INSTANCES);
+    let percent = t.u32(ctx, "spot_percent", 0, 100);
+    let spot_percent = match kind {
+        Kind::OnDemand => 0,
+        Kind::Spot => 100,
+        Kind::Mixed => percent.unwrap_or(0),
+    };
+    for key in ["interruption_frequency", "spot_discount"] {
+        if t.has(key) && kind == Kind::OnDemand {
+            t.err(
+                ctx,
+                key,
+                format!(
+                    "`{key}` applies to Spot instances: it needs purchase = \"spot\" or \"mixed\""
+                ),
+            );
+        }
+    }
+    let band = t.choice(
+        ctx,
+        "interruption_frequency",
+        &[
+            ("<5%", p.band_lt5_pct.value),
+            ("5-10%", p.band_5_10_pct.value),
+            ("10-15%", p.band_10_15_pct.value),
+            ("15-20%", p.band_15_20_pct.value),
+            (">20%", p.band_gt20_pct.value),
+        ],
+    );
+    const SPOT_DISCOUNT: NumRange = NumRange {
+        min: 0.0,
+        min_open: false,
+        max: 90.0,
+        text: "from 0 to 90 (percent; AWS: up to 90)",
+    };
+    const COMMITMENT_DISCOUNT: NumRange = NumRange {
+        min: 0.0,
+        min_open: false,
+        max: 72.0,
+        text: "from 0 to 72 (percent; AWS: up to 72)",
+    };
+    let spot_discount = t.num(ctx, "spot_discount", SPOT_DISCOUNT);
+    let savings_plan = t.num(ctx, "savings_plan", COMMITMENT_DISCOUNT);
+    let reserved = t.num(ctx, "reserved", COMMITMENT_DISCOUNT);
+    if t.has("savings_plan") && t.has("reserved") {
+        t.err(
+            ctx,
+            "reserved",
+            "`reserved` cannot be combined with `savings_plan`: give the one discount the on-demand instances get",
+        );
+    }
+    valid.then(|| PurchaseSpec {
+        on_demand_base: if kind == Kind::Mixed {
+            base.unwrap_or(0)
+        } else {
+            0
+        },
+        spot_percent,
+        interruptions_per_month_pct: band.unwrap_or(p.default_band_pct.value),
+        spot_discount_pct: spot_discount.unwrap_or(p.spot_discount_pct.value),
+        on_demand_discount_pct: savings_plan.or(reserved).unwrap_or(0.0),
     })
 }
 
