@@ -362,6 +362,10 @@ pub struct FargatePricing {
     pub spot_vcpu_hour_x86: Sourced,
     /// Fargate Spot memory, x86 [USD per GB-hour] (third-party estimate).
     pub spot_gb_hour_x86: Sourced,
+    /// Task start-up, low end of the default uniform distribution [s].
+    pub task_start_min_s: Sourced,
+    /// Task start-up, high end [s].
+    pub task_start_max_s: Sourced,
 }
 
 /// Data-transfer prices.

@@ -292,9 +292,17 @@ fn build_component(
     match &c.spec {
         ComponentSpec::Ec2(e) => {
             let catalog = catalog::builtin();
-            let list_usd = catalog
-                .instance_type(&e.instance_type)
-                .map_or(0.0, |t| t.hourly_usd);
+            let fargate = &catalog.fargate;
+            // A task is priced by its vCPUs and memory.
+            let list_usd = match e.fargate {
+                Some(task) => {
+                    task.vcpu * fargate.vcpu_hour_x86.value
+                        + task.memory_gb * fargate.gb_hour_x86.value
+                }
+                None => catalog
+                    .instance_type(&e.instance_type)
+                    .map_or(0.0, |t| t.hourly_usd),
+            };
             let p = &e.purchase;
             // Without a discount the list price is billed as it is (the
             // bills of existing scenarios stay bit for bit the same).
@@ -303,7 +311,15 @@ fn build_component(
             } else {
                 list_usd
             };
-            let spot_hourly_usd = list_usd * (1.0 - p.spot_discount_pct / 100.0);
+            let spot_hourly_usd = match e.fargate {
+                // Fargate Spot at the catalog's prices, unless the scenario
+                // gives its own discount.
+                Some(task) if !p.spot_discount_given => {
+                    task.vcpu * fargate.spot_vcpu_hour_x86.value
+                        + task.memory_gb * fargate.spot_gb_hour_x86.value
+                }
+                _ => list_usd * (1.0 - p.spot_discount_pct / 100.0),
+            };
             let bands = &catalog.ec2_purchase;
             let spot_config = p.uses_spot().then(|| SpotConfig {
                 on_demand_base: p.on_demand_base,
@@ -334,7 +350,11 @@ fn build_component(
             Box::new(Fleet::new(
                 FleetConfig {
                     name: c.name.clone(),
-                    kind: "ec2",
+                    kind: if e.fargate.is_some() {
+                        "fargate"
+                    } else {
+                        "ec2"
+                    },
                     instances: e.instances,
                     workers: e.workers,
                     queue_limit: e.queue_limit,
@@ -379,10 +399,14 @@ fn build_component(
                 let weight_of_target = lb.weights.as_ref().map(|w| w[i]);
                 match &d.components[t.0].spec {
                     ComponentSpec::Ec2(e) => {
-                        // Without explicit weights an instance weighs its vCPUs.
-                        let vcpus = catalog::builtin()
-                            .instance_type(&e.instance_type)
-                            .map_or(1.0, |t| f64::from(t.vcpus));
+                        // Without explicit weights an instance (or task)
+                        // weighs its vCPUs.
+                        let vcpus = match e.fargate {
+                            Some(task) => task.vcpu,
+                            None => catalog::builtin()
+                                .instance_type(&e.instance_type)
+                                .map_or(1.0, |t| f64::from(t.vcpus)),
+                        };
                         // A group has one target per instance slot; the
                         // balancer routes only to the healthy ones.
                         for instance in 0..fleet_slots(e) {

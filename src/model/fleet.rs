@@ -1193,7 +1193,7 @@ impl Component for Fleet {
                     std::mem::take(&mut sc.interruptions) as f64,
                 );
             }
-        } else if self.cfg.kind == "ec2" {
+        } else if self.cfg.kind != "database" {
             out.put("instances", f64::from(self.cfg.instances));
         }
         out.put(
@@ -1214,7 +1214,7 @@ impl Component for Fleet {
             }
             None => (
                 self.busy.window_mean(now) / self.capacity(),
-                if self.cfg.kind == "ec2" {
+                if self.cfg.kind != "database" {
                     u64::from(self.cfg.instances)
                 } else {
                     0
@@ -1232,7 +1232,7 @@ impl Component for Fleet {
             cold_starts: 0,
             instances_max,
             cost_usd: self.cost(self.window_start, now, self.calls.handled),
-            instance_hours: if self.cfg.kind == "ec2" {
+            instance_hours: if self.cfg.kind != "database" {
                 self.instance_hours(self.window_start, now)
             } else {
                 0.0

@@ -206,3 +206,97 @@ fn purchase_keys_are_checked() {
         assert!(err.contains("t.toml:"), "{app}: {err}");
     }
 }
+
+/// A Fargate service `app` of `tasks` tasks of 0.5 vCPU and 1 GB behind an ALB.
+fn service(duration: &str, rate: f64, app: &str) -> String {
+    fleet(duration, rate, "")
+        .replace(
+            "kind = \"ec2\"\ninstance_type = \"c5.large\"",
+            "kind = \"fargate\"\nvcpu = 0.5\nmemory_gb = 1",
+        )
+        .replace("boot_time = \"60s\"\n", app)
+}
+
+#[test]
+fn fargate_is_billed_per_vcpu_hour_and_gb_hour() {
+    // 3 tasks for 10 h: 15 vCPU-hours at 0.04048 and 30 GB-hours at
+    // 0.004445 USD.
+    let r = simulate(&scenario(&service("10h", 20.0, "tasks = 3\n")), 0, 0);
+    let app = component(&r, "app");
+    assert_eq!(app.kind, "fargate");
+    assert!(
+        (app.instance_hours - 30.0).abs() < 1e-9,
+        "{}",
+        app.instance_hours
+    );
+    let bill = 15.0 * 0.04048 + 30.0 * 0.004445;
+    assert!(
+        (app.cost_usd - bill).abs() < 1e-9,
+        "{} vs {bill}",
+        app.cost_usd
+    );
+
+    // Fargate Spot in a scaling service, interrupted once a task-hour:
+    // task-hours × (0.5 × 0.01214 + 1 × 0.00133), and no request fails.
+    let text = service(
+        "2h",
+        100.0,
+        "purchase = \"spot\"\n[designs.d.app.autoscaling]\nmin = 6\nmax = 12\ntarget = 50\n",
+    );
+    let s = with_rate(scenario(&text), 1.0);
+    let r = simulate(&s, 0, 0);
+    let app = component(&r, "app");
+    assert_eq!(r.failed, 0);
+    assert!(series_sum(&r, "app", "interruptions", 0.0, 7200.0) > 3.0);
+    let spot = 0.5 * 0.01214 + 0.00133;
+    assert!((app.cost_usd - app.instance_hours * spot).abs() < 1e-9 * app.cost_usd);
+}
+
+#[test]
+fn a_fargate_task_starts_in_the_task_start_up_time() {
+    // A task that fails is replaced: the replacement starts in 30–60 s
+    // (the default start-up), then passes its first health check. With an
+    // mtbf of 1 h and 4 tasks over 4 h, the service is short of a task
+    // only for detection + start-up + first check each time.
+    let text = service("4h", 10.0, "tasks = 4\nmtbf = \"1h\"\n");
+    let r = simulate(&scenario(&text), 0, 0);
+    let app = component(&r, "app");
+    assert!(
+        app.instance_hours > 15.0 && app.instance_hours < 16.5,
+        "{}",
+        app.instance_hours
+    );
+    let pending: Vec<f64> = series(&r, "app", "pending").map(|(_, v)| v).collect();
+    assert!(pending.iter().any(|&p| p > 0.0));
+}
+
+#[test]
+fn fargate_keys_are_checked() {
+    for (app, key, says) in [
+        (
+            "tasks = 2\nreserved = 20\n",
+            "reserved",
+            "unknown key `reserved`",
+        ),
+        (
+            "tasks = 2\npurchase = \"mixed\"\nspot_percent = 101\n",
+            "spot_percent",
+            "from 0 to 100",
+        ),
+    ] {
+        let text = service("1h", 1.0, app);
+        let err = stratosim::scenario::load_str(&text, std::path::Path::new("t.toml"), &[])
+            .expect_err(app)
+            .to_string();
+        assert!(
+            err.contains(&format!("designs.d.app.{key}")),
+            "{app}: {err}"
+        );
+        assert!(err.contains(says), "{app}: {err}");
+    }
+    let text = service("1h", 1.0, "tasks = 2\n").replace("memory_gb = 1\n", "");
+    let err = stratosim::scenario::load_str(&text, std::path::Path::new("t.toml"), &[])
+        .expect_err("no memory_gb")
+        .to_string();
+    assert!(err.contains("designs.d.app.memory_gb: missing"), "{err}");
+}
