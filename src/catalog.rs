@@ -57,6 +57,8 @@ pub struct Catalog {
     pub ec2_billing: Ec2Billing,
     /// EC2 on-demand instance types, in file order.
     pub ec2: Vec<InstanceType>,
+    /// Spot discount, interruption bands and notice; Savings Plans and Reserved discounts.
+    pub ec2_purchase: Ec2Purchase,
     /// Application Load Balancer prices and LCU dimensions.
     pub alb: AlbPricing,
     /// Network Load Balancer prices and NLCU dimensions.
@@ -155,6 +157,34 @@ pub struct Ec2Billing {
     pub increment_s: Sourced,
     /// Minimum billed time per instance launch [s].
     pub minimum_s: Sourced,
+}
+
+/// EC2 purchase options: Spot, Savings Plans, Reserved Instances.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2Purchase {
+    /// Spot price discount off on demand, for every type [%].
+    pub spot_discount_pct: Sourced,
+    /// Interruption notice [s].
+    pub spot_notice_s: Sourced,
+    /// Spot Instance Advisor band `<5%`, simulated at [% interrupted per month].
+    pub band_lt5_pct: Sourced,
+    /// Band `5-10%` [% per month].
+    pub band_5_10_pct: Sourced,
+    /// Band `10-15%` [% per month].
+    pub band_10_15_pct: Sourced,
+    /// Band `15-20%` [% per month].
+    pub band_15_20_pct: Sourced,
+    /// Band `>20%` [% per month].
+    pub band_gt20_pct: Sourced,
+    /// The band of a `spot` fleet that names none [% per month].
+    pub default_band_pct: Sourced,
+    /// Hours in the month of the bands [h].
+    pub hours_per_month: Sourced,
+    /// Largest Savings Plans discount [%].
+    pub savings_plan_max_pct: Sourced,
+    /// Largest Reserved Instances discount [%].
+    pub reserved_max_pct: Sourced,
 }
 
 /// Application Load Balancer prices.
@@ -332,6 +362,10 @@ pub struct FargatePricing {
     pub spot_vcpu_hour_x86: Sourced,
     /// Fargate Spot memory, x86 [USD per GB-hour] (third-party estimate).
     pub spot_gb_hour_x86: Sourced,
+    /// Task start-up, low end of the default uniform distribution [s].
+    pub task_start_min_s: Sourced,
+    /// Task start-up, high end [s].
+    pub task_start_max_s: Sourced,
 }
 
 /// Data-transfer prices.
@@ -415,6 +449,10 @@ impl Catalog {
         }
         for (what, s) in [
             ("ec2_billing.increment_s", &catalog.ec2_billing.increment_s),
+            (
+                "ec2_purchase.hours_per_month",
+                &catalog.ec2_purchase.hours_per_month,
+            ),
             ("alb.billing_increment_s", &catalog.alb.billing_increment_s),
             ("nlb.billing_increment_s", &catalog.nlb.billing_increment_s),
             ("units.bytes_per_gb", &catalog.units.bytes_per_gb),

@@ -7,7 +7,7 @@ use crate::model::api_gateway::{ApiGateway, ApiGatewayConfig};
 use crate::model::client::{Arrivals, ClientActor};
 use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
-use crate::model::fleet::{Fleet, FleetConfig, FleetPricing, ScalingConfig};
+use crate::model::fleet::{Fleet, FleetConfig, FleetPricing, ScalingConfig, SpotConfig};
 use crate::model::lambda::{Lambda, LambdaConfig, LambdaPricing};
 use crate::model::load_balancer::{Endpoint, LoadBalancer, LoadBalancerConfig};
 use crate::model::queue::{
@@ -35,6 +35,8 @@ const CLASS_STREAM: &str = "classes:workload";
 /// Prefix of the name of a fleet's lifecycle stream (boot times, failures,
 /// health check phases, terminations), apart from its service times.
 const LIFECYCLE_STREAM: &str = "lifecycle:";
+/// Prefix of the name of a fleet's Spot interruption stream.
+const SPOT_STREAM: &str = "spot:";
 
 /// What `design` uses that cannot be simulated yet, one entry per
 /// component: `"app (ec2 with autoscaling)"`.
@@ -84,7 +86,8 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
         );
         let stream = rng::stream(seed, &c.name);
         let lifecycle = rng::stream(seed, &format!("{LIFECYCLE_STREAM}{}", c.name));
-        actors.push(build_component(d, c, stream, lifecycle, faults));
+        let spot = rng::stream(seed, &format!("{SPOT_STREAM}{}", c.name));
+        actors.push(build_component(d, c, [stream, lifecycle, spot], faults));
     }
 
     let mut engine = Engine::new();
@@ -227,13 +230,16 @@ fn account_concurrency() -> u32 {
 }
 
 /// The group of an `ec2` fleet whose instances come and go: its
-/// `[autoscaling]`, or for a fixed fleet whose instances fail, a group of
-/// its size without a policy, which only replaces them.
+/// `[autoscaling]`, or for a fixed fleet whose instances fail or are
+/// interrupted (Spot), a group of its size without a policy, which only
+/// replaces them.
 fn group_of(e: &Ec2Spec) -> Option<AutoScalingSpec> {
     if let Some(g) = &e.autoscaling {
         return Some(g.clone());
     }
-    e.lifecycle.mtbf?;
+    if e.lifecycle.mtbf.is_none() && !e.purchase.uses_spot() {
+        return None;
+    }
     let defaults = &catalog::builtin().autoscaling;
     let secs = |q: &catalog::Sourced| SimDuration::from_secs_f64(q.value);
     Some(AutoScalingSpec {
@@ -269,13 +275,13 @@ fn fleet_slots(e: &Ec2Spec) -> u32 {
     }
 }
 
-/// Builds the simulated component for `c`, drawing from `stream` (and a
-/// scaling fleet's lifecycle from `lifecycle`), subject to `faults`.
+/// Builds the simulated component for `c`, drawing from `stream` (a
+/// scaling fleet's lifecycle from `lifecycle`, its Spot interruptions from
+/// `spot`), subject to `faults`.
 fn build_component(
     d: &Design,
     c: &crate::scenario::Component,
-    stream: rng::StreamRng,
-    lifecycle: rng::StreamRng,
+    [stream, lifecycle, spot]: [rng::StreamRng; 3],
     faults: FaultState,
 ) -> Box<dyn Component> {
     let me = d
@@ -285,9 +291,44 @@ fn build_component(
         .map(crate::scenario::ComponentId);
     match &c.spec {
         ComponentSpec::Ec2(e) => {
-            let hourly_usd = catalog::builtin()
-                .instance_type(&e.instance_type)
-                .map_or(0.0, |t| t.hourly_usd);
+            let catalog = catalog::builtin();
+            let fargate = &catalog.fargate;
+            // A task is priced by its vCPUs and memory.
+            let list_usd = match e.fargate {
+                Some(task) => {
+                    task.vcpu * fargate.vcpu_hour_x86.value
+                        + task.memory_gb * fargate.gb_hour_x86.value
+                }
+                None => catalog
+                    .instance_type(&e.instance_type)
+                    .map_or(0.0, |t| t.hourly_usd),
+            };
+            let p = &e.purchase;
+            // Without a discount the list price is billed as it is (the
+            // bills of existing scenarios stay bit for bit the same).
+            let hourly_usd = if p.on_demand_discount_pct > 0.0 {
+                list_usd * (1.0 - p.on_demand_discount_pct / 100.0)
+            } else {
+                list_usd
+            };
+            let spot_hourly_usd = match e.fargate {
+                // Fargate Spot at the catalog's prices, unless the scenario
+                // gives its own discount.
+                Some(task) if !p.spot_discount_given => {
+                    task.vcpu * fargate.spot_vcpu_hour_x86.value
+                        + task.memory_gb * fargate.spot_gb_hour_x86.value
+                }
+                _ => list_usd * (1.0 - p.spot_discount_pct / 100.0),
+            };
+            let bands = &catalog.ec2_purchase;
+            let spot_config = p.uses_spot().then(|| SpotConfig {
+                on_demand_base: p.on_demand_base,
+                spot_percent: p.spot_percent,
+                rate_per_hour: p.interruptions_per_month_pct / 100.0 / bands.hours_per_month.value,
+                notice: SimDuration::from_secs_f64(bands.spot_notice_s.value),
+                rebalance: e.autoscaling.is_some(),
+                rng: spot,
+            });
             let scaling = group_of(e).map(|group| ScalingConfig {
                 group,
                 lifecycle: e.lifecycle.clone(),
@@ -304,11 +345,16 @@ fn build_component(
                         _ => false,
                     })
                     .map(|i| actor_of(crate::scenario::ComponentId(i))),
+                spot: spot_config,
             });
             Box::new(Fleet::new(
                 FleetConfig {
                     name: c.name.clone(),
-                    kind: "ec2",
+                    kind: if e.fargate.is_some() {
+                        "fargate"
+                    } else {
+                        "ec2"
+                    },
                     instances: e.instances,
                     workers: e.workers,
                     queue_limit: e.queue_limit,
@@ -317,7 +363,10 @@ fn build_component(
                         calls: e.calls.iter().map(|&t| actor_of(t)).collect(),
                         sends: e.sends.iter().map(|&t| actor_of(t)).collect(),
                     },
-                    pricing: FleetPricing::Ec2 { hourly_usd },
+                    pricing: FleetPricing::Ec2 {
+                        hourly_usd,
+                        spot_hourly_usd,
+                    },
                     scaling,
                 },
                 stream,
@@ -350,10 +399,14 @@ fn build_component(
                 let weight_of_target = lb.weights.as_ref().map(|w| w[i]);
                 match &d.components[t.0].spec {
                     ComponentSpec::Ec2(e) => {
-                        // Without explicit weights an instance weighs its vCPUs.
-                        let vcpus = catalog::builtin()
-                            .instance_type(&e.instance_type)
-                            .map_or(1.0, |t| f64::from(t.vcpus));
+                        // Without explicit weights an instance (or task)
+                        // weighs its vCPUs.
+                        let vcpus = match e.fargate {
+                            Some(task) => task.vcpu,
+                            None => catalog::builtin()
+                                .instance_type(&e.instance_type)
+                                .map_or(1.0, |t| f64::from(t.vcpus)),
+                        };
                         // A group has one target per instance slot; the
                         // balancer routes only to the healthy ones.
                         for instance in 0..fleet_slots(e) {

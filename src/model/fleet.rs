@@ -52,14 +52,19 @@ const TIMER_DETECTED: u32 = 6;
 const TIMER_PERIOD: u32 = 7;
 const TIMER_DATAPOINT: u32 = 8;
 const TIMER_SCHEDULED: u32 = 9;
+// A Spot instance's interruption notice.
+const TIMER_INTERRUPT: u32 = 10;
 
 /// How a fleet is billed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FleetPricing {
-    /// EC2 on demand: each instance per second, 60 s minimum [USD/h].
+    /// EC2: each instance per second, 60 s minimum [USD/h].
     Ec2 {
-        /// On-demand price of the instance type [USD/h].
+        /// What an on-demand instance costs, after any Savings Plan or
+        /// Reserved discount [USD/h].
         hourly_usd: f64,
+        /// What a Spot instance costs [USD/h].
+        spot_hourly_usd: f64,
     },
     /// A database priced by the user: per hour and per million operations.
     Database {
@@ -110,6 +115,27 @@ pub struct ScalingConfig {
     pub load_balanced: bool,
     /// The queue whose backlog `backlog_per_instance` divides.
     pub backlog_queue: Option<ActorId>,
+    /// Some instances run on Spot.
+    pub spot: Option<SpotConfig>,
+}
+
+/// Which instances of a group run on Spot, and how they are interrupted.
+#[derive(Clone, Debug)]
+pub struct SpotConfig {
+    /// The first instances are on demand.
+    pub on_demand_base: u32,
+    /// The share of the instances above the base that run on Spot [%].
+    pub spot_percent: u32,
+    /// Interruptions per Spot instance-hour (a Poisson process).
+    pub rate_per_hour: f64,
+    /// From the notice to the reclaim.
+    pub notice: SimDuration,
+    /// Capacity rebalancing: the replacement launches at the notice (a
+    /// group), rather than once the instance is gone (a fixed fleet).
+    pub rebalance: bool,
+    /// Interruption times: a stream of their own, so that the rest of the
+    /// lifecycle draws what it draws on demand.
+    pub rng: StreamRng,
 }
 
 /// Where an instance slot is in the lifecycle.
@@ -135,6 +161,10 @@ struct Server {
     life: Life,
     /// Crashed: fails what it holds and what reaches it.
     failed: bool,
+    /// A Spot instance (billed at the Spot price, may be interrupted).
+    spot: bool,
+    /// Its interruption notice came: it drains until reclaimed.
+    interrupted: bool,
     /// Bumped at every launch into the slot.
     generation: u32,
     launched: SimTime,
@@ -192,11 +222,13 @@ struct Scaling {
     /// Workers of the instances that serve (in service or draining).
     capacity: TimeAverage,
     events: u64,
-    /// Billed seconds of terminated launches: since time zero, and in the
-    /// measured window.
-    ended_secs: f64,
-    ended_window_secs: f64,
+    /// Billed seconds of terminated launches, on demand and Spot: since
+    /// time zero, and in the measured window.
+    ended_secs: [f64; 2],
+    ended_window_secs: [f64; 2],
     window_start: SimTime,
+    /// Spot interruption notices this interval.
+    interruptions: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -252,9 +284,10 @@ impl Fleet {
                 in_service: TimeAverage::default(),
                 capacity: TimeAverage::default(),
                 events: 0,
-                ended_secs: 0.0,
-                ended_window_secs: 0.0,
+                ended_secs: [0.0; 2],
+                ended_window_secs: [0.0; 2],
                 window_start: SimTime::ZERO,
+                interruptions: 0,
             })
         });
         let n = scaling.as_ref().map_or(cfg.instances, |sc| sc.cfg.slots);
@@ -289,14 +322,24 @@ impl Fleet {
         f64::from(self.cfg.instances) * f64::from(self.cfg.workers)
     }
 
-    /// Billed instance-hours from `from` to `now`: a fixed fleet's
-    /// instances all ran the whole span; a group's launches each count per
-    /// second, with the 60-second minimum for those launched in the span.
+    /// Billed instance-hours from `from` to `now`.
     fn instance_hours(&self, from: SimTime, now: SimTime) -> f64 {
+        let [on_demand, spot] = self.billed_hours(from, now);
+        on_demand + spot
+    }
+
+    /// Billed instance-hours from `from` to `now`, on demand and Spot: a
+    /// fixed fleet's instances all ran the whole span; a group's launches
+    /// each count per second, with the 60-second minimum for those
+    /// launched in the span.
+    fn billed_hours(&self, from: SimTime, now: SimTime) -> [f64; 2] {
         let catalog = crate::catalog::builtin();
         let Some(sc) = &self.scaling else {
             let span = catalog.ec2_billed(now.since(from), true);
-            return f64::from(self.cfg.instances) * span.as_secs_f64() / 3600.0;
+            return [
+                f64::from(self.cfg.instances) * span.as_secs_f64() / 3600.0,
+                0.0,
+            ];
         };
         let mut secs = if from == SimTime::ZERO {
             sc.ended_secs
@@ -305,10 +348,10 @@ impl Fleet {
         };
         for s in &self.servers {
             if s.life != Life::Free {
-                secs += billed_secs(s.launched, now, from);
+                secs[usize::from(s.spot)] += billed_secs(s.launched, now, from);
             }
         }
-        secs / 3600.0
+        [secs[0] / 3600.0, secs[1] / 3600.0]
     }
 
     /// What the fleet costs for running from `from` to `now` and serving
@@ -316,10 +359,14 @@ impl Fleet {
     fn cost(&self, from: SimTime, now: SimTime, operations: u64) -> f64 {
         let span = now.since(from);
         match self.cfg.pricing {
-            FleetPricing::Ec2 { hourly_usd } if self.scaling.is_some() => {
-                hourly_usd * self.instance_hours(from, now)
+            FleetPricing::Ec2 {
+                hourly_usd,
+                spot_hourly_usd,
+            } if self.scaling.is_some() => {
+                let [on_demand, spot] = self.billed_hours(from, now);
+                hourly_usd * on_demand + spot_hourly_usd * spot
             }
-            FleetPricing::Ec2 { hourly_usd } => {
+            FleetPricing::Ec2 { hourly_usd, .. } => {
                 f64::from(self.cfg.instances) * crate::catalog::builtin().ec2_cost(hourly_usd, span)
             }
             FleetPricing::Database {
@@ -563,7 +610,9 @@ impl Fleet {
         let period = sc.group.spec().period;
         let actions: Vec<SimTime> = sc.group.spec().scheduled.iter().map(|a| a.at).collect();
         for i in 0..desired {
+            let spot = self.next_is_spot();
             let s = &mut self.servers[i as usize];
+            s.spot = spot;
             s.life = Life::InService;
             s.launched = now;
             s.warm_from = now;
@@ -571,6 +620,7 @@ impl Fleet {
             s.area_from = now;
             self.publish(i, TargetState::Healthy, ctx);
             self.schedule_failure(i, ctx);
+            self.schedule_interruption(i, ctx);
         }
         let sc = self.sc();
         sc.in_service.set(now, u64::from(desired));
@@ -604,12 +654,87 @@ impl Fleet {
         }
     }
 
+    /// A Spot instance's interruption: exponential lifetimes at the band's
+    /// rate, drawn from the Spot stream.
+    fn schedule_interruption(&mut self, server: u32, ctx: &mut Ctx<'_>) {
+        if !self.servers[server as usize].spot {
+            return;
+        }
+        let Some(spot) = self.sc().cfg.spot.as_mut() else {
+            return;
+        };
+        if spot.rate_per_hour <= 0.0 {
+            return;
+        }
+        let u: f64 = spot.rng.random_range(0.0..1.0);
+        let hours = -(1.0 - u).ln() / spot.rate_per_hour;
+        let life = SimDuration::from_secs_f64(hours * 3600.0);
+        self.lifecycle_timer(TIMER_INTERRUPT, server, life, ctx);
+    }
+
+    /// Whether the next launch runs on Spot: the group's first
+    /// `on_demand_base` instances are on demand, and of those above the
+    /// base, `spot_percent` (the on-demand share rounded up) run on Spot.
+    fn next_is_spot(&self) -> bool {
+        let Some(spot) = self.scaling.as_ref().and_then(|sc| sc.cfg.spot.as_ref()) else {
+            return false;
+        };
+        let (mut on_demand, mut spots) = (0u32, 0u32);
+        for s in self.servers.iter().filter(|s| s.live()) {
+            if s.spot {
+                spots += 1;
+            } else {
+                on_demand += 1;
+            }
+        }
+        let base = spot.on_demand_base;
+        if on_demand < base {
+            return false;
+        }
+        let above = on_demand + spots + 1 - base;
+        let on_demand_above = (u64::from(above) * u64::from(100 - spot.spot_percent)).div_ceil(100);
+        u64::from(on_demand - base) >= on_demand_above
+    }
+
+    /// The two-minute notice: the instance is deregistered and drains
+    /// until it is reclaimed; with capacity rebalancing its replacement
+    /// launches now, otherwise once it is gone.
+    fn interrupt(&mut self, server: u32, ctx: &mut Ctx<'_>) {
+        let s = &mut self.servers[server as usize];
+        if !s.spot || s.interrupted {
+            return;
+        }
+        s.interrupted = true;
+        let life = s.life;
+        let sc = self.sc();
+        sc.interruptions += 1;
+        let notice = sc.cfg.spot.as_ref().map_or(SimDuration::ZERO, |p| p.notice);
+        match life {
+            // Registering: a queue consumer's workers may already poll.
+            Life::InService | Life::Registering => {
+                let delay = notice.min(sc.cfg.lifecycle.deregistration_delay);
+                self.deregister_within(server, delay, ctx);
+            }
+            Life::Draining => self.lifecycle_timer(TIMER_DRAIN_DEADLINE, server, notice, ctx),
+            Life::Booting => self.terminate(server, ctx),
+            Life::Free => {}
+        }
+        self.reconcile(ctx);
+    }
+
     /// Launches or terminates instances until the group has its desired
     /// capacity (launches wait for a free slot if every slot is taken).
     fn reconcile(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let desired = self.sc().group.desired;
-        let live = self.servers.iter().filter(|s| s.live()).count() as u32;
+        // Without capacity rebalancing an interrupted instance is replaced
+        // only once it is gone.
+        let waits = !self.sc().cfg.spot.as_ref().is_some_and(|p| p.rebalance);
+        let live = self
+            .servers
+            .iter()
+            .filter(|s| s.live() || (waits && s.interrupted && s.life == Life::Draining))
+            .count() as u32;
         if live < desired {
             let mut missing = desired - live;
             for i in 0..self.servers.len() {
@@ -658,14 +783,18 @@ impl Fleet {
     }
 
     fn launch(&mut self, server: u32, now: SimTime, ctx: &mut Ctx<'_>) {
+        let spot = self.next_is_spot();
         let s = &mut self.servers[server as usize];
         s.life = Life::Booting;
+        s.spot = spot;
+        s.interrupted = false;
         s.failed = false;
         s.generation = s.generation.wrapping_add(1);
         s.launched = now;
         let sc = self.sc();
         let boot = sc.cfg.lifecycle.boot_time.sample(&mut sc.rng);
         self.lifecycle_timer(TIMER_BOOTED, server, boot, ctx);
+        self.schedule_interruption(server, ctx);
     }
 
     fn booted(&mut self, server: u32, ctx: &mut Ctx<'_>) {
@@ -724,14 +853,29 @@ impl Fleet {
     /// Scale-in: the instance stops taking new work and finishes what it
     /// holds, within the deregistration delay.
     fn deregister(&mut self, server: u32, ctx: &mut Ctx<'_>) {
+        let delay = self.sc().cfg.lifecycle.deregistration_delay;
+        self.deregister_within(server, delay, ctx);
+    }
+
+    /// The instance stops taking new work and finishes what it holds
+    /// within `delay`.
+    fn deregister_within(&mut self, server: u32, delay: SimDuration, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
+        let workers = u64::from(self.cfg.workers);
         let s = &mut self.servers[server as usize];
+        let was = s.life;
         s.life = Life::Draining;
         let idle = s.busy == 0 && s.queue.is_empty();
         let sc = self.sc();
-        let level = sc.in_service.level();
-        sc.in_service.set(now, level.saturating_sub(1));
-        let delay = sc.cfg.lifecycle.deregistration_delay;
+        if was == Life::InService {
+            let level = sc.in_service.level();
+            sc.in_service.set(now, level.saturating_sub(1));
+        } else {
+            // A draining instance's workers count as serving until it is
+            // terminated (an in-service one's already do).
+            let cap = sc.capacity.level();
+            sc.capacity.set(now, cap + workers);
+        }
         self.publish(server, TargetState::Draining, ctx);
         if idle {
             self.terminate(server, ctx);
@@ -807,13 +951,15 @@ impl Fleet {
         let s = &mut self.servers[server as usize];
         let was = s.life;
         let launched = s.launched;
+        let bill = usize::from(s.spot);
         s.life = Life::Free;
         s.failed = false;
+        s.interrupted = false;
         s.generation = s.generation.wrapping_add(1);
         let sc = self.sc();
-        sc.ended_secs += billed_secs(launched, now, SimTime::ZERO);
+        sc.ended_secs[bill] += billed_secs(launched, now, SimTime::ZERO);
         if now > sc.window_start {
-            sc.ended_window_secs += billed_secs(launched, now, sc.window_start);
+            sc.ended_window_secs[bill] += billed_secs(launched, now, sc.window_start);
         }
         if matches!(was, Life::InService | Life::Draining) {
             let cap = sc.capacity.level();
@@ -958,6 +1104,7 @@ impl Fleet {
                     TIMER_DRAIN_DEADLINE => self.drain_deadline(server, ctx),
                     TIMER_FAIL => self.fail(server, ctx),
                     TIMER_DETECTED => self.detected(server, ctx),
+                    TIMER_INTERRUPT => self.interrupt(server, ctx),
                     _ => {}
                 }
             }
@@ -1040,7 +1187,13 @@ impl Component for Fleet {
             out.put("draining", count(&[Life::Draining]));
             out.put("desired", f64::from(sc.group.desired));
             out.put("scaling_events", std::mem::take(&mut sc.events) as f64);
-        } else if self.cfg.kind == "ec2" {
+            if sc.cfg.spot.is_some() {
+                out.put(
+                    "interruptions",
+                    std::mem::take(&mut sc.interruptions) as f64,
+                );
+            }
+        } else if self.cfg.kind != "database" {
             out.put("instances", f64::from(self.cfg.instances));
         }
         out.put(
@@ -1061,7 +1214,7 @@ impl Component for Fleet {
             }
             None => (
                 self.busy.window_mean(now) / self.capacity(),
-                if self.cfg.kind == "ec2" {
+                if self.cfg.kind != "database" {
                     u64::from(self.cfg.instances)
                 } else {
                     0
@@ -1079,7 +1232,7 @@ impl Component for Fleet {
             cold_starts: 0,
             instances_max,
             cost_usd: self.cost(self.window_start, now, self.calls.handled),
-            instance_hours: if self.cfg.kind == "ec2" {
+            instance_hours: if self.cfg.kind != "database" {
                 self.instance_hours(self.window_start, now)
             } else {
                 0.0

@@ -233,6 +233,7 @@ impl ComponentSpec {
     pub fn kind_name(&self) -> &str {
         match self {
             ComponentSpec::LoadBalancer(_) => "load_balancer",
+            ComponentSpec::Ec2(e) if e.fargate.is_some() => "fargate",
             ComponentSpec::Ec2(_) => "ec2",
             ComponentSpec::Database(_) => "database",
             ComponentSpec::Queue(_) => "queue",
@@ -310,6 +311,62 @@ pub struct Ec2Spec {
     pub autoscaling: Option<AutoScalingSpec>,
     /// The instance lifecycle (boot, health checks, draining, failures).
     pub lifecycle: LifecycleSpec,
+    /// `purchase` and its options: on demand, Spot, or a mix; discounts.
+    pub purchase: PurchaseSpec,
+    /// `Some` for a `fargate` service: a fleet whose instances are its
+    /// tasks (`tasks`), started in the task start-up time (`start_time`,
+    /// held in `lifecycle.boot_time`) and billed per vCPU and GB.
+    pub fargate: Option<FargateSpec>,
+}
+
+/// `kind = "fargate"`: the size of one task.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FargateSpec {
+    /// `vcpu`: 0.25, 0.5, 1, 2, 4, 8 or 16.
+    pub vcpu: f64,
+    /// `memory_gb`.
+    pub memory_gb: f64,
+}
+
+/// How an `ec2` fleet's instances are bought and billed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PurchaseSpec {
+    /// `on_demand_base` (default 0): the first instances are on demand.
+    pub on_demand_base: u32,
+    /// `spot_percent`: the share of the instances above the base that run
+    /// on Spot [%]. `purchase = "on_demand"` is 0, `"spot"` is 100,
+    /// `"mixed"` defaults to 0 (the Auto Scaling default).
+    pub spot_percent: u32,
+    /// `interruption_frequency`: the Spot Instance Advisor band, as the
+    /// share of instances interrupted per month [%] (its midpoint).
+    pub interruptions_per_month_pct: f64,
+    /// `spot_discount`: the Spot price off on demand [%].
+    pub spot_discount_pct: f64,
+    /// The scenario gave `spot_discount` (else a Fargate task has the
+    /// catalog's Fargate Spot prices).
+    pub spot_discount_given: bool,
+    /// `savings_plan` or `reserved`: the discount on the on-demand part [%].
+    pub on_demand_discount_pct: f64,
+}
+
+impl PurchaseSpec {
+    /// All on demand at list price: what a fleet without `purchase` pays.
+    pub fn on_demand() -> Self {
+        let p = &crate::catalog::builtin().ec2_purchase;
+        PurchaseSpec {
+            on_demand_base: 0,
+            spot_percent: 0,
+            interruptions_per_month_pct: p.default_band_pct.value,
+            spot_discount_pct: p.spot_discount_pct.value,
+            spot_discount_given: false,
+            on_demand_discount_pct: 0.0,
+        }
+    }
+
+    /// Some instances may run on Spot.
+    pub fn uses_spot(&self) -> bool {
+        self.spot_percent > 0
+    }
 }
 
 /// How instances of an `ec2` fleet come and go. A fixed fleet without

@@ -26,10 +26,11 @@ use toml::de::{DeTable, DeValue};
 
 use super::model::{
     ApiGatewaySpec, ApiType, Architecture, ArrivalProcess, AutoScalingSpec, Backoff, Client,
-    Component, ComponentId, ComponentSpec, DatabaseSpec, Design, Ec2Spec, Fault, FaultKind,
-    HealthCheckSpec, Jitter, LambdaSpec, LbType, LifecycleSpec, LoadBalancerSpec, QueueSpec,
-    QueueType, RateProfile, Routing, ScalingMetric, ScalingPolicy, Scenario, ScheduledAction, Slo,
-    StepAdjustment, Subscription, SweepAxis, TerminationPolicy, TopicSpec, Workload,
+    Component, ComponentId, ComponentSpec, DatabaseSpec, Design, Ec2Spec, FargateSpec, Fault,
+    FaultKind, HealthCheckSpec, Jitter, LambdaSpec, LbType, LifecycleSpec, LoadBalancerSpec,
+    PurchaseSpec, QueueSpec, QueueType, RateProfile, Routing, ScalingMetric, ScalingPolicy,
+    Scenario, ScheduledAction, Slo, StepAdjustment, Subscription, SweepAxis, TerminationPolicy,
+    TopicSpec, Workload,
 };
 use crate::dist::Dist;
 use crate::suggest::nearest;
@@ -1395,6 +1396,8 @@ enum Partial {
         /// Boxed: far larger than the other settings.
         autoscaling: Option<Box<AutoScalingSpec>>,
         lifecycle: Box<LifecycleSpec>,
+        purchase: PurchaseSpec,
+        fargate: Option<FargateSpec>,
     },
     Database(DatabaseSpec),
     /// `consumer` and `dead_letter` are filled in from the references.
@@ -1409,7 +1412,6 @@ enum Partial {
     Lambda(Box<LambdaSpec>),
     /// `targets` are filled in from the references.
     ApiGateway(ApiGatewaySpec),
-    NotYet(String),
 }
 
 impl Partial {
@@ -1443,6 +1445,8 @@ impl Partial {
                 service_time,
                 autoscaling,
                 lifecycle,
+                purchase,
+                fargate,
             } => ComponentSpec::Ec2(Ec2Spec {
                 instance_type: instance_type.clone(),
                 instances: *instances,
@@ -1453,6 +1457,8 @@ impl Partial {
                 sends: with(Role::Send),
                 autoscaling: autoscaling.as_deref().cloned(),
                 lifecycle: (**lifecycle).clone(),
+                purchase: purchase.clone(),
+                fargate: *fargate,
             }),
             Partial::Database(spec) => ComponentSpec::Database(spec.clone()),
             Partial::Queue(spec) => ComponentSpec::Queue(QueueSpec {
@@ -1481,10 +1487,6 @@ impl Partial {
                 targets: with(Role::Target),
                 ..spec.clone()
             }),
-            Partial::NotYet(kind) => ComponentSpec::NotYetSimulated {
-                kind: kind.clone(),
-                references: refs.iter().map(|(_, id)| *id).collect(),
-            },
         }
     }
 }
@@ -2178,8 +2180,16 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             "health_check",
             "deregistration_delay",
             "mtbf",
+            "purchase",
+            "on_demand_base",
+            "spot_percent",
+            "interruption_frequency",
+            "spot_discount",
+            "savings_plan",
+            "reserved",
         ],
     );
+    let purchase = purchase(ctx, t);
     let instance_type = t.req_str(
         ctx,
         "instance_type",
@@ -2260,6 +2270,102 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
         service_time: service_time?,
         autoscaling: autoscaling.map(Box::new),
         lifecycle: Box::new(lifecycle),
+        purchase: purchase?,
+        fargate: None,
+    })
+}
+
+/// `purchase`, its mix and its discounts (an `ec2` fleet's keys).
+fn purchase(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        OnDemand,
+        Spot,
+        Mixed,
+    }
+    let p = &crate::catalog::builtin().ec2_purchase;
+    let kind = t.choice(
+        ctx,
+        "purchase",
+        &[
+            ("on_demand", Kind::OnDemand),
+            ("spot", Kind::Spot),
+            ("mixed", Kind::Mixed),
+        ],
+    );
+    let valid = kind.is_some() || !t.has("purchase");
+    let kind = kind.unwrap_or(Kind::OnDemand);
+    for key in ["on_demand_base", "spot_percent"] {
+        if t.has(key) && kind != Kind::Mixed {
+            t.err(
+                ctx,
+                key,
+                format!("`{key}` sets the mix of purchase = \"mixed\"; add it or remove `{key}`"),
+            );
+        }
+    }
+    let base = t.u32(ctx, "on_demand_base", 0, MAX_INSTANCES);
+    let percent = t.u32(ctx, "spot_percent", 0, 100);
+    let spot_percent = match kind {
+        Kind::OnDemand => 0,
+        Kind::Spot => 100,
+        Kind::Mixed => percent.unwrap_or(0),
+    };
+    for key in ["interruption_frequency", "spot_discount"] {
+        if t.has(key) && kind == Kind::OnDemand {
+            t.err(
+                ctx,
+                key,
+                format!(
+                    "`{key}` applies to Spot instances: it needs purchase = \"spot\" or \"mixed\""
+                ),
+            );
+        }
+    }
+    let band = t.choice(
+        ctx,
+        "interruption_frequency",
+        &[
+            ("<5%", p.band_lt5_pct.value),
+            ("5-10%", p.band_5_10_pct.value),
+            ("10-15%", p.band_10_15_pct.value),
+            ("15-20%", p.band_15_20_pct.value),
+            (">20%", p.band_gt20_pct.value),
+        ],
+    );
+    const SPOT_DISCOUNT: NumRange = NumRange {
+        min: 0.0,
+        min_open: false,
+        max: 90.0,
+        text: "from 0 to 90 (percent; AWS: up to 90)",
+    };
+    const COMMITMENT_DISCOUNT: NumRange = NumRange {
+        min: 0.0,
+        min_open: false,
+        max: 72.0,
+        text: "from 0 to 72 (percent; AWS: up to 72)",
+    };
+    let spot_discount = t.num(ctx, "spot_discount", SPOT_DISCOUNT);
+    let savings_plan = t.num(ctx, "savings_plan", COMMITMENT_DISCOUNT);
+    let reserved = t.num(ctx, "reserved", COMMITMENT_DISCOUNT);
+    if t.has("savings_plan") && t.has("reserved") {
+        t.err(
+            ctx,
+            "reserved",
+            "`reserved` cannot be combined with `savings_plan`: give the one discount the on-demand instances get",
+        );
+    }
+    valid.then(|| PurchaseSpec {
+        on_demand_base: if kind == Kind::Mixed {
+            base.unwrap_or(0)
+        } else {
+            0
+        },
+        spot_percent,
+        interruptions_per_month_pct: band.unwrap_or(p.default_band_pct.value),
+        spot_discount_pct: spot_discount.unwrap_or(p.spot_discount_pct.value),
+        spot_discount_given: spot_discount.is_some(),
+        on_demand_discount_pct: savings_plan.or(reserved).unwrap_or(0.0),
     })
 }
 
@@ -2934,10 +3040,22 @@ fn component_fargate(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Pa
             "sends",
             "start_time",
             "autoscaling",
+            "queue_limit",
+            "health_check",
+            "deregistration_delay",
+            "mtbf",
+            "purchase",
+            "on_demand_base",
+            "spot_percent",
+            "interruption_frequency",
+            "spot_discount",
+            "savings_plan",
         ],
     );
+    let purchase = purchase(ctx, t);
     const VCPUS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
-    if let Some(v) = t.num(ctx, "vcpu", POSITIVE)
+    let mut vcpu = t.req_num(ctx, "vcpu", POSITIVE);
+    if let Some(v) = vcpu
         && !VCPUS.contains(&v)
     {
         t.err(
@@ -2945,21 +3063,69 @@ fn component_fargate(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Pa
             "vcpu",
             format!("expected one of 0.25, 0.5, 1, 2, 4, 8 or 16, found {v}"),
         );
+        vcpu = None;
     }
-    t.num(ctx, "memory_gb", POSITIVE);
-    if let Some(a) = t.sub(ctx, "autoscaling") {
-        autoscaling(ctx, &a, u32::MAX);
-        if t.has("tasks") {
-            t.err(ctx, "tasks", "`tasks` cannot be combined with `autoscaling`: the service's size comes from its min, max and desired");
-        }
+    let memory_gb = t.req_num(ctx, "memory_gb", POSITIVE);
+    let scaling = t.sub(ctx, "autoscaling");
+    let group = scaling.as_ref().map(|a| autoscaling(ctx, a, MAX_INSTANCES));
+    if t.has("autoscaling") && t.has("tasks") {
+        t.err(ctx, "tasks", "`tasks` cannot be combined with `autoscaling`: the service's size comes from its min, max and desired");
     }
-    t.u32(ctx, "tasks", 1, u32::MAX);
-    t.u32(ctx, "workers", 1, MAX_WORKERS);
-    t.req_dist(ctx, "service_time");
+    let tasks = t.u32(ctx, "tasks", 1, MAX_INSTANCES);
+    let workers = t.u32(ctx, "workers", 1, MAX_WORKERS);
+    let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
+    let service_time = t.req_dist(ctx, "service_time");
     t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
     t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
-    t.dist(ctx, "start_time");
-    Some(Partial::NotYet("fargate".into()))
+    // The task start-up (PROVISIONING → RUNNING, the image pull most of
+    // it) plays the part of an instance's boot.
+    let start_time = t.dist(ctx, "start_time");
+    let health = health_check(ctx, t);
+    let catalog = crate::catalog::builtin();
+    let deregistration_delay = t.dur(
+        ctx,
+        "deregistration_delay",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(3600),
+            "from 0s to 3600s",
+        ),
+    );
+    let mtbf = t.dur(ctx, "mtbf", POSITIVE_DURATION);
+    let f = &catalog.fargate;
+    let lifecycle = LifecycleSpec {
+        boot_time: start_time.unwrap_or_else(|| {
+            let min = SimDuration::from_secs_f64(f.task_start_min_s.value);
+            let max = SimDuration::from_secs_f64(f.task_start_max_s.value);
+            Dist::uniform(min, max).unwrap_or_else(|_| Dist::constant(min))
+        }),
+        start_time: Dist::constant(SimDuration::ZERO),
+        health_check: health?,
+        deregistration_delay: deregistration_delay.unwrap_or(SimDuration::from_secs_f64(
+            catalog.target_group.deregistration_delay_s.value,
+        )),
+        mtbf,
+    };
+    let autoscaling = match group {
+        Some(g) => Some(g?),
+        None => None,
+    };
+    Some(Partial::Ec2 {
+        instance_type: String::new(),
+        instances: autoscaling
+            .as_ref()
+            .map_or(tasks.unwrap_or(1), |g| g.desired),
+        workers: workers.unwrap_or(1),
+        queue_limit,
+        service_time: service_time?,
+        autoscaling: autoscaling.map(Box::new),
+        lifecycle: Box::new(lifecycle),
+        purchase: purchase?,
+        fargate: Some(FargateSpec {
+            vcpu: vcpu?,
+            memory_gb: memory_gb?,
+        }),
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -6143,6 +6309,7 @@ architecture = "arm"
 [designs.d.f]
 kind = "fargate"
 vcpu = 3
+memory_gb = 4
 tasks = 2
 service_time = "5ms"
 

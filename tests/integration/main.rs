@@ -8,6 +8,7 @@ mod common;
 mod conservation;
 mod messaging;
 mod models;
+mod purchase;
 mod queueing;
 mod reporting;
 mod serverless;
