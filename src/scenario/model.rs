@@ -285,6 +285,9 @@ pub struct LoadBalancerSpec {
     /// `slow_start` (0 = off, the default): a newly healthy target's share
     /// of requests ramps up linearly over this long.
     pub slow_start: SimDuration,
+    /// `cross_zone` (default on, as ALB): each zone's node routes to the
+    /// healthy targets of every zone; off, only to its own zone's.
+    pub cross_zone: bool,
 }
 
 /// `kind = "ec2"`: a fleet of identical instances, fixed or in an Auto
@@ -310,6 +313,9 @@ pub struct Ec2Spec {
     pub autoscaling: Option<AutoScalingSpec>,
     /// The instance lifecycle (boot, health checks, draining, failures).
     pub lifecycle: LifecycleSpec,
+    /// `zones`: the availability zones the fleet spreads over, by name;
+    /// empty when not given (one zone, no zone model).
+    pub zones: Vec<String>,
 }
 
 /// How instances of an `ec2` fleet come and go. A fixed fleet without
@@ -635,6 +641,12 @@ pub enum FaultKind {
     Slowdown {
         /// Multiplier on service times.
         factor: f64,
+    },
+    /// `zone_outage`: availability zone number `zone` of the fleet is lost:
+    /// its instances fail and nothing launches there until it ends.
+    ZoneOutage {
+        /// Index into the fleet's `zones`.
+        zone: u32,
     },
 }
 

@@ -1385,6 +1385,7 @@ enum Partial {
         weights: Option<Vec<f64>>,
         latency: Dist,
         slow_start: SimDuration,
+        cross_zone: bool,
     },
     Ec2 {
         instance_type: String,
@@ -1395,6 +1396,7 @@ enum Partial {
         /// Boxed: far larger than the other settings.
         autoscaling: Option<Box<AutoScalingSpec>>,
         lifecycle: Box<LifecycleSpec>,
+        zones: Vec<String>,
     },
     Database(DatabaseSpec),
     /// `consumer` and `dead_letter` are filled in from the references.
@@ -1427,6 +1429,7 @@ impl Partial {
                 weights,
                 latency,
                 slow_start,
+                cross_zone,
             } => ComponentSpec::LoadBalancer(LoadBalancerSpec {
                 lb_type: *lb_type,
                 routing: *routing,
@@ -1434,6 +1437,7 @@ impl Partial {
                 weights: weights.clone(),
                 latency: latency.clone(),
                 slow_start: *slow_start,
+                cross_zone: *cross_zone,
             }),
             Partial::Ec2 {
                 instance_type,
@@ -1443,6 +1447,7 @@ impl Partial {
                 service_time,
                 autoscaling,
                 lifecycle,
+                zones,
             } => ComponentSpec::Ec2(Ec2Spec {
                 instance_type: instance_type.clone(),
                 instances: *instances,
@@ -1453,6 +1458,7 @@ impl Partial {
                 sends: with(Role::Send),
                 autoscaling: autoscaling.as_deref().cloned(),
                 lifecycle: (**lifecycle).clone(),
+                zones: zones.clone(),
             }),
             Partial::Database(spec) => ComponentSpec::Database(spec.clone()),
             Partial::Queue(spec) => ComponentSpec::Queue(QueueSpec {
@@ -1577,6 +1583,7 @@ fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Opt
             "weights",
             "latency",
             "slow_start",
+            "cross_zone",
         ],
     );
     let lb_type = t.choice(ctx, "type", &[("alb", LbType::Alb), ("nlb", LbType::Nlb)]);
@@ -1633,6 +1640,8 @@ fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Opt
         weights,
         latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
         slow_start: slow_start.unwrap_or(SimDuration::ZERO),
+        // ALB: cross-zone load balancing is on by default.
+        cross_zone: t.bool(ctx, "cross_zone").unwrap_or(true),
     })
 }
 
@@ -2152,6 +2161,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             "health_check",
             "deregistration_delay",
             "mtbf",
+            "zones",
         ],
     );
     let instance_type = t.req_str(
@@ -2220,6 +2230,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             .unwrap_or(SimDuration::from_secs_f64(tg.deregistration_delay_s.value)),
         mtbf,
     };
+    let zones = zones(ctx, t);
     let autoscaling = match group {
         Some(g) => Some(g?),
         None => None,
@@ -2234,7 +2245,75 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
         service_time: service_time?,
         autoscaling: autoscaling.map(Box::new),
         lifecycle: Box::new(lifecycle),
+        zones: zones?,
     })
+}
+
+/// Most availability zones of a fleet (zone names `a` to `z`).
+const MAX_ZONES: u32 = 26;
+
+/// `zones`: a count (zones `a`, `b`, … as in `us-east-1a`) or an array of
+/// distinct names; empty when absent.
+fn zones(ctx: &mut Ctx, t: &Table) -> Option<Vec<String>> {
+    let Some(v) = t.get("zones") else {
+        return Some(Vec::new());
+    };
+    let key = t.key("zones");
+    let expected = format!("a number of zones from 1 to {MAX_ZONES} or an array of zone names");
+    match v.get_ref() {
+        DeValue::Integer(_) => {
+            let n = t.u32(ctx, "zones", 1, MAX_ZONES)?;
+            Some(
+                (0..n)
+                    .map(|i| char::from(b'a' + i as u8).to_string())
+                    .collect(),
+            )
+        }
+        DeValue::Array(items) if !items.is_empty() && items.len() <= MAX_ZONES as usize => {
+            let mut names: Vec<String> = Vec::new();
+            let mut ok = true;
+            for item in items {
+                match item.get_ref() {
+                    DeValue::String(s) if !s.is_empty() && !names.iter().any(|n| n == s) => {
+                        names.push(s.to_string());
+                    }
+                    DeValue::String(s) => {
+                        let problem = if s.is_empty() {
+                            "an empty zone name".to_string()
+                        } else {
+                            format!("zone {} twice", quote(s))
+                        };
+                        ctx.error(
+                            item.span().start,
+                            key.clone(),
+                            format!("expected distinct zone names, found {problem}"),
+                        );
+                        ok = false;
+                    }
+                    other => {
+                        ctx.error(
+                            item.span().start,
+                            key.clone(),
+                            format!(
+                                "expected {expected}, found an array holding {}",
+                                found(other)
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            ok.then_some(names)
+        }
+        other => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {expected}, found {}", found(other)),
+            );
+            None
+        }
+    }
 }
 
 fn component_database(ctx: &mut Ctx, t: &Table, _refs: &mut Vec<Ref>) -> Option<Partial> {
@@ -3319,7 +3398,16 @@ fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
     for d in &raw_designs {
         component_names.extend(d.own.iter().map(|c| c.name.as_str()));
     }
-    let faults = section_faults(ctx, &root, &component_names);
+    // The zones of every fleet, by name, for zone outages.
+    let zoned: Vec<(&str, &[String])> = shared
+        .iter()
+        .chain(raw_designs.iter().flat_map(|d| d.own.iter()))
+        .filter_map(|c| match &c.spec {
+            Some(Partial::Ec2 { zones, .. }) => Some((c.name.as_str(), zones.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let faults = section_faults(ctx, &root, &component_names, &zoned);
     let head = head?;
     let mut baseline = 0;
     if let Some(b) = &head.baseline {
@@ -3985,7 +4073,12 @@ fn check_unreached(ctx: &mut Ctx, designs: &[RawDesign], shared: &[Raw]) {
     }
 }
 
-fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Vec<Fault>> {
+fn section_faults(
+    ctx: &mut Ctx,
+    root: &Table,
+    components: &[&str],
+    zoned: &[(&str, &[String])],
+) -> Option<Vec<Fault>> {
     let Some(v) = root.get("faults") else {
         return Some(Vec::new());
     };
@@ -4007,7 +4100,10 @@ fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Ve
             ok = false;
             continue;
         };
-        t.check_keys(ctx, &["component", "kind", "factor", "at", "duration"]);
+        t.check_keys(
+            ctx,
+            &["component", "kind", "factor", "zone", "at", "duration"],
+        );
         let component = t.req_str(ctx, "component", "a component name");
         if let Some(c) = component
             && !components.contains(&c)
@@ -4023,8 +4119,12 @@ fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Ve
             );
             ok = false;
         }
-        let kinds = [("outage", "outage"), ("slowdown", "slowdown")];
-        let kind = if t.require(ctx, "kind", "\"outage\" or \"slowdown\"") {
+        let kinds = [
+            ("outage", "outage"),
+            ("slowdown", "slowdown"),
+            ("zone_outage", "zone_outage"),
+        ];
+        let kind = if t.require(ctx, "kind", "\"outage\", \"slowdown\" or \"zone_outage\"") {
             t.choice(ctx, "kind", &kinds)
         } else {
             None
@@ -4042,12 +4142,22 @@ fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Ve
                 None
             }
         };
+        let zone = match kind {
+            Some("zone_outage") => fault_zone(ctx, &t, component, zoned),
+            _ => {
+                if t.has("zone") && kind.is_some() {
+                    t.err(ctx, "zone", "`zone` only applies to kind = \"zone_outage\"");
+                }
+                None
+            }
+        };
         // A fault after the end never happens (allowed, as for schedule steps).
         let at = t.req_dur(ctx, "at", ANY_DURATION);
         let length = t.req_dur(ctx, "duration", POSITIVE_DURATION);
-        let kind = match (kind, factor) {
-            (Some("outage"), _) => Some(FaultKind::Outage),
-            (Some(_), Some(factor)) => Some(FaultKind::Slowdown { factor }),
+        let kind = match (kind, factor, zone) {
+            (Some("outage"), _, _) => Some(FaultKind::Outage),
+            (Some("zone_outage"), _, Some(zone)) => Some(FaultKind::ZoneOutage { zone }),
+            (Some("slowdown"), Some(factor), _) => Some(FaultKind::Slowdown { factor }),
             _ => None,
         };
         match (component, kind, at, length) {
@@ -4061,6 +4171,94 @@ fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Ve
         }
     }
     ok.then_some(faults)
+}
+
+/// The `zone` of a zone outage of fleet `component`: a zone name of the
+/// fleet or an index into its `zones` (from 0). Every fleet of that name
+/// (in any design) must have the zone, at the same index.
+fn fault_zone(
+    ctx: &mut Ctx,
+    t: &Table,
+    component: Option<&str>,
+    zoned: &[(&str, &[String])],
+) -> Option<u32> {
+    if !t.require(ctx, "zone", "a zone name such as \"b\" or an index from 0") {
+        return None;
+    }
+    let v = t.get("zone")?;
+    let component = component?;
+    let fleets: Vec<&[String]> = zoned
+        .iter()
+        .filter(|(n, _)| *n == component)
+        .map(|(_, z)| *z)
+        .collect();
+    if fleets.is_empty() || fleets.iter().any(|z| z.is_empty()) {
+        t.err(
+            ctx,
+            "zone",
+            format!(
+                "a zone outage needs an `ec2` fleet with `zones`; {} has no zones",
+                quote(component)
+            ),
+        );
+        return None;
+    }
+    let zones = fleets[0];
+    let listed = || {
+        zones
+            .iter()
+            .map(|z| quote(z))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let index = match v.get_ref() {
+        DeValue::String(s) => match zones.iter().position(|z| z == s) {
+            Some(i) => i,
+            None => {
+                let hint = did_you_mean_value(s, zones.iter().map(String::as_str));
+                t.err(
+                    ctx,
+                    "zone",
+                    format!(
+                        "{} has no zone {}{hint} (its zones: {})",
+                        quote(component),
+                        quote(s),
+                        listed()
+                    ),
+                );
+                return None;
+            }
+        },
+        DeValue::Integer(_) => {
+            let i = t.int(ctx, "zone", 0, zones.len() as i128 - 1)?;
+            i as usize
+        }
+        other => {
+            t.err(
+                ctx,
+                "zone",
+                format!(
+                    "expected a zone name or an index from 0, found {}",
+                    found(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let name = &zones[index];
+    if fleets.iter().any(|z| z.get(index) != Some(name)) {
+        t.err(
+            ctx,
+            "zone",
+            format!(
+                "the fleets named {} in the designs do not all have zone {} at the same place in `zones`",
+                quote(component),
+                quote(name)
+            ),
+        );
+        return None;
+    }
+    Some(index as u32)
 }
 
 /// `[sweep]`: every value of every axis is applied to the document like
