@@ -1265,7 +1265,10 @@ impl Component for Fleet {
             for (z, &metric) in sc.zone_metrics.iter().enumerate() {
                 let n = (z as u32..self.servers.len() as u32)
                     .step_by(zones as usize)
-                    .filter(|&i| self.servers[i as usize].life == Life::InService)
+                    .filter(|&i| {
+                        let s = &self.servers[i as usize];
+                        s.life == Life::InService && !s.failed
+                    })
                     .count();
                 out.put(metric, n as f64);
             }

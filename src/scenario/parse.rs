@@ -6133,6 +6133,68 @@ service_time = "10ms"
     }
 
     #[test]
+    fn zones_and_zone_outages() {
+        let zoned = edit("workers = 4", "workers = 4\nzones = [\"east\", \"west\"]");
+        let fault = "\n[[faults]]\ncomponent = \"app\"\nkind = \"zone_outage\"\nzone = \"west\"\nat = \"10m\"\nduration = \"1m\"\n";
+        let s = load_text(&format!("{zoned}{fault}")).unwrap();
+        assert_eq!(s.faults[0].kind, FaultKind::ZoneOutage { zone: 1 });
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!("ec2")
+        };
+        assert_eq!(e.zones, ["east", "west"]);
+        // A count names the zones a, b, …; an index picks one from 0.
+        let three = edit("workers = 4", "workers = 4\nzones = 3");
+        let text = format!("{three}{}", fault.replace("\"west\"", "2"));
+        let s = load_text(&text).unwrap();
+        assert_eq!(s.faults[0].kind, FaultKind::ZoneOutage { zone: 2 });
+        // A zone the fleet does not have: the fleet's zones are named.
+        let text = format!("{zoned}{}", fault.replace("\"west\"", "\"wesst\""));
+        expect_one(
+            &text,
+            "faults[0].zone",
+            "\"wesst\"",
+            &[
+                "no zone \"wesst\"",
+                "did you mean \"west\"?",
+                "\"east\", \"west\"",
+            ],
+        );
+        let text = format!("{three}{}", fault.replace("\"west\"", "3"));
+        expect_one(&text, "faults[0].zone", "zone = 3", &["from 0 to 2"]);
+        // A fleet without zones has none to lose.
+        let text = format!("{MINI}{fault}");
+        expect_one(&text, "faults[0].zone", "\"west\"", &["has no zones"]);
+        let text = format!("{zoned}{}", fault.replace("zone = \"west\"\n", ""));
+        expect_one(&text, "faults[0].zone", "[[faults]]", &["missing `zone`"]);
+        let text = format!("{zoned}{}", fault.replace("\"zone_outage\"", "\"outage\""));
+        expect_one(
+            &text,
+            "faults[0].zone",
+            "zone =",
+            &["only applies to kind = \"zone_outage\""],
+        );
+        // `zones` itself.
+        let text = edit("workers = 4", "workers = 4\nzones = 0");
+        expect_one(&text, "designs.d.app.zones", "zones", &["from 1 to 26"]);
+        let text = edit("workers = 4", "workers = 4\nzones = [\"a\", \"a\"]");
+        expect_one(&text, "designs.d.app.zones", "zones", &["zone \"a\" twice"]);
+        let text = edit("workers = 4", "workers = 4\nzones = \"a\"");
+        expect_one(
+            &text,
+            "designs.d.app.zones",
+            "zones",
+            &["a number of zones from 1 to 26 or an array of zone names"],
+        );
+        let text = edit("workers = 4", "workers = 4\nzone = 3");
+        expect_one(
+            &text,
+            "designs.d.app.zone",
+            "zone",
+            &["did you mean `zones`?"],
+        );
+    }
+
+    #[test]
     fn sweeps() {
         let text = format!("{MINI}\n[sweep]\n\"designs.d.app.workers\" = [1, 0, 2.5]\n");
         let errs = errors(&text);

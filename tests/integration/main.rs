@@ -11,3 +11,4 @@ mod models;
 mod queueing;
 mod reporting;
 mod serverless;
+mod zones;
