@@ -715,20 +715,27 @@ impl Fleet {
     fn zone_counts(&self) -> Vec<u32> {
         let zones = self.scaling.as_ref().map_or(1, |sc| sc.cfg.zone_count());
         let mut counts = vec![0; zones as usize];
+        let replaced = self.being_replaced();
         for (i, s) in self.servers.iter().enumerate() {
-            if s.live() && !self.being_replaced(i as u32) {
+            if s.live() && !replaced[i] {
                 counts[self.zone(i as u32) as usize] += 1;
             }
         }
         counts
     }
 
-    /// A rebalancing launch is on its way to replace instance `server`.
-    fn being_replaced(&self, server: u32) -> bool {
-        let generation = self.servers[server as usize].generation;
-        self.servers
-            .iter()
-            .any(|s| s.replaces == Some((server, generation)))
+    /// Per slot, whether a rebalancing launch is on its way to replace
+    /// the instance in it.
+    fn being_replaced(&self) -> Vec<bool> {
+        let mut replaced = vec![false; self.servers.len()];
+        for s in &self.servers {
+            if let Some((old, generation)) = s.replaces
+                && self.servers[old as usize].generation == generation
+            {
+                replaced[old as usize] = true;
+            }
+        }
+        replaced
     }
 
     /// A free slot in zone `zone`.
@@ -781,10 +788,12 @@ impl Fleet {
             let Some(slot) = self.free_slot_in(low) else {
                 return;
             };
+            let replaced = self.being_replaced();
             let Some(old) = (0..self.servers.len() as u32).rev().find(|&i| {
                 self.zone(i) == high
                     && self.servers[i as usize].life == Life::InService
-                    && !self.being_replaced(i)
+                    && !self.servers[i as usize].failed
+                    && !replaced[i as usize]
             }) else {
                 return;
             };
