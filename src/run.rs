@@ -230,14 +230,14 @@ fn account_concurrency() -> u32 {
 }
 
 /// The group of an `ec2` fleet whose instances come and go: its
-/// `[autoscaling]`, or for a fixed fleet whose instances fail or are
-/// interrupted (Spot), a group of its size without a policy, which only
-/// replaces them.
+/// `[autoscaling]`, or for a fixed fleet whose instances fail, are
+/// interrupted (Spot) or spread over zones (which may go down), a group of
+/// its size without a policy, which only replaces them.
 fn group_of(e: &Ec2Spec) -> Option<AutoScalingSpec> {
     if let Some(g) = &e.autoscaling {
         return Some(g.clone());
     }
-    if e.lifecycle.mtbf.is_none() && !e.purchase.uses_spot() {
+    if e.lifecycle.mtbf.is_none() && !e.purchase.uses_spot() && e.zones.is_empty() {
         return None;
     }
     let defaults = &catalog::builtin().autoscaling;
@@ -260,7 +260,8 @@ fn group_of(e: &Ec2Spec) -> Option<AutoScalingSpec> {
 
 /// The instance slots of an `ec2` fleet: its instances when fixed; for a
 /// group, twice the largest `max` it may ever have (room for as many
-/// instances draining as running).
+/// instances draining as running), in every zone (slot `i` is in zone
+/// `i % zones`, and all the capacity may have to fit in one zone).
 fn fleet_slots(e: &Ec2Spec) -> u32 {
     match group_of(e) {
         None => e.instances,
@@ -270,7 +271,8 @@ fn fleet_slots(e: &Ec2Spec) -> u32 {
                 .iter()
                 .filter_map(|a| a.max)
                 .fold(g.max, u32::max);
-            max.saturating_mul(2).max(1)
+            let zones = (e.zones.len() as u32).max(1);
+            max.saturating_mul(2).max(1).saturating_mul(zones)
         }
     }
 }
@@ -346,6 +348,8 @@ fn build_component(
                     })
                     .map(|i| actor_of(crate::scenario::ComponentId(i))),
                 spot: spot_config,
+                zones: e.zones.clone(),
+                rebalance: e.autoscaling.is_some(),
             });
             Box::new(Fleet::new(
                 FleetConfig {
@@ -395,6 +399,8 @@ fn build_component(
         )),
         ComponentSpec::LoadBalancer(lb) => {
             let mut endpoints = Vec::new();
+            let mut zones = 1;
+            let mut zoned_fleets = Vec::new();
             for (i, &t) in lb.targets.iter().enumerate() {
                 let weight_of_target = lb.weights.as_ref().map(|w| w[i]);
                 match &d.components[t.0].spec {
@@ -409,11 +415,17 @@ fn build_component(
                         };
                         // A group has one target per instance slot; the
                         // balancer routes only to the healthy ones.
+                        let fleet_zones = e.zones.len() as u32;
+                        if fleet_zones > 1 {
+                            zones = zones.max(fleet_zones);
+                            zoned_fleets.push(actor_of(t));
+                        }
                         for instance in 0..fleet_slots(e) {
                             endpoints.push(Endpoint {
                                 actor: actor_of(t),
                                 instance,
                                 weight: weight_of_target.unwrap_or(vcpus),
+                                zone: (fleet_zones > 1).then(|| instance % fleet_zones),
                             });
                         }
                     }
@@ -421,6 +433,7 @@ fn build_component(
                         actor: actor_of(t),
                         instance: ANY_ENDPOINT,
                         weight: weight_of_target.unwrap_or(1.0),
+                        zone: None,
                     }),
                 }
             }
@@ -432,6 +445,9 @@ fn build_component(
                     endpoints,
                     latency: lb.latency.clone(),
                     slow_start: lb.slow_start,
+                    zones,
+                    cross_zone: lb.cross_zone,
+                    zoned_fleets,
                 },
                 stream,
                 faults,

@@ -43,10 +43,20 @@ impl FaultState {
             match self.kinds.iter().find(|(j, _)| j == i).map(|k| k.1) {
                 Some(FaultKind::Outage) => self.outages += 1,
                 Some(FaultKind::Slowdown { factor }) => self.factor *= factor,
-                None => {}
+                // The fleet itself keeps a zone outage (see `zone_of`).
+                Some(FaultKind::ZoneOutage { .. }) | None => {}
             }
         }
         start && kind == FaultKind::Outage
+    }
+
+    /// The zone that fault `index` takes down, if it is a zone outage of
+    /// this component.
+    pub fn zone_of(&self, index: u32) -> Option<u32> {
+        match self.kinds.iter().find(|(i, _)| *i == index)?.1 {
+            FaultKind::ZoneOutage { zone } => Some(zone),
+            _ => None,
+        }
     }
 
     /// True while an outage is in force: calls fail fast.

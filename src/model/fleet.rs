@@ -117,6 +117,39 @@ pub struct ScalingConfig {
     pub backlog_queue: Option<ActorId>,
     /// Some instances run on Spot.
     pub spot: Option<SpotConfig>,
+    /// The availability zones, by name (one unnamed zone when the fleet
+    /// has no `zones`). Slot `i` is in zone `i % zones.len()`.
+    pub zones: Vec<String>,
+    /// An Auto Scaling group: it launches the capacity a zone outage took
+    /// into the other zones, and rebalances when the zone returns. A fixed
+    /// fleet keeps each zone's share in its zone.
+    pub rebalance: bool,
+}
+
+impl ScalingConfig {
+    /// How many zones (at least one).
+    fn zone_count(&self) -> u32 {
+        (self.zones.len() as u32).max(1)
+    }
+}
+
+/// Metric names live as long as the program: one leaked string per
+/// distinct zone name ever seen (a few bytes each).
+fn zone_metric(zone: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let name = format!("instances_{zone}");
+    let mut names = NAMES
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&n) = names.get(name.as_str()) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(name.into_boxed_str());
+    names.insert(leaked);
+    leaked
 }
 
 /// Which instances of a group run on Spot, and how they are interrupted.
@@ -167,6 +200,9 @@ struct Server {
     interrupted: bool,
     /// Bumped at every launch into the slot.
     generation: u32,
+    /// A rebalancing launch: the instance (slot, generation) it replaces
+    /// once it is in service.
+    replaces: Option<(u32, u32)>,
     launched: SimTime,
     /// Its metrics count in the group's aggregate from then on.
     warm_from: SimTime,
@@ -229,6 +265,10 @@ struct Scaling {
     window_start: SimTime,
     /// Spot interruption notices this interval.
     interruptions: u64,
+    /// Per zone, the zone outages in force (nested outages count).
+    zone_down: Vec<u32>,
+    /// Per zone, the metric name of its instances in service.
+    zone_metrics: Vec<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -273,7 +313,15 @@ impl Fleet {
         faults: FaultState,
     ) -> Self {
         let scaling = cfg.scaling.take().map(|sc| {
+            let zones = sc.zone_count() as usize;
+            let zone_metrics = if sc.zones.len() > 1 {
+                sc.zones.iter().map(|z| zone_metric(z)).collect()
+            } else {
+                Vec::new()
+            };
             Box::new(Scaling {
+                zone_down: vec![0; zones],
+                zone_metrics,
                 group: Group::new(sc.group.clone()),
                 cfg: sc,
                 rng: lifecycle_rng,
@@ -531,6 +579,12 @@ impl Fleet {
     }
 }
 
+/// Zone `zone`'s share of `desired` instances spread round robin over
+/// `zones` zones.
+fn zone_share(desired: u32, zones: u32, zone: u32) -> u32 {
+    desired / zones + u32::from(zone < desired % zones)
+}
+
 /// Billed seconds of a launch at `launched` that ran until `end`, counted
 /// from `from` on (the minimum applies when it launched then or later).
 fn billed_secs(launched: SimTime, end: SimTime, from: SimTime) -> f64 {
@@ -728,14 +782,25 @@ impl Fleet {
         let now = ctx.now();
         let desired = self.sc().group.desired;
         // Without capacity rebalancing an interrupted instance is replaced
-        // only once it is gone.
+        // only once it is gone; a rebalancing launch (zones) counts once it
+        // has replaced its instance.
         let waits = !self.sc().cfg.spot.as_ref().is_some_and(|p| p.rebalance);
         let live = self
             .servers
             .iter()
-            .filter(|s| s.live() || (waits && s.interrupted && s.life == Life::Draining))
+            .filter(|s| {
+                (s.live() && s.replaces.is_none())
+                    || (waits && s.interrupted && s.life == Life::Draining)
+            })
             .count() as u32;
-        if live < desired {
+        if live < desired && self.sc().cfg.zone_count() > 1 {
+            for _ in live..desired {
+                let Some(slot) = self.zoned_free_slot() else {
+                    break;
+                };
+                self.launch(slot, now, ctx);
+            }
+        } else if live < desired {
             let mut missing = desired - live;
             for i in 0..self.servers.len() {
                 if missing == 0 {
@@ -762,12 +827,164 @@ impl Fleet {
         }
     }
 
-    /// The instance a scale-in terminates, by the termination policy.
+    /// The zone of instance slot `server`.
+    fn zone(&self, server: u32) -> u32 {
+        self.scaling
+            .as_ref()
+            .map_or(0, |sc| server % sc.cfg.zone_count())
+    }
+
+    /// Per zone, the live instances (rebalancing launches included,
+    /// instances they are replacing not).
+    fn zone_counts(&self) -> Vec<u32> {
+        let zones = self.scaling.as_ref().map_or(1, |sc| sc.cfg.zone_count());
+        let mut counts = vec![0; zones as usize];
+        let replaced = self.being_replaced();
+        for (i, s) in self.servers.iter().enumerate() {
+            if s.live() && !replaced[i] {
+                counts[self.zone(i as u32) as usize] += 1;
+            }
+        }
+        counts
+    }
+
+    /// Per slot, whether a rebalancing launch is on its way to replace
+    /// the instance in it.
+    fn being_replaced(&self) -> Vec<bool> {
+        let mut replaced = vec![false; self.servers.len()];
+        for s in &self.servers {
+            if let Some((old, generation)) = s.replaces
+                && self.servers[old as usize].generation == generation
+            {
+                replaced[old as usize] = true;
+            }
+        }
+        replaced
+    }
+
+    /// A free slot in zone `zone`.
+    fn free_slot_in(&self, zone: u32) -> Option<u32> {
+        (0..self.servers.len() as u32).find(|&i| {
+            let s = &self.servers[i as usize];
+            self.zone(i) == zone && s.life == Life::Free && s.busy == 0 && s.queue.is_empty()
+        })
+    }
+
+    /// Where a zoned fleet launches next: a free slot in the available
+    /// zone with the fewest instances (as EC2 Auto Scaling balances a group
+    /// over its zones); a fixed fleet only refills a zone up to its share.
+    fn zoned_free_slot(&self) -> Option<u32> {
+        let sc = self.scaling.as_ref()?;
+        let zones = sc.cfg.zone_count();
+        let desired = sc.group.desired;
+        let counts = self.zone_counts();
+        let mut order: Vec<u32> = (0..zones)
+            .filter(|&z| sc.zone_down[z as usize] == 0)
+            .filter(|&z| sc.cfg.rebalance || counts[z as usize] < zone_share(desired, zones, z))
+            .collect();
+        order.sort_by_key(|&z| (counts[z as usize], z));
+        order.into_iter().find_map(|z| self.free_slot_in(z))
+    }
+
+    /// A zone came back: an Auto Scaling group launches instances in the
+    /// zones with the fewest and, as each is in service, terminates one in
+    /// the zone with the most (AZRebalance launches before it terminates).
+    fn rebalance(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        loop {
+            let counts = self.zone_counts();
+            let sc = self.sc();
+            let up: Vec<u32> = (0..sc.cfg.zone_count())
+                .filter(|&z| sc.zone_down[z as usize] == 0)
+                .collect();
+            let Some(&low) = up.iter().min_by_key(|&&z| (counts[z as usize], z)) else {
+                return;
+            };
+            let Some(&high) = up
+                .iter()
+                .max_by_key(|&&z| (counts[z as usize], u32::MAX - z))
+            else {
+                return;
+            };
+            if counts[high as usize] <= counts[low as usize] + 1 {
+                return;
+            }
+            let Some(slot) = self.free_slot_in(low) else {
+                return;
+            };
+            let replaced = self.being_replaced();
+            let Some(old) = (0..self.servers.len() as u32).rev().find(|&i| {
+                self.zone(i) == high
+                    && self.servers[i as usize].life == Life::InService
+                    && !self.servers[i as usize].failed
+                    && !replaced[i as usize]
+            }) else {
+                return;
+            };
+            let generation = self.servers[old as usize].generation;
+            self.launch(slot, now, ctx);
+            self.servers[slot as usize].replaces = Some((old, generation));
+        }
+    }
+
+    /// Zone `zone` goes down (`start`) or comes back.
+    fn zone_outage(&mut self, zone: u32, start: bool, ctx: &mut Ctx<'_>) {
+        let me = ctx.me();
+        let sc = self.sc();
+        let Some(down) = sc.zone_down.get_mut(zone as usize) else {
+            return;
+        };
+        if start {
+            *down += 1;
+        } else {
+            *down = down.saturating_sub(1);
+        }
+        let is_down = *down > 0;
+        ctx.world.targets.set_zone_down(me, zone, is_down);
+        if start {
+            for i in 0..self.servers.len() as u32 {
+                if self.zone(i) != zone {
+                    continue;
+                }
+                match self.servers[i as usize].life {
+                    // Serving: its work fails, and what is routed to it
+                    // until the health checks find it gone.
+                    Life::InService => self.fail(i, ctx),
+                    Life::Booting | Life::Registering | Life::Draining => {
+                        // Not routed to: gone at once, with its work.
+                        self.fail_server_work(i, ctx);
+                        self.terminate(i, ctx);
+                    }
+                    Life::Free => {}
+                }
+            }
+            self.reconcile(ctx);
+        } else if !is_down {
+            self.reconcile(ctx);
+            if self.sc().cfg.rebalance {
+                self.rebalance(ctx);
+            }
+        }
+    }
+
+    /// The instance a scale-in terminates, by the termination policy (in
+    /// a zoned fleet, among those of the zone with the most instances).
     fn victim(&mut self) -> Option<u32> {
         let policy = self.sc().group.spec().termination;
-        let live: Vec<u32> = (0..self.servers.len() as u32)
+        let mut live: Vec<u32> = (0..self.servers.len() as u32)
             .filter(|&i| self.servers[i as usize].live())
             .collect();
+        if self.sc().cfg.zone_count() > 1 {
+            let counts = self.zone_counts();
+            live.retain(|&i| self.servers[i as usize].replaces.is_none());
+            let fullest = live
+                .iter()
+                .map(|&i| self.zone(i))
+                .max_by_key(|&z| (counts[z as usize], u32::MAX - z));
+            if let Some(z) = fullest {
+                live.retain(|&i| self.zone(i) == z);
+            }
+        }
         if live.is_empty() {
             return None;
         }
@@ -788,6 +1005,7 @@ impl Fleet {
         s.life = Life::Booting;
         s.spot = spot;
         s.interrupted = false;
+        s.replaces = None;
         s.failed = false;
         s.generation = s.generation.wrapping_add(1);
         s.launched = now;
@@ -848,6 +1066,12 @@ impl Fleet {
         sc.capacity.set(now, cap + workers);
         self.publish(server, TargetState::Healthy, ctx);
         self.schedule_failure(server, ctx);
+        if let Some((old, generation)) = self.servers[server as usize].replaces.take() {
+            let o = &self.servers[old as usize];
+            if o.generation == generation && o.life == Life::InService && !o.failed {
+                self.deregister(old, ctx);
+            }
+        }
     }
 
     /// Scale-in: the instance stops taking new work and finishes what it
@@ -955,6 +1179,7 @@ impl Fleet {
         s.life = Life::Free;
         s.failed = false;
         s.interrupted = false;
+        s.replaces = None;
         s.generation = s.generation.wrapping_add(1);
         let sc = self.sc();
         sc.ended_secs[bill] += billed_secs(launched, now, SimTime::ZERO);
@@ -1130,7 +1355,11 @@ impl Actor<Msg, World> for Fleet {
                 }
             }
             Msg::Fault { index, start } => {
-                if self.faults.apply(index, start) {
+                if let Some(zone) = self.faults.zone_of(index) {
+                    if self.scaling.is_some() {
+                        self.zone_outage(zone, start, ctx);
+                    }
+                } else if self.faults.apply(index, start) {
                     self.fail_held_work(ctx);
                 }
             }
@@ -1192,6 +1421,17 @@ impl Component for Fleet {
                     "interruptions",
                     std::mem::take(&mut sc.interruptions) as f64,
                 );
+            }
+            let zones = sc.zone_metrics.len() as u32;
+            for (z, &metric) in sc.zone_metrics.iter().enumerate() {
+                let n = (z as u32..self.servers.len() as u32)
+                    .step_by(zones as usize)
+                    .filter(|&i| {
+                        let s = &self.servers[i as usize];
+                        s.life == Life::InService && !s.failed
+                    })
+                    .count();
+                out.put(metric, n as f64);
             }
         } else if self.cfg.kind != "database" {
             out.put("instances", f64::from(self.cfg.instances));

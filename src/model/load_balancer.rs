@@ -51,6 +51,9 @@ pub struct Endpoint {
     pub instance: u32,
     /// Relative weight for weighted routing (> 0).
     pub weight: f64,
+    /// The availability zone of the instance (index), `None` for targets
+    /// without zones (reached from every node, never across zones).
+    pub zone: Option<u32>,
 }
 
 /// The settings a load balancer is built from.
@@ -69,6 +72,12 @@ pub struct LoadBalancerConfig {
     /// Slow start: a newly healthy target's share ramps up linearly over
     /// this long (zero: off).
     pub slow_start: SimDuration,
+    /// One node per availability zone of the targets (1: no zone model).
+    pub zones: u32,
+    /// Each node routes to every zone's targets; off, to its own zone's.
+    pub cross_zone: bool,
+    /// The zoned fleets routed to, whose zone outages take nodes down.
+    pub zoned_fleets: Vec<ActorId>,
 }
 
 /// A deterministic hasher for the indexed queue: std's `RandomState` is
@@ -94,6 +103,26 @@ struct HourMeter {
     hour_start: SimTime,
     requests: f64,
     done: Vec<LbHourUsage>,
+}
+
+/// The balancer's nodes, one per availability zone of its targets.
+#[derive(Debug, Default)]
+struct Nodes {
+    /// The nodes clients reach (in DNS): zone up and, without cross-zone
+    /// balancing, a routable target in the zone.
+    up: Vec<u32>,
+    /// Spreads clients evenly over the nodes in DNS.
+    next: u64,
+    /// Without cross-zone balancing, per node, the routable targets of its
+    /// zone (and those without a zone), with cumulative weights.
+    routable: Vec<Vec<u32>>,
+    weights: Vec<Vec<f64>>,
+    /// Per node, round robin position.
+    picks: Vec<u64>,
+    /// Requests sent to a target in another zone: since the window
+    /// start, and since time zero.
+    cross_window: u64,
+    cross_total: u64,
 }
 
 /// An Application or Network Load Balancer.
@@ -129,6 +158,8 @@ pub struct LoadBalancer {
     ramp_end: SimTime,
     /// Scratch: cumulative ramped weights (kept to avoid allocating).
     ramp_weights: Vec<f64>,
+    /// Zones: the nodes (unused with one zone).
+    nodes: Nodes,
 }
 
 impl LoadBalancer {
@@ -169,7 +200,97 @@ impl LoadBalancer {
             ramp_until: vec![SimTime::ZERO; n],
             ramp_end: SimTime::ZERO,
             ramp_weights: Vec::new(),
+            nodes: Nodes {
+                up: (0..cfg.zones).collect(),
+                picks: vec![0; cfg.zones as usize],
+                routable: vec![Vec::new(); cfg.zones as usize],
+                weights: vec![Vec::new(); cfg.zones as usize],
+                ..Nodes::default()
+            },
             cfg,
+        }
+    }
+
+    /// Zones: which nodes are in DNS and, without cross-zone balancing,
+    /// what each routes to.
+    fn refresh_nodes(&mut self, world: &World) {
+        let zones = self.cfg.zones;
+        self.nodes.routable = vec![Vec::new(); zones as usize];
+        self.nodes.weights = vec![Vec::new(); zones as usize];
+        if !self.cfg.cross_zone {
+            for &i in &self.routable {
+                let e = &self.cfg.endpoints[i as usize];
+                for z in 0..zones {
+                    if e.zone.is_none_or(|ez| ez == z) {
+                        let acc = self.nodes.weights[z as usize]
+                            .last()
+                            .copied()
+                            .unwrap_or(0.0);
+                        self.nodes.routable[z as usize].push(i);
+                        self.nodes.weights[z as usize].push(acc + e.weight);
+                    }
+                }
+            }
+        }
+        let fleets = &self.cfg.zoned_fleets;
+        let cross_zone = self.cfg.cross_zone;
+        let routable = &self.nodes.routable;
+        self.nodes.up = (0..zones)
+            .filter(|&z| !fleets.iter().any(|&f| world.targets.zone_down(f, z)))
+            .filter(|&z| cross_zone || !routable[z as usize].is_empty())
+            .collect();
+    }
+
+    /// Without cross-zone balancing: the target node `node` picks among
+    /// its zone's, by the routing policy (slow start does not apply).
+    fn choose_in_zone(&mut self, node: u32) -> u32 {
+        let list = &self.nodes.routable[node as usize];
+        let n = list.len() as u32;
+        match self.cfg.routing {
+            Routing::RoundRobin => {
+                let picks = &mut self.nodes.picks[node as usize];
+                let i = list[(*picks % u64::from(n)) as usize];
+                *picks += 1;
+                i
+            }
+            Routing::Random => list[self.rng.random_range(0..n) as usize],
+            Routing::PowerOfTwo => {
+                if n == 1 {
+                    return list[0];
+                }
+                let a = self.rng.random_range(0..n);
+                let mut b = self.rng.random_range(0..n - 1);
+                if b >= a {
+                    b += 1;
+                }
+                let (a, b) = (list[a as usize], list[b as usize]);
+                if self.outstanding[b as usize] < self.outstanding[a as usize] {
+                    b
+                } else {
+                    a
+                }
+            }
+            Routing::Weighted => {
+                let weights = &self.nodes.weights[node as usize];
+                let total = *weights.last().unwrap_or(&1.0);
+                let x = self.rng.random_range(0.0..total);
+                let k = weights.partition_point(|&c| c <= x);
+                list[k.min(n as usize - 1)]
+            }
+            Routing::LeastOutstanding => {
+                // Fewest in flight; ties rotate with the node's picks.
+                let picks = &mut self.nodes.picks[node as usize];
+                let start = (*picks % u64::from(n)) as usize;
+                *picks += 1;
+                let outstanding = &self.outstanding;
+                let i = (0..n as usize)
+                    .map(|k| list[(start + k) % n as usize])
+                    .min_by_key(|&i| outstanding[i as usize])
+                    .unwrap_or(list[0]);
+                // Keep the balancer-wide index counting what is in flight.
+                self.least.change_priority_by(&i, |Reverse((o, _))| *o += 1);
+                i
+            }
         }
     }
 
@@ -229,6 +350,9 @@ impl LoadBalancer {
                     self.least.remove(&i);
                 }
             }
+        }
+        if self.cfg.zones > 1 {
+            self.refresh_nodes(world);
         }
     }
 
@@ -352,7 +476,25 @@ impl LoadBalancer {
         if ctx.world.targets.generation() != self.seen_generation {
             self.refresh(ctx.world, now);
         }
-        let endpoint = if now < self.ramp_end && !self.routable.is_empty() {
+        // Zones: the client reaches one of the nodes in DNS, in turn.
+        let node = if self.cfg.zones > 1 {
+            if self.nodes.up.is_empty() {
+                self.no_target(key, ctx);
+                return;
+            }
+            let k = (self.nodes.next % self.nodes.up.len() as u64) as usize;
+            self.nodes.next += 1;
+            Some(self.nodes.up[k])
+        } else {
+            None
+        };
+        let endpoint = if let Some(node) = node.filter(|_| !self.cfg.cross_zone) {
+            if self.nodes.routable[node as usize].is_empty() {
+                self.no_target(key, ctx);
+                return;
+            }
+            self.choose_in_zone(node)
+        } else if now < self.ramp_end && !self.routable.is_empty() {
             self.choose_ramped(now)
         } else if !self.restricted {
             self.choose()
@@ -370,6 +512,14 @@ impl LoadBalancer {
         let req = f.call.req;
         self.outstanding[endpoint as usize] += 1;
         let e = self.cfg.endpoints[endpoint as usize];
+        if let (Some(node), Some(zone)) = (node, e.zone)
+            && node != zone
+        {
+            self.nodes.cross_total += 1;
+            if now >= self.window_start {
+                self.nodes.cross_window += 1;
+            }
+        }
         let me = ctx.me();
         self.meter_roll(now);
         ctx.send(
@@ -485,6 +635,23 @@ impl LoadBalancer {
         }
     }
 
+    /// Inter-zone data transfer for `requests` sent across zones [GB]:
+    /// the assumed bytes of each request and its response.
+    fn cross_zone_gb(requests: u64) -> f64 {
+        let catalog = crate::catalog::builtin();
+        requests as f64 * ASSUMED_BYTES_PER_REQUEST / catalog.units.bytes_per_gb.value
+    }
+
+    /// What `requests` sent across zones cost [USD]: every byte is billed
+    /// out of one zone and into the other.
+    fn cross_zone_cost(requests: u64) -> f64 {
+        let per_gb = crate::catalog::builtin()
+            .data_transfer
+            .inter_az_per_gb
+            .value;
+        2.0 * per_gb * Self::cross_zone_gb(requests)
+    }
+
     /// The bill from the window start to `now`, closing the partial hour.
     fn bill(&mut self, now: SimTime) -> f64 {
         self.meter_roll(now);
@@ -502,6 +669,7 @@ impl LoadBalancer {
             });
         }
         crate::catalog::builtin().load_balancer_cost(self.kind(), &hours)
+            + Self::cross_zone_cost(self.nodes.cross_window)
     }
 }
 
@@ -537,11 +705,15 @@ impl Component for LoadBalancer {
             hour_start: now,
             ..HourMeter::default()
         };
+        self.nodes.cross_window = 0;
     }
 
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
         self.calls.sample(out);
         out.put("in_flight", self.in_flight.level() as f64);
+        if self.cfg.zones > 1 {
+            out.put("cross_zone_gb", Self::cross_zone_gb(self.nodes.cross_total));
+        }
         let cost = if now > self.window_start {
             self.bill(now)
         } else {

@@ -48,6 +48,8 @@ pub struct Registry {
     fleets: Vec<Vec<TargetState>>,
     /// Per actor index, the visible messages of a queue.
     backlog: Vec<u64>,
+    /// Per actor index, a bit per availability zone that is down.
+    zones_down: Vec<u32>,
     /// Bumped at every change of a state, so readers re-read only then.
     generation: u64,
 }
@@ -96,6 +98,32 @@ impl Registry {
     #[inline]
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Zone `zone` of fleet `actor` is down (or back).
+    pub fn set_zone_down(&mut self, actor: ActorId, zone: u32, down: bool) {
+        let a = actor.0 as usize;
+        if self.zones_down.len() <= a {
+            self.zones_down.resize(a + 1, 0);
+        }
+        let bit = 1u32 << zone.min(31);
+        let before = self.zones_down[a];
+        if down {
+            self.zones_down[a] |= bit;
+        } else {
+            self.zones_down[a] &= !bit;
+        }
+        if self.zones_down[a] != before {
+            self.generation += 1;
+        }
+    }
+
+    /// Whether zone `zone` of fleet `actor` is down.
+    #[inline]
+    pub fn zone_down(&self, actor: ActorId, zone: u32) -> bool {
+        self.zones_down
+            .get(actor.0 as usize)
+            .is_some_and(|bits| bits & (1u32 << zone.min(31)) != 0)
     }
 
     /// Queue `actor` now holds `visible` messages ready to be received.

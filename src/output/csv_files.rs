@@ -316,6 +316,7 @@ impl FaultWindow {
         let (kind, factor) = match fault.kind {
             FaultKind::Outage => ("outage", None),
             FaultKind::Slowdown { factor } => ("slowdown", Some(factor)),
+            FaultKind::ZoneOutage { .. } => ("zone_outage", None),
         };
         FaultWindow {
             component: fault.component.clone(),

@@ -286,6 +286,9 @@ pub struct LoadBalancerSpec {
     /// `slow_start` (0 = off, the default): a newly healthy target's share
     /// of requests ramps up linearly over this long.
     pub slow_start: SimDuration,
+    /// `cross_zone` (default on, as ALB): each zone's node routes to the
+    /// healthy targets of every zone; off, only to its own zone's.
+    pub cross_zone: bool,
 }
 
 /// `kind = "ec2"`: a fleet of identical instances, fixed or in an Auto
@@ -317,6 +320,9 @@ pub struct Ec2Spec {
     /// tasks (`tasks`), started in the task start-up time (`start_time`,
     /// held in `lifecycle.boot_time`) and billed per vCPU and GB.
     pub fargate: Option<FargateSpec>,
+    /// `zones`: the availability zones the fleet spreads over, by name;
+    /// empty when not given (one zone, no zone model).
+    pub zones: Vec<String>,
 }
 
 /// `kind = "fargate"`: the size of one task.
@@ -692,6 +698,12 @@ pub enum FaultKind {
     Slowdown {
         /// Multiplier on service times.
         factor: f64,
+    },
+    /// `zone_outage`: availability zone number `zone` of the fleet is lost:
+    /// its instances fail and nothing launches there until it ends.
+    ZoneOutage {
+        /// Index into the fleet's `zones`.
+        zone: u32,
     },
 }
 

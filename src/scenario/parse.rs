@@ -1386,6 +1386,7 @@ enum Partial {
         weights: Option<Vec<f64>>,
         latency: Dist,
         slow_start: SimDuration,
+        cross_zone: bool,
     },
     Ec2 {
         instance_type: String,
@@ -1398,6 +1399,7 @@ enum Partial {
         lifecycle: Box<LifecycleSpec>,
         purchase: PurchaseSpec,
         fargate: Option<FargateSpec>,
+        zones: Vec<String>,
     },
     Database(DatabaseSpec),
     /// `consumer` and `dead_letter` are filled in from the references.
@@ -1429,6 +1431,7 @@ impl Partial {
                 weights,
                 latency,
                 slow_start,
+                cross_zone,
             } => ComponentSpec::LoadBalancer(LoadBalancerSpec {
                 lb_type: *lb_type,
                 routing: *routing,
@@ -1436,6 +1439,7 @@ impl Partial {
                 weights: weights.clone(),
                 latency: latency.clone(),
                 slow_start: *slow_start,
+                cross_zone: *cross_zone,
             }),
             Partial::Ec2 {
                 instance_type,
@@ -1447,6 +1451,7 @@ impl Partial {
                 lifecycle,
                 purchase,
                 fargate,
+                zones,
             } => ComponentSpec::Ec2(Ec2Spec {
                 instance_type: instance_type.clone(),
                 instances: *instances,
@@ -1459,6 +1464,7 @@ impl Partial {
                 lifecycle: (**lifecycle).clone(),
                 purchase: purchase.clone(),
                 fargate: *fargate,
+                zones: zones.clone(),
             }),
             Partial::Database(spec) => ComponentSpec::Database(spec.clone()),
             Partial::Queue(spec) => ComponentSpec::Queue(QueueSpec {
@@ -1579,6 +1585,7 @@ fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Opt
             "weights",
             "latency",
             "slow_start",
+            "cross_zone",
         ],
     );
     let lb_type = t.choice(ctx, "type", &[("alb", LbType::Alb), ("nlb", LbType::Nlb)]);
@@ -1635,6 +1642,8 @@ fn component_load_balancer(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Opt
         weights,
         latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
         slow_start: slow_start.unwrap_or(SimDuration::ZERO),
+        // ALB: cross-zone load balancing is on by default.
+        cross_zone: t.bool(ctx, "cross_zone").unwrap_or(true),
     })
 }
 
@@ -2187,6 +2196,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             "spot_discount",
             "savings_plan",
             "reserved",
+            "zones",
         ],
     );
     let purchase = purchase(ctx, t);
@@ -2256,6 +2266,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
             .unwrap_or(SimDuration::from_secs_f64(tg.deregistration_delay_s.value)),
         mtbf,
     };
+    let zones = zones(ctx, t);
     let autoscaling = match group {
         Some(g) => Some(g?),
         None => None,
@@ -2272,6 +2283,7 @@ fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partia
         lifecycle: Box::new(lifecycle),
         purchase: purchase?,
         fargate: None,
+        zones: zones?,
     })
 }
 
@@ -2367,6 +2379,73 @@ fn purchase(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {
         spot_discount_given: spot_discount.is_some(),
         on_demand_discount_pct: savings_plan.or(reserved).unwrap_or(0.0),
     })
+}
+
+/// Most availability zones of a fleet (zone names `a` to `z`).
+const MAX_ZONES: u32 = 26;
+
+/// `zones`: a count (zones `a`, `b`, … as in `us-east-1a`) or an array of
+/// distinct names; empty when absent.
+fn zones(ctx: &mut Ctx, t: &Table) -> Option<Vec<String>> {
+    let Some(v) = t.get("zones") else {
+        return Some(Vec::new());
+    };
+    let key = t.key("zones");
+    let expected = format!("a number of zones from 1 to {MAX_ZONES} or an array of zone names");
+    match v.get_ref() {
+        DeValue::Integer(_) => {
+            let n = t.u32(ctx, "zones", 1, MAX_ZONES)?;
+            Some(
+                (0..n)
+                    .map(|i| char::from(b'a' + i as u8).to_string())
+                    .collect(),
+            )
+        }
+        DeValue::Array(items) if !items.is_empty() && items.len() <= MAX_ZONES as usize => {
+            let mut names: Vec<String> = Vec::new();
+            let mut ok = true;
+            for item in items {
+                match item.get_ref() {
+                    DeValue::String(s) if !s.is_empty() && !names.iter().any(|n| n == s) => {
+                        names.push(s.to_string());
+                    }
+                    DeValue::String(s) => {
+                        let problem = if s.is_empty() {
+                            "an empty zone name".to_string()
+                        } else {
+                            format!("zone {} twice", quote(s))
+                        };
+                        ctx.error(
+                            item.span().start,
+                            key.clone(),
+                            format!("expected distinct zone names, found {problem}"),
+                        );
+                        ok = false;
+                    }
+                    other => {
+                        ctx.error(
+                            item.span().start,
+                            key.clone(),
+                            format!(
+                                "expected {expected}, found an array holding {}",
+                                found(other)
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            ok.then_some(names)
+        }
+        other => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {expected}, found {}", found(other)),
+            );
+            None
+        }
+    }
 }
 
 fn component_database(ctx: &mut Ctx, t: &Table, _refs: &mut Vec<Ref>) -> Option<Partial> {
@@ -3125,6 +3204,8 @@ fn component_fargate(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Pa
             vcpu: vcpu?,
             memory_gb: memory_gb?,
         }),
+        // Zones are an `ec2` fleet's setting so far.
+        zones: Vec::new(),
     })
 }
 
@@ -3511,7 +3592,16 @@ fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
     for d in &raw_designs {
         component_names.extend(d.own.iter().map(|c| c.name.as_str()));
     }
-    let faults = section_faults(ctx, &root, &component_names);
+    // The zones of every fleet, by name, for zone outages.
+    let zoned: Vec<(&str, &[String])> = shared
+        .iter()
+        .chain(raw_designs.iter().flat_map(|d| d.own.iter()))
+        .filter_map(|c| match &c.spec {
+            Some(Partial::Ec2 { zones, .. }) => Some((c.name.as_str(), zones.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let faults = section_faults(ctx, &root, &component_names, &zoned);
     let head = head?;
     let mut baseline = 0;
     if let Some(b) = &head.baseline {
@@ -4134,7 +4224,12 @@ fn check_unreached(ctx: &mut Ctx, designs: &[RawDesign], shared: &[Raw]) {
     }
 }
 
-fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Vec<Fault>> {
+fn section_faults(
+    ctx: &mut Ctx,
+    root: &Table,
+    components: &[&str],
+    zoned: &[(&str, &[String])],
+) -> Option<Vec<Fault>> {
     let Some(v) = root.get("faults") else {
         return Some(Vec::new());
     };
@@ -4156,7 +4251,10 @@ fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Ve
             ok = false;
             continue;
         };
-        t.check_keys(ctx, &["component", "kind", "factor", "at", "duration"]);
+        t.check_keys(
+            ctx,
+            &["component", "kind", "factor", "zone", "at", "duration"],
+        );
         let component = t.req_str(ctx, "component", "a component name");
         if let Some(c) = component
             && !components.contains(&c)
@@ -4172,8 +4270,12 @@ fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Ve
             );
             ok = false;
         }
-        let kinds = [("outage", "outage"), ("slowdown", "slowdown")];
-        let kind = if t.require(ctx, "kind", "\"outage\" or \"slowdown\"") {
+        let kinds = [
+            ("outage", "outage"),
+            ("slowdown", "slowdown"),
+            ("zone_outage", "zone_outage"),
+        ];
+        let kind = if t.require(ctx, "kind", "\"outage\", \"slowdown\" or \"zone_outage\"") {
             t.choice(ctx, "kind", &kinds)
         } else {
             None
@@ -4191,12 +4293,22 @@ fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Ve
                 None
             }
         };
+        let zone = match kind {
+            Some("zone_outage") => fault_zone(ctx, &t, component, zoned),
+            _ => {
+                if t.has("zone") && kind.is_some() {
+                    t.err(ctx, "zone", "`zone` only applies to kind = \"zone_outage\"");
+                }
+                None
+            }
+        };
         // A fault after the end never happens (allowed, as for schedule steps).
         let at = t.req_dur(ctx, "at", ANY_DURATION);
         let length = t.req_dur(ctx, "duration", POSITIVE_DURATION);
-        let kind = match (kind, factor) {
-            (Some("outage"), _) => Some(FaultKind::Outage),
-            (Some(_), Some(factor)) => Some(FaultKind::Slowdown { factor }),
+        let kind = match (kind, factor, zone) {
+            (Some("outage"), _, _) => Some(FaultKind::Outage),
+            (Some("zone_outage"), _, Some(zone)) => Some(FaultKind::ZoneOutage { zone }),
+            (Some("slowdown"), Some(factor), _) => Some(FaultKind::Slowdown { factor }),
             _ => None,
         };
         match (component, kind, at, length) {
@@ -4210,6 +4322,94 @@ fn section_faults(ctx: &mut Ctx, root: &Table, components: &[&str]) -> Option<Ve
         }
     }
     ok.then_some(faults)
+}
+
+/// The `zone` of a zone outage of fleet `component`: a zone name of the
+/// fleet or an index into its `zones` (from 0). Every fleet of that name
+/// (in any design) must have the zone, at the same index.
+fn fault_zone(
+    ctx: &mut Ctx,
+    t: &Table,
+    component: Option<&str>,
+    zoned: &[(&str, &[String])],
+) -> Option<u32> {
+    if !t.require(ctx, "zone", "a zone name such as \"b\" or an index from 0") {
+        return None;
+    }
+    let v = t.get("zone")?;
+    let component = component?;
+    let fleets: Vec<&[String]> = zoned
+        .iter()
+        .filter(|(n, _)| *n == component)
+        .map(|(_, z)| *z)
+        .collect();
+    if fleets.is_empty() || fleets.iter().any(|z| z.is_empty()) {
+        t.err(
+            ctx,
+            "zone",
+            format!(
+                "a zone outage needs an `ec2` fleet with `zones`; {} has no zones",
+                quote(component)
+            ),
+        );
+        return None;
+    }
+    let zones = fleets[0];
+    let listed = || {
+        zones
+            .iter()
+            .map(|z| quote(z))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let index = match v.get_ref() {
+        DeValue::String(s) => match zones.iter().position(|z| z == s) {
+            Some(i) => i,
+            None => {
+                let hint = did_you_mean_value(s, zones.iter().map(String::as_str));
+                t.err(
+                    ctx,
+                    "zone",
+                    format!(
+                        "{} has no zone {}{hint} (its zones: {})",
+                        quote(component),
+                        quote(s),
+                        listed()
+                    ),
+                );
+                return None;
+            }
+        },
+        DeValue::Integer(_) => {
+            let i = t.int(ctx, "zone", 0, zones.len() as i128 - 1)?;
+            i as usize
+        }
+        other => {
+            t.err(
+                ctx,
+                "zone",
+                format!(
+                    "expected a zone name or an index from 0, found {}",
+                    found(other)
+                ),
+            );
+            return None;
+        }
+    };
+    let name = &zones[index];
+    if fleets.iter().any(|z| z.get(index) != Some(name)) {
+        t.err(
+            ctx,
+            "zone",
+            format!(
+                "the fleets named {} in the designs do not all have zone {} at the same place in `zones`",
+                quote(component),
+                quote(name)
+            ),
+        );
+        return None;
+    }
+    Some(index as u32)
 }
 
 /// `[sweep]`: every value of every axis is applied to the document like
@@ -6081,6 +6281,68 @@ service_time = "10ms"
         );
         let s = load_text(&text).unwrap();
         assert_eq!(s.faults[0].kind, FaultKind::Slowdown { factor: 3.0 });
+    }
+
+    #[test]
+    fn zones_and_zone_outages() {
+        let zoned = edit("workers = 4", "workers = 4\nzones = [\"east\", \"west\"]");
+        let fault = "\n[[faults]]\ncomponent = \"app\"\nkind = \"zone_outage\"\nzone = \"west\"\nat = \"10m\"\nduration = \"1m\"\n";
+        let s = load_text(&format!("{zoned}{fault}")).unwrap();
+        assert_eq!(s.faults[0].kind, FaultKind::ZoneOutage { zone: 1 });
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!("ec2")
+        };
+        assert_eq!(e.zones, ["east", "west"]);
+        // A count names the zones a, b, …; an index picks one from 0.
+        let three = edit("workers = 4", "workers = 4\nzones = 3");
+        let text = format!("{three}{}", fault.replace("\"west\"", "2"));
+        let s = load_text(&text).unwrap();
+        assert_eq!(s.faults[0].kind, FaultKind::ZoneOutage { zone: 2 });
+        // A zone the fleet does not have: the fleet's zones are named.
+        let text = format!("{zoned}{}", fault.replace("\"west\"", "\"wesst\""));
+        expect_one(
+            &text,
+            "faults[0].zone",
+            "\"wesst\"",
+            &[
+                "no zone \"wesst\"",
+                "did you mean \"west\"?",
+                "\"east\", \"west\"",
+            ],
+        );
+        let text = format!("{three}{}", fault.replace("\"west\"", "3"));
+        expect_one(&text, "faults[0].zone", "zone = 3", &["from 0 to 2"]);
+        // A fleet without zones has none to lose.
+        let text = format!("{MINI}{fault}");
+        expect_one(&text, "faults[0].zone", "\"west\"", &["has no zones"]);
+        let text = format!("{zoned}{}", fault.replace("zone = \"west\"\n", ""));
+        expect_one(&text, "faults[0].zone", "[[faults]]", &["missing `zone`"]);
+        let text = format!("{zoned}{}", fault.replace("\"zone_outage\"", "\"outage\""));
+        expect_one(
+            &text,
+            "faults[0].zone",
+            "zone =",
+            &["only applies to kind = \"zone_outage\""],
+        );
+        // `zones` itself.
+        let text = edit("workers = 4", "workers = 4\nzones = 0");
+        expect_one(&text, "designs.d.app.zones", "zones", &["from 1 to 26"]);
+        let text = edit("workers = 4", "workers = 4\nzones = [\"a\", \"a\"]");
+        expect_one(&text, "designs.d.app.zones", "zones", &["zone \"a\" twice"]);
+        let text = edit("workers = 4", "workers = 4\nzones = \"a\"");
+        expect_one(
+            &text,
+            "designs.d.app.zones",
+            "zones",
+            &["a number of zones from 1 to 26 or an array of zone names"],
+        );
+        let text = edit("workers = 4", "workers = 4\nzone = 3");
+        expect_one(
+            &text,
+            "designs.d.app.zone",
+            "zone",
+            &["did you mean `zones`?"],
+        );
     }
 
     #[test]

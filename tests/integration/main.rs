@@ -12,3 +12,4 @@ mod purchase;
 mod queueing;
 mod reporting;
 mod serverless;
+mod zones;

@@ -1,0 +1,213 @@
+//! Availability zones against answers worked out by hand: a zone outage
+//! takes the zone's share of a fleet, which comes back after its boot time
+//! (a fixed fleet) or is replaced in the other zones and rebalanced (an
+//! Auto Scaling group); without cross-zone balancing each zone's node
+//! serves a third of the traffic whatever its instances; requests across
+//! zones are billed at the inter-AZ price.
+
+use stratosim::run::simulate;
+
+use crate::common::*;
+
+/// 6 × m5.large over 3 zones (2 each), called directly; zone b is lost
+/// from 10 min for 5 min. Boot time 40 s, no load balancer (no health
+/// check before service). `group` is empty for a fixed fleet.
+fn outage(group: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "zones"
+duration = "30m"
+warmup = "0s"
+seed = 3
+replications = 2
+interval = "10s"
+
+[workload]
+arrival = "poisson"
+rate = 50
+
+[[faults]]
+component = "app"
+kind = "zone_outage"
+zone = "b"
+at = "10m"
+duration = "5m"
+
+[designs.d]
+entry = "app"
+
+[designs.d.app]
+kind = "ec2"
+instance_type = "m5.large"
+zones = 3
+workers = 4
+service_time = "20ms"
+boot_time = "40s"
+{group}
+"#
+    )
+}
+
+/// The value of a gauge in the sample taken at `t` seconds.
+fn at(r: &stratosim::stats::RunResult, name: &str, metric: &str, t: f64) -> f64 {
+    series(r, name, metric)
+        .find(|&(s, _)| (s - t).abs() < 1e-6)
+        .map_or(f64::NAN, |(_, v)| v)
+}
+
+#[test]
+fn a_zone_outage_takes_the_zones_share_of_a_fixed_fleet_until_it_ends_plus_the_boot_time() {
+    let s = scenario(&(outage("instances = 6")));
+    for r in replications(&s, 0) {
+        for t in [590.0, 600.0] {
+            assert_eq!(at(&r, "app", "instances_b", t), 2.0, "before, t={t}");
+        }
+        // From the outage to its end plus the 40 s boot: zone b has none,
+        // a third of the capacity; a fixed fleet moves nothing elsewhere.
+        for t in [610.0, 700.0, 900.0, 930.0] {
+            assert_eq!(at(&r, "app", "instances_b", t), 0.0, "during, t={t}");
+            assert_eq!(at(&r, "app", "instances_a", t), 2.0);
+            assert_eq!(at(&r, "app", "instances_c", t), 2.0);
+        }
+        // The health checks have noticed (≤ 30 s phase + 30 s + 5 s).
+        assert_eq!(at(&r, "app", "instances", 700.0), 4.0);
+        // Relaunched at 900 s, running (and so serving) at 940 s: the
+        // sample at 940 s is taken just before the events of that instant.
+        assert_eq!(at(&r, "app", "instances_b", 940.0), 0.0);
+        assert_eq!(at(&r, "app", "instances_b", 950.0), 2.0);
+        assert_eq!(at(&r, "app", "instances", 950.0), 6.0);
+        // A direct caller skips crashed instances at once: only the work
+        // zone b held at 600 s fails (at most its 8 workers' calls).
+        assert_eq!(r.requests, r.completed + r.failed + r.lost + r.pending);
+        assert!(r.failed <= 8, "failed: {}", r.failed);
+    }
+}
+
+#[test]
+fn an_auto_scaling_group_replaces_a_lost_zone_in_the_others_and_rebalances_when_it_returns() {
+    let s = scenario(&outage(
+        "[designs.d.app.autoscaling]\nmin = 6\nmax = 6\ntarget = 50",
+    ));
+    for r in replications(&s, 0) {
+        assert_eq!(at(&r, "app", "instances_b", 600.0), 2.0);
+        // Detected within 65 s, replaced in a and c, running 40 s later.
+        assert_eq!(at(&r, "app", "instances_b", 610.0), 0.0);
+        for t in [710.0, 890.0] {
+            assert_eq!(at(&r, "app", "instances_a", t), 3.0, "t={t}");
+            assert_eq!(at(&r, "app", "instances_c", t), 3.0, "t={t}");
+            assert_eq!(at(&r, "app", "instances_b", t), 0.0, "t={t}");
+        }
+        // Zone b is back at 900 s: two launches there, each replacing an
+        // instance of a and of c once running (40 s later).
+        assert_eq!(at(&r, "app", "instances_b", 930.0), 0.0);
+        assert_eq!(at(&r, "app", "desired", 930.0), 6.0);
+        for z in ["instances_a", "instances_b", "instances_c"] {
+            assert_eq!(at(&r, "app", z, 950.0), 2.0, "{z}");
+            assert_eq!(at(&r, "app", z, 1800.0), 2.0, "{z}");
+        }
+        assert_eq!(at(&r, "app", "instances", 1800.0), 6.0);
+    }
+}
+
+/// 4 instances over 3 zones (2, 1, 1) behind a load balancer.
+fn uneven(cross_zone: bool) -> String {
+    uneven_with(cross_zone, 8)
+}
+
+fn uneven_with(cross_zone: bool, workers: u32) -> String {
+    format!(
+        r#"
+[scenario]
+name = "cross"
+duration = "20m"
+warmup = "2m"
+seed = 11
+replications = 2
+
+[workload]
+arrival = "poisson"
+rate = 300
+
+[designs.d]
+entry = "alb"
+
+[designs.d.alb]
+kind = "load_balancer"
+targets = "app"
+cross_zone = {cross_zone}
+
+[designs.d.app]
+kind = "ec2"
+instance_type = "m5.large"
+instances = 4
+zones = ["x", "y", "z"]
+workers = {workers}
+service_time = "20ms"
+"#
+    )
+}
+
+#[test]
+fn without_cross_zone_balancing_the_zones_with_fewer_instances_are_overloaded() {
+    // 2 workers × 20 ms: an instance serves at most 100/s. With cross-zone
+    // balancing each of the 4 gets 75/s (75% busy); without it each zone's
+    // node gets a third, 100/s, and the lone instances of zones y and z are
+    // 100% busy: their queues grow without bound (zone x's two idle at 50%).
+    let p99 = |cross_zone: bool| {
+        let s = scenario(&uneven_with(cross_zone, 2));
+        replications(&s, 0)
+            .iter()
+            .map(|r| r.response.p99)
+            .fold(0.0, f64::max)
+    };
+    let (on, off) = (p99(true), p99(false));
+    assert!(on < 200.0, "stable at 75%: p99 {on} ms");
+    assert!(
+        off > 5.0 * on,
+        "critical at 100%: p99 {off} ms against {on} ms"
+    );
+}
+
+#[test]
+fn cross_zone_balancing_sends_two_thirds_across_zones_billed_out_and_in() {
+    // 300/s × 20 ms = 6 busy workers over 32: nothing queues.
+    let catalog = stratosim::catalog::builtin();
+    let per_gb = catalog.data_transfer.inter_az_per_gb.value;
+    let bytes_per_gb = catalog.units.bytes_per_gb.value;
+    for cross_zone in [true, false] {
+        let s = scenario(&uneven(cross_zone));
+        for r in replications(&s, 0) {
+            assert_eq!(r.failed, 0);
+            let gb = last(&r, "alb", "cross_zone_gb");
+            let requests = component(&r, "alb").handled as f64;
+            if cross_zone {
+                // A node in x sends to y and z half the time (2 of 4
+                // targets in its zone), a node in y or z three quarters:
+                // 1/3 × 1/2 + 2/3 × 3/4 = 2/3 of the requests cross.
+                let crossing = gb * bytes_per_gb / 4096.0;
+                let total = series_sum(&r, "alb", "arrivals", 0.0, 1e9);
+                let share = crossing / total;
+                assert!((share - 2.0 / 3.0).abs() < 0.01, "share {share}");
+            } else {
+                assert_eq!(gb, 0.0);
+            }
+            // The bill holds the transfer of the measured window: out and
+            // in, at the catalog price, on top of the same LCU bill as
+            // without zones (the same requests, the same arrivals).
+            let plain_text = uneven(cross_zone).replace("zones = [\"x\", \"y\", \"z\"]\n", "");
+            let plain = simulate(&scenario(&plain_text), 0, r.replication);
+            let extra = component(&r, "alb").cost_usd - component(&plain, "alb").cost_usd;
+            if cross_zone {
+                // Two thirds of the window's requests, 4 KiB each.
+                let expected = 2.0 * per_gb * (2.0 / 3.0) * requests * 4096.0 / bytes_per_gb;
+                assert!(
+                    (extra / expected - 1.0).abs() < 0.02,
+                    "extra {extra} expected {expected}"
+                );
+            } else {
+                assert!(extra.abs() < 1e-12, "no transfer, no extra: {extra}");
+            }
+        }
+    }
+}
