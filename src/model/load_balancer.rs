@@ -668,8 +668,15 @@ impl LoadBalancer {
                 rule_evaluations: 0.0,
             });
         }
-        crate::catalog::builtin().load_balancer_cost(self.kind(), &hours)
-            + Self::cross_zone_cost(self.nodes.cross_window)
+        let transfer = match self.kind() {
+            // AWS: "When enabling cross-zone load balancing for a Network
+            // Load Balancer, EC2 data transfer charges apply" (ELB guide,
+            // network/target-group-cross-zone.html). The ALB guide, where
+            // cross-zone balancing is always on, names no such charge.
+            LbKind::Nlb => Self::cross_zone_cost(self.nodes.cross_window),
+            LbKind::Alb => 0.0,
+        };
+        crate::catalog::builtin().load_balancer_cost(self.kind(), &hours) + transfer
     }
 }
 

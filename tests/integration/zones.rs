@@ -170,13 +170,18 @@ fn without_cross_zone_balancing_the_zones_with_fewer_instances_are_overloaded() 
 }
 
 #[test]
-fn cross_zone_balancing_sends_two_thirds_across_zones_billed_out_and_in() {
+fn cross_zone_balancing_sends_two_thirds_across_zones_billed_out_and_in_by_an_nlb() {
     // 300/s × 20 ms = 6 busy workers over 32: nothing queues.
     let catalog = stratosim::catalog::builtin();
     let per_gb = catalog.data_transfer.inter_az_per_gb.value;
     let bytes_per_gb = catalog.units.bytes_per_gb.value;
-    for cross_zone in [true, false] {
-        let s = scenario(&uneven(cross_zone));
+    // An NLB pays for the bytes it sends across zones; an ALB does not.
+    for (cross_zone, lb_type) in [(true, "nlb"), (false, "nlb"), (true, "alb")] {
+        let text = uneven(cross_zone).replace(
+            "kind = \"load_balancer\"\n",
+            &format!("kind = \"load_balancer\"\ntype = \"{lb_type}\"\n"),
+        );
+        let s = scenario(&text);
         for r in replications(&s, 0) {
             assert_eq!(r.failed, 0);
             let gb = last(&r, "alb", "cross_zone_gb");
@@ -195,10 +200,10 @@ fn cross_zone_balancing_sends_two_thirds_across_zones_billed_out_and_in() {
             // The bill holds the transfer of the measured window: out and
             // in, at the catalog price, on top of the same LCU bill as
             // without zones (the same requests, the same arrivals).
-            let plain_text = uneven(cross_zone).replace("zones = [\"x\", \"y\", \"z\"]\n", "");
+            let plain_text = text.replace("zones = [\"x\", \"y\", \"z\"]\n", "");
             let plain = simulate(&scenario(&plain_text), 0, r.replication);
             let extra = component(&r, "alb").cost_usd - component(&plain, "alb").cost_usd;
-            if cross_zone {
+            if cross_zone && lb_type == "nlb" {
                 // Two thirds of the window's requests, 4 KiB each.
                 let expected = 2.0 * per_gb * (2.0 / 3.0) * requests * 4096.0 / bytes_per_gb;
                 assert!(
