@@ -396,10 +396,29 @@ fn run_one(
     // time the runs go, all threads together.
     let simulated_ns = std::sync::atomic::AtomicU64::new(0);
     let started = std::time::Instant::now();
-    let records: Vec<RunRecord> = jobs
+    // A design that no swept key reaches runs the same at every sweep
+    // point: each distinct run is simulated once and its result reused.
+    let mut design_keys: std::collections::HashMap<(usize, usize), u64> =
+        std::collections::HashMap::new();
+    let mut first_of: std::collections::HashMap<(u64, u32), usize> =
+        std::collections::HashMap::new();
+    let same_as: Vec<usize> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, &(pt, d, r))| {
+            let key = *design_keys
+                .entry((pt, d))
+                .or_insert_with(|| p.points[pt].1.design_key(d));
+            *first_of.entry((key, r)).or_insert(i)
+        })
+        .collect();
+    let distinct: Vec<usize> = (0..jobs.len()).filter(|&i| same_as[i] == i).collect();
+    bar.set_length(distinct.len() as u64);
+    let results: Vec<crate::stats::RunResult> = distinct
         .par_iter()
-        .map(|&(pt, d, r)| {
-            let (values, scenario) = &p.points[pt];
+        .map(|&i| {
+            let (pt, d, r) = jobs[i];
+            let scenario = &p.points[pt].1;
             let result = run::simulate(scenario, d, r);
             if !bar.is_hidden() {
                 let done = simulated_ns
@@ -409,13 +428,20 @@ fn run_one(
                 bar.set_message(format!("{} {speed:.0}× real time", base.name));
             }
             bar.inc(1);
-            RunRecord {
-                point: values.clone(),
-                result,
-            }
+            result
         })
         .collect();
     bar.finish_and_clear();
+    let slot_of: std::collections::HashMap<usize, usize> =
+        distinct.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    let records: Vec<RunRecord> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, &(pt, _, _))| RunRecord {
+            point: p.points[pt].0.clone(),
+            result: results[slot_of[&same_as[i]]].clone(),
+        })
+        .collect();
 
     if kept == 0 {
         write_runs(out, &axes, &records, &manifest)?;

@@ -62,6 +62,23 @@ impl Scenario {
         s.hash.clear();
         format!("{:016x}", crate::rng::fnv1a(format!("{s:?}").as_bytes()))
     }
+
+    /// A fingerprint of what decides the runs of design `d` alone: two
+    /// sweep points whose scenarios give the design the same key give it
+    /// the same results (a design no swept key reaches, say).
+    pub fn design_key(&self, d: usize) -> u64 {
+        let mut s = self.clone();
+        s.designs = s.designs.get(d).cloned().into_iter().collect();
+        s.sweep.clear();
+        s.file = PathBuf::new();
+        s.name.clear();
+        s.description.clear();
+        s.replications = 0;
+        s.baseline = 0;
+        s.slo = Slo::default();
+        s.hash.clear();
+        crate::rng::fnv1a(format!("{s:?}").as_bytes())
+    }
 }
 
 /// `[slo]`: service-level objectives, each optional. A design meets the SLO

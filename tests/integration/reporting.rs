@@ -324,3 +324,23 @@ fn more_replications_later_run_only_the_new_ones() {
     assert!(!said.contains("keeping"), "{said}");
     same_files(&other, &grown);
 }
+
+#[test]
+fn a_design_no_swept_key_reaches_has_the_same_key_at_every_point() {
+    use stratosim::scenario::{Override, load_str};
+    let at = |n: &str| {
+        let o = [Override {
+            key: "designs.small.app.instances".into(),
+            value: n.into(),
+        }];
+        load_str(SWEPT, Path::new("s.toml"), &o).unwrap()
+    };
+    let (two, three) = (at("2"), at("3"));
+    // Designs in file order: small (swept), large (untouched).
+    assert_ne!(two.design_key(0), three.design_key(0));
+    assert_eq!(two.design_key(1), three.design_key(1));
+    // The runs are the same too, so `run` simulates them once.
+    let (a, b) = (simulate(&two, 1, 0), simulate(&three, 1, 0));
+    assert_eq!(a.response, b.response);
+    assert_eq!(a.cost_usd, b.cost_usd);
+}
