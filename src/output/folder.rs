@@ -5,23 +5,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::csv_files::{FaultWindow, Manifest};
+use super::designs::read_manifest;
 use anyhow::{Context, Result};
-use serde_json::Value;
 
 /// A fault as `manifest.json` records it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FaultSpan {
-    /// The component it hits.
-    pub component: String,
-    /// `outage`, `slowdown`, …
-    pub kind: String,
-    /// The slowdown's factor, when there is one.
-    pub factor: Option<f64>,
-    /// Start [s].
-    pub start_s: f64,
-    /// End [s].
-    pub end_s: f64,
-}
+pub type FaultSpan = FaultWindow;
 
 impl FaultSpan {
     /// "db outage", "db slowdown ×4".
@@ -95,8 +84,8 @@ pub fn parse_number(cell: &str) -> Option<f64> {
 pub struct OutputFolder {
     /// The folder.
     pub dir: PathBuf,
-    /// `manifest.json`, as written (fields may be missing in older folders).
-    pub manifest: Value,
+    /// `manifest.json` (fields missing in older folders take their defaults).
+    pub manifest: Manifest,
     /// The scenario's name.
     pub scenario: String,
     /// The scenario's description (may be empty).
@@ -131,45 +120,15 @@ impl OutputFolder {
     /// Reads the manifest and the small CSV files of `dir` (`timeseries.csv`
     /// is streamed by the timeline chart, which keeps only what it draws).
     pub fn read(dir: &Path) -> Result<OutputFolder> {
-        let manifest_path = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&manifest_path)
-            .with_context(|| format!("cannot read {}", manifest_path.display()))?;
-        let manifest: Value = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not valid JSON", manifest_path.display()))?;
-        let strings = |key: &str| -> Vec<String> {
-            manifest[key]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let faults = manifest["faults"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|f| {
-                        Some(FaultSpan {
-                            component: f["component"].as_str()?.to_string(),
-                            kind: f["kind"].as_str().unwrap_or("fault").to_string(),
-                            factor: f["factor"].as_f64(),
-                            start_s: f["start_s"].as_f64()?,
-                            end_s: f["end_s"].as_f64()?,
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let manifest = read_manifest(&dir.join("manifest.json"))?;
         let mut folder = OutputFolder {
             dir: dir.to_path_buf(),
-            scenario: manifest["scenario"].as_str().unwrap_or("").to_string(),
-            description: manifest["description"].as_str().unwrap_or("").to_string(),
-            designs: strings("designs"),
-            axes: strings("sweep_keys"),
+            scenario: manifest.scenario.clone(),
+            description: manifest.description.clone(),
+            designs: manifest.designs.clone(),
+            axes: manifest.sweep_keys.clone(),
             points: Vec::new(),
-            faults,
+            faults: manifest.faults.clone(),
             summary: Table::default(),
             components: Table::default(),
             latency: None,
@@ -264,12 +223,12 @@ impl OutputFolder {
 
     /// The SLO's response-time p99 bound [ms], when the manifest sets one.
     pub fn slo_response_p99_ms(&self) -> Option<f64> {
-        self.manifest["slo"]["response_p99_ms"].as_f64()
+        self.manifest.slo.response_p99_ms
     }
 
     /// Replications per run, from the manifest.
     pub fn replications(&self) -> u64 {
-        self.manifest["replications"].as_u64().unwrap_or(1)
+        u64::from(self.manifest.replications.max(1))
     }
 }
 

@@ -89,9 +89,7 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
         format!("{} design(s)", folder.designs.len()),
         format!("{} replication(s)", folder.replications()),
     ];
-    if let Some(seed) = m["seed"].as_u64() {
-        meta.push(format!("seed {seed}"));
-    }
+    meta.push(format!("seed {}", m.seed));
     if folder.has_sweep() {
         meta.push(format!(
             "sweep over {} ({} points)",
@@ -99,22 +97,18 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
             folder.points.len()
         ));
     }
-    if let Some(v) = m["stratosim_version"].as_str() {
-        meta.push(format!("stratosim {v}"));
+    if !m.stratosim_version.is_empty() {
+        meta.push(format!("stratosim {}", m.stratosim_version));
     }
-    if let (Some(region), Some(date)) = (m["catalog_region"].as_str(), m["catalog_date"].as_str()) {
-        meta.push(format!("prices: {region}, {date}"));
+    if !m.catalog_region.is_empty() && !m.catalog_date.is_empty() {
+        meta.push(format!("prices: {}, {}", m.catalog_region, m.catalog_date));
     }
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(&meta.join(" · ")));
-    let skipped: Vec<&str> = m["skipped_designs"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
-    if !skipped.is_empty() {
+    if !m.skipped_designs.is_empty() {
         let _ = writeln!(
             h,
             "<p class=\"fail\">Not simulated: {}</p>",
-            escape(&skipped.join("; "))
+            escape(&m.skipped_designs.join("; "))
         );
     }
     h.push_str(
@@ -185,7 +179,8 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
     }
 
     h.push_str("<h2 id=\"manifest\">Manifest</h2>\n");
-    let manifest = serde_json::to_string_pretty(&folder.manifest)?;
+    // Keys in alphabetical order, as a JSON value lists them.
+    let manifest = serde_json::to_string_pretty(&serde_json::to_value(&folder.manifest)?)?;
     let _ = writeln!(h, "<pre>{}</pre>", escape(&manifest));
     h.push_str("</body>\n</html>\n");
     Ok(h)
@@ -193,7 +188,7 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
 
 /// The verdict: the cheapest design (and sweep point) that meets the SLO.
 fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>) -> String {
-    let slo = &folder.manifest["slo"];
+    let slo = serde_json::to_value(&folder.manifest.slo).unwrap_or_default();
     let Some(bounds) = slo.as_object().filter(|o| !o.is_empty()) else {
         return "The scenario sets no <code>[slo]</code>: there is no verdict.".to_string();
     };
