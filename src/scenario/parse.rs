@@ -4527,7 +4527,8 @@ fn flatten<'a, 'i>(t: &Table<'a, 'i>, prefix: &str, out: &mut Vec<(String, usize
 mod tests {
     use super::*;
 
-    const EXAMPLES: &str = "/work/shared/spec/examples";
+    /// The copies of the contract's examples that ship with the project.
+    const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/contract");
 
     /// A small valid scenario; tests edit it.
     const MINI: &str = r#"[scenario]
@@ -4599,14 +4600,11 @@ service_time = "10ms"
         );
     }
 
-    fn example(name: &str) -> Option<(String, Scenario)> {
+    fn example(name: &str) -> (String, Scenario) {
         let path = Path::new(EXAMPLES).join(name);
-        if !path.exists() {
-            return None;
-        }
         let text = std::fs::read_to_string(&path).expect("readable example");
         match load(&path, &[]) {
-            Ok(s) => Some((text, s)),
+            Ok(s) => (text, s),
             Err(e) => panic!("{name} must load:\n{e}"),
         }
     }
@@ -4677,9 +4675,7 @@ service_time = "10ms"
 
     #[test]
     fn example_flash_sale() {
-        let Some((_, s)) = example("flash-sale.toml") else {
-            return;
-        };
+        let (_, s) = example("flash-sale.toml");
         assert_eq!(s.name, "flash-sale");
         assert_eq!(s.duration, SimDuration::from_secs(90 * 60));
         assert_eq!(s.warmup, SimDuration::from_secs(600));
@@ -4783,9 +4779,7 @@ service_time = "10ms"
 
     #[test]
     fn example_autoscaling() {
-        let Some((_, s)) = example("autoscaling.toml") else {
-            return;
-        };
+        let (_, s) = example("autoscaling.toml");
         let RateProfile::Diurnal {
             min_rate,
             max_rate,
@@ -4839,7 +4833,8 @@ service_time = "10ms"
 
     #[test]
     fn example_lambda_keepalive_and_mmc() {
-        if let Some((_, s)) = example("lambda-keepalive.toml") {
+        {
+            let (_, s) = example("lambda-keepalive.toml");
             let names: Vec<&str> = s.designs.iter().map(|d| d.name.as_str()).collect();
             assert_eq!(names, ["python", "java"]);
             let mut medians = Vec::new();
@@ -4873,7 +4868,8 @@ service_time = "10ms"
             assert_eq!(steps[1], (SimTime(7800 * NANOS), 0.001));
             assert_eq!(s.warmup, SimDuration::ZERO);
         }
-        if let Some((_, s)) = example("mmc.toml") {
+        {
+            let (_, s) = example("mmc.toml");
             let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
                 panic!()
             };
@@ -7194,11 +7190,11 @@ service_time = "10ms"
     #[test]
     fn never_panics_on_truncations_and_mutations() {
         let mut texts = vec![MINI.to_string()];
-        if let Ok(dir) = std::fs::read_dir(EXAMPLES) {
-            let mut paths: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
-            paths.sort();
-            texts.extend(paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()));
-        }
+        let dir = std::fs::read_dir(EXAMPLES).expect("the contract examples ship with the project");
+        let mut paths: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        assert!(!paths.is_empty());
+        texts.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
         let p = Path::new(EXAMPLES).join("x.toml");
         let replacements = [
             "0",

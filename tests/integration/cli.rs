@@ -283,10 +283,10 @@ fn set_overrides_a_value() {
 
 #[test]
 fn contract_examples_pass_check() {
-    let Some(dir) = contract_examples() else {
-        return;
-    };
-    for entry in fs::read_dir(dir).unwrap() {
+    let dir = contract_examples();
+    let entries: Vec<_> = fs::read_dir(&dir).unwrap().collect();
+    assert!(entries.len() >= 4, "{}: the contract's examples", dir.display());
+    for entry in entries {
         let path = entry.unwrap().path();
         let o = stratosim(&["check", path.to_str().unwrap()]);
         assert!(
@@ -294,6 +294,29 @@ fn contract_examples_pass_check() {
             "{}: {}",
             path.display(),
             String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+/// `scenarios/contract/` holds the contract's examples unchanged. Where the
+/// contract sits beside the repository (a developer's checkout), every one
+/// of its examples must be copied here byte for byte; a clean clone has only
+/// the copies, which the other tests use.
+#[test]
+fn contract_copies_match_the_contract() {
+    let upstream = repo().join("../shared/spec/examples");
+    if !upstream.is_dir() {
+        return;
+    }
+    for entry in fs::read_dir(&upstream).unwrap() {
+        let path = entry.unwrap().path();
+        let copy = contract_examples().join(path.file_name().unwrap());
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            fs::read(&copy).unwrap_or_default(),
+            "{} differs from {}: copy it into scenarios/contract/",
+            copy.display(),
+            path.display()
         );
     }
 }

@@ -114,10 +114,10 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/spec/examples`, when it exists beside the repository.
-pub fn contract_examples() -> Option<PathBuf> {
-    let dir = repo().join("../shared/spec/examples");
-    dir.is_dir().then_some(dir)
+/// The contract's examples, as copied into `scenarios/contract/` (kept in
+/// step with `../shared/spec/examples` by a test when that folder exists).
+pub fn contract_examples() -> PathBuf {
+    repo().join("scenarios/contract")
 }
 
 /// Erlang C: the probability that an arrival waits in M/M/c with offered load `a` = λ/μ.
