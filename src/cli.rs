@@ -6,9 +6,12 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::output::csv_files::{self, FaultWindow, Manifest, RunRecord};
-use crate::output::designs::{self, SloTargets};
+use crate::output::csv_files::{self, RunRecord};
+use crate::output::designs;
+use crate::output::format::cell;
+use crate::output::manifest::{FaultWindow, Manifest, read_manifest, write_manifest};
 use crate::output::merge::{Source, combine};
+use crate::output::slo::SloTargets;
 use crate::output::table;
 use crate::run;
 use crate::scenario::{self, Override, Scenario, ScenarioErrors};
@@ -335,13 +338,13 @@ fn run_one(
         sweep_values: p
             .points
             .iter()
-            .map(|(values, _)| values.iter().map(|v| csv_files::cell(v)).collect())
+            .map(|(values, _)| values.iter().map(|v| cell(v)).collect())
             .collect(),
         baseline: base.designs[base.baseline].name.clone(),
         description: base.description.clone(),
-        faults: base.faults.iter().map(FaultWindow::of).collect(),
+        faults: base.faults.iter().map(fault_window).collect(),
         window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
-        slo: SloTargets::of(&base.slo),
+        slo: slo_targets(&base.slo),
         runs_key: base.runs_key(),
         shard: shard.map(|(k, n)| format!("{k}/{n}")),
     };
@@ -481,6 +484,34 @@ fn run_one(
     report(out, &args.report)
 }
 
+/// How `manifest.json` records a scenario's fault (for the charts' shaded
+/// windows).
+fn fault_window(fault: &scenario::Fault) -> FaultWindow {
+    let (kind, factor) = match fault.kind {
+        scenario::FaultKind::Outage => ("outage", None),
+        scenario::FaultKind::Slowdown { factor } => ("slowdown", Some(factor)),
+        scenario::FaultKind::ZoneOutage { .. } => ("zone_outage", None),
+    };
+    FaultWindow {
+        component: fault.component.clone(),
+        kind: kind.to_string(),
+        factor,
+        start_s: fault.at.as_secs_f64(),
+        end_s: (fault.at + fault.duration).as_secs_f64(),
+    }
+}
+
+/// How `manifest.json` records a scenario's `[slo]`.
+fn slo_targets(slo: &scenario::Slo) -> SloTargets {
+    SloTargets {
+        response_p99_ms: slo.response_p99.map(|d| d.as_secs_f64() * 1e3),
+        completion_p99_ms: slo.completion_p99.map(|d| d.as_secs_f64() * 1e3),
+        error_rate: slo.error_rate,
+        lost: slo.lost.map(|n| n as f64),
+        monthly_budget_usd: slo.monthly_budget,
+    }
+}
+
 /// Writes the runs' CSV files and the manifest into `dir`.
 fn write_runs(
     dir: &Path,
@@ -494,7 +525,7 @@ fn write_runs(
     csv_files::write_components(&dir.join("components.csv"), axes, records)?;
     csv_files::write_timeseries(&dir.join("timeseries.csv"), axes, records)?;
     csv_files::write_latency(&dir.join("latency.csv"), axes, records)?;
-    csv_files::write_manifest(&dir.join("manifest.json"), manifest)?;
+    write_manifest(&dir.join("manifest.json"), manifest)?;
     Ok(())
 }
 
@@ -513,7 +544,7 @@ fn build_fingerprint() -> Option<String> {
 /// left in `out`: none unless this very build wrote them from the same
 /// runs (scenario, overrides and seed), designs and sweep points.
 fn reusable_replications(out: &Path, manifest: &Manifest) -> u32 {
-    let Ok(old) = designs::read_manifest(&out.join("manifest.json")) else {
+    let Ok(old) = read_manifest(&out.join("manifest.json")) else {
         return 0;
     };
     let same = old.shard.is_none()
@@ -554,7 +585,7 @@ fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
     if !args.no_charts {
         crate::output::draw_charts_and_report(out)?;
     }
-    let manifest = designs::read_manifest(&out.join("manifest.json"))?;
+    let manifest = read_manifest(&out.join("manifest.json"))?;
     if !args.quiet {
         let text = match args.format {
             Format::Table => {

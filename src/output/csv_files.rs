@@ -1,4 +1,4 @@
-//! The CSV files and the manifest, written from finished runs.
+//! The CSV files of a run's results, written from finished runs.
 //!
 //! Numbers are written with fixed precision so that the bytes depend only on
 //! the results, and rows come in a fixed order (sweep point, design,
@@ -9,10 +9,8 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
 
-use super::designs::SloTargets;
-use crate::scenario::{Fault, FaultKind};
+use super::format::{cell, csv_escape, num};
 use crate::stats::{LATENCY_QUANTILES, RunResult};
 
 /// One finished run and the sweep point it belongs to.
@@ -22,30 +20,6 @@ pub struct RunRecord {
     pub point: Vec<String>,
     /// The run's results.
     pub result: RunResult,
-}
-
-/// `x` with `decimals` digits after the point, without `-0`.
-pub fn num(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NaN".into()
-        } else if x > 0.0 {
-            "inf".into()
-        } else {
-            "-inf".into()
-        };
-    }
-    let s = format!("{x:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
-
-/// A sweep value as a CSV cell: TOML strings lose their quotes.
-pub fn cell(value: &str) -> String {
-    value.trim_matches('"').to_string()
 }
 
 fn writer(path: &Path) -> Result<csv::Writer<fs::File>> {
@@ -225,125 +199,4 @@ pub fn write_latency(path: &Path, axes: &[String], runs: &[RunRecord]) -> Result
     }
     w.flush()?;
     Ok(())
-}
-
-/// Quotes a CSV field when it needs it.
-fn csv_escape(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// What `manifest.json` records: enough to repeat the run, and to merge
-/// shards and summarise without the scenario file.
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Manifest {
-    /// The stratosim version that wrote the folder.
-    pub stratosim_version: String,
-    /// The scenario's `name`.
-    pub scenario: String,
-    /// The scenario file as given on the command line.
-    pub scenario_file: String,
-    /// FNV-1a hash of the scenario text and the `--set` overrides.
-    pub scenario_hash: String,
-    /// The root seed.
-    pub seed: u64,
-    /// Replications per design and sweep point.
-    pub replications: u32,
-    /// The seed of each replication, in order.
-    pub replication_seeds: Vec<u64>,
-    /// The designs simulated.
-    pub designs: Vec<String>,
-    /// Designs left out, with the reason.
-    pub skipped_designs: Vec<String>,
-    /// The swept key paths.
-    pub sweep_keys: Vec<String>,
-    /// The number of sweep points.
-    pub sweep_points: usize,
-    /// The `--set` overrides.
-    pub overrides: Vec<String>,
-    /// The price catalog's region.
-    pub catalog_region: String,
-    /// The date the price catalog was compiled.
-    pub catalog_date: String,
-    /// The command line, without `--jobs` and `--shard` (which do not
-    /// change results).
-    pub command_line: Vec<String>,
-    /// The swept values of each sweep point, as in the CSV files, in run order.
-    pub sweep_values: Vec<Vec<String>>,
-    /// The design the others are compared with.
-    pub baseline: String,
-    /// The scenario's `description`.
-    pub description: String,
-    /// The scenario's faults, for the charts' shaded windows.
-    pub faults: Vec<FaultWindow>,
-    /// The measured window: duration less warmup [s].
-    pub window_s: f64,
-    /// The SLO, when the scenario has one.
-    #[serde(skip_serializing_if = "SloTargets::is_unset")]
-    pub slo: SloTargets,
-    /// [`Scenario::runs_key`](crate::scenario::Scenario::runs_key): a
-    /// later run with more replications into the same folder reuses these.
-    pub runs_key: String,
-    /// `K/N` in the folder of one shard of a run; absent in a whole run.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shard: Option<String>,
-}
-
-/// One `[[faults]]` entry as `manifest.json` records it.
-#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct FaultWindow {
-    /// The component's name.
-    pub component: String,
-    /// `outage` or `slowdown`.
-    pub kind: String,
-    /// The slowdown's factor on service times.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub factor: Option<f64>,
-    /// Start [s of simulated time].
-    pub start_s: f64,
-    /// End [s of simulated time].
-    pub end_s: f64,
-}
-
-impl FaultWindow {
-    /// The window of a scenario's fault.
-    pub fn of(fault: &Fault) -> FaultWindow {
-        let (kind, factor) = match fault.kind {
-            FaultKind::Outage => ("outage", None),
-            FaultKind::Slowdown { factor } => ("slowdown", Some(factor)),
-            FaultKind::ZoneOutage { .. } => ("zone_outage", None),
-        };
-        FaultWindow {
-            component: fault.component.clone(),
-            kind: kind.to_string(),
-            factor,
-            start_s: fault.at.as_secs_f64(),
-            end_s: (fault.at + fault.duration).as_secs_f64(),
-        }
-    }
-}
-
-/// Writes `manifest.json`.
-pub fn write_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(manifest)?;
-    text.push('\n');
-    fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_have_fixed_precision_and_no_negative_zero() {
-        assert_eq!(num(1.23456, 3), "1.235");
-        assert_eq!(num(-0.0001, 3), "0.000");
-        assert_eq!(num(2.0, 0), "2");
-        assert_eq!(csv_escape("a,b"), "\"a,b\"");
-    }
 }

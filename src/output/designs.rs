@@ -7,46 +7,19 @@
 //! shards gets the very bytes a single run writes.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use super::csv_files::{Manifest, num};
-use super::table::mean_ci;
+use super::confidence::mean_ci;
+use super::format::num;
+use super::manifest::{Manifest, read_manifest};
+use super::measure::Measure;
+use super::slo::Verdict;
 
 /// Hours in the month AWS prices by.
 const HOURS_PER_MONTH: f64 = 730.0;
-
-/// The metrics summarised, in column order.
-pub const METRICS: [&str; 17] = [
-    "requests",
-    "completed",
-    "failed",
-    "lost",
-    "pending",
-    "error_rate",
-    "response_mean_ms",
-    "response_p50_ms",
-    "response_p90_ms",
-    "response_p99_ms",
-    "response_p999_ms",
-    "completion_mean_ms",
-    "completion_p99_ms",
-    "throughput_rps",
-    "cost_usd",
-    "cost_per_million_usd",
-    "monthly_cost_usd",
-];
-
-/// Index of a metric in [`METRICS`].
-pub fn metric(name: &str) -> usize {
-    METRICS
-        .iter()
-        .position(|m| *m == name)
-        .unwrap_or_else(|| unreachable!("unknown metric {name}"))
-}
 
 /// One row of `summary.csv`, with the derived metrics.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,7 +27,7 @@ struct Run {
     design: String,
     point: Vec<String>,
     replication: u32,
-    values: [f64; METRICS.len()],
+    values: [f64; Measure::COUNT],
 }
 
 /// A design at a sweep point over its replications.
@@ -66,7 +39,7 @@ pub struct DesignRow {
     pub point: Vec<String>,
     /// Replications summarised.
     pub replications: usize,
-    /// Per metric of [`METRICS`]: the mean and the 95% interval (NaN bounds
+    /// Per measure of [`Measure::ALL`]: the mean and the 95% interval (NaN bounds
     /// with one replication).
     pub mean: Vec<f64>,
     /// Lower bounds.
@@ -75,18 +48,6 @@ pub struct DesignRow {
     pub high: Vec<f64>,
     /// The SLO's verdict, when there is an SLO.
     pub slo: Option<Verdict>,
-}
-
-/// How a design row fares against the SLO.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Verdict {
-    /// Every target met (by the mean over replications).
-    pub pass: bool,
-    /// The smallest relative headroom over the targets: (limit − value) /
-    /// limit, negative when missed (an absolute headroom for a zero limit).
-    pub margin: f64,
-    /// The target with the smallest headroom.
-    pub binding: String,
 }
 
 /// A design's paired difference from the baseline for one metric.
@@ -98,8 +59,8 @@ pub struct Comparison {
     pub point: Vec<String>,
     /// The baseline design.
     pub baseline: String,
-    /// The metric.
-    pub metric: &'static str,
+    /// The measure.
+    pub metric: Measure,
     /// Mean of design − baseline over the replications both have.
     pub diff_mean: f64,
     /// 95% interval of the difference.
@@ -134,14 +95,6 @@ pub fn summarise(dir: &Path) -> Result<Summary> {
     Ok(summarise_runs(&manifest, &runs))
 }
 
-/// Reads a folder's `manifest.json`.
-pub fn read_manifest(path: &Path) -> Result<Manifest> {
-    let text =
-        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a stratosim manifest", path.display()))
-}
-
 fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
     let mut reader =
         csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -160,18 +113,17 @@ fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
         .map(|k| column(k))
         .collect::<Result<Vec<_>>>()?;
     // The columns read directly; the derived metrics are computed below.
-    let direct: Vec<(usize, usize)> = METRICS
+    let direct: Vec<(usize, usize)> = Measure::ALL
         .iter()
-        .enumerate()
-        .filter(|(_, m)| !matches!(**m, "error_rate" | "monthly_cost_usd"))
-        .map(|(i, m)| Ok((i, column(m)?)))
+        .filter(|m| !m.is_derived())
+        .map(|m| Ok((m.index(), column(m.name())?)))
         .collect::<Result<_>>()?;
     let month = HOURS_PER_MONTH * 3600.0 / manifest.window_s.max(f64::MIN_POSITIVE);
     let mut runs = Vec::new();
     for (line, record) in reader.records().enumerate() {
         let record = record?;
         let field = |i: usize| record.get(i).unwrap_or_default();
-        let mut values = [f64::NAN; METRICS.len()];
+        let mut values = [f64::NAN; Measure::COUNT];
         for &(m, c) in &direct {
             values[m] = field(c).parse().with_context(|| {
                 format!(
@@ -182,13 +134,13 @@ fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
                 )
             })?;
         }
-        let requests = values[metric("requests")];
-        values[metric("error_rate")] = if requests > 0.0 {
-            values[metric("failed")] / requests
+        let requests = values[Measure::Requests.index()];
+        values[Measure::ErrorRate.index()] = if requests > 0.0 {
+            values[Measure::Failed.index()] / requests
         } else {
             0.0
         };
-        values[metric("monthly_cost_usd")] = values[metric("cost_usd")] * month;
+        values[Measure::MonthlyCostUsd.index()] = values[Measure::CostUsd.index()] * month;
         runs.push(Run {
             design: field(design).to_string(),
             point: axes.iter().map(|&i| field(i).to_string()).collect(),
@@ -229,7 +181,7 @@ fn summarise_runs(manifest: &Manifest, runs: &[Run]) -> Summary {
             high: Vec::new(),
             slo: None,
         };
-        for m in 0..METRICS.len() {
+        for m in 0..Measure::COUNT {
             let values: Vec<f64> = rs.iter().map(|r| r.values[m]).collect();
             let (mean, half) = mean_ci(&values);
             row.mean.push(mean);
@@ -255,7 +207,7 @@ fn summarise_runs(manifest: &Manifest, runs: &[Run]) -> Summary {
         if pairs.is_empty() {
             continue;
         }
-        for (m, name) in METRICS.iter().enumerate() {
+        for (m, &name) in Measure::ALL.iter().enumerate() {
             let diffs: Vec<f64> = pairs
                 .iter()
                 .map(|(r, b)| r.values[m] - b.values[m])
@@ -273,7 +225,7 @@ fn summarise_runs(manifest: &Manifest, runs: &[Run]) -> Summary {
             });
         }
     }
-    let cost = metric("cost_usd");
+    let cost = Measure::CostUsd.index();
     let answer = rows
         .iter()
         .enumerate()
@@ -311,7 +263,7 @@ pub fn write(dir: &Path, s: &Summary) -> Result<()> {
     let mut header = vec!["design".to_string()];
     header.extend(s.axes.iter().cloned());
     header.extend(["replications", "slo_pass", "slo_margin", "slo_binding"].map(String::from));
-    for m in METRICS {
+    for m in Measure::ALL.map(Measure::name) {
         header.extend([format!("{m}_mean"), format!("{m}_low"), format!("{m}_high")]);
     }
     w.write_record(&header)?;
@@ -322,7 +274,7 @@ pub fn write(dir: &Path, s: &Summary) -> Result<()> {
         row.push(yes_no(r.slo.as_ref().map(|v| v.pass)).to_string());
         row.push(r.slo.as_ref().map_or(String::new(), |v| num(v.margin, 6)));
         row.push(r.slo.as_ref().map_or(String::new(), |v| v.binding.clone()));
-        for m in 0..METRICS.len() {
+        for m in 0..Measure::COUNT {
             row.extend([num(r.mean[m], 6), bound(r.low[m]), bound(r.high[m])]);
         }
         w.write_record(&row)?;
@@ -351,7 +303,7 @@ pub fn write(dir: &Path, s: &Summary) -> Result<()> {
         row.extend(c.point.iter().cloned());
         row.extend([
             c.baseline.clone(),
-            c.metric.to_string(),
+            c.metric.name().to_string(),
             num(c.diff_mean, 6),
             bound(c.diff_low),
             bound(c.diff_high),
@@ -363,139 +315,17 @@ pub fn write(dir: &Path, s: &Summary) -> Result<()> {
     Ok(())
 }
 
-/// The SLO as `manifest.json` records it: each target optional.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SloTargets {
-    /// Most response p99 [ms].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response_p99_ms: Option<f64>,
-    /// Most completion p99 [ms].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub completion_p99_ms: Option<f64>,
-    /// Most failed requests over requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_rate: Option<f64>,
-    /// Most lost requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lost: Option<f64>,
-    /// Most monthly bill [USD].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_budget_usd: Option<f64>,
-}
-
-impl SloTargets {
-    /// The targets of a scenario's `[slo]`.
-    pub fn of(slo: &crate::scenario::Slo) -> Self {
-        SloTargets {
-            response_p99_ms: slo.response_p99.map(|d| d.as_secs_f64() * 1e3),
-            completion_p99_ms: slo.completion_p99.map(|d| d.as_secs_f64() * 1e3),
-            error_rate: slo.error_rate,
-            lost: slo.lost.map(|n| n as f64),
-            monthly_budget_usd: slo.monthly_budget,
-        }
-    }
-
-    /// True when at least one target is set.
-    pub fn is_set(&self) -> bool {
-        *self != SloTargets::default()
-    }
-
-    /// True when no target is set.
-    pub fn is_unset(&self) -> bool {
-        !self.is_set()
-    }
-
-    /// Each target with the metric it limits.
-    fn targets(&self) -> [(&'static str, Option<f64>); 5] {
-        [
-            ("response_p99_ms", self.response_p99_ms),
-            ("completion_p99_ms", self.completion_p99_ms),
-            ("error_rate", self.error_rate),
-            ("lost", self.lost),
-            ("monthly_cost_usd", self.monthly_budget_usd),
-        ]
-    }
-
-    /// The verdict on a row's means (indexed as [`METRICS`]). A latency
-    /// target is missed when no request completed (NaN).
-    pub fn judge(&self, means: &[f64]) -> Verdict {
-        let mut verdict = Verdict {
-            pass: true,
-            margin: f64::INFINITY,
-            binding: String::new(),
-        };
-        for (name, limit) in self.targets() {
-            let Some(limit) = limit else {
-                continue;
-            };
-            let value = means[metric(name)];
-            let margin = if value.is_nan() {
-                f64::NEG_INFINITY
-            } else if limit > 0.0 {
-                (limit - value) / limit
-            } else {
-                limit - value
-            };
-            if margin < 0.0 {
-                verdict.pass = false;
-            }
-            if margin < verdict.margin || verdict.binding.is_empty() {
-                verdict.margin = margin;
-                verdict.binding = name.to_string();
-            }
-        }
-        verdict
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn means(pairs: &[(&str, f64)]) -> Vec<f64> {
-        let mut m = vec![0.0; METRICS.len()];
-        for (k, v) in pairs {
-            m[metric(k)] = *v;
-        }
-        m
-    }
-
-    #[test]
-    fn the_verdict_names_the_tightest_target() {
-        let slo = SloTargets {
-            response_p99_ms: Some(200.0),
-            monthly_budget_usd: Some(1000.0),
-            ..SloTargets::default()
-        };
-        let v = slo.judge(&means(&[
-            ("response_p99_ms", 150.0),
-            ("monthly_cost_usd", 900.0),
-        ]));
-        assert!(v.pass);
-        assert_eq!(v.binding, "monthly_cost_usd");
-        assert!((v.margin - 0.1).abs() < 1e-12);
-        let v = slo.judge(&means(&[
-            ("response_p99_ms", 250.0),
-            ("monthly_cost_usd", 10.0),
-        ]));
-        assert!(!v.pass);
-        assert_eq!(v.binding, "response_p99_ms");
-        assert!((v.margin + 0.25).abs() < 1e-12);
-        let zero = SloTargets {
-            lost: Some(0.0),
-            ..SloTargets::default()
-        };
-        assert!(zero.judge(&means(&[])).pass);
-        assert!(!zero.judge(&means(&[("lost", 0.5)])).pass);
-    }
+    use crate::output::slo::SloTargets;
 
     fn run(design: &str, replication: u32, p99: f64, cost: f64) -> Run {
-        let mut values = [0.0; METRICS.len()];
-        values[metric("requests")] = 100.0;
-        values[metric("response_p99_ms")] = p99;
-        values[metric("cost_usd")] = cost;
-        values[metric("monthly_cost_usd")] = cost * 730.0;
+        let mut values = [0.0; Measure::COUNT];
+        values[Measure::Requests.index()] = 100.0;
+        values[Measure::ResponseP99Ms.index()] = p99;
+        values[Measure::CostUsd.index()] = cost;
+        values[Measure::MonthlyCostUsd.index()] = cost * 730.0;
         Run {
             design: design.into(),
             point: Vec::new(),
@@ -526,12 +356,12 @@ mod tests {
         };
         let s = summarise_runs(&manifest, &runs);
         assert_eq!(s.rows.len(), 2);
-        let p99 = metric("response_p99_ms");
+        let p99 = Measure::ResponseP99Ms.index();
         assert!((s.rows[0].high[p99] - s.rows[0].low[p99]) > 400.0);
         let c = s
             .comparisons
             .iter()
-            .find(|c| c.metric == "response_p99_ms")
+            .find(|c| c.metric == Measure::ResponseP99Ms)
             .unwrap();
         assert!((c.diff_mean - 10.0).abs() < 1e-9);
         assert!(c.diff_high - c.diff_low < 10.0);

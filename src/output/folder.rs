@@ -5,8 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::csv_files::{FaultWindow, Manifest};
-use super::designs::read_manifest;
+use super::manifest::{FaultWindow, Manifest, read_manifest};
 use anyhow::{Context, Result};
 
 /// A fault as `manifest.json` records it.

@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::csv_files::{Manifest, write_manifest};
-use super::designs::read_manifest;
+use super::manifest::{Manifest, read_manifest, write_manifest};
 
 /// Files a folder summarises from its runs' rows, not merged row by row.
 const DERIVED: [&str; 2] = ["designs.csv", "comparisons.csv"];

@@ -7,11 +7,16 @@
 //! and the report read the written files back, never the engine.
 
 pub mod charts;
+pub mod confidence;
 pub mod csv_files;
 pub mod designs;
 pub mod folder;
+pub mod format;
+pub mod manifest;
+pub mod measure;
 pub mod merge;
 pub mod report;
+pub mod slo;
 pub mod table;
 
 use std::path::Path;

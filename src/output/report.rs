@@ -9,8 +9,8 @@ use std::fmt::Write;
 
 use super::charts::style::{design_colour, format_number};
 use super::charts::{CHARTS_DIR, Chart};
+use super::confidence::mean_ci;
 use super::folder::{OutputFolder, Table, parse_number, short_value};
-use super::table::mean_ci;
 
 /// Writes `report.html` into the folder.
 pub fn write(folder: &OutputFolder, charts: &[Chart]) -> Result<()> {

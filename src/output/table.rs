@@ -4,49 +4,13 @@
 
 use std::fmt::Write;
 
-use super::designs::{Comparison, DesignRow, Summary, metric};
-
-/// Two-sided 95% quantiles of Student's t for 1–30 degrees of freedom.
-const T95: [f64; 30] = [
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-    2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-    2.052, 2.048, 2.045, 2.042,
-];
-
-/// The 97.5% quantile of Student's t with `df` degrees of freedom.
-pub fn t95(df: usize) -> f64 {
-    match df {
-        0 => f64::NAN,
-        1..=30 => T95[df - 1],
-        // Beyond 30, the Cornish–Fisher expansion of t around the normal
-        // quantile z is within 0.01% of the exact value.
-        _ => {
-            let z: f64 = 1.959_964;
-            let n = df as f64;
-            z + (z.powi(3) + z) / (4.0 * n)
-                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
-        }
-    }
-}
-
-/// Mean and 95% confidence half-width of `values` (half-width NaN for fewer than two).
-pub fn mean_ci(values: &[f64]) -> (f64, f64) {
-    let n = values.len();
-    if n == 0 {
-        return (f64::NAN, f64::NAN);
-    }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    if n < 2 {
-        return (mean, f64::NAN);
-    }
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-    (mean, t95(n - 1) * (var / n as f64).sqrt())
-}
+use super::designs::{Comparison, DesignRow, Summary};
+use super::measure::Measure;
 
 /// `mean ± half` with `decimals` digits (just the mean without an interval).
-fn pm(row: &DesignRow, m: usize, scale: f64, decimals: usize) -> String {
-    let mean = row.mean[m] * scale;
-    let half = (row.high[m] - row.mean[m]) * scale;
+fn pm(row: &DesignRow, m: Measure, scale: f64, decimals: usize) -> String {
+    let mean = row.mean[m.index()] * scale;
+    let half = (row.high[m.index()] - row.mean[m.index()]) * scale;
     if half.is_nan() {
         format!("{mean:.decimals$}")
     } else {
@@ -104,22 +68,22 @@ pub fn summary_table(s: &Summary) -> String {
     for (i, r) in s.rows.iter().enumerate() {
         let mut row = vec![r.design.clone()];
         row.extend(r.point.iter().cloned());
-        row.push(pm(r, metric("requests"), 1.0, 0));
-        row.push(pm(r, metric("error_rate"), 100.0, 2));
-        row.push(pm(r, metric("lost"), 1.0, 0));
-        row.push(pm(r, metric("response_p50_ms"), 1.0, 1));
-        row.push(pm(r, metric("response_p99_ms"), 1.0, 1));
-        row.push(pm(r, metric("response_mean_ms"), 1.0, 1));
-        row.push(pm(r, metric("throughput_rps"), 1.0, 1));
-        row.push(pm(r, metric("cost_usd"), 1.0, 3));
-        row.push(pm(r, metric("cost_per_million_usd"), 1.0, 2));
-        let versus = |m: &str| {
+        row.push(pm(r, Measure::Requests, 1.0, 0));
+        row.push(pm(r, Measure::ErrorRate, 100.0, 2));
+        row.push(pm(r, Measure::Lost, 1.0, 0));
+        row.push(pm(r, Measure::ResponseP50Ms, 1.0, 1));
+        row.push(pm(r, Measure::ResponseP99Ms, 1.0, 1));
+        row.push(pm(r, Measure::ResponseMeanMs, 1.0, 1));
+        row.push(pm(r, Measure::ThroughputRps, 1.0, 1));
+        row.push(pm(r, Measure::CostUsd, 1.0, 3));
+        row.push(pm(r, Measure::CostPerMillionUsd, 1.0, 2));
+        let versus = |m: Measure| {
             s.comparisons
                 .iter()
                 .find(|c| c.design == r.design && c.point == r.point && c.metric == m)
         };
         let is_baseline = r.design == s.baseline;
-        for (m, decimals) in [("response_p99_ms", 1), ("cost_usd", 3)] {
+        for (m, decimals) in [(Measure::ResponseP99Ms, 1), (Measure::CostUsd, 3)] {
             row.push(match versus(m) {
                 None if !is_baseline => String::new(),
                 c => delta(c, decimals),
@@ -183,25 +147,9 @@ pub fn slo_answer(s: &Summary) -> Option<String> {
     Some(format!(
         "Cheapest design meeting the SLO: {}{at}, ${:.2} a month, p99 {:.1} ms; tightest target {} with {:.1}% to spare.",
         r.design,
-        r.mean[metric("monthly_cost_usd")],
-        r.mean[metric("response_p99_ms")],
+        r.mean[Measure::MonthlyCostUsd.index()],
+        r.mean[Measure::ResponseP99Ms.index()],
         v.binding,
         100.0 * v.margin
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn confidence_interval_uses_student_t() {
-        let (m, h) = mean_ci(&[1.0, 2.0, 3.0, 4.0]);
-        assert_eq!(m, 2.5);
-        // s = 1.29099, s/√4 = 0.645497, t(3) = 3.182.
-        assert!((h - 3.182 * 0.645_497).abs() < 1e-4);
-        assert!(mean_ci(&[5.0]).1.is_nan());
-        assert!((t95(100) - 1.984).abs() < 0.0005);
-        assert!((t95(31) - 2.0395).abs() < 0.001);
-    }
 }

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::common::*;
-use stratosim::output::table::mean_ci;
+use stratosim::output::confidence::mean_ci;
 use stratosim::run::simulate;
 
 /// Two designs of an M/M/c web tier, swept over the instance count, with an
@@ -103,7 +103,7 @@ fn a_sweep_has_a_row_per_point_design_and_replication() {
     }
     // One comparison per metric for each non-baseline row.
     let comparisons = lines(&out.join("comparisons.csv")) - 1;
-    assert_eq!(comparisons, 3 * stratosim::output::designs::METRICS.len());
+    assert_eq!(comparisons, 3 * stratosim::output::measure::Measure::COUNT);
 }
 
 #[test]

@@ -11,8 +11,8 @@ use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, replications_note};
+use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, parse_number};
-use crate::output::table::mean_ci;
 
 /// One bar: a design at a sweep point.
 struct Bar {

@@ -12,8 +12,8 @@ use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, replications_note};
+use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, short_value};
-use crate::output::table::mean_ci;
 
 /// One design at one sweep point.
 #[derive(Clone, Debug, PartialEq)]

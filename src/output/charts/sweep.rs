@@ -11,8 +11,8 @@ use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Chart, slug};
+use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, Row, Table, parse_number, short_key, short_value};
-use crate::output::table::mean_ci;
 
 /// A metric of one `summary.csv` row.
 struct Metric {

@@ -1,0 +1,100 @@
+//! `manifest.json`: what a run records about itself, enough to repeat it,
+//! and to merge shards and summarise without the scenario file. One typed
+//! reader serves every command.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::slo::SloTargets;
+
+/// What `manifest.json` records: enough to repeat the run, and to merge
+/// shards and summarise without the scenario file.
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Manifest {
+    /// The stratosim version that wrote the folder.
+    pub stratosim_version: String,
+    /// The scenario's `name`.
+    pub scenario: String,
+    /// The scenario file as given on the command line.
+    pub scenario_file: String,
+    /// FNV-1a hash of the scenario text and the `--set` overrides.
+    pub scenario_hash: String,
+    /// The root seed.
+    pub seed: u64,
+    /// Replications per design and sweep point.
+    pub replications: u32,
+    /// The seed of each replication, in order.
+    pub replication_seeds: Vec<u64>,
+    /// The designs simulated.
+    pub designs: Vec<String>,
+    /// Designs left out, with the reason.
+    pub skipped_designs: Vec<String>,
+    /// The swept key paths.
+    pub sweep_keys: Vec<String>,
+    /// The number of sweep points.
+    pub sweep_points: usize,
+    /// The `--set` overrides.
+    pub overrides: Vec<String>,
+    /// The price catalog's region.
+    pub catalog_region: String,
+    /// The date the price catalog was compiled.
+    pub catalog_date: String,
+    /// The command line, without `--jobs` and `--shard` (which do not
+    /// change results).
+    pub command_line: Vec<String>,
+    /// The swept values of each sweep point, as in the CSV files, in run order.
+    pub sweep_values: Vec<Vec<String>>,
+    /// The design the others are compared with.
+    pub baseline: String,
+    /// The scenario's `description`.
+    pub description: String,
+    /// The scenario's faults, for the charts' shaded windows.
+    pub faults: Vec<FaultWindow>,
+    /// The measured window: duration less warmup [s].
+    pub window_s: f64,
+    /// The SLO, when the scenario has one.
+    #[serde(skip_serializing_if = "SloTargets::is_unset")]
+    pub slo: SloTargets,
+    /// A key of the runs (scenario, overrides, seed): a
+    /// later run with more replications into the same folder reuses these.
+    pub runs_key: String,
+    /// `K/N` in the folder of one shard of a run; absent in a whole run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+}
+
+/// One `[[faults]]` entry as `manifest.json` records it.
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct FaultWindow {
+    /// The component's name.
+    pub component: String,
+    /// `outage` or `slowdown`.
+    pub kind: String,
+    /// The slowdown's factor on service times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// Start [s of simulated time].
+    pub start_s: f64,
+    /// End [s of simulated time].
+    pub end_s: f64,
+}
+
+/// Writes `manifest.json`.
+pub fn write_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(manifest)?;
+    text.push('\n');
+    fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Reads a folder's `manifest.json`.
+pub fn read_manifest(path: &Path) -> Result<Manifest> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a stratosim manifest", path.display()))
+}

@@ -1,0 +1,135 @@
+//! The service-level objective as `manifest.json` records it, and its
+//! verdict on a design's means.
+
+use serde::Serialize;
+
+use super::measure::Measure;
+
+/// How a design row fares against the SLO.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Verdict {
+    /// Every target met (by the mean over replications).
+    pub pass: bool,
+    /// The smallest relative headroom over the targets: (limit − value) /
+    /// limit, negative when missed (an absolute headroom for a zero limit).
+    pub margin: f64,
+    /// The target with the smallest headroom.
+    pub binding: String,
+}
+
+/// The SLO as `manifest.json` records it: each target optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SloTargets {
+    /// Most response p99 [ms].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_p99_ms: Option<f64>,
+    /// Most completion p99 [ms].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completion_p99_ms: Option<f64>,
+    /// Most failed requests over requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_rate: Option<f64>,
+    /// Most lost requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost: Option<f64>,
+    /// Most monthly bill [USD].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_budget_usd: Option<f64>,
+}
+
+impl SloTargets {
+    /// True when at least one target is set.
+    pub fn is_set(&self) -> bool {
+        *self != SloTargets::default()
+    }
+
+    /// True when no target is set.
+    pub fn is_unset(&self) -> bool {
+        !self.is_set()
+    }
+
+    /// Each target with the metric it limits.
+    fn targets(&self) -> [(Measure, Option<f64>); 5] {
+        [
+            (Measure::ResponseP99Ms, self.response_p99_ms),
+            (Measure::CompletionP99Ms, self.completion_p99_ms),
+            (Measure::ErrorRate, self.error_rate),
+            (Measure::Lost, self.lost),
+            (Measure::MonthlyCostUsd, self.monthly_budget_usd),
+        ]
+    }
+
+    /// The verdict on a row's means (indexed as [`Measure::ALL`]). A latency
+    /// target is missed when no request completed (NaN).
+    pub fn judge(&self, means: &[f64]) -> Verdict {
+        let mut verdict = Verdict {
+            pass: true,
+            margin: f64::INFINITY,
+            binding: String::new(),
+        };
+        for (name, limit) in self.targets() {
+            let Some(limit) = limit else {
+                continue;
+            };
+            let value = means[name.index()];
+            let margin = if value.is_nan() {
+                f64::NEG_INFINITY
+            } else if limit > 0.0 {
+                (limit - value) / limit
+            } else {
+                limit - value
+            };
+            if margin < 0.0 {
+                verdict.pass = false;
+            }
+            if margin < verdict.margin || verdict.binding.is_empty() {
+                verdict.margin = margin;
+                verdict.binding = name.name().to_string();
+            }
+        }
+        verdict
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn means(pairs: &[(Measure, f64)]) -> Vec<f64> {
+        let mut m = vec![0.0; Measure::COUNT];
+        for (k, v) in pairs {
+            m[k.index()] = *v;
+        }
+        m
+    }
+
+    #[test]
+    fn the_verdict_names_the_tightest_target() {
+        let slo = SloTargets {
+            response_p99_ms: Some(200.0),
+            monthly_budget_usd: Some(1000.0),
+            ..SloTargets::default()
+        };
+        let v = slo.judge(&means(&[
+            (Measure::ResponseP99Ms, 150.0),
+            (Measure::MonthlyCostUsd, 900.0),
+        ]));
+        assert!(v.pass);
+        assert_eq!(v.binding, "monthly_cost_usd");
+        assert!((v.margin - 0.1).abs() < 1e-12);
+        let v = slo.judge(&means(&[
+            (Measure::ResponseP99Ms, 250.0),
+            (Measure::MonthlyCostUsd, 10.0),
+        ]));
+        assert!(!v.pass);
+        assert_eq!(v.binding, "response_p99_ms");
+        assert!((v.margin + 0.25).abs() < 1e-12);
+        let zero = SloTargets {
+            lost: Some(0.0),
+            ..SloTargets::default()
+        };
+        assert!(zero.judge(&means(&[])).pass);
+        assert!(!zero.judge(&means(&[(Measure::Lost, 0.5)])).pass);
+    }
+}
