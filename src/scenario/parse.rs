@@ -176,7 +176,7 @@ pub fn load_str(
     path: &Path,
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioErrors> {
-    let hash = fnv1a(text, overrides);
+    let hash = scenario_hash(text, overrides);
     let lines = LineIndex::new(text);
     let (doc, syntax) = DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
@@ -339,23 +339,14 @@ fn read_column(path: &Path, name: &str) -> Column {
     Ok(values.into())
 }
 
-/// FNV-1a (64 bit) of the text, then of each override as `key=value\n`.
-fn fnv1a(text: &str, overrides: &[Override]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
-    eat(text.as_bytes());
+/// The scenario's fingerprint: FNV-1a (64 bit) of the text, then of each
+/// override as `key=value\n`, in hex.
+fn scenario_hash(text: &str, overrides: &[Override]) -> String {
+    let mut parts = vec![text.as_bytes()];
     for o in overrides {
-        eat(o.key.as_bytes());
-        eat(b"=");
-        eat(o.value.as_bytes());
-        eat(b"\n");
+        parts.extend([o.key.as_bytes(), b"=", o.value.as_bytes(), b"\n"]);
     }
-    format!("{h:016x}")
+    format!("{:016x}", crate::rng::fnv1a_concat(parts))
 }
 
 /// Is `s` a bare TOML key (no quotes needed)?
@@ -6505,16 +6496,19 @@ service_time = "10ms"
         assert!("=3".parse::<Override>().is_err());
         assert_eq!(o.to_string(), "a.b=x=y");
         // FNV-1a 64 test vectors.
-        assert_eq!(fnv1a("", &[]), "cbf29ce484222325");
-        assert_eq!(fnv1a("a", &[]), "af63dc4c8601ec8c");
-        assert_eq!(fnv1a("", &[set("a", "")]), fnv1a("a=\n", &[]));
+        assert_eq!(scenario_hash("", &[]), "cbf29ce484222325");
+        assert_eq!(scenario_hash("a", &[]), "af63dc4c8601ec8c");
+        assert_eq!(
+            scenario_hash("", &[set("a", "")]),
+            scenario_hash("a=\n", &[])
+        );
         let p = Path::new("t.toml");
         let a = load_str(MINI, p, &[]).unwrap().hash;
         let b = load_str(MINI, p, &[set("designs.d.app.workers", "4")])
             .unwrap()
             .hash;
         assert_ne!(a, b);
-        assert_eq!(a, fnv1a(MINI, &[]));
+        assert_eq!(a, scenario_hash(MINI, &[]));
     }
 
     #[test]
