@@ -235,19 +235,11 @@ pub enum ComponentSpec {
     Lambda(LambdaSpec),
     /// `kind = "api_gateway"`.
     ApiGateway(ApiGatewaySpec),
-    /// A kind that `check` validates but `run` does not simulate yet
-    /// (`fargate`).
-    NotYetSimulated {
-        /// What the user wrote as `kind`.
-        kind: String,
-        /// The components it refers to (targets, consumer, calls, sends, …).
-        references: Vec<ComponentId>,
-    },
 }
 
 impl ComponentSpec {
     /// The `kind` string as written in scenarios and in `components.csv`.
-    pub fn kind_name(&self) -> &str {
+    pub fn kind_name(&self) -> &'static str {
         match self {
             ComponentSpec::LoadBalancer(_) => "load_balancer",
             ComponentSpec::Ec2(e) if e.fargate.is_some() => "fargate",
@@ -257,7 +249,6 @@ impl ComponentSpec {
             ComponentSpec::Topic(_) => "topic",
             ComponentSpec::Lambda(_) => "lambda",
             ComponentSpec::ApiGateway(_) => "api_gateway",
-            ComponentSpec::NotYetSimulated { kind, .. } => kind,
         }
     }
 }
