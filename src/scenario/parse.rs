@@ -24,7 +24,7 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::model::{
+use super::spec::{
     ApiGatewaySpec, ApiType, Architecture, ArrivalProcess, AutoScalingSpec, Backoff, Client,
     Component, ComponentId, ComponentSpec, DatabaseSpec, Design, Ec2Spec, FargateSpec, Fault,
     FaultKind, HealthCheckSpec, Jitter, LambdaSpec, LbType, LifecycleSpec, LoadBalancerSpec,
