@@ -1,7 +1,7 @@
 //! The validated scenario: plain, typed, `Send + Clone` data.
 //!
 //! Everything here has been checked (ranges, references, cycles) by
-//! [`crate::scenario::parse`]; the simulation never sees raw TOML. Component
+//! [`crate::scenario::load`]; the simulation never sees raw TOML. Component
 //! references are resolved to indices into [`Design::components`].
 
 use std::path::PathBuf;

@@ -1,0 +1,272 @@
+//! `kind = "ec2"`: a fleet of identical EC2 instances, fixed or in an Auto
+//! Scaling group, over one or more availability zones.
+
+use crate::dist::Dist;
+use crate::scenario::kinds::fleet::autoscaling::autoscaling;
+use crate::scenario::kinds::fleet::health_check::health_check;
+use crate::scenario::kinds::fleet::purchase::purchase;
+use crate::scenario::kinds::fleet::{MAX_INSTANCES, MAX_WORKERS};
+use crate::scenario::kinds::{CALLABLE, Partial, Ref, Role, SENDABLE};
+use crate::scenario::reader::text::{did_you_mean_value, found, quote};
+use crate::scenario::reader::values::{POSITIVE_DURATION, dur_range};
+use crate::scenario::reader::{Ctx, Table};
+use crate::scenario::spec::LifecycleSpec;
+use crate::time::SimDuration;
+use toml::de::DeValue;
+
+pub(crate) fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+    t.check_keys(
+        ctx,
+        &[
+            "kind",
+            "instance_type",
+            "instances",
+            "workers",
+            "queue_limit",
+            "service_time",
+            "calls",
+            "sends",
+            "boot_time",
+            "start_time",
+            "autoscaling",
+            "health_check",
+            "deregistration_delay",
+            "mtbf",
+            "purchase",
+            "on_demand_base",
+            "spot_percent",
+            "interruption_frequency",
+            "spot_discount",
+            "savings_plan",
+            "reserved",
+            "zones",
+        ],
+    );
+    let purchase = purchase(ctx, t);
+    let instance_type = t.req_str(
+        ctx,
+        "instance_type",
+        "an EC2 instance type such as \"m5.large\"",
+    );
+    if let Some(name) = instance_type {
+        let catalog = crate::catalog::builtin();
+        if catalog.instance_type(name).is_none() {
+            let known: Vec<&str> = catalog.instance_type_names().collect();
+            let hint = did_you_mean_value(name, known.iter().copied());
+            t.err(
+                ctx,
+                "instance_type",
+                format!(
+                    "unknown instance type {}{hint} (known types: {})",
+                    quote(name),
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+    let scaling = t.sub(ctx, "autoscaling");
+    let group = scaling.as_ref().map(|a| autoscaling(ctx, a, MAX_INSTANCES));
+    if t.has("autoscaling") && t.has("instances") {
+        t.err(
+            ctx,
+            "instances",
+            format!(
+                "`instances` cannot be combined with `autoscaling` ({}): the group's size comes from its min, max and desired",
+                t.key("autoscaling")
+            ),
+        );
+    }
+    // Bounds far above any real fleet, low enough that instances × workers
+    // (every worker a queue poller) can neither overflow nor exhaust memory.
+    let instances = t.u32(ctx, "instances", 1, MAX_INSTANCES);
+    let workers = t.u32(ctx, "workers", 1, MAX_WORKERS);
+    let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
+    let service_time = t.req_dist(ctx, "service_time");
+    t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
+    t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
+    // A fixed fleet is up from the start: its boot time matters only to
+    // the replacements of failed instances.
+    let boot_time = t.dist(ctx, "boot_time");
+    let start_time = t.dist(ctx, "start_time");
+    let health = health_check(ctx, t);
+    let tg = &crate::catalog::builtin().target_group;
+    let deregistration_delay = t.dur(
+        ctx,
+        "deregistration_delay",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(3600),
+            "from 0s to 3600s",
+        ),
+    );
+    let mtbf = t.dur(ctx, "mtbf", POSITIVE_DURATION);
+    let lifecycle = LifecycleSpec {
+        // Without a boot time an instance is running at once.
+        boot_time: boot_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
+        start_time: start_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
+        health_check: health?,
+        deregistration_delay: deregistration_delay
+            .unwrap_or(SimDuration::from_secs_f64(tg.deregistration_delay_s.value)),
+        mtbf,
+    };
+    let zones = zones(ctx, t);
+    let autoscaling = match group {
+        Some(g) => Some(g?),
+        None => None,
+    };
+    Some(Partial::Ec2 {
+        instance_type: instance_type?.to_string(),
+        instances: autoscaling
+            .as_ref()
+            .map_or(instances.unwrap_or(1), |g| g.desired),
+        workers: workers.unwrap_or(1),
+        queue_limit,
+        service_time: service_time?,
+        autoscaling: autoscaling.map(Box::new),
+        lifecycle: Box::new(lifecycle),
+        purchase: purchase?,
+        fargate: None,
+        zones: zones?,
+    })
+}
+
+/// Most availability zones of a fleet (zone names `a` to `z`).
+pub(crate) const MAX_ZONES: u32 = 26;
+
+/// `zones`: a count (zones `a`, `b`, … as in `us-east-1a`) or an array of
+/// distinct names; empty when absent.
+pub(crate) fn zones(ctx: &mut Ctx, t: &Table) -> Option<Vec<String>> {
+    let Some(v) = t.get("zones") else {
+        return Some(Vec::new());
+    };
+    let key = t.key("zones");
+    let expected = format!("a number of zones from 1 to {MAX_ZONES} or an array of zone names");
+    match v.get_ref() {
+        DeValue::Integer(_) => {
+            let n = t.u32(ctx, "zones", 1, MAX_ZONES)?;
+            Some(
+                (0..n)
+                    .map(|i| char::from(b'a' + i as u8).to_string())
+                    .collect(),
+            )
+        }
+        DeValue::Array(items) if !items.is_empty() && items.len() <= MAX_ZONES as usize => {
+            let mut names: Vec<String> = Vec::new();
+            let mut ok = true;
+            for item in items {
+                match item.get_ref() {
+                    DeValue::String(s) if !s.is_empty() && !names.iter().any(|n| n == s) => {
+                        names.push(s.to_string());
+                    }
+                    DeValue::String(s) => {
+                        let problem = if s.is_empty() {
+                            "an empty zone name".to_string()
+                        } else {
+                            format!("zone {} twice", quote(s))
+                        };
+                        ctx.error(
+                            item.span().start,
+                            key.clone(),
+                            format!("expected distinct zone names, found {problem}"),
+                        );
+                        ok = false;
+                    }
+                    other => {
+                        ctx.error(
+                            item.span().start,
+                            key.clone(),
+                            format!(
+                                "expected {expected}, found an array holding {}",
+                                found(other)
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            ok.then_some(names)
+        }
+        other => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {expected}, found {}", found(other)),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::test_support::*;
+
+    #[test]
+    fn ec2_checks() {
+        let text = edit("\"m5.large\"", "\"m5.larg\"");
+        expect_one(
+            &text,
+            "designs.d.app.instance_type",
+            "m5.larg",
+            &[
+                "unknown instance type \"m5.larg\"",
+                "did you mean \"m5.large\"?",
+                "t3.micro",
+            ],
+        );
+        let auto = "\n[designs.d.app.autoscaling]\nmin = 1\nmax = 4\ntarget = 50\n";
+        let s = load_text(&format!("{MINI}{auto}")).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        assert_eq!(e.autoscaling.as_ref().map(|g| g.desired), Some(1));
+        let text = format!(
+            "{}{auto}",
+            edit("workers = 4", "workers = 4\ninstances = 2")
+        );
+        expect_one(
+            &text,
+            "designs.d.app.instances",
+            "instances",
+            &["cannot be combined with `autoscaling`"],
+        );
+        let text = format!("{MINI}{}", auto.replace("target = 50", "target = 120"));
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.target",
+            "target",
+            &["≤ 100", "120"],
+        );
+        let text = format!("{MINI}{}", auto.replace("min = 1", "min = 5"));
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.min",
+            "min = 5",
+            &["≤ `max` (4)"],
+        );
+        let text = format!("{MINI}{}", auto.replace("min = 1", "min = 1\ndesired = 9"));
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.desired",
+            "desired",
+            &["between `min` and `max`"],
+        );
+        let text = format!(
+            "{MINI}{}",
+            auto.replace("min = 1", "min = 1\npolicy = \"stepp\"")
+        );
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.policy",
+            "stepp",
+            &["did you mean \"step\"?"],
+        );
+        let text = edit("service_time = \"10ms\"\n", "");
+        expect_one(
+            &text,
+            "designs.d.app.service_time",
+            "[designs.d.app]",
+            &["missing `service_time`"],
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! `health_check`: the target group's health checks of a fleet's instances.
+
+use crate::scenario::reader::values::dur_range;
+use crate::scenario::reader::{Ctx, Table};
+use crate::scenario::spec::HealthCheckSpec;
+use crate::time::SimDuration;
+
+/// `health_check = { interval, timeout, healthy_threshold, unhealthy_threshold }`.
+pub(crate) fn health_check(ctx: &mut Ctx, t: &Table) -> Option<HealthCheckSpec> {
+    let tg = &crate::catalog::builtin().target_group;
+    let secs = |q: &crate::catalog::Sourced| SimDuration::from_secs_f64(q.value);
+    let defaults = HealthCheckSpec {
+        interval: secs(&tg.health_check_interval_s),
+        timeout: secs(&tg.health_check_timeout_s),
+        healthy_threshold: tg.healthy_threshold.value as u32,
+        unhealthy_threshold: tg.unhealthy_threshold.value as u32,
+    };
+    if !t.has("health_check") {
+        return Some(defaults);
+    }
+    let h = t.sub(ctx, "health_check")?;
+    h.check_keys(
+        ctx,
+        &[
+            "interval",
+            "timeout",
+            "healthy_threshold",
+            "unhealthy_threshold",
+        ],
+    );
+    // The ranges ELB accepts for instance targets.
+    let interval = h.dur(
+        ctx,
+        "interval",
+        dur_range(
+            SimDuration::from_secs(5),
+            SimDuration::from_secs(300),
+            "from 5s to 300s",
+        ),
+    );
+    let timeout = h.dur(
+        ctx,
+        "timeout",
+        dur_range(
+            SimDuration::from_secs(2),
+            SimDuration::from_secs(120),
+            "from 2s to 120s",
+        ),
+    );
+    let healthy = h.u32(ctx, "healthy_threshold", 2, 10);
+    let unhealthy = h.u32(ctx, "unhealthy_threshold", 2, 10);
+    let bad = |k: &str| h.has(k);
+    if (bad("interval") && interval.is_none())
+        || (bad("timeout") && timeout.is_none())
+        || (bad("healthy_threshold") && healthy.is_none())
+        || (bad("unhealthy_threshold") && unhealthy.is_none())
+    {
+        return None;
+    }
+    let spec = HealthCheckSpec {
+        interval: interval.unwrap_or(defaults.interval),
+        timeout: timeout.unwrap_or(defaults.timeout),
+        healthy_threshold: healthy.unwrap_or(defaults.healthy_threshold),
+        unhealthy_threshold: unhealthy.unwrap_or(defaults.unhealthy_threshold),
+    };
+    if spec.timeout >= spec.interval {
+        h.err(
+            ctx,
+            "timeout",
+            format!(
+                "expected a timeout shorter than the interval ({}s)",
+                spec.interval.as_secs_f64()
+            ),
+        );
+        return None;
+    }
+    Some(spec)
+}

@@ -1,0 +1,174 @@
+//! What EC2 and Fargate fleets share: their bounds, Auto Scaling group,
+//! health checks and purchase options.
+
+pub(crate) mod autoscaling;
+pub(crate) mod health_check;
+pub(crate) mod purchase;
+
+/// Most instances of a fleet.
+pub(crate) const MAX_INSTANCES: u32 = 10_000;
+
+/// Most workers per instance.
+pub(crate) const MAX_WORKERS: u32 = 1_000;
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::test_support::*;
+
+    #[test]
+    fn autoscaling_policies_and_lifecycle() {
+        let auto = "\n[designs.d.app.autoscaling]\nmin = 1\nmax = 4\n";
+        // Step scaling: steps sorted from the most extreme bound.
+        let steps = "policy = \"step\"\nsteps = [{ above = 70, change = 1 }, { above = 90, change = 3 }, { below = 20, change = -1 }]\ndatapoints = 2\nevaluation_periods = 3\n";
+        let s = load_text(&format!("{MINI}{auto}{steps}")).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        let ScalingPolicy::Step {
+            steps,
+            datapoints,
+            evaluation_periods,
+            ..
+        } = &e.autoscaling.as_ref().unwrap().policy
+        else {
+            panic!()
+        };
+        assert_eq!((*datapoints, *evaluation_periods), (2, 3));
+        let bounds: Vec<f64> = steps.iter().map(|s| s.bound).collect();
+        assert_eq!(bounds, [90.0, 70.0, 20.0]);
+        let text =
+            format!("{MINI}{auto}policy = \"step\"\nsteps = [{{ above = 70, change = -1 }}]\n");
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.steps[0].change",
+            "change = -1",
+            &["expected `change` > 0"],
+        );
+        let text =
+            format!("{MINI}{auto}policy = \"step\"\nsteps = [{{ abve = 70, change = 1 }}]\n");
+        let errors = errors(&text);
+        expect(
+            &errors,
+            "designs.d.app.autoscaling.steps[0].abve",
+            Some(line_of(&text, "abve")),
+            &["did you mean `above`?"],
+        );
+        let text = format!("{MINI}{auto}target = 50\nscale_in_cooldwn = \"1m\"\n");
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.scale_in_cooldwn",
+            "scale_in_cooldwn",
+            &["did you mean `scale_in_cooldown`?"],
+        );
+        // Scheduled actions, in order.
+        let sched = "policy = \"scheduled\"\nscheduled = [{ at = \"8h\", min = 3, desired = 4 }, { at = \"20h\", desired = 1 }]\n";
+        let s = load_text(&format!("{MINI}{auto}{sched}")).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        let g = e.autoscaling.as_ref().unwrap();
+        assert_eq!(g.policy, ScalingPolicy::None);
+        assert_eq!(g.scheduled.len(), 2);
+        assert_eq!(
+            g.scheduled[0].at,
+            SimTime::ZERO + SimDuration::from_secs(8 * 3600)
+        );
+        assert_eq!(
+            (
+                g.scheduled[0].min,
+                g.scheduled[0].max,
+                g.scheduled[0].desired
+            ),
+            (Some(3), None, Some(4))
+        );
+        let text = format!(
+            "{MINI}{auto}policy = \"scheduled\"\nscheduled = [{{ at = \"8h\", desired = 4 }}, {{ at = \"2h\", desired = 1 }}]\n"
+        );
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.scheduled[1].at",
+            "scheduled = [",
+            &["strictly increasing"],
+        );
+        // Health checks and draining.
+        let text = edit(
+            "workers = 4",
+            "workers = 4\nhealth_check = { interval = \"10s\", healthy_threshold = 3 }\nderegistration_delay = \"30s\"\nmtbf = \"2h\"",
+        );
+        let s = load_text(&text).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        let hc = e.lifecycle.health_check;
+        assert_eq!(hc.interval, SimDuration::from_secs(10));
+        assert_eq!(hc.timeout, SimDuration::from_secs(5));
+        assert_eq!((hc.healthy_threshold, hc.unhealthy_threshold), (3, 2));
+        assert_eq!(e.lifecycle.deregistration_delay, SimDuration::from_secs(30));
+        assert_eq!(e.lifecycle.mtbf, Some(SimDuration::from_secs(7200)));
+        let text = edit(
+            "workers = 4",
+            "workers = 4\nhealth_check = { interval = \"5s\", timeout = \"6s\" }",
+        );
+        expect_one(
+            &text,
+            "designs.d.app.health_check.timeout",
+            "health_check",
+            &["shorter than the interval"],
+        );
+        let text = edit(
+            "workers = 4",
+            "workers = 4\nhealth_check = { intervall = \"5s\" }",
+        );
+        expect_one(
+            &text,
+            "designs.d.app.health_check.intervall",
+            "health_check",
+            &["did you mean `interval`?"],
+        );
+        let text = format!("{MINI}{auto}metric = \"backlog_per_instance\"\ntarget = 100\n");
+        expect_one(
+            &text,
+            "designs.d.app.autoscaling.metric",
+            "[designs.d.app]",
+            &["needs a queue whose `consumer` is `app`"],
+        );
+        let lb = "[designs.d]\nentry = \"alb\"\n\n[designs.d.alb]\nkind = \"load_balancer\"\ntargets = \"app\"\n";
+        let with_lb = MINI.replace("[designs.d]\nentry = \"app\"\n", lb);
+        let s = load_text(&with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nslow_start = \"2m\"",
+        ))
+        .unwrap();
+        let ComponentSpec::LoadBalancer(l) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        assert_eq!(l.slow_start, SimDuration::from_secs(120));
+        let text = with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nrouting = \"least_outstanding\"\nslow_start = \"2m\"",
+        );
+        expect_one(
+            &text,
+            "designs.d.alb.slow_start",
+            "slow_start",
+            &["cannot combine slow start"],
+        );
+        let text = with_lb.replace(
+            "targets = \"app\"",
+            "targets = \"app\"\nslow_start = \"10s\"",
+        );
+        expect_one(
+            &text,
+            "designs.d.alb.slow_start",
+            "slow_start",
+            &["from 30s to 900s"],
+        );
+        let text = edit("workers = 4", "workers = 4\nderegistration_delay = \"2h\"");
+        expect_one(
+            &text,
+            "designs.d.app.deregistration_delay",
+            "deregistration_delay",
+            &["from 0s to 3600s"],
+        );
+    }
+}

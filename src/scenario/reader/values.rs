@@ -1,0 +1,247 @@
+//! Typed values and their allowed ranges: integers, numbers, durations and
+//! choices among names.
+
+use crate::scenario::reader::text::{did_you_mean_value, found, one_of, quote, render};
+use crate::scenario::reader::{Ctx, Val};
+use crate::time::SimDuration;
+use toml::de::DeValue;
+
+/// An allowed numeric range, with its wording for messages.
+#[derive(Clone, Copy)]
+pub(crate) struct NumRange {
+    pub(crate) min: f64,
+    /// `min` itself is excluded.
+    pub(crate) min_open: bool,
+    pub(crate) max: f64,
+    /// e.g. "≥ 0", "> 0", "from 0 to 1".
+    pub(crate) text: &'static str,
+}
+
+pub(crate) const NON_NEGATIVE: NumRange = NumRange {
+    min: 0.0,
+    min_open: false,
+    max: f64::MAX,
+    text: "≥ 0",
+};
+
+pub(crate) const POSITIVE: NumRange = NumRange {
+    min: 0.0,
+    min_open: true,
+    max: f64::MAX,
+    text: "> 0",
+};
+
+/// An allowed range of durations, with its wording for messages.
+#[derive(Clone, Copy)]
+pub(crate) struct DurRange {
+    pub(crate) min: SimDuration,
+    pub(crate) min_open: bool,
+    pub(crate) max: SimDuration,
+    /// e.g. "> 0", "from 60s to 14d"; empty when any duration goes.
+    pub(crate) text: &'static str,
+}
+
+pub(crate) const ANY_DURATION: DurRange = DurRange {
+    min: SimDuration::ZERO,
+    min_open: false,
+    max: SimDuration(u64::MAX),
+    text: "",
+};
+
+pub(crate) const POSITIVE_DURATION: DurRange = DurRange {
+    min: SimDuration::ZERO,
+    min_open: true,
+    max: SimDuration(u64::MAX),
+    text: "> 0",
+};
+
+pub(crate) const fn dur_range(min: SimDuration, max: SimDuration, text: &'static str) -> DurRange {
+    DurRange {
+        min,
+        min_open: false,
+        max,
+        text,
+    }
+}
+
+pub(crate) fn choice_value<T: Copy>(
+    ctx: &mut Ctx,
+    key: &str,
+    v: &Val<'_>,
+    options: &[(&str, T)],
+) -> Option<T> {
+    let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+    match v.get_ref() {
+        DeValue::String(s) => {
+            if let Some((_, t)) = options.iter().find(|(n, _)| *n == s.as_ref()) {
+                return Some(*t);
+            }
+            let hint = did_you_mean_value(s, names.iter().copied());
+            ctx.error(
+                v.span().start,
+                key,
+                format!(
+                    "expected {}, found {}{hint}",
+                    one_of(&names, false),
+                    quote(s)
+                ),
+            );
+            None
+        }
+        other => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {}, found {}", one_of(&names, false), found(other)),
+            );
+            None
+        }
+    }
+}
+
+pub(crate) fn int_value(
+    ctx: &mut Ctx,
+    key: &str,
+    v: &Val<'_>,
+    min: i128,
+    max: i128,
+) -> Option<i128> {
+    let expected = if max >= i128::from(u32::MAX) {
+        format!("an integer ≥ {min}")
+    } else {
+        format!("an integer from {min} to {max}")
+    };
+    match v.get_ref() {
+        DeValue::Integer(_) => match integer_value(v.get_ref()) {
+            Some(i) if (min..=max).contains(&i) => Some(i),
+            _ => {
+                ctx.error(
+                    v.span().start,
+                    key,
+                    format!("expected {expected}, found {}", found(v.get_ref())),
+                );
+                None
+            }
+        },
+        other => {
+            ctx.error(
+                v.span().start,
+                key,
+                format!("expected {expected}, found {}", found(other)),
+            );
+            None
+        }
+    }
+}
+
+pub(crate) fn num_value(ctx: &mut Ctx, key: &str, v: &Val<'_>, range: NumRange) -> Option<f64> {
+    let Some(x) = number_value(v.get_ref()) else {
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected a number {}, found {}",
+                range.text,
+                found(v.get_ref())
+            ),
+        );
+        return None;
+    };
+    let above_min = if range.min_open {
+        x > range.min
+    } else {
+        x >= range.min
+    };
+    if !x.is_finite() || !above_min || x > range.max {
+        let finite = if x.is_finite() { "" } else { "finite " };
+        ctx.error(
+            v.span().start,
+            key,
+            format!(
+                "expected a {finite}number {}, found {}",
+                range.text,
+                render(v.get_ref())
+            ),
+        );
+        return None;
+    }
+    Some(x)
+}
+
+pub(crate) fn dur_value(
+    ctx: &mut Ctx,
+    key: &str,
+    v: &Val<'_>,
+    range: DurRange,
+) -> Option<SimDuration> {
+    let at = v.span().start;
+    let text = match v.get_ref() {
+        DeValue::String(s) => s,
+        other @ (DeValue::Integer(_) | DeValue::Float(_)) => {
+            ctx.error(
+                at,
+                key,
+                format!(
+                    "expected a duration string such as \"250ms\", found {}; write e.g. \"{}s\"",
+                    found(other),
+                    render(other)
+                ),
+            );
+            return None;
+        }
+        other => {
+            ctx.error(
+                at,
+                key,
+                format!(
+                    "expected a duration string such as \"250ms\", found {}",
+                    found(other)
+                ),
+            );
+            return None;
+        }
+    };
+    match SimDuration::parse(text) {
+        Ok(d) => {
+            let above_min = if range.min_open {
+                d > range.min
+            } else {
+                d >= range.min
+            };
+            if above_min && d <= range.max {
+                Some(d)
+            } else {
+                ctx.error(
+                    at,
+                    key,
+                    format!("expected a duration {}, found {}", range.text, quote(text)),
+                );
+                None
+            }
+        }
+        Err(e) => {
+            ctx.error(
+                at,
+                key,
+                format!("expected a duration string such as \"250ms\": {e}"),
+            );
+            None
+        }
+    }
+}
+
+pub(crate) fn integer_value(value: &DeValue<'_>) -> Option<i128> {
+    match value {
+        DeValue::Integer(i) => i128::from_str_radix(i.as_str(), i.radix()).ok(),
+        _ => None,
+    }
+}
+
+/// An integer or a float, as `f64` (not checked for finiteness).
+pub(crate) fn number_value(value: &DeValue<'_>) -> Option<f64> {
+    match value {
+        DeValue::Integer(_) => integer_value(value).map(|i| i as f64),
+        DeValue::Float(f) => Some(f.as_str().parse::<f64>().unwrap_or(f64::NAN)),
+        _ => None,
+    }
+}
