@@ -3,15 +3,16 @@
 //! cycles, dead-letter queues, event source mappings, backlog metrics,
 //! unreached shared components).
 
-use crate::scenario::kinds::ANY_KIND;
-use crate::scenario::kinds::{Kind, Partial, Raw, Role};
-use crate::scenario::reader::text::{did_you_mean_value, one_of, quote};
+use std::collections::{HashMap, HashSet};
+
+use crate::scenario::kinds::{Kind, Raw, Role};
+use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, NameRef};
 use crate::scenario::sections::designs::RawDesign;
-use crate::scenario::spec::{Component, ComponentId, ScalingMetric, ScalingPolicy};
-use crate::scenario::spec::{Design, QueueType};
+use crate::scenario::spec::{
+    Component, ComponentId, ComponentSpec, Design, Ec2Spec, QueueType, ScalingMetric, ScalingPolicy,
+};
 use crate::time::SimDuration;
-use std::collections::{HashMap, HashSet};
 
 /// Places a design's components (its own, then the shared ones it reaches),
 /// resolves every reference and rejects synchronous call cycles.
@@ -77,7 +78,8 @@ pub(crate) fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<D
         .chain(shared)
         .map(|c| c.name.as_str())
         .collect();
-    let resolve = |ctx: &mut Ctx, r: &NameRef, role: &str, allowed: &[Kind]| -> Option<usize> {
+    // `role` is `None` for the entry, which may be of any kind.
+    let resolve = |ctx: &mut Ctx, r: &NameRef, field: &str, role: Option<Role>| -> Option<usize> {
         let Some(&i) = index.get(r.name.as_str()) else {
             let hint = did_you_mean_value(&r.name, known.iter().copied());
             ctx.error(
@@ -91,18 +93,17 @@ pub(crate) fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<D
             );
             return None;
         };
-        if let Some(kind) = members[i].kind
-            && !allowed.contains(&kind)
+        if let (Some(kind), Some(role)) = (members[i].kind, role)
+            && !kind.named_by.contains(&role)
         {
-            let names: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
             ctx.error(
                 r.at,
                 r.key.clone(),
                 format!(
-                    "`{}` is a {}, but {role} must name a {} component",
+                    "`{}` is a {}, but {field} must name a {} component",
                     r.name,
-                    kind.name(),
-                    one_of(&names, false).replace('"', "")
+                    kind.name,
+                    Kind::named_by_text(role)
                 ),
             );
             return None;
@@ -112,7 +113,7 @@ pub(crate) fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<D
     let entry = d
         .entry
         .as_ref()
-        .and_then(|e| resolve(ctx, e, "`entry`", ANY_KIND));
+        .and_then(|e| resolve(ctx, e, "`entry`", None));
     let mut resolved: Vec<Vec<(Role, Option<usize>)>> = Vec::with_capacity(members.len());
     for c in &members {
         let list = c
@@ -122,7 +123,7 @@ pub(crate) fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<D
                 let field = r.to.key.rsplit('.').next().unwrap_or_default();
                 (
                     r.role,
-                    resolve(ctx, &r.to, &format!("`{field}`"), r.allowed),
+                    resolve(ctx, &r.to, &format!("`{field}`"), Some(r.role)),
                 )
             })
             .collect();
@@ -137,13 +138,16 @@ pub(crate) fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<D
     }
     let mut components = Vec::with_capacity(members.len());
     for (c, refs) in members.iter().zip(&resolved) {
-        let refs: Option<Vec<(Role, ComponentId)>> = refs
-            .iter()
-            .map(|(role, i)| i.map(|i| (*role, ComponentId(i))))
-            .collect();
+        let members: Option<Vec<usize>> = refs.iter().map(|(_, i)| *i).collect();
+        let members = members?;
+        let mut spec = c.spec.clone()?;
+        // A reference's number becomes the index of the member it names.
+        for id in spec.references_mut() {
+            *id = ComponentId(members[id.0]);
+        }
         components.push(Component {
             name: c.name.clone(),
-            spec: c.spec.as_ref()?.build(&refs?),
+            spec,
         });
     }
     Some(Design {
@@ -162,10 +166,10 @@ pub(crate) fn check_backlog_metrics(
     resolved: &[Vec<(Role, Option<usize>)>],
 ) {
     for (i, c) in members.iter().enumerate() {
-        let Some(Partial::Ec2 {
+        let Some(ComponentSpec::Ec2(Ec2Spec {
             autoscaling: Some(g),
             ..
-        }) = &c.spec
+        })) = &c.spec
         else {
             continue;
         };
@@ -204,14 +208,14 @@ pub(crate) fn check_dead_letters(
         QueueType::Fifo => "FIFO",
     };
     for (c, refs) in members.iter().zip(resolved) {
-        let Some(Partial::Queue(queue)) = &c.spec else {
+        let Some(ComponentSpec::Queue(queue)) = &c.spec else {
             continue;
         };
         for (r, (role, to)) in c.refs.iter().zip(refs) {
             if *role != Role::DeadLetter {
                 continue;
             }
-            let Some(Partial::Queue(dlq)) = to.and_then(|i| members[i].spec.as_ref()) else {
+            let Some(ComponentSpec::Queue(dlq)) = to.and_then(|i| members[i].spec.as_ref()) else {
                 continue;
             };
             if dlq.queue_type != queue.queue_type {
@@ -240,14 +244,14 @@ pub(crate) fn check_event_source_mappings(
     resolved: &[Vec<(Role, Option<usize>)>],
 ) {
     for (c, refs) in members.iter().zip(resolved) {
-        let Some(Partial::Queue(queue)) = &c.spec else {
+        let Some(ComponentSpec::Queue(queue)) = &c.spec else {
             continue;
         };
         for (r, (role, to)) in c.refs.iter().zip(refs) {
             let Some(consumer) = to.filter(|_| *role == Role::Consumer).map(|i| members[i]) else {
                 continue;
             };
-            if matches!(consumer.spec, Some(Partial::Lambda(_))) || consumer.spec.is_none() {
+            if matches!(consumer.spec, Some(ComponentSpec::Lambda(_))) || consumer.spec.is_none() {
                 continue;
             }
             let mut lambda_only = Vec::new();

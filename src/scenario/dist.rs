@@ -21,6 +21,23 @@ pub(crate) const DIST_KINDS: &[&str] = &[
     "empirical",
 ];
 
+impl Table<'_, '_> {
+    /// The distribution `name`, if given.
+    pub(crate) fn dist(&self, ctx: &mut Ctx, name: &str) -> Option<Dist> {
+        let v = self.get(name)?;
+        dist_value(ctx, &self.key(name), v)
+    }
+
+    /// The distribution `name`, which must be given.
+    pub(crate) fn req_dist(&self, ctx: &mut Ctx, name: &str) -> Option<Dist> {
+        if self.require(ctx, name, DIST_EXPECTED) {
+            self.dist(ctx, name)
+        } else {
+            None
+        }
+    }
+}
+
 /// A distribution: a duration string (constant) or a `{ dist = …, … }` table.
 pub(crate) fn dist_value(ctx: &mut Ctx, key: &str, v: &Val<'_>) -> Option<Dist> {
     dist_value_scaled(ctx, key, v, 1.0)

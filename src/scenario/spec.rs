@@ -251,6 +251,24 @@ impl ComponentSpec {
             ComponentSpec::ApiGateway(_) => "api_gateway",
         }
     }
+
+    /// Every reference to another component, to fill in or rewrite.
+    pub fn references_mut(&mut self) -> Vec<&mut ComponentId> {
+        match self {
+            ComponentSpec::LoadBalancer(lb) => lb.targets.iter_mut().collect(),
+            ComponentSpec::Ec2(e) => e.calls.iter_mut().chain(&mut e.sends).collect(),
+            ComponentSpec::Database(_) => Vec::new(),
+            ComponentSpec::Queue(q) => q.consumer.iter_mut().chain(&mut q.dead_letter).collect(),
+            ComponentSpec::Topic(t) => t.subscriptions.iter_mut().map(|s| &mut s.target).collect(),
+            ComponentSpec::Lambda(l) => l
+                .calls
+                .iter_mut()
+                .chain(&mut l.sends)
+                .chain(&mut l.on_failure)
+                .collect(),
+            ComponentSpec::ApiGateway(a) => a.targets.iter_mut().collect(),
+        }
+    }
 }
 
 /// Load balancer flavour, for pricing.

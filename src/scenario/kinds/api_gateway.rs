@@ -1,18 +1,20 @@
 //! `kind = "api_gateway"`: an HTTP or REST API with its throttle and timeout.
 
 use crate::dist::Dist;
-use crate::scenario::kinds::{Partial, Ref, targets};
+use crate::scenario::kinds::{Kind, Reading, Role, targets};
 use crate::scenario::reader::values::POSITIVE;
 use crate::scenario::reader::{Ctx, Table, dur_between};
-use crate::scenario::spec::{ApiGatewaySpec, ApiType};
+use crate::scenario::spec::{ApiGatewaySpec, ApiType, ComponentSpec};
 use crate::time::SimDuration;
 
+pub(crate) const KIND: Kind = Kind {
+    name: "api_gateway",
+    named_by: &[Role::Call, Role::Subscriber],
+    read,
+};
+
 /// Defaults are the account-level ones (aws-facts.md §8).
-pub(crate) fn component_api_gateway(
-    ctx: &mut Ctx,
-    t: &Table,
-    refs: &mut Vec<Ref>,
-) -> Option<Partial> {
+fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(
         ctx,
         &[
@@ -25,7 +27,7 @@ pub(crate) fn component_api_gateway(
         "type",
         &[("http", ApiType::Http), ("rest", ApiType::Rest)],
     );
-    targets(ctx, t, refs);
+    let targets = targets(ctx, t, reading);
     let rate = t.num(ctx, "rate", POSITIVE);
     let burst = t.u32(ctx, "burst", 1, u32::MAX);
     let max_timeout = SimDuration::from_secs_f64(limits.integration_timeout_s.value);
@@ -33,9 +35,9 @@ pub(crate) fn component_api_gateway(
     // No published figure for the time the gateway itself adds: 1 ms is a
     // modelling assumption.
     let latency = t.dist(ctx, "latency");
-    Some(Partial::ApiGateway(ApiGatewaySpec {
+    Some(ComponentSpec::ApiGateway(ApiGatewaySpec {
         api_type: api_type.unwrap_or(ApiType::Http),
-        targets: Vec::new(),
+        targets,
         rate: rate.unwrap_or(limits.throttle_rate_per_s.value),
         burst: burst.unwrap_or(limits.throttle_burst.value as u32),
         timeout: timeout.unwrap_or(max_timeout),

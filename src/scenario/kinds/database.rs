@@ -1,18 +1,20 @@
 //! `kind = "database"`: a generic database with a capacity and a queue.
 
-use crate::scenario::kinds::{Partial, Ref};
+use crate::scenario::kinds::{Kind, Reading, Role};
 use crate::scenario::reader::values::NON_NEGATIVE;
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::DatabaseSpec;
+use crate::scenario::spec::{ComponentSpec, DatabaseSpec};
+
+pub(crate) const KIND: Kind = Kind {
+    name: "database",
+    named_by: &[Role::Target, Role::Call],
+    read,
+};
 
 /// Most operations a database serves at once.
-pub(crate) const MAX_CAPACITY: u32 = 1_000_000;
+const MAX_CAPACITY: u32 = 1_000_000;
 
-pub(crate) fn component_database(
-    ctx: &mut Ctx,
-    t: &Table,
-    _refs: &mut Vec<Ref>,
-) -> Option<Partial> {
+fn read(ctx: &mut Ctx, t: &Table, _reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(
         ctx,
         &[
@@ -29,7 +31,7 @@ pub(crate) fn component_database(
     let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
     let cost_per_hour = t.num(ctx, "cost_per_hour", NON_NEGATIVE);
     let cost_per_million = t.num(ctx, "cost_per_million", NON_NEGATIVE);
-    Some(Partial::Database(DatabaseSpec {
+    Some(ComponentSpec::Database(DatabaseSpec {
         capacity: capacity.unwrap_or(1),
         service_time: service_time?,
         queue_limit,

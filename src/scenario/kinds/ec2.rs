@@ -1,20 +1,23 @@
 //! `kind = "ec2"`: a fleet of identical EC2 instances, fixed or in an Auto
 //! Scaling group, over one or more availability zones.
 
-use crate::dist::Dist;
-use crate::scenario::kinds::fleet::autoscaling::autoscaling;
-use crate::scenario::kinds::fleet::health_check::health_check;
-use crate::scenario::kinds::fleet::purchase::purchase;
-use crate::scenario::kinds::fleet::{MAX_INSTANCES, MAX_WORKERS};
-use crate::scenario::kinds::{CALLABLE, Partial, Ref, Role, SENDABLE};
-use crate::scenario::reader::text::{did_you_mean_value, found, quote};
-use crate::scenario::reader::values::{POSITIVE_DURATION, dur_range};
-use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::LifecycleSpec;
-use crate::time::SimDuration;
 use toml::de::DeValue;
 
-pub(crate) fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+use crate::dist::Dist;
+use crate::scenario::kinds::fleet::{self, Own, Size};
+use crate::scenario::kinds::{Kind, Reading, Role};
+use crate::scenario::reader::text::{did_you_mean_value, found, quote};
+use crate::scenario::reader::{Ctx, Table};
+use crate::scenario::spec::ComponentSpec;
+use crate::time::SimDuration;
+
+pub(crate) const KIND: Kind = Kind {
+    name: "ec2",
+    named_by: &[Role::Target, Role::Call, Role::Consumer, Role::Subscriber],
+    read,
+};
+
+fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(
         ctx,
         &[
@@ -42,7 +45,6 @@ pub(crate) fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Op
             "zones",
         ],
     );
-    let purchase = purchase(ctx, t);
     let instance_type = t.req_str(
         ctx,
         "instance_type",
@@ -64,78 +66,35 @@ pub(crate) fn component_ec2(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Op
             );
         }
     }
-    let scaling = t.sub(ctx, "autoscaling");
-    let group = scaling.as_ref().map(|a| autoscaling(ctx, a, MAX_INSTANCES));
-    if t.has("autoscaling") && t.has("instances") {
-        t.err(
-            ctx,
-            "instances",
-            format!(
-                "`instances` cannot be combined with `autoscaling` ({}): the group's size comes from its min, max and desired",
-                t.key("autoscaling")
-            ),
-        );
-    }
-    // Bounds far above any real fleet, low enough that instances × workers
-    // (every worker a queue poller) can neither overflow nor exhaust memory.
-    let instances = t.u32(ctx, "instances", 1, MAX_INSTANCES);
-    let workers = t.u32(ctx, "workers", 1, MAX_WORKERS);
-    let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
-    let service_time = t.req_dist(ctx, "service_time");
-    t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
-    t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
     // A fixed fleet is up from the start: its boot time matters only to
-    // the replacements of failed instances.
+    // the replacements of failed instances. Without a boot time an instance
+    // is running at once.
     let boot_time = t.dist(ctx, "boot_time");
     let start_time = t.dist(ctx, "start_time");
-    let health = health_check(ctx, t);
-    let tg = &crate::catalog::builtin().target_group;
-    let deregistration_delay = t.dur(
-        ctx,
-        "deregistration_delay",
-        dur_range(
-            SimDuration::ZERO,
-            SimDuration::from_secs(3600),
-            "from 0s to 3600s",
+    let zones = zones(ctx, t);
+    let size = Size {
+        key: "instances",
+        with_autoscaling: format!(
+            "`instances` cannot be combined with `autoscaling` ({}): the group's size comes from its min, max and desired",
+            t.key("autoscaling")
         ),
-    );
-    let mtbf = t.dur(ctx, "mtbf", POSITIVE_DURATION);
-    let lifecycle = LifecycleSpec {
-        // Without a boot time an instance is running at once.
+    };
+    let own = instance_type.zip(zones).map(|(instance_type, zones)| Own {
+        instance_type: instance_type.to_string(),
+        fargate: None,
+        zones,
         boot_time: boot_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
         start_time: start_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
-        health_check: health?,
-        deregistration_delay: deregistration_delay
-            .unwrap_or(SimDuration::from_secs_f64(tg.deregistration_delay_s.value)),
-        mtbf,
-    };
-    let zones = zones(ctx, t);
-    let autoscaling = match group {
-        Some(g) => Some(g?),
-        None => None,
-    };
-    Some(Partial::Ec2 {
-        instance_type: instance_type?.to_string(),
-        instances: autoscaling
-            .as_ref()
-            .map_or(instances.unwrap_or(1), |g| g.desired),
-        workers: workers.unwrap_or(1),
-        queue_limit,
-        service_time: service_time?,
-        autoscaling: autoscaling.map(Box::new),
-        lifecycle: Box::new(lifecycle),
-        purchase: purchase?,
-        fargate: None,
-        zones: zones?,
-    })
+    });
+    fleet::read(ctx, t, reading, size, own).map(ComponentSpec::Ec2)
 }
 
 /// Most availability zones of a fleet (zone names `a` to `z`).
-pub(crate) const MAX_ZONES: u32 = 26;
+const MAX_ZONES: u32 = 26;
 
 /// `zones`: a count (zones `a`, `b`, … as in `us-east-1a`) or an array of
 /// distinct names; empty when absent.
-pub(crate) fn zones(ctx: &mut Ctx, t: &Table) -> Option<Vec<String>> {
+fn zones(ctx: &mut Ctx, t: &Table) -> Option<Vec<String>> {
     let Some(v) = t.get("zones") else {
         return Some(Vec::new());
     };

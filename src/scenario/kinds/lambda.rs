@@ -2,33 +2,43 @@
 //! and asynchronous invocation settings.
 
 use crate::dist::Dist;
-use crate::scenario::dist::DIST_EXPECTED;
-use crate::scenario::dist::dist_value_scaled;
-use crate::scenario::kinds::{CALLABLE, Partial, QUEUES, Ref, Role, SENDABLE};
+use crate::scenario::dist::{DIST_EXPECTED, dist_value_scaled};
+use crate::scenario::kinds::{Kind, Reading, Role};
 use crate::scenario::reader::text::{found, one_of};
 use crate::scenario::reader::values::integer_value;
 use crate::scenario::reader::{Ctx, Table, dur_between};
-use crate::scenario::spec::{Architecture, LambdaSpec};
+use crate::scenario::spec::{Architecture, ComponentSpec, LambdaSpec};
 use crate::time::SimDuration;
 
+pub(crate) const KIND: Kind = Kind {
+    name: "lambda",
+    named_by: &[
+        Role::Target,
+        Role::Call,
+        Role::Send,
+        Role::Consumer,
+        Role::Subscriber,
+    ],
+    read,
+};
+
 /// The runtime without a catalog figure: container-image functions.
-pub(crate) const CONTAINER: &str = "container";
+const CONTAINER: &str = "container";
 
 /// Spread of the default cold start: a log-normal with coefficient of
 /// variation 0.25 around the catalog's figure. The reference gives one mean
 /// per runtime and no spread, so 0.25 is a modelling assumption.
-pub(crate) const COLD_START_CV: f64 = 0.25;
+const COLD_START_CV: f64 = 0.25;
 
 /// `memory_mb` range and default, AWS's (aws-facts.md §6.2, "Configure memory").
-pub(crate) const LAMBDA_MIN_MB: u32 = 128;
-
-pub(crate) const LAMBDA_MAX_MB: u32 = 10_240;
+const LAMBDA_MIN_MB: u32 = 128;
+const LAMBDA_MAX_MB: u32 = 10_240;
 
 /// `cpu_bound`, for messages.
-pub(crate) const CPU_BOUND_EXPECTED: &str = "the memory size in MB at which `service_time` was measured, an integer from 128 to 10240 (e.g. cpu_bound = 1769)";
+const CPU_BOUND_EXPECTED: &str = "the memory size in MB at which `service_time` was measured, an integer from 128 to 10240 (e.g. cpu_bound = 1769)";
 
 /// Defaults are AWS's where AWS has one, else the catalog's (aws-facts.md §6).
-pub(crate) fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> Option<Partial> {
+fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(
         ctx,
         &[
@@ -162,12 +172,12 @@ pub(crate) fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) ->
         SimDuration::from_secs(60),
         SimDuration::from_secs(6 * 3600),
     );
-    t.refs(ctx, refs, "calls", Role::Call, CALLABLE);
-    t.refs(ctx, refs, "sends", Role::Send, SENDABLE);
-    t.refs(ctx, refs, "on_failure", Role::OnFailure, QUEUES);
+    let calls = reading.refer(ctx, t, "calls", Role::Call);
+    let sends = reading.refer(ctx, t, "sends", Role::Send);
+    let on_failure = reading.refer(ctx, t, "on_failure", Role::OnFailure);
     // Values refused above fall back to their defaults here; the reported
     // problem keeps the scenario from loading.
-    Some(Partial::Lambda(Box::new(LambdaSpec {
+    Some(ComponentSpec::Lambda(LambdaSpec {
         runtime: runtime?.to_string(),
         memory_mb,
         architecture: architecture.unwrap_or(Architecture::X86_64),
@@ -178,12 +188,12 @@ pub(crate) fn component_lambda(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) ->
         provisioned: provisioned.unwrap_or(0),
         timeout: timeout
             .unwrap_or_else(|| SimDuration::from_secs_f64(limits.default_timeout_s.value)),
-        calls: Vec::new(),
-        sends: Vec::new(),
+        calls,
+        sends,
         async_retries: retries.unwrap_or(2),
         max_event_age: max_event_age.unwrap_or(SimDuration::from_secs(6 * 3600)),
-        on_failure: None,
-    })))
+        on_failure: on_failure.first().copied(),
+    }))
 }
 
 #[cfg(test)]

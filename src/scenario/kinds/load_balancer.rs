@@ -1,15 +1,22 @@
 //! `kind = "load_balancer"`: an Application or Network Load Balancer.
 
+use toml::de::DeValue;
+
 use crate::dist::Dist;
-use crate::scenario::kinds::{Partial, Ref, targets};
+use crate::scenario::kinds::{Kind, Reading, Role, targets};
 use crate::scenario::reader::text::found;
 use crate::scenario::reader::values::{POSITIVE, dur_range, num_value};
 use crate::scenario::reader::{Ctx, Table, Val};
-use crate::scenario::spec::{LbType, Routing};
+use crate::scenario::spec::{ComponentSpec, LbType, LoadBalancerSpec, Routing};
 use crate::time::SimDuration;
-use toml::de::DeValue;
 
-pub(crate) const ROUTINGS: &[(&str, Routing)] = &[
+pub(crate) const KIND: Kind = Kind {
+    name: "load_balancer",
+    named_by: &[Role::Target, Role::Call, Role::Subscriber],
+    read,
+};
+
+const ROUTINGS: &[(&str, Routing)] = &[
     ("round_robin", Routing::RoundRobin),
     ("least_outstanding", Routing::LeastOutstanding),
     ("random", Routing::Random),
@@ -17,11 +24,7 @@ pub(crate) const ROUTINGS: &[(&str, Routing)] = &[
     ("weighted", Routing::Weighted),
 ];
 
-pub(crate) fn component_load_balancer(
-    ctx: &mut Ctx,
-    t: &Table,
-    refs: &mut Vec<Ref>,
-) -> Option<Partial> {
+fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(
         ctx,
         &[
@@ -37,7 +40,7 @@ pub(crate) fn component_load_balancer(
     );
     let lb_type = t.choice(ctx, "type", &[("alb", LbType::Alb), ("nlb", LbType::Nlb)]);
     let routing = t.choice(ctx, "routing", ROUTINGS);
-    let n_targets = targets(ctx, t, refs);
+    let targets = targets(ctx, t, reading);
     let weights = match t.get("weights") {
         None => None,
         Some(v) => {
@@ -50,7 +53,7 @@ pub(crate) fn component_load_balancer(
             } else if !t.has("routing") {
                 t.err(ctx, "weights", "`weights` needs routing = \"weighted\"");
             }
-            weights(ctx, &t.key("weights"), v, n_targets)
+            weights(ctx, &t.key("weights"), v, targets.len())
         }
     };
     let latency = t.dist(ctx, "latency");
@@ -83,18 +86,19 @@ pub(crate) fn component_load_balancer(
             );
         }
     }
-    Some(Partial::LoadBalancer {
+    Some(ComponentSpec::LoadBalancer(LoadBalancerSpec {
         lb_type: lb_type.unwrap_or(LbType::Alb),
         routing: routing.unwrap_or(Routing::RoundRobin),
+        targets,
         weights,
         latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
         slow_start: slow_start.unwrap_or(SimDuration::ZERO),
         // ALB: cross-zone load balancing is on by default.
         cross_zone: t.bool(ctx, "cross_zone").unwrap_or(true),
-    })
+    }))
 }
 
-pub(crate) fn weights(ctx: &mut Ctx, key: &str, v: &Val<'_>, n_targets: usize) -> Option<Vec<f64>> {
+fn weights(ctx: &mut Ctx, key: &str, v: &Val<'_>, n_targets: usize) -> Option<Vec<f64>> {
     let DeValue::Array(items) = v.get_ref() else {
         ctx.error(
             v.span().start,

@@ -1,116 +1,63 @@
-//! Component kinds: what `kind = "…"` may be, which references may name
-//! each kind, and the reader of each kind's table (one file per kind).
+//! Component kinds, one file each: the kind's name, the references that may
+//! name it, the reader of its table (its keys, defaults and checks) and its
+//! tests. [`KINDS`] lists them; adding a kind is adding a file, a line to
+//! [`KINDS`] and the kind's spec (which the simulation reads) to `spec.rs`.
 
-pub(crate) mod api_gateway;
-pub(crate) mod database;
-pub(crate) mod ec2;
-pub(crate) mod fargate;
-pub(crate) mod fleet;
-pub(crate) mod lambda;
-pub(crate) mod load_balancer;
-pub(crate) mod queue;
-pub(crate) mod topic;
+mod api_gateway;
+mod database;
+mod ec2;
+mod fargate;
+mod fleet;
+mod lambda;
+mod load_balancer;
+mod queue;
+mod topic;
 
-use crate::dist::Dist;
-use crate::scenario::kinds::api_gateway::component_api_gateway;
-use crate::scenario::kinds::database::component_database;
-use crate::scenario::kinds::ec2::component_ec2;
-use crate::scenario::kinds::fargate::component_fargate;
-use crate::scenario::kinds::lambda::component_lambda;
-use crate::scenario::kinds::load_balancer::component_load_balancer;
-use crate::scenario::kinds::queue::component_queue;
-use crate::scenario::kinds::topic::component_topic;
-use crate::scenario::reader::text::one_of;
-use crate::scenario::reader::{Ctx, NameRef, Table, Val, check_name};
-use crate::scenario::spec::{
-    ApiGatewaySpec, AutoScalingSpec, ComponentId, ComponentSpec, DatabaseSpec, Ec2Spec,
-    FargateSpec, LambdaSpec, LbType, LifecycleSpec, LoadBalancerSpec, PurchaseSpec, QueueSpec,
-    Routing, Subscription, TopicSpec,
-};
-use crate::time::SimDuration;
 use toml::Spanned;
 use toml::de::DeValue;
 
-/// Component kinds, as written in `kind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    LoadBalancer,
-    ApiGateway,
-    Ec2,
-    Fargate,
-    Lambda,
-    Database,
-    Queue,
-    Topic,
+use crate::scenario::reader::text::one_of;
+use crate::scenario::reader::{Ctx, NameRef, Table, Val, check_name};
+use crate::scenario::spec::{ComponentId, ComponentSpec};
+
+/// A component kind: how scenarios write it, which references may name it
+/// and how its table is read.
+#[derive(Debug)]
+pub(crate) struct Kind {
+    /// As written in `kind = "…"`.
+    pub(crate) name: &'static str,
+    /// The references that may name a component of this kind.
+    pub(crate) named_by: &'static [Role],
+    /// Reads the component's table, whose `kind` is this one; `None` when a
+    /// problem was reported. The spec's `ComponentId`s number the references
+    /// recorded in the [`Reading`] until the design resolves them.
+    pub(crate) read: fn(&mut Ctx, &Table, &mut Reading) -> Option<ComponentSpec>,
 }
 
-pub(crate) const KINDS: &[(&str, Kind)] = &[
-    ("load_balancer", Kind::LoadBalancer),
-    ("api_gateway", Kind::ApiGateway),
-    ("ec2", Kind::Ec2),
-    ("fargate", Kind::Fargate),
-    ("lambda", Kind::Lambda),
-    ("database", Kind::Database),
-    ("queue", Kind::Queue),
-    ("topic", Kind::Topic),
+/// Every kind, in the order messages list them.
+pub(crate) const KINDS: &[&Kind] = &[
+    &queue::KIND,
+    &topic::KIND,
+    &ec2::KIND,
+    &fargate::KIND,
+    &lambda::KIND,
+    &database::KIND,
+    &load_balancer::KIND,
+    &api_gateway::KIND,
 ];
 
 impl Kind {
-    pub(crate) fn name(self) -> &'static str {
-        KINDS
+    /// The kinds a reference in `role` may name, for messages:
+    /// "queue, topic or lambda".
+    pub(crate) fn named_by_text(role: Role) -> String {
+        let names: Vec<&str> = KINDS
             .iter()
-            .find(|(_, k)| *k == self)
-            .map_or("?", |(n, _)| n)
+            .filter(|k| k.named_by.contains(&role))
+            .map(|k| k.name)
+            .collect();
+        one_of(&names, false).replace('"', "")
     }
 }
-
-/// What load balancers route to.
-pub(crate) const SYNC_TARGETS: &[Kind] = &[
-    Kind::Ec2,
-    Kind::Fargate,
-    Kind::Lambda,
-    Kind::Database,
-    Kind::LoadBalancer,
-];
-
-/// What `calls` may name.
-pub(crate) const CALLABLE: &[Kind] = &[
-    Kind::Ec2,
-    Kind::Fargate,
-    Kind::Lambda,
-    Kind::Database,
-    Kind::LoadBalancer,
-    Kind::ApiGateway,
-];
-
-/// What `sends` may name.
-pub(crate) const SENDABLE: &[Kind] = &[Kind::Queue, Kind::Topic, Kind::Lambda];
-
-/// What consumes a queue.
-pub(crate) const CONSUMERS: &[Kind] = &[Kind::Ec2, Kind::Fargate, Kind::Lambda];
-
-/// What a topic delivers to (queues, functions, HTTP endpoints).
-pub(crate) const SUBSCRIBERS: &[Kind] = &[
-    Kind::Queue,
-    Kind::Lambda,
-    Kind::Ec2,
-    Kind::Fargate,
-    Kind::LoadBalancer,
-    Kind::ApiGateway,
-];
-
-pub(crate) const QUEUES: &[Kind] = &[Kind::Queue];
-
-pub(crate) const ANY_KIND: &[Kind] = &[
-    Kind::LoadBalancer,
-    Kind::ApiGateway,
-    Kind::Ec2,
-    Kind::Fargate,
-    Kind::Lambda,
-    Kind::Database,
-    Kind::Queue,
-    Kind::Topic,
-];
 
 /// How a component refers to another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,6 +79,7 @@ pub(crate) enum Role {
 }
 
 impl Role {
+    /// The caller waits for the answer (so a loop of these is a deadlock).
     pub(crate) fn is_sync(self) -> bool {
         matches!(self, Role::Target | Role::Call)
     }
@@ -142,127 +90,39 @@ impl Role {
 pub(crate) struct Ref {
     pub(crate) to: NameRef,
     pub(crate) role: Role,
-    pub(crate) allowed: &'static [Kind],
 }
 
-/// A component's settings, all valid, waiting for its references to be
-/// resolved within a design.
-#[derive(Clone, Debug)]
-pub(crate) enum Partial {
-    LoadBalancer {
-        lb_type: LbType,
-        routing: Routing,
-        weights: Option<Vec<f64>>,
-        latency: Dist,
-        slow_start: SimDuration,
-        cross_zone: bool,
-    },
-    Ec2 {
-        instance_type: String,
-        instances: u32,
-        workers: u32,
-        queue_limit: Option<u32>,
-        service_time: Dist,
-        /// Boxed: far larger than the other settings.
-        autoscaling: Option<Box<AutoScalingSpec>>,
-        lifecycle: Box<LifecycleSpec>,
-        purchase: PurchaseSpec,
-        fargate: Option<FargateSpec>,
-        zones: Vec<String>,
-    },
-    Database(DatabaseSpec),
-    /// `consumer` and `dead_letter` are filled in from the references.
-    Queue(QueueSpec),
-    Topic {
-        /// One per `Role::Subscriber` reference, in the same order.
-        filters: Vec<Option<Vec<usize>>>,
-        latency: Dist,
-    },
-    /// `calls` and `sends` are filled in from the references. Boxed: by far
-    /// the largest variant.
-    Lambda(Box<LambdaSpec>),
-    /// `targets` are filled in from the references.
-    ApiGateway(ApiGatewaySpec),
+/// What a kind's reader has besides the component's table.
+#[derive(Debug)]
+pub(crate) struct Reading<'r> {
+    /// The component's name.
+    pub(crate) name: &'r str,
+    /// The request classes of `[workload] classes`, for topic filters;
+    /// `None` when they are invalid.
+    pub(crate) classes: Option<&'r [&'r str]>,
+    /// The references read so far, in order: a reference's number is its
+    /// place here.
+    pub(crate) refs: Vec<Ref>,
 }
 
-impl Partial {
-    pub(crate) fn build(&self, refs: &[(Role, ComponentId)]) -> ComponentSpec {
-        let with = |role: Role| -> Vec<ComponentId> {
-            refs.iter()
-                .filter(|(r, _)| *r == role)
-                .map(|(_, id)| *id)
-                .collect()
-        };
-        match self {
-            Partial::LoadBalancer {
-                lb_type,
-                routing,
-                weights,
-                latency,
-                slow_start,
-                cross_zone,
-            } => ComponentSpec::LoadBalancer(LoadBalancerSpec {
-                lb_type: *lb_type,
-                routing: *routing,
-                targets: with(Role::Target),
-                weights: weights.clone(),
-                latency: latency.clone(),
-                slow_start: *slow_start,
-                cross_zone: *cross_zone,
-            }),
-            Partial::Ec2 {
-                instance_type,
-                instances,
-                workers,
-                queue_limit,
-                service_time,
-                autoscaling,
-                lifecycle,
-                purchase,
-                fargate,
-                zones,
-            } => ComponentSpec::Ec2(Ec2Spec {
-                instance_type: instance_type.clone(),
-                instances: *instances,
-                workers: *workers,
-                queue_limit: *queue_limit,
-                service_time: service_time.clone(),
-                calls: with(Role::Call),
-                sends: with(Role::Send),
-                autoscaling: autoscaling.as_deref().cloned(),
-                lifecycle: (**lifecycle).clone(),
-                purchase: purchase.clone(),
-                fargate: *fargate,
-                zones: zones.clone(),
-            }),
-            Partial::Database(spec) => ComponentSpec::Database(spec.clone()),
-            Partial::Queue(spec) => ComponentSpec::Queue(QueueSpec {
-                consumer: with(Role::Consumer).first().copied(),
-                dead_letter: with(Role::DeadLetter).first().copied(),
-                ..spec.clone()
-            }),
-            Partial::Topic { filters, latency } => ComponentSpec::Topic(TopicSpec {
-                subscriptions: with(Role::Subscriber)
-                    .into_iter()
-                    .zip(filters)
-                    .map(|(target, filter)| Subscription {
-                        target,
-                        filter: filter.clone(),
-                    })
-                    .collect(),
-                latency: latency.clone(),
-            }),
-            Partial::Lambda(spec) => ComponentSpec::Lambda(LambdaSpec {
-                calls: with(Role::Call),
-                sends: with(Role::Send),
-                on_failure: with(Role::OnFailure).first().copied(),
-                ..(**spec).clone()
-            }),
-            Partial::ApiGateway(spec) => ComponentSpec::ApiGateway(ApiGatewaySpec {
-                targets: with(Role::Target),
-                ..spec.clone()
-            }),
-        }
+impl Reading<'_> {
+    /// Records the components named under `name` (a name or an array of
+    /// names) as references in `role`; returns their numbers.
+    pub(crate) fn refer(
+        &mut self,
+        ctx: &mut Ctx,
+        t: &Table,
+        name: &str,
+        role: Role,
+    ) -> Vec<ComponentId> {
+        let names = t.names(ctx, name);
+        names.into_iter().map(|to| self.push(to, role)).collect()
+    }
+
+    /// Records one reference; returns its number.
+    pub(crate) fn push(&mut self, to: NameRef, role: Role) -> ComponentId {
+        self.refs.push(Ref { to, role });
+        ComponentId(self.refs.len() - 1)
     }
 }
 
@@ -273,10 +133,11 @@ pub(crate) struct Raw {
     pub(crate) path: String,
     pub(crate) at: usize,
     /// `None` when `kind` is missing or unknown (then nothing else was read).
-    pub(crate) kind: Option<Kind>,
+    pub(crate) kind: Option<&'static Kind>,
     pub(crate) refs: Vec<Ref>,
-    /// `None` when the component has problems.
-    pub(crate) spec: Option<Partial>,
+    /// `None` when the component has problems. Its `ComponentId`s are
+    /// numbers of `refs` until the design links them.
+    pub(crate) spec: Option<ComponentSpec>,
 }
 
 /// Reads the component `name` at `path`; `classes` are the request classes
@@ -291,43 +152,37 @@ pub(crate) fn component(
 ) -> Option<Raw> {
     let t = Table::of(ctx, path.clone(), value, "a component table with a `kind`")?;
     check_name(ctx, name_at, &path, name, "component");
-    let kinds: Vec<&str> = KINDS.iter().map(|(n, _)| *n).collect();
-    let kind = if t.require(ctx, "kind", &one_of(&kinds, false)) {
-        t.choice(ctx, "kind", KINDS)
+    let kinds: Vec<(&str, &'static Kind)> = KINDS.iter().map(|k| (k.name, *k)).collect();
+    let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+    let kind = if t.require(ctx, "kind", &one_of(&names, false)) {
+        t.choice(ctx, "kind", &kinds)
     } else {
         None
     };
-    let mut refs = Vec::new();
-    let r = &mut refs;
-    let spec = match kind {
-        // Without a kind we cannot tell which keys are valid: say nothing more.
-        None => None,
-        Some(Kind::LoadBalancer) => component_load_balancer(ctx, &t, r),
-        Some(Kind::ApiGateway) => component_api_gateway(ctx, &t, r),
-        Some(Kind::Ec2) => component_ec2(ctx, &t, r),
-        Some(Kind::Fargate) => component_fargate(ctx, &t, r),
-        Some(Kind::Lambda) => component_lambda(ctx, &t, r),
-        Some(Kind::Database) => component_database(ctx, &t, r),
-        Some(Kind::Queue) => component_queue(ctx, &t, r, name),
-        Some(Kind::Topic) => component_topic(ctx, &t, r, classes),
+    let mut reading = Reading {
+        name,
+        classes,
+        refs: Vec::new(),
     };
+    // Without a kind we cannot tell which keys are valid: say nothing more.
+    let spec = kind.and_then(|k| (k.read)(ctx, &t, &mut reading));
     Some(Raw {
         name: name.to_string(),
         path,
         at: t.at,
         kind,
-        refs,
+        refs: reading.refs,
         spec,
     })
 }
 
-/// `targets`: at least one, of a synchronous kind. Returns how many.
-pub(crate) fn targets(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> usize {
+/// `targets`: at least one, of a synchronous kind.
+pub(crate) fn targets(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Vec<ComponentId> {
     if !t.require(ctx, "targets", "a component name or an array of names") {
-        return 0;
+        return Vec::new();
     }
-    let n = t.refs(ctx, refs, "targets", Role::Target, SYNC_TARGETS);
-    if n == 0
+    let targets = reading.refer(ctx, t, "targets", Role::Target);
+    if targets.is_empty()
         && matches!(t.get("targets").map(Spanned::get_ref), Some(DeValue::Array(a)) if a.is_empty())
     {
         t.err(
@@ -336,7 +191,7 @@ pub(crate) fn targets(ctx: &mut Ctx, t: &Table, refs: &mut Vec<Ref>) -> usize {
             "expected at least one target, found an empty array",
         );
     }
-    n
+    targets
 }
 
 #[cfg(test)]

@@ -1,37 +1,44 @@
 //! `kind = "queue"`: an SQS queue, standard or FIFO, with its consumer,
 //! redrive policy and event source mapping settings.
 
+use toml::de::DeValue;
+
 use crate::dist::Dist;
-use crate::scenario::kinds::{CONSUMERS, Partial, QUEUES, Ref, Role};
+use crate::scenario::kinds::{Kind, Reading, Role};
 use crate::scenario::reader::text::found;
 use crate::scenario::reader::values::{NumRange, dur_range};
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::{QueueSpec, QueueType};
+use crate::scenario::spec::{ComponentSpec, QueueSpec, QueueType};
 use crate::time::SimDuration;
-use toml::de::DeValue;
+
+pub(crate) const KIND: Kind = Kind {
+    name: "queue",
+    named_by: &[
+        Role::Send,
+        Role::Subscriber,
+        Role::DeadLetter,
+        Role::OnFailure,
+    ],
+    read,
+};
 
 /// SQS API call latency: ~16 ms to send a 1 KB message (steady state,
 /// us-east-1) in an AWS-run benchmark — Stony Brook "Cloud Performance
 /// Benchmark Series – SQS", rev. July 2012, Amazon-provided results
 /// (/work/shared/reference/aws-facts.md §4).
-pub(crate) const SQS_LATENCY: SimDuration = SimDuration::from_millis(16);
+const SQS_LATENCY: SimDuration = SimDuration::from_millis(16);
 
 /// Largest SQS message, 1 MiB (aws-facts.md §4).
-pub(crate) const MAX_MESSAGE_BYTES: u32 = 1_048_576;
+const MAX_MESSAGE_BYTES: u32 = 1_048_576;
 
 /// Largest batch of an SQS event source mapping (standard queues).
-pub(crate) const ESM_MAX_BATCH_SIZE: u32 = 10_000;
+const ESM_MAX_BATCH_SIZE: u32 = 10_000;
 
-pub(crate) const QUEUE_TYPES: &[(&str, QueueType)] =
+const QUEUE_TYPES: &[(&str, QueueType)] =
     &[("standard", QueueType::Standard), ("fifo", QueueType::Fifo)];
 
 /// Defaults are AWS's where AWS has one (aws-facts.md §4).
-pub(crate) fn component_queue(
-    ctx: &mut Ctx,
-    t: &Table,
-    refs: &mut Vec<Ref>,
-    own_name: &str,
-) -> Option<Partial> {
+fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(
         ctx,
         &[
@@ -58,10 +65,8 @@ pub(crate) fn component_queue(
     // With an invalid `type`, keys that depend on it are not checked against it.
     let type_known = !t.has("type") || queue_type.is_some();
     let fifo = queue_type == Some(QueueType::Fifo);
-    if t.has("consumer") {
-        single_name(ctx, t, "consumer");
-        t.refs(ctx, refs, "consumer", Role::Consumer, CONSUMERS);
-    }
+    single_name(ctx, t, "consumer");
+    let consumer = reading.refer(ctx, t, "consumer", Role::Consumer);
     const H: u64 = 3600;
     let visibility_timeout = t.dur(
         ctx,
@@ -101,18 +106,18 @@ pub(crate) fn component_queue(
     );
     // Without `dead_letter`, a message received this often is discarded.
     let max_receives = t.u32(ctx, "max_receives", 1, 1000);
-    if t.has("dead_letter") {
-        single_name(ctx, t, "dead_letter");
-        let before = refs.len();
-        // Its type is checked once resolved (`check_dead_letters`).
-        t.refs(ctx, refs, "dead_letter", Role::DeadLetter, QUEUES);
-        if refs[before..].iter().any(|r| r.to.name == own_name) {
-            t.err(
-                ctx,
-                "dead_letter",
-                "a queue cannot be its own dead-letter queue",
-            );
-        }
+    single_name(ctx, t, "dead_letter");
+    // Its type is checked once resolved (`check_dead_letters`).
+    let dead_letter = reading.refer(ctx, t, "dead_letter", Role::DeadLetter);
+    if dead_letter
+        .iter()
+        .any(|id| reading.refs[id.0].to.name == reading.name)
+    {
+        t.err(
+            ctx,
+            "dead_letter",
+            "a queue cannot be its own dead-letter queue",
+        );
     }
     // Above ten only for a Lambda consumer (`check_event_source_mappings`).
     let batch_size = t.u32(ctx, "batch_size", 1, ESM_MAX_BATCH_SIZE);
@@ -200,12 +205,12 @@ pub(crate) fn component_queue(
         None if t.has("type") => return None,
         None => QueueType::Standard,
     };
-    Some(Partial::Queue(QueueSpec {
+    Some(ComponentSpec::Queue(QueueSpec {
         queue_type,
-        consumer: None,
+        consumer: consumer.first().copied(),
         visibility_timeout: visibility_timeout.unwrap_or(SimDuration::from_secs(30)),
         max_receives,
-        dead_letter: None,
+        dead_letter: dead_letter.first().copied(),
         retention: retention.unwrap_or(SimDuration::from_secs(4 * 24 * H)),
         delay: delay.unwrap_or(SimDuration::ZERO),
         batch_size: batch_size.unwrap_or(1),
@@ -221,7 +226,7 @@ pub(crate) fn component_queue(
 }
 
 /// `name` must be one component name, not an array.
-pub(crate) fn single_name(ctx: &mut Ctx, t: &Table, name: &str) {
+fn single_name(ctx: &mut Ctx, t: &Table, name: &str) {
     if let Some(v) = t.get(name)
         && !matches!(v.get_ref(), DeValue::String(_))
     {

@@ -1,23 +1,26 @@
 //! `kind = "topic"`: an SNS topic and its subscriptions with their filters.
 
+use toml::de::DeValue;
+
 use crate::dist::Dist;
-use crate::scenario::kinds::{Partial, Ref, Role, SUBSCRIBERS};
+use crate::scenario::kinds::{Kind, Reading, Role};
 use crate::scenario::reader::text::{did_you_mean_value, found, one_of, quote};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val};
+use crate::scenario::spec::{ComponentSpec, Subscription, TopicSpec};
 use crate::time::SimDuration;
-use toml::de::DeValue;
+
+pub(crate) const KIND: Kind = Kind {
+    name: "topic",
+    named_by: &[Role::Send],
+    read,
+};
 
 /// SNS publish → delivery: "typically tens of ms to <1 s" per aws-facts.md
 /// §5, tagged UNCONFIRMED there (no measurement found); 20 ms is a
 /// modelling assumption.
-pub(crate) const SNS_LATENCY: SimDuration = SimDuration::from_millis(20);
+const SNS_LATENCY: SimDuration = SimDuration::from_millis(20);
 
-pub(crate) fn component_topic(
-    ctx: &mut Ctx,
-    t: &Table,
-    refs: &mut Vec<Ref>,
-    classes: Option<&[&str]>,
-) -> Option<Partial> {
+fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(ctx, &["kind", "subscribers", "latency"]);
     let latency = t
         .dist(ctx, "latency")
@@ -29,12 +32,12 @@ pub(crate) fn component_topic(
     }
     let v = t.get("subscribers")?;
     let key = t.key("subscribers");
-    let subscriber = |to: NameRef| Ref {
-        to,
-        role: Role::Subscriber,
-        allowed: SUBSCRIBERS,
+    let topic = |subscriptions| {
+        ComponentSpec::Topic(TopicSpec {
+            subscriptions,
+            latency,
+        })
     };
-    let mut filters = Vec::new();
     let items = match v.get_ref() {
         DeValue::Array(items) if items.is_empty() => {
             t.err(
@@ -46,9 +49,12 @@ pub(crate) fn component_topic(
         }
         DeValue::Array(items) => items,
         DeValue::String(_) => {
-            t.refs(ctx, refs, "subscribers", Role::Subscriber, SUBSCRIBERS);
-            filters.push(None);
-            return Some(Partial::Topic { filters, latency });
+            let targets = reading.refer(ctx, t, "subscribers", Role::Subscriber);
+            let all = |target| Subscription {
+                target,
+                filter: None,
+            };
+            return Some(topic(targets.into_iter().map(all).collect()));
         }
         other => {
             ctx.error(
@@ -59,16 +65,20 @@ pub(crate) fn component_topic(
             return None;
         }
     };
+    let mut subscriptions = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         match item.get_ref() {
             DeValue::String(s) => {
-                refs.push(subscriber(NameRef {
+                let to = NameRef {
                     name: s.to_string(),
                     at: item.span().start,
                     key: key.clone(),
-                }));
-                filters.push(None);
+                };
+                subscriptions.push(Subscription {
+                    target: reading.push(to, Role::Subscriber),
+                    filter: None,
+                });
             }
             DeValue::Table(_) => {
                 let Some(s) = Table::of(ctx, format!("{key}[{i}]"), item, "a table") else {
@@ -78,21 +88,21 @@ pub(crate) fn component_topic(
                 s.check_keys(ctx, &["target", "filter"]);
                 let filter = match s.get("filter") {
                     None => Some(None),
-                    Some(f) => class_filter(ctx, &s.key("filter"), f, classes).map(Some),
+                    Some(f) => class_filter(ctx, &s.key("filter"), f, reading.classes).map(Some),
                 };
-                match s.req_str(ctx, "target", "a component name") {
-                    Some(name) => refs.push(subscriber(NameRef {
+                let target = s.req_str(ctx, "target", "a component name").map(|name| {
+                    let to = NameRef {
                         name: name.to_string(),
                         at: s.at("target"),
                         key: s.key("target"),
-                    })),
-                    None => ok = false,
-                }
-                // Any problem returns `None`, so `filters` and the
-                // subscriber references stay aligned in a built topic.
-                match filter {
-                    Some(f) => filters.push(f),
-                    None => ok = false,
+                    };
+                    reading.push(to, Role::Subscriber)
+                });
+                match (target, filter) {
+                    (Some(target), Some(filter)) => {
+                        subscriptions.push(Subscription { target, filter })
+                    }
+                    _ => ok = false,
                 }
             }
             other => {
@@ -108,13 +118,13 @@ pub(crate) fn component_topic(
             }
         }
     }
-    ok.then_some(Partial::Topic { filters, latency })
+    ok.then(|| topic(subscriptions))
 }
 
 /// A subscription's `filter`: request classes of `[workload] classes`, as
 /// indices in file order; `None` once a problem is reported. Without
 /// `classes` (they are invalid) the names cannot be checked.
-pub(crate) fn class_filter(
+fn class_filter(
     ctx: &mut Ctx,
     key: &str,
     v: &Val<'_>,

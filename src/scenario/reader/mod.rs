@@ -5,10 +5,7 @@
 pub(crate) mod text;
 pub(crate) mod values;
 
-use crate::dist::Dist;
-use crate::scenario::dist::{DIST_EXPECTED, dist_value};
 use crate::scenario::error::ScenarioError;
-use crate::scenario::kinds::{Kind, Ref, Role};
 use crate::scenario::reader::text::{found, is_bare, join, quote};
 use crate::scenario::reader::text::{one_of, render};
 use crate::scenario::reader::values::ANY_DURATION;
@@ -319,19 +316,6 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    pub(crate) fn dist(&self, ctx: &mut Ctx, name: &str) -> Option<Dist> {
-        let v = self.get(name)?;
-        dist_value(ctx, &self.key(name), v)
-    }
-
-    pub(crate) fn req_dist(&self, ctx: &mut Ctx, name: &str) -> Option<Dist> {
-        if self.require(ctx, name, DIST_EXPECTED) {
-            self.dist(ctx, name)
-        } else {
-            None
-        }
-    }
-
     /// A sub-table (inline or `[….name]`).
     pub(crate) fn sub(&self, ctx: &mut Ctx, name: &str) -> Option<Table<'a, 'i>> {
         let v = self.get(name)?;
@@ -383,21 +367,6 @@ impl<'a, 'i> Table<'a, 'i> {
                 Vec::new()
             }
         }
-    }
-
-    /// Reads the names under `name` into `refs`; returns how many.
-    pub(crate) fn refs(
-        &self,
-        ctx: &mut Ctx,
-        refs: &mut Vec<Ref>,
-        name: &str,
-        role: Role,
-        allowed: &'static [Kind],
-    ) -> usize {
-        let names = self.names(ctx, name);
-        let n = names.len();
-        refs.extend(names.into_iter().map(|to| Ref { to, role, allowed }));
-        n
     }
 }
 

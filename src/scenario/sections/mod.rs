@@ -10,7 +10,6 @@ pub(crate) mod sweep;
 pub(crate) mod workload;
 
 use crate::scenario::design::{assemble, check_unreached};
-use crate::scenario::kinds::Partial;
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, NO_LINE, Table};
 use crate::scenario::sections::classes::section_classes;
@@ -19,7 +18,7 @@ use crate::scenario::sections::faults::section_faults;
 use crate::scenario::sections::head::section_scenario;
 use crate::scenario::sections::slo::section_slo;
 use crate::scenario::sections::workload::section_workload;
-use crate::scenario::spec::{Design, Scenario};
+use crate::scenario::spec::{ComponentSpec, Design, Scenario};
 use toml::de::DeValue;
 
 /// Validates the whole document; `Some` only when no problem was found.
@@ -68,7 +67,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         .iter()
         .chain(raw_designs.iter().flat_map(|d| d.own.iter()))
         .filter_map(|c| match &c.spec {
-            Some(Partial::Ec2 { zones, .. }) => Some((c.name.as_str(), zones.as_slice())),
+            Some(ComponentSpec::Ec2(e)) => Some((c.name.as_str(), e.zones.as_slice())),
             _ => None,
         })
         .collect();

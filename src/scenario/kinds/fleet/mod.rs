@@ -1,15 +1,115 @@
 //! What EC2 and Fargate fleets share: their bounds, Auto Scaling group,
 //! health checks and purchase options.
 
-pub(crate) mod autoscaling;
-pub(crate) mod health_check;
-pub(crate) mod purchase;
+mod autoscaling;
+mod health_check;
+mod purchase;
+
+use crate::dist::Dist;
+use crate::scenario::kinds::{Reading, Role};
+use crate::scenario::reader::values::{POSITIVE_DURATION, dur_range};
+use crate::scenario::reader::{Ctx, Table};
+use crate::scenario::spec::{Ec2Spec, FargateSpec, LifecycleSpec};
+use crate::time::SimDuration;
 
 /// Most instances of a fleet.
+// Bounds far above any real fleet, low enough that instances × workers
+// (every worker a queue poller) can neither overflow nor exhaust memory.
 pub(crate) const MAX_INSTANCES: u32 = 10_000;
 
 /// Most workers per instance.
 pub(crate) const MAX_WORKERS: u32 = 1_000;
+
+/// What a fleet kind reads itself; [`read`] reads the rest.
+#[derive(Debug)]
+pub(crate) struct Own {
+    /// The EC2 instance type (empty for Fargate tasks).
+    pub(crate) instance_type: String,
+    /// The size of a Fargate task.
+    pub(crate) fargate: Option<FargateSpec>,
+    /// The availability zones, empty for one zone.
+    pub(crate) zones: Vec<String>,
+    /// Launch → running.
+    pub(crate) boot_time: Dist,
+    /// Running → the application answers.
+    pub(crate) start_time: Dist,
+}
+
+/// How a fleet kind names its size.
+#[derive(Debug)]
+pub(crate) struct Size {
+    /// The key of a fixed fleet's size: `instances`, `tasks`.
+    pub(crate) key: &'static str,
+    /// The message when the key is given with `autoscaling`.
+    pub(crate) with_autoscaling: String,
+}
+
+/// Reads what EC2 and Fargate fleets share: their size (or Auto Scaling
+/// group), workers, work, calls and sends, health checks, draining,
+/// failures and purchase options. `own` is what the kind read itself,
+/// `None` after a problem.
+pub(crate) fn read(
+    ctx: &mut Ctx,
+    t: &Table,
+    reading: &mut Reading,
+    size: Size,
+    own: Option<Own>,
+) -> Option<Ec2Spec> {
+    let purchase = purchase::purchase(ctx, t);
+    let scaling = t.sub(ctx, "autoscaling");
+    let group = scaling
+        .as_ref()
+        .map(|a| autoscaling::autoscaling(ctx, a, MAX_INSTANCES));
+    if t.has("autoscaling") && t.has(size.key) {
+        t.err(ctx, size.key, size.with_autoscaling);
+    }
+    let instances = t.u32(ctx, size.key, 1, MAX_INSTANCES);
+    let workers = t.u32(ctx, "workers", 1, MAX_WORKERS);
+    let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
+    let service_time = t.req_dist(ctx, "service_time");
+    let calls = reading.refer(ctx, t, "calls", Role::Call);
+    let sends = reading.refer(ctx, t, "sends", Role::Send);
+    let health_check = health_check::health_check(ctx, t);
+    let tg = &crate::catalog::builtin().target_group;
+    let deregistration_delay = t.dur(
+        ctx,
+        "deregistration_delay",
+        dur_range(
+            SimDuration::ZERO,
+            SimDuration::from_secs(3600),
+            "from 0s to 3600s",
+        ),
+    );
+    let mtbf = t.dur(ctx, "mtbf", POSITIVE_DURATION);
+    let autoscaling = match group {
+        Some(g) => Some(g?),
+        None => None,
+    };
+    let own = own?;
+    Some(Ec2Spec {
+        instance_type: own.instance_type,
+        instances: autoscaling
+            .as_ref()
+            .map_or(instances.unwrap_or(1), |g| g.desired),
+        workers: workers.unwrap_or(1),
+        queue_limit,
+        service_time: service_time?,
+        calls,
+        sends,
+        autoscaling,
+        lifecycle: LifecycleSpec {
+            boot_time: own.boot_time,
+            start_time: own.start_time,
+            health_check: health_check?,
+            deregistration_delay: deregistration_delay
+                .unwrap_or(SimDuration::from_secs_f64(tg.deregistration_delay_s.value)),
+            mtbf,
+        },
+        purchase: purchase?,
+        fargate: own.fargate,
+        zones: own.zones,
+    })
+}
 
 #[cfg(test)]
 mod tests {
