@@ -2,7 +2,7 @@
 //! `{ dist = "…", … }` naming one of the [`Dist`] families.
 
 use crate::dist::Dist;
-use crate::scenario::reader::text::{found, one_of};
+use crate::scenario::reader::text::one_of;
 use crate::scenario::reader::values::{ANY_DURATION, NON_NEGATIVE, POSITIVE};
 use crate::scenario::reader::{Ctx, Table, Val};
 use crate::time::SimDuration;
@@ -74,12 +74,8 @@ pub(crate) fn dist_value_scaled(ctx: &mut Ctx, key: &str, v: &Val<'_>, scale: f6
                 }
             }
         }
-        other => {
-            ctx.error(
-                at,
-                key,
-                format!("expected {DIST_EXPECTED}, found {}", found(other)),
-            );
+        _ => {
+            ctx.unexpected(key, v, DIST_EXPECTED);
             None
         }
     }

@@ -33,7 +33,6 @@ pub use spec::*;
 
 use crate::scenario::overrides::{override_value, set_path};
 use crate::scenario::reader::{Ctx, LineIndex};
-use crate::scenario::sections::sweep::section_sweep;
 use crate::scenario::sections::walk;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -104,7 +103,7 @@ pub fn load_str(
     };
     let scenario = walk(&mut ctx, &root);
     let base_errors = ctx.errors.clone();
-    let sweep = section_sweep(&mut ctx, &root, &base_errors);
+    let sweep = sections::sweep::read(&mut ctx, &root, &base_errors);
     ctx.errors.extend(set_errors);
     if !ctx.errors.is_empty() {
         return Err(ScenarioErrors::new(ctx.errors));

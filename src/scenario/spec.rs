@@ -52,14 +52,7 @@ impl Scenario {
     /// replication counts, names, descriptions, baselines or SLOs. Trace and
     /// empirical files are in it by their contents.
     pub fn runs_key(&self) -> String {
-        let mut s = self.clone();
-        s.file = PathBuf::new();
-        s.name.clear();
-        s.description.clear();
-        s.replications = 0;
-        s.baseline = 0;
-        s.slo = Slo::default();
-        s.hash.clear();
+        let s = self.results_only();
         format!("{:016x}", crate::rng::fnv1a(format!("{s:?}").as_bytes()))
     }
 
@@ -67,17 +60,25 @@ impl Scenario {
     /// sweep points whose scenarios give the design the same key give it
     /// the same results (a design no swept key reaches, say).
     pub fn design_key(&self, d: usize) -> u64 {
-        let mut s = self.clone();
+        let mut s = self.results_only();
         s.designs = s.designs.get(d).cloned().into_iter().collect();
         s.sweep.clear();
-        s.file = PathBuf::new();
-        s.name.clear();
-        s.description.clear();
-        s.replications = 0;
-        s.baseline = 0;
-        s.slo = Slo::default();
-        s.hash.clear();
         crate::rng::fnv1a(format!("{s:?}").as_bytes())
+    }
+
+    /// A copy without what has no bearing on a run's results: the file,
+    /// name, description, replication count, baseline, SLO and hash.
+    fn results_only(&self) -> Scenario {
+        Scenario {
+            file: PathBuf::new(),
+            name: String::new(),
+            description: String::new(),
+            replications: 0,
+            baseline: 0,
+            slo: Slo::default(),
+            hash: String::new(),
+            ..self.clone()
+        }
     }
 }
 

@@ -4,47 +4,20 @@
 use toml::de::DeValue;
 
 use crate::dist::Dist;
-use crate::scenario::kinds::fleet::{self, Own, Size};
-use crate::scenario::kinds::{Kind, Reading, Role};
-use crate::scenario::reader::text::{did_you_mean_value, found, quote};
+use crate::scenario::kinds::fleet::{self, Keys, Own};
+use crate::scenario::kinds::{Kind, Reading};
+use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::ComponentSpec;
 use crate::time::SimDuration;
 
 pub(crate) const KIND: Kind = Kind {
     name: "ec2",
-    named_by: &[Role::Target, Role::Call, Role::Consumer, Role::Subscriber],
+    named_by: fleet::NAMED_BY,
     read,
 };
 
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
-    t.check_keys(
-        ctx,
-        &[
-            "kind",
-            "instance_type",
-            "instances",
-            "workers",
-            "queue_limit",
-            "service_time",
-            "calls",
-            "sends",
-            "boot_time",
-            "start_time",
-            "autoscaling",
-            "health_check",
-            "deregistration_delay",
-            "mtbf",
-            "purchase",
-            "on_demand_base",
-            "spot_percent",
-            "interruption_frequency",
-            "spot_discount",
-            "savings_plan",
-            "reserved",
-            "zones",
-        ],
-    );
     let instance_type = t.req_str(
         ctx,
         "instance_type",
@@ -72,9 +45,17 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let boot_time = t.dist(ctx, "boot_time");
     let start_time = t.dist(ctx, "start_time");
     let zones = zones(ctx, t);
-    let size = Size {
-        key: "instances",
-        with_autoscaling: format!(
+    let keys = Keys {
+        own: &[
+            "kind",
+            "instance_type",
+            "boot_time",
+            "start_time",
+            "reserved",
+            "zones",
+        ],
+        size: "instances",
+        size_with_autoscaling: format!(
             "`instances` cannot be combined with `autoscaling` ({}): the group's size comes from its min, max and desired",
             t.key("autoscaling")
         ),
@@ -86,7 +67,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         boot_time: boot_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
         start_time: start_time.unwrap_or_else(|| Dist::constant(SimDuration::ZERO)),
     });
-    fleet::read(ctx, t, reading, size, own).map(ComponentSpec::Ec2)
+    fleet::read(ctx, t, reading, keys, own).map(ComponentSpec::Ec2)
 }
 
 /// Most availability zones of a fleet (zone names `a` to `z`).
@@ -130,27 +111,16 @@ fn zones(ctx: &mut Ctx, t: &Table) -> Option<Vec<String>> {
                         );
                         ok = false;
                     }
-                    other => {
-                        ctx.error(
-                            item.span().start,
-                            key.clone(),
-                            format!(
-                                "expected {expected}, found an array holding {}",
-                                found(other)
-                            ),
-                        );
+                    _ => {
+                        ctx.unexpected_item(key.clone(), item, &expected);
                         ok = false;
                     }
                 }
             }
             ok.then_some(names)
         }
-        other => {
-            ctx.error(
-                v.span().start,
-                key,
-                format!("expected {expected}, found {}", found(other)),
-            );
+        _ => {
+            ctx.unexpected(key, v, &expected);
             None
         }
     }

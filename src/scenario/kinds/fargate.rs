@@ -2,8 +2,8 @@
 //! are its tasks.
 
 use crate::dist::Dist;
-use crate::scenario::kinds::fleet::{self, Own, Size};
-use crate::scenario::kinds::{Kind, Reading, Role};
+use crate::scenario::kinds::fleet::{self, Keys, Own};
+use crate::scenario::kinds::{Kind, Reading};
 use crate::scenario::reader::values::POSITIVE;
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{ComponentSpec, FargateSpec};
@@ -11,36 +11,11 @@ use crate::time::SimDuration;
 
 pub(crate) const KIND: Kind = Kind {
     name: "fargate",
-    named_by: &[Role::Target, Role::Call, Role::Consumer, Role::Subscriber],
+    named_by: fleet::NAMED_BY,
     read,
 };
 
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
-    t.check_keys(
-        ctx,
-        &[
-            "kind",
-            "vcpu",
-            "memory_gb",
-            "tasks",
-            "workers",
-            "service_time",
-            "calls",
-            "sends",
-            "start_time",
-            "autoscaling",
-            "queue_limit",
-            "health_check",
-            "deregistration_delay",
-            "mtbf",
-            "purchase",
-            "on_demand_base",
-            "spot_percent",
-            "interruption_frequency",
-            "spot_discount",
-            "savings_plan",
-        ],
-    );
     const VCPUS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
     let mut vcpu = t.req_num(ctx, "vcpu", POSITIVE);
     if let Some(v) = vcpu
@@ -58,9 +33,10 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     // it) plays the part of an instance's boot.
     let start_time = t.dist(ctx, "start_time");
     let f = &crate::catalog::builtin().fargate;
-    let size = Size {
-        key: "tasks",
-        with_autoscaling: "`tasks` cannot be combined with `autoscaling`: the service's size comes from its min, max and desired".into(),
+    let keys = Keys {
+        own: &["kind", "vcpu", "memory_gb", "start_time"],
+        size: "tasks",
+        size_with_autoscaling: "`tasks` cannot be combined with `autoscaling`: the service's size comes from its min, max and desired".into(),
     };
     let own = vcpu.zip(memory_gb).map(|(vcpu, memory_gb)| Own {
         instance_type: String::new(),
@@ -74,5 +50,5 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         }),
         start_time: Dist::constant(SimDuration::ZERO),
     });
-    fleet::read(ctx, t, reading, size, own).map(ComponentSpec::Ec2)
+    fleet::read(ctx, t, reading, keys, own).map(ComponentSpec::Ec2)
 }

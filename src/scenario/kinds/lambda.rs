@@ -4,7 +4,7 @@
 use crate::dist::Dist;
 use crate::scenario::dist::{DIST_EXPECTED, dist_value_scaled};
 use crate::scenario::kinds::{Kind, Reading, Role};
-use crate::scenario::reader::text::{found, one_of};
+use crate::scenario::reader::text::one_of;
 use crate::scenario::reader::values::integer_value;
 use crate::scenario::reader::{Ctx, Table, dur_between};
 use crate::scenario::spec::{Architecture, ComponentSpec, LambdaSpec};
@@ -90,14 +90,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
                 u32::try_from(n).ok()
             }
             _ => {
-                t.err(
-                    ctx,
-                    "cpu_bound",
-                    format!(
-                        "expected {CPU_BOUND_EXPECTED}, found {}",
-                        found(v.get_ref())
-                    ),
-                );
+                ctx.unexpected(t.key("cpu_bound"), v, CPU_BOUND_EXPECTED);
                 None
             }
         });

@@ -1,12 +1,9 @@
 //! `kind = "load_balancer"`: an Application or Network Load Balancer.
 
-use toml::de::DeValue;
-
 use crate::dist::Dist;
 use crate::scenario::kinds::{Kind, Reading, Role, targets};
-use crate::scenario::reader::text::found;
 use crate::scenario::reader::values::{POSITIVE, dur_range, num_value};
-use crate::scenario::reader::{Ctx, Table, Val};
+use crate::scenario::reader::{Ctx, Table, Val, array};
 use crate::scenario::spec::{ComponentSpec, LbType, LoadBalancerSpec, Routing};
 use crate::time::SimDuration;
 
@@ -99,17 +96,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
 }
 
 fn weights(ctx: &mut Ctx, key: &str, v: &Val<'_>, n_targets: usize) -> Option<Vec<f64>> {
-    let DeValue::Array(items) = v.get_ref() else {
-        ctx.error(
-            v.span().start,
-            key,
-            format!(
-                "expected an array of numbers > 0, one per target, found {}",
-                found(v.get_ref())
-            ),
-        );
-        return None;
-    };
+    let items = array(ctx, key, v, "an array of numbers > 0, one per target")?;
     let ws: Vec<Option<f64>> = items
         .iter()
         .map(|w| num_value(ctx, key, w, POSITIVE))

@@ -5,7 +5,6 @@ use toml::de::DeValue;
 
 use crate::dist::Dist;
 use crate::scenario::kinds::{Kind, Reading, Role};
-use crate::scenario::reader::text::found;
 use crate::scenario::reader::values::{NumRange, dur_range};
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{ComponentSpec, QueueSpec, QueueType};
@@ -230,11 +229,7 @@ fn single_name(ctx: &mut Ctx, t: &Table, name: &str) {
     if let Some(v) = t.get(name)
         && !matches!(v.get_ref(), DeValue::String(_))
     {
-        t.err(
-            ctx,
-            name,
-            format!("expected one component name, found {}", found(v.get_ref())),
-        );
+        ctx.unexpected(t.key(name), v, "one component name");
     }
 }
 

@@ -4,7 +4,7 @@ use toml::de::DeValue;
 
 use crate::dist::Dist;
 use crate::scenario::kinds::{Kind, Reading, Role};
-use crate::scenario::reader::text::{did_you_mean_value, found, one_of, quote};
+use crate::scenario::reader::text::{did_you_mean_value, one_of, quote};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val};
 use crate::scenario::spec::{ComponentSpec, Subscription, TopicSpec};
 use crate::time::SimDuration;
@@ -56,12 +56,8 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
             };
             return Some(topic(targets.into_iter().map(all).collect()));
         }
-        other => {
-            ctx.error(
-                v.span().start,
-                key,
-                format!("expected {expected}, found {}", found(other)),
-            );
+        _ => {
+            ctx.unexpected(key, v, expected);
             return None;
         }
     };
@@ -105,15 +101,8 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
                     _ => ok = false,
                 }
             }
-            other => {
-                ctx.error(
-                    item.span().start,
-                    key.clone(),
-                    format!(
-                        "expected {expected}, found an array holding {}",
-                        found(other)
-                    ),
-                );
+            _ => {
+                ctx.unexpected_item(key.clone(), item, expected);
                 ok = false;
             }
         }
@@ -144,12 +133,8 @@ fn class_filter(
             return None;
         }
         DeValue::Array(items) => items,
-        other => {
-            ctx.error(
-                v.span().start,
-                key,
-                format!("expected {expected}, found {}", found(other)),
-            );
+        _ => {
+            ctx.unexpected(key, v, expected);
             return None;
         }
     };
@@ -158,14 +143,7 @@ fn class_filter(
     for item in items.iter() {
         let at = item.span().start;
         let DeValue::String(name) = item.get_ref() else {
-            ctx.error(
-                at,
-                key,
-                format!(
-                    "expected {expected}, found an array holding {}",
-                    found(item.get_ref())
-                ),
-            );
+            ctx.unexpected_item(key, item, expected);
             ok = false;
             continue;
         };

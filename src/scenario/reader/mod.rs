@@ -2,24 +2,25 @@
 //! knowing the key path and the line of every value, so that each problem is
 //! reported where it is, with what was expected and what was found.
 
+mod column;
 pub(crate) mod text;
 pub(crate) mod values;
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
 use crate::scenario::error::ScenarioError;
-use crate::scenario::reader::text::{found, is_bare, join, quote};
-use crate::scenario::reader::text::{one_of, render};
-use crate::scenario::reader::values::ANY_DURATION;
+use crate::scenario::reader::text::{found, is_bare, join, one_of, quote, render};
 use crate::scenario::reader::values::{
-    DurRange, NumRange, choice_value, dur_value, int_value, num_value,
+    ANY_DURATION, DurRange, NumRange, choice_value, dur_value, int_value, num_value,
 };
 use crate::suggest::nearest;
 use crate::time::{SimDuration, SimTime};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use toml::Spanned;
-use toml::de::DeTable;
-use toml::de::DeValue;
+
+pub(crate) use column::Column;
 
 /// A spanned TOML value.
 pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
@@ -48,9 +49,6 @@ impl LineIndex {
     }
 }
 
-/// The first column of a CSV file: `(line, value)` pairs, or a message.
-pub(crate) type Column = Result<Arc<[(usize, f64)]>, String>;
-
 /// What the walk carries: where messages go and how files are found.
 pub(crate) struct Ctx<'c> {
     pub(crate) file: &'c Path,
@@ -63,6 +61,7 @@ pub(crate) struct Ctx<'c> {
 }
 
 impl Ctx<'_> {
+    /// Reports a problem at byte offset `at` (or [`FROM_SET`], [`NO_LINE`]).
     pub(crate) fn error(&mut self, at: usize, key: impl Into<String>, message: impl Into<String>) {
         let (file, line) = match at {
             FROM_SET => (PathBuf::from("--set"), None),
@@ -77,49 +76,41 @@ impl Ctx<'_> {
         });
     }
 
-    /// The first column of the CSV file `name` (relative to the scenario).
-    pub(crate) fn column(&mut self, name: &str) -> Column {
-        let path = self.dir.join(name);
-        if let Some(c) = self.cache.get(&path) {
-            return c.clone();
-        }
-        let c = read_column(&path, name);
-        self.cache.insert(path, c.clone());
-        c
+    /// Reports that `v`, at `key`, is not `expected`.
+    pub(crate) fn unexpected(&mut self, key: impl Into<String>, v: &Val<'_>, expected: &str) {
+        let message = format!("expected {expected}, found {}", found(v.get_ref()));
+        self.error(v.span().start, key, message);
+    }
+
+    /// Reports that `item`, of the array at `key`, is not `expected`.
+    pub(crate) fn unexpected_item(
+        &mut self,
+        key: impl Into<String>,
+        item: &Val<'_>,
+        expected: &str,
+    ) {
+        let message = format!(
+            "expected {expected}, found an array holding {}",
+            found(item.get_ref())
+        );
+        self.error(item.span().start, key, message);
     }
 }
 
-/// Reads the first column of a CSV file: numbers ≥ 0, with an optional
-/// header row (a non-numeric first line) and blank lines skipped.
-pub(crate) fn read_column(path: &Path, name: &str) -> Column {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    let text = String::from_utf8_lossy(&bytes);
-    let mut values = Vec::new();
-    let mut first = true;
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        if line.trim().is_empty() {
-            continue;
+/// The items of `v`, or a report that it is not `expected` (an array).
+pub(crate) fn array<'a, 'i>(
+    ctx: &mut Ctx,
+    key: &str,
+    v: &'a Val<'i>,
+    expected: &str,
+) -> Option<&'a [Val<'i>]> {
+    match v.get_ref() {
+        DeValue::Array(items) => Some(items),
+        _ => {
+            ctx.unexpected(key, v, expected);
+            None
         }
-        let field = line.split(',').next().unwrap_or_default();
-        let field = field
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .trim_matches('"')
-            .trim();
-        match field.parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => values.push((line_no, x)),
-            Err(_) if first => {} // a header row
-            _ => {
-                return Err(format!(
-                    "`{name}` line {line_no}: expected a number ≥ 0 in the first column, found `{field}`"
-                ));
-            }
-        }
-        first = false;
     }
-    Ok(values.into())
 }
 
 /// A component name as written in a reference, with where it was written.
@@ -152,21 +143,19 @@ impl<'a, 'i> Table<'a, 'i> {
                 at: value.span().start,
                 map,
             }),
-            other => {
-                ctx.error(
-                    value.span().start,
-                    path,
-                    format!("expected {expected}, found {}", found(other)),
-                );
+            _ => {
+                ctx.unexpected(path, value, expected);
                 None
             }
         }
     }
 
+    /// The key path of `name` in this table.
     pub(crate) fn key(&self, name: &str) -> String {
         join(&self.path, name)
     }
 
+    /// The value of `name`, if given.
     pub(crate) fn get(&self, name: &str) -> Option<&'a Val<'i>> {
         self.map.get(name)
     }
@@ -177,6 +166,7 @@ impl<'a, 'i> Table<'a, 'i> {
             .map_or_else(String::new, |v| render(v.get_ref()))
     }
 
+    /// `name` is given.
     pub(crate) fn has(&self, name: &str) -> bool {
         self.map.contains_key(name)
     }
@@ -209,6 +199,7 @@ impl<'a, 'i> Table<'a, 'i> {
         self.get(name).map_or(self.at, |v| v.span().start)
     }
 
+    /// Reports a problem with `name`, where its value is.
     pub(crate) fn err(&self, ctx: &mut Ctx, name: &str, message: impl Into<String>) {
         ctx.error(self.at(name), self.key(name), message);
     }
@@ -226,21 +217,19 @@ impl<'a, 'i> Table<'a, 'i> {
         false
     }
 
+    /// The string `name`, if given; `what` describes it for messages.
     pub(crate) fn str(&self, ctx: &mut Ctx, name: &str, what: &str) -> Option<&'a str> {
         let v = self.get(name)?;
         match v.get_ref() {
             DeValue::String(s) => Some(s),
-            other => {
-                self.err(
-                    ctx,
-                    name,
-                    format!("expected {what}, found {}", found(other)),
-                );
+            _ => {
+                ctx.unexpected(self.key(name), v, what);
                 None
             }
         }
     }
 
+    /// The string `name`, which must be given.
     pub(crate) fn req_str(&self, ctx: &mut Ctx, name: &str, what: &str) -> Option<&'a str> {
         if self.require(ctx, name, what) {
             self.str(ctx, name, what)
@@ -260,21 +249,25 @@ impl<'a, 'i> Table<'a, 'i> {
         choice_value(ctx, &self.key(name), v, options)
     }
 
+    /// The integer `name` from `min` to `max`, if given.
     pub(crate) fn int(&self, ctx: &mut Ctx, name: &str, min: i128, max: i128) -> Option<i128> {
         let v = self.get(name)?;
         int_value(ctx, &self.key(name), v, min, max)
     }
 
+    /// [`Table::int`] as a `u32`.
     pub(crate) fn u32(&self, ctx: &mut Ctx, name: &str, min: u32, max: u32) -> Option<u32> {
         self.int(ctx, name, min.into(), max.into())
             .and_then(|i| u32::try_from(i).ok())
     }
 
+    /// The number `name` in `range`, if given.
     pub(crate) fn num(&self, ctx: &mut Ctx, name: &str, range: NumRange) -> Option<f64> {
         let v = self.get(name)?;
         num_value(ctx, &self.key(name), v, range)
     }
 
+    /// The number `name`, which must be given.
     pub(crate) fn req_num(&self, ctx: &mut Ctx, name: &str, range: NumRange) -> Option<f64> {
         if self.require(ctx, name, &format!("a number {}", range.text)) {
             self.num(ctx, name, range)
@@ -283,11 +276,13 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
+    /// The duration `name` in `range`, if given.
     pub(crate) fn dur(&self, ctx: &mut Ctx, name: &str, range: DurRange) -> Option<SimDuration> {
         let v = self.get(name)?;
         dur_value(ctx, &self.key(name), v, range)
     }
 
+    /// The duration `name`, which must be given.
     pub(crate) fn req_dur(
         &self,
         ctx: &mut Ctx,
@@ -301,16 +296,13 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
+    /// The boolean `name`, if given.
     pub(crate) fn bool(&self, ctx: &mut Ctx, name: &str) -> Option<bool> {
         let v = self.get(name)?;
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
-            other => {
-                self.err(
-                    ctx,
-                    name,
-                    format!("expected true or false, found {}", found(other)),
-                );
+            _ => {
+                ctx.unexpected(self.key(name), v, "true or false");
                 None
             }
         }
@@ -320,6 +312,22 @@ impl<'a, 'i> Table<'a, 'i> {
     pub(crate) fn sub(&self, ctx: &mut Ctx, name: &str) -> Option<Table<'a, 'i>> {
         let v = self.get(name)?;
         Table::of(ctx, self.key(name), v, "a table")
+    }
+
+    /// The sub-table `name`, which must be given: `missing` is the message
+    /// when it is not, `expected` when it is not a table.
+    pub(crate) fn req_sub(
+        &self,
+        ctx: &mut Ctx,
+        name: &str,
+        expected: &str,
+        missing: &str,
+    ) -> Option<Table<'a, 'i>> {
+        let Some(v) = self.get(name) else {
+            ctx.error(self.at, self.key(name), missing);
+            return None;
+        };
+        Table::of(ctx, self.key(name), v, expected)
     }
 
     /// A component name or an array of names.
@@ -345,25 +353,14 @@ impl<'a, 'i> Table<'a, 'i> {
                         at: item.span().start,
                         key: key.clone(),
                     }),
-                    other => {
-                        ctx.error(
-                            item.span().start,
-                            key.clone(),
-                            format!(
-                                "expected {expected}, found an array holding {}",
-                                found(other)
-                            ),
-                        );
+                    _ => {
+                        ctx.unexpected_item(key.clone(), item, expected);
                         None
                     }
                 })
                 .collect(),
-            other => {
-                ctx.error(
-                    v.span().start,
-                    key,
-                    format!("expected {expected}, found {}", found(other)),
-                );
+            _ => {
+                ctx.unexpected(key, v, expected);
                 Vec::new()
             }
         }
@@ -387,14 +384,7 @@ pub(crate) fn timed_items<T>(
         return Some(Vec::new());
     };
     let key = t.key(name);
-    let DeValue::Array(values) = v.get_ref() else {
-        ctx.error(
-            v.span().start,
-            key,
-            format!("expected {expected}, found {}", found(v.get_ref())),
-        );
-        return None;
-    };
+    let values = array(ctx, &key, v, expected)?;
     let mut items = Vec::new();
     let mut ok = true;
     let mut last: Option<SimDuration> = None;
@@ -576,82 +566,5 @@ mod tests {
         expect_one(&text, "scenario.interval", "interval", &["> 0"]);
         let text = edit("workers = 4", "workers = 4\nqueue_limit = -1");
         expect_one(&text, "designs.d.app.queue_limit", "queue_limit", &["≥ 0"]);
-    }
-
-    #[test]
-    fn trace_and_empirical_files() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("good.csv"),
-            "time,id\n0.5,a\n1.0,b\n1.0,c\n9999,d\n",
-        )
-        .unwrap();
-        std::fs::write(dir.path().join("bad.csv"), "0.5\n2.0\n\n1.5\n").unwrap();
-        std::fs::write(dir.path().join("ms.csv"), "latency_ms\n10\n20\n").unwrap();
-        std::fs::write(dir.path().join("neg.csv"), "latency_ms\n10\n-5\n").unwrap();
-        let path = dir.path().join("s.toml");
-        let run = |text: &str| {
-            std::fs::write(&path, text).unwrap();
-            load(&path, &[])
-        };
-        let s = run(&edit("rate = 10", "trace = \"good.csv\"")).unwrap();
-        let RateProfile::Trace(times) = &s.workload.rate else {
-            panic!()
-        };
-        assert_eq!(
-            &times[..],
-            &[SimTime(NANOS / 2), SimTime(NANOS), SimTime(NANOS)]
-        );
-
-        let text = edit("rate = 10", "trace = \"bad.csv\"");
-        let errs = run(&text).unwrap_err().0;
-        expect(
-            &errs,
-            "workload.trace",
-            Some(line_of(&text, "trace")),
-            &["`bad.csv` line 4", "1.5"],
-        );
-        let text = edit("rate = 10", "trace = \"none.csv\"");
-        let errs = run(&text).unwrap_err().0;
-        expect(
-            &errs,
-            "workload.trace",
-            Some(line_of(&text, "trace")),
-            &["cannot read"],
-        );
-
-        let s = run(&edit(
-            "\"10ms\"",
-            "{ dist = \"empirical\", file = \"ms.csv\" }",
-        ))
-        .unwrap();
-        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
-            panic!()
-        };
-        let ms = SimDuration::from_millis;
-        assert_dist(
-            &e.service_time,
-            &Dist::empirical(vec![ms(10), ms(20)]).unwrap(),
-        );
-        let s = run(&edit(
-            "\"10ms\"",
-            "{ dist = \"empirical\", file = \"ms.csv\", unit = \"s\" }",
-        ))
-        .unwrap();
-        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
-            panic!()
-        };
-        assert_dist(
-            &e.service_time,
-            &Dist::empirical(vec![SimDuration::from_secs(10), SimDuration::from_secs(20)]).unwrap(),
-        );
-        let text = edit("\"10ms\"", "{ dist = \"empirical\", file = \"neg.csv\" }");
-        let errs = run(&text).unwrap_err().0;
-        expect(
-            &errs,
-            "designs.d.app.service_time.file",
-            Some(line_of(&text, "neg.csv")),
-            &["`neg.csv` line 3", "-5"],
-        );
     }
 }

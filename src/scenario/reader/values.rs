@@ -88,12 +88,8 @@ pub(crate) fn choice_value<T: Copy>(
             );
             None
         }
-        other => {
-            ctx.error(
-                v.span().start,
-                key,
-                format!("expected {}, found {}", one_of(&names, false), found(other)),
-            );
+        _ => {
+            ctx.unexpected(key, v, &one_of(&names, false));
             None
         }
     }
@@ -111,24 +107,10 @@ pub(crate) fn int_value(
     } else {
         format!("an integer from {min} to {max}")
     };
-    match v.get_ref() {
-        DeValue::Integer(_) => match integer_value(v.get_ref()) {
-            Some(i) if (min..=max).contains(&i) => Some(i),
-            _ => {
-                ctx.error(
-                    v.span().start,
-                    key,
-                    format!("expected {expected}, found {}", found(v.get_ref())),
-                );
-                None
-            }
-        },
-        other => {
-            ctx.error(
-                v.span().start,
-                key,
-                format!("expected {expected}, found {}", found(other)),
-            );
+    match integer_value(v.get_ref()) {
+        Some(i) if (min..=max).contains(&i) => Some(i),
+        _ => {
+            ctx.unexpected(key, v, &expected);
             None
         }
     }
@@ -136,15 +118,7 @@ pub(crate) fn int_value(
 
 pub(crate) fn num_value(ctx: &mut Ctx, key: &str, v: &Val<'_>, range: NumRange) -> Option<f64> {
     let Some(x) = number_value(v.get_ref()) else {
-        ctx.error(
-            v.span().start,
-            key,
-            format!(
-                "expected a number {}, found {}",
-                range.text,
-                found(v.get_ref())
-            ),
-        );
+        ctx.unexpected(key, v, &format!("a number {}", range.text));
         return None;
     };
     let above_min = if range.min_open {
@@ -189,15 +163,8 @@ pub(crate) fn dur_value(
             );
             return None;
         }
-        other => {
-            ctx.error(
-                at,
-                key,
-                format!(
-                    "expected a duration string such as \"250ms\", found {}",
-                    found(other)
-                ),
-            );
+        _ => {
+            ctx.unexpected(key, v, "a duration string such as \"250ms\"");
             return None;
         }
     };

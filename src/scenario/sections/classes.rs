@@ -9,9 +9,9 @@ use toml::de::DeValue;
 /// `[workload] classes` (read before the rest of `[workload]`, which takes
 /// the result): class name → share, normalised to sum 1, in file order;
 /// one class `default` when absent. `None` after reporting a problem.
-pub(crate) fn section_classes(ctx: &mut Ctx, root: &Table) -> Option<Vec<(String, f64)>> {
+pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Vec<(String, f64)>> {
     let default = vec![("default".to_string(), 1.0)];
-    // A missing or malformed [workload] is reported by `section_workload`.
+    // A missing or malformed [workload] is reported by `workload::read`.
     let Some(DeValue::Table(map)) = root.get("workload").map(Spanned::get_ref) else {
         return Some(default);
     };

@@ -3,7 +3,7 @@
 
 use crate::scenario::kinds::{Raw, component};
 use crate::scenario::reader::text::did_you_mean;
-use crate::scenario::reader::{Ctx, NO_LINE, NameRef, Table, check_name};
+use crate::scenario::reader::{Ctx, NameRef, Table, check_name};
 use toml::de::DeValue;
 
 /// `[designs.NAME]` as read.
@@ -13,11 +13,7 @@ pub(crate) struct RawDesign {
     pub(crate) own: Vec<Raw>,
 }
 
-pub(crate) fn section_components(
-    ctx: &mut Ctx,
-    root: &Table,
-    classes: Option<&[&str]>,
-) -> Vec<Raw> {
+pub(crate) fn shared(ctx: &mut Ctx, root: &Table, classes: Option<&[&str]>) -> Vec<Raw> {
     let Some(t) = root.sub(ctx, "components") else {
         return Vec::new();
     };
@@ -26,20 +22,13 @@ pub(crate) fn section_components(
         .collect()
 }
 
-pub(crate) fn section_designs(
-    ctx: &mut Ctx,
-    root: &Table,
-    classes: Option<&[&str]>,
-) -> Vec<RawDesign> {
-    let Some(v) = root.get("designs") else {
-        ctx.error(
-            NO_LINE,
-            "designs",
-            "missing [designs.NAME] tables: expected at least one design",
-        );
-        return Vec::new();
-    };
-    let Some(t) = Table::of(ctx, "designs".into(), v, "[designs.NAME] tables") else {
+pub(crate) fn read(ctx: &mut Ctx, root: &Table, classes: Option<&[&str]>) -> Vec<RawDesign> {
+    let Some(t) = root.req_sub(
+        ctx,
+        "designs",
+        "[designs.NAME] tables",
+        "missing [designs.NAME] tables: expected at least one design",
+    ) else {
         return Vec::new();
     };
     if t.map.is_empty() {

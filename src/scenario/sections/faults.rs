@@ -1,13 +1,13 @@
 //! `[[faults]]`: outages, slowdowns and zone outages of named components.
 
-use crate::scenario::reader::text::{did_you_mean_value, found, quote};
+use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE, POSITIVE_DURATION};
-use crate::scenario::reader::{Ctx, Table};
+use crate::scenario::reader::{Ctx, Table, array};
 use crate::scenario::spec::{Fault, FaultKind};
 use crate::time::SimTime;
 use toml::de::DeValue;
 
-pub(crate) fn section_faults(
+pub(crate) fn read(
     ctx: &mut Ctx,
     root: &Table,
     components: &[&str],
@@ -16,17 +16,7 @@ pub(crate) fn section_faults(
     let Some(v) = root.get("faults") else {
         return Some(Vec::new());
     };
-    let DeValue::Array(items) = v.get_ref() else {
-        ctx.error(
-            v.span().start,
-            "faults",
-            format!(
-                "expected an array of tables ([[faults]]), found {}",
-                found(v.get_ref())
-            ),
-        );
-        return None;
-    };
+    let items = array(ctx, "faults", v, "an array of tables ([[faults]])")?;
     let mut faults = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
@@ -167,15 +157,8 @@ pub(crate) fn fault_zone(
             let i = t.int(ctx, "zone", 0, zones.len() as i128 - 1)?;
             i as usize
         }
-        other => {
-            t.err(
-                ctx,
-                "zone",
-                format!(
-                    "expected a zone name or an index from 0, found {}",
-                    found(other)
-                ),
-            );
+        _ => {
+            ctx.unexpected(t.key("zone"), v, "a zone name or an index from 0");
             return None;
         }
     };

@@ -3,7 +3,7 @@
 
 use crate::scenario::reader::text::quote;
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE_DURATION};
-use crate::scenario::reader::{Ctx, NO_LINE, NameRef, Table};
+use crate::scenario::reader::{Ctx, NameRef, Table};
 use crate::time::SimDuration;
 use toml::Spanned;
 use toml::de::DeValue;
@@ -21,16 +21,13 @@ pub(crate) struct Head {
     pub(crate) baseline: Option<NameRef>,
 }
 
-pub(crate) fn section_scenario(ctx: &mut Ctx, root: &Table) -> Option<Head> {
-    let Some(v) = root.get("scenario") else {
-        ctx.error(
-            NO_LINE,
-            "scenario",
-            "missing [scenario] table: expected at least `name` and `duration`",
-        );
-        return None;
-    };
-    let t = Table::of(ctx, "scenario".into(), v, "a table")?;
+pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
+    let t = root.req_sub(
+        ctx,
+        "scenario",
+        "a table",
+        "missing [scenario] table: expected at least `name` and `duration`",
+    )?;
     t.check_keys(
         ctx,
         &[

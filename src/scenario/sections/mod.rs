@@ -1,23 +1,17 @@
 //! The top-level tables of a scenario file, one module each; [`walk`] reads
 //! them all.
 
-pub(crate) mod classes;
+mod classes;
 pub(crate) mod designs;
-pub(crate) mod faults;
-pub(crate) mod head;
-pub(crate) mod slo;
+mod faults;
+mod head;
+mod slo;
 pub(crate) mod sweep;
-pub(crate) mod workload;
+mod workload;
 
 use crate::scenario::design::{assemble, check_unreached};
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, NO_LINE, Table};
-use crate::scenario::sections::classes::section_classes;
-use crate::scenario::sections::designs::{section_components, section_designs};
-use crate::scenario::sections::faults::section_faults;
-use crate::scenario::sections::head::section_scenario;
-use crate::scenario::sections::slo::section_slo;
-use crate::scenario::sections::workload::section_workload;
 use crate::scenario::spec::{ComponentSpec, Design, Scenario};
 use toml::de::DeValue;
 
@@ -43,16 +37,16 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
             "slo",
         ],
     );
-    let head = section_scenario(ctx, &root);
-    let slo = section_slo(ctx, &root);
-    let classes = section_classes(ctx, &root);
+    let head = head::read(ctx, &root);
+    let slo = slo::read(ctx, &root);
+    let classes = classes::read(ctx, &root);
     let class_names: Option<Vec<&str>> = classes
         .as_ref()
         .map(|c| c.iter().map(|(n, _)| n.as_str()).collect());
     let class_names = class_names.as_deref();
-    let workload = section_workload(ctx, &root, head.as_ref(), classes.clone());
-    let shared = section_components(ctx, &root, class_names);
-    let raw_designs = section_designs(ctx, &root, class_names);
+    let workload = workload::read(ctx, &root, head.as_ref(), classes.clone());
+    let shared = designs::shared(ctx, &root, class_names);
+    let raw_designs = designs::read(ctx, &root, class_names);
     let designs: Vec<Option<Design>> = raw_designs
         .iter()
         .map(|d| assemble(ctx, d, &shared))
@@ -71,7 +65,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
             _ => None,
         })
         .collect();
-    let faults = section_faults(ctx, &root, &component_names, &zoned);
+    let faults = faults::read(ctx, &root, &component_names, &zoned);
     let head = head?;
     let mut baseline = 0;
     if let Some(b) = &head.baseline {

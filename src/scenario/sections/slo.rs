@@ -6,7 +6,7 @@ use crate::scenario::spec::Slo;
 use crate::time::SimDuration;
 
 /// `[slo]`: every target optional; `None` when it has problems.
-pub(crate) fn section_slo(ctx: &mut Ctx, root: &Table) -> Option<Slo> {
+pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Slo> {
     let Some(v) = root.get("slo") else {
         return Some(Slo::default());
     };

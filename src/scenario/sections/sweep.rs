@@ -14,7 +14,7 @@ use toml::de::DeValue;
 /// `--set` and the result validated; new problems are reported at the
 /// sweep entry. Nested tables are read as dotted keys, so an unquoted
 /// `designs.a.b = [...]` works too.
-pub(crate) fn section_sweep(
+pub(crate) fn read(
     ctx: &mut Ctx,
     root: &DeValue<'_>,
     base_errors: &[ScenarioError],

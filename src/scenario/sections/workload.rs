@@ -2,27 +2,24 @@
 //! pattern or a trace) and the client's timeouts and retries.
 
 use crate::scenario::reader::values::{ANY_DURATION, NON_NEGATIVE, NumRange, POSITIVE_DURATION};
-use crate::scenario::reader::{Ctx, NO_LINE, Table, timed_items};
+use crate::scenario::reader::{Ctx, Table, timed_items};
 use crate::scenario::sections::head::Head;
 use crate::scenario::spec::{ArrivalProcess, Backoff, Client, Jitter, RateProfile, Workload};
 use crate::time::{SimDuration, SimTime};
 
-pub(crate) fn section_workload(
+pub(crate) fn read(
     ctx: &mut Ctx,
     root: &Table,
     head: Option<&Head>,
     classes: Option<Vec<(String, f64)>>,
 ) -> Option<Workload> {
     let duration = head.and_then(|h| h.duration);
-    let Some(v) = root.get("workload") else {
-        ctx.error(
-            NO_LINE,
-            "workload",
-            "missing [workload] table: expected one of `rate`, `pattern` or `trace`",
-        );
-        return None;
-    };
-    let t = Table::of(ctx, "workload".into(), v, "a table")?;
+    let t = root.req_sub(
+        ctx,
+        "workload",
+        "a table",
+        "missing [workload] table: expected one of `rate`, `pattern` or `trace`",
+    )?;
     t.check_keys(
         ctx,
         &[

@@ -2,15 +2,13 @@
 //! and its scheduled actions.
 
 use crate::scenario::kinds::fleet::MAX_INSTANCES;
-use crate::scenario::reader::text::found;
 use crate::scenario::reader::values::{ANY_DURATION, NumRange, POSITIVE, dur_range};
-use crate::scenario::reader::{Ctx, Table, timed_items};
+use crate::scenario::reader::{Ctx, Table, array, timed_items};
 use crate::scenario::spec::{
     AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment,
     TerminationPolicy,
 };
 use crate::time::SimDuration;
-use toml::de::DeValue;
 
 pub(crate) const POLICIES: &[(&str, &str)] = &[
     ("target_tracking", "target_tracking"),
@@ -225,17 +223,12 @@ pub(crate) fn scaling_steps(
 ) -> Option<Vec<StepAdjustment>> {
     let v = a.get("steps")?;
     let key = a.key("steps");
-    let DeValue::Array(items) = v.get_ref() else {
-        ctx.error(
-            v.span().start,
-            key,
-            format!(
-                "expected an array of steps such as [{{ above = 70, change = 2 }}], found {}",
-                found(v.get_ref())
-            ),
-        );
-        return None;
-    };
+    let items = array(
+        ctx,
+        &key,
+        v,
+        "an array of steps such as [{ above = 70, change = 2 }]",
+    )?;
     let mut steps = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {

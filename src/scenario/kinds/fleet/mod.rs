@@ -20,6 +20,29 @@ pub(crate) const MAX_INSTANCES: u32 = 10_000;
 /// Most workers per instance.
 pub(crate) const MAX_WORKERS: u32 = 1_000;
 
+/// What may name a fleet: load balancers and gateways route to it, other
+/// components call it, queues feed its workers, topics deliver to it.
+pub(crate) const NAMED_BY: &[Role] = &[Role::Target, Role::Call, Role::Consumer, Role::Subscriber];
+
+/// The keys every fleet has, besides its kind's own.
+const KEYS: &[&str] = &[
+    "workers",
+    "queue_limit",
+    "service_time",
+    "calls",
+    "sends",
+    "autoscaling",
+    "health_check",
+    "deregistration_delay",
+    "mtbf",
+    "purchase",
+    "on_demand_base",
+    "spot_percent",
+    "interruption_frequency",
+    "spot_discount",
+    "savings_plan",
+];
+
 /// What a fleet kind reads itself; [`read`] reads the rest.
 #[derive(Debug)]
 pub(crate) struct Own {
@@ -35,35 +58,39 @@ pub(crate) struct Own {
     pub(crate) start_time: Dist,
 }
 
-/// How a fleet kind names its size.
+/// The keys of a fleet kind.
 #[derive(Debug)]
-pub(crate) struct Size {
-    /// The key of a fixed fleet's size: `instances`, `tasks`.
-    pub(crate) key: &'static str,
-    /// The message when the key is given with `autoscaling`.
-    pub(crate) with_autoscaling: String,
+pub(crate) struct Keys {
+    /// Those the kind reads itself, besides the size.
+    pub(crate) own: &'static [&'static str],
+    /// The size of a fixed fleet: `instances`, `tasks`.
+    pub(crate) size: &'static str,
+    /// The message when the size is given with `autoscaling`.
+    pub(crate) size_with_autoscaling: String,
 }
 
 /// Reads what EC2 and Fargate fleets share: their size (or Auto Scaling
 /// group), workers, work, calls and sends, health checks, draining,
-/// failures and purchase options. `own` is what the kind read itself,
-/// `None` after a problem.
+/// failures and purchase options; reports every key that is neither the
+/// kind's nor a fleet's. `own` is what the kind read itself, `None` after a
+/// problem.
 pub(crate) fn read(
     ctx: &mut Ctx,
     t: &Table,
     reading: &mut Reading,
-    size: Size,
+    keys: Keys,
     own: Option<Own>,
 ) -> Option<Ec2Spec> {
+    t.check_keys(ctx, &[keys.own, &[keys.size], KEYS].concat());
     let purchase = purchase::purchase(ctx, t);
     let scaling = t.sub(ctx, "autoscaling");
     let group = scaling
         .as_ref()
         .map(|a| autoscaling::autoscaling(ctx, a, MAX_INSTANCES));
-    if t.has("autoscaling") && t.has(size.key) {
-        t.err(ctx, size.key, size.with_autoscaling);
+    if t.has("autoscaling") && t.has(keys.size) {
+        t.err(ctx, keys.size, keys.size_with_autoscaling);
     }
-    let instances = t.u32(ctx, size.key, 1, MAX_INSTANCES);
+    let instances = t.u32(ctx, keys.size, 1, MAX_INSTANCES);
     let workers = t.u32(ctx, "workers", 1, MAX_WORKERS);
     let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
     let service_time = t.req_dist(ctx, "service_time");
