@@ -238,11 +238,13 @@ pub(crate) fn check_dead_letters(
 /// Batches above ten messages, batching windows and partial batch
 /// responses are settings of a Lambda event source mapping: an EC2
 /// consumer's ReceiveMessage returns at most ten messages, one by one.
+/// (Ten is the catalog's `sqs.batch_max_messages`.)
 pub(crate) fn check_event_source_mappings(
     ctx: &mut Ctx,
     members: &[&Raw],
     resolved: &[Vec<(Role, Option<usize>)>],
 ) {
+    let batch_max = crate::catalog::builtin().sqs.batch_max_messages.value as u32;
     for (c, refs) in members.iter().zip(resolved) {
         let Some(ComponentSpec::Queue(queue)) = &c.spec else {
             continue;
@@ -255,7 +257,7 @@ pub(crate) fn check_event_source_mappings(
                 continue;
             }
             let mut lambda_only = Vec::new();
-            if queue.batch_size > 10 {
+            if queue.batch_size > batch_max {
                 lambda_only.push(format!("batch_size = {}", queue.batch_size));
             }
             if queue.batching_window > SimDuration::ZERO {
@@ -269,7 +271,7 @@ pub(crate) fn check_event_source_mappings(
                     r.to.at,
                     r.to.key.clone(),
                     format!(
-                        "`{}` is not a Lambda function, but {} {} to a Lambda consumer only (an event source mapping); a fleet receives at most 10 messages at a time",
+                        "`{}` is not a Lambda function, but {} {} to a Lambda consumer only (an event source mapping); a fleet receives at most {batch_max} messages at a time",
                         r.to.name,
                         lambda_only
                             .iter()

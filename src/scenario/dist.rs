@@ -2,7 +2,7 @@
 //! `{ dist = "…", … }` naming one of the [`Dist`] families.
 
 use crate::dist::Dist;
-use crate::scenario::reader::text::one_of;
+use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::values::{ANY_DURATION, NON_NEGATIVE, POSITIVE};
 use crate::scenario::reader::{Ctx, Table, Val};
 use crate::time::SimDuration;
@@ -94,7 +94,7 @@ pub(crate) fn dist_table(ctx: &mut Ctx, t: &Table, scale: f64) -> Option<Result<
             t.require(
                 ctx,
                 "dist",
-                &format!("one of {}", one_of(DIST_KINDS, false)),
+                &format!("one of {}", one_of(DIST_KINDS, Quoted::Value)),
             );
             return None;
         }
@@ -109,17 +109,15 @@ pub(crate) fn dist_table(ctx: &mut Ctx, t: &Table, scale: f64) -> Option<Result<
             }
         }
     };
-    let d = ANY_DURATION;
-    let cv = NON_NEGATIVE;
     let sc = |d: SimDuration| scale_duration(d, scale);
     Some(match kind {
         "constant" => {
             t.check_keys(ctx, &["dist", "value"]);
-            Ok(Dist::constant(sc(t.req_dur(ctx, "value", d)?)))
+            Ok(Dist::constant(sc(t.req_dur(ctx, "value", ANY_DURATION)?)))
         }
         "exp" => {
             t.check_keys(ctx, &["dist", "mean"]);
-            Dist::exp(sc(t.req_dur(ctx, "mean", d)?))
+            Dist::exp(sc(t.req_dur(ctx, "mean", ANY_DURATION)?))
         }
         "lognormal" => {
             t.check_keys(ctx, &["dist", "median", "p99", "mean", "cv"]);
@@ -134,33 +132,33 @@ pub(crate) fn dist_table(ctx: &mut Ctx, t: &Table, scale: f64) -> Option<Result<
                 return None;
             }
             if by_percentiles {
-                let median = t.req_dur(ctx, "median", d);
-                let p99 = t.req_dur(ctx, "p99", d);
+                let median = t.req_dur(ctx, "median", ANY_DURATION);
+                let p99 = t.req_dur(ctx, "p99", ANY_DURATION);
                 Dist::lognormal_median_p99(sc(median?), sc(p99?))
             } else {
-                let mean = t.req_dur(ctx, "mean", d);
-                let cv = t.req_num(ctx, "cv", cv);
+                let mean = t.req_dur(ctx, "mean", ANY_DURATION);
+                let cv = t.req_num(ctx, "cv", NON_NEGATIVE);
                 Dist::lognormal_mean_cv(sc(mean?), cv?)
             }
         }
         "gamma" => {
             t.check_keys(ctx, &["dist", "mean", "cv"]);
-            let mean = t.req_dur(ctx, "mean", d);
-            let cv = t.req_num(ctx, "cv", cv);
+            let mean = t.req_dur(ctx, "mean", ANY_DURATION);
+            let cv = t.req_num(ctx, "cv", NON_NEGATIVE);
             Dist::gamma_mean_cv(sc(mean?), cv?)
         }
         "uniform" => {
             t.check_keys(ctx, &["dist", "min", "max"]);
-            let min = t.req_dur(ctx, "min", d);
-            let max = t.req_dur(ctx, "max", d);
+            let min = t.req_dur(ctx, "min", ANY_DURATION);
+            let max = t.req_dur(ctx, "max", ANY_DURATION);
             Dist::uniform(sc(min?), sc(max?))
         }
         "normal" => {
             t.check_keys(ctx, &["dist", "mean", "sd", "min", "max"]);
-            let mean = t.req_dur(ctx, "mean", d);
-            let sd = t.req_dur(ctx, "sd", d);
-            let min = t.dur(ctx, "min", d);
-            let max = t.dur(ctx, "max", d);
+            let mean = t.req_dur(ctx, "mean", ANY_DURATION);
+            let sd = t.req_dur(ctx, "sd", ANY_DURATION);
+            let min = t.dur(ctx, "min", ANY_DURATION);
+            let max = t.dur(ctx, "max", ANY_DURATION);
             if (t.has("min") && min.is_none()) || (t.has("max") && max.is_none()) {
                 return None;
             }
@@ -168,7 +166,7 @@ pub(crate) fn dist_table(ctx: &mut Ctx, t: &Table, scale: f64) -> Option<Result<
         }
         "pareto" => {
             t.check_keys(ctx, &["dist", "min", "alpha"]);
-            let min = t.req_dur(ctx, "min", d);
+            let min = t.req_dur(ctx, "min", ANY_DURATION);
             let alpha = t.req_num(ctx, "alpha", POSITIVE);
             Dist::pareto(sc(min?), alpha?)
         }

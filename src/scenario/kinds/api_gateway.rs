@@ -2,10 +2,9 @@
 
 use crate::dist::Dist;
 use crate::scenario::kinds::{Kind, Reading, Role, targets};
-use crate::scenario::reader::values::POSITIVE;
-use crate::scenario::reader::{Ctx, Table, dur_between};
+use crate::scenario::reader::values::{DurRange, POSITIVE, Unit};
+use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{ApiGatewaySpec, ApiType, ComponentSpec};
-use crate::time::SimDuration;
 
 pub(crate) const KIND: Kind = Kind {
     name: "api_gateway",
@@ -30,10 +29,13 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let targets = targets(ctx, t, reading);
     let rate = t.num(ctx, "rate", POSITIVE);
     let burst = t.u32(ctx, "burst", 1, u32::MAX);
-    let max_timeout = SimDuration::from_secs_f64(limits.integration_timeout_s.value);
-    let timeout = dur_between(ctx, t, "timeout", SimDuration::from_millis(50), max_timeout);
-    // No published figure for the time the gateway itself adds: 1 ms is a
-    // modelling assumption.
+    let max_timeout = limits.integration_timeout_s.secs();
+    let timeouts = DurRange::between(
+        limits.min_integration_timeout_ms.millis(),
+        max_timeout,
+        [Unit::Millis, Unit::Secs],
+    );
+    let timeout = t.dur(ctx, "timeout", timeouts);
     let latency = t.dist(ctx, "latency");
     Some(ComponentSpec::ApiGateway(ApiGatewaySpec {
         api_type: api_type.unwrap_or(ApiType::Http),
@@ -41,7 +43,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         rate: rate.unwrap_or(limits.throttle_rate_per_s.value),
         burst: burst.unwrap_or(limits.throttle_burst.value as u32),
         timeout: timeout.unwrap_or(max_timeout),
-        latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
+        latency: latency.unwrap_or_else(|| Dist::constant(limits.latency_ms.millis())),
     }))
 }
 

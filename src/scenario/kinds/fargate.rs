@@ -4,6 +4,7 @@
 use crate::dist::Dist;
 use crate::scenario::kinds::fleet::{self, Keys, Own};
 use crate::scenario::kinds::{Kind, Reading};
+use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::values::POSITIVE;
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{ComponentSpec, FargateSpec};
@@ -16,15 +17,17 @@ pub(crate) const KIND: Kind = Kind {
 };
 
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
-    const VCPUS: &[f64] = &[0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+    let f = &crate::catalog::builtin().fargate;
     let mut vcpu = t.req_num(ctx, "vcpu", POSITIVE);
     if let Some(v) = vcpu
-        && !VCPUS.contains(&v)
+        && !f.task_vcpus.values.contains(&v)
     {
+        let sizes: Vec<String> = f.task_vcpus.values.iter().map(f64::to_string).collect();
+        let sizes: Vec<&str> = sizes.iter().map(String::as_str).collect();
         t.err(
             ctx,
             "vcpu",
-            format!("expected one of 0.25, 0.5, 1, 2, 4, 8 or 16, found {v}"),
+            format!("expected one of {}, found {v}", one_of(&sizes, Quoted::No)),
         );
         vcpu = None;
     }
@@ -32,7 +35,6 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     // The task start-up (PROVISIONING → RUNNING, the image pull most of
     // it) plays the part of an instance's boot.
     let start_time = t.dist(ctx, "start_time");
-    let f = &crate::catalog::builtin().fargate;
     let keys = Keys {
         own: &["kind", "vcpu", "memory_gb", "start_time"],
         size: "tasks",
@@ -44,8 +46,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         // Zones are an `ec2` fleet's setting so far.
         zones: Vec::new(),
         boot_time: start_time.unwrap_or_else(|| {
-            let min = SimDuration::from_secs_f64(f.task_start_min_s.value);
-            let max = SimDuration::from_secs_f64(f.task_start_max_s.value);
+            let (min, max) = (f.task_start_min_s.secs(), f.task_start_max_s.secs());
             Dist::uniform(min, max).unwrap_or_else(|_| Dist::constant(min))
         }),
         start_time: Dist::constant(SimDuration::ZERO),

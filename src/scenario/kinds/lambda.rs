@@ -4,9 +4,10 @@
 use crate::dist::Dist;
 use crate::scenario::dist::{DIST_EXPECTED, dist_value_scaled};
 use crate::scenario::kinds::{Kind, Reading, Role};
-use crate::scenario::reader::text::one_of;
+use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::values::integer_value;
-use crate::scenario::reader::{Ctx, Table, dur_between};
+use crate::scenario::reader::values::{DurRange, Unit};
+use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{Architecture, ComponentSpec, LambdaSpec};
 use crate::time::SimDuration;
 
@@ -24,18 +25,6 @@ pub(crate) const KIND: Kind = Kind {
 
 /// The runtime without a catalog figure: container-image functions.
 const CONTAINER: &str = "container";
-
-/// Spread of the default cold start: a log-normal with coefficient of
-/// variation 0.25 around the catalog's figure. The reference gives one mean
-/// per runtime and no spread, so 0.25 is a modelling assumption.
-const COLD_START_CV: f64 = 0.25;
-
-/// `memory_mb` range and default, AWS's (aws-facts.md §6.2, "Configure memory").
-const LAMBDA_MIN_MB: u32 = 128;
-const LAMBDA_MAX_MB: u32 = 10_240;
-
-/// `cpu_bound`, for messages.
-const CPU_BOUND_EXPECTED: &str = "the memory size in MB at which `service_time` was measured, an integer from 128 to 10240 (e.g. cpu_bound = 1769)";
 
 /// Defaults are AWS's where AWS has one, else the catalog's (aws-facts.md §6).
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
@@ -65,14 +54,18 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let mut runtimes: Vec<&str> = catalog.lambda_runtime_names().collect();
     runtimes.push(CONTAINER);
     let options: Vec<(&str, &str)> = runtimes.iter().map(|r| (*r, *r)).collect();
-    let runtime = if t.require(ctx, "runtime", &one_of(&runtimes, false)) {
+    let runtime = if t.require(ctx, "runtime", &one_of(&runtimes, Quoted::Value)) {
         t.choice(ctx, "runtime", &options)
     } else {
         None
     };
-    let memory_mb = t.u32(ctx, "memory_mb", LAMBDA_MIN_MB, LAMBDA_MAX_MB);
+    let (min_mb, max_mb) = (
+        limits.min_memory_mb.value as u32,
+        limits.max_memory_mb.value as u32,
+    );
+    let memory_mb = t.u32(ctx, "memory_mb", min_mb, max_mb);
     let memory_ok = !t.has("memory_mb") || memory_mb.is_some();
-    let memory_mb = memory_mb.unwrap_or(LAMBDA_MIN_MB);
+    let memory_mb = memory_mb.unwrap_or(limits.default_memory_mb.value as u32);
     let architecture = t.choice(
         ctx,
         "architecture",
@@ -86,11 +79,14 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let cpu_bound = t
         .get("cpu_bound")
         .and_then(|v| match integer_value(v.get_ref()) {
-            Some(n) if (i128::from(LAMBDA_MIN_MB)..=i128::from(LAMBDA_MAX_MB)).contains(&n) => {
+            Some(n) if (i128::from(min_mb)..=i128::from(max_mb)).contains(&n) => {
                 u32::try_from(n).ok()
             }
             _ => {
-                ctx.unexpected(t.key("cpu_bound"), v, CPU_BOUND_EXPECTED);
+                let expected = format!(
+                    "the memory size in MB at which `service_time` was measured, an integer from {min_mb} to {max_mb} (e.g. cpu_bound = 1769)"
+                );
+                ctx.unexpected(t.key("cpu_bound"), v, &expected);
                 None
             }
         });
@@ -119,14 +115,14 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
             None
         }
         // Default: log-normal with median = the catalog's measured init
-        // time and cv = COLD_START_CV (the spread is a modelling assumption).
-        // For a log-normal, mean = median·√(1 + cv²).
+        // time and the catalog's spread (an assumption). For a log-normal,
+        // mean = median·√(1 + cv²).
         None => runtime
             .and_then(|r| catalog.lambda_runtime(r))
             .and_then(|r| {
-                let median = SimDuration::from_secs_f64(r.init_ms.value / 1e3);
-                let mean = median.mul_f64((1.0 + COLD_START_CV * COLD_START_CV).sqrt());
-                Dist::lognormal_mean_cv(mean, COLD_START_CV).ok()
+                let cv = limits.cold_start_cv.value;
+                let mean = r.init_ms.millis().mul_f64((1.0 + cv * cv).sqrt());
+                Dist::lognormal_mean_cv(mean, cv).ok()
             }),
     };
     let keep_alive = t.dist(ctx, "keep_alive").unwrap_or_else(|| {
@@ -147,24 +143,20 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
             format!("expected at most `concurrency` ({c}) provisioned environments, found {p}"),
         );
     }
-    let timeout = dur_between(
-        ctx,
-        t,
-        "timeout",
-        SimDuration::from_secs(1),
-        SimDuration::from_secs_f64(limits.max_timeout_s.value),
+    let seconds = [Unit::Secs, Unit::Secs];
+    let timeouts = DurRange::between(
+        limits.min_timeout_s.secs(),
+        limits.max_timeout_s.secs(),
+        seconds,
     );
-    // Asynchronous invocations: retries of a failed event (0–2, default 2)
-    // and its maximum age (60 s–6 h, default 6 h), as AWS documents them
-    // (aws-facts.md §6.2).
-    let retries = t.u32(ctx, "retries", 0, 2);
-    let max_event_age = dur_between(
-        ctx,
-        t,
-        "max_event_age",
-        SimDuration::from_secs(60),
-        SimDuration::from_secs(6 * 3600),
-    );
+    let timeout = t.dur(ctx, "timeout", timeouts);
+    // Asynchronous invocations: retries of a failed event and its maximum
+    // age, both at most AWS's default.
+    let max_retries = limits.async_max_retries.value as u32;
+    let retries = t.u32(ctx, "retries", 0, max_retries);
+    let max_age = limits.async_max_event_age_s.secs();
+    let ages = DurRange::between(limits.async_min_event_age_s.secs(), max_age, seconds);
+    let max_event_age = t.dur(ctx, "max_event_age", ages);
     let calls = reading.refer(ctx, t, "calls", Role::Call);
     let sends = reading.refer(ctx, t, "sends", Role::Send);
     let on_failure = reading.refer(ctx, t, "on_failure", Role::OnFailure);
@@ -179,12 +171,11 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         keep_alive,
         concurrency,
         provisioned: provisioned.unwrap_or(0),
-        timeout: timeout
-            .unwrap_or_else(|| SimDuration::from_secs_f64(limits.default_timeout_s.value)),
+        timeout: timeout.unwrap_or_else(|| limits.default_timeout_s.secs()),
         calls,
         sends,
-        async_retries: retries.unwrap_or(2),
-        max_event_age: max_event_age.unwrap_or(SimDuration::from_secs(6 * 3600)),
+        async_retries: retries.unwrap_or(max_retries),
+        max_event_age: max_event_age.unwrap_or(max_age),
         on_failure: on_failure.first().copied(),
     }))
 }

@@ -2,7 +2,7 @@
 
 use crate::dist::Dist;
 use crate::scenario::kinds::{Kind, Reading, Role, targets};
-use crate::scenario::reader::values::{POSITIVE, dur_range, num_value};
+use crate::scenario::reader::values::{DurRange, POSITIVE, Unit, num_value};
 use crate::scenario::reader::{Ctx, Table, Val, array};
 use crate::scenario::spec::{ComponentSpec, LbType, LoadBalancerSpec, Routing};
 use crate::time::SimDuration;
@@ -54,25 +54,27 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         }
     };
     let latency = t.dist(ctx, "latency");
-    // ELB: 30–900 s, or 0 to turn it off (the default).
+    let catalog = crate::catalog::builtin();
+    let tg = &catalog.target_group;
+    // A linear ramp within the target group's bounds, or 0 to turn it off
+    // (the default).
+    let (min, max) = (tg.slow_start_min_s.secs(), tg.slow_start_max_s.secs());
+    let off_or_between = format!(
+        "0s (off) or from {} to {}",
+        Unit::Secs.write(min),
+        Unit::Secs.write(max)
+    );
     let slow_start = t.dur(
         ctx,
         "slow_start",
-        dur_range(
-            SimDuration::ZERO,
-            SimDuration::from_secs(900),
-            "0s (off) or from 30s to 900s",
-        ),
+        DurRange::closed(SimDuration::ZERO, max, off_or_between.clone()),
     );
     if let Some(d) = slow_start {
-        if d > SimDuration::ZERO && d < SimDuration::from_secs(30) {
+        if d > SimDuration::ZERO && d < min {
             t.err(
                 ctx,
                 "slow_start",
-                format!(
-                    "expected 0s (off) or from 30s to 900s, found {}s",
-                    d.as_secs_f64()
-                ),
+                format!("expected {off_or_between}, found {}s", d.as_secs_f64()),
             );
         }
         if routing == Some(Routing::LeastOutstanding) && d > SimDuration::ZERO {
@@ -88,7 +90,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         routing: routing.unwrap_or(Routing::RoundRobin),
         targets,
         weights,
-        latency: latency.unwrap_or_else(|| Dist::constant(SimDuration::from_millis(1))),
+        latency: latency.unwrap_or_else(|| Dist::constant(catalog.elb.latency_ms.millis())),
         slow_start: slow_start.unwrap_or(SimDuration::ZERO),
         // ALB: cross-zone load balancing is on by default.
         cross_zone: t.bool(ctx, "cross_zone").unwrap_or(true),

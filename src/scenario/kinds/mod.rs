@@ -16,7 +16,7 @@ mod topic;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use crate::scenario::reader::text::one_of;
+use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val, check_name};
 use crate::scenario::spec::{ComponentId, ComponentSpec};
 
@@ -55,7 +55,7 @@ impl Kind {
             .filter(|k| k.named_by.contains(&role))
             .map(|k| k.name)
             .collect();
-        one_of(&names, false).replace('"', "")
+        one_of(&names, Quoted::No)
     }
 }
 
@@ -154,7 +154,7 @@ pub(crate) fn component(
     check_name(ctx, name_at, &path, name, "component");
     let kinds: Vec<(&str, &'static Kind)> = KINDS.iter().map(|k| (k.name, *k)).collect();
     let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
-    let kind = if t.require(ctx, "kind", &one_of(&names, false)) {
+    let kind = if t.require(ctx, "kind", &one_of(&names, Quoted::Value)) {
         t.choice(ctx, "kind", &kinds)
     } else {
         None

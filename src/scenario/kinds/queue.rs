@@ -3,9 +3,10 @@
 
 use toml::de::DeValue;
 
+use crate::catalog::Sourced;
 use crate::dist::Dist;
 use crate::scenario::kinds::{Kind, Reading, Role};
-use crate::scenario::reader::values::{NumRange, dur_range};
+use crate::scenario::reader::values::{DurRange, NumRange, Unit};
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{ComponentSpec, QueueSpec, QueueType};
 use crate::time::SimDuration;
@@ -21,22 +22,10 @@ pub(crate) const KIND: Kind = Kind {
     read,
 };
 
-/// SQS API call latency: ~16 ms to send a 1 KB message (steady state,
-/// us-east-1) in an AWS-run benchmark — Stony Brook "Cloud Performance
-/// Benchmark Series – SQS", rev. July 2012, Amazon-provided results
-/// (/work/shared/reference/aws-facts.md §4).
-const SQS_LATENCY: SimDuration = SimDuration::from_millis(16);
-
-/// Largest SQS message, 1 MiB (aws-facts.md §4).
-const MAX_MESSAGE_BYTES: u32 = 1_048_576;
-
-/// Largest batch of an SQS event source mapping (standard queues).
-const ESM_MAX_BATCH_SIZE: u32 = 10_000;
-
 const QUEUE_TYPES: &[(&str, QueueType)] =
     &[("standard", QueueType::Standard), ("fifo", QueueType::Fifo)];
 
-/// Defaults are AWS's where AWS has one (aws-facts.md §4).
+/// Bounds and defaults are AWS's where AWS has one (the catalog's `sqs`).
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(
         ctx,
@@ -66,45 +55,24 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let fifo = queue_type == Some(QueueType::Fifo);
     single_name(ctx, t, "consumer");
     let consumer = reading.refer(ctx, t, "consumer", Role::Consumer);
-    const H: u64 = 3600;
+    let sqs = &crate::catalog::builtin().sqs;
+    let up_to =
+        |max: &Sourced, unit| DurRange::between(SimDuration::ZERO, max.secs(), [Unit::Secs, unit]);
     let visibility_timeout = t.dur(
         ctx,
         "visibility_timeout",
-        dur_range(
-            SimDuration::ZERO,
-            SimDuration::from_secs(12 * H),
-            "from 0s to 12h",
-        ),
+        up_to(&sqs.visibility_timeout_max_s, Unit::Hours),
     );
-    let retention = t.dur(
-        ctx,
-        "retention",
-        dur_range(
-            SimDuration::from_secs(60),
-            SimDuration::from_secs(14 * 24 * H),
-            "from 60s to 14d",
-        ),
+    let retentions = DurRange::between(
+        sqs.retention_min_s.secs(),
+        sqs.retention_max_s.secs(),
+        [Unit::Secs, Unit::Days],
     );
-    let delay = t.dur(
-        ctx,
-        "delay",
-        dur_range(
-            SimDuration::ZERO,
-            SimDuration::from_secs(15 * 60),
-            "from 0s to 15m",
-        ),
-    );
-    let wait_time = t.dur(
-        ctx,
-        "wait_time",
-        dur_range(
-            SimDuration::ZERO,
-            SimDuration::from_secs(20),
-            "from 0s to 20s",
-        ),
-    );
+    let retention = t.dur(ctx, "retention", retentions);
+    let delay = t.dur(ctx, "delay", up_to(&sqs.delay_max_s, Unit::Mins));
+    let wait_time = t.dur(ctx, "wait_time", up_to(&sqs.wait_time_max_s, Unit::Secs));
     // Without `dead_letter`, a message received this often is discarded.
-    let max_receives = t.u32(ctx, "max_receives", 1, 1000);
+    let max_receives = t.u32(ctx, "max_receives", 1, sqs.max_receive_count.value as u32);
     single_name(ctx, t, "dead_letter");
     // Its type is checked once resolved (`check_dead_letters`).
     let dead_letter = reading.refer(ctx, t, "dead_letter", Role::DeadLetter);
@@ -119,15 +87,11 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         );
     }
     // Above ten only for a Lambda consumer (`check_event_source_mappings`).
-    let batch_size = t.u32(ctx, "batch_size", 1, ESM_MAX_BATCH_SIZE);
+    let batch_size = t.u32(ctx, "batch_size", 1, sqs.esm_max_batch_size.value as u32);
     let batching_window = t.dur(
         ctx,
         "batching_window",
-        dur_range(
-            SimDuration::ZERO,
-            SimDuration::from_secs(300),
-            "from 0s to 5m",
-        ),
+        up_to(&sqs.esm_max_batching_window_s, Unit::Mins),
     );
     let report_batch_item_failures = t.bool(ctx, "report_batch_item_failures");
     if !t.has("consumer") {
@@ -148,18 +112,19 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
             "a FIFO queue's event source mapping has no batching window (AWS supports it for standard queues only)",
         );
     }
-    if let Some(n) = batch_size.filter(|&n| n > 10) {
+    let batch_max = sqs.batch_max_messages.value as u32;
+    if let Some(n) = batch_size.filter(|&n| n > batch_max) {
         if fifo {
             t.err(
                 ctx,
                 "batch_size",
-                format!("expected at most 10 for a FIFO queue, found {n}"),
+                format!("expected at most {batch_max} for a FIFO queue, found {n}"),
             );
         } else if batching_window.is_none_or(|w| w < SimDuration::from_secs(1)) {
             t.err(
                 ctx,
                 "batch_size",
-                format!("a batch of {n} (more than 10) needs `batching_window` of at least 1s, as AWS requires"),
+                format!("a batch of {n} (more than {batch_max}) needs `batching_window` of at least 1s, as AWS requires"),
             );
         }
     }
@@ -174,12 +139,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let duplicate_probability = t.num(
         ctx,
         "duplicate_probability",
-        NumRange {
-            min: 0.0,
-            min_open: false,
-            max: 1.0,
-            text: "from 0 to 1",
-        },
+        NumRange::closed(0.0, 1.0, "from 0 to 1"),
     );
     if duplicate_probability.is_some() && type_known && fifo {
         t.err(
@@ -197,7 +157,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         );
     }
     let latency = t.dist(ctx, "latency");
-    let message_bytes = t.u32(ctx, "message_size", 1, MAX_MESSAGE_BYTES);
+    let message_bytes = t.u32(ctx, "message_size", 1, sqs.max_message_bytes.value as u32);
     let queue_type = match queue_type {
         Some(q) => q,
         // The dead-letter check needs the type: say nothing more.
@@ -207,10 +167,10 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     Some(ComponentSpec::Queue(QueueSpec {
         queue_type,
         consumer: consumer.first().copied(),
-        visibility_timeout: visibility_timeout.unwrap_or(SimDuration::from_secs(30)),
+        visibility_timeout: visibility_timeout.unwrap_or(sqs.visibility_timeout_default_s.secs()),
         max_receives,
         dead_letter: dead_letter.first().copied(),
-        retention: retention.unwrap_or(SimDuration::from_secs(4 * 24 * H)),
+        retention: retention.unwrap_or(sqs.retention_default_s.secs()),
         delay: delay.unwrap_or(SimDuration::ZERO),
         batch_size: batch_size.unwrap_or(1),
         batching_window: batching_window.unwrap_or(SimDuration::ZERO),
@@ -219,7 +179,8 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         groups: groups.unwrap_or(1),
         duplicate_probability: duplicate_probability.unwrap_or(0.0),
         high_throughput: high_throughput.unwrap_or(false),
-        latency: latency.unwrap_or_else(|| Dist::constant(SQS_LATENCY)),
+        latency: latency.unwrap_or_else(|| Dist::constant(sqs.api_latency_ms.millis())),
+        // A modelling default, not AWS's: SQS has no typical message size.
         message_bytes: message_bytes.unwrap_or(1024),
     }))
 }

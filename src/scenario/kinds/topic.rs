@@ -4,10 +4,9 @@ use toml::de::DeValue;
 
 use crate::dist::Dist;
 use crate::scenario::kinds::{Kind, Reading, Role};
-use crate::scenario::reader::text::{did_you_mean_value, one_of, quote};
+use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val};
 use crate::scenario::spec::{ComponentSpec, Subscription, TopicSpec};
-use crate::time::SimDuration;
 
 pub(crate) const KIND: Kind = Kind {
     name: "topic",
@@ -15,16 +14,11 @@ pub(crate) const KIND: Kind = Kind {
     read,
 };
 
-/// SNS publish → delivery: "typically tens of ms to <1 s" per aws-facts.md
-/// §5, tagged UNCONFIRMED there (no measurement found); 20 ms is a
-/// modelling assumption.
-const SNS_LATENCY: SimDuration = SimDuration::from_millis(20);
-
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(ctx, &["kind", "subscribers", "latency"]);
-    let latency = t
-        .dist(ctx, "latency")
-        .unwrap_or_else(|| Dist::constant(SNS_LATENCY));
+    let latency = t.dist(ctx, "latency").unwrap_or_else(|| {
+        Dist::constant(crate::catalog::builtin().sns.delivery_latency_ms.millis())
+    });
     let expected =
         "an array of component names or of tables { target = \"name\", filter = [\"class\", …] }";
     if !t.require(ctx, "subscribers", expected) {
@@ -165,7 +159,7 @@ fn class_filter(
                     key,
                     format!(
                         "expected a request class declared in [workload] classes ({}), found {}{hint}",
-                        one_of(&declared, false),
+                        one_of(&declared, Quoted::Value),
                         quote(name)
                     ),
                 );

@@ -13,7 +13,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::scenario::error::ScenarioError;
-use crate::scenario::reader::text::{found, is_bare, join, one_of, quote, render};
+use crate::scenario::reader::text::{Quoted, found, is_bare, join, one_of, quote, render};
 use crate::scenario::reader::values::{
     ANY_DURATION, DurRange, NumRange, choice_value, dur_value, int_value, num_value,
 };
@@ -188,7 +188,10 @@ impl<'a, 'i> Table<'a, 'i> {
             }
             let message = match nearest(k, allowed.iter().copied()) {
                 Some(s) => format!("unknown key `{k}`; did you mean `{s}`?"),
-                None => format!("unknown key `{k}`; expected {}", one_of(allowed, true)),
+                None => format!(
+                    "unknown key `{k}`; expected {}",
+                    one_of(allowed, Quoted::Key)
+                ),
             };
             ctx.error(at, self.key(k), message);
         }
@@ -414,30 +417,6 @@ pub(crate) fn timed_items<T>(
         }
     }
     ok.then_some(items)
-}
-
-/// A duration from `min` to `max`, both inclusive; the bounds may come from
-/// the catalog, hence the message is built here rather than in a [`DurRange`].
-pub(crate) fn dur_between(
-    ctx: &mut Ctx,
-    t: &Table,
-    name: &str,
-    min: SimDuration,
-    max: SimDuration,
-) -> Option<SimDuration> {
-    let d = t.dur(ctx, name, ANY_DURATION)?;
-    if d < min || d > max {
-        t.err(
-            ctx,
-            name,
-            format!(
-                "expected a duration from {min} to {max}, found {}",
-                t.shown(name)
-            ),
-        );
-        return None;
-    }
-    Some(d)
 }
 
 /// Design and component names become folder names and CSV fields.

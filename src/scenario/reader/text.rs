@@ -83,11 +83,26 @@ pub(crate) fn found(value: &DeValue<'_>) -> String {
     }
 }
 
-/// "`a`, `b` or `c`".
-pub(crate) fn one_of(options: &[&str], tick: bool) -> String {
+/// How [`one_of`] writes each option.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Quoted {
+    /// As a key: `` `a` ``.
+    Key,
+    /// As a TOML string: `"a"`.
+    Value,
+    /// As it is: `a`.
+    No,
+}
+
+/// "`a`, `b` or `c`", each option written as `quoted` says.
+pub(crate) fn one_of(options: &[&str], quoted: Quoted) -> String {
     let shown: Vec<String> = options
         .iter()
-        .map(|o| if tick { format!("`{o}`") } else { quote(o) })
+        .map(|o| match quoted {
+            Quoted::Key => format!("`{o}`"),
+            Quoted::Value => quote(o),
+            Quoted::No => o.to_string(),
+        })
         .collect();
     match shown.split_last() {
         None => String::new(),

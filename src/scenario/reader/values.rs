@@ -1,66 +1,119 @@
 //! Typed values and their allowed ranges: integers, numbers, durations and
 //! choices among names.
 
-use crate::scenario::reader::text::{did_you_mean_value, found, one_of, quote, render};
+use std::borrow::Cow;
+
+use crate::scenario::reader::text::{Quoted, did_you_mean_value, found, one_of, quote, render};
 use crate::scenario::reader::{Ctx, Val};
 use crate::time::SimDuration;
 use toml::de::DeValue;
 
 /// An allowed numeric range, with its wording for messages.
-#[derive(Clone, Copy)]
+#[derive(Clone, Debug)]
 pub(crate) struct NumRange {
     pub(crate) min: f64,
     /// `min` itself is excluded.
     pub(crate) min_open: bool,
     pub(crate) max: f64,
     /// e.g. "≥ 0", "> 0", "from 0 to 1".
-    pub(crate) text: &'static str,
+    pub(crate) text: Cow<'static, str>,
 }
 
 pub(crate) const NON_NEGATIVE: NumRange = NumRange {
     min: 0.0,
     min_open: false,
     max: f64::MAX,
-    text: "≥ 0",
+    text: Cow::Borrowed("≥ 0"),
 };
 
 pub(crate) const POSITIVE: NumRange = NumRange {
     min: 0.0,
     min_open: true,
     max: f64::MAX,
-    text: "> 0",
+    text: Cow::Borrowed("> 0"),
 };
 
+impl NumRange {
+    /// From `min` to `max`, both included, worded `text` ("from 0 to 1").
+    pub(crate) fn closed(min: f64, max: f64, text: impl Into<Cow<'static, str>>) -> NumRange {
+        NumRange {
+            min,
+            min_open: false,
+            max,
+            text: text.into(),
+        }
+    }
+}
+
 /// An allowed range of durations, with its wording for messages.
-#[derive(Clone, Copy)]
+#[derive(Clone, Debug)]
 pub(crate) struct DurRange {
     pub(crate) min: SimDuration,
     pub(crate) min_open: bool,
     pub(crate) max: SimDuration,
     /// e.g. "> 0", "from 60s to 14d"; empty when any duration goes.
-    pub(crate) text: &'static str,
+    pub(crate) text: Cow<'static, str>,
 }
 
 pub(crate) const ANY_DURATION: DurRange = DurRange {
     min: SimDuration::ZERO,
     min_open: false,
     max: SimDuration(u64::MAX),
-    text: "",
+    text: Cow::Borrowed(""),
 };
 
 pub(crate) const POSITIVE_DURATION: DurRange = DurRange {
     min: SimDuration::ZERO,
     min_open: true,
     max: SimDuration(u64::MAX),
-    text: "> 0",
+    text: Cow::Borrowed("> 0"),
 };
 
-pub(crate) const fn dur_range(min: SimDuration, max: SimDuration, text: &'static str) -> DurRange {
-    DurRange {
-        min,
-        min_open: false,
-        max,
-        text,
+impl DurRange {
+    /// From `min` to `max`, both included, worded `text`.
+    pub(crate) fn closed(
+        min: SimDuration,
+        max: SimDuration,
+        text: impl Into<Cow<'static, str>>,
+    ) -> DurRange {
+        DurRange {
+            min,
+            min_open: false,
+            max,
+            text: text.into(),
+        }
+    }
+
+    /// From `min` to `max`, both included, worded "from 60s to 14d" with
+    /// each bound in its unit.
+    pub(crate) fn between(min: SimDuration, max: SimDuration, units: [Unit; 2]) -> DurRange {
+        let text = format!("from {} to {}", units[0].write(min), units[1].write(max));
+        DurRange::closed(min, max, text)
+    }
+}
+
+/// A unit in which messages write a duration.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Unit {
+    Millis,
+    Secs,
+    Mins,
+    Hours,
+    Days,
+}
+
+impl Unit {
+    /// `d` in this unit, as a scenario would write it: "12h".
+    pub(crate) fn write(self, d: SimDuration) -> String {
+        let (nanos, suffix) = match self {
+            Unit::Millis => (1_000_000_u64, "ms"),
+            Unit::Secs => (1_000_000_000, "s"),
+            Unit::Mins => (60_000_000_000, "m"),
+            Unit::Hours => (3_600_000_000_000, "h"),
+            Unit::Days => (86_400_000_000_000, "d"),
+        };
+        // Exact for whole numbers of the unit (below 2^53 nanoseconds).
+        format!("{}{suffix}", d.0 as f64 / nanos as f64)
     }
 }
 
@@ -82,14 +135,14 @@ pub(crate) fn choice_value<T: Copy>(
                 key,
                 format!(
                     "expected {}, found {}{hint}",
-                    one_of(&names, false),
+                    one_of(&names, Quoted::Value),
                     quote(s)
                 ),
             );
             None
         }
         _ => {
-            ctx.unexpected(key, v, &one_of(&names, false));
+            ctx.unexpected(key, v, &one_of(&names, Quoted::Value));
             None
         }
     }

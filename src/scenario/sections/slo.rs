@@ -1,6 +1,6 @@
 //! `[slo]`: the service-level objectives designs are judged against.
 
-use crate::scenario::reader::values::{NumRange, dur_range};
+use crate::scenario::reader::values::{DurRange, NumRange};
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::Slo;
 use crate::time::SimDuration;
@@ -22,23 +22,17 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Slo> {
         ],
     );
     let errors_before = ctx.errors.len();
-    let latency = dur_range(
-        SimDuration(1),
-        SimDuration::from_secs(365 * 24 * 3600),
-        "longer than 0s",
-    );
+    let latency = || {
+        let year = SimDuration::from_secs(365 * 24 * 3600);
+        DurRange::closed(SimDuration(1), year, "longer than 0s")
+    };
     let slo = Slo {
-        response_p99: t.dur(ctx, "response_p99", latency),
-        completion_p99: t.dur(ctx, "completion_p99", latency),
+        response_p99: t.dur(ctx, "response_p99", latency()),
+        completion_p99: t.dur(ctx, "completion_p99", latency()),
         error_rate: t.num(
             ctx,
             "error_rate",
-            NumRange {
-                min: 0.0,
-                min_open: false,
-                max: 1.0,
-                text: "from 0 to 1 (a fraction: 0.001 is 0.1%)",
-            },
+            NumRange::closed(0.0, 1.0, "from 0 to 1 (a fraction: 0.001 is 0.1%)"),
         ),
         lost: t.u32(ctx, "lost", 0, u32::MAX).map(u64::from),
         monthly_budget: t.num(
@@ -48,7 +42,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Slo> {
                 min: 0.0,
                 min_open: true,
                 max: f64::MAX,
-                text: "more than 0 (USD per month)",
+                text: "more than 0 (USD per month)".into(),
             },
         ),
     };

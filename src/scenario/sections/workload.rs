@@ -207,16 +207,7 @@ pub(crate) fn workload_client(ctx: &mut Ctx, t: &Table) -> Option<Client> {
         b.check_keys(ctx, &["base", "max", "multiplier", "jitter"]);
         let base = b.dur(ctx, "base", ANY_DURATION);
         let max = b.dur(ctx, "max", ANY_DURATION);
-        let multiplier = b.num(
-            ctx,
-            "multiplier",
-            NumRange {
-                min: 1.0,
-                min_open: false,
-                max: f64::MAX,
-                text: "≥ 1",
-            },
-        );
+        let multiplier = b.num(ctx, "multiplier", NumRange::closed(1.0, f64::MAX, "≥ 1"));
         let jitter = b.choice(
             ctx,
             "jitter",

@@ -2,7 +2,7 @@
 //! and its scheduled actions.
 
 use crate::scenario::kinds::fleet::MAX_INSTANCES;
-use crate::scenario::reader::values::{ANY_DURATION, NumRange, POSITIVE, dur_range};
+use crate::scenario::reader::values::{ANY_DURATION, DurRange, NumRange, POSITIVE, Unit};
 use crate::scenario::reader::{Ctx, Table, array, timed_items};
 use crate::scenario::spec::{
     AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment,
@@ -96,7 +96,7 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoSc
             min: 0.0,
             min_open: true,
             max: 100.0,
-            text: "> 0 and ≤ 100 (percent)",
+            text: "> 0 and ≤ 100 (percent)".into(),
         }
     } else {
         POSITIVE
@@ -105,7 +105,7 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoSc
     let mut target = None;
     if kind == "target_tracking" && policy_ok {
         if a.require(ctx, "target", "a number > 0 (percent for metric = \"cpu\")") && metric_ok {
-            target = a.num(ctx, "target", range);
+            target = a.num(ctx, "target", range.clone());
         }
     } else {
         a.num(ctx, "target", POSITIVE);
@@ -154,27 +154,21 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoSc
         Some(Vec::new())
     };
     let defaults = &crate::catalog::builtin().autoscaling;
-    let secs = |q: &crate::catalog::Sourced| SimDuration::from_secs_f64(q.value);
-    let cooldown = secs(&defaults.default_cooldown_s);
-    let hour = SimDuration::from_secs(3600);
+    let cooldown = defaults.default_cooldown_s.secs();
     let scale_in_cooldown = a.dur(ctx, "scale_in_cooldown", ANY_DURATION);
     let scale_out_cooldown = a.dur(ctx, "scale_out_cooldown", ANY_DURATION);
-    // AWS accepts warm-ups from 0 to 3,600 s.
-    let warmup = a.dur(
-        ctx,
-        "warmup",
-        dur_range(SimDuration::ZERO, hour, "from 0s to 1h"),
-    );
+    let hours = [Unit::Secs, Unit::Hours];
+    let zero = SimDuration::ZERO;
+    let warmups = DurRange::between(zero, defaults.max_warmup_s.secs(), hours);
+    let warmup = a.dur(ctx, "warmup", warmups);
+    // Our own bounds: CloudWatch periods and delays are far shorter.
+    let hour = SimDuration::from_secs(3600);
     let period = a.dur(
         ctx,
         "period",
-        dur_range(SimDuration::from_secs(1), hour, "from 1s to 1h"),
+        DurRange::between(SimDuration::from_secs(1), hour, hours),
     );
-    let metric_delay = a.dur(
-        ctx,
-        "metric_delay",
-        dur_range(SimDuration::ZERO, hour, "from 0s to 1h"),
-    );
+    let metric_delay = a.dur(ctx, "metric_delay", DurRange::between(zero, hour, hours));
     let termination = a.choice(ctx, "termination_policy", TERMINATION_POLICIES);
     let max_scale_in = a.u32(ctx, "max_scale_in", 1, bound);
     let scheduled = scheduled_actions(ctx, a, bound);
@@ -206,9 +200,9 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoSc
         policy,
         scale_in_cooldown: scale_in_cooldown.unwrap_or(cooldown),
         scale_out_cooldown: scale_out_cooldown.unwrap_or(cooldown),
-        warmup: warmup.unwrap_or(secs(&defaults.default_warmup_s)),
-        period: period.unwrap_or(secs(&defaults.metric_period_s)),
-        metric_delay: metric_delay.unwrap_or(secs(&defaults.metric_delay_s)),
+        warmup: warmup.unwrap_or(defaults.default_warmup_s.secs()),
+        period: period.unwrap_or(defaults.metric_period_s.secs()),
+        metric_delay: metric_delay.unwrap_or(defaults.metric_delay_s.secs()),
         termination: termination.unwrap_or(TerminationPolicy::Default),
         max_scale_in,
         scheduled: scheduled?,
@@ -242,8 +236,8 @@ pub(crate) fn scaling_steps(
             continue;
         };
         s.check_keys(ctx, &["above", "below", "change"]);
-        let above = s.num(ctx, "above", range);
-        let below = s.num(ctx, "below", range);
+        let above = s.num(ctx, "above", range.clone());
+        let below = s.num(ctx, "below", range.clone());
         let change = if s.require(ctx, "change", "a non-zero integer") {
             s.int(
                 ctx,

@@ -1,17 +1,15 @@
 //! `health_check`: the target group's health checks of a fleet's instances.
 
-use crate::scenario::reader::values::dur_range;
+use crate::scenario::reader::values::{DurRange, Unit};
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::HealthCheckSpec;
-use crate::time::SimDuration;
 
 /// `health_check = { interval, timeout, healthy_threshold, unhealthy_threshold }`.
 pub(crate) fn health_check(ctx: &mut Ctx, t: &Table) -> Option<HealthCheckSpec> {
     let tg = &crate::catalog::builtin().target_group;
-    let secs = |q: &crate::catalog::Sourced| SimDuration::from_secs_f64(q.value);
     let defaults = HealthCheckSpec {
-        interval: secs(&tg.health_check_interval_s),
-        timeout: secs(&tg.health_check_timeout_s),
+        interval: tg.health_check_interval_s.secs(),
+        timeout: tg.health_check_timeout_s.secs(),
         healthy_threshold: tg.healthy_threshold.value as u32,
         unhealthy_threshold: tg.unhealthy_threshold.value as u32,
     };
@@ -29,26 +27,22 @@ pub(crate) fn health_check(ctx: &mut Ctx, t: &Table) -> Option<HealthCheckSpec> 
         ],
     );
     // The ranges ELB accepts for instance targets.
-    let interval = h.dur(
-        ctx,
-        "interval",
-        dur_range(
-            SimDuration::from_secs(5),
-            SimDuration::from_secs(300),
-            "from 5s to 300s",
-        ),
+    let seconds = [Unit::Secs, Unit::Secs];
+    let intervals = DurRange::between(
+        tg.health_check_interval_min_s.secs(),
+        tg.health_check_interval_max_s.secs(),
+        seconds,
     );
-    let timeout = h.dur(
-        ctx,
-        "timeout",
-        dur_range(
-            SimDuration::from_secs(2),
-            SimDuration::from_secs(120),
-            "from 2s to 120s",
-        ),
+    let interval = h.dur(ctx, "interval", intervals);
+    let timeouts = DurRange::between(
+        tg.health_check_timeout_min_s.secs(),
+        tg.health_check_timeout_max_s.secs(),
+        seconds,
     );
-    let healthy = h.u32(ctx, "healthy_threshold", 2, 10);
-    let unhealthy = h.u32(ctx, "unhealthy_threshold", 2, 10);
+    let timeout = h.dur(ctx, "timeout", timeouts);
+    let (min, max) = (tg.threshold_min.value as u32, tg.threshold_max.value as u32);
+    let healthy = h.u32(ctx, "healthy_threshold", min, max);
+    let unhealthy = h.u32(ctx, "unhealthy_threshold", min, max);
     let bad = |k: &str| h.has(k);
     if (bad("interval") && interval.is_none())
         || (bad("timeout") && timeout.is_none())

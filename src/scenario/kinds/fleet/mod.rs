@@ -7,7 +7,7 @@ mod purchase;
 
 use crate::dist::Dist;
 use crate::scenario::kinds::{Reading, Role};
-use crate::scenario::reader::values::{POSITIVE_DURATION, dur_range};
+use crate::scenario::reader::values::{DurRange, POSITIVE_DURATION, Unit};
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{Ec2Spec, FargateSpec, LifecycleSpec};
 use crate::time::SimDuration;
@@ -98,15 +98,12 @@ pub(crate) fn read(
     let sends = reading.refer(ctx, t, "sends", Role::Send);
     let health_check = health_check::health_check(ctx, t);
     let tg = &crate::catalog::builtin().target_group;
-    let deregistration_delay = t.dur(
-        ctx,
-        "deregistration_delay",
-        dur_range(
-            SimDuration::ZERO,
-            SimDuration::from_secs(3600),
-            "from 0s to 3600s",
-        ),
+    let delays = DurRange::between(
+        SimDuration::ZERO,
+        tg.deregistration_delay_max_s.secs(),
+        [Unit::Secs, Unit::Secs],
     );
+    let deregistration_delay = t.dur(ctx, "deregistration_delay", delays);
     let mtbf = t.dur(ctx, "mtbf", POSITIVE_DURATION);
     let autoscaling = match group {
         Some(g) => Some(g?),
@@ -128,8 +125,7 @@ pub(crate) fn read(
             boot_time: own.boot_time,
             start_time: own.start_time,
             health_check: health_check?,
-            deregistration_delay: deregistration_delay
-                .unwrap_or(SimDuration::from_secs_f64(tg.deregistration_delay_s.value)),
+            deregistration_delay: deregistration_delay.unwrap_or(tg.deregistration_delay_s.secs()),
             mtbf,
         },
         purchase: purchase?,

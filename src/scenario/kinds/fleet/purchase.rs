@@ -1,6 +1,7 @@
 //! `purchase`: how a fleet's instances are bought (on demand, Spot, a mix)
 //! and what discounts they get.
 
+use crate::catalog::Sourced;
 use crate::scenario::kinds::fleet::MAX_INSTANCES;
 use crate::scenario::reader::values::NumRange;
 use crate::scenario::reader::{Ctx, Table};
@@ -64,21 +65,18 @@ pub(crate) fn purchase(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {
             (">20%", p.band_gt20_pct.value),
         ],
     );
-    const SPOT_DISCOUNT: NumRange = NumRange {
-        min: 0.0,
-        min_open: false,
-        max: 90.0,
-        text: "from 0 to 90 (percent; AWS: up to 90)",
+    // Up to AWS's largest discounts.
+    let discount = |max: &Sourced| {
+        let max = max.value;
+        NumRange::closed(
+            0.0,
+            max,
+            format!("from 0 to {max} (percent; AWS: up to {max})"),
+        )
     };
-    const COMMITMENT_DISCOUNT: NumRange = NumRange {
-        min: 0.0,
-        min_open: false,
-        max: 72.0,
-        text: "from 0 to 72 (percent; AWS: up to 72)",
-    };
-    let spot_discount = t.num(ctx, "spot_discount", SPOT_DISCOUNT);
-    let savings_plan = t.num(ctx, "savings_plan", COMMITMENT_DISCOUNT);
-    let reserved = t.num(ctx, "reserved", COMMITMENT_DISCOUNT);
+    let spot_discount = t.num(ctx, "spot_discount", discount(&p.spot_discount_max_pct));
+    let savings_plan = t.num(ctx, "savings_plan", discount(&p.savings_plan_max_pct));
+    let reserved = t.num(ctx, "reserved", discount(&p.reserved_max_pct));
     if t.has("savings_plan") && t.has("reserved") {
         t.err(
             ctx,
