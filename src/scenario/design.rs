@@ -159,7 +159,7 @@ pub(crate) fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<D
 
 /// A group that scales on `backlog_per_instance` needs the queue it
 /// consumes: some queue of the design must name it as its `consumer`.
-pub(crate) fn check_backlog_metrics(
+fn check_backlog_metrics(
     ctx: &mut Ctx,
     design: &str,
     members: &[&Raw],
@@ -198,11 +198,7 @@ pub(crate) fn check_backlog_metrics(
 
 /// A queue's dead-letter queue must be of the same type: AWS requires the
 /// dead-letter queue of a FIFO queue to be FIFO, of a standard queue standard.
-pub(crate) fn check_dead_letters(
-    ctx: &mut Ctx,
-    members: &[&Raw],
-    resolved: &[Vec<(Role, Option<usize>)>],
-) {
+fn check_dead_letters(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
     let type_name = |q: QueueType| match q {
         QueueType::Standard => "standard",
         QueueType::Fifo => "FIFO",
@@ -239,7 +235,7 @@ pub(crate) fn check_dead_letters(
 /// responses are settings of a Lambda event source mapping: an EC2
 /// consumer's ReceiveMessage returns at most ten messages, one by one.
 /// (Ten is the catalog's `sqs.batch_max_messages`.)
-pub(crate) fn check_event_source_mappings(
+fn check_event_source_mappings(
     ctx: &mut Ctx,
     members: &[&Raw],
     resolved: &[Vec<(Role, Option<usize>)>],
@@ -288,11 +284,7 @@ pub(crate) fn check_event_source_mappings(
 
 /// Reports each synchronous call cycle (`app → db → app`) at the reference
 /// that closes it. Iterative depth-first search: no recursion limit.
-pub(crate) fn find_cycles(
-    ctx: &mut Ctx,
-    members: &[&Raw],
-    resolved: &[Vec<(Role, Option<usize>)>],
-) {
+fn find_cycles(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
     const WHITE: u8 = 0;
     const GREY: u8 = 1;
     const BLACK: u8 = 2;
@@ -462,11 +454,7 @@ mod tests {
             + "\n[components.db]\nkind = \"database\"\nservice_time = \"1ms\"\n"
             + "\n[components.cache]\nkind = \"ec2\"\ninstance_type = \"t3.micro\"\nservice_time = \"1ms\"\ncalls = [\"db\"]\n";
         let s = load_text(&text).unwrap();
-        let names: Vec<&str> = s.designs[0]
-            .components
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let names = component_names(&s, 0);
         assert_eq!(names, ["app", "db", "cache"]);
         let ComponentSpec::Ec2(cache) = &s.designs[0].components[2].spec else {
             panic!()
@@ -500,30 +488,28 @@ mod tests {
                 "`sends` must name a queue, topic or lambda",
             ],
         );
-        let q = "\n[designs.d.q]\nkind = \"queue\"\nconsumer = \"app\"\ndead_letter = \"q\"\n";
-        let text = format!("{MINI}{q}");
-        expect_one(
-            &text,
-            "designs.d.q.dead_letter",
-            "dead_letter",
-            &["its own dead-letter"],
-        );
-        let q = "\n[designs.d.q]\nkind = \"queue\"\nconsumer = \"nobody\"\n";
-        let text = format!("{MINI}{q}");
-        expect_one(
-            &text,
-            "designs.d.q.consumer",
-            "consumer",
-            &["no component named \"nobody\""],
-        );
-        let t = "\n[designs.d.t]\nkind = \"topic\"\nsubscribers = [\"app\", { target = \"q\", filter = [\"default\"] }, { target = \"zz\" }]\n[designs.d.q]\nkind = \"queue\"\n";
-        let text = format!("{MINI}{t}");
-        expect_one(
-            &text,
-            "designs.d.t.subscribers[2].target",
-            "subscribers",
-            &["\"zz\""],
-        );
+        for (extra, key, needle, parts) in [
+            (
+                "\n[designs.d.q]\nkind = \"queue\"\nconsumer = \"app\"\ndead_letter = \"q\"\n",
+                "designs.d.q.dead_letter",
+                "dead_letter",
+                &["its own dead-letter"][..],
+            ),
+            (
+                "\n[designs.d.q]\nkind = \"queue\"\nconsumer = \"nobody\"\n",
+                "designs.d.q.consumer",
+                "consumer",
+                &["no component named \"nobody\""],
+            ),
+            (
+                "\n[designs.d.t]\nkind = \"topic\"\nsubscribers = [\"app\", { target = \"q\", filter = [\"default\"] }, { target = \"zz\" }]\n[designs.d.q]\nkind = \"queue\"\n",
+                "designs.d.t.subscribers[2].target",
+                "subscribers",
+                &["\"zz\""],
+            ),
+        ] {
+            expect_one(&format!("{MINI}{extra}"), key, needle, parts);
+        }
     }
 
     /// Shared queues, topics and their consumers are reached through
@@ -537,11 +523,7 @@ mod tests {
             + "\n[components.q]\nkind = \"queue\"\nconsumer = \"worker\"\ndead_letter = \"dlq\"\nmax_receives = 2\n"
             + "\n[components.t]\nkind = \"topic\"\nsubscribers = [{ target = \"q\", filter = [\"default\"] }]\n";
         let s = load_text(&text).unwrap();
-        let names: Vec<&str> = s.designs[0]
-            .components
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let names = component_names(&s, 0);
         assert_eq!(names, ["app", "worker", "dlq", "q", "t"]);
         let q = queue(&s, "q");
         assert_eq!(
@@ -597,17 +579,9 @@ mod tests {
             MINI
         );
         let s = load_text(&text).unwrap();
-        let names: Vec<&str> = s.designs[0]
-            .components
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let names = component_names(&s, 0);
         assert_eq!(names, ["app"]);
-        let names: Vec<&str> = s.designs[1]
-            .components
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let names = component_names(&s, 1);
         assert_eq!(names, ["gw", "fn", "db", "q", "worker"]);
         assert_eq!(api_of(&s, 1, "gw").targets, [ComponentId(1)]);
         let f = lambda_of(&s, 1, "fn");

@@ -1,16 +1,17 @@
 //! Distributions as scenarios write them: a duration (a constant) or a table
 //! `{ dist = "…", … }` naming one of the [`Dist`] families.
 
+use toml::de::DeValue;
+
 use crate::dist::Dist;
 use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::values::{ANY_DURATION, NON_NEGATIVE, POSITIVE};
 use crate::scenario::reader::{Ctx, Table, Val};
 use crate::time::SimDuration;
-use toml::de::DeValue;
 
 pub(crate) const DIST_EXPECTED: &str = "a distribution: a duration string such as \"250ms\" or a table such as { dist = \"exp\", mean = \"100ms\" }";
 
-pub(crate) const DIST_KINDS: &[&str] = &[
+const DIST_KINDS: &[&str] = &[
     "constant",
     "exp",
     "lognormal",
@@ -39,12 +40,12 @@ impl Table<'_, '_> {
 }
 
 /// A distribution: a duration string (constant) or a `{ dist = …, … }` table.
-pub(crate) fn dist_value(ctx: &mut Ctx, key: &str, v: &Val<'_>) -> Option<Dist> {
+fn dist_value(ctx: &mut Ctx, key: &str, v: &Val<'_>) -> Option<Dist> {
     dist_value_scaled(ctx, key, v, 1.0)
 }
 
 /// `d` × `scale` (exactly `d` when `scale` is 1).
-pub(crate) fn scale_duration(d: SimDuration, scale: f64) -> SimDuration {
+fn scale_duration(d: SimDuration, scale: f64) -> SimDuration {
     if scale == 1.0 { d } else { d.mul_f64(scale) }
 }
 
@@ -84,7 +85,7 @@ pub(crate) fn dist_value_scaled(ctx: &mut Ctx, key: &str, v: &Val<'_>, scale: f6
 /// The table form, its durations multiplied by `scale`; `None` when a
 /// problem was reported, `Some(Err)` when the constructor refused the
 /// parameters.
-pub(crate) fn dist_table(ctx: &mut Ctx, t: &Table, scale: f64) -> Option<Result<Dist, String>> {
+fn dist_table(ctx: &mut Ctx, t: &Table, scale: f64) -> Option<Result<Dist, String>> {
     let every_param = [
         "dist", "value", "mean", "median", "p99", "cv", "min", "max", "sd", "alpha", "file", "unit",
     ];

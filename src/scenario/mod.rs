@@ -27,16 +27,17 @@ pub mod spec;
 #[cfg(test)]
 mod test_support;
 
-pub use error::{ScenarioError, ScenarioErrors};
-pub use overrides::Override;
-pub use spec::*;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
 
 use crate::scenario::overrides::{override_value, set_path};
 use crate::scenario::reader::{Ctx, LineIndex};
 use crate::scenario::sections::walk;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use toml::de::{DeTable, DeValue};
+
+pub use error::{ScenarioError, ScenarioErrors};
+pub use overrides::Override;
+pub use spec::*;
 
 /// Reads the scenario at `path` (and any trace or empirical CSV it names,
 /// relative to the scenario's folder), applies `overrides` and validates it.
@@ -94,13 +95,7 @@ pub fn load_str(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut ctx = Ctx {
-        file: path,
-        lines: &lines,
-        dir: &dir,
-        errors: Vec::new(),
-        cache: HashMap::new(),
-    };
+    let mut ctx = Ctx::new(path, &lines, &dir);
     let scenario = walk(&mut ctx, &root);
     let base_errors = ctx.errors.clone();
     let sweep = sections::sweep::read(&mut ctx, &root, &base_errors);
@@ -133,6 +128,7 @@ fn scenario_hash(text: &str, overrides: &[Override]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::scenario_hash;
     use crate::scenario::test_support::*;
 
     #[test]
@@ -185,17 +181,9 @@ mod tests {
         assert_eq!(s.faults[0].at, SimTime(65 * 60 * NANOS));
         assert_eq!(s.faults[0].duration, SimDuration::from_secs(240));
         // Own components first, then the shared `db` in both designs.
-        let mono: Vec<&str> = s.designs[0]
-            .components
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let mono = component_names(&s, 0);
         assert_eq!(mono, ["alb", "app", "db"]);
-        let dec: Vec<&str> = s.designs[1]
-            .components
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let dec = component_names(&s, 1);
         assert_eq!(dec, ["alb", "web", "orders", "worker", "db"]);
         assert_eq!(s.designs[0].entry, ComponentId(0));
         let ComponentSpec::Database(db) = &component(&s.designs[0], "db").spec else {

@@ -2,13 +2,15 @@
 //! path of the parsed document set to a TOML value before the document is
 //! validated.
 
-use crate::scenario::reader::text::{did_you_mean, found};
-use crate::scenario::reader::{FROM_SET, Val};
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+
 use toml::Spanned;
 use toml::de::DeValue;
+
+use crate::scenario::reader::text::{did_you_mean, found};
+use crate::scenario::reader::{FROM_SET, Val};
 
 /// A `--set KEY=VALUE` override (also how sweep points are applied).
 ///
@@ -61,7 +63,7 @@ pub(crate) fn override_value(text: &str) -> Val<'_> {
 
 /// Moves every span of `v` to [`FROM_SET`]: its offsets are into the
 /// override's text, not the file.
-pub(crate) fn respan(v: Val<'_>) -> Val<'_> {
+fn respan(v: Val<'_>) -> Val<'_> {
     let value = match v.into_inner() {
         DeValue::Array(a) => DeValue::Array(a.into_iter().map(respan).collect()),
         DeValue::Table(t) => DeValue::Table(
@@ -75,7 +77,7 @@ pub(crate) fn respan(v: Val<'_>) -> Val<'_> {
 }
 
 /// The message for a key path part that does not index an array.
-pub(crate) fn bad_index(here: &str, len: usize, part: &str) -> String {
+fn bad_index(here: &str, len: usize, part: &str) -> String {
     match len {
         0 => format!("{here} is an empty array, so `{part}` indexes nothing"),
         _ => format!(

@@ -28,10 +28,12 @@ workers = 4
 service_time = "10ms"
 "#;
 
+/// `text` loaded as the file `t.toml`.
 pub(crate) fn load_text(text: &str) -> Result<Scenario, ScenarioErrors> {
     load_str(text, Path::new("t.toml"), &[])
 }
 
+/// The problems of `text`, which must have some.
 pub(crate) fn errors(text: &str) -> Vec<ScenarioError> {
     match load_text(text) {
         Ok(_) => panic!("expected errors for:\n{text}"),
@@ -80,6 +82,7 @@ pub(crate) fn expect_one(text: &str, key: &str, needle: &str, parts: &[&str]) {
     );
 }
 
+/// The contract example `name`: its text and the scenario it loads to.
 pub(crate) fn example(name: &str) -> (String, Scenario) {
     let path = Path::new(EXAMPLES).join(name);
     let text = std::fs::read_to_string(&path).expect("readable example");
@@ -95,6 +98,16 @@ pub(crate) fn assert_dist(a: &Dist, b: &Dist) {
     assert_eq!(format!("{a:?}"), format!("{b:?}"));
 }
 
+/// The names of the components of design `d`, in order.
+pub(crate) fn component_names(s: &Scenario, d: usize) -> Vec<&str> {
+    s.designs[d]
+        .components
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect()
+}
+
+/// The component `name` of design `d`.
 pub(crate) fn component<'a>(d: &'a Design, name: &str) -> &'a Component {
     d.components
         .iter()
@@ -125,12 +138,14 @@ pub(crate) fn assert_median(d: &Dist, secs: f64) {
     assert!((m - secs).abs() < 1e-9, "median {m} s, expected {secs} s");
 }
 
+/// The mean of `d` is `secs`, to a nanosecond.
 #[track_caller]
 pub(crate) fn assert_mean(d: &Dist, secs: f64) {
     let m = d.mean_secs();
     assert!((m - secs).abs() < 1e-9, "mean {m} s, expected {secs} s");
 }
 
+/// Nanoseconds in a second.
 pub(crate) const NANOS: u64 = 1_000_000_000;
 
 /// The queue of design `d`.
@@ -157,6 +172,7 @@ pub(crate) fn topic(s: &Scenario, name: &str) -> TopicSpec {
     }
 }
 
+/// The override `key=value`.
 pub(crate) fn set(key: &str, value: &str) -> Override {
     Override {
         key: key.into(),

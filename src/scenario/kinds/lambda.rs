@@ -5,8 +5,8 @@ use crate::dist::Dist;
 use crate::scenario::dist::{DIST_EXPECTED, dist_value_scaled};
 use crate::scenario::kinds::{Kind, Reading, Role};
 use crate::scenario::reader::text::{Quoted, one_of};
+use crate::scenario::reader::values::DurRange;
 use crate::scenario::reader::values::integer_value;
-use crate::scenario::reader::values::{DurRange, Unit};
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{Architecture, ComponentSpec, LambdaSpec};
 use crate::time::SimDuration;
@@ -143,19 +143,13 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
             format!("expected at most `concurrency` ({c}) provisioned environments, found {p}"),
         );
     }
-    let seconds = [Unit::Secs, Unit::Secs];
-    let timeouts = DurRange::between(
-        limits.min_timeout_s.secs(),
-        limits.max_timeout_s.secs(),
-        seconds,
-    );
+    let timeouts = DurRange::seconds(&limits.min_timeout_s, &limits.max_timeout_s);
     let timeout = t.dur(ctx, "timeout", timeouts);
     // Asynchronous invocations: retries of a failed event and its maximum
     // age, both at most AWS's default.
     let max_retries = limits.async_max_retries.value as u32;
     let retries = t.u32(ctx, "retries", 0, max_retries);
-    let max_age = limits.async_max_event_age_s.secs();
-    let ages = DurRange::between(limits.async_min_event_age_s.secs(), max_age, seconds);
+    let ages = DurRange::seconds(&limits.async_min_event_age_s, &limits.async_max_event_age_s);
     let max_event_age = t.dur(ctx, "max_event_age", ages);
     let calls = reading.refer(ctx, t, "calls", Role::Call);
     let sends = reading.refer(ctx, t, "sends", Role::Send);
@@ -175,7 +169,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         calls,
         sends,
         async_retries: retries.unwrap_or(max_retries),
-        max_event_age: max_event_age.unwrap_or(max_age),
+        max_event_age: max_event_age.unwrap_or(limits.async_max_event_age_s.secs()),
         on_failure: on_failure.first().copied(),
     }))
 }

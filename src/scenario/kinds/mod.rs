@@ -35,7 +35,7 @@ pub(crate) struct Kind {
 }
 
 /// Every kind, in the order messages list them.
-pub(crate) const KINDS: &[&Kind] = &[
+const KINDS: &[&Kind] = &[
     &queue::KIND,
     &topic::KIND,
     &ec2::KIND,

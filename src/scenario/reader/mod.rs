@@ -34,7 +34,7 @@ pub(crate) const NO_LINE: usize = usize::MAX - 1;
 
 /// Byte offset → 1-based line.
 pub(crate) struct LineIndex {
-    pub(crate) newlines: Vec<usize>,
+    newlines: Vec<usize>,
 }
 
 impl LineIndex {
@@ -60,7 +60,18 @@ pub(crate) struct Ctx<'c> {
     pub(crate) cache: HashMap<PathBuf, Column>,
 }
 
-impl Ctx<'_> {
+impl<'c> Ctx<'c> {
+    /// A context for the document of `file` (its `lines`) in folder `dir`.
+    pub(crate) fn new(file: &'c Path, lines: &'c LineIndex, dir: &'c Path) -> Ctx<'c> {
+        Ctx {
+            file,
+            lines,
+            dir,
+            errors: Vec::new(),
+            cache: HashMap::new(),
+        }
+    }
+
     /// Reports a problem at byte offset `at` (or [`FROM_SET`], [`NO_LINE`]).
     pub(crate) fn error(&mut self, at: usize, key: impl Into<String>, message: impl Into<String>) {
         let (file, line) = match at {

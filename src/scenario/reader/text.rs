@@ -1,7 +1,8 @@
 //! How keys and values are shown in messages: key paths, TOML literals,
 //! what was found, lists of options and the nearest valid one.
-use crate::suggest::nearest;
 use toml::de::DeValue;
+
+use crate::suggest::nearest;
 
 /// Is `s` a bare TOML key (no quotes needed)?
 pub(crate) fn is_bare(s: &str) -> bool {

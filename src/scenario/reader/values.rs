@@ -3,10 +3,12 @@
 
 use std::borrow::Cow;
 
+use toml::de::DeValue;
+
+use crate::catalog::Sourced;
 use crate::scenario::reader::text::{Quoted, did_you_mean_value, found, one_of, quote, render};
 use crate::scenario::reader::{Ctx, Val};
 use crate::time::SimDuration;
-use toml::de::DeValue;
 
 /// An allowed numeric range, with its wording for messages.
 #[derive(Clone, Debug)]
@@ -89,6 +91,11 @@ impl DurRange {
     pub(crate) fn between(min: SimDuration, max: SimDuration, units: [Unit; 2]) -> DurRange {
         let text = format!("from {} to {}", units[0].write(min), units[1].write(max));
         DurRange::closed(min, max, text)
+    }
+
+    /// [`DurRange::between`] two catalog figures in seconds, written in seconds.
+    pub(crate) fn seconds(min: &Sourced, max: &Sourced) -> DurRange {
+        DurRange::between(min.secs(), max.secs(), [Unit::Secs, Unit::Secs])
     }
 }
 
@@ -258,7 +265,7 @@ pub(crate) fn integer_value(value: &DeValue<'_>) -> Option<i128> {
 }
 
 /// An integer or a float, as `f64` (not checked for finiteness).
-pub(crate) fn number_value(value: &DeValue<'_>) -> Option<f64> {
+fn number_value(value: &DeValue<'_>) -> Option<f64> {
     match value {
         DeValue::Integer(_) => integer_value(value).map(|i| i as f64),
         DeValue::Float(f) => Some(f.as_str().parse::<f64>().unwrap_or(f64::NAN)),

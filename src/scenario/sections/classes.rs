@@ -1,10 +1,11 @@
 //! `[workload] classes`: the request classes and their shares.
 
+use toml::Spanned;
+use toml::de::DeValue;
+
 use crate::scenario::reader::text::is_bare;
 use crate::scenario::reader::values::{POSITIVE, num_value};
 use crate::scenario::reader::{Ctx, Table, check_name};
-use toml::Spanned;
-use toml::de::DeValue;
 
 /// `[workload] classes` (read before the rest of `[workload]`, which takes
 /// the result): class name → share, normalised to sum 1, in file order;

@@ -1,10 +1,11 @@
 //! `[components]` and `[designs.NAME]`: the components as read, before they
 //! are placed in designs.
 
+use toml::de::DeValue;
+
 use crate::scenario::kinds::{Raw, component};
 use crate::scenario::reader::text::did_you_mean;
 use crate::scenario::reader::{Ctx, NameRef, Table, check_name};
-use toml::de::DeValue;
 
 /// `[designs.NAME]` as read.
 pub(crate) struct RawDesign {

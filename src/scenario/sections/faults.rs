@@ -1,11 +1,12 @@
 //! `[[faults]]`: outages, slowdowns and zone outages of named components.
 
+use toml::de::DeValue;
+
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE, POSITIVE_DURATION};
 use crate::scenario::reader::{Ctx, Table, array};
 use crate::scenario::spec::{Fault, FaultKind};
 use crate::time::SimTime;
-use toml::de::DeValue;
 
 pub(crate) fn read(
     ctx: &mut Ctx,
@@ -100,7 +101,7 @@ pub(crate) fn read(
 /// The `zone` of a zone outage of fleet `component`: a zone name of the
 /// fleet or an index into its `zones` (from 0). Every fleet of that name
 /// (in any design) must have the zone, at the same index.
-pub(crate) fn fault_zone(
+fn fault_zone(
     ctx: &mut Ctx,
     t: &Table,
     component: Option<&str>,

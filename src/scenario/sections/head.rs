@@ -1,12 +1,13 @@
 //! `[scenario]`: name, duration, warm-up, seed, replications, interval and
 //! baseline.
 
+use toml::Spanned;
+use toml::de::DeValue;
+
 use crate::scenario::reader::text::quote;
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE_DURATION};
 use crate::scenario::reader::{Ctx, NameRef, Table};
 use crate::time::SimDuration;
-use toml::Spanned;
-use toml::de::DeValue;
 
 /// `[scenario]` as read.
 pub(crate) struct Head {
@@ -117,7 +118,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
 }
 
 /// Most `timeseries.csv` intervals in one run.
-pub(crate) const MAX_INTERVALS: u64 = 1_000_000;
+const MAX_INTERVALS: u64 = 1_000_000;
 
 #[cfg(test)]
 mod tests {

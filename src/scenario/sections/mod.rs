@@ -9,11 +9,12 @@ mod slo;
 pub(crate) mod sweep;
 mod workload;
 
+use toml::de::DeValue;
+
 use crate::scenario::design::{assemble, check_unreached};
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, NO_LINE, Table};
 use crate::scenario::spec::{ComponentSpec, Design, Scenario};
-use toml::de::DeValue;
 
 /// Validates the whole document; `Some` only when no problem was found.
 pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {

@@ -1,14 +1,16 @@
 //! `[sweep]`: the axes of a parameter sweep, every value checked as `--set`
 //! would apply it.
 
+use std::collections::HashSet;
+
+use toml::de::DeValue;
+
 use crate::scenario::error::ScenarioError;
 use crate::scenario::overrides::set_path;
 use crate::scenario::reader::text::{found, quote, render};
 use crate::scenario::reader::{Ctx, Table, Val};
 use crate::scenario::sections::walk;
 use crate::scenario::spec::SweepAxis;
-use std::collections::HashSet;
-use toml::de::DeValue;
 
 /// `[sweep]`: every value of every axis is applied to the document like
 /// `--set` and the result validated; new problems are reported at the
@@ -66,15 +68,11 @@ pub(crate) fn read(
                 ctx.error(key_at, path.clone(), message);
                 break;
             }
-            let mut sub = Ctx {
-                file: ctx.file,
-                lines: ctx.lines,
-                dir: ctx.dir,
-                errors: Vec::new(),
-                cache: std::mem::take(&mut ctx.cache),
-            };
+            let mut sub = Ctx::new(ctx.file, ctx.lines, ctx.dir);
+            // Each CSV file is read once for all the sweep points.
+            std::mem::swap(&mut sub.cache, &mut ctx.cache);
             walk(&mut sub, &doc);
-            ctx.cache = sub.cache;
+            std::mem::swap(&mut sub.cache, &mut ctx.cache);
             let shown = render(item.get_ref());
             for e in sub.errors {
                 if !known.contains(&(e.key.as_str(), e.message.as_str())) {

@@ -95,7 +95,7 @@ pub(crate) fn read(
     })
 }
 
-pub(crate) fn workload_steps(ctx: &mut Ctx, t: &Table) -> Option<RateProfile> {
+fn workload_steps(ctx: &mut Ctx, t: &Table) -> Option<RateProfile> {
     let initial = t.num(ctx, "rate", NON_NEGATIVE);
     // A step after the end never happens; that is allowed, so that a
     // scenario can be shortened with `--set scenario.duration=…`.
@@ -117,7 +117,7 @@ pub(crate) fn workload_steps(ctx: &mut Ctx, t: &Table) -> Option<RateProfile> {
     })
 }
 
-pub(crate) fn workload_pattern(ctx: &mut Ctx, t: &Table) -> Option<RateProfile> {
+fn workload_pattern(ctx: &mut Ctx, t: &Table) -> Option<RateProfile> {
     let p = Table::of(
         ctx,
         t.key("pattern"),
@@ -153,11 +153,7 @@ pub(crate) fn workload_pattern(ctx: &mut Ctx, t: &Table) -> Option<RateProfile> 
     })
 }
 
-pub(crate) fn workload_trace(
-    ctx: &mut Ctx,
-    t: &Table,
-    duration: Option<SimDuration>,
-) -> Option<RateProfile> {
+fn workload_trace(ctx: &mut Ctx, t: &Table, duration: Option<SimDuration>) -> Option<RateProfile> {
     let file = t.str(ctx, "trace", "a CSV file name (relative to the scenario)")?;
     let values = match ctx.column(file) {
         Ok(v) => v,
@@ -189,7 +185,7 @@ pub(crate) fn workload_trace(
     Some(RateProfile::Trace(times.into()))
 }
 
-pub(crate) fn default_backoff() -> Backoff {
+fn default_backoff() -> Backoff {
     Backoff {
         base: SimDuration::from_millis(100),
         max: SimDuration::from_secs(20),
@@ -198,7 +194,7 @@ pub(crate) fn default_backoff() -> Backoff {
     }
 }
 
-pub(crate) fn workload_client(ctx: &mut Ctx, t: &Table) -> Option<Client> {
+fn workload_client(ctx: &mut Ctx, t: &Table) -> Option<Client> {
     t.check_keys(ctx, &["timeout", "retries", "backoff"]);
     let timeout = t.dur(ctx, "timeout", POSITIVE_DURATION);
     let retries = t.u32(ctx, "retries", 0, 100);

@@ -10,19 +10,19 @@ use crate::scenario::spec::{
 };
 use crate::time::SimDuration;
 
-pub(crate) const POLICIES: &[(&str, &str)] = &[
+const POLICIES: &[(&str, &str)] = &[
     ("target_tracking", "target_tracking"),
     ("step", "step"),
     ("scheduled", "scheduled"),
 ];
 
-pub(crate) const METRICS: &[(&str, ScalingMetric)] = &[
+const METRICS: &[(&str, ScalingMetric)] = &[
     ("cpu", ScalingMetric::Cpu),
     ("requests_per_target", ScalingMetric::RequestsPerTarget),
     ("backlog_per_instance", ScalingMetric::BacklogPerInstance),
 ];
 
-pub(crate) const TERMINATION_POLICIES: &[(&str, TerminationPolicy)] = &[
+const TERMINATION_POLICIES: &[(&str, TerminationPolicy)] = &[
     ("default", TerminationPolicy::Default),
     ("oldest_instance", TerminationPolicy::OldestInstance),
     ("newest_instance", TerminationPolicy::NewestInstance),
@@ -30,7 +30,7 @@ pub(crate) const TERMINATION_POLICIES: &[(&str, TerminationPolicy)] = &[
 
 /// `[….autoscaling]` of an EC2 or Fargate fleet; `bound` is the most
 /// instances (or tasks) a group may have.
-pub(crate) fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSpec> {
+pub(crate) fn read(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSpec> {
     a.check_keys(
         ctx,
         &[
@@ -210,11 +210,7 @@ pub(crate) fn autoscaling(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoSc
 }
 
 /// `steps = [{ above = 70, change = 2 }, { below = 30, change = -1 }]`.
-pub(crate) fn scaling_steps(
-    ctx: &mut Ctx,
-    a: &Table,
-    range: NumRange,
-) -> Option<Vec<StepAdjustment>> {
+fn scaling_steps(ctx: &mut Ctx, a: &Table, range: NumRange) -> Option<Vec<StepAdjustment>> {
     let v = a.get("steps")?;
     let key = a.key("steps");
     let items = array(
@@ -305,11 +301,7 @@ pub(crate) fn scaling_steps(
 }
 
 /// `scheduled = [{ at = "8h", min = 4, desired = 6 }, …]`.
-pub(crate) fn scheduled_actions(
-    ctx: &mut Ctx,
-    a: &Table,
-    bound: u32,
-) -> Option<Vec<ScheduledAction>> {
+fn scheduled_actions(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<Vec<ScheduledAction>> {
     let items = timed_items(
         ctx,
         a,

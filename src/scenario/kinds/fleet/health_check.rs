@@ -1,11 +1,11 @@
 //! `health_check`: the target group's health checks of a fleet's instances.
 
-use crate::scenario::reader::values::{DurRange, Unit};
+use crate::scenario::reader::values::DurRange;
 use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::HealthCheckSpec;
 
 /// `health_check = { interval, timeout, healthy_threshold, unhealthy_threshold }`.
-pub(crate) fn health_check(ctx: &mut Ctx, t: &Table) -> Option<HealthCheckSpec> {
+pub(crate) fn read(ctx: &mut Ctx, t: &Table) -> Option<HealthCheckSpec> {
     let tg = &crate::catalog::builtin().target_group;
     let defaults = HealthCheckSpec {
         interval: tg.health_check_interval_s.secs(),
@@ -27,17 +27,14 @@ pub(crate) fn health_check(ctx: &mut Ctx, t: &Table) -> Option<HealthCheckSpec> 
         ],
     );
     // The ranges ELB accepts for instance targets.
-    let seconds = [Unit::Secs, Unit::Secs];
-    let intervals = DurRange::between(
-        tg.health_check_interval_min_s.secs(),
-        tg.health_check_interval_max_s.secs(),
-        seconds,
+    let intervals = DurRange::seconds(
+        &tg.health_check_interval_min_s,
+        &tg.health_check_interval_max_s,
     );
     let interval = h.dur(ctx, "interval", intervals);
-    let timeouts = DurRange::between(
-        tg.health_check_timeout_min_s.secs(),
-        tg.health_check_timeout_max_s.secs(),
-        seconds,
+    let timeouts = DurRange::seconds(
+        &tg.health_check_timeout_min_s,
+        &tg.health_check_timeout_max_s,
     );
     let timeout = h.dur(ctx, "timeout", timeouts);
     let (min, max) = (tg.threshold_min.value as u32, tg.threshold_max.value as u32);

@@ -1,5 +1,6 @@
-//! What EC2 and Fargate fleets share: their bounds, Auto Scaling group,
-//! health checks and purchase options.
+//! What EC2 and Fargate fleets share: their keys and bounds, and the reader
+//! of their size or Auto Scaling group, work, health checks, draining,
+//! failures and purchase options.
 
 mod autoscaling;
 mod health_check;
@@ -12,13 +13,15 @@ use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::{Ec2Spec, FargateSpec, LifecycleSpec};
 use crate::time::SimDuration;
 
+// Our own bounds, not AWS's: far above any real fleet, low enough that
+// instances × workers (every worker a queue poller) can neither overflow nor
+// exhaust memory.
+
 /// Most instances of a fleet.
-// Bounds far above any real fleet, low enough that instances × workers
-// (every worker a queue poller) can neither overflow nor exhaust memory.
 pub(crate) const MAX_INSTANCES: u32 = 10_000;
 
 /// Most workers per instance.
-pub(crate) const MAX_WORKERS: u32 = 1_000;
+const MAX_WORKERS: u32 = 1_000;
 
 /// What may name a fleet: load balancers and gateways route to it, other
 /// components call it, queues feed its workers, topics deliver to it.
@@ -82,11 +85,11 @@ pub(crate) fn read(
     own: Option<Own>,
 ) -> Option<Ec2Spec> {
     t.check_keys(ctx, &[keys.own, &[keys.size], KEYS].concat());
-    let purchase = purchase::purchase(ctx, t);
+    let purchase = purchase::read(ctx, t);
     let scaling = t.sub(ctx, "autoscaling");
     let group = scaling
         .as_ref()
-        .map(|a| autoscaling::autoscaling(ctx, a, MAX_INSTANCES));
+        .map(|a| autoscaling::read(ctx, a, MAX_INSTANCES));
     if t.has("autoscaling") && t.has(keys.size) {
         t.err(ctx, keys.size, keys.size_with_autoscaling);
     }
@@ -96,7 +99,7 @@ pub(crate) fn read(
     let service_time = t.req_dist(ctx, "service_time");
     let calls = reading.refer(ctx, t, "calls", Role::Call);
     let sends = reading.refer(ctx, t, "sends", Role::Send);
-    let health_check = health_check::health_check(ctx, t);
+    let health_check = health_check::read(ctx, t);
     let tg = &crate::catalog::builtin().target_group;
     let delays = DurRange::between(
         SimDuration::ZERO,

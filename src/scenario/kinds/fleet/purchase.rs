@@ -8,7 +8,7 @@ use crate::scenario::reader::{Ctx, Table};
 use crate::scenario::spec::PurchaseSpec;
 
 /// `purchase`, its mix and its discounts (an `ec2` fleet's keys).
-pub(crate) fn purchase(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {
+pub(crate) fn read(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {
     #[derive(Clone, Copy, PartialEq)]
     enum Kind {
         OnDemand,
