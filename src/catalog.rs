@@ -1035,69 +1035,69 @@ mod tests {
     #[test]
     fn scenario_bounds_and_defaults() {
         let cat = builtin();
-        let q = &cat.sqs;
-        assert_eq!(q.max_message_bytes.value, 1_048_576.0);
-        assert_eq!(
+        let (q, l, tg) = (&cat.sqs, &cat.lambda, &cat.target_group);
+        // aws-facts.md §1.2, §2, §3.1, §3.2, §4, §4.1, §6.2, §8.
+        for (what, s, want) in [
+            ("max_message_bytes", &q.max_message_bytes, 1_048_576.0),
             (
-                q.visibility_timeout_default_s.value,
-                q.visibility_timeout_max_s.value
+                "visibility_timeout_default_s",
+                &q.visibility_timeout_default_s,
+                30.0,
             ),
-            (30.0, 43_200.0)
-        );
-        assert_eq!(
             (
-                q.retention_min_s.value,
-                q.retention_default_s.value,
-                q.retention_max_s.value
+                "visibility_timeout_max_s",
+                &q.visibility_timeout_max_s,
+                43_200.0,
             ),
-            (60.0, 345_600.0, 1_209_600.0)
-        );
-        assert_eq!(
-            (q.delay_max_s.value, q.wait_time_max_s.value),
-            (900.0, 20.0)
-        );
-        assert_eq!(
-            (q.batch_max_messages.value, q.esm_max_batch_size.value),
-            (10.0, 10_000.0)
-        );
-        assert_eq!(q.esm_max_batching_window_s.value, 300.0);
+            ("retention_min_s", &q.retention_min_s, 60.0),
+            ("retention_default_s", &q.retention_default_s, 345_600.0),
+            ("retention_max_s", &q.retention_max_s, 1_209_600.0),
+            ("delay_max_s", &q.delay_max_s, 900.0),
+            ("wait_time_max_s", &q.wait_time_max_s, 20.0),
+            ("batch_max_messages", &q.batch_max_messages, 10.0),
+            ("esm_max_batch_size", &q.esm_max_batch_size, 10_000.0),
+            (
+                "esm_max_batching_window_s",
+                &q.esm_max_batching_window_s,
+                300.0,
+            ),
+            ("api_latency_ms", &q.api_latency_ms, 16.0),
+            ("min_memory_mb", &l.min_memory_mb, 128.0),
+            ("default_memory_mb", &l.default_memory_mb, 128.0),
+            ("max_memory_mb", &l.max_memory_mb, 10_240.0),
+            ("async_max_retries", &l.async_max_retries, 2.0),
+            ("async_max_event_age_s", &l.async_max_event_age_s, 21_600.0),
+            (
+                "min_integration_timeout_ms",
+                &cat.api_gateway.min_integration_timeout_ms,
+                50.0,
+            ),
+            ("slow_start_min_s", &tg.slow_start_min_s, 30.0),
+            ("slow_start_max_s", &tg.slow_start_max_s, 900.0),
+            ("threshold_min", &tg.threshold_min, 2.0),
+            ("threshold_max", &tg.threshold_max, 10.0),
+            ("max_warmup_s", &cat.autoscaling.max_warmup_s, 3600.0),
+            (
+                "spot_discount_max_pct",
+                &cat.ec2_purchase.spot_discount_max_pct,
+                90.0,
+            ),
+        ] {
+            assert_eq!(s.value, want, "{what}");
+            assert!(
+                tag_is_valid(&s.tag) && !s.source.trim().is_empty(),
+                "{what}"
+            );
+        }
         assert_eq!(q.api_latency_ms.millis(), SimDuration::from_millis(16));
-        assert_eq!(q.max_receive_count.tag, "UNCONFIRMED");
-        assert_eq!(cat.sns.delivery_latency_ms.tag, "UNCONFIRMED");
-        let l = &cat.lambda;
-        assert_eq!(
-            (
-                l.min_memory_mb.value,
-                l.default_memory_mb.value,
-                l.max_memory_mb.value
-            ),
-            (128.0, 128.0, 10_240.0)
-        );
-        assert_eq!(l.async_max_retries.value, 2.0);
-        assert_eq!(
-            l.async_max_event_age_s.secs(),
-            SimDuration::from_secs(6 * 3600)
-        );
-        assert_eq!(
-            cat.api_gateway.min_integration_timeout_ms.millis(),
-            SimDuration::from_millis(50)
-        );
-        let tg = &cat.target_group;
-        assert_eq!(
-            (tg.slow_start_min_s.value, tg.slow_start_max_s.value),
-            (30.0, 900.0)
-        );
-        assert_eq!(
-            (tg.threshold_min.value, tg.threshold_max.value),
-            (2.0, 10.0)
-        );
-        assert_eq!(cat.ec2_purchase.spot_discount_max_pct.value, 90.0);
         assert_eq!(
             cat.fargate.task_vcpus.values,
             [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0]
         );
-        // Assumptions say so.
+        // Figures without a source say so.
         for s in [
+            &q.max_receive_count,
+            &cat.sns.delivery_latency_ms,
             &l.cold_start_cv,
             &cat.api_gateway.latency_ms,
             &cat.elb.latency_ms,
