@@ -39,6 +39,32 @@ pub struct Sourced {
     pub tag: String,
 }
 
+impl Sourced {
+    /// The value as a duration, for a number of seconds.
+    pub fn secs(&self) -> SimDuration {
+        SimDuration::from_secs_f64(self.value)
+    }
+
+    /// The value as a duration, for a number of milliseconds.
+    pub fn millis(&self) -> SimDuration {
+        SimDuration::from_secs_f64(self.value / 1e3)
+    }
+}
+
+/// A list of numbers from the catalog together with where it came from (see [`Sourced`]).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcedList {
+    /// The numbers, in [`SourcedList::unit`].
+    pub values: Vec<f64>,
+    /// The unit of `values`, in words.
+    pub unit: String,
+    /// Where the numbers were read.
+    pub source: String,
+    /// Confidence tag (see [`Sourced::tag`]).
+    pub tag: String,
+}
+
 /// The whole catalog for one region: a header plus one typed section per service.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,8 +106,10 @@ pub struct Catalog {
     pub data_transfer: DataTransferPricing,
     /// EC2 Auto Scaling and CloudWatch alarm defaults.
     pub autoscaling: AutoScalingDefaults,
-    /// ELB target group health check and draining defaults.
+    /// ELB target group health check, draining and slow start defaults and ranges.
     pub target_group: TargetGroupDefaults,
+    /// What both kinds of load balancer share.
+    pub elb: ElbDefaults,
 }
 
 /// The defaults of an Auto Scaling group and of the alarms of its policies.
@@ -102,6 +130,8 @@ pub struct AutoScalingDefaults {
     pub tt_low_datapoints: Sourced,
     /// The scale-in alarm's threshold as a fraction of the target.
     pub tt_low_threshold: Sourced,
+    /// Longest instance warm-up [s].
+    pub max_warmup_s: Sourced,
 }
 
 /// The defaults of an ELB target group's health checks and draining.
@@ -120,6 +150,32 @@ pub struct TargetGroupDefaults {
     pub initial_healthy_checks: Sourced,
     /// Deregistration delay (connection draining) [s].
     pub deregistration_delay_s: Sourced,
+    /// Shortest health check interval [s].
+    pub health_check_interval_min_s: Sourced,
+    /// Longest health check interval [s].
+    pub health_check_interval_max_s: Sourced,
+    /// Shortest health check timeout [s].
+    pub health_check_timeout_min_s: Sourced,
+    /// Longest health check timeout [s].
+    pub health_check_timeout_max_s: Sourced,
+    /// Fewest checks of a healthy or unhealthy threshold.
+    pub threshold_min: Sourced,
+    /// Most checks of a healthy or unhealthy threshold.
+    pub threshold_max: Sourced,
+    /// Longest deregistration delay [s].
+    pub deregistration_delay_max_s: Sourced,
+    /// Shortest slow start ramp, when on [s].
+    pub slow_start_min_s: Sourced,
+    /// Longest slow start ramp [s].
+    pub slow_start_max_s: Sourced,
+}
+
+/// What Application and Network Load Balancers share.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElbDefaults {
+    /// The time a load balancer adds to each request [ms] (an assumption).
+    pub latency_ms: Sourced,
 }
 
 /// One EC2 on-demand instance type (Linux).
@@ -185,6 +241,8 @@ pub struct Ec2Purchase {
     pub savings_plan_max_pct: Sourced,
     /// Largest Reserved Instances discount [%].
     pub reserved_max_pct: Sourced,
+    /// Largest Spot discount [%].
+    pub spot_discount_max_pct: Sourced,
 }
 
 /// Application Load Balancer prices.
@@ -260,6 +318,33 @@ pub struct SqsPricing {
     pub fifo_per_million: Sourced,
     /// Each started chunk of this many payload bytes is billed as one request [bytes].
     pub billing_chunk_bytes: Sourced,
+    /// Largest message [bytes].
+    pub max_message_bytes: Sourced,
+    /// Default visibility timeout [s].
+    pub visibility_timeout_default_s: Sourced,
+    /// Longest visibility timeout [s].
+    pub visibility_timeout_max_s: Sourced,
+    /// Default retention period [s].
+    pub retention_default_s: Sourced,
+    /// Shortest retention period [s].
+    pub retention_min_s: Sourced,
+    /// Longest retention period [s].
+    pub retention_max_s: Sourced,
+    /// Longest delivery delay [s].
+    pub delay_max_s: Sourced,
+    /// Longest long-poll wait [s].
+    pub wait_time_max_s: Sourced,
+    /// Most receives before a message goes to the dead-letter queue (maxReceiveCount).
+    pub max_receive_count: Sourced,
+    /// Most messages one ReceiveMessage returns; also the largest event source mapping batch
+    /// of a FIFO queue or without a batching window.
+    pub batch_max_messages: Sourced,
+    /// Largest event source mapping batch (standard queue, with a batching window).
+    pub esm_max_batch_size: Sourced,
+    /// Longest event source mapping batching window [s].
+    pub esm_max_batching_window_s: Sourced,
+    /// Time of one API call [ms].
+    pub api_latency_ms: Sourced,
 }
 
 /// SNS prices (standard topics).
@@ -274,6 +359,8 @@ pub struct SnsPricing {
     pub sqs_delivery_per_million: Sourced,
     /// Deliveries to Lambda [USD per 1M] (0, UNCONFIRMED).
     pub lambda_delivery_per_million: Sourced,
+    /// Publish → delivery [ms] (an assumption).
+    pub delivery_latency_ms: Sourced,
 }
 
 /// Lambda prices (first duration tier), billing granularity, limits and the defaults of a
@@ -310,6 +397,22 @@ pub struct LambdaPricing {
     pub vcpu_per_mb: Sourced,
     /// Most vCPUs a function gets [vCPU].
     pub max_vcpus: Sourced,
+    /// Least memory [MB].
+    pub min_memory_mb: Sourced,
+    /// Most memory [MB].
+    pub max_memory_mb: Sourced,
+    /// Default memory [MB].
+    pub default_memory_mb: Sourced,
+    /// Shortest function timeout [s].
+    pub min_timeout_s: Sourced,
+    /// Most retries of a failed asynchronous event, also the default.
+    pub async_max_retries: Sourced,
+    /// Shortest maximum event age of asynchronous events [s].
+    pub async_min_event_age_s: Sourced,
+    /// Longest maximum event age of asynchronous events, also the default [s].
+    pub async_max_event_age_s: Sourced,
+    /// Coefficient of variation of the default (log-normal) cold start (an assumption).
+    pub cold_start_cv: Sourced,
 }
 
 /// The default cold start of one Lambda runtime.
@@ -340,6 +443,10 @@ pub struct ApiGatewayPricing {
     pub throttle_burst: Sourced,
     /// Default (and, for HTTP APIs, maximum) integration timeout [s].
     pub integration_timeout_s: Sourced,
+    /// Shortest integration timeout [ms].
+    pub min_integration_timeout_ms: Sourced,
+    /// The time the gateway adds to each request [ms] (an assumption).
+    pub latency_ms: Sourced,
 }
 
 /// Fargate (Linux) prices and billing granularity.
@@ -366,6 +473,8 @@ pub struct FargatePricing {
     pub task_start_min_s: Sourced,
     /// Task start-up, high end [s].
     pub task_start_max_s: Sourced,
+    /// The vCPUs a task may have.
+    pub task_vcpus: SourcedList,
 }
 
 /// Data-transfer prices.
@@ -486,13 +595,106 @@ impl Catalog {
                 "api_gateway.integration_timeout_s",
                 &catalog.api_gateway.integration_timeout_s,
             ),
+            ("lambda.min_memory_mb", &catalog.lambda.min_memory_mb),
+            ("sqs.max_message_bytes", &catalog.sqs.max_message_bytes),
+            ("sqs.max_receive_count", &catalog.sqs.max_receive_count),
+            ("sqs.batch_max_messages", &catalog.sqs.batch_max_messages),
         ] {
             // Divisors: zero would turn every bill into NaN or infinity.
             if s.value.is_nan() || s.value <= 0.0 {
                 return Err(format!("`{what}` must be positive, not {}", s.value));
             }
         }
+        catalog.check_bounds()?;
         Ok(catalog)
+    }
+
+    /// The bounds of scenario settings are in order, with their defaults
+    /// between them: a minimum above its maximum would refuse every value.
+    fn check_bounds(&self) -> Result<(), String> {
+        let (l, q, tg) = (&self.lambda, &self.sqs, &self.target_group);
+        for (what, lo, hi) in [
+            (
+                "lambda.min_memory_mb",
+                &l.min_memory_mb,
+                &l.default_memory_mb,
+            ),
+            (
+                "lambda.default_memory_mb",
+                &l.default_memory_mb,
+                &l.max_memory_mb,
+            ),
+            (
+                "lambda.min_timeout_s",
+                &l.min_timeout_s,
+                &l.default_timeout_s,
+            ),
+            (
+                "lambda.default_timeout_s",
+                &l.default_timeout_s,
+                &l.max_timeout_s,
+            ),
+            (
+                "lambda.async_min_event_age_s",
+                &l.async_min_event_age_s,
+                &l.async_max_event_age_s,
+            ),
+            (
+                "sqs.visibility_timeout_default_s",
+                &q.visibility_timeout_default_s,
+                &q.visibility_timeout_max_s,
+            ),
+            (
+                "sqs.retention_min_s",
+                &q.retention_min_s,
+                &q.retention_default_s,
+            ),
+            (
+                "sqs.retention_default_s",
+                &q.retention_default_s,
+                &q.retention_max_s,
+            ),
+            (
+                "sqs.batch_max_messages",
+                &q.batch_max_messages,
+                &q.esm_max_batch_size,
+            ),
+            (
+                "target_group.health_check_interval_min_s",
+                &tg.health_check_interval_min_s,
+                &tg.health_check_interval_max_s,
+            ),
+            (
+                "target_group.health_check_timeout_min_s",
+                &tg.health_check_timeout_min_s,
+                &tg.health_check_timeout_max_s,
+            ),
+            (
+                "target_group.threshold_min",
+                &tg.threshold_min,
+                &tg.threshold_max,
+            ),
+            (
+                "target_group.slow_start_min_s",
+                &tg.slow_start_min_s,
+                &tg.slow_start_max_s,
+            ),
+        ] {
+            // NaN is out of order too.
+            if lo.value.partial_cmp(&hi.value).is_none_or(|o| o.is_gt()) {
+                return Err(format!(
+                    "`{what}` ({}) must not exceed the bound or default after it ({})",
+                    lo.value, hi.value
+                ));
+            }
+        }
+        let sizes = &self.fargate.task_vcpus.values;
+        if sizes.is_empty() || sizes.iter().any(|v| v.is_nan() || *v <= 0.0) {
+            return Err(format!(
+                "`fargate.task_vcpus` must list positive sizes, not {sizes:?}"
+            ));
+        }
+        Ok(())
     }
 
     /// The instance type called `name` (e.g. `"m5.large"`), if the catalog lists it.
@@ -641,7 +843,8 @@ fn check_sourced(value: &toml::Value, path: &str) -> Result<(), String> {
                     "`{path}` has tag `{tag}`; use AWS, 3P, DERIVED or UNCONFIRMED"
                 ));
             }
-            if t.contains_key("value") && text("unit").trim().is_empty() {
+            let numbers = t.contains_key("value") || t.contains_key("values");
+            if numbers && text("unit").trim().is_empty() {
                 return Err(format!("`{path}` has no unit"));
             }
             Ok(())
@@ -830,6 +1033,87 @@ mod tests {
     }
 
     #[test]
+    fn scenario_bounds_and_defaults() {
+        let cat = builtin();
+        let (q, l, tg) = (&cat.sqs, &cat.lambda, &cat.target_group);
+        // aws-facts.md §1.2, §2, §3.1, §3.2, §4, §4.1, §6.2, §8.
+        for (what, s, want) in [
+            ("max_message_bytes", &q.max_message_bytes, 1_048_576.0),
+            (
+                "visibility_timeout_default_s",
+                &q.visibility_timeout_default_s,
+                30.0,
+            ),
+            (
+                "visibility_timeout_max_s",
+                &q.visibility_timeout_max_s,
+                43_200.0,
+            ),
+            ("retention_min_s", &q.retention_min_s, 60.0),
+            ("retention_default_s", &q.retention_default_s, 345_600.0),
+            ("retention_max_s", &q.retention_max_s, 1_209_600.0),
+            ("delay_max_s", &q.delay_max_s, 900.0),
+            ("wait_time_max_s", &q.wait_time_max_s, 20.0),
+            ("batch_max_messages", &q.batch_max_messages, 10.0),
+            ("esm_max_batch_size", &q.esm_max_batch_size, 10_000.0),
+            (
+                "esm_max_batching_window_s",
+                &q.esm_max_batching_window_s,
+                300.0,
+            ),
+            ("api_latency_ms", &q.api_latency_ms, 16.0),
+            ("min_memory_mb", &l.min_memory_mb, 128.0),
+            ("default_memory_mb", &l.default_memory_mb, 128.0),
+            ("max_memory_mb", &l.max_memory_mb, 10_240.0),
+            ("async_max_retries", &l.async_max_retries, 2.0),
+            ("async_max_event_age_s", &l.async_max_event_age_s, 21_600.0),
+            (
+                "min_integration_timeout_ms",
+                &cat.api_gateway.min_integration_timeout_ms,
+                50.0,
+            ),
+            ("slow_start_min_s", &tg.slow_start_min_s, 30.0),
+            ("slow_start_max_s", &tg.slow_start_max_s, 900.0),
+            ("threshold_min", &tg.threshold_min, 2.0),
+            ("threshold_max", &tg.threshold_max, 10.0),
+            ("max_warmup_s", &cat.autoscaling.max_warmup_s, 3600.0),
+            (
+                "spot_discount_max_pct",
+                &cat.ec2_purchase.spot_discount_max_pct,
+                90.0,
+            ),
+        ] {
+            assert_eq!(s.value, want, "{what}");
+            assert!(
+                tag_is_valid(&s.tag) && !s.source.trim().is_empty(),
+                "{what}"
+            );
+        }
+        assert_eq!(q.api_latency_ms.millis(), SimDuration::from_millis(16));
+        assert_eq!(
+            cat.fargate.task_vcpus.values,
+            [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0]
+        );
+        // Figures without a source say so.
+        for s in [
+            &q.max_receive_count,
+            &cat.sns.delivery_latency_ms,
+            &l.cold_start_cv,
+            &cat.api_gateway.latency_ms,
+            &cat.elb.latency_ms,
+        ] {
+            assert_eq!(s.tag, "UNCONFIRMED", "{s:?}");
+        }
+        // A minimum above its maximum is refused.
+        let swapped = BUILTIN_TOML.replace(
+            "slow_start_min_s = { value = 30,",
+            "slow_start_min_s = { value = 901,",
+        );
+        let err = Catalog::from_toml_str(&swapped).unwrap_err();
+        assert!(err.contains("slow_start_min_s"), "{err}");
+    }
+
+    #[test]
     fn bad_lambda_runtimes_are_refused() {
         let entry = |name: &str, value: f64| {
             format!(
@@ -862,6 +1146,7 @@ mod tests {
             "x = { value = 1, unit = \"s\", source = \"\", tag = \"AWS\" }",
             "x = { value = 1, unit = \"s\", source = \"a\", tag = \"guess\" }",
             "x = { value = 1, unit = \"\", source = \"a\", tag = \"AWS\" }",
+            "x = { values = [1, 2], unit = \"\", source = \"a\", tag = \"AWS\" }",
         ] {
             let v: toml::Value = toml::from_str(bad).unwrap();
             assert!(check_sourced(&v, "").is_err(), "{bad} should be refused");

@@ -285,29 +285,6 @@ fn run_one(
     shard: Option<(u32, u32)>,
 ) -> Result<(), CliError> {
     let base = &p.base;
-    let mut runnable = Vec::new();
-    let mut skipped = Vec::new();
-    for (i, d) in base.designs.iter().enumerate() {
-        let missing = run::not_yet_simulated(d);
-        if missing.is_empty() {
-            runnable.push(i);
-        } else {
-            skipped.push(format!(
-                "{}: not simulated yet: {}",
-                d.name,
-                missing.join(", ")
-            ));
-        }
-    }
-    for s in &skipped {
-        eprintln!("warning: {}: design {s}", p.path.display());
-    }
-    if runnable.is_empty() {
-        return Err(CliError::Failed(anyhow::anyhow!(
-            "{}: no design of this scenario can be simulated by this version of stratosim",
-            p.path.display()
-        )));
-    }
     let reps = base.replications;
     let axes: Vec<String> = base.sweep.iter().map(|a| a.key.clone()).collect();
     let manifest = Manifest {
@@ -320,11 +297,9 @@ fn run_one(
         replication_seeds: (0..reps)
             .map(|r| crate::rng::replication_seed(base.seed, r))
             .collect(),
-        designs: runnable
-            .iter()
-            .map(|&i| base.designs[i].name.clone())
-            .collect(),
-        skipped_designs: skipped.clone(),
+        designs: base.designs.iter().map(|d| d.name.clone()).collect(),
+        // Every design is simulated: none is skipped.
+        skipped_designs: Vec::new(),
         sweep_keys: axes.clone(),
         sweep_points: p.points.len(),
         overrides: p
@@ -359,9 +334,7 @@ fn run_one(
     // run, and are about equally long whatever the grid's shape.
     let jobs: Vec<(usize, usize, u32)> = (0..p.points.len())
         .flat_map(|pt| {
-            runnable
-                .iter()
-                .flat_map(move |&d| (0..reps).map(move |r| (pt, d, r)))
+            (0..base.designs.len()).flat_map(move |d| (0..reps).map(move |r| (pt, d, r)))
         })
         .enumerate()
         .filter(|(i, _)| shard.is_none_or(|(k, n)| *i as u32 % n == k - 1))

@@ -17,8 +17,13 @@ pub type StreamRng = rand_pcg::Pcg64Mcg;
 /// FNV-1a over bytes: a stable hash (Rust's `DefaultHasher` is randomised per
 /// process and may change between releases, so it must not seed anything).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
+    fnv1a_concat([bytes])
+}
+
+/// [`fnv1a`] of the concatenation of `parts`, without building it.
+pub fn fnv1a_concat<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
+    for &b in parts.into_iter().flatten() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -79,5 +84,6 @@ mod tests {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+        assert_eq!(fnv1a_concat([&b"foo"[..], b"", b"bar"]), fnv1a(b"foobar"));
     }
 }

@@ -38,24 +38,7 @@ const LIFECYCLE_STREAM: &str = "lifecycle:";
 /// Prefix of the name of a fleet's Spot interruption stream.
 const SPOT_STREAM: &str = "spot:";
 
-/// What `design` uses that cannot be simulated yet, one entry per
-/// component: `"app (ec2 with autoscaling)"`.
-pub fn not_yet_simulated(design: &Design) -> Vec<String> {
-    design
-        .components
-        .iter()
-        .filter_map(|c| match &c.spec {
-            ComponentSpec::NotYetSimulated { kind, .. } => Some(format!("{} ({kind})", c.name)),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Simulates design `design` of `scenario`, replication `replication`.
-///
-/// # Panics
-/// If the design holds a component kind that is not simulated yet (callers
-/// check [`not_yet_simulated`] first).
 pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResult {
     let d = &scenario.designs[design];
     let seed = rng::replication_seed(scenario.seed, replication);
@@ -607,9 +590,6 @@ fn build_component(
                 stream,
                 faults,
             ))
-        }
-        ComponentSpec::NotYetSimulated { kind, .. } => {
-            panic!("component {} of kind {kind} is not simulated yet", c.name)
         }
     }
 }

@@ -1,8 +1,9 @@
 //! "Did you mean …?" suggestions for misspelt keys, names and values.
 //!
 //! Uses the optimal-string-alignment variant of the Damerau–Levenshtein
-//! distance, so a swap of two neighbouring letters (`wrokers` → `workers`),
-//! the commonest typo, costs one edit rather than two.
+//! distance (`strsim::osa_distance`, over characters), so a swap of two
+//! neighbouring letters (`wrokers` → `workers`), the commonest typo, costs
+//! one edit rather than two.
 
 /// The candidate closest to `word`, if it is close enough to be a plausible
 /// typo: at most `max(2, len/3)` edits away, where `len` is the length of
@@ -10,16 +11,15 @@
 /// answer is deterministic for a given order. Returns `None` when nothing is
 /// close; a candidate equal to `word` is returned (distance zero).
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word: Vec<char> = word.chars().collect();
-    let limit = (word.len() / 3).max(2);
+    let len = word.chars().count();
+    let limit = (len / 3).max(2);
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        let chars: Vec<char> = candidate.chars().collect();
         // Cheap reject: the length difference alone is a lower bound.
-        if chars.len().abs_diff(word.len()) > limit {
+        if candidate.chars().count().abs_diff(len) > limit {
             continue;
         }
-        let d = distance(&word, &chars);
+        let d = strsim::osa_distance(word, candidate);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, candidate));
         }
@@ -27,38 +27,12 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
-/// Optimal-string-alignment distance: insertions, deletions, substitutions
-/// and transpositions of adjacent characters each cost one.
-fn distance(a: &[char], b: &[char]) -> usize {
-    let width = b.len() + 1;
-    // Three rolling rows: two back (for transpositions), previous, current.
-    let mut prev2 = vec![0usize; width];
-    let mut prev: Vec<usize> = (0..width).collect();
-    let mut cur = vec![0usize; width];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..width {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(prev2[j - 2] + 1);
-            }
-            cur[j] = d;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(a: &str, b: &str) -> usize {
-        let a: Vec<char> = a.chars().collect();
-        let b: Vec<char> = b.chars().collect();
-        distance(&a, &b)
+        strsim::osa_distance(a, b)
     }
 
     #[test]

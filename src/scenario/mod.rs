@@ -1,12 +1,466 @@
-//! Scenario files: TOML text → validated, typed [`Scenario`].
+//! Scenario files: TOML text → validated, typed [`Scenario`], with every
+//! problem reported at once.
 //!
-//! Two layers, kept apart from the engine: the `toml` crate parses the text
-//! into a spanned document (every key and value keeps its byte range, so
-//! messages can name the line), and [`parse`] walks that document into the
-//! typed structs of [`model`], collecting every error it finds.
+//! The `toml` crate parses the text into a *spanned* document (every key and
+//! value keeps its byte range). This module walks that document by hand
+//! rather than through serde's derive, because a hand walk knows where it is:
+//! each message names the key path (`designs.monolith.app.workers`), the
+//! line, what was expected and what was found, and suggests the nearest
+//! valid key or name. The walk never stops at the first problem; it collects
+//! them all, and builds the typed [`spec`] only when there are none.
+//!
+//! Layout: `reader` is the table reader that tracks the key path, rejects
+//! unknown keys and reads typed values; `sections` reads each top-level
+//! table; `kinds` reads each component kind, one file per kind; `design`
+//! places components in designs, resolves their references and checks them
+//! across components. The scenario layer knows nothing of the engine or the
+//! simulation models.
 
-pub mod model;
-pub mod parse;
+mod design;
+mod dist;
+mod error;
+mod kinds;
+mod overrides;
+mod reader;
+mod sections;
+pub mod spec;
+#[cfg(test)]
+mod test_support;
 
-pub use model::*;
-pub use parse::{Override, ScenarioError, ScenarioErrors, load, load_str};
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::scenario::overrides::{override_value, set_path};
+use crate::scenario::reader::{Ctx, LineIndex};
+use crate::scenario::sections::walk;
+
+pub use error::{ScenarioError, ScenarioErrors};
+pub use overrides::Override;
+pub use spec::*;
+
+/// Reads the scenario at `path` (and any trace or empirical CSV it names,
+/// relative to the scenario's folder), applies `overrides` and validates it.
+pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErrors> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| ScenarioErrors::single(path, format!("cannot read the scenario: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        ScenarioErrors::single(
+            path,
+            format!(
+                "the scenario is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    load_str(&text, path, overrides)
+}
+
+/// Like [`load`], from text already read; `path` is used in messages and to
+/// find the CSV files the scenario names.
+pub fn load_str(
+    text: &str,
+    path: &Path,
+    overrides: &[Override],
+) -> Result<Scenario, ScenarioErrors> {
+    let hash = scenario_hash(text, overrides);
+    let lines = LineIndex::new(text);
+    let (doc, syntax) = DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        // The recovered document would only produce confusing follow-on errors.
+        let errors = syntax
+            .iter()
+            .map(|e| ScenarioError {
+                file: path.to_path_buf(),
+                line: e.span().map(|s| lines.line(s.start)),
+                key: String::new(),
+                message: e.message().to_string(),
+            })
+            .collect();
+        return Err(ScenarioErrors::new(errors));
+    }
+    let mut root = DeValue::Table(doc.into_inner());
+    let mut set_errors = Vec::new();
+    for o in overrides {
+        if let Err(message) = set_path(&mut root, &o.key, override_value(&o.value)) {
+            set_errors.push(ScenarioError {
+                file: PathBuf::from("--set"),
+                line: None,
+                key: o.key.clone(),
+                message,
+            });
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut ctx = Ctx::new(path, &lines, &dir);
+    let scenario = walk(&mut ctx, &root);
+    let base_errors = ctx.errors.clone();
+    let sweep = sections::sweep::read(&mut ctx, &root, &base_errors);
+    ctx.errors.extend(set_errors);
+    if !ctx.errors.is_empty() {
+        return Err(ScenarioErrors::new(ctx.errors));
+    }
+    match scenario {
+        Some(mut s) => {
+            s.sweep = sweep;
+            s.hash = hash;
+            Ok(s)
+        }
+        None => Err(ScenarioErrors::single(
+            path,
+            "internal error: the scenario was rejected without a message".into(),
+        )),
+    }
+}
+
+/// The scenario's fingerprint: FNV-1a (64 bit) of the text, then of each
+/// override as `key=value\n`, in hex.
+fn scenario_hash(text: &str, overrides: &[Override]) -> String {
+    let mut parts = vec![text.as_bytes()];
+    for o in overrides {
+        parts.extend([o.key.as_bytes(), b"=", o.value.as_bytes(), b"\n"]);
+    }
+    format!("{:016x}", crate::rng::fnv1a_concat(parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scenario_hash;
+    use crate::scenario::test_support::*;
+
+    #[test]
+    fn mini_loads() {
+        let s = load_text(MINI).unwrap();
+        assert_eq!(s.name, "t");
+        assert_eq!(s.seed, 1);
+        assert_eq!(s.replications, 1);
+        assert_eq!(s.interval, SimDuration::from_secs(60));
+        assert_eq!(s.warmup, SimDuration::ZERO);
+        assert_eq!(s.baseline, 0);
+        assert!(s.workload.client.timeout.is_none());
+        assert_eq!(s.workload.client.backoff.jitter, Jitter::Full);
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        assert_eq!((e.instances, e.workers, e.queue_limit), (1, 4, None));
+        assert_dist(
+            &e.service_time,
+            &Dist::constant(SimDuration::from_millis(10)),
+        );
+        assert_eq!(s.hash.len(), 16);
+    }
+
+    #[test]
+    fn example_flash_sale() {
+        let (_, s) = example("flash-sale.toml");
+        assert_eq!(s.name, "flash-sale");
+        assert_eq!(s.duration, SimDuration::from_secs(90 * 60));
+        assert_eq!(s.warmup, SimDuration::from_secs(600));
+        assert_eq!((s.seed, s.replications), (7, 8));
+        let names: Vec<&str> = s.designs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["monolith", "decoupled"]);
+        let RateProfile::Steps { initial, steps } = &s.workload.rate else {
+            panic!()
+        };
+        assert_eq!(*initial, 150.0);
+        assert_eq!(
+            steps,
+            &[
+                (SimTime(40 * 60 * NANOS), 900.0),
+                (SimTime(50 * 60 * NANOS), 150.0)
+            ]
+        );
+        assert_eq!(s.workload.client.timeout, Some(SimDuration::from_secs(10)));
+        assert_eq!(s.workload.client.retries, 1);
+        assert_eq!(s.faults.len(), 1);
+        assert_eq!(s.faults[0].component, "db");
+        assert_eq!(s.faults[0].kind, FaultKind::Outage);
+        assert_eq!(s.faults[0].at, SimTime(65 * 60 * NANOS));
+        assert_eq!(s.faults[0].duration, SimDuration::from_secs(240));
+        // Own components first, then the shared `db` in both designs.
+        let mono = component_names(&s, 0);
+        assert_eq!(mono, ["alb", "app", "db"]);
+        let dec = component_names(&s, 1);
+        assert_eq!(dec, ["alb", "web", "orders", "worker", "db"]);
+        assert_eq!(s.designs[0].entry, ComponentId(0));
+        let ComponentSpec::Database(db) = &component(&s.designs[0], "db").spec else {
+            panic!()
+        };
+        assert_eq!(db.capacity, 200);
+        assert_dist(
+            &db.service_time,
+            &Dist::lognormal_median_p99(SimDuration::from_millis(5), SimDuration::from_millis(40))
+                .unwrap(),
+        );
+        let ComponentSpec::Ec2(app) = &component(&s.designs[0], "app").spec else {
+            panic!()
+        };
+        assert_eq!(app.calls, [ComponentId(2)]);
+        assert_eq!((app.instances, app.workers), (4, 16));
+        let ComponentSpec::LoadBalancer(lb) = &component(&s.designs[1], "alb").spec else {
+            panic!()
+        };
+        assert_eq!(lb.routing, Routing::LeastOutstanding);
+        assert_eq!(lb.targets, [ComponentId(1)]);
+        assert_dist(&lb.latency, &Dist::constant(SimDuration::from_millis(1)));
+        let ComponentSpec::Ec2(web) = &component(&s.designs[1], "web").spec else {
+            panic!()
+        };
+        assert_eq!(web.sends, [ComponentId(2)]);
+        let ComponentSpec::Queue(orders) = &component(&s.designs[1], "orders").spec else {
+            panic!()
+        };
+        assert_eq!(orders.queue_type, QueueType::Standard);
+        assert_eq!(orders.consumer, Some(ComponentId(3)));
+        // `max_receives` without `dead_letter`: discarded after 10 receives.
+        assert_eq!((orders.max_receives, orders.dead_letter), (Some(10), None));
+        assert_eq!(orders.retention, SimDuration::from_secs(4 * 24 * 3600));
+        assert_eq!(orders.visibility_timeout, SimDuration::from_secs(30));
+        assert_eq!(s.workload.classes, [("default".to_string(), 1.0)]);
+        let ComponentSpec::Lambda(worker) = &component(&s.designs[1], "worker").spec else {
+            panic!()
+        };
+        assert_eq!(worker.runtime, "python3.12");
+        assert_eq!(worker.memory_mb, 1024);
+        assert_eq!(worker.architecture, Architecture::X86_64);
+        assert_eq!(worker.concurrency, Some(50));
+        assert_eq!(worker.provisioned, 0);
+        assert_eq!(worker.timeout, SimDuration::from_secs(3));
+        assert_eq!(worker.calls, [ComponentId(4)]);
+        assert!(worker.sends.is_empty());
+        assert_dist(
+            &worker.service_time,
+            &Dist::lognormal_median_p99(
+                SimDuration::from_millis(55),
+                SimDuration::from_millis(240),
+            )
+            .unwrap(),
+        );
+        assert_dist(
+            &worker.keep_alive,
+            &Dist::constant(SimDuration::from_secs(600)),
+        );
+        assert_median(&worker.cold_start, 0.071);
+        assert!(s.sweep.is_empty());
+    }
+
+    #[test]
+    fn example_autoscaling() {
+        let (_, s) = example("autoscaling.toml");
+        let RateProfile::Diurnal {
+            min_rate,
+            max_rate,
+            peak_at,
+            period,
+        } = s.workload.rate
+        else {
+            panic!()
+        };
+        assert_eq!((min_rate, max_rate), (50.0, 400.0));
+        assert_eq!(peak_at, SimDuration::from_secs(14 * 3600));
+        assert_eq!(period, SimDuration::from_secs(24 * 3600));
+        assert!(matches!(
+            component(&s.designs[0], "app").spec,
+            ComponentSpec::Ec2(_)
+        ));
+        let ComponentSpec::Ec2(app) = &component(&s.designs[1], "app").spec else {
+            panic!()
+        };
+        let g = app.autoscaling.as_ref().expect("a group");
+        assert_eq!((g.min, g.max, g.desired), (2, 20, 2));
+        assert_eq!(app.instances, 2, "the initial desired capacity");
+        assert_eq!(
+            g.policy,
+            ScalingPolicy::TargetTracking {
+                metric: ScalingMetric::Cpu,
+                target: 50.0,
+                disable_scale_in: false
+            }
+        );
+        assert_eq!(g.scale_in_cooldown, SimDuration::from_secs(300));
+        // AWS defaults for everything not given.
+        assert_eq!(g.scale_out_cooldown, SimDuration::from_secs(300));
+        assert_eq!(g.warmup, SimDuration::from_secs(300));
+        assert_eq!(g.period, SimDuration::from_secs(60));
+        assert_eq!(g.termination, TerminationPolicy::Default);
+        let hc = app.lifecycle.health_check;
+        assert_eq!(hc.interval, SimDuration::from_secs(30));
+        assert_eq!(hc.timeout, SimDuration::from_secs(5));
+        assert_eq!((hc.healthy_threshold, hc.unhealthy_threshold), (5, 2));
+        assert_eq!(
+            app.lifecycle.deregistration_delay,
+            SimDuration::from_secs(300)
+        );
+        assert_eq!(app.lifecycle.mtbf, None);
+        assert_mean(&app.lifecycle.boot_time, 90.0);
+        assert_eq!(s.sweep.len(), 1);
+        assert_eq!(s.sweep[0].key, "designs.scaled.app.autoscaling.target");
+        assert_eq!(s.sweep[0].values, ["40", "50", "60", "70"]);
+    }
+
+    #[test]
+    fn example_lambda_keepalive_and_mmc() {
+        {
+            let (_, s) = example("lambda-keepalive.toml");
+            let names: Vec<&str> = s.designs.iter().map(|d| d.name.as_str()).collect();
+            assert_eq!(names, ["python", "java"]);
+            let mut medians = Vec::new();
+            for (d, runtime) in s.designs.iter().zip(["python3.12", "java21"]) {
+                let ComponentSpec::ApiGateway(api) = &d.components[0].spec else {
+                    panic!("{:?}", d.components[0])
+                };
+                assert_eq!(api.api_type, ApiType::Http);
+                assert_eq!(api.targets, [ComponentId(1)]);
+                assert_eq!((api.rate, api.burst), (10_000.0, 5000));
+                assert_eq!(api.timeout, SimDuration::from_secs(29));
+                let ComponentSpec::Lambda(f) = &d.components[1].spec else {
+                    panic!("{:?}", d.components[1])
+                };
+                assert_eq!(f.runtime, runtime);
+                assert_eq!(f.memory_mb, 512);
+                assert_dist(&f.keep_alive, &Dist::constant(SimDuration::from_secs(600)));
+                assert_dist(
+                    &f.service_time,
+                    &Dist::gamma_mean_cv(SimDuration::from_millis(120), 0.5).unwrap(),
+                );
+                medians.push(f.cold_start.quantile_secs(0.5).unwrap());
+            }
+            // Catalog: python3.12 71 ms, java21 262 ms (maxday/lambda-perf).
+            assert_median(&lambda_of(&s, 0, "fn").cold_start, 0.071);
+            assert_median(&lambda_of(&s, 1, "fn").cold_start, 0.262);
+            assert!(medians[1] > medians[0]);
+            let RateProfile::Steps { steps, .. } = &s.workload.rate else {
+                panic!()
+            };
+            assert_eq!(steps[1], (SimTime(7800 * NANOS), 0.001));
+            assert_eq!(s.warmup, SimDuration::ZERO);
+        }
+        {
+            let (_, s) = example("mmc.toml");
+            let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+                panic!()
+            };
+            assert_dist(
+                &e.service_time,
+                &Dist::exp(SimDuration::from_millis(100)).unwrap(),
+            );
+            assert_eq!((e.instances, e.workers), (1, 8));
+            assert_eq!(s.workload.arrival, ArrivalProcess::Poisson);
+        }
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_no_key() {
+        let text = edit("workers = 4", "workers = = 4");
+        let errs = errors(&text);
+        assert_eq!(errs[0].key, "");
+        assert_eq!(errs[0].line, Some(line_of(&text, "workers")));
+        assert!(
+            errs[0]
+                .to_string()
+                .starts_with(&format!("t.toml:{}: ", errs[0].line.unwrap()))
+        );
+    }
+
+    #[test]
+    fn override_from_str_and_hash() {
+        let o: Override = "designs.monolith.app.instances=8".parse().unwrap();
+        assert_eq!(o, set("designs.monolith.app.instances", "8"));
+        let o: Override = " a.b = x=y ".parse().unwrap();
+        assert_eq!(o, set("a.b", "x=y"));
+        assert!("novalue".parse::<Override>().is_err());
+        assert!("=3".parse::<Override>().is_err());
+        assert_eq!(o.to_string(), "a.b=x=y");
+        // FNV-1a 64 test vectors.
+        assert_eq!(scenario_hash("", &[]), "cbf29ce484222325");
+        assert_eq!(scenario_hash("a", &[]), "af63dc4c8601ec8c");
+        assert_eq!(
+            scenario_hash("", &[set("a", "")]),
+            scenario_hash("a=\n", &[])
+        );
+        let p = Path::new("t.toml");
+        let a = load_str(MINI, p, &[]).unwrap().hash;
+        let b = load_str(MINI, p, &[set("designs.d.app.workers", "4")])
+            .unwrap()
+            .hash;
+        assert_ne!(a, b);
+        assert_eq!(a, scenario_hash(MINI, &[]));
+    }
+
+    /// Mutated and truncated texts never panic.
+    #[test]
+    fn never_panics_on_truncations_and_mutations() {
+        let mut texts = vec![MINI.to_string()];
+        let dir = std::fs::read_dir(EXAMPLES).expect("the contract examples ship with the project");
+        let mut paths: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        assert!(!paths.is_empty());
+        texts.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
+        let p = Path::new(EXAMPLES).join("x.toml");
+        let replacements = [
+            "0",
+            "-1",
+            "nan",
+            "\"x\"",
+            "[]",
+            "{}",
+            "[1, \"a\"]",
+            "9223372036854775807",
+            "1979-05-27T07:32:00Z",
+            "\"1000000000d\"",
+            "[{}]",
+        ];
+        for text in &texts {
+            // A sample of truncations at arbitrary places.
+            for (i, _) in text.char_indices().step_by(13) {
+                let _ = load_str(&text[..i], &p, &[]);
+            }
+            let lines: Vec<&str> = text.lines().collect();
+            for i in 0..lines.len() {
+                let mut dropped = lines.clone();
+                dropped.remove(i);
+                let _ = load_str(&dropped.join("\n"), &p, &[]);
+                if let Some((k, _)) = lines[i].split_once(" = ") {
+                    for r in replacements {
+                        let mut changed = lines.clone();
+                        let line = format!("{k} = {r}");
+                        changed[i] = &line;
+                        let _ = load_str(&changed.join("\n"), &p, &[]);
+                    }
+                }
+                // Headers turned into values and arrays of tables.
+                if lines[i].starts_with('[') && !lines[i].starts_with("[[") {
+                    let mut changed = lines.clone();
+                    let line = format!("[{}]", lines[i]);
+                    changed[i] = &line;
+                    let _ = load_str(&changed.join("\n"), &p, &[]);
+                }
+            }
+            for o in [
+                "scenario=1",
+                "designs=[]",
+                "designs.x=1",
+                "workload.rate={}",
+                "sweep=5",
+                "faults.0=1",
+            ] {
+                let o: Override = o.parse().unwrap();
+                let _ = load_str(text, &p, &[o]);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        #[test]
+        fn never_panics_on_random_edits(at in 0usize..400, junk in "[\\[\\]{}=\",.a-z0-9 \n]{0,12}") {
+            let mut text = MINI.to_string();
+            let at = at.min(text.len());
+            text.insert_str(at, &junk);
+            let _ = load_text(&text);
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! The validated scenario: plain, typed, `Send + Clone` data.
 //!
 //! Everything here has been checked (ranges, references, cycles) by
-//! [`crate::scenario::parse`]; the simulation never sees raw TOML. Component
+//! [`crate::scenario::load`]; the simulation never sees raw TOML. Component
 //! references are resolved to indices into [`Design::components`].
 
 use std::path::PathBuf;
@@ -52,14 +52,7 @@ impl Scenario {
     /// replication counts, names, descriptions, baselines or SLOs. Trace and
     /// empirical files are in it by their contents.
     pub fn runs_key(&self) -> String {
-        let mut s = self.clone();
-        s.file = PathBuf::new();
-        s.name.clear();
-        s.description.clear();
-        s.replications = 0;
-        s.baseline = 0;
-        s.slo = Slo::default();
-        s.hash.clear();
+        let s = self.results_only();
         format!("{:016x}", crate::rng::fnv1a(format!("{s:?}").as_bytes()))
     }
 
@@ -67,17 +60,25 @@ impl Scenario {
     /// sweep points whose scenarios give the design the same key give it
     /// the same results (a design no swept key reaches, say).
     pub fn design_key(&self, d: usize) -> u64 {
-        let mut s = self.clone();
+        let mut s = self.results_only();
         s.designs = s.designs.get(d).cloned().into_iter().collect();
         s.sweep.clear();
-        s.file = PathBuf::new();
-        s.name.clear();
-        s.description.clear();
-        s.replications = 0;
-        s.baseline = 0;
-        s.slo = Slo::default();
-        s.hash.clear();
         crate::rng::fnv1a(format!("{s:?}").as_bytes())
+    }
+
+    /// A copy without what has no bearing on a run's results: the file,
+    /// name, description, replication count, baseline, SLO and hash.
+    fn results_only(&self) -> Scenario {
+        Scenario {
+            file: PathBuf::new(),
+            name: String::new(),
+            description: String::new(),
+            replications: 0,
+            baseline: 0,
+            slo: Slo::default(),
+            hash: String::new(),
+            ..self.clone()
+        }
     }
 }
 
@@ -235,19 +236,11 @@ pub enum ComponentSpec {
     Lambda(LambdaSpec),
     /// `kind = "api_gateway"`.
     ApiGateway(ApiGatewaySpec),
-    /// A kind that `check` validates but `run` does not simulate yet
-    /// (`fargate`).
-    NotYetSimulated {
-        /// What the user wrote as `kind`.
-        kind: String,
-        /// The components it refers to (targets, consumer, calls, sends, …).
-        references: Vec<ComponentId>,
-    },
 }
 
 impl ComponentSpec {
     /// The `kind` string as written in scenarios and in `components.csv`.
-    pub fn kind_name(&self) -> &str {
+    pub fn kind_name(&self) -> &'static str {
         match self {
             ComponentSpec::LoadBalancer(_) => "load_balancer",
             ComponentSpec::Ec2(e) if e.fargate.is_some() => "fargate",
@@ -257,7 +250,24 @@ impl ComponentSpec {
             ComponentSpec::Topic(_) => "topic",
             ComponentSpec::Lambda(_) => "lambda",
             ComponentSpec::ApiGateway(_) => "api_gateway",
-            ComponentSpec::NotYetSimulated { kind, .. } => kind,
+        }
+    }
+
+    /// Every reference to another component, to fill in or rewrite.
+    pub fn references_mut(&mut self) -> Vec<&mut ComponentId> {
+        match self {
+            ComponentSpec::LoadBalancer(lb) => lb.targets.iter_mut().collect(),
+            ComponentSpec::Ec2(e) => e.calls.iter_mut().chain(&mut e.sends).collect(),
+            ComponentSpec::Database(_) => Vec::new(),
+            ComponentSpec::Queue(q) => q.consumer.iter_mut().chain(&mut q.dead_letter).collect(),
+            ComponentSpec::Topic(t) => t.subscriptions.iter_mut().map(|s| &mut s.target).collect(),
+            ComponentSpec::Lambda(l) => l
+                .calls
+                .iter_mut()
+                .chain(&mut l.sends)
+                .chain(&mut l.on_failure)
+                .collect(),
+            ComponentSpec::ApiGateway(a) => a.targets.iter_mut().collect(),
         }
     }
 }

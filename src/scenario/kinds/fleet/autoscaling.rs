@@ -1,0 +1,350 @@
+//! `[….autoscaling]`: an EC2 Auto Scaling group, its dynamic scaling policy
+//! and its scheduled actions.
+
+use crate::scenario::kinds::fleet::MAX_INSTANCES;
+use crate::scenario::reader::values::{ANY_DURATION, DurRange, NumRange, POSITIVE, Unit};
+use crate::scenario::reader::{Ctx, Table, array, timed_items};
+use crate::scenario::spec::{
+    AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment,
+    TerminationPolicy,
+};
+use crate::time::SimDuration;
+
+const POLICIES: &[(&str, &str)] = &[
+    ("target_tracking", "target_tracking"),
+    ("step", "step"),
+    ("scheduled", "scheduled"),
+];
+
+const METRICS: &[(&str, ScalingMetric)] = &[
+    ("cpu", ScalingMetric::Cpu),
+    ("requests_per_target", ScalingMetric::RequestsPerTarget),
+    ("backlog_per_instance", ScalingMetric::BacklogPerInstance),
+];
+
+const TERMINATION_POLICIES: &[(&str, TerminationPolicy)] = &[
+    ("default", TerminationPolicy::Default),
+    ("oldest_instance", TerminationPolicy::OldestInstance),
+    ("newest_instance", TerminationPolicy::NewestInstance),
+];
+
+/// `[….autoscaling]` of an EC2 or Fargate fleet; `bound` is the most
+/// instances (or tasks) a group may have.
+pub(crate) fn read(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSpec> {
+    a.check_keys(
+        ctx,
+        &[
+            "min",
+            "max",
+            "desired",
+            "policy",
+            "metric",
+            "target",
+            "disable_scale_in",
+            "steps",
+            "datapoints",
+            "evaluation_periods",
+            "scale_in_cooldown",
+            "scale_out_cooldown",
+            "warmup",
+            "period",
+            "metric_delay",
+            "termination_policy",
+            "scheduled",
+            "max_scale_in",
+        ],
+    );
+    let min = if a.require(ctx, "min", "an integer ≥ 0") {
+        a.u32(ctx, "min", 0, bound)
+    } else {
+        None
+    };
+    let max = if a.require(ctx, "max", "an integer ≥ 1") {
+        a.u32(ctx, "max", 1, bound)
+    } else {
+        None
+    };
+    let desired = a.u32(ctx, "desired", 0, bound);
+    let mut ok = true;
+    if let (Some(lo), Some(hi)) = (min, max)
+        && lo > hi
+    {
+        a.err(
+            ctx,
+            "min",
+            format!("expected `min` ≤ `max` ({hi}), found {lo}"),
+        );
+        ok = false;
+    }
+    if let Some(d) = desired
+        && (min.is_some_and(|lo| d < lo) || max.is_some_and(|hi| d > hi))
+    {
+        a.err(
+            ctx,
+            "desired",
+            format!("expected `desired` between `min` and `max`, found {d}"),
+        );
+        ok = false;
+    }
+    let policy = a.choice(ctx, "policy", POLICIES);
+    let metric = a.choice(ctx, "metric", METRICS);
+    let policy_ok = !a.has("policy") || policy.is_some();
+    let metric_ok = !a.has("metric") || metric.is_some();
+    let metric = metric.unwrap_or(ScalingMetric::Cpu);
+    let range = if metric == ScalingMetric::Cpu {
+        NumRange {
+            min: 0.0,
+            min_open: true,
+            max: 100.0,
+            text: "> 0 and ≤ 100 (percent)".into(),
+        }
+    } else {
+        POSITIVE
+    };
+    let kind = policy.unwrap_or("target_tracking");
+    let mut target = None;
+    if kind == "target_tracking" && policy_ok {
+        if a.require(ctx, "target", "a number > 0 (percent for metric = \"cpu\")") && metric_ok {
+            target = a.num(ctx, "target", range.clone());
+        }
+    } else {
+        a.num(ctx, "target", POSITIVE);
+        if a.has("target") && policy_ok {
+            a.err(
+                ctx,
+                "target",
+                format!("`target` belongs to policy = \"target_tracking\", not \"{kind}\""),
+            );
+        }
+    }
+    let disable_scale_in = a.bool(ctx, "disable_scale_in").unwrap_or(false);
+    let datapoints = a.u32(ctx, "datapoints", 1, 100);
+    let periods = a.u32(ctx, "evaluation_periods", 1, 100);
+    if let (Some(n), Some(m)) = (datapoints, periods)
+        && n > m
+    {
+        a.err(
+            ctx,
+            "datapoints",
+            format!("expected `datapoints` ≤ `evaluation_periods` ({m}), found {n}"),
+        );
+        ok = false;
+    }
+    let steps = if kind == "step" && policy_ok {
+        if a.require(
+            ctx,
+            "steps",
+            "an array of steps such as [{ above = 70, change = 2 }, { below = 30, change = -1 }]",
+        ) {
+            scaling_steps(ctx, a, range)
+        } else {
+            None
+        }
+    } else {
+        for key in ["steps", "datapoints", "evaluation_periods"] {
+            if a.has(key) && policy_ok {
+                a.err(
+                    ctx,
+                    key,
+                    format!("`{key}` belongs to policy = \"step\", not \"{kind}\""),
+                );
+                ok = false;
+            }
+        }
+        Some(Vec::new())
+    };
+    let defaults = &crate::catalog::builtin().autoscaling;
+    let cooldown = defaults.default_cooldown_s.secs();
+    let scale_in_cooldown = a.dur(ctx, "scale_in_cooldown", ANY_DURATION);
+    let scale_out_cooldown = a.dur(ctx, "scale_out_cooldown", ANY_DURATION);
+    let hours = [Unit::Secs, Unit::Hours];
+    let zero = SimDuration::ZERO;
+    let warmups = DurRange::between(zero, defaults.max_warmup_s.secs(), hours);
+    let warmup = a.dur(ctx, "warmup", warmups);
+    // Our own bounds: CloudWatch periods and delays are far shorter.
+    let hour = SimDuration::from_secs(3600);
+    let period = a.dur(
+        ctx,
+        "period",
+        DurRange::between(SimDuration::from_secs(1), hour, hours),
+    );
+    let metric_delay = a.dur(ctx, "metric_delay", DurRange::between(zero, hour, hours));
+    let termination = a.choice(ctx, "termination_policy", TERMINATION_POLICIES);
+    let max_scale_in = a.u32(ctx, "max_scale_in", 1, bound);
+    let scheduled = scheduled_actions(ctx, a, bound);
+    if !(policy_ok && metric_ok && ok) {
+        return None;
+    }
+    let (min, max) = (min?, max?);
+    let policy = match kind {
+        "target_tracking" => ScalingPolicy::TargetTracking {
+            metric,
+            target: target?,
+            disable_scale_in,
+        },
+        "step" => {
+            let n = datapoints.unwrap_or(1);
+            ScalingPolicy::Step {
+                metric,
+                steps: steps?,
+                datapoints: n,
+                evaluation_periods: periods.unwrap_or(n),
+            }
+        }
+        _ => ScalingPolicy::None,
+    };
+    Some(AutoScalingSpec {
+        min,
+        max,
+        desired: desired.unwrap_or(min),
+        policy,
+        scale_in_cooldown: scale_in_cooldown.unwrap_or(cooldown),
+        scale_out_cooldown: scale_out_cooldown.unwrap_or(cooldown),
+        warmup: warmup.unwrap_or(defaults.default_warmup_s.secs()),
+        period: period.unwrap_or(defaults.metric_period_s.secs()),
+        metric_delay: metric_delay.unwrap_or(defaults.metric_delay_s.secs()),
+        termination: termination.unwrap_or(TerminationPolicy::Default),
+        max_scale_in,
+        scheduled: scheduled?,
+    })
+}
+
+/// `steps = [{ above = 70, change = 2 }, { below = 30, change = -1 }]`.
+fn scaling_steps(ctx: &mut Ctx, a: &Table, range: NumRange) -> Option<Vec<StepAdjustment>> {
+    let v = a.get("steps")?;
+    let key = a.key("steps");
+    let items = array(
+        ctx,
+        &key,
+        v,
+        "an array of steps such as [{ above = 70, change = 2 }]",
+    )?;
+    let mut steps = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let Some(s) = Table::of(
+            ctx,
+            format!("{key}[{i}]"),
+            item,
+            "a step { above = 70, change = 2 } or { below = 30, change = -1 }",
+        ) else {
+            ok = false;
+            continue;
+        };
+        s.check_keys(ctx, &["above", "below", "change"]);
+        let above = s.num(ctx, "above", range.clone());
+        let below = s.num(ctx, "below", range.clone());
+        let change = if s.require(ctx, "change", "a non-zero integer") {
+            s.int(
+                ctx,
+                "change",
+                -i128::from(MAX_INSTANCES),
+                i128::from(MAX_INSTANCES),
+            )
+        } else {
+            None
+        };
+        if change == Some(0) {
+            s.err(ctx, "change", "expected a non-zero integer, found 0");
+            ok = false;
+        }
+        let step = match (s.has("above"), s.has("below")) {
+            (true, false) => above.map(|b| (b, true)),
+            (false, true) => below.map(|b| (b, false)),
+            (both, _) => {
+                let message = if both {
+                    "a step has either `above` or `below`, not both"
+                } else {
+                    "missing `above` or `below`: expected the metric value the step starts at"
+                };
+                ctx.error(s.at, s.path.clone(), message);
+                None
+            }
+        };
+        match (step, change) {
+            (Some((bound, above)), Some(c)) if c != 0 => {
+                let change = c as i32;
+                if above != (change > 0) {
+                    s.err(
+                        ctx,
+                        "change",
+                        if above {
+                            "a step `above` a bound adds instances: expected `change` > 0"
+                        } else {
+                            "a step `below` a bound removes instances: expected `change` < 0"
+                        },
+                    );
+                    ok = false;
+                } else {
+                    steps.push(StepAdjustment {
+                        bound,
+                        above,
+                        change,
+                    });
+                }
+            }
+            _ => ok = false,
+        }
+    }
+    if !ok {
+        return None;
+    }
+    // Sorted from the most extreme bound in each direction, so the first
+    // step a datapoint passes is the one that applies.
+    steps.sort_by(|x, y| match (x.above, y.above) {
+        (true, true) => y.bound.total_cmp(&x.bound),
+        (false, false) => x.bound.total_cmp(&y.bound),
+        (true, false) => std::cmp::Ordering::Less,
+        (false, true) => std::cmp::Ordering::Greater,
+    });
+    Some(steps)
+}
+
+/// `scheduled = [{ at = "8h", min = 4, desired = 6 }, …]`.
+fn scheduled_actions(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<Vec<ScheduledAction>> {
+    let items = timed_items(
+        ctx,
+        a,
+        "scheduled",
+        "an array of actions such as [{ at = \"8h\", desired = 6 }]",
+        "an action { at = \"8h\", min = 2, max = 10, desired = 6 }",
+        "actions",
+        |ctx, s| {
+            s.check_keys(ctx, &["at", "min", "max", "desired"]);
+            let min = s.u32(ctx, "min", 0, bound);
+            let max = s.u32(ctx, "max", 1, bound);
+            let desired = s.u32(ctx, "desired", 0, bound);
+            let mut ok = true;
+            if !(s.has("min") || s.has("max") || s.has("desired")) {
+                ctx.error(
+                    s.at,
+                    s.path.clone(),
+                    "an action sets at least one of `min`, `max` and `desired`",
+                );
+                ok = false;
+            }
+            if let (Some(lo), Some(hi)) = (min, max)
+                && lo > hi
+            {
+                s.err(
+                    ctx,
+                    "min",
+                    format!("expected `min` ≤ `max` ({hi}), found {lo}"),
+                );
+                ok = false;
+            }
+            ok.then_some((min, max, desired))
+        },
+    )?;
+    Some(
+        items
+            .into_iter()
+            .map(|(at, (min, max, desired))| ScheduledAction {
+                at,
+                min,
+                max,
+                desired,
+            })
+            .collect(),
+    )
+}

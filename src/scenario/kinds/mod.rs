@@ -1,0 +1,322 @@
+//! Component kinds, one file each: the kind's name, the references that may
+//! name it, the reader of its table (its keys, defaults and checks) and its
+//! tests. [`KINDS`] lists them; adding a kind is adding a file, a line to
+//! [`KINDS`] and the kind's spec (which the simulation reads) to `spec.rs`.
+
+mod api_gateway;
+mod database;
+mod ec2;
+mod fargate;
+mod fleet;
+mod lambda;
+mod load_balancer;
+mod queue;
+mod topic;
+
+use toml::Spanned;
+use toml::de::DeValue;
+
+use crate::scenario::reader::text::{Quoted, one_of};
+use crate::scenario::reader::{Ctx, NameRef, Table, Val, check_name};
+use crate::scenario::spec::{ComponentId, ComponentSpec};
+
+/// A component kind: how scenarios write it, which references may name it
+/// and how its table is read.
+#[derive(Debug)]
+pub(crate) struct Kind {
+    /// As written in `kind = "…"`.
+    pub(crate) name: &'static str,
+    /// The references that may name a component of this kind.
+    pub(crate) named_by: &'static [Role],
+    /// Reads the component's table, whose `kind` is this one; `None` when a
+    /// problem was reported. The spec's `ComponentId`s number the references
+    /// recorded in the [`Reading`] until the design resolves them.
+    pub(crate) read: fn(&mut Ctx, &Table, &mut Reading) -> Option<ComponentSpec>,
+}
+
+/// Every kind, in the order messages list them.
+const KINDS: &[&Kind] = &[
+    &queue::KIND,
+    &topic::KIND,
+    &ec2::KIND,
+    &fargate::KIND,
+    &lambda::KIND,
+    &database::KIND,
+    &load_balancer::KIND,
+    &api_gateway::KIND,
+];
+
+impl Kind {
+    /// The kinds a reference in `role` may name, for messages:
+    /// "queue, topic or lambda".
+    pub(crate) fn named_by_text(role: Role) -> String {
+        let names: Vec<&str> = KINDS
+            .iter()
+            .filter(|k| k.named_by.contains(&role))
+            .map(|k| k.name)
+            .collect();
+        one_of(&names, Quoted::No)
+    }
+}
+
+/// How a component refers to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Load balancer or API gateway target (synchronous).
+    Target,
+    /// `calls` (synchronous).
+    Call,
+    /// `sends` (asynchronous).
+    Send,
+    /// A queue's `consumer`.
+    Consumer,
+    /// A queue's `dead_letter`.
+    DeadLetter,
+    /// One of a topic's `subscribers`.
+    Subscriber,
+    /// A function's `on_failure` destination.
+    OnFailure,
+}
+
+impl Role {
+    /// The caller waits for the answer (so a loop of these is a deadlock).
+    pub(crate) fn is_sync(self) -> bool {
+        matches!(self, Role::Target | Role::Call)
+    }
+}
+
+/// A reference to another component, before resolution.
+#[derive(Clone, Debug)]
+pub(crate) struct Ref {
+    pub(crate) to: NameRef,
+    pub(crate) role: Role,
+}
+
+/// What a kind's reader has besides the component's table.
+#[derive(Debug)]
+pub(crate) struct Reading<'r> {
+    /// The component's name.
+    pub(crate) name: &'r str,
+    /// The request classes of `[workload] classes`, for topic filters;
+    /// `None` when they are invalid.
+    pub(crate) classes: Option<&'r [&'r str]>,
+    /// The references read so far, in order: a reference's number is its
+    /// place here.
+    pub(crate) refs: Vec<Ref>,
+}
+
+impl Reading<'_> {
+    /// Records the components named under `name` (a name or an array of
+    /// names) as references in `role`; returns their numbers.
+    pub(crate) fn refer(
+        &mut self,
+        ctx: &mut Ctx,
+        t: &Table,
+        name: &str,
+        role: Role,
+    ) -> Vec<ComponentId> {
+        let names = t.names(ctx, name);
+        names.into_iter().map(|to| self.push(to, role)).collect()
+    }
+
+    /// Records one reference; returns its number.
+    pub(crate) fn push(&mut self, to: NameRef, role: Role) -> ComponentId {
+        self.refs.push(Ref { to, role });
+        ComponentId(self.refs.len() - 1)
+    }
+}
+
+/// A component as read, before it is placed in a design.
+#[derive(Debug)]
+pub(crate) struct Raw {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) at: usize,
+    /// `None` when `kind` is missing or unknown (then nothing else was read).
+    pub(crate) kind: Option<&'static Kind>,
+    pub(crate) refs: Vec<Ref>,
+    /// `None` when the component has problems. Its `ComponentId`s are
+    /// numbers of `refs` until the design links them.
+    pub(crate) spec: Option<ComponentSpec>,
+}
+
+/// Reads the component `name` at `path`; `classes` are the request classes
+/// of `[workload] classes` (`None` when they are invalid), for topic filters.
+pub(crate) fn component(
+    ctx: &mut Ctx,
+    path: String,
+    name: &str,
+    name_at: usize,
+    value: &Val<'_>,
+    classes: Option<&[&str]>,
+) -> Option<Raw> {
+    let t = Table::of(ctx, path.clone(), value, "a component table with a `kind`")?;
+    check_name(ctx, name_at, &path, name, "component");
+    let kinds: Vec<(&str, &'static Kind)> = KINDS.iter().map(|k| (k.name, *k)).collect();
+    let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+    let kind = if t.require(ctx, "kind", &one_of(&names, Quoted::Value)) {
+        t.choice(ctx, "kind", &kinds)
+    } else {
+        None
+    };
+    let mut reading = Reading {
+        name,
+        classes,
+        refs: Vec::new(),
+    };
+    // Without a kind we cannot tell which keys are valid: say nothing more.
+    let spec = kind.and_then(|k| (k.read)(ctx, &t, &mut reading));
+    Some(Raw {
+        name: name.to_string(),
+        path,
+        at: t.at,
+        kind,
+        refs: reading.refs,
+        spec,
+    })
+}
+
+/// `targets`: at least one, of a synchronous kind.
+pub(crate) fn targets(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Vec<ComponentId> {
+    if !t.require(ctx, "targets", "a component name or an array of names") {
+        return Vec::new();
+    }
+    let targets = reading.refer(ctx, t, "targets", Role::Target);
+    if targets.is_empty()
+        && matches!(t.get("targets").map(Spanned::get_ref), Some(DeValue::Array(a)) if a.is_empty())
+    {
+        t.err(
+            ctx,
+            "targets",
+            "expected at least one target, found an empty array",
+        );
+    }
+    targets
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::test_support::*;
+
+    #[test]
+    fn other_kinds_validate() {
+        let extra = r#"
+[designs.d.gw]
+kind = "api_gateway"
+type = "rest"
+targets = ["fn"]
+rate = 100
+burst = 50
+timeout = "30s"
+
+[designs.d.fn]
+kind = "lambda"
+runtime = "python3.13"
+memory_mb = 64
+service_time = "5ms"
+concurrency = 5
+provisioned = 6
+timeout = "901s"
+architecture = "arm"
+
+[designs.d.f]
+kind = "fargate"
+vcpu = 3
+memory_gb = 4
+tasks = 2
+service_time = "5ms"
+
+[designs.d.q]
+kind = "queue"
+type = "standard"
+groups = 2
+retention = "30s"
+wait_time = "21s"
+batch_size = 11
+max_receives = 0
+duplicate_probability = 1.5
+high_throughput = "yes"
+"#;
+        let text = format!("{MINI}{extra}");
+        let errs = errors(&text);
+        let at = |n: &str| Some(line_of(&text, n));
+        expect(
+            &errs,
+            "designs.d.gw.timeout",
+            at("\"30s\""),
+            &["from 50ms to 29s", "\"30s\""],
+        );
+        expect(
+            &errs,
+            "designs.d.fn.memory_mb",
+            at("memory_mb"),
+            &["from 128 to 10240"],
+        );
+        expect(
+            &errs,
+            "designs.d.fn.provisioned",
+            at("provisioned"),
+            &["at most `concurrency` (5)"],
+        );
+        expect(
+            &errs,
+            "designs.d.fn.timeout",
+            at("901s"),
+            &["from 1s to 900s"],
+        );
+        expect(
+            &errs,
+            "designs.d.fn.architecture",
+            at("arm\""),
+            &["\"x86_64\" or \"arm64\""],
+        );
+        expect(&errs, "designs.d.f.vcpu", at("vcpu"), &["0.25"]);
+        expect(&errs, "designs.d.q.groups", at("groups"), &["fifo"]);
+        expect(
+            &errs,
+            "designs.d.q.retention",
+            at("retention"),
+            &["from 60s to 14d"],
+        );
+        expect(
+            &errs,
+            "designs.d.q.wait_time",
+            at("wait_time"),
+            &["from 0s to 20s"],
+        );
+        expect(
+            &errs,
+            "designs.d.q.batch_size",
+            at("batch_size"),
+            &["batch of 11", "`batching_window` of at least 1s"],
+        );
+        expect(
+            &errs,
+            "designs.d.q.max_receives",
+            at("max_receives"),
+            &["from 1 to 1000"],
+        );
+        expect(
+            &errs,
+            "designs.d.q.duplicate_probability",
+            at("duplicate"),
+            &["from 0 to 1"],
+        );
+        expect(
+            &errs,
+            "designs.d.q.high_throughput",
+            at("high_throughput"),
+            &["true or false"],
+        );
+        assert_eq!(errs.len(), 13, "{}", ScenarioErrors(errs.clone()));
+        let bad_runtime = format!(
+            "{MINI}\n[designs.d.fn]\nkind = \"lambda\"\nruntime = \"python3.8\"\nservice_time = \"1ms\"\n"
+        );
+        expect_one(
+            &bad_runtime,
+            "designs.d.fn.runtime",
+            "python3.8",
+            &["did you mean \"python3.9\"?"],
+        );
+    }
+}

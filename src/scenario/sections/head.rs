@@ -1,0 +1,187 @@
+//! `[scenario]`: name, duration, warm-up, seed, replications, interval and
+//! baseline.
+
+use toml::Spanned;
+use toml::de::DeValue;
+
+use crate::scenario::reader::text::quote;
+use crate::scenario::reader::values::{ANY_DURATION, POSITIVE_DURATION};
+use crate::scenario::reader::{Ctx, NameRef, Table};
+use crate::time::SimDuration;
+
+/// `[scenario]` as read.
+pub(crate) struct Head {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) duration: Option<SimDuration>,
+    /// As written, for messages.
+    pub(crate) warmup: SimDuration,
+    pub(crate) seed: u64,
+    pub(crate) replications: u32,
+    pub(crate) interval: SimDuration,
+    pub(crate) baseline: Option<NameRef>,
+}
+
+pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
+    let t = root.req_sub(
+        ctx,
+        "scenario",
+        "a table",
+        "missing [scenario] table: expected at least `name` and `duration`",
+    )?;
+    t.check_keys(
+        ctx,
+        &[
+            "name",
+            "description",
+            "duration",
+            "warmup",
+            "seed",
+            "replications",
+            "interval",
+            "baseline",
+        ],
+    );
+    let name = t.req_str(
+        ctx,
+        "name",
+        "a name made of letters, digits, `.`, `_` and `-`",
+    );
+    if let Some(n) = name
+        && (n.is_empty()
+            || n.chars().all(|c| c == '.')
+            || !n
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
+    {
+        t.err(
+            ctx,
+            "name",
+            format!(
+                "expected a name made of letters, digits, `.`, `_` and `-` (it names the output folder), found {}",
+                quote(n)
+            ),
+        );
+    }
+    let description = t.str(ctx, "description", "a string");
+    let duration = t.req_dur(ctx, "duration", POSITIVE_DURATION);
+    let duration_text = match t.get("duration").map(Spanned::get_ref) {
+        Some(DeValue::String(s)) => s.to_string(),
+        _ => String::new(),
+    };
+    let warmup = t.dur(ctx, "warmup", ANY_DURATION);
+    if let (Some(w), Some(d)) = (warmup, duration)
+        && w >= d
+    {
+        t.err(
+            ctx,
+            "warmup",
+            format!(
+                "expected a warmup shorter than the duration ({duration_text}), found {}",
+                t.shown("warmup")
+            ),
+        );
+    }
+    let seed = t.int(ctx, "seed", 0, i128::from(i64::MAX));
+    let replications = t.u32(ctx, "replications", 1, 100_000);
+    let interval = t.dur(ctx, "interval", POSITIVE_DURATION);
+    // Every interval is a row per metric and component in memory until the
+    // run ends: cap their number so that a typo ("1ns") cannot exhaust memory.
+    if let (Some(i), Some(d)) = (interval, duration)
+        && i.0 > 0
+        && d.0 / i.0 > MAX_INTERVALS
+    {
+        t.err(
+            ctx,
+            "interval",
+            format!(
+                "expected at most {MAX_INTERVALS} intervals in the run, found {} (duration / interval); use a longer interval",
+                d.0 / i.0
+            ),
+        );
+    }
+    let baseline = t.str(ctx, "baseline", "a design name").map(|b| NameRef {
+        name: b.to_string(),
+        at: t.at("baseline"),
+        key: t.key("baseline"),
+    });
+    Some(Head {
+        name: name?.to_string(),
+        description: description.unwrap_or_default().to_string(),
+        duration,
+        warmup: warmup.unwrap_or_default(),
+        seed: seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(1),
+        replications: replications.unwrap_or(1),
+        interval: interval.unwrap_or(SimDuration::from_secs(60)),
+        baseline,
+    })
+}
+
+/// Most `timeseries.csv` intervals in one run.
+const MAX_INTERVALS: u64 = 1_000_000;
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::test_support::*;
+
+    #[test]
+    fn scenario_section() {
+        let text = edit("name = \"t\"", "name = \"my sim\"");
+        expect_one(
+            &text,
+            "scenario.name",
+            "my sim",
+            &["letters, digits", "\"my sim\""],
+        );
+        let text = edit("name = \"t\"", "name = \"..\"");
+        expect_one(&text, "scenario.name", "name", &["names the output folder"]);
+        let text = edit("name = \"t\"", "name = \"\"");
+        expect_one(&text, "scenario.name", "name", &["found \"\""]);
+        let text = edit("name = \"t\"\n", "");
+        expect_one(&text, "scenario.name", "[scenario]", &["missing `name`"]);
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nwarmup = \"1h\"");
+        expect_one(
+            &text,
+            "scenario.warmup",
+            "warmup",
+            &["shorter than the duration (1h)"],
+        );
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nbaseline = \"e\"");
+        expect_one(
+            &text,
+            "scenario.baseline",
+            "baseline",
+            &["no design named \"e\""],
+        );
+        let text = edit(
+            "duration = \"1h\"",
+            "duration = \"1h\"\nbaseline = \"d\"\nseed = 0",
+        );
+        let s = load_text(&text).unwrap();
+        assert_eq!((s.baseline, s.seed), (0, 0));
+        let text = MINI.replace("[scenario]\nname = \"t\"\nduration = \"1h\"\n", "");
+        let errs = errors(&text);
+        expect(&errs, "scenario", None, &["missing [scenario]"]);
+        let text = MINI
+            .split("[designs.d]")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+            + "[designs]\n";
+        expect_one(&text, "designs", "[designs]", &["at least one design"]);
+        let text = edit(
+            "rate = 10",
+            "rate = 10\nschedule = { at = \"1m\", rate = 3 }",
+        );
+        expect_one(
+            &text,
+            "workload.schedule",
+            "schedule",
+            &["array of steps", "found a table"],
+        );
+        let errs = errors("");
+        expect(&errs, "scenario", None, &["missing [scenario]"]);
+        expect(&errs, "workload", None, &["missing [workload]"]);
+        expect(&errs, "designs", None, &["at least one design"]);
+    }
+}

@@ -1,0 +1,105 @@
+//! The top-level tables of a scenario file, one module each; [`walk`] reads
+//! them all.
+
+mod classes;
+pub(crate) mod designs;
+mod faults;
+mod head;
+mod slo;
+pub(crate) mod sweep;
+mod workload;
+
+use toml::de::DeValue;
+
+use crate::scenario::design::{assemble, check_unreached};
+use crate::scenario::reader::text::{did_you_mean_value, quote};
+use crate::scenario::reader::{Ctx, NO_LINE, Table};
+use crate::scenario::spec::{ComponentSpec, Design, Scenario};
+
+/// Validates the whole document; `Some` only when no problem was found.
+pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
+    let DeValue::Table(map) = root else {
+        return None;
+    };
+    let root = Table {
+        path: String::new(),
+        at: NO_LINE,
+        map,
+    };
+    root.check_keys(
+        ctx,
+        &[
+            "scenario",
+            "workload",
+            "components",
+            "designs",
+            "faults",
+            "sweep",
+            "slo",
+        ],
+    );
+    let head = head::read(ctx, &root);
+    let slo = slo::read(ctx, &root);
+    let classes = classes::read(ctx, &root);
+    let class_names: Option<Vec<&str>> = classes
+        .as_ref()
+        .map(|c| c.iter().map(|(n, _)| n.as_str()).collect());
+    let class_names = class_names.as_deref();
+    let workload = workload::read(ctx, &root, head.as_ref(), classes.clone());
+    let shared = designs::shared(ctx, &root, class_names);
+    let raw_designs = designs::read(ctx, &root, class_names);
+    let designs: Vec<Option<Design>> = raw_designs
+        .iter()
+        .map(|d| assemble(ctx, d, &shared))
+        .collect();
+    check_unreached(ctx, &raw_designs, &shared);
+    let mut component_names: Vec<&str> = shared.iter().map(|c| c.name.as_str()).collect();
+    for d in &raw_designs {
+        component_names.extend(d.own.iter().map(|c| c.name.as_str()));
+    }
+    // The zones of every fleet, by name, for zone outages.
+    let zoned: Vec<(&str, &[String])> = shared
+        .iter()
+        .chain(raw_designs.iter().flat_map(|d| d.own.iter()))
+        .filter_map(|c| match &c.spec {
+            Some(ComponentSpec::Ec2(e)) => Some((c.name.as_str(), e.zones.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let faults = faults::read(ctx, &root, &component_names, &zoned);
+    let head = head?;
+    let mut baseline = 0;
+    if let Some(b) = &head.baseline {
+        match raw_designs.iter().position(|d| d.name == b.name) {
+            Some(i) => baseline = i,
+            None => {
+                let hint = did_you_mean_value(&b.name, raw_designs.iter().map(|d| d.name.as_str()));
+                ctx.error(
+                    b.at,
+                    b.key.clone(),
+                    format!("no design named {}{hint}", quote(&b.name)),
+                );
+            }
+        }
+    }
+    if !ctx.errors.is_empty() {
+        return None;
+    }
+    Some(Scenario {
+        file: ctx.file.to_path_buf(),
+        name: head.name,
+        description: head.description,
+        duration: head.duration?,
+        warmup: head.warmup,
+        seed: head.seed,
+        replications: head.replications,
+        interval: head.interval,
+        baseline,
+        slo: slo?,
+        workload: workload?,
+        designs: designs.into_iter().collect::<Option<Vec<_>>>()?,
+        faults: faults?,
+        sweep: Vec::new(),
+        hash: String::new(),
+    })
+}

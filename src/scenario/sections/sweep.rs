@@ -1,0 +1,186 @@
+//! `[sweep]`: the axes of a parameter sweep, every value checked as `--set`
+//! would apply it.
+
+use std::collections::HashSet;
+
+use toml::de::DeValue;
+
+use crate::scenario::error::ScenarioError;
+use crate::scenario::overrides::set_path;
+use crate::scenario::reader::text::{found, quote, render};
+use crate::scenario::reader::{Ctx, Table, Val};
+use crate::scenario::sections::walk;
+use crate::scenario::spec::SweepAxis;
+
+/// `[sweep]`: every value of every axis is applied to the document like
+/// `--set` and the result validated; new problems are reported at the
+/// sweep entry. Nested tables are read as dotted keys, so an unquoted
+/// `designs.a.b = [...]` works too.
+pub(crate) fn read(
+    ctx: &mut Ctx,
+    root: &DeValue<'_>,
+    base_errors: &[ScenarioError],
+) -> Vec<SweepAxis> {
+    let DeValue::Table(map) = root else {
+        return Vec::new();
+    };
+    let Some(v) = map.get("sweep") else {
+        return Vec::new();
+    };
+    let Some(t) = Table::of(ctx, "sweep".into(), v, "a table of key path = [values]") else {
+        return Vec::new();
+    };
+    let mut axes_in = Vec::new();
+    flatten(&t, "", &mut axes_in);
+    let known: HashSet<(&str, &str)> = base_errors
+        .iter()
+        .map(|e| (e.key.as_str(), e.message.as_str()))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut axes = Vec::new();
+    for (key, key_at, value) in axes_in {
+        let path = format!("sweep.{}", quote(&key));
+        if !seen.insert(key.clone()) {
+            ctx.error(key_at, path, "this key path is swept twice");
+            continue;
+        }
+        let items = match value.get_ref() {
+            DeValue::Array(items) if !items.is_empty() => items,
+            other => {
+                let what = if matches!(other, DeValue::Array(_)) {
+                    "an empty array".to_string()
+                } else {
+                    found(other)
+                };
+                ctx.error(
+                    value.span().start,
+                    path,
+                    format!(
+                        "expected a non-empty array of values such as [40, 50, 60], found {what}"
+                    ),
+                );
+                continue;
+            }
+        };
+        for item in items.iter() {
+            let mut doc = root.clone();
+            if let Err(message) = set_path(&mut doc, &key, item.clone()) {
+                ctx.error(key_at, path.clone(), message);
+                break;
+            }
+            let mut sub = Ctx::new(ctx.file, ctx.lines, ctx.dir);
+            // Each CSV file is read once for all the sweep points.
+            std::mem::swap(&mut sub.cache, &mut ctx.cache);
+            walk(&mut sub, &doc);
+            std::mem::swap(&mut sub.cache, &mut ctx.cache);
+            let shown = render(item.get_ref());
+            for e in sub.errors {
+                if !known.contains(&(e.key.as_str(), e.message.as_str())) {
+                    ctx.error(
+                        item.span().start,
+                        path.clone(),
+                        if e.key == key {
+                            format!("with {key} = {shown}: {}", e.message)
+                        } else {
+                            format!("with {key} = {shown}: {}: {}", e.key, e.message)
+                        },
+                    );
+                }
+            }
+        }
+        axes.push(SweepAxis {
+            key,
+            values: items.iter().map(|v| render(v.get_ref())).collect(),
+        });
+    }
+    axes
+}
+
+/// Collects `(dotted key, key offset, value)` for every non-table value under `t`.
+pub(crate) fn flatten<'a, 'i>(
+    t: &Table<'a, 'i>,
+    prefix: &str,
+    out: &mut Vec<(String, usize, &'a Val<'i>)>,
+) {
+    for (k, at, v) in t.entries() {
+        let key = if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v.get_ref() {
+            DeValue::Table(map) => flatten(
+                &Table {
+                    path: String::new(),
+                    at,
+                    map,
+                },
+                &key,
+                out,
+            ),
+            _ => out.push((key, at, v)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::test_support::*;
+
+    #[test]
+    fn sweeps() {
+        let text = format!("{MINI}\n[sweep]\n\"designs.d.app.workers\" = [1, 0, 2.5]\n");
+        let errs = errors(&text);
+        let line = Some(line_of(&text, "[1, 0, 2.5]"));
+        expect(
+            &errs,
+            "sweep.\"designs.d.app.workers\"",
+            line,
+            &["with designs.d.app.workers = 0", "from 1 to 1000"],
+        );
+        expect(
+            &errs,
+            "sweep.\"designs.d.app.workers\"",
+            line,
+            &["= 2.5", "found a float (2.5)"],
+        );
+        assert_eq!(errs.len(), 2);
+        let text = format!("{MINI}\n[sweep]\n\"designs.d.ap.workers\" = [1]\n");
+        expect_one(
+            &text,
+            "sweep.\"designs.d.ap.workers\"",
+            "ap.workers",
+            &["did you mean `app`?"],
+        );
+        let text = format!("{MINI}\n[sweep]\n\"designs.d.app.workers\" = []\n");
+        expect_one(
+            &text,
+            "sweep.\"designs.d.app.workers\"",
+            "[]",
+            &["non-empty array"],
+        );
+        let text = format!("{MINI}\n[sweep]\n\"designs.d.app.workers\" = 3\n");
+        expect_one(
+            &text,
+            "sweep.\"designs.d.app.workers\"",
+            "= 3",
+            &["non-empty array"],
+        );
+        let text = format!(
+            "{MINI}\n[sweep]\n\"designs.d.app.instance_type\" = [\"m5.large\", \"c5.large\"]\ndesigns.d.app.workers = [1, 2]\n"
+        );
+        let s = load_text(&text).unwrap();
+        assert_eq!(s.sweep[0].values, ["\"m5.large\"", "\"c5.large\""]);
+        assert_eq!(s.sweep[1].key, "designs.d.app.workers");
+        // The rendered values work as overrides.
+        let o = Override {
+            key: s.sweep[0].key.clone(),
+            value: s.sweep[0].values[1].clone(),
+        };
+        let s = load_str(&text, Path::new("t.toml"), &[o]).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        assert_eq!(e.instance_type, "c5.large");
+    }
+}
