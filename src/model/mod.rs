@@ -6,7 +6,6 @@
 //! component keep its in-flight work in a slab indexed by token.
 
 pub mod api_gateway;
-pub mod autoscaling;
 pub mod batch;
 pub mod client;
 pub mod downstream;

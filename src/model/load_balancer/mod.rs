@@ -15,18 +15,20 @@
 //! registry only when the registry's generation changed, so fixed fleets
 //! (which publish nothing) route exactly as they always did.
 
+mod billing;
+mod nodes;
+mod routing;
+
 use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::BuildHasherDefault;
 
 use priority_queue::PriorityQueue;
-use rand::RngExt;
 
 use super::faults::FaultState;
 use super::requests::World;
 use super::targets::TargetState;
 use super::{Call, Component, Ctx, Msg, Outcome, reply};
-use crate::catalog::{LbHourUsage, LbKind};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
 use crate::rng::StreamRng;
@@ -34,13 +36,11 @@ use crate::scenario::{LbType, Routing};
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, TimeAverage};
 use crate::time::{SimDuration, SimTime};
+pub use billing::ASSUMED_BYTES_PER_REQUEST;
+use billing::HourMeter;
+use nodes::Nodes;
 
 const TIMER_FORWARD: u32 = 0;
-
-/// Bytes an average request and its response put through the balancer, for
-/// the processed-bytes LCU dimension. A modelling assumption, not a published
-/// figure: small API requests with JSON responses.
-pub const ASSUMED_BYTES_PER_REQUEST: f64 = 4096.0;
 
 /// One routable target: an instance of a fleet, or a whole component.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -95,34 +95,6 @@ struct Forward {
     arrived: SimTime,
     /// The chosen target (set once the latency has elapsed).
     endpoint: u32,
-}
-
-/// Per clock hour of the measured window, what the LCU price depends on.
-#[derive(Debug, Default)]
-struct HourMeter {
-    hour_start: SimTime,
-    requests: f64,
-    done: Vec<LbHourUsage>,
-}
-
-/// The balancer's nodes, one per availability zone of its targets.
-#[derive(Debug, Default)]
-struct Nodes {
-    /// The nodes clients reach (in DNS): zone up and, without cross-zone
-    /// balancing, a routable target in the zone.
-    up: Vec<u32>,
-    /// Spreads clients evenly over the nodes in DNS.
-    next: u64,
-    /// Without cross-zone balancing, per node, the routable targets of its
-    /// zone (and those without a zone), with cumulative weights.
-    routable: Vec<Vec<u32>>,
-    weights: Vec<Vec<f64>>,
-    /// Per node, round robin position.
-    picks: Vec<u64>,
-    /// Requests sent to a target in another zone: since the window
-    /// start, and since time zero.
-    cross_window: u64,
-    cross_total: u64,
 }
 
 /// An Application or Network Load Balancer.
@@ -211,89 +183,6 @@ impl LoadBalancer {
         }
     }
 
-    /// Zones: which nodes are in DNS and, without cross-zone balancing,
-    /// what each routes to.
-    fn refresh_nodes(&mut self, world: &World) {
-        let zones = self.cfg.zones;
-        self.nodes.routable = vec![Vec::new(); zones as usize];
-        self.nodes.weights = vec![Vec::new(); zones as usize];
-        if !self.cfg.cross_zone {
-            for &i in &self.routable {
-                let e = &self.cfg.endpoints[i as usize];
-                for z in 0..zones {
-                    if e.zone.is_none_or(|ez| ez == z) {
-                        let acc = self.nodes.weights[z as usize]
-                            .last()
-                            .copied()
-                            .unwrap_or(0.0);
-                        self.nodes.routable[z as usize].push(i);
-                        self.nodes.weights[z as usize].push(acc + e.weight);
-                    }
-                }
-            }
-        }
-        let fleets = &self.cfg.zoned_fleets;
-        let cross_zone = self.cfg.cross_zone;
-        let routable = &self.nodes.routable;
-        self.nodes.up = (0..zones)
-            .filter(|&z| !fleets.iter().any(|&f| world.targets.zone_down(f, z)))
-            .filter(|&z| cross_zone || !routable[z as usize].is_empty())
-            .collect();
-    }
-
-    /// Without cross-zone balancing: the target node `node` picks among
-    /// its zone's, by the routing policy (slow start does not apply).
-    fn choose_in_zone(&mut self, node: u32) -> u32 {
-        let list = &self.nodes.routable[node as usize];
-        let n = list.len() as u32;
-        match self.cfg.routing {
-            Routing::RoundRobin => {
-                let picks = &mut self.nodes.picks[node as usize];
-                let i = list[(*picks % u64::from(n)) as usize];
-                *picks += 1;
-                i
-            }
-            Routing::Random => list[self.rng.random_range(0..n) as usize],
-            Routing::PowerOfTwo => {
-                if n == 1 {
-                    return list[0];
-                }
-                let a = self.rng.random_range(0..n);
-                let mut b = self.rng.random_range(0..n - 1);
-                if b >= a {
-                    b += 1;
-                }
-                let (a, b) = (list[a as usize], list[b as usize]);
-                if self.outstanding[b as usize] < self.outstanding[a as usize] {
-                    b
-                } else {
-                    a
-                }
-            }
-            Routing::Weighted => {
-                let weights = &self.nodes.weights[node as usize];
-                let total = *weights.last().unwrap_or(&1.0);
-                let x = self.rng.random_range(0.0..total);
-                let k = weights.partition_point(|&c| c <= x);
-                list[k.min(n as usize - 1)]
-            }
-            Routing::LeastOutstanding => {
-                // Fewest in flight; ties rotate with the node's picks.
-                let picks = &mut self.nodes.picks[node as usize];
-                let start = (*picks % u64::from(n)) as usize;
-                *picks += 1;
-                let outstanding = &self.outstanding;
-                let i = (0..n as usize)
-                    .map(|k| list[(start + k) % n as usize])
-                    .min_by_key(|&i| outstanding[i as usize])
-                    .unwrap_or(list[0]);
-                // Keep the balancer-wide index counting what is in flight.
-                self.least.change_priority_by(&i, |Reverse((o, _))| *o += 1);
-                i
-            }
-        }
-    }
-
     /// Re-reads which targets are routable from the registry at `now`.
     fn refresh(&mut self, world: &World, now: SimTime) {
         let first = self.seen_generation == 0;
@@ -353,121 +242,6 @@ impl LoadBalancer {
         }
         if self.cfg.zones > 1 {
             self.refresh_nodes(world);
-        }
-    }
-
-    /// Slow start: at random, each routable target weighted by its weight
-    /// times its ramp (the share of its slow start elapsed, 1 once over).
-    /// ELB ramps only while some healthy target is past its slow start.
-    fn choose_ramped(&mut self, now: SimTime) -> u32 {
-        let ramp = |until: SimTime| {
-            if until <= now {
-                1.0
-            } else {
-                let left = until.since(now).as_secs_f64();
-                (1.0 - left / self.cfg.slow_start.as_secs_f64()).max(1e-3)
-            }
-        };
-        let settled = self
-            .routable
-            .iter()
-            .any(|&i| self.ramp_until[i as usize] <= now);
-        self.ramp_weights.clear();
-        let mut acc = 0.0;
-        for &i in &self.routable {
-            let r = if settled {
-                ramp(self.ramp_until[i as usize])
-            } else {
-                1.0
-            };
-            acc += self.cfg.endpoints[i as usize].weight * r;
-            self.ramp_weights.push(acc);
-        }
-        let x = self.rng.random_range(0.0..acc);
-        let k = self.ramp_weights.partition_point(|&c| c <= x);
-        self.routable[k.min(self.routable.len() - 1)]
-    }
-
-    /// Chooses among the routable targets when some are not.
-    fn choose_restricted(&mut self) -> u32 {
-        let n = self.routable.len() as u32;
-        match self.cfg.routing {
-            // In turn over the routable targets: O(1) however many slots
-            // a group has.
-            Routing::RoundRobin => {
-                let i = self.routable[(self.picks % u64::from(n)) as usize];
-                self.picks += 1;
-                i
-            }
-            Routing::Random => self.routable[self.rng.random_range(0..n) as usize],
-            Routing::PowerOfTwo => {
-                if n == 1 {
-                    return self.routable[0];
-                }
-                let a = self.routable[self.rng.random_range(0..n) as usize];
-                let mut bi = self.rng.random_range(0..n - 1);
-                if self.routable[bi as usize] >= a {
-                    bi += 1;
-                }
-                let b = self.routable[bi as usize];
-                if self.outstanding[b as usize] < self.outstanding[a as usize] {
-                    b
-                } else {
-                    a
-                }
-            }
-            Routing::Weighted => {
-                let total = *self.routable_weights.last().unwrap_or(&1.0);
-                let x = self.rng.random_range(0.0..total);
-                let i = self.routable_weights.partition_point(|&c| c <= x);
-                self.routable[i.min(n as usize - 1)]
-            }
-            // The index holds only the routable targets.
-            Routing::LeastOutstanding => self.choose(),
-        }
-    }
-
-    /// Chooses the target for the next request.
-    fn choose(&mut self) -> u32 {
-        let n = self.cfg.endpoints.len() as u32;
-        match self.cfg.routing {
-            Routing::RoundRobin => {
-                let i = (self.picks % u64::from(n)) as u32;
-                self.picks += 1;
-                i
-            }
-            Routing::Random => self.rng.random_range(0..n),
-            Routing::PowerOfTwo => {
-                if n == 1 {
-                    return 0;
-                }
-                let a = self.rng.random_range(0..n);
-                let mut b = self.rng.random_range(0..n - 1);
-                if b >= a {
-                    b += 1;
-                }
-                if self.outstanding[b as usize] < self.outstanding[a as usize] {
-                    b
-                } else {
-                    a
-                }
-            }
-            Routing::Weighted => {
-                let total = *self.cumulative_weights.last().unwrap_or(&1.0);
-                let x = self.rng.random_range(0.0..total);
-                let i = self.cumulative_weights.partition_point(|&c| c <= x);
-                (i as u32).min(n - 1)
-            }
-            Routing::LeastOutstanding => {
-                let (&i, _) = self.least.peek().expect("a load balancer has targets");
-                self.picks += 1;
-                let picks = self.picks;
-                self.least.change_priority_by(&i, |Reverse((o, last))| {
-                    *o += 1;
-                    *last = picks;
-                });
-                i
-            }
         }
     }
 
@@ -603,80 +377,6 @@ impl LoadBalancer {
         };
         self.calls.answered(outcome.is_ok(), now.since(f.arrived));
         reply(ctx, f.call, outcome);
-    }
-
-    /// Closes the metered hours that ended before `now`.
-    fn meter_roll(&mut self, now: SimTime) {
-        let hour = SimDuration::from_secs(3600);
-        while now >= self.meter.hour_start + hour {
-            let end = self.meter.hour_start + hour;
-            self.close_hour(end);
-        }
-    }
-
-    fn close_hour(&mut self, end: SimTime) {
-        let span = end.since(self.meter.hour_start);
-        let usage = LbHourUsage {
-            span,
-            new_connections: self.meter.requests,
-            mean_active_connections: self.hour_connections.take_interval_mean(end),
-            processed_bytes: self.meter.requests * ASSUMED_BYTES_PER_REQUEST,
-            rule_evaluations: 0.0,
-        };
-        self.meter.done.push(usage);
-        self.meter.hour_start = end;
-        self.meter.requests = 0.0;
-    }
-
-    fn kind(&self) -> LbKind {
-        match self.cfg.lb_type {
-            LbType::Alb => LbKind::Alb,
-            LbType::Nlb => LbKind::Nlb,
-        }
-    }
-
-    /// Inter-zone data transfer for `requests` sent across zones [GB]:
-    /// the assumed bytes of each request and its response.
-    fn cross_zone_gb(requests: u64) -> f64 {
-        let catalog = crate::catalog::builtin();
-        requests as f64 * ASSUMED_BYTES_PER_REQUEST / catalog.units.bytes_per_gb.value
-    }
-
-    /// What `requests` sent across zones cost [USD]: every byte is billed
-    /// out of one zone and into the other.
-    fn cross_zone_cost(requests: u64) -> f64 {
-        let per_gb = crate::catalog::builtin()
-            .data_transfer
-            .inter_az_per_gb
-            .value;
-        2.0 * per_gb * Self::cross_zone_gb(requests)
-    }
-
-    /// The bill from the window start to `now`, closing the partial hour.
-    fn bill(&mut self, now: SimTime) -> f64 {
-        self.meter_roll(now);
-        let mut hours = self.meter.done.clone();
-        if now > self.meter.hour_start {
-            let span = now.since(self.meter.hour_start);
-            // A copy of the running hour, so billing mid-run changes nothing.
-            let mut probe = self.hour_connections.clone();
-            hours.push(LbHourUsage {
-                span,
-                new_connections: self.meter.requests,
-                mean_active_connections: probe.take_interval_mean(now),
-                processed_bytes: self.meter.requests * ASSUMED_BYTES_PER_REQUEST,
-                rule_evaluations: 0.0,
-            });
-        }
-        let transfer = match self.kind() {
-            // AWS: "When enabling cross-zone load balancing for a Network
-            // Load Balancer, EC2 data transfer charges apply" (ELB guide,
-            // network/target-group-cross-zone.html). The ALB guide, where
-            // cross-zone balancing is always on, names no such charge.
-            LbKind::Nlb => Self::cross_zone_cost(self.nodes.cross_window),
-            LbKind::Alb => 0.0,
-        };
-        crate::catalog::builtin().load_balancer_cost(self.kind(), &hours) + transfer
     }
 }
 

@@ -1,6 +1,6 @@
 //! The decisions of an EC2 Auto Scaling group: its capacity bounds, its
 //! CloudWatch alarms and its scaling policies. The fleet
-//! ([`super::fleet`]) measures the datapoints and carries the decisions out
+//! ([`super`]) measures the datapoints and carries the decisions out
 //! (launches, deregistrations); this module only says what the desired
 //! capacity becomes, which keeps the rules readable and testable alone.
 //!

@@ -1,0 +1,487 @@
+//! A fleet of identical servers, each with a number of workers and a FIFO
+//! accept queue: an EC2 fleet (`instances` × `workers`) or a database
+//! (one server with `capacity` workers).
+//!
+//! A call waits in its server's queue until a worker is free, holds the
+//! worker for a service time, then makes its synchronous `calls` one after
+//! another, still holding the worker, and replies. A full queue rejects the
+//! call at once (HTTP 503, or a database's throttling error); an outage fails
+//! new calls fast, and fails the calls it finds queued or in service.
+//!
+//! An EC2 fleet in an Auto Scaling group (or with instance failures) also
+//! runs the instance lifecycle: launch → pending for its `boot_time` →
+//! registered with the load balancers, routed to once its first health
+//! check passes → in service → deregistered on scale-in and draining its
+//! requests in flight for up to `deregistration_delay` → terminated. A
+//! failed instance fails its work and every call routed to it until
+//! `unhealthy_threshold` health checks have failed; then the group
+//! terminates and replaces it. The fleet publishes each instance's state in
+//! the world's [`Registry`](super::targets::Registry), which load balancers
+//! route by and queue pollers poll by, and bills each launch per second
+//! with the 60-second minimum. The group's decisions are in
+//! [`autoscaling`].
+
+mod autoscaling;
+mod billing;
+mod group;
+mod lifecycle;
+mod serve;
+mod spot;
+mod zones;
+
+use std::collections::VecDeque;
+
+use super::downstream::{Downstream, Progress};
+use super::faults::FaultState;
+use super::requests::World;
+use super::{Call, Component, Ctx, Msg};
+use crate::dist::Dist;
+use crate::engine::{Actor, ActorId};
+use crate::rng::StreamRng;
+use crate::scenario::{AutoScalingSpec, LifecycleSpec};
+use crate::slab::{Key, Slab};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
+use crate::time::SimTime;
+use autoscaling::{Capacity, Group};
+use billing::billed_secs;
+use lifecycle::slot_key;
+pub use spot::SpotConfig;
+use zones::zone_metric;
+
+const TIMER_SERVICE_DONE: u32 = 0;
+const TIMER_SEND_RETRY: u32 = 1;
+// Lifecycle timers: the key names the instance slot and its generation
+// (a relaunch in the slot makes the old instance's timers stale).
+const TIMER_BOOTED: u32 = 2;
+const TIMER_HEALTHY: u32 = 3;
+const TIMER_DRAIN_DEADLINE: u32 = 4;
+const TIMER_FAIL: u32 = 5;
+const TIMER_DETECTED: u32 = 6;
+// Group timers.
+const TIMER_PERIOD: u32 = 7;
+const TIMER_DATAPOINT: u32 = 8;
+const TIMER_SCHEDULED: u32 = 9;
+// A Spot instance's interruption notice.
+const TIMER_INTERRUPT: u32 = 10;
+
+/// How a fleet is billed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FleetPricing {
+    /// EC2: each instance per second, 60 s minimum [USD/h].
+    Ec2 {
+        /// What an on-demand instance costs, after any Savings Plan or
+        /// Reserved discount [USD/h].
+        hourly_usd: f64,
+        /// What a Spot instance costs [USD/h].
+        spot_hourly_usd: f64,
+    },
+    /// A database priced by the user: per hour and per million operations.
+    Database {
+        /// [USD/h] for the whole database.
+        per_hour: f64,
+        /// [USD per 1M operations].
+        per_million: f64,
+    },
+}
+
+/// The settings a fleet is built from.
+#[derive(Clone, Debug)]
+pub struct FleetConfig {
+    /// Component name.
+    pub name: String,
+    /// `ec2` or `database`.
+    pub kind: &'static str,
+    /// Number of servers.
+    pub instances: u32,
+    /// Workers per server.
+    pub workers: u32,
+    /// Queue bound per server.
+    pub queue_limit: Option<u32>,
+    /// Work per call.
+    pub service_time: Dist,
+    /// Calls and sends after the work.
+    pub downstream: Downstream,
+    /// Billing.
+    pub pricing: FleetPricing,
+    /// The Auto Scaling group and instance lifecycle; `None` for a fixed
+    /// fleet, whose instances are in service all along.
+    pub scaling: Option<ScalingConfig>,
+}
+
+/// How an EC2 fleet's instances come and go.
+#[derive(Clone, Debug)]
+pub struct ScalingConfig {
+    /// The group (a fixed fleet that replaces failed instances is a group
+    /// without a policy whose min, max and desired are its size).
+    pub group: AutoScalingSpec,
+    /// Boot, health checks, draining, failures.
+    pub lifecycle: LifecycleSpec,
+    /// Instance slots: the most instances the group may ever have, twice
+    /// (room for as many draining). Load balancers have one target per slot.
+    pub slots: u32,
+    /// A load balancer routes to the fleet: instances wait for their first
+    /// health check before they serve.
+    pub load_balanced: bool,
+    /// The queue whose backlog `backlog_per_instance` divides.
+    pub backlog_queue: Option<ActorId>,
+    /// Some instances run on Spot.
+    pub spot: Option<SpotConfig>,
+    /// The availability zones, by name (one unnamed zone when the fleet
+    /// has no `zones`). Slot `i` is in zone `i % zones.len()`.
+    pub zones: Vec<String>,
+    /// An Auto Scaling group: it launches the capacity a zone outage took
+    /// into the other zones, and rebalances when the zone returns. A fixed
+    /// fleet keeps each zone's share in its zone.
+    pub rebalance: bool,
+}
+
+impl ScalingConfig {
+    /// How many zones (at least one).
+    fn zone_count(&self) -> u32 {
+        (self.zones.len() as u32).max(1)
+    }
+}
+
+/// Where an instance slot is in the lifecycle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Life {
+    /// Serving (every instance of a fixed fleet).
+    #[default]
+    InService,
+    /// No instance.
+    Free,
+    /// Launched, booting.
+    Booting,
+    /// Running and registered, waiting for its first passing health check.
+    Registering,
+    /// Deregistered, finishing its work in flight.
+    Draining,
+}
+
+#[derive(Debug, Default)]
+struct Server {
+    busy: u32,
+    queue: VecDeque<Key>,
+    life: Life,
+    /// Crashed: fails what it holds and what reaches it.
+    failed: bool,
+    /// A Spot instance (billed at the Spot price, may be interrupted).
+    spot: bool,
+    /// Its interruption notice came: it drains until reclaimed.
+    interrupted: bool,
+    /// Bumped at every launch into the slot.
+    generation: u32,
+    /// A rebalancing launch: the instance (slot, generation) it replaces
+    /// once it is in service.
+    replaces: Option<(u32, u32)>,
+    launched: SimTime,
+    /// Its metrics count in the group's aggregate from then on.
+    warm_from: SimTime,
+    /// Its application answers from then on; until then it keeps its CPU busy.
+    app_up: SimTime,
+    /// Worker-nanoseconds busy since `area_from` (for the CPU datapoints).
+    busy_area: u128,
+    busy_last: SimTime,
+    area_from: SimTime,
+}
+
+impl Server {
+    /// Accounts the busy workers up to `now` (before `busy` changes).
+    #[inline]
+    fn touch(&mut self, now: SimTime) {
+        self.busy_area += u128::from(self.busy) * u128::from(now.since(self.busy_last).0);
+        self.busy_last = now;
+    }
+
+    /// It takes calls: booting and free slots do not, nor a crashed instance.
+    fn serves(&self) -> bool {
+        !self.failed
+            && matches!(
+                self.life,
+                Life::InService | Life::Registering | Life::Draining
+            )
+    }
+
+    /// Counted by the group as one of its instances.
+    fn live(&self) -> bool {
+        matches!(
+            self.life,
+            Life::Booting | Life::Registering | Life::InService
+        )
+    }
+}
+
+/// The lifecycle state of a fleet in a group.
+#[derive(Debug)]
+struct Scaling {
+    cfg: ScalingConfig,
+    /// Boot times, failures, health check phases, terminations.
+    rng: StreamRng,
+    group: Group,
+    me: ActorId,
+    /// Datapoints waiting out their publication delay, with the instances
+    /// each was measured on.
+    datapoints: VecDeque<(Option<f64>, u32)>,
+    period_start: SimTime,
+    /// Calls that reached the fleet this period (requests per target).
+    period_calls: u64,
+    in_service: TimeAverage,
+    /// Workers of the instances that serve (in service or draining).
+    capacity: TimeAverage,
+    events: u64,
+    /// Billed seconds of terminated launches, on demand and Spot: since
+    /// time zero, and in the measured window.
+    ended_secs: [f64; 2],
+    ended_window_secs: [f64; 2],
+    window_start: SimTime,
+    /// Spot interruption notices this interval.
+    interruptions: u64,
+    /// Per zone, the zone outages in force (nested outages count).
+    zone_down: Vec<u32>,
+    /// Per zone, the metric name of its instances in service.
+    zone_metrics: Vec<&'static str>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Job {
+    call: Call,
+    arrived: SimTime,
+    server: u32,
+    /// Where the job is among its calls and sends.
+    progress: Progress,
+    /// An outage began while the job held a worker: it ends in an error.
+    doomed: bool,
+}
+
+/// An EC2 fleet or a database.
+#[derive(Debug)]
+pub struct Fleet {
+    cfg: FleetConfig,
+    rng: StreamRng,
+    faults: FaultState,
+    servers: Vec<Server>,
+    jobs: Slab<Job>,
+    round_robin: u32,
+    busy: TimeAverage,
+    queued: TimeAverage,
+    calls: CallStats,
+    waits: MeanDuration,
+    window_start: SimTime,
+    /// Calls answered since time zero (for the cumulative cost series).
+    handled_total: u64,
+    scaling: Option<Box<Scaling>>,
+}
+
+impl Fleet {
+    /// A fleet drawing service times from `rng`, subject to `faults`; a
+    /// scaling fleet draws its lifecycle's chances from `lifecycle_rng`, so
+    /// that its service times stay those of a fixed fleet (common random
+    /// numbers across designs).
+    pub fn new(
+        mut cfg: FleetConfig,
+        rng: StreamRng,
+        lifecycle_rng: StreamRng,
+        faults: FaultState,
+    ) -> Self {
+        let scaling = cfg.scaling.take().map(|sc| {
+            let zones = sc.zone_count() as usize;
+            let zone_metrics = if sc.zones.len() > 1 {
+                sc.zones.iter().map(|z| zone_metric(z)).collect()
+            } else {
+                Vec::new()
+            };
+            Box::new(Scaling {
+                zone_down: vec![0; zones],
+                zone_metrics,
+                group: Group::new(sc.group.clone()),
+                cfg: sc,
+                rng: lifecycle_rng,
+                me: ActorId(0),
+                datapoints: VecDeque::new(),
+                period_start: SimTime::ZERO,
+                period_calls: 0,
+                in_service: TimeAverage::default(),
+                capacity: TimeAverage::default(),
+                events: 0,
+                ended_secs: [0.0; 2],
+                ended_window_secs: [0.0; 2],
+                window_start: SimTime::ZERO,
+                interruptions: 0,
+            })
+        });
+        let n = scaling.as_ref().map_or(cfg.instances, |sc| sc.cfg.slots);
+        let servers = (0..n)
+            .map(|_| Server {
+                life: if scaling.is_some() {
+                    Life::Free
+                } else {
+                    Life::InService
+                },
+                ..Server::default()
+            })
+            .collect();
+        Fleet {
+            cfg,
+            rng,
+            faults,
+            servers,
+            jobs: Slab::default(),
+            round_robin: 0,
+            busy: TimeAverage::default(),
+            queued: TimeAverage::default(),
+            calls: CallStats::default(),
+            waits: MeanDuration::default(),
+            window_start: SimTime::ZERO,
+            handled_total: 0,
+            scaling,
+        }
+    }
+
+    fn capacity(&self) -> f64 {
+        f64::from(self.cfg.instances) * f64::from(self.cfg.workers)
+    }
+}
+
+impl Actor<Msg, World> for Fleet {
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        match msg {
+            Msg::Call(call) => self.on_call(call, ctx),
+            Msg::Timer {
+                tag: TIMER_SERVICE_DONE,
+                key,
+            } => self.advance(key, true, ctx),
+            Msg::Timer {
+                tag: TIMER_SEND_RETRY,
+                key,
+            } => self.retry_send(key, ctx),
+            Msg::Reply { token, outcome } => {
+                if let Some(key) = self.jobs.key_of(token) {
+                    self.advance(key, outcome.is_ok(), ctx);
+                }
+            }
+            Msg::Fault { index, start } => {
+                if let Some(zone) = self.faults.zone_of(index) {
+                    if self.scaling.is_some() {
+                        self.zone_outage(zone, start, ctx);
+                    }
+                } else if self.faults.apply(index, start) {
+                    self.fail_held_work(ctx);
+                }
+            }
+            Msg::Timer { tag, key } if self.scaling.is_some() => {
+                self.lifecycle_event(tag, key, ctx);
+            }
+            Msg::Start if self.scaling.is_some() => self.start_group(ctx),
+            Msg::Timer { .. }
+            | Msg::NextArrival
+            | Msg::Start
+            | Msg::Redrive { .. }
+            | Msg::InvokeBatch { .. } => {}
+        }
+    }
+}
+
+impl Component for Fleet {
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
+        self.busy.start_window(now);
+        self.queued.start_window(now);
+        self.calls.start_window();
+        self.waits.clear();
+        if let Some(sc) = &mut self.scaling {
+            sc.in_service.start_window(now);
+            sc.capacity.start_window(now);
+            sc.window_start = now;
+        }
+    }
+
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        let in_flight: u64 = self.busy.level() + self.queued.level();
+        self.calls.sample(out);
+        let busy = self.busy.take_interval_mean(now);
+        let capacity = match &mut self.scaling {
+            Some(sc) => sc.capacity.take_interval_mean(now),
+            None => self.capacity(),
+        };
+        out.put(
+            "utilization",
+            if capacity > 0.0 { busy / capacity } else { 0.0 },
+        );
+        out.put("in_flight", in_flight as f64);
+        out.put("waiting", self.queued.level() as f64);
+        if let Some(sc) = &mut self.scaling {
+            let count = |life: &[Life]| {
+                self.servers
+                    .iter()
+                    .filter(|s| life.contains(&s.life))
+                    .count() as f64
+            };
+            out.put("instances", sc.in_service.level() as f64);
+            out.put("pending", count(&[Life::Booting, Life::Registering]));
+            out.put("draining", count(&[Life::Draining]));
+            out.put("desired", f64::from(sc.group.desired));
+            out.put("scaling_events", std::mem::take(&mut sc.events) as f64);
+            if sc.cfg.spot.is_some() {
+                out.put(
+                    "interruptions",
+                    std::mem::take(&mut sc.interruptions) as f64,
+                );
+            }
+            let zones = sc.zone_metrics.len() as u32;
+            for (z, &metric) in sc.zone_metrics.iter().enumerate() {
+                let n = (z as u32..self.servers.len() as u32)
+                    .step_by(zones as usize)
+                    .filter(|&i| {
+                        let s = &self.servers[i as usize];
+                        s.life == Life::InService && !s.failed
+                    })
+                    .count();
+                out.put(metric, n as f64);
+            }
+        } else if self.cfg.kind != "database" {
+            out.put("instances", f64::from(self.cfg.instances));
+        }
+        out.put(
+            "cost_usd",
+            self.cost(SimTime::ZERO, now, self.handled_total),
+        );
+    }
+
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        let (utilization, instances_max) = match &mut self.scaling {
+            Some(sc) => {
+                let capacity = sc.capacity.window_mean(now);
+                let busy = self.busy.window_mean(now);
+                (
+                    if capacity > 0.0 { busy / capacity } else { 0.0 },
+                    sc.in_service.window_peak(),
+                )
+            }
+            None => (
+                self.busy.window_mean(now) / self.capacity(),
+                if self.cfg.kind != "database" {
+                    u64::from(self.cfg.instances)
+                } else {
+                    0
+                },
+            ),
+        };
+        ComponentReport {
+            name: self.cfg.name.clone(),
+            kind: self.cfg.kind.to_string(),
+            handled: self.calls.handled,
+            errors: self.calls.errors,
+            utilization,
+            mean_wait_ms: self.waits.mean_ms(),
+            max_queue: self.queued.window_peak(),
+            cold_starts: 0,
+            instances_max,
+            cost_usd: self.cost(self.window_start, now, self.calls.handled),
+            instance_hours: if self.cfg.kind != "database" {
+                self.instance_hours(self.window_start, now)
+            } else {
+                0.0
+            },
+        }
+    }
+}

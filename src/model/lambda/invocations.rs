@@ -1,0 +1,226 @@
+//! Invocations: a warm environment or a cold start (or a throttle), the
+//! handler's work and downstream steps, batch items, timeouts.
+
+use super::*;
+use crate::model::{Call, Ctx, Msg, Outcome, reply};
+use crate::slab::Key;
+use crate::time::SimDuration;
+
+impl Lambda {
+    fn throttle(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.count(|c| c.throttles += 1);
+        self.calls.answered(false, SimDuration::ZERO);
+        reply(ctx, call, Outcome::Throttled);
+    }
+
+    /// A synchronous invocation, for one request or (`batch`) for a batch
+    /// of queue messages, whose first item `call.req` is.
+    pub(super) fn on_invoke(&mut self, call: Call, batch: Option<Key>, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.calls.arrived();
+        if self.faults.is_down() {
+            self.calls.answered(false, SimDuration::ZERO);
+            reply(ctx, call, Outcome::Unavailable);
+            return;
+        }
+        if !self.has_concurrency(ctx) {
+            self.throttle(call, ctx);
+            return;
+        }
+        // Throttled invocations are not billed: count from here on, and
+        // give the request back if the scaling rate throttles it below.
+        self.requests += 1;
+        if now >= self.window_start {
+            self.window_requests += 1;
+        }
+        // A warm environment: provisioned first, then the most recently used.
+        while let Some(env) = self.idle_provisioned.pop().or_else(|| self.idle.pop()) {
+            let Some(e) = self.envs.get(env) else {
+                continue; // reclaimed
+            };
+            if e.state != EnvState::Idle {
+                continue;
+            }
+            let provisioned = e.provisioned;
+            let inv = self.invocations.insert(Invocation {
+                call,
+                batch,
+                item: 0,
+                arrived: now,
+                env,
+                started: now,
+                phase: Phase::Running,
+                progress: Progress::default(),
+                provisioned,
+            });
+            self.occupy(env, inv, EnvState::Busy, ctx);
+            if now >= self.window_start {
+                self.init_waits.record(SimDuration::ZERO);
+            }
+            self.run(inv, ctx);
+            return;
+        }
+        if !self.scaling.try_take(now) {
+            self.requests -= 1;
+            if now >= self.window_start {
+                self.window_requests -= 1;
+            }
+            self.throttle(call, ctx);
+            return;
+        }
+        // A cold start.
+        let env = self.envs.insert(Env {
+            state: EnvState::Initializing,
+            provisioned: false,
+            idle_spell: 0,
+            invocation: None,
+        });
+        self.environments.incr(now);
+        let inv = self.invocations.insert(Invocation {
+            call,
+            batch,
+            item: 0,
+            arrived: now,
+            env,
+            started: now,
+            phase: Phase::Starting,
+            progress: Progress::default(),
+            provisioned: false,
+        });
+        self.occupy(env, inv, EnvState::Initializing, ctx);
+        let init = self.cfg.cold_start.sample(&mut self.rng);
+        self.count(|c| {
+            c.cold_starts += 1;
+            c.init_ns += init.0;
+        });
+        if now >= self.window_start {
+            self.init_waits.record(init);
+        }
+        ctx.schedule(
+            init,
+            Msg::Timer {
+                tag: TIMER_READY,
+                key: inv,
+            },
+        );
+    }
+
+    /// The invocation's handler starts running.
+    pub(super) fn run(&mut self, inv: Key, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(i) = self.invocations.get_mut(inv) else {
+            return;
+        };
+        i.phase = Phase::Running;
+        i.started = now;
+        if let Some(e) = self.envs.get_mut(i.env) {
+            e.state = EnvState::Busy;
+        }
+        self.work(inv, ctx);
+        ctx.schedule(
+            self.cfg.timeout,
+            Msg::Timer {
+                tag: TIMER_TIMEOUT,
+                key: inv,
+            },
+        );
+    }
+
+    /// The handler works on its request (or batch item).
+    pub(super) fn work(&mut self, inv: Key, ctx: &mut Ctx<'_>) {
+        let work = self.cfg.service_time.sample(&mut self.rng);
+        let work = work.mul_f64(self.faults.slowdown());
+        ctx.schedule(
+            work,
+            Msg::Timer {
+                tag: TIMER_DONE,
+                key: inv,
+            },
+        );
+    }
+
+    /// The handler's own work or a downstream step ended (`ok`).
+    pub(super) fn advance(&mut self, inv: Key, ok: bool, ctx: &mut Ctx<'_>) {
+        let Some(i) = self.invocations.get_mut(inv) else {
+            return;
+        };
+        if i.phase == Phase::Abandoned {
+            self.invocations.remove(inv);
+            return;
+        }
+        i.phase = Phase::Downstream;
+        let req = i.call.req;
+        let retry = TIMER_SEND_RETRY;
+        let end =
+            self.cfg
+                .downstream
+                .after(&mut i.progress, ok, req, inv, retry, &mut self.rng, ctx);
+        match (end, i.batch) {
+            (None, _) => {}
+            (Some(outcome), None) => self.finish(inv, outcome, ctx),
+            (Some(outcome), Some(batch)) => self.item_ended(inv, batch, outcome.is_ok(), ctx),
+        }
+    }
+
+    /// An item of a batch ended (`ok`): the handler goes on to the next one,
+    /// or the invocation ends. Without partial batch responses the first
+    /// failure is the handler's exception, which fails the whole batch;
+    /// with them, the handler records the failure and goes on.
+    fn item_ended(&mut self, inv: Key, batch: Key, ok: bool, ctx: &mut Ctx<'_>) {
+        let Some(i) = self.invocations.get_mut(inv) else {
+            return;
+        };
+        let (partial, next) = match ctx.world.batches.get_mut(batch) {
+            Some(b) => {
+                let at = i.item as usize;
+                if let Some(item) = b.items.get_mut(at) {
+                    item.done = ok;
+                }
+                (b.partial_failures, b.items.get(at + 1).map(|item| item.req))
+            }
+            None => (false, None),
+        };
+        match next {
+            _ if !ok && !partial => self.finish(inv, Outcome::Error, ctx),
+            Some(req) => {
+                i.item += 1;
+                i.call.req = req;
+                i.progress = Progress::default();
+                i.phase = Phase::Running;
+                self.work(inv, ctx);
+            }
+            None => self.finish(inv, Outcome::Ok, ctx),
+        }
+    }
+
+    /// Bills the invocation's duration, answers, and frees its environment.
+    fn finish(&mut self, inv: Key, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(i) = self.invocations.remove(inv) else {
+            return;
+        };
+        self.bill(now.since(i.started), i.provisioned, now);
+        self.calls.answered(outcome.is_ok(), now.since(i.arrived));
+        reply(ctx, i.call, outcome);
+        self.release(i.env, false, ctx);
+    }
+
+    pub(super) fn on_timeout(&mut self, inv: Key, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(i) = self.invocations.get_mut(inv) else {
+            return;
+        };
+        if i.phase == Phase::Abandoned {
+            return;
+        }
+        // The invocation fails now; a reply or timer still on its way
+        // finds it abandoned and removes it.
+        i.phase = Phase::Abandoned;
+        let (call, arrived, started, env, provisioned) =
+            (i.call, i.arrived, i.started, i.env, i.provisioned);
+        self.bill(now.since(started), provisioned, now);
+        self.calls.answered(false, now.since(arrived));
+        reply(ctx, call, Outcome::Error);
+        self.release(env, true, ctx);
+    }
+}

@@ -1,0 +1,344 @@
+//! A Lambda function: execution environments that serve one invocation at a
+//! time, started cold on demand, kept warm for a while, and capped by the
+//! function's reserved concurrency or the account's shared pool.
+//!
+//! An invocation takes a warm idle environment if there is one (the most
+//! recently used, so the others age out); otherwise a new environment is
+//! started, which costs a cold start, provided the concurrency limit and the
+//! scaling rate allow it; otherwise the invocation is throttled (HTTP 429).
+//! An idle environment is reclaimed after `keep_alive`; `provisioned`
+//! environments are initialised before the first request and never
+//! reclaimed. An invocation that runs past `timeout` fails, and its
+//! environment is reset, as Lambda does.
+//!
+//! An asynchronous invocation (an event: a `send`, an SNS delivery) is
+//! accepted at once and run from Lambda's internal queue. A throttled event
+//! is tried again with a backoff from 1 s to 5 min until it is
+//! `max_event_age` old; a failed one is retried `retries` times, about 1 and
+//! 2 minutes later. What exhausts them goes to the `on_failure` queue, or is
+//! lost (AWS Lambda developer guide, asynchronous invocation; aws-facts.md
+//! §6.2).
+
+mod billing;
+mod environments;
+mod events;
+mod invocations;
+
+use super::downstream::{Downstream, Progress};
+use super::faults::FaultState;
+use super::requests::World;
+use super::token_bucket::TokenBucket;
+use super::{Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome};
+use crate::dist::Dist;
+use crate::engine::Actor;
+use crate::rng::StreamRng;
+use crate::slab::{Key, Slab};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
+use crate::time::{SimDuration, SimTime};
+pub use billing::LambdaPricing;
+
+const TIMER_READY: u32 = 0;
+const TIMER_DONE: u32 = 1;
+const TIMER_TIMEOUT: u32 = 2;
+const TIMER_RECLAIM: u32 = 3;
+const TIMER_SEND_RETRY: u32 = 4;
+const TIMER_EVENT_RETRY: u32 = 5;
+
+/// Tokens of the function's own event invocations carry this bit, so that
+/// their answers are told apart from downstream replies.
+const EVENT_TOKEN: u32 = 1 << 31;
+
+/// The settings a function is built from.
+#[derive(Clone, Debug)]
+pub struct LambdaConfig {
+    /// Component name.
+    pub name: String,
+    /// Memory [MB].
+    pub memory_mb: u32,
+    /// Run time of one invocation.
+    pub service_time: Dist,
+    /// Start-up time of a new environment.
+    pub cold_start: Dist,
+    /// Idle time before an environment is reclaimed.
+    pub keep_alive: Dist,
+    /// Reserved concurrency; `None` shares the account pool.
+    pub reserved: Option<u32>,
+    /// Environments kept initialised.
+    pub provisioned: u32,
+    /// Longest invocation.
+    pub timeout: SimDuration,
+    /// New environments per second the function may start, and the burst
+    /// (1,000 per 10 s per function).
+    pub scale_rate: f64,
+    /// The burst of new environments.
+    pub scale_burst: f64,
+    /// Calls and sends after the work.
+    pub downstream: Downstream,
+    /// Prices.
+    pub pricing: LambdaPricing,
+    /// Retries of a failed event.
+    pub event_retries: u32,
+    /// Age beyond which an event is given up.
+    pub max_event_age: SimDuration,
+    /// Where given-up events go.
+    pub on_failure: Option<crate::engine::ActorId>,
+}
+
+/// An asynchronous invocation waiting in Lambda's internal queue.
+#[derive(Clone, Copy, Debug)]
+struct Event {
+    req: crate::model::requests::RequestId,
+    arrived: SimTime,
+    /// Failed attempts so far.
+    failures: u32,
+    /// Throttled attempts so far.
+    throttles: u32,
+}
+
+/// The account's unreserved concurrency, shared by a design's functions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConcurrencyPool {
+    /// Environments the unreserved functions may have at once.
+    pub limit: u32,
+    /// Environments they have now.
+    pub in_use: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EnvState {
+    Initializing,
+    Busy,
+    Idle,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Env {
+    state: EnvState,
+    provisioned: bool,
+    /// Counts reuses, so that a reclaim timer of an earlier idle spell is stale.
+    idle_spell: u32,
+    /// The invocation it is running or starting for.
+    invocation: Option<Key>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Starting,
+    Running,
+    Downstream,
+    /// Timed out: answered already; waits for its last reply or timer.
+    Abandoned,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Invocation {
+    /// The caller's call; for a batch, `req` is the item being processed.
+    call: Call,
+    /// The batch of queue messages it processes (an event source mapping),
+    /// and which item it is at.
+    batch: Option<Key>,
+    item: u32,
+    arrived: SimTime,
+    env: Key,
+    started: SimTime,
+    phase: Phase,
+    progress: Progress,
+    /// Ran on a provisioned environment (billed at the provisioned rate).
+    provisioned: bool,
+}
+
+/// Per-interval counters.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counters {
+    cold_starts: u64,
+    throttles: u64,
+    init_ns: u64,
+    /// Events given up (to the on-failure destination or lost).
+    events_dropped: u64,
+}
+
+/// A Lambda function.
+#[derive(Debug)]
+pub struct Lambda {
+    cfg: LambdaConfig,
+    rng: StreamRng,
+    faults: FaultState,
+    envs: Slab<Env>,
+    /// Idle environments, most recently used last; provisioned ones apart,
+    /// because Lambda routes to provisioned concurrency first.
+    idle: Vec<Key>,
+    idle_provisioned: Vec<Key>,
+    invocations: Slab<Invocation>,
+    events: Slab<Event>,
+    /// New environments per second (the scaling rate).
+    scaling: TokenBucket,
+    concurrency: TimeAverage,
+    environments: TimeAverage,
+    calls: CallStats,
+    init_waits: MeanDuration,
+    interval: Counters,
+    window: Counters,
+    window_start: SimTime,
+    /// Billed duration [GB-s] since time zero and in the window, on-demand
+    /// and provisioned.
+    gb_seconds: [f64; 2],
+    window_gb_seconds: [f64; 2],
+    /// Invocations since time zero and in the window (billed per request).
+    requests: u64,
+    window_requests: u64,
+}
+
+impl Lambda {
+    /// A function drawing its times from `rng`.
+    pub fn new(cfg: LambdaConfig, rng: StreamRng, faults: FaultState) -> Self {
+        Lambda {
+            scaling: TokenBucket::new(cfg.scale_rate, cfg.scale_burst),
+            cfg,
+            rng,
+            faults,
+            envs: Slab::default(),
+            idle: Vec::new(),
+            idle_provisioned: Vec::new(),
+            invocations: Slab::default(),
+            events: Slab::default(),
+            concurrency: TimeAverage::default(),
+            environments: TimeAverage::default(),
+            calls: CallStats::default(),
+            init_waits: MeanDuration::default(),
+            interval: Counters::default(),
+            window: Counters::default(),
+            window_start: SimTime::ZERO,
+            gb_seconds: [0.0; 2],
+            window_gb_seconds: [0.0; 2],
+            requests: 0,
+            window_requests: 0,
+        }
+    }
+
+    fn count(&mut self, f: impl Fn(&mut Counters)) {
+        f(&mut self.interval);
+        f(&mut self.window);
+    }
+}
+
+impl Actor<Msg, World> for Lambda {
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        match msg {
+            Msg::Start => self.start(ctx),
+            Msg::Call(call) if call.endpoint == EVENT_ENDPOINT => self.on_event(call, ctx),
+            Msg::Call(call) => self.on_invoke(call, None, ctx),
+            Msg::InvokeBatch {
+                batch,
+                reply_to,
+                token,
+            } => {
+                let first = ctx.world.batches.get(batch).and_then(|b| b.items.first());
+                let call = |req| Call {
+                    req,
+                    reply_to,
+                    token,
+                    endpoint: crate::model::ANY_ENDPOINT,
+                };
+                match first {
+                    Some(item) => self.on_invoke(call(item.req), Some(batch), ctx),
+                    // Nothing to process: nothing can fail.
+                    None => ctx.send(
+                        reply_to,
+                        SimDuration::ZERO,
+                        Msg::Reply {
+                            token,
+                            outcome: Outcome::Ok,
+                        },
+                    ),
+                }
+            }
+            Msg::Reply { token, outcome } if token & EVENT_TOKEN != 0 => {
+                self.on_event_result(token & !EVENT_TOKEN, outcome, ctx);
+            }
+            Msg::Reply { token, outcome } => {
+                if let Some(inv) = self.invocations.key_of(token) {
+                    self.advance(inv, outcome.is_ok(), ctx);
+                }
+            }
+            Msg::Timer { tag, key } => match tag {
+                TIMER_READY => self.run(key, ctx),
+                TIMER_DONE => self.advance(key, true, ctx),
+                TIMER_TIMEOUT => self.on_timeout(key, ctx),
+                TIMER_RECLAIM => self.on_reclaim(key, ctx),
+                TIMER_EVENT_RETRY => self.run_event(key, ctx),
+                TIMER_SEND_RETRY => {
+                    if let Some(i) = self.invocations.get_mut(key) {
+                        let req = i.call.req;
+                        self.cfg
+                            .downstream
+                            .issue(&mut i.progress, req, key.slot, ctx);
+                    }
+                }
+                _ => {}
+            },
+            Msg::Fault { index, start } => {
+                self.faults.apply(index, start);
+            }
+            Msg::NextArrival | Msg::Redrive { .. } => {}
+        }
+    }
+}
+
+impl Component for Lambda {
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
+        self.window = Counters::default();
+        self.window_gb_seconds = [0.0; 2];
+        self.calls.start_window();
+        self.concurrency.start_window(now);
+        self.environments.start_window(now);
+        self.init_waits.clear();
+        self.window_requests = 0;
+    }
+
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        self.calls.sample(out);
+        let c = std::mem::take(&mut self.interval);
+        out.put("concurrency", self.concurrency.take_interval_mean(now));
+        out.put("environments", self.environments.level() as f64);
+        out.put("cold_starts", c.cold_starts as f64);
+        out.put("throttles", c.throttles as f64);
+        let init_ms = if c.cold_starts == 0 {
+            0.0
+        } else {
+            c.init_ns as f64 / c.cold_starts as f64 / 1e6
+        };
+        out.put("init_ms", init_ms);
+        out.put("events_waiting", self.events.len() as f64);
+        out.put("events_dropped", c.events_dropped as f64);
+        out.put("in_flight", self.concurrency.level() as f64);
+        out.put(
+            "cost_usd",
+            self.cost(now.since(SimTime::ZERO), self.requests, self.gb_seconds),
+        );
+    }
+
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        let capacity = match self.cfg.reserved {
+            Some(c) => f64::from(c),
+            None => self.environments.window_peak().max(1) as f64,
+        };
+        ComponentReport {
+            name: self.cfg.name.clone(),
+            kind: "lambda".into(),
+            handled: self.calls.handled,
+            errors: self.calls.errors,
+            utilization: self.concurrency.window_mean(now) / capacity,
+            mean_wait_ms: self.init_waits.mean_ms(),
+            max_queue: 0,
+            cold_starts: self.window.cold_starts,
+            instances_max: self.environments.window_peak(),
+            instance_hours: 0.0,
+            cost_usd: self.cost(
+                now.since(self.window_start),
+                self.window_requests,
+                self.window_gb_seconds,
+            ),
+        }
+    }
+}

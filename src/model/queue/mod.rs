@@ -1,0 +1,599 @@
+//! An SQS queue and the pollers of its consumer.
+//!
+//! Senders call the queue (SendMessage): after the API latency the message
+//! is stored, the request gains a piece of outstanding work, and the sender
+//! gets its answer. The consumer is a fleet whose every worker is a poller:
+//! receive up to `batch_size` messages (long polling waits up to `wait_time`
+//! for one; short polling answers at once, often empty, and is billed all the
+//! same), process each (a call into the fleet, holding one of its workers),
+//! delete it on success, leave it on failure. The queue runs the pollers' loop
+//! on the fleet's behalf, so the fleet needs no knowledge of queues.
+//!
+//! Semantics follow the SQS developer guide: a received message is invisible
+//! for `visibility_timeout`, then visible again and received anew (a consumer
+//! slower than the timeout does the work twice; a delete with an outdated
+//! receipt does not delete); after `max_receives` receives it moves to the
+//! dead-letter queue (or is dropped); it expires after `retention`. A
+//! standard queue may deliver a message twice (`duplicate_probability`); a
+//! FIFO queue delivers each message group in order, one batch of a group at a
+//! time, and throttles API calls beyond its throughput limit.
+
+mod event_source_mapping;
+mod pollers;
+mod retention;
+mod send;
+mod visibility;
+
+use std::collections::VecDeque;
+
+use super::faults::FaultState;
+use super::requests::{RequestId, World};
+use super::token_bucket::TokenBucket;
+use super::{Call, Component, Ctx, Msg};
+use crate::dist::Dist;
+use crate::engine::{Actor, ActorId};
+use crate::rng::StreamRng;
+use crate::scenario::QueueType;
+use crate::slab::{Key, Slab};
+use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
+use crate::time::{SimDuration, SimTime};
+use event_source_mapping::ESM_WAIT_TIME;
+pub use event_source_mapping::{
+    ESM_INITIAL_POLLERS, ESM_MAX_BATCH_BYTES, ESM_MAX_POLLERS, ESM_POLLERS_PER_MINUTE,
+};
+
+/// API calls per second per action of a FIFO queue without high throughput
+/// (AWS, "Troubleshoot FIFO throttling" and "message quotas"; see
+/// `../shared/reference/aws-facts.md` §4).
+pub const FIFO_CALLS_PER_SECOND: f64 = 300.0;
+/// The same with high-throughput mode in us-east-1 (third-party report of
+/// AWS's October 2023 figure, aws-facts.md §4; a later 70,000 is unconfirmed).
+pub const FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND: f64 = 18_000.0;
+
+const TIMER_SEND_DONE: u32 = 0;
+const TIMER_DELAY_DONE: u32 = 1;
+const TIMER_VISIBILITY: u32 = 2;
+const TIMER_RETENTION: u32 = 3;
+const TIMER_BATCH_ARRIVES: u32 = 4;
+const TIMER_POLL: u32 = 5;
+const TIMER_WAIT_EXPIRED: u32 = 6;
+const TIMER_DELETE_DONE: u32 = 7;
+const TIMER_SCALE_POLLERS: u32 = 8;
+const TIMER_WINDOW_CLOSES: u32 = 9;
+
+/// Messages one ReceiveMessage returns at most.
+const RECEIVE_MAX_MESSAGES: u32 = 10;
+
+/// Who consumes the queue.
+#[derive(Clone, Copy, Debug)]
+pub struct Consumer {
+    /// The fleet or function that processes each message.
+    pub actor: ActorId,
+    /// A fleet's instances (1 for a function).
+    pub instances: u32,
+    /// Pollers per instance: a fleet's workers, or the most concurrent
+    /// batches of a function's event source mapping.
+    pub workers: u32,
+    /// An event source mapping (a Lambda consumer): it starts with
+    /// [`ESM_INITIAL_POLLERS`] pollers and adds [`ESM_POLLERS_PER_MINUTE`]
+    /// each minute while messages wait, always with long polling.
+    pub event_source_mapping: bool,
+}
+
+/// The settings a queue is built from.
+#[derive(Clone, Debug)]
+pub struct QueueConfig {
+    /// Component name.
+    pub name: String,
+    /// Standard or FIFO.
+    pub queue_type: QueueType,
+    /// Who polls it.
+    pub consumer: Option<Consumer>,
+    /// The dead-letter queue.
+    pub dead_letter: Option<ActorId>,
+    /// How long a received message stays invisible.
+    pub visibility_timeout: SimDuration,
+    /// Receives before dead-lettering.
+    pub max_receives: Option<u32>,
+    /// Lifetime of a message.
+    pub retention: SimDuration,
+    /// Invisibility of a new message.
+    pub delay: SimDuration,
+    /// Messages per receive (1–10); for an event source mapping, messages
+    /// per invocation (1–10,000, gathered by several receives).
+    pub batch_size: u32,
+    /// How long an event source mapping gathers messages before it invokes
+    /// with fewer than `batch_size` (MaximumBatchingWindowInSeconds).
+    pub batching_window: SimDuration,
+    /// The function reports failed items (ReportBatchItemFailures): only
+    /// they return to the queue, not the whole batch.
+    pub partial_batch_responses: bool,
+    /// Long-polling wait; zero for short polling.
+    pub wait_time: SimDuration,
+    /// FIFO message groups.
+    pub groups: u32,
+    /// Chance of a duplicate delivery (standard).
+    pub duplicate_probability: f64,
+    /// FIFO API calls per second per action; `None`: unlimited (standard).
+    pub calls_per_second: Option<f64>,
+    /// Time of one API call.
+    pub latency: Dist,
+    /// Payload of one message [bytes].
+    pub message_bytes: u32,
+    /// Price [USD per 1M requests].
+    pub price_per_million: f64,
+    /// Billing chunk [bytes] (64 KiB).
+    pub chunk_bytes: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Place {
+    Delayed,
+    Visible,
+    InFlight {
+        deadline: SimTime,
+    },
+    /// Dead-lettered or expired while a poller was still processing it: no
+    /// longer in the queue, kept only until that processing ends, which
+    /// decides whether its work was done or lost.
+    Gone,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Message {
+    req: RequestId,
+    /// Order of sending: a FIFO group delivers by it.
+    seq: u64,
+    sent: SimTime,
+    visible_since: SimTime,
+    receives: u32,
+    receipt: u32,
+    group: u32,
+    place: Place,
+    /// No longer carries outstanding work of its request: processed
+    /// already, settled as lost, or a duplicate copy.
+    accounted: bool,
+    /// Pollers processing it right now.
+    processing: u16,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Group {
+    visible: VecDeque<Key>,
+    in_flight: u32,
+    /// Listed in `ready_groups`.
+    listed: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Poller {
+    instance: u32,
+    generation: u32,
+    waiting: bool,
+    /// Beyond the event source mapping's current scale: not polling.
+    parked: bool,
+    /// When its batching window closes (an event source mapping with a
+    /// window): until then it gathers messages, unless the batch fills first.
+    window_closes: Option<SimTime>,
+    /// The messages it holds and their receipts (`None`: gone meanwhile).
+    batch: Vec<(Option<Key>, u32)>,
+    /// The function's invocation with the batch, while it runs (an event
+    /// source mapping).
+    invocation: Option<Key>,
+    /// The next message of the batch to process (a fleet's poller processes
+    /// them one by one).
+    next: u32,
+}
+
+/// Counters of message traffic (per interval, and for the window).
+#[derive(Clone, Copy, Debug, Default)]
+struct Traffic {
+    sent: u64,
+    received: u64,
+    deleted: u64,
+    empty_receives: u64,
+    dead_lettered: u64,
+    /// Messages moved in by another queue's redrive or a function's
+    /// on-failure destination.
+    redriven: u64,
+    expired: u64,
+    duplicates: u64,
+    throttled: u64,
+    /// Billed API requests (64 KiB chunks counted).
+    requests: u64,
+}
+
+/// An SQS queue.
+#[derive(Debug)]
+pub struct Queue {
+    cfg: QueueConfig,
+    rng: StreamRng,
+    faults: FaultState,
+    messages: Slab<Message>,
+    groups: Vec<Group>,
+    ready_groups: VecDeque<u32>,
+    by_age: VecDeque<Key>,
+    retention_check: Option<SimTime>,
+    pollers: Vec<Poller>,
+    waiting: VecDeque<u32>,
+    sends: Slab<(Call, SimTime)>,
+    send_bucket: Option<TokenBucket>,
+    receive_bucket: Option<TokenBucket>,
+    chunks_per_message: u64,
+    visible: TimeAverage,
+    in_flight: u64,
+    calls: CallStats,
+    waits: MeanDuration,
+    interval: Traffic,
+    window: Traffic,
+    total_requests: u64,
+    window_start: SimTime,
+    /// The time of the message being handled (for helpers without a context).
+    now: SimTime,
+    /// Messages stored so far (the next message's `seq`).
+    stored: u64,
+    /// Pollers allowed to poll (all of a fleet's; an event source
+    /// mapping's current scale).
+    active_pollers: u32,
+    /// Pollers processing a batch now (received and handed over, not yet
+    /// finished), and the most at once this minute.
+    holding: u32,
+    holding_peak: u32,
+    /// [`TimeAverage::area`] of the visible messages at the last scaling.
+    visible_area_at_scaling: u128,
+}
+
+impl Queue {
+    /// A queue drawing latencies, groups and duplicates from `rng`. An
+    /// outage of the queue fails sends and receives fast; the messages it
+    /// holds survive it.
+    pub fn new(mut cfg: QueueConfig, rng: StreamRng, faults: FaultState) -> Self {
+        if cfg.consumer.is_some_and(|c| c.event_source_mapping) {
+            cfg.wait_time = ESM_WAIT_TIME;
+        }
+        let pollers = cfg
+            .consumer
+            .map(|c| {
+                (0..c.instances * c.workers)
+                    .map(|i| Poller {
+                        instance: i / c.workers,
+                        ..Poller::default()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let groups = match cfg.queue_type {
+            QueueType::Standard => 1,
+            QueueType::Fifo => cfg.groups.max(1),
+        };
+        let chunks_per_message = (f64::from(cfg.message_bytes) / cfg.chunk_bytes)
+            .ceil()
+            .max(1.0) as u64;
+        Queue {
+            rng,
+            faults,
+            messages: Slab::default(),
+            groups: vec![Group::default(); groups as usize],
+            ready_groups: VecDeque::new(),
+            by_age: VecDeque::new(),
+            retention_check: None,
+            pollers,
+            waiting: VecDeque::new(),
+            sends: Slab::default(),
+            // Bursts of up to one second's worth of calls.
+            send_bucket: cfg.calls_per_second.map(|r| TokenBucket::new(r, r)),
+            receive_bucket: cfg.calls_per_second.map(|r| TokenBucket::new(r, r)),
+            chunks_per_message,
+            visible: TimeAverage::default(),
+            in_flight: 0,
+            calls: CallStats::default(),
+            waits: MeanDuration::default(),
+            interval: Traffic::default(),
+            window: Traffic::default(),
+            total_requests: 0,
+            window_start: SimTime::ZERO,
+            now: SimTime::ZERO,
+            stored: 0,
+            active_pollers: cfg.consumer.map_or(0, |c| {
+                let all = c.instances * c.workers;
+                if c.event_source_mapping {
+                    all.min(ESM_INITIAL_POLLERS)
+                } else {
+                    all
+                }
+            }),
+            holding: 0,
+            holding_peak: 0,
+            visible_area_at_scaling: 0,
+            cfg,
+        }
+    }
+
+    fn count(&mut self, f: impl Fn(&mut Traffic)) {
+        f(&mut self.interval);
+        f(&mut self.window);
+    }
+
+    fn bill(&mut self, requests: u64) {
+        self.total_requests += requests;
+        self.count(|t| t.requests += requests);
+    }
+
+    fn latency(&mut self) -> SimDuration {
+        self.cfg.latency.sample(&mut self.rng)
+    }
+
+    fn timer(&self, tag: u32, key: Key) -> Msg {
+        Msg::Timer { tag, key }
+    }
+
+    fn poller_key(&self, p: u32) -> Key {
+        Key {
+            slot: p,
+            generation: self.pollers[p as usize].generation,
+        }
+    }
+
+    // ----- sending -------------------------------------------------------
+
+    // ----- visibility ----------------------------------------------------
+
+    // ----- retention -----------------------------------------------------
+
+    // ----- pollers -------------------------------------------------------
+
+    /// The queue's bill for `requests` API requests [USD].
+    fn cost(&self, requests: u64) -> f64 {
+        requests as f64 * self.cfg.price_per_million / 1e6
+    }
+}
+
+impl Actor<Msg, World> for Queue {
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        self.dispatch(msg, ctx);
+        // What a consumer's Auto Scaling group scales on (backlog per instance).
+        let me = ctx.me();
+        ctx.world.targets.set_backlog(me, self.visible.level());
+    }
+}
+
+impl Queue {
+    fn dispatch(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        self.now = ctx.now();
+        match msg {
+            Msg::Call(call) => self.on_send(call, ctx),
+            Msg::Reply { token, outcome } => self.on_processed(token, outcome, ctx),
+            Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
+            Msg::Timer { tag, key } => match tag {
+                TIMER_SEND_DONE => self.on_send_done(key, ctx),
+                TIMER_DELAY_DONE => {
+                    if self
+                        .messages
+                        .get(key)
+                        .is_some_and(|m| m.place == Place::Delayed)
+                    {
+                        self.make_visible(key, false);
+                        self.wake_waiting(ctx);
+                    }
+                }
+                TIMER_VISIBILITY => self.on_visibility_timeout(key, ctx),
+                TIMER_RETENTION => self.on_retention_check(ctx),
+                TIMER_SCALE_POLLERS => self.scale_pollers(ctx),
+                TIMER_WINDOW_CLOSES => {
+                    let p = key.slot as usize;
+                    if self.pollers.get(p).and_then(|x| x.window_closes) == Some(ctx.now()) {
+                        self.on_window_closed(key.slot, ctx);
+                    }
+                }
+                _ => {
+                    // Poller timers: a stale generation means cancelled.
+                    let p = key.slot;
+                    if self.pollers.get(p as usize).map(|x| x.generation) != Some(key.generation) {
+                        return;
+                    }
+                    match tag {
+                        TIMER_BATCH_ARRIVES | TIMER_DELETE_DONE => self.process_next(p, ctx),
+                        TIMER_POLL => self.poll(p, ctx),
+                        TIMER_WAIT_EXPIRED => {
+                            let poller = &mut self.pollers[p as usize];
+                            if poller.waiting {
+                                poller.waiting = false;
+                                self.empty_receive(p, ctx);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            },
+            Msg::Start => self.start(ctx),
+            Msg::Fault { index, start } => {
+                self.faults.apply(index, start);
+            }
+            Msg::NextArrival | Msg::InvokeBatch { .. } => {}
+        }
+    }
+}
+
+impl Component for Queue {
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
+        self.window = Traffic::default();
+        self.calls.start_window();
+        self.visible.start_window(now);
+        self.waits.clear();
+    }
+
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        self.calls.sample(out);
+        let t = std::mem::take(&mut self.interval);
+        out.put("queue_depth", self.visible.level() as f64);
+        out.put("in_flight", self.in_flight as f64);
+        out.put("oldest_age_s", self.oldest_age(now));
+        out.put("sent", t.sent as f64);
+        out.put("received", t.received as f64);
+        out.put("deleted", t.deleted as f64);
+        out.put("empty_receives", t.empty_receives as f64);
+        out.put("dead_lettered", t.dead_lettered as f64);
+        out.put("redriven", t.redriven as f64);
+        out.put("expired", t.expired as f64);
+        out.put("duplicates", t.duplicates as f64);
+        out.put("throttled", t.throttled as f64);
+        out.put("cost_usd", self.cost(self.total_requests));
+    }
+
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        let _ = now;
+        ComponentReport {
+            name: self.cfg.name.clone(),
+            kind: "queue".into(),
+            handled: self.calls.handled,
+            errors: self.calls.errors,
+            utilization: 0.0,
+            mean_wait_ms: self.waits.mean_ms(),
+            max_queue: self.visible.window_peak(),
+            cold_starts: 0,
+            instances_max: 0,
+            instance_hours: 0.0,
+            cost_usd: self.cost(self.window.requests),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::engine::Engine;
+    use crate::model::Outcome;
+
+    /// A consumer that logs the requests it is handed and answers after
+    /// `work`; it fails each message its first `failures` times.
+    struct TestConsumer {
+        log: Rc<RefCell<Vec<u32>>>,
+        work: SimDuration,
+        failures: usize,
+    }
+
+    impl Actor<Msg, World> for TestConsumer {
+        fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+            if let Msg::Call(c) = msg {
+                let mut log = self.log.borrow_mut();
+                let seen = log.iter().filter(|&&s| s == c.req.slot).count();
+                log.push(c.req.slot);
+                let outcome = if seen < self.failures {
+                    Outcome::Error
+                } else {
+                    Outcome::Ok
+                };
+                let reply = Msg::Reply {
+                    token: c.token,
+                    outcome,
+                };
+                ctx.send(c.reply_to, self.work, reply);
+            }
+        }
+    }
+
+    /// Takes the senders' replies.
+    struct Sink;
+    impl Actor<Msg, World> for Sink {
+        fn handle(&mut self, _: Msg, _: &mut Ctx<'_>) {}
+    }
+
+    fn fifo_queue(batch_size: u32) -> Queue {
+        Queue::new(
+            QueueConfig {
+                name: "q".into(),
+                queue_type: QueueType::Fifo,
+                consumer: Some(Consumer {
+                    actor: ActorId(1),
+                    instances: 1,
+                    workers: 4,
+                    event_source_mapping: false,
+                }),
+                dead_letter: None,
+                visibility_timeout: SimDuration::from_secs(1),
+                max_receives: None,
+                retention: SimDuration::from_secs(3600),
+                delay: SimDuration::ZERO,
+                batch_size,
+                batching_window: SimDuration::ZERO,
+                partial_batch_responses: false,
+                wait_time: SimDuration::from_secs(20),
+                groups: 1,
+                duplicate_probability: 0.0,
+                calls_per_second: Some(FIFO_CALLS_PER_SECOND),
+                latency: Dist::constant(SimDuration::from_millis(1)),
+                message_bytes: 1024,
+                price_per_million: 0.5,
+                chunk_bytes: 65536.0,
+            },
+            crate::rng::stream(1, "q"),
+            FaultState::default(),
+        )
+    }
+
+    /// Sends 6 messages 10 ms apart to a one-group FIFO queue with 4
+    /// pollers and returns the order in which the consumer was handed them.
+    fn delivery_order(batch_size: u32, failures: usize) -> Vec<u32> {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let mut world = World::default();
+        let mut engine = Engine::new();
+        let mut actors: Vec<Box<dyn Actor<Msg, World>>> = vec![
+            Box::new(fifo_queue(batch_size)),
+            Box::new(TestConsumer {
+                log: Rc::clone(&log),
+                work: SimDuration::from_millis(50),
+                failures,
+            }),
+            Box::new(Sink),
+        ];
+        engine.schedule(SimTime::ZERO, ActorId(0), Msg::Start);
+        let reqs: Vec<_> = (0..6)
+            .map(|_| world.open_request(SimTime::ZERO, true, 0))
+            .collect();
+        for (i, &req) in reqs.iter().enumerate() {
+            let at = SimTime(10_000_000 * (i as u64 + 1));
+            let call = Call {
+                req,
+                reply_to: ActorId(2),
+                token: 0,
+                endpoint: crate::model::ANY_ENDPOINT,
+            };
+            engine.schedule(at, ActorId(0), Msg::Call(call));
+        }
+        engine.run_until(&mut actors, &mut world, SimTime::from_secs_f64(30.0));
+        let end = engine.now();
+        for req in reqs {
+            world.respond(req, end);
+        }
+        assert_eq!(world.outcomes.completed, 6, "all the work is done");
+        log.take()
+    }
+
+    #[test]
+    fn a_fifo_group_is_delivered_in_order_one_batch_at_a_time() {
+        // Requests occupy slots 0..6 in sending order.
+        assert_eq!(delivery_order(1, 0), vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!(delivery_order(2, 0), vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn failed_messages_come_back_in_their_place() {
+        // Each message fails once. The first receive finds only message 0;
+        // it fails and returns after the visibility timeout, ahead of 1;
+        // the batch [0, 1] then succeeds on 0 and fails on 1; and so on.
+        assert_eq!(
+            delivery_order(2, 1),
+            vec![0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+        );
+        // Each message fails twice: whole batches come back, and come back
+        // in sending order ([0, 1], not [1, 0]).
+        assert_eq!(
+            delivery_order(2, 2),
+            vec![0, 0, 1, 0, 1, 1, 2, 2, 3, 2, 3, 3, 4, 4, 5, 4, 5, 5]
+        );
+    }
+}
