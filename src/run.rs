@@ -14,8 +14,8 @@ use crate::model::queue::{
     Consumer, ESM_MAX_POLLERS, FIFO_CALLS_PER_SECOND, FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND, Queue,
     QueueConfig,
 };
-use crate::model::requests::World;
 use crate::model::topic::{DeliveryPolicy, Subscriber, Topic, TopicConfig};
+use crate::model::world::World;
 use crate::model::{ANY_ENDPOINT, Component, Msg};
 use crate::rng;
 use crate::scenario::{
@@ -166,8 +166,8 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                 .filter(|s| s.metric == "cost_usd")
                 .map(|s| s.value)
                 .sum();
-            let live = world.requests.len() as f64;
-            let outcomes = std::mem::take(&mut world.interval);
+            let live = world.requests.live() as f64;
+            let outcomes = std::mem::take(&mut world.requests.interval);
             let mut sink = IntervalSink {
                 time: stop,
                 component: 0,
@@ -185,9 +185,9 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
     let client_report = actors[0].report(end);
     let components: Vec<_> = actors[1..].iter_mut().map(|a| a.report(end)).collect();
     let cost_usd = components.iter().map(|c| c.cost_usd).sum();
-    let pending = world.pending();
+    let pending = world.requests.pending();
     let window = end.since(warmup_end);
-    let o = world.outcomes;
+    let o = world.requests.outcomes;
     let (requests, completed, failed, lost) = (o.requests, o.completed, o.failed, o.lost);
     debug_assert_eq!(requests, completed + failed + lost + pending);
     RunResult {

@@ -3,8 +3,8 @@
 //! in turn.
 
 use super::faults::FaultState;
-use super::requests::World;
 use super::token_bucket::TokenBucket;
+use super::world::World;
 use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};

@@ -282,7 +282,7 @@ impl ClientActor {
         }
         if ok {
             let now = ctx.now();
-            ctx.world.respond(attempt.req, now);
+            ctx.world.requests.respond(attempt.req, now);
         } else {
             self.retry_or_fail(attempt.req, ctx);
         }
@@ -307,7 +307,7 @@ impl ClientActor {
                 },
             );
         } else {
-            ctx.world.fail(req);
+            ctx.world.requests.fail(req);
         }
     }
 
@@ -325,13 +325,13 @@ impl ClientActor {
     }
 }
 
-impl Actor<Msg, super::requests::World> for ClientActor {
+impl Actor<Msg, super::world::World> for ClientActor {
     fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
         match msg {
             Msg::NextArrival => {
                 let now = ctx.now();
                 let class = self.draw_class();
-                let req = ctx.world.open_request(now, now >= self.warmup_end, class);
+                let req = ctx.world.requests.open(now, now >= self.warmup_end, class);
                 self.interval_arrivals += 1;
                 self.start_attempt(req, ctx);
                 if let Some(next) = self.arrivals.next_arrival() {

@@ -8,6 +8,7 @@
 pub mod api_gateway;
 pub mod batch;
 pub mod client;
+pub mod concurrency;
 pub mod downstream;
 pub mod faults;
 pub mod fleet;
@@ -18,12 +19,14 @@ pub mod requests;
 pub mod targets;
 pub mod token_bucket;
 pub mod topic;
+pub mod world;
 
 use crate::engine::{self, ActorId};
 use crate::slab::Key;
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::SimTime;
-use requests::{RequestId, World};
+use requests::RequestId;
+use world::World;
 
 /// The context every component handles messages with.
 pub type Ctx<'a> = engine::Ctx<'a, Msg, World>;

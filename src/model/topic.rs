@@ -8,7 +8,8 @@
 //! other component is an HTTP/S endpoint with the short default policy.
 
 use super::faults::FaultState;
-use super::requests::{RequestId, World};
+use super::requests::RequestId;
+use super::world::World;
 use super::{ANY_ENDPOINT, Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
@@ -168,7 +169,7 @@ impl Topic {
             if sub.filter.as_ref().is_some_and(|f| !f.contains(&class)) {
                 continue;
             }
-            ctx.world.work_started(call.req);
+            ctx.world.requests.work_started(call.req);
             let d = self.deliveries.insert(Delivery {
                 req: call.req,
                 subscriber: i as u32,
@@ -224,7 +225,7 @@ impl Topic {
                     c.delivered += 1;
                     c.http_delivered += u64::from(http);
                 });
-                ctx.world.work_done(d.req, now);
+                ctx.world.requests.work_done(d.req, now);
             }
             return;
         }
@@ -249,7 +250,7 @@ impl Topic {
                 let req = d.req;
                 self.deliveries.remove(key);
                 self.count(|c| c.undeliverable += 1);
-                ctx.world.work_lost(req);
+                ctx.world.requests.work_lost(req);
             }
         }
     }

@@ -33,7 +33,7 @@ use std::collections::VecDeque;
 
 use super::downstream::{Downstream, Progress};
 use super::faults::FaultState;
-use super::requests::World;
+use super::world::World;
 use super::{Call, Component, Ctx, Msg};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};

@@ -20,7 +20,7 @@ impl Lambda {
     /// outstanding until the event has run.
     pub(super) fn on_event(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        ctx.world.work_started(call.req);
+        ctx.world.requests.work_started(call.req);
         reply(ctx, call, Outcome::Ok);
         let key = self.events.insert(Event {
             req: call.req,
@@ -58,7 +58,7 @@ impl Lambda {
             Outcome::Ok => {
                 let req = e.req;
                 self.events.remove(key);
-                ctx.world.work_done(req, now);
+                ctx.world.requests.work_done(req, now);
                 return;
             }
             Outcome::Throttled | Outcome::Unavailable => {
@@ -100,7 +100,7 @@ impl Lambda {
                             accounted: false,
                         },
                     ),
-                    None => ctx.world.work_lost(e.req),
+                    None => ctx.world.requests.work_lost(e.req),
                 }
             }
         }

@@ -26,8 +26,8 @@ mod invocations;
 
 use super::downstream::{Downstream, Progress};
 use super::faults::FaultState;
-use super::requests::World;
 use super::token_bucket::TokenBucket;
+use super::world::World;
 use super::{Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome};
 use crate::dist::Dist;
 use crate::engine::Actor;
@@ -93,15 +93,6 @@ struct Event {
     failures: u32,
     /// Throttled attempts so far.
     throttles: u32,
-}
-
-/// The account's unreserved concurrency, shared by a design's functions.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ConcurrencyPool {
-    /// Environments the unreserved functions may have at once.
-    pub limit: u32,
-    /// Environments they have now.
-    pub in_use: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

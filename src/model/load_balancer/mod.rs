@@ -26,8 +26,8 @@ use std::hash::BuildHasherDefault;
 use priority_queue::PriorityQueue;
 
 use super::faults::FaultState;
-use super::requests::World;
 use super::targets::TargetState;
+use super::world::World;
 use super::{Call, Component, Ctx, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};

@@ -27,8 +27,9 @@ mod visibility;
 use std::collections::VecDeque;
 
 use super::faults::FaultState;
-use super::requests::{RequestId, World};
+use super::requests::RequestId;
 use super::token_bucket::TokenBucket;
+use super::world::World;
 use super::{Call, Component, Ctx, Msg};
 use crate::dist::Dist;
 use crate::engine::{Actor, ActorId};
@@ -552,7 +553,7 @@ mod tests {
         ];
         engine.schedule(SimTime::ZERO, ActorId(0), Msg::Start);
         let reqs: Vec<_> = (0..6)
-            .map(|_| world.open_request(SimTime::ZERO, true, 0))
+            .map(|_| world.requests.open(SimTime::ZERO, true, 0))
             .collect();
         for (i, &req) in reqs.iter().enumerate() {
             let at = SimTime(10_000_000 * (i as u64 + 1));
@@ -567,9 +568,9 @@ mod tests {
         engine.run_until(&mut actors, &mut world, SimTime::from_secs_f64(30.0));
         let end = engine.now();
         for req in reqs {
-            world.respond(req, end);
+            world.requests.respond(req, end);
         }
-        assert_eq!(world.outcomes.completed, 6, "all the work is done");
+        assert_eq!(world.requests.outcomes.completed, 6, "all the work is done");
         log.take()
     }
 

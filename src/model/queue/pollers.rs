@@ -224,7 +224,7 @@ impl Queue {
         m.accounted = true;
         let m = *m;
         if first {
-            ctx.world.work_done(m.req, ctx.now());
+            ctx.world.requests.work_done(m.req, ctx.now());
         } else {
             self.count(|t| t.duplicates += 1);
         }
@@ -306,7 +306,7 @@ impl Queue {
         let m = *m;
         if m.place == Place::Gone && m.processing == 0 {
             if !m.accounted {
-                ctx.world.work_lost(m.req);
+                ctx.world.requests.work_lost(m.req);
             }
             self.messages.remove(key);
         }

@@ -26,7 +26,7 @@ impl Queue {
                     accounted: m.accounted || busy,
                 },
             ),
-            None if !m.accounted && !busy => ctx.world.work_lost(m.req),
+            None if !m.accounted && !busy => ctx.world.requests.work_lost(m.req),
             None => {}
         }
         self.gone(key);
@@ -83,7 +83,7 @@ impl Queue {
                 Place::Delayed | Place::Gone => {}
             }
             if !m.accounted && m.processing == 0 {
-                ctx.world.work_lost(m.req);
+                ctx.world.requests.work_lost(m.req);
             }
             self.gone(front);
         }

@@ -37,7 +37,7 @@ impl Queue {
             return;
         };
         let now = ctx.now();
-        ctx.world.work_started(call.req);
+        ctx.world.requests.work_started(call.req);
         self.bill(self.chunks_per_message);
         self.count(|t| t.sent += 1);
         self.store(call.req, false, true, ctx);
@@ -89,7 +89,7 @@ impl Queue {
         // work is lost now, though the message stays for inspection.
         let lost = !accounted && self.cfg.consumer.is_none();
         if lost {
-            ctx.world.work_lost(req);
+            ctx.world.requests.work_lost(req);
         }
         self.store(req, accounted || lost, true, ctx);
     }
