@@ -9,14 +9,15 @@ use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
 use crate::model::fleet::{Fleet, FleetConfig, FleetPricing, ScalingConfig, SpotConfig};
 use crate::model::lambda::{Lambda, LambdaConfig, LambdaPricing};
-use crate::model::load_balancer::{Endpoint, LoadBalancer, LoadBalancerConfig};
+use crate::model::load_balancer::{LoadBalancer, LoadBalancerConfig, Target};
 use crate::model::queue::{
     Consumer, ESM_MAX_POLLERS, FIFO_CALLS_PER_SECOND, FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND, Queue,
     QueueConfig,
 };
+use crate::model::timers::ClientTimer;
 use crate::model::topic::{DeliveryPolicy, Subscriber, Topic, TopicConfig};
 use crate::model::world::World;
-use crate::model::{ANY_ENDPOINT, Component, Msg};
+use crate::model::{DynComponent, Endpoint, Msg};
 use crate::rng;
 use crate::scenario::{
     ApiType, Architecture, AutoScalingSpec, ComponentSpec, Design, Ec2Spec, QueueType,
@@ -73,7 +74,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
     );
     let first_arrival = client.first_arrival();
 
-    let mut actors: Vec<Box<dyn Component>> = vec![Box::new(client)];
+    let mut actors: Vec<Box<dyn DynComponent>> = vec![Box::new(client)];
     for c in &d.components {
         let faults = FaultState::new(
             scenario
@@ -107,7 +108,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
         engine.schedule(SimTime::ZERO, ActorId(i as u32), Msg::Start);
     }
     if let Some(t) = first_arrival {
-        engine.schedule(t, ActorId(0), Msg::NextArrival);
+        engine.schedule(t, ActorId(0), ClientTimer::NextArrival.into());
     }
     for (i, f) in scenario.faults.iter().enumerate() {
         if let Some(pos) = d.components.iter().position(|c| c.name == f.component) {
@@ -285,7 +286,7 @@ fn build_component(
     c: &crate::scenario::Component,
     [stream, lifecycle, spot]: [rng::StreamRng; 3],
     faults: FaultState,
-) -> Box<dyn Component> {
+) -> Box<dyn DynComponent> {
     let me = d
         .components
         .iter()
@@ -398,7 +399,7 @@ fn build_component(
             faults,
         )),
         ComponentSpec::LoadBalancer(lb) => {
-            let mut endpoints = Vec::new();
+            let mut targets = Vec::new();
             let mut zones = 1;
             let mut zoned_fleets = Vec::new();
             for (i, &t) in lb.targets.iter().enumerate() {
@@ -421,17 +422,17 @@ fn build_component(
                             zoned_fleets.push(actor_of(t));
                         }
                         for instance in 0..fleet_slots(e) {
-                            endpoints.push(Endpoint {
+                            targets.push(Target {
                                 actor: actor_of(t),
-                                instance,
+                                endpoint: Endpoint::Instance(instance),
                                 weight: weight_of_target.unwrap_or(vcpus),
                                 zone: (fleet_zones > 1).then(|| instance % fleet_zones),
                             });
                         }
                     }
-                    _ => endpoints.push(Endpoint {
+                    _ => targets.push(Target {
                         actor: actor_of(t),
-                        instance: ANY_ENDPOINT,
+                        endpoint: Endpoint::Any,
                         weight: weight_of_target.unwrap_or(1.0),
                         zone: None,
                     }),
@@ -442,7 +443,7 @@ fn build_component(
                     name: c.name.clone(),
                     lb_type: lb.lb_type,
                     routing: lb.routing,
-                    endpoints,
+                    targets,
                     latency: lb.latency.clone(),
                     slow_start: lb.slow_start,
                     zones,

@@ -3,18 +3,15 @@
 //! in turn.
 
 use super::faults::FaultState;
+use super::timers::GatewayTimer;
 use super::token_bucket::TokenBucket;
-use super::world::World;
-use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
+use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::dist::Dist;
-use crate::engine::{Actor, ActorId};
+use crate::engine::ActorId;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
-
-const TIMER_FORWARD: u32 = 0;
-const TIMER_INTEGRATION_TIMEOUT: u32 = 1;
 
 /// The settings a gateway is built from.
 #[derive(Clone, Debug)]
@@ -79,7 +76,7 @@ impl ApiGateway {
         }
     }
 
-    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+    fn admit(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
         if self.faults.is_down() {
@@ -105,13 +102,7 @@ impl ApiGateway {
             timed_out: false,
         });
         let delay = self.cfg.latency.sample(&mut self.rng);
-        ctx.schedule(
-            delay,
-            Msg::Timer {
-                tag: TIMER_FORWARD,
-                key,
-            },
-        );
+        ctx.schedule(delay, GatewayTimer::Forward(key).into());
     }
 
     fn forward(&mut self, key: Key, ctx: &mut Ctx<'_>) {
@@ -129,19 +120,16 @@ impl ApiGateway {
                 req,
                 reply_to: me,
                 token: key.slot,
-                endpoint: ANY_ENDPOINT,
+                endpoint: Endpoint::Any,
             }),
         );
         ctx.schedule(
             self.cfg.timeout,
-            Msg::Timer {
-                tag: TIMER_INTEGRATION_TIMEOUT,
-                key,
-            },
+            GatewayTimer::IntegrationTimeout(key).into(),
         );
     }
 
-    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+    fn answer(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
         let Some(f) = self
             .forwards
             .key_of(slot)
@@ -182,32 +170,28 @@ impl ApiGateway {
     }
 }
 
-impl Actor<Msg, World> for ApiGateway {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::Call(call) => self.on_call(call, ctx),
-            Msg::Reply { token, outcome } => self.on_reply(token, outcome, ctx),
-            Msg::Timer {
-                tag: TIMER_FORWARD,
-                key,
-            } => self.forward(key, ctx),
-            Msg::Timer {
-                tag: TIMER_INTEGRATION_TIMEOUT,
-                key,
-            } => self.on_integration_timeout(key, ctx),
-            Msg::Fault { index, start } => {
-                self.faults.apply(index, start);
-            }
-            Msg::Timer { .. }
-            | Msg::Start
-            | Msg::NextArrival
-            | Msg::Redrive { .. }
-            | Msg::InvokeBatch { .. } => {}
+impl Component for ApiGateway {
+    type Timer = GatewayTimer;
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.admit(call, ctx);
+    }
+
+    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        self.answer(token, outcome, ctx);
+    }
+
+    fn on_timer(&mut self, timer: GatewayTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            GatewayTimer::Forward(key) => self.forward(key, ctx),
+            GatewayTimer::IntegrationTimeout(key) => self.on_integration_timeout(key, ctx),
         }
     }
-}
 
-impl Component for ApiGateway {
+    fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
+        self.faults.apply(index, start);
+    }
+
     fn start_window(&mut self, now: SimTime) {
         self.window_start = now;
         self.calls.start_window();

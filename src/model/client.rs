@@ -11,16 +11,14 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use super::requests::RequestId;
-use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg};
-use crate::engine::{Actor, ActorId};
+use super::timers::ClientTimer;
+use super::{Call, Component, Ctx, Endpoint, Msg, Outcome};
+use crate::engine::ActorId;
 use crate::rng::StreamRng;
 use crate::scenario::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
-use crate::slab::Slab;
+use crate::slab::{Key, Slab};
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
-
-const TIMER_TIMEOUT: u32 = 0;
-const TIMER_RETRY: u32 = 1;
 
 /// Produces the arrival instants of a workload.
 #[derive(Debug)]
@@ -254,21 +252,15 @@ impl ClientActor {
                 req,
                 reply_to: ctx.me(),
                 token: key.slot,
-                endpoint: ANY_ENDPOINT,
+                endpoint: Endpoint::Any,
             }),
         );
         if let Some(timeout) = self.client.timeout {
-            ctx.schedule(
-                timeout,
-                Msg::Timer {
-                    tag: TIMER_TIMEOUT,
-                    key,
-                },
-            );
+            ctx.schedule(timeout, ClientTimer::Timeout(key).into());
         }
     }
 
-    fn on_reply(&mut self, token: u32, ok: bool, ctx: &mut Ctx<'_>) {
+    fn answered(&mut self, token: u32, ok: bool, ctx: &mut Ctx<'_>) {
         // Every call gets exactly one reply: the attempt ends here.
         let Some(attempt) = self
             .attempts
@@ -299,15 +291,39 @@ impl ClientActor {
                 self.retries += 1;
             }
             let wait = self.backoff(k);
-            ctx.schedule(
-                wait,
-                Msg::Timer {
-                    tag: TIMER_RETRY,
-                    key: req,
-                },
-            );
+            ctx.schedule(wait, ClientTimer::Retry(req).into());
         } else {
             ctx.world.requests.fail(req);
+        }
+    }
+
+    /// A request arrives: its first attempt goes out, and the next arrival
+    /// is set.
+    fn arrival(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let class = self.draw_class();
+        let req = ctx.world.requests.open(now, now >= self.warmup_end, class);
+        self.interval_arrivals += 1;
+        self.start_attempt(req, ctx);
+        if let Some(next) = self.arrivals.next_arrival() {
+            let me = ctx.me();
+            ctx.send_at(me, next, ClientTimer::NextArrival.into());
+        }
+    }
+
+    /// The attempt got no reply in time: it is abandoned, and retried or failed.
+    fn timed_out(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some(attempt) = self.attempts.get_mut(key) else {
+            return; // answered before the timeout
+        };
+        if !attempt.abandoned {
+            attempt.abandoned = true;
+            let req = attempt.req;
+            self.interval_timeouts += 1;
+            if ctx.world.requests.get(req).is_some_and(|r| r.counted) {
+                self.timeouts += 1;
+            }
+            self.retry_or_fail(req, ctx);
         }
     }
 
@@ -325,57 +341,25 @@ impl ClientActor {
     }
 }
 
-impl Actor<Msg, super::world::World> for ClientActor {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::NextArrival => {
-                let now = ctx.now();
-                let class = self.draw_class();
-                let req = ctx.world.requests.open(now, now >= self.warmup_end, class);
-                self.interval_arrivals += 1;
-                self.start_attempt(req, ctx);
-                if let Some(next) = self.arrivals.next_arrival() {
-                    let me = ctx.me();
-                    ctx.send_at(me, next, Msg::NextArrival);
+impl Component for ClientActor {
+    type Timer = ClientTimer;
+
+    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        self.answered(token, outcome.is_ok(), ctx);
+    }
+
+    fn on_timer(&mut self, timer: ClientTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            ClientTimer::NextArrival => self.arrival(ctx),
+            ClientTimer::Timeout(attempt) => self.timed_out(attempt, ctx),
+            ClientTimer::Retry(req) => {
+                if ctx.world.requests.get(req).is_some() {
+                    self.start_attempt(req, ctx);
                 }
             }
-            Msg::Reply { token, outcome } => self.on_reply(token, outcome.is_ok(), ctx),
-            Msg::Timer {
-                tag: TIMER_TIMEOUT,
-                key,
-            } => {
-                let Some(attempt) = self.attempts.get_mut(key) else {
-                    return; // answered before the timeout
-                };
-                if !attempt.abandoned {
-                    attempt.abandoned = true;
-                    let req = attempt.req;
-                    self.interval_timeouts += 1;
-                    if ctx.world.requests.get(req).is_some_and(|r| r.counted) {
-                        self.timeouts += 1;
-                    }
-                    self.retry_or_fail(req, ctx);
-                }
-            }
-            Msg::Timer {
-                tag: TIMER_RETRY,
-                key,
-            } => {
-                if ctx.world.requests.get(key).is_some() {
-                    self.start_attempt(key, ctx);
-                }
-            }
-            Msg::Timer { .. }
-            | Msg::Call(_)
-            | Msg::Fault { .. }
-            | Msg::Start
-            | Msg::Redrive { .. }
-            | Msg::InvokeBatch { .. } => {}
         }
     }
-}
 
-impl Component for ClientActor {
     fn start_window(&mut self, _now: SimTime) {
         self.timeouts = 0;
         self.retries = 0;

@@ -9,17 +9,14 @@
 
 use super::faults::FaultState;
 use super::requests::RequestId;
-use super::world::World;
-use super::{ANY_ENDPOINT, Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome, reply};
+use super::timers::TopicTimer;
+use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::dist::Dist;
-use crate::engine::{Actor, ActorId};
+use crate::engine::ActorId;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
-
-const TIMER_PUBLISHED: u32 = 0;
-const TIMER_DELIVER: u32 = 1;
 
 /// How SNS retries deliveries to a subscriber.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,7 +137,7 @@ impl Topic {
             / 1e6
     }
 
-    fn on_publish(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+    fn publish(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         self.calls.arrived();
         if self.faults.is_down() {
             self.calls.answered(false, SimDuration::ZERO);
@@ -149,13 +146,7 @@ impl Topic {
         }
         let key = self.publishes.insert((call, ctx.now()));
         let d = self.cfg.latency.sample(&mut self.rng);
-        ctx.schedule(
-            d,
-            Msg::Timer {
-                tag: TIMER_PUBLISHED,
-                key,
-            },
-        );
+        ctx.schedule(d, TopicTimer::Published(key).into());
     }
 
     fn on_published(&mut self, key: Key, ctx: &mut Ctx<'_>) {
@@ -176,13 +167,7 @@ impl Topic {
                 retries: 0,
             });
             let delay = self.cfg.latency.sample(&mut self.rng);
-            ctx.schedule(
-                delay,
-                Msg::Timer {
-                    tag: TIMER_DELIVER,
-                    key: d,
-                },
-            );
+            ctx.schedule(delay, TopicTimer::Deliver(d).into());
         }
         self.calls.answered(true, now.since(arrived));
         reply(ctx, call, Outcome::Ok);
@@ -196,8 +181,8 @@ impl Topic {
         // SNS invokes functions (and fills queues) asynchronously; an HTTP
         // endpoint answers the POST itself.
         let endpoint = match sub.policy {
-            DeliveryPolicy::AwsManaged => EVENT_ENDPOINT,
-            DeliveryPolicy::Http => ANY_ENDPOINT,
+            DeliveryPolicy::AwsManaged => Endpoint::Event,
+            DeliveryPolicy::Http => Endpoint::Any,
         };
         let me = ctx.me();
         ctx.send(
@@ -237,13 +222,7 @@ impl Topic {
             Some(wait) => {
                 d.retries += 1;
                 self.count(|c| c.retries += 1);
-                ctx.schedule(
-                    wait,
-                    Msg::Timer {
-                        tag: TIMER_DELIVER,
-                        key,
-                    },
-                );
+                ctx.schedule(wait, TopicTimer::Deliver(key).into());
             }
             None => {
                 // SNS does not persist: the message is gone.
@@ -256,32 +235,28 @@ impl Topic {
     }
 }
 
-impl Actor<Msg, World> for Topic {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::Call(call) => self.on_publish(call, ctx),
-            Msg::Reply { token, outcome } => self.on_delivery_answer(token, outcome, ctx),
-            Msg::Timer {
-                tag: TIMER_PUBLISHED,
-                key,
-            } => self.on_published(key, ctx),
-            Msg::Timer {
-                tag: TIMER_DELIVER,
-                key,
-            } => self.deliver(key, ctx),
-            Msg::Fault { index, start } => {
-                self.faults.apply(index, start);
-            }
-            Msg::Timer { .. }
-            | Msg::Start
-            | Msg::NextArrival
-            | Msg::Redrive { .. }
-            | Msg::InvokeBatch { .. } => {}
+impl Component for Topic {
+    type Timer = TopicTimer;
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.publish(call, ctx);
+    }
+
+    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        self.on_delivery_answer(token, outcome, ctx);
+    }
+
+    fn on_timer(&mut self, timer: TopicTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            TopicTimer::Published(key) => self.on_published(key, ctx),
+            TopicTimer::Deliver(key) => self.deliver(key, ctx),
         }
     }
-}
 
-impl Component for Topic {
+    fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
+        self.faults.apply(index, start);
+    }
+
     fn start_window(&mut self, _now: SimTime) {
         self.window = Counters::default();
         self.calls.start_window();

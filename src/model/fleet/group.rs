@@ -6,8 +6,9 @@
 use rand::RngExt;
 
 use super::*;
+use crate::model::Ctx;
 use crate::model::targets::TargetState;
-use crate::model::{Ctx, Msg};
+use crate::model::timers::FleetTimer;
 use crate::scenario::{ScalingMetric, TerminationPolicy};
 use crate::time::SimTime;
 
@@ -39,22 +40,9 @@ impl Fleet {
         let sc = self.sc();
         sc.in_service.set(now, u64::from(desired));
         sc.capacity.set(now, u64::from(desired * workers));
-        ctx.schedule(
-            period,
-            Msg::Timer {
-                tag: TIMER_PERIOD,
-                key: slot_key(0, 0),
-            },
-        );
+        ctx.schedule(period, FleetTimer::Period.into());
         for (i, at) in actions.into_iter().enumerate() {
-            ctx.send_at(
-                me,
-                at,
-                Msg::Timer {
-                    tag: TIMER_SCHEDULED,
-                    key: slot_key(i as u32, 0),
-                },
-            );
+            ctx.send_at(me, at, FleetTimer::Scheduled(i as u32).into());
         }
     }
 
@@ -220,21 +208,9 @@ impl Fleet {
         let (period, delay) = (spec.period, spec.metric_delay);
         if metric.is_some() {
             sc.datapoints.push_back((value, measured));
-            ctx.schedule(
-                delay,
-                Msg::Timer {
-                    tag: TIMER_DATAPOINT,
-                    key: slot_key(0, 0),
-                },
-            );
+            ctx.schedule(delay, FleetTimer::Datapoint.into());
         }
-        ctx.schedule(
-            period,
-            Msg::Timer {
-                tag: TIMER_PERIOD,
-                key: slot_key(0, 0),
-            },
-        );
+        ctx.schedule(period, FleetTimer::Period.into());
     }
 
     /// The oldest waiting datapoint reaches the alarms.

@@ -5,34 +5,29 @@ use rand::RngExt;
 
 use super::*;
 use crate::model::targets::TargetState;
-use crate::model::{Ctx, Msg, Outcome};
+use crate::model::timers::{FleetTimer, InstanceTimer};
+use crate::model::{Ctx, Outcome};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};
-
-pub(super) fn slot_key(slot: u32, generation: u32) -> Key {
-    Key { slot, generation }
-}
 
 impl Fleet {
     pub(super) fn sc(&mut self) -> &mut Scaling {
         self.scaling.as_mut().expect("a scaling fleet")
     }
 
+    /// Sets `timer` of the instance now in slot `server`, due after `delay`.
     pub(super) fn lifecycle_timer(
         &self,
-        tag: u32,
+        timer: InstanceTimer,
         server: u32,
         delay: SimDuration,
         ctx: &mut Ctx<'_>,
     ) {
-        let generation = self.servers[server as usize].generation;
-        ctx.schedule(
-            delay,
-            Msg::Timer {
-                tag,
-                key: slot_key(server, generation),
-            },
-        );
+        let instance = Key {
+            slot: server,
+            generation: self.servers[server as usize].generation,
+        };
+        ctx.schedule(delay, FleetTimer::Instance(instance, timer).into());
     }
 
     /// The slot of a lifecycle timer, if the instance it was set for still
@@ -60,7 +55,7 @@ impl Fleet {
         s.launched = now;
         let sc = self.sc();
         let boot = sc.cfg.lifecycle.boot_time.sample(&mut sc.rng);
-        self.lifecycle_timer(TIMER_BOOTED, server, boot, ctx);
+        self.lifecycle_timer(InstanceTimer::Booted, server, boot, ctx);
         self.schedule_interruption(server, ctx);
     }
 
@@ -97,7 +92,7 @@ impl Fleet {
         if load_balanced {
             self.publish(server, TargetState::Initial, ctx);
         }
-        self.lifecycle_timer(TIMER_HEALTHY, server, delay, ctx);
+        self.lifecycle_timer(InstanceTimer::Healthy, server, delay, ctx);
     }
 
     fn enter_service(&mut self, server: u32, ctx: &mut Ctx<'_>) {
@@ -153,7 +148,7 @@ impl Fleet {
         if idle {
             self.terminate(server, ctx);
         } else {
-            self.lifecycle_timer(TIMER_DRAIN_DEADLINE, server, delay, ctx);
+            self.lifecycle_timer(InstanceTimer::DrainDeadline, server, delay, ctx);
         }
     }
 
@@ -172,7 +167,7 @@ impl Fleet {
             // Exponential lifetimes: failures without memory, at rate 1/mtbf.
             let u: f64 = sc.rng.random_range(0.0..1.0);
             let life = mtbf.mul_f64(-(1.0 - u).ln());
-            self.lifecycle_timer(TIMER_FAIL, server, life, ctx);
+            self.lifecycle_timer(InstanceTimer::Fail, server, life, ctx);
         }
     }
 
@@ -192,7 +187,12 @@ impl Fleet {
         // check has timed out.
         let phase = hc.interval.mul_f64(sc.rng.random_range(0.0..1.0));
         let more = SimDuration(hc.interval.0 * u64::from(hc.unhealthy_threshold - 1));
-        self.lifecycle_timer(TIMER_DETECTED, server, phase + more + hc.timeout, ctx);
+        self.lifecycle_timer(
+            InstanceTimer::Detected,
+            server,
+            phase + more + hc.timeout,
+            ctx,
+        );
     }
 
     /// The health checks found the crash: the group terminates the
@@ -252,25 +252,24 @@ impl Fleet {
         self.publish(server, TargetState::Absent, ctx);
     }
 
-    pub(super) fn lifecycle_event(&mut self, tag: u32, key: Key, ctx: &mut Ctx<'_>) {
-        match tag {
-            TIMER_PERIOD => self.period_end(ctx),
-            TIMER_DATAPOINT => self.datapoint(ctx),
-            TIMER_SCHEDULED => self.scheduled_action(key.slot, ctx),
-            _ => {
-                let Some(server) = self.current(key) else {
-                    return;
-                };
-                match tag {
-                    TIMER_BOOTED => self.booted(server, ctx),
-                    TIMER_HEALTHY => self.enter_service(server, ctx),
-                    TIMER_DRAIN_DEADLINE => self.drain_deadline(server, ctx),
-                    TIMER_FAIL => self.fail(server, ctx),
-                    TIMER_DETECTED => self.detected(server, ctx),
-                    TIMER_INTERRUPT => self.interrupt(server, ctx),
-                    _ => {}
-                }
-            }
+    /// A timer of the instance in `instance` (its slot and generation): it
+    /// still concerns the instance in the slot, or it is stale.
+    pub(super) fn instance_event(
+        &mut self,
+        instance: Key,
+        timer: InstanceTimer,
+        ctx: &mut Ctx<'_>,
+    ) {
+        let Some(server) = self.current(instance) else {
+            return;
+        };
+        match timer {
+            InstanceTimer::Booted => self.booted(server, ctx),
+            InstanceTimer::Healthy => self.enter_service(server, ctx),
+            InstanceTimer::DrainDeadline => self.drain_deadline(server, ctx),
+            InstanceTimer::Fail => self.fail(server, ctx),
+            InstanceTimer::Detected => self.detected(server, ctx),
+            InstanceTimer::Interrupt => self.interrupt(server, ctx),
         }
     }
 }

@@ -33,10 +33,10 @@ use std::collections::VecDeque;
 
 use super::downstream::{Downstream, Progress};
 use super::faults::FaultState;
-use super::world::World;
-use super::{Call, Component, Ctx, Msg};
+use super::timers::FleetTimer;
+use super::{Call, Component, Ctx, Outcome};
 use crate::dist::Dist;
-use crate::engine::{Actor, ActorId};
+use crate::engine::ActorId;
 use crate::rng::StreamRng;
 use crate::scenario::{AutoScalingSpec, LifecycleSpec};
 use crate::slab::{Key, Slab};
@@ -44,25 +44,8 @@ use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeA
 use crate::time::SimTime;
 use autoscaling::{Capacity, Group};
 use billing::billed_secs;
-use lifecycle::slot_key;
 pub use spot::SpotConfig;
 use zones::zone_metric;
-
-const TIMER_SERVICE_DONE: u32 = 0;
-const TIMER_SEND_RETRY: u32 = 1;
-// Lifecycle timers: the key names the instance slot and its generation
-// (a relaunch in the slot makes the old instance's timers stale).
-const TIMER_BOOTED: u32 = 2;
-const TIMER_HEALTHY: u32 = 3;
-const TIMER_DRAIN_DEADLINE: u32 = 4;
-const TIMER_FAIL: u32 = 5;
-const TIMER_DETECTED: u32 = 6;
-// Group timers.
-const TIMER_PERIOD: u32 = 7;
-const TIMER_DATAPOINT: u32 = 8;
-const TIMER_SCHEDULED: u32 = 9;
-// A Spot instance's interruption notice.
-const TIMER_INTERRUPT: u32 = 10;
 
 /// How a fleet is billed.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -342,46 +325,47 @@ impl Fleet {
     }
 }
 
-impl Actor<Msg, World> for Fleet {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::Call(call) => self.on_call(call, ctx),
-            Msg::Timer {
-                tag: TIMER_SERVICE_DONE,
-                key,
-            } => self.advance(key, true, ctx),
-            Msg::Timer {
-                tag: TIMER_SEND_RETRY,
-                key,
-            } => self.retry_send(key, ctx),
-            Msg::Reply { token, outcome } => {
-                if let Some(key) = self.jobs.key_of(token) {
-                    self.advance(key, outcome.is_ok(), ctx);
-                }
-            }
-            Msg::Fault { index, start } => {
-                if let Some(zone) = self.faults.zone_of(index) {
-                    if self.scaling.is_some() {
-                        self.zone_outage(zone, start, ctx);
-                    }
-                } else if self.faults.apply(index, start) {
-                    self.fail_held_work(ctx);
-                }
-            }
-            Msg::Timer { tag, key } if self.scaling.is_some() => {
-                self.lifecycle_event(tag, key, ctx);
-            }
-            Msg::Start if self.scaling.is_some() => self.start_group(ctx),
-            Msg::Timer { .. }
-            | Msg::NextArrival
-            | Msg::Start
-            | Msg::Redrive { .. }
-            | Msg::InvokeBatch { .. } => {}
+impl Component for Fleet {
+    type Timer = FleetTimer;
+
+    fn on_start(&mut self, ctx: &mut Ctx<'_>) {
+        if self.scaling.is_some() {
+            self.start_group(ctx);
         }
     }
-}
 
-impl Component for Fleet {
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.accept(call, ctx);
+    }
+
+    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        if let Some(key) = self.jobs.key_of(token) {
+            self.advance(key, outcome.is_ok(), ctx);
+        }
+    }
+
+    fn on_timer(&mut self, timer: FleetTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            FleetTimer::ServiceDone(job) => self.advance(job, true, ctx),
+            FleetTimer::SendRetry(job) => self.retry_send(job, ctx),
+            // Only a fleet in a group sets the others.
+            FleetTimer::Instance(instance, timer) => self.instance_event(instance, timer, ctx),
+            FleetTimer::Period => self.period_end(ctx),
+            FleetTimer::Datapoint => self.datapoint(ctx),
+            FleetTimer::Scheduled(index) => self.scheduled_action(index, ctx),
+        }
+    }
+
+    fn on_fault(&mut self, index: u32, start: bool, ctx: &mut Ctx<'_>) {
+        if let Some(zone) = self.faults.zone_of(index) {
+            if self.scaling.is_some() {
+                self.zone_outage(zone, start, ctx);
+            }
+        } else if self.faults.apply(index, start) {
+            self.fail_held_work(ctx);
+        }
+    }
+
     fn start_window(&mut self, now: SimTime) {
         self.window_start = now;
         self.busy.start_window(now);

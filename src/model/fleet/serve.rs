@@ -2,7 +2,8 @@
 //! and its downstream steps, and outages.
 
 use super::*;
-use crate::model::{ANY_ENDPOINT, Call, Ctx, Msg, Outcome, reply};
+use crate::model::timers::FleetTimer;
+use crate::model::{Call, Ctx, Endpoint, Outcome, reply};
 use crate::slab::Key;
 use crate::time::SimTime;
 
@@ -20,7 +21,7 @@ impl Fleet {
         reply(ctx, call, outcome);
     }
 
-    pub(super) fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+    pub(super) fn accept(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
         if self.faults.is_down() {
@@ -39,12 +40,12 @@ impl Fleet {
                 }
             }
         } else {
-            let n = self.cfg.instances;
-            if call.endpoint != ANY_ENDPOINT && call.endpoint < n {
-                call.endpoint
-            } else {
-                self.round_robin = (self.round_robin + 1) % n;
-                self.round_robin
+            match call.endpoint {
+                Endpoint::Instance(i) if i < self.cfg.instances => i,
+                _ => {
+                    self.round_robin = (self.round_robin + 1) % self.cfg.instances;
+                    self.round_robin
+                }
             }
         };
         let s = &self.servers[server as usize];
@@ -66,10 +67,10 @@ impl Fleet {
 
     /// The instance a call goes to: the chosen one if it serves, else (for
     /// callers that choose none) the next serving one in turn.
-    fn pick_serving(&mut self, endpoint: u32) -> Option<u32> {
+    fn pick_serving(&mut self, endpoint: Endpoint) -> Option<u32> {
         let n = self.servers.len() as u32;
-        if endpoint != ANY_ENDPOINT {
-            return (endpoint < n && self.servers[endpoint as usize].serves()).then_some(endpoint);
+        if let Endpoint::Instance(i) = endpoint {
+            return (i < n && self.servers[i as usize].serves()).then_some(i);
         }
         for _ in 0..n {
             self.round_robin = (self.round_robin + 1) % n;
@@ -108,13 +109,7 @@ impl Fleet {
         if factor != 1.0 {
             service = service.mul_f64(factor);
         }
-        ctx.schedule(
-            service,
-            Msg::Timer {
-                tag: TIMER_SERVICE_DONE,
-                key,
-            },
-        );
+        ctx.schedule(service, FleetTimer::ServiceDone(key).into());
     }
 
     /// The job's work or one of its calls or sends is done (`ok`): go on
@@ -128,11 +123,16 @@ impl Fleet {
             return;
         }
         let req = job.call.req;
-        let retry = TIMER_SEND_RETRY;
-        let end =
-            self.cfg
-                .downstream
-                .after(&mut job.progress, ok, req, key, retry, &mut self.rng, ctx);
+        let retry = FleetTimer::SendRetry(key).into();
+        let end = self.cfg.downstream.after(
+            &mut job.progress,
+            ok,
+            req,
+            key.slot,
+            retry,
+            &mut self.rng,
+            ctx,
+        );
         if let Some(outcome) = end {
             self.finish(key, outcome, ctx);
         }

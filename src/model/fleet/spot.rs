@@ -5,6 +5,7 @@ use rand::RngExt;
 
 use super::*;
 use crate::model::Ctx;
+use crate::model::timers::InstanceTimer;
 use crate::time::SimDuration;
 
 /// Which instances of a group run on Spot, and how they are interrupted.
@@ -42,7 +43,7 @@ impl Fleet {
         let u: f64 = spot.rng.random_range(0.0..1.0);
         let hours = -(1.0 - u).ln() / spot.rate_per_hour;
         let life = SimDuration::from_secs_f64(hours * 3600.0);
-        self.lifecycle_timer(TIMER_INTERRUPT, server, life, ctx);
+        self.lifecycle_timer(InstanceTimer::Interrupt, server, life, ctx);
     }
 
     /// Whether the next launch runs on Spot: the group's first
@@ -88,7 +89,9 @@ impl Fleet {
                 let delay = notice.min(sc.cfg.lifecycle.deregistration_delay);
                 self.deregister_within(server, delay, ctx);
             }
-            Life::Draining => self.lifecycle_timer(TIMER_DRAIN_DEADLINE, server, notice, ctx),
+            Life::Draining => {
+                self.lifecycle_timer(InstanceTimer::DrainDeadline, server, notice, ctx)
+            }
             Life::Booting => self.terminate(server, ctx),
             Life::Free => {}
         }

@@ -2,7 +2,7 @@
 //! reclaim after the keep-alive, and the concurrency they hold.
 
 use super::*;
-use crate::model::{Ctx, Msg};
+use crate::model::Ctx;
 use crate::slab::Key;
 
 impl Lambda {
@@ -68,16 +68,11 @@ impl Lambda {
         } else {
             self.idle.push(env);
             let keep = self.cfg.keep_alive.sample(&mut self.rng);
-            ctx.schedule(
-                keep,
-                Msg::Timer {
-                    tag: TIMER_RECLAIM,
-                    key: Key {
-                        slot: env.slot,
-                        generation: self.envs.get(env).map_or(0, |e| e.idle_spell),
-                    },
-                },
-            );
+            let reclaim = LambdaTimer::Reclaim {
+                env: env.slot,
+                idle_spell: self.envs.get(env).map_or(0, |e| e.idle_spell),
+            };
+            ctx.schedule(keep, reclaim.into());
         }
     }
 
@@ -87,16 +82,16 @@ impl Lambda {
         }
     }
 
-    /// A reclaim timer: `key` carries the environment's slot and the idle
-    /// spell it was set in.
-    pub(super) fn on_reclaim(&mut self, key: Key, ctx: &mut Ctx<'_>) {
-        let Some(env) = self.envs.key_of(key.slot) else {
+    /// The keep-alive of the environment in slot `env` is over: it is
+    /// reclaimed if it is still idle in the spell `idle_spell`.
+    pub(super) fn on_reclaim(&mut self, env: u32, idle_spell: u32, ctx: &mut Ctx<'_>) {
+        let Some(env) = self.envs.key_of(env) else {
             return;
         };
         let Some(e) = self.envs.get(env) else {
             return;
         };
-        if e.state == EnvState::Idle && e.idle_spell == key.generation && !e.provisioned {
+        if e.state == EnvState::Idle && e.idle_spell == idle_spell && !e.provisioned {
             self.destroy(env, ctx);
         }
     }

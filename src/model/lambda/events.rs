@@ -39,8 +39,8 @@ impl Lambda {
         let call = Call {
             req: e.req,
             reply_to: ctx.me(),
-            token: EVENT_TOKEN | key.slot,
-            endpoint: crate::model::ANY_ENDPOINT,
+            token: Token::Event(key.slot).encode(),
+            endpoint: Endpoint::Any,
         };
         self.on_invoke(call, None, ctx);
     }
@@ -78,13 +78,7 @@ impl Lambda {
             }
         };
         match retry {
-            Some(wait) => ctx.schedule(
-                wait,
-                Msg::Timer {
-                    tag: TIMER_EVENT_RETRY,
-                    key,
-                },
-            ),
+            Some(wait) => ctx.schedule(wait, LambdaTimer::EventRetry(key).into()),
             None => {
                 let Some(e) = self.events.remove(key) else {
                     return;

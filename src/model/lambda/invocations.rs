@@ -2,7 +2,7 @@
 //! handler's work and downstream steps, batch items, timeouts.
 
 use super::*;
-use crate::model::{Call, Ctx, Msg, Outcome, reply};
+use crate::model::{Call, Ctx, Outcome, reply};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
@@ -96,13 +96,7 @@ impl Lambda {
         if now >= self.window_start {
             self.init_waits.record(init);
         }
-        ctx.schedule(
-            init,
-            Msg::Timer {
-                tag: TIMER_READY,
-                key: inv,
-            },
-        );
+        ctx.schedule(init, LambdaTimer::Ready(inv).into());
     }
 
     /// The invocation's handler starts running.
@@ -117,26 +111,14 @@ impl Lambda {
             e.state = EnvState::Busy;
         }
         self.work(inv, ctx);
-        ctx.schedule(
-            self.cfg.timeout,
-            Msg::Timer {
-                tag: TIMER_TIMEOUT,
-                key: inv,
-            },
-        );
+        ctx.schedule(self.cfg.timeout, LambdaTimer::Timeout(inv).into());
     }
 
     /// The handler works on its request (or batch item).
     pub(super) fn work(&mut self, inv: Key, ctx: &mut Ctx<'_>) {
         let work = self.cfg.service_time.sample(&mut self.rng);
         let work = work.mul_f64(self.faults.slowdown());
-        ctx.schedule(
-            work,
-            Msg::Timer {
-                tag: TIMER_DONE,
-                key: inv,
-            },
-        );
+        ctx.schedule(work, LambdaTimer::Done(inv).into());
     }
 
     /// The handler's own work or a downstream step ended (`ok`).
@@ -150,11 +132,12 @@ impl Lambda {
         }
         i.phase = Phase::Downstream;
         let req = i.call.req;
-        let retry = TIMER_SEND_RETRY;
+        let retry = LambdaTimer::SendRetry(inv).into();
+        let token = Token::Step(inv.slot).encode();
         let end =
             self.cfg
                 .downstream
-                .after(&mut i.progress, ok, req, inv, retry, &mut self.rng, ctx);
+                .after(&mut i.progress, ok, req, token, retry, &mut self.rng, ctx);
         match (end, i.batch) {
             (None, _) => {}
             (Some(outcome), None) => self.finish(inv, outcome, ctx),

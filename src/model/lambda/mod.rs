@@ -26,27 +26,47 @@ mod invocations;
 
 use super::downstream::{Downstream, Progress};
 use super::faults::FaultState;
+use super::timers::LambdaTimer;
 use super::token_bucket::TokenBucket;
-use super::world::World;
-use super::{Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome};
+use super::{Call, Component, Ctx, Endpoint, Msg, Outcome};
 use crate::dist::Dist;
-use crate::engine::Actor;
+use crate::engine::ActorId;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::{SimDuration, SimTime};
 pub use billing::LambdaPricing;
 
-const TIMER_READY: u32 = 0;
-const TIMER_DONE: u32 = 1;
-const TIMER_TIMEOUT: u32 = 2;
-const TIMER_RECLAIM: u32 = 3;
-const TIMER_SEND_RETRY: u32 = 4;
-const TIMER_EVENT_RETRY: u32 = 5;
+/// Whose answer a reply to the function is: a downstream step of one of
+/// its invocations, or the invocation of one of its asynchronous events
+/// (which the function makes itself). Both travel as a call's token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    /// The invocation in this slot.
+    Step(u32),
+    /// The event in this slot.
+    Event(u32),
+}
 
-/// Tokens of the function's own event invocations carry this bit, so that
-/// their answers are told apart from downstream replies.
-const EVENT_TOKEN: u32 = 1 << 31;
+impl Token {
+    /// The bit of an event's token (slots stay far below it).
+    const EVENT: u32 = 1 << 31;
+
+    fn encode(self) -> u32 {
+        match self {
+            Token::Step(slot) => slot,
+            Token::Event(slot) => Token::EVENT | slot,
+        }
+    }
+
+    fn decode(token: u32) -> Self {
+        if token & Token::EVENT != 0 {
+            Token::Event(token & !Token::EVENT)
+        } else {
+            Token::Step(token)
+        }
+    }
+}
 
 /// The settings a function is built from.
 #[derive(Clone, Debug)]
@@ -212,70 +232,76 @@ impl Lambda {
     }
 }
 
-impl Actor<Msg, World> for Lambda {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::Start => self.start(ctx),
-            Msg::Call(call) if call.endpoint == EVENT_ENDPOINT => self.on_event(call, ctx),
-            Msg::Call(call) => self.on_invoke(call, None, ctx),
-            Msg::InvokeBatch {
-                batch,
-                reply_to,
-                token,
-            } => {
-                let first = ctx.world.batches.get(batch).and_then(|b| b.items.first());
-                let call = |req| Call {
-                    req,
+impl Component for Lambda {
+    type Timer = LambdaTimer;
+
+    fn on_start(&mut self, ctx: &mut Ctx<'_>) {
+        self.start(ctx);
+    }
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        match call.endpoint {
+            Endpoint::Event => self.on_event(call, ctx),
+            Endpoint::Any | Endpoint::Instance(_) => self.on_invoke(call, None, ctx),
+        }
+    }
+
+    fn on_invoke_batch(&mut self, batch: Key, reply_to: ActorId, token: u32, ctx: &mut Ctx<'_>) {
+        let first = ctx.world.batches.get(batch).and_then(|b| b.items.first());
+        match first {
+            Some(item) => {
+                let call = Call {
+                    req: item.req,
                     reply_to,
                     token,
-                    endpoint: crate::model::ANY_ENDPOINT,
+                    endpoint: Endpoint::Any,
                 };
-                match first {
-                    Some(item) => self.on_invoke(call(item.req), Some(batch), ctx),
-                    // Nothing to process: nothing can fail.
-                    None => ctx.send(
-                        reply_to,
-                        SimDuration::ZERO,
-                        Msg::Reply {
-                            token,
-                            outcome: Outcome::Ok,
-                        },
-                    ),
-                }
+                self.on_invoke(call, Some(batch), ctx);
             }
-            Msg::Reply { token, outcome } if token & EVENT_TOKEN != 0 => {
-                self.on_event_result(token & !EVENT_TOKEN, outcome, ctx);
-            }
-            Msg::Reply { token, outcome } => {
-                if let Some(inv) = self.invocations.key_of(token) {
+            // Nothing to process: nothing can fail.
+            None => ctx.send(
+                reply_to,
+                SimDuration::ZERO,
+                Msg::Reply {
+                    token,
+                    outcome: Outcome::Ok,
+                },
+            ),
+        }
+    }
+
+    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        match Token::decode(token) {
+            Token::Event(slot) => self.on_event_result(slot, outcome, ctx),
+            Token::Step(slot) => {
+                if let Some(inv) = self.invocations.key_of(slot) {
                     self.advance(inv, outcome.is_ok(), ctx);
                 }
             }
-            Msg::Timer { tag, key } => match tag {
-                TIMER_READY => self.run(key, ctx),
-                TIMER_DONE => self.advance(key, true, ctx),
-                TIMER_TIMEOUT => self.on_timeout(key, ctx),
-                TIMER_RECLAIM => self.on_reclaim(key, ctx),
-                TIMER_EVENT_RETRY => self.run_event(key, ctx),
-                TIMER_SEND_RETRY => {
-                    if let Some(i) = self.invocations.get_mut(key) {
-                        let req = i.call.req;
-                        self.cfg
-                            .downstream
-                            .issue(&mut i.progress, req, key.slot, ctx);
-                    }
-                }
-                _ => {}
-            },
-            Msg::Fault { index, start } => {
-                self.faults.apply(index, start);
-            }
-            Msg::NextArrival | Msg::Redrive { .. } => {}
         }
     }
-}
 
-impl Component for Lambda {
+    fn on_timer(&mut self, timer: LambdaTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            LambdaTimer::Ready(inv) => self.run(inv, ctx),
+            LambdaTimer::Done(inv) => self.advance(inv, true, ctx),
+            LambdaTimer::Timeout(inv) => self.on_timeout(inv, ctx),
+            LambdaTimer::SendRetry(inv) => {
+                if let Some(i) = self.invocations.get_mut(inv) {
+                    let req = i.call.req;
+                    let token = Token::Step(inv.slot).encode();
+                    self.cfg.downstream.issue(&mut i.progress, req, token, ctx);
+                }
+            }
+            LambdaTimer::Reclaim { env, idle_spell } => self.on_reclaim(env, idle_spell, ctx),
+            LambdaTimer::EventRetry(event) => self.run_event(event, ctx),
+        }
+    }
+
+    fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
+        self.faults.apply(index, start);
+    }
+
     fn start_window(&mut self, now: SimTime) {
         self.window_start = now;
         self.window = Counters::default();

@@ -27,10 +27,11 @@ use priority_queue::PriorityQueue;
 
 use super::faults::FaultState;
 use super::targets::TargetState;
+use super::timers::BalancerTimer;
 use super::world::World;
-use super::{Call, Component, Ctx, Msg, Outcome, reply};
+use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::dist::Dist;
-use crate::engine::{Actor, ActorId};
+use crate::engine::ActorId;
 use crate::rng::StreamRng;
 use crate::scenario::{LbType, Routing};
 use crate::slab::{Key, Slab};
@@ -40,15 +41,14 @@ pub use billing::ASSUMED_BYTES_PER_REQUEST;
 use billing::HourMeter;
 use nodes::Nodes;
 
-const TIMER_FORWARD: u32 = 0;
-
 /// One routable target: an instance of a fleet, or a whole component.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Endpoint {
+pub struct Target {
     /// The component.
     pub actor: ActorId,
-    /// The instance within it, or [`super::ANY_ENDPOINT`].
-    pub instance: u32,
+    /// The instance within it ([`Endpoint::Instance`]), or
+    /// [`Endpoint::Any`] for a whole component.
+    pub endpoint: Endpoint,
     /// Relative weight for weighted routing (> 0).
     pub weight: f64,
     /// The availability zone of the instance (index), `None` for targets
@@ -66,7 +66,7 @@ pub struct LoadBalancerConfig {
     /// Routing policy.
     pub routing: Routing,
     /// The targets, in a fixed order.
-    pub endpoints: Vec<Endpoint>,
+    pub targets: Vec<Target>,
     /// Latency added on the way in.
     pub latency: Dist,
     /// Slow start: a newly healthy target's share ramps up linearly over
@@ -137,14 +137,14 @@ pub struct LoadBalancer {
 impl LoadBalancer {
     /// A balancer drawing latencies and random choices from `rng`.
     pub fn new(cfg: LoadBalancerConfig, rng: StreamRng, faults: FaultState) -> Self {
-        let n = cfg.endpoints.len();
+        let n = cfg.targets.len();
         let mut least = LeastOutstanding::with_capacity_and_hasher(n, FixedHasher::default());
         for i in 0..n as u32 {
             least.push(i, Reverse((0, u64::from(i))));
         }
         let mut acc = 0.0;
         let cumulative_weights = cfg
-            .endpoints
+            .targets
             .iter()
             .map(|e| {
                 acc += e.weight;
@@ -188,10 +188,14 @@ impl LoadBalancer {
         let first = self.seen_generation == 0;
         let before = std::mem::take(&mut self.eligible);
         self.seen_generation = world.targets.generation();
-        let state = |e: &Endpoint| world.targets.state(e.actor, e.instance);
+        let state = |t: &Target| match t.endpoint {
+            Endpoint::Instance(i) => world.targets.state(t.actor, i),
+            // A whole component publishes nothing: always routable.
+            Endpoint::Any | Endpoint::Event => None,
+        };
         let healthy: Vec<bool> = self
             .cfg
-            .endpoints
+            .targets
             .iter()
             .map(|e| state(e).is_none_or(|s| s == TargetState::Healthy))
             .collect();
@@ -200,7 +204,7 @@ impl LoadBalancer {
         } else {
             // Fail open: every registered target is unhealthy.
             self.cfg
-                .endpoints
+                .targets
                 .iter()
                 .map(|e| state(e) == Some(TargetState::Unhealthy))
                 .collect()
@@ -222,7 +226,7 @@ impl LoadBalancer {
         for (i, &ok) in self.eligible.iter().enumerate() {
             if ok {
                 self.routable.push(i as u32);
-                acc += self.cfg.endpoints[i].weight;
+                acc += self.cfg.targets[i].weight;
                 self.routable_weights.push(acc);
             }
         }
@@ -285,7 +289,7 @@ impl LoadBalancer {
         f.endpoint = endpoint;
         let req = f.call.req;
         self.outstanding[endpoint as usize] += 1;
-        let e = self.cfg.endpoints[endpoint as usize];
+        let e = self.cfg.targets[endpoint as usize];
         if let (Some(node), Some(zone)) = (node, e.zone)
             && node != zone
         {
@@ -303,7 +307,7 @@ impl LoadBalancer {
                 req,
                 reply_to: me,
                 token: key.slot,
-                endpoint: e.instance,
+                endpoint: e.endpoint,
             }),
         );
     }
@@ -321,7 +325,7 @@ impl LoadBalancer {
         reply(ctx, f.call, Outcome::Error);
     }
 
-    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+    fn accept(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
         self.meter_roll(now);
@@ -342,17 +346,11 @@ impl LoadBalancer {
             self.forward(key, ctx);
         } else {
             let delay = self.cfg.latency.sample(&mut self.rng);
-            ctx.schedule(
-                delay,
-                Msg::Timer {
-                    tag: TIMER_FORWARD,
-                    key,
-                },
-            );
+            ctx.schedule(delay, BalancerTimer::Forward(key).into());
         }
     }
 
-    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+    fn answer(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let Some(f) = self
             .forwards
@@ -380,28 +378,27 @@ impl LoadBalancer {
     }
 }
 
-impl Actor<Msg, World> for LoadBalancer {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::Call(call) => self.on_call(call, ctx),
-            Msg::Reply { token, outcome } => self.on_reply(token, outcome, ctx),
-            Msg::Timer {
-                tag: TIMER_FORWARD,
-                key,
-            } => self.forward(key, ctx),
-            Msg::Fault { index, start } => {
-                self.faults.apply(index, start);
-            }
-            Msg::Timer { .. }
-            | Msg::NextArrival
-            | Msg::Start
-            | Msg::Redrive { .. }
-            | Msg::InvokeBatch { .. } => {}
+impl Component for LoadBalancer {
+    type Timer = BalancerTimer;
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.accept(call, ctx);
+    }
+
+    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        self.answer(token, outcome, ctx);
+    }
+
+    fn on_timer(&mut self, timer: BalancerTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            BalancerTimer::Forward(key) => self.forward(key, ctx),
         }
     }
-}
 
-impl Component for LoadBalancer {
+    fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
+        self.faults.apply(index, start);
+    }
+
     fn start_window(&mut self, now: SimTime) {
         self.window_start = now;
         self.calls.start_window();

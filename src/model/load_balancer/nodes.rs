@@ -31,7 +31,7 @@ impl LoadBalancer {
         self.nodes.weights = vec![Vec::new(); zones as usize];
         if !self.cfg.cross_zone {
             for &i in &self.routable {
-                let e = &self.cfg.endpoints[i as usize];
+                let e = &self.cfg.targets[i as usize];
                 for z in 0..zones {
                     if e.zone.is_none_or(|ez| ez == z) {
                         let acc = self.nodes.weights[z as usize]

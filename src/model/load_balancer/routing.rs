@@ -86,7 +86,7 @@ impl LoadBalancer {
             } else {
                 1.0
             };
-            acc += self.cfg.endpoints[i as usize].weight * r;
+            acc += self.cfg.targets[i as usize].weight * r;
             self.ramp_weights.push(acc);
         }
         let x = self.rng.random_range(0.0..acc);
@@ -135,7 +135,7 @@ impl LoadBalancer {
 
     /// Chooses the target for the next request.
     pub(super) fn choose(&mut self) -> u32 {
-        let n = self.cfg.endpoints.len() as u32;
+        let n = self.cfg.targets.len() as u32;
         match self.cfg.routing {
             Routing::RoundRobin => {
                 let i = (self.picks % u64::from(n)) as u32;

@@ -4,8 +4,8 @@
 use super::*;
 use crate::engine::ActorId;
 use crate::model::batch::BatchItem;
+use crate::model::timers::{PollerTimer, QueueTimer};
 use crate::model::{Ctx, Msg, Outcome};
-use crate::slab::Key;
 use crate::time::SimDuration;
 
 /// Concurrent batches an SQS event source mapping starts with (AWS Lambda
@@ -56,16 +56,7 @@ impl Queue {
                 .min(before);
         }
         self.holding_peak = self.holding;
-        ctx.schedule(
-            SimDuration::from_secs(60),
-            self.timer(
-                TIMER_SCALE_POLLERS,
-                Key {
-                    slot: 0,
-                    generation: 0,
-                },
-            ),
-        );
+        ctx.schedule(SimDuration::from_secs(60), QueueTimer::ScalePollers.into());
     }
 
     /// Messages in one batch: `batch_size`, and for an event source mapping
@@ -86,11 +77,7 @@ impl Queue {
         let closes = ctx.now() + self.cfg.batching_window;
         self.pollers[p as usize].window_closes = Some(closes);
         // Not tied to the poller's generation, which its receives bump.
-        let key = Key {
-            slot: p,
-            generation: 0,
-        };
-        ctx.send_at(ctx.me(), closes, self.timer(TIMER_WINDOW_CLOSES, key));
+        ctx.send_at(ctx.me(), closes, QueueTimer::WindowCloses(p).into());
     }
 
     /// The window closes: the batch goes to the function, or, with nothing
@@ -179,7 +166,7 @@ impl Queue {
         } else {
             self.bill(u64::from(deletes.div_ceil(RECEIVE_MAX_MESSAGES)));
             let d = self.latency();
-            ctx.schedule(d, self.timer(TIMER_DELETE_DONE, self.poller_key(p)));
+            ctx.schedule(d, self.poller_timer(p, PollerTimer::DeleteDone));
         }
     }
 }

@@ -28,11 +28,11 @@ use std::collections::VecDeque;
 
 use super::faults::FaultState;
 use super::requests::RequestId;
+use super::timers::{PollerTimer, QueueTimer};
 use super::token_bucket::TokenBucket;
-use super::world::World;
-use super::{Call, Component, Ctx, Msg};
+use super::{Call, Component, Ctx, Msg, Outcome};
 use crate::dist::Dist;
-use crate::engine::{Actor, ActorId};
+use crate::engine::ActorId;
 use crate::rng::StreamRng;
 use crate::scenario::QueueType;
 use crate::slab::{Key, Slab};
@@ -50,17 +50,6 @@ pub const FIFO_CALLS_PER_SECOND: f64 = 300.0;
 /// The same with high-throughput mode in us-east-1 (third-party report of
 /// AWS's October 2023 figure, aws-facts.md §4; a later 70,000 is unconfirmed).
 pub const FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND: f64 = 18_000.0;
-
-const TIMER_SEND_DONE: u32 = 0;
-const TIMER_DELAY_DONE: u32 = 1;
-const TIMER_VISIBILITY: u32 = 2;
-const TIMER_RETENTION: u32 = 3;
-const TIMER_BATCH_ARRIVES: u32 = 4;
-const TIMER_POLL: u32 = 5;
-const TIMER_WAIT_EXPIRED: u32 = 6;
-const TIMER_DELETE_DONE: u32 = 7;
-const TIMER_SCALE_POLLERS: u32 = 8;
-const TIMER_WINDOW_CLOSES: u32 = 9;
 
 /// Messages one ReceiveMessage returns at most.
 const RECEIVE_MAX_MESSAGES: u32 = 10;
@@ -229,8 +218,6 @@ pub struct Queue {
     window: Traffic,
     total_requests: u64,
     window_start: SimTime,
-    /// The time of the message being handled (for helpers without a context).
-    now: SimTime,
     /// Messages stored so far (the next message's `seq`).
     stored: u64,
     /// Pollers allowed to poll (all of a fleet's; an event source
@@ -293,7 +280,6 @@ impl Queue {
             window: Traffic::default(),
             total_requests: 0,
             window_start: SimTime::ZERO,
-            now: SimTime::ZERO,
             stored: 0,
             active_pollers: cfg.consumer.map_or(0, |c| {
                 let all = c.instances * c.workers;
@@ -324,24 +310,22 @@ impl Queue {
         self.cfg.latency.sample(&mut self.rng)
     }
 
-    fn timer(&self, tag: u32, key: Key) -> Msg {
-        Msg::Timer { tag, key }
-    }
-
-    fn poller_key(&self, p: u32) -> Key {
-        Key {
+    /// Poller `p`'s `timer`, cancelled by the poller's next receive or
+    /// delivery (which bump its generation).
+    fn poller_timer(&self, p: u32, timer: PollerTimer) -> Msg {
+        let poller = Key {
             slot: p,
             generation: self.pollers[p as usize].generation,
-        }
+        };
+        QueueTimer::Poller(poller, timer).into()
     }
 
-    // ----- sending -------------------------------------------------------
-
-    // ----- visibility ----------------------------------------------------
-
-    // ----- retention -----------------------------------------------------
-
-    // ----- pollers -------------------------------------------------------
+    /// The visible messages changed: what a consumer's Auto Scaling group
+    /// scales on (backlog per instance).
+    fn publish_backlog(&self, ctx: &mut Ctx<'_>) {
+        let me = ctx.me();
+        ctx.world.targets.set_backlog(me, self.visible.level());
+    }
 
     /// The queue's bill for `requests` API requests [USD].
     fn cost(&self, requests: u64) -> f64 {
@@ -349,73 +333,74 @@ impl Queue {
     }
 }
 
-impl Actor<Msg, World> for Queue {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        self.dispatch(msg, ctx);
-        // What a consumer's Auto Scaling group scales on (backlog per instance).
-        let me = ctx.me();
-        ctx.world.targets.set_backlog(me, self.visible.level());
-    }
-}
+impl Component for Queue {
+    type Timer = QueueTimer;
 
-impl Queue {
-    fn dispatch(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        self.now = ctx.now();
-        match msg {
-            Msg::Call(call) => self.on_send(call, ctx),
-            Msg::Reply { token, outcome } => self.on_processed(token, outcome, ctx),
-            Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
-            Msg::Timer { tag, key } => match tag {
-                TIMER_SEND_DONE => self.on_send_done(key, ctx),
-                TIMER_DELAY_DONE => {
-                    if self
-                        .messages
-                        .get(key)
-                        .is_some_and(|m| m.place == Place::Delayed)
-                    {
-                        self.make_visible(key, false);
-                        self.wake_waiting(ctx);
-                    }
+    fn on_start(&mut self, ctx: &mut Ctx<'_>) {
+        self.start(ctx);
+    }
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.on_send(call, ctx);
+    }
+
+    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        self.on_processed(token, outcome, ctx);
+    }
+
+    fn on_redrive(&mut self, req: RequestId, accounted: bool, ctx: &mut Ctx<'_>) {
+        self.redriven(req, accounted, ctx);
+    }
+
+    fn on_timer(&mut self, timer: QueueTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            QueueTimer::SendDone(send) => self.on_send_done(send, ctx),
+            QueueTimer::DelayDone(message) => {
+                if self
+                    .messages
+                    .get(message)
+                    .is_some_and(|m| m.place == Place::Delayed)
+                {
+                    self.make_visible(message, false, ctx);
+                    self.wake_waiting(ctx);
                 }
-                TIMER_VISIBILITY => self.on_visibility_timeout(key, ctx),
-                TIMER_RETENTION => self.on_retention_check(ctx),
-                TIMER_SCALE_POLLERS => self.scale_pollers(ctx),
-                TIMER_WINDOW_CLOSES => {
-                    let p = key.slot as usize;
-                    if self.pollers.get(p).and_then(|x| x.window_closes) == Some(ctx.now()) {
-                        self.on_window_closed(key.slot, ctx);
-                    }
-                }
-                _ => {
-                    // Poller timers: a stale generation means cancelled.
-                    let p = key.slot;
-                    if self.pollers.get(p as usize).map(|x| x.generation) != Some(key.generation) {
-                        return;
-                    }
-                    match tag {
-                        TIMER_BATCH_ARRIVES | TIMER_DELETE_DONE => self.process_next(p, ctx),
-                        TIMER_POLL => self.poll(p, ctx),
-                        TIMER_WAIT_EXPIRED => {
-                            let poller = &mut self.pollers[p as usize];
-                            if poller.waiting {
-                                poller.waiting = false;
-                                self.empty_receive(p, ctx);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            },
-            Msg::Start => self.start(ctx),
-            Msg::Fault { index, start } => {
-                self.faults.apply(index, start);
             }
-            Msg::NextArrival | Msg::InvokeBatch { .. } => {}
+            QueueTimer::Visibility(message) => self.on_visibility_timeout(message, ctx),
+            QueueTimer::Retention => self.on_retention_check(ctx),
+            QueueTimer::ScalePollers => self.scale_pollers(ctx),
+            QueueTimer::WindowCloses(p) => {
+                let closes = self.pollers.get(p as usize).and_then(|x| x.window_closes);
+                if closes == Some(ctx.now()) {
+                    self.on_window_closed(p, ctx);
+                }
+            }
+            QueueTimer::Poller(poller, timer) => {
+                // A stale generation means cancelled.
+                let p = poller.slot;
+                if self.pollers.get(p as usize).map(|x| x.generation) != Some(poller.generation) {
+                    return;
+                }
+                match timer {
+                    PollerTimer::BatchArrives | PollerTimer::DeleteDone => {
+                        self.process_next(p, ctx);
+                    }
+                    PollerTimer::Poll => self.poll(p, ctx),
+                    PollerTimer::WaitExpired => {
+                        let poller = &mut self.pollers[p as usize];
+                        if poller.waiting {
+                            poller.waiting = false;
+                            self.empty_receive(p, ctx);
+                        }
+                    }
+                }
+            }
         }
     }
-}
 
-impl Component for Queue {
+    fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
+        self.faults.apply(index, start);
+    }
+
     fn start_window(&mut self, now: SimTime) {
         self.window_start = now;
         self.window = Traffic::default();
@@ -467,7 +452,8 @@ mod tests {
 
     use super::*;
     use crate::engine::Engine;
-    use crate::model::Outcome;
+    use crate::model::world::World;
+    use crate::model::{DynComponent, Endpoint};
 
     /// A consumer that logs the requests it is handed and answers after
     /// `work`; it fails each message its first `failures` times.
@@ -477,30 +463,46 @@ mod tests {
         failures: usize,
     }
 
-    impl Actor<Msg, World> for TestConsumer {
-        fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-            if let Msg::Call(c) = msg {
-                let mut log = self.log.borrow_mut();
-                let seen = log.iter().filter(|&&s| s == c.req.slot).count();
-                log.push(c.req.slot);
-                let outcome = if seen < self.failures {
-                    Outcome::Error
-                } else {
-                    Outcome::Ok
-                };
-                let reply = Msg::Reply {
-                    token: c.token,
-                    outcome,
-                };
-                ctx.send(c.reply_to, self.work, reply);
-            }
+    impl Component for TestConsumer {
+        type Timer = std::convert::Infallible;
+
+        fn on_call(&mut self, c: Call, ctx: &mut Ctx<'_>) {
+            let mut log = self.log.borrow_mut();
+            let seen = log.iter().filter(|&&s| s == c.req.slot).count();
+            log.push(c.req.slot);
+            let outcome = if seen < self.failures {
+                Outcome::Error
+            } else {
+                Outcome::Ok
+            };
+            let reply = Msg::Reply {
+                token: c.token,
+                outcome,
+            };
+            ctx.send(c.reply_to, self.work, reply);
+        }
+
+        fn start_window(&mut self, _: SimTime) {}
+
+        fn sample(&mut self, _: SimTime, _: &mut IntervalSink<'_>) {}
+
+        fn report(&mut self, _: SimTime) -> ComponentReport {
+            ComponentReport::default()
         }
     }
 
     /// Takes the senders' replies.
     struct Sink;
-    impl Actor<Msg, World> for Sink {
-        fn handle(&mut self, _: Msg, _: &mut Ctx<'_>) {}
+    impl Component for Sink {
+        type Timer = std::convert::Infallible;
+
+        fn start_window(&mut self, _: SimTime) {}
+
+        fn sample(&mut self, _: SimTime, _: &mut IntervalSink<'_>) {}
+
+        fn report(&mut self, _: SimTime) -> ComponentReport {
+            ComponentReport::default()
+        }
     }
 
     fn fifo_queue(batch_size: u32) -> Queue {
@@ -542,7 +544,7 @@ mod tests {
         let log = Rc::new(RefCell::new(Vec::new()));
         let mut world = World::default();
         let mut engine = Engine::new();
-        let mut actors: Vec<Box<dyn Actor<Msg, World>>> = vec![
+        let mut actors: Vec<Box<dyn DynComponent>> = vec![
             Box::new(fifo_queue(batch_size)),
             Box::new(TestConsumer {
                 log: Rc::clone(&log),
@@ -561,7 +563,7 @@ mod tests {
                 req,
                 reply_to: ActorId(2),
                 token: 0,
-                endpoint: crate::model::ANY_ENDPOINT,
+                endpoint: Endpoint::Any,
             };
             engine.schedule(at, ActorId(0), Msg::Call(call));
         }

@@ -4,7 +4,8 @@
 use rand::RngExt;
 
 use super::*;
-use crate::model::{Call, Ctx, Msg, Outcome};
+use crate::model::timers::{PollerTimer, QueueTimer};
+use crate::model::{Call, Ctx, Endpoint, Msg, Outcome};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
@@ -16,14 +17,7 @@ impl Queue {
     /// The poller loop starts with every poller's first receive.
     pub(super) fn start(&mut self, ctx: &mut Ctx<'_>) {
         if self.cfg.consumer.is_some_and(|c| c.event_source_mapping) {
-            let tick = Key {
-                slot: 0,
-                generation: 0,
-            };
-            ctx.schedule(
-                SimDuration::from_secs(60),
-                self.timer(TIMER_SCALE_POLLERS, tick),
-            );
+            ctx.schedule(SimDuration::from_secs(60), QueueTimer::ScalePollers.into());
         }
         // Pollers start out of step, each within one API round trip: hosts
         // and processes never start in the same nanosecond, and pollers in
@@ -31,7 +25,7 @@ impl Queue {
         let spread = self.cfg.latency.mean_secs();
         for p in 0..self.pollers.len() as u32 {
             let offset = SimDuration::from_secs_f64(self.rng.random_range(0.0..=spread));
-            ctx.schedule(offset, self.timer(TIMER_POLL, self.poller_key(p)));
+            ctx.schedule(offset, self.poller_timer(p, PollerTimer::Poll));
         }
     }
 
@@ -55,7 +49,7 @@ impl Queue {
             // a slot of an Auto Scaling group never filled): look again later.
             ctx.schedule(
                 PARKED_POLLER_RECHECK,
-                self.timer(TIMER_POLL, self.poller_key(p)),
+                self.poller_timer(p, PollerTimer::Poll),
             );
             return;
         }
@@ -68,7 +62,7 @@ impl Queue {
         if self.faults.is_down() {
             // The receive fails; the SDK tries again after the round trip.
             let d = self.latency();
-            ctx.schedule(d, self.timer(TIMER_POLL, self.poller_key(p)));
+            ctx.schedule(d, self.poller_timer(p, PollerTimer::Poll));
             return;
         }
         if let Some(bucket) = &mut self.receive_bucket
@@ -77,7 +71,7 @@ impl Queue {
             // Throttled: the SDK tries again after the round trip.
             self.count(|t| t.throttled += 1);
             let d = self.latency();
-            ctx.schedule(d, self.timer(TIMER_POLL, self.poller_key(p)));
+            ctx.schedule(d, self.poller_timer(p, PollerTimer::Poll));
             return;
         }
         if self.take(p, ctx) > 0 {
@@ -88,7 +82,7 @@ impl Queue {
             self.pollers[p as usize].waiting = true;
             self.waiting.push_back(p);
             let wait = self.cfg.wait_time;
-            ctx.schedule(wait, self.timer(TIMER_WAIT_EXPIRED, self.poller_key(p)));
+            ctx.schedule(wait, self.poller_timer(p, PollerTimer::WaitExpired));
         } else {
             self.empty_receive(p, ctx);
         }
@@ -98,7 +92,7 @@ impl Queue {
         self.count(|t| t.empty_receives += 1);
         self.bill(1);
         let d = self.latency();
-        ctx.schedule(d, self.timer(TIMER_POLL, self.poller_key(p)));
+        ctx.schedule(d, self.poller_timer(p, PollerTimer::Poll));
     }
 
     /// Long-polling pollers get the messages that became visible.
@@ -135,7 +129,7 @@ impl Queue {
             self.deliver(p, ctx);
         } else {
             let d = self.latency();
-            ctx.schedule(d, self.timer(TIMER_POLL, self.poller_key(p)));
+            ctx.schedule(d, self.poller_timer(p, PollerTimer::Poll));
         }
     }
 
@@ -150,7 +144,7 @@ impl Queue {
         self.holding += 1;
         self.holding_peak = self.holding_peak.max(self.holding);
         let d = self.latency();
-        ctx.schedule(d, self.timer(TIMER_BATCH_ARRIVES, self.poller_key(p)));
+        ctx.schedule(d, self.poller_timer(p, PollerTimer::BatchArrives));
     }
 
     /// Processes the poller's batch: its next message (a fleet's worker),
@@ -189,7 +183,7 @@ impl Queue {
                     req,
                     reply_to: me,
                     token: p,
-                    endpoint: instance,
+                    endpoint: Endpoint::Instance(instance),
                 }),
             );
             return;
@@ -261,7 +255,7 @@ impl Queue {
                 self.bill(1);
                 self.pollers[p as usize].next += 1;
                 let d = self.latency();
-                ctx.schedule(d, self.timer(TIMER_DELETE_DONE, self.poller_key(p)));
+                ctx.schedule(d, self.poller_timer(p, PollerTimer::DeleteDone));
             }
             Outcome::Error | Outcome::Throttled => {
                 // Not deleted: visible again when its visibility times out;
@@ -283,14 +277,14 @@ impl Queue {
                         m.receives -= 1;
                         let g = m.group;
                         self.leave_flight(g);
-                        self.make_visible(k, true);
+                        self.make_visible(k, true, ctx);
                     }
                 }
                 self.wake_waiting(ctx);
                 self.finish_batch(p);
                 ctx.schedule(
                     PARKED_POLLER_RECHECK,
-                    self.timer(TIMER_POLL, self.poller_key(p)),
+                    self.poller_timer(p, PollerTimer::Poll),
                 );
             }
         }

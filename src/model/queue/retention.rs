@@ -2,6 +2,7 @@
 //! the dead-letter queue after `max_receives`.
 
 use super::*;
+use crate::model::timers::QueueTimer;
 use crate::model::{Ctx, Msg};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};
@@ -72,13 +73,16 @@ impl Queue {
             let expires = m.sent + self.cfg.retention;
             if expires > now {
                 self.retention_check = Some(expires);
-                ctx.send_at(ctx.me(), expires, self.timer(TIMER_RETENTION, front));
+                ctx.send_at(ctx.me(), expires, QueueTimer::Retention.into());
                 return;
             }
             let m = *m;
             self.count(|t| t.expired += 1);
             match m.place {
-                Place::Visible => self.visible.decr(now),
+                Place::Visible => {
+                    self.visible.decr(now);
+                    self.publish_backlog(ctx);
+                }
                 Place::InFlight { .. } => self.leave_flight(m.group),
                 Place::Delayed | Place::Gone => {}
             }

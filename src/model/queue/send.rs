@@ -6,6 +6,7 @@ use rand::RngExt;
 
 use super::*;
 use crate::model::requests::RequestId;
+use crate::model::timers::QueueTimer;
 use crate::model::{Call, Ctx, Outcome, reply};
 use crate::slab::Key;
 use crate::time::SimDuration;
@@ -29,7 +30,7 @@ impl Queue {
         }
         let key = self.sends.insert((call, now));
         let delay = self.latency();
-        ctx.schedule(delay, self.timer(TIMER_SEND_DONE, key));
+        ctx.schedule(delay, QueueTimer::SendDone(key).into());
     }
 
     pub(super) fn on_send_done(&mut self, key: Key, ctx: &mut Ctx<'_>) {
@@ -71,19 +72,19 @@ impl Queue {
         if self.retention_check.is_none() {
             let at = now + self.cfg.retention;
             self.retention_check = Some(at);
-            ctx.send_at(ctx.me(), at, self.timer(TIMER_RETENTION, key));
+            ctx.send_at(ctx.me(), at, QueueTimer::Retention.into());
         }
         if self.cfg.delay > SimDuration::ZERO {
-            ctx.schedule(self.cfg.delay, self.timer(TIMER_DELAY_DONE, key));
+            ctx.schedule(self.cfg.delay, QueueTimer::DelayDone(key).into());
         } else {
-            self.make_visible(key, false);
+            self.make_visible(key, false, ctx);
             if wake {
                 self.wake_waiting(ctx);
             }
         }
     }
 
-    pub(super) fn on_redrive(&mut self, req: RequestId, accounted: bool, ctx: &mut Ctx<'_>) {
+    pub(super) fn redriven(&mut self, req: RequestId, accounted: bool, ctx: &mut Ctx<'_>) {
         self.count(|t| t.redriven += 1);
         // Without a consumer nothing will ever process the message: its
         // work is lost now, though the message stays for inspection.

@@ -11,8 +11,8 @@ impl Queue {
     /// Puts a message among the visible ones: at the back, or for a FIFO
     /// redelivery back in its place by sending order (order within a group
     /// holds even when a whole batch comes back).
-    pub(super) fn make_visible(&mut self, key: Key, redelivery: bool) {
-        let now = self.now;
+    pub(super) fn make_visible(&mut self, key: Key, redelivery: bool, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
         let Some(m) = self.messages.get_mut(key) else {
             return;
         };
@@ -31,6 +31,7 @@ impl Queue {
             group.visible.push_back(key);
         }
         self.visible.incr(now);
+        self.publish_backlog(ctx);
         self.list_if_ready(g);
     }
 
@@ -123,6 +124,7 @@ impl Queue {
         };
         let waited = now.since(m.visible_since);
         let (req, receipt, g) = (m.req, m.receipt, m.group);
+        self.publish_backlog(ctx);
         self.groups[g as usize].in_flight += 1;
         self.in_flight += 1;
         if now >= self.window_start {
@@ -130,7 +132,7 @@ impl Queue {
         }
         ctx.schedule(
             self.cfg.visibility_timeout,
-            self.timer(TIMER_VISIBILITY, key),
+            QueueTimer::Visibility(key).into(),
         );
         self.pollers[p as usize].batch.push((Some(key), receipt));
         if self.cfg.duplicate_probability > 0.0
@@ -158,7 +160,7 @@ impl Queue {
         if self.cfg.max_receives.is_some_and(|max| receives >= max) {
             self.dead_letter(key, ctx);
         } else {
-            self.make_visible(key, true);
+            self.make_visible(key, true, ctx);
             self.wake_waiting(ctx);
         }
     }
