@@ -7,7 +7,7 @@ use crate::model::api_gateway::{ApiGateway, ApiGatewayConfig};
 use crate::model::client::{Arrivals, ClientActor};
 use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
-use crate::model::fleet::{Fleet, FleetConfig, FleetPricing, ScalingConfig, SpotConfig};
+use crate::model::fleet::{Fleet, FleetConfig, FleetKind, FleetPricing, ScalingConfig, SpotConfig};
 use crate::model::lambda::{Lambda, LambdaConfig, LambdaPricing};
 use crate::model::load_balancer::{LoadBalancer, LoadBalancerConfig, Target};
 use crate::model::queue::{
@@ -356,9 +356,9 @@ fn build_component(
                 FleetConfig {
                     name: c.name.clone(),
                     kind: if e.fargate.is_some() {
-                        "fargate"
+                        FleetKind::Fargate
                     } else {
-                        "ec2"
+                        FleetKind::Ec2
                     },
                     instances: e.instances,
                     workers: e.workers,
@@ -382,7 +382,7 @@ fn build_component(
         ComponentSpec::Database(db) => Box::new(Fleet::new(
             FleetConfig {
                 name: c.name.clone(),
-                kind: "database",
+                kind: FleetKind::Database,
                 instances: 1,
                 workers: db.capacity,
                 queue_limit: db.queue_limit,

@@ -67,13 +67,40 @@ pub enum FleetPricing {
     },
 }
 
+/// What a fleet's servers are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FleetKind {
+    /// EC2 instances.
+    Ec2,
+    /// Fargate tasks.
+    Fargate,
+    /// One database server.
+    Database,
+}
+
+impl FleetKind {
+    /// The kind as the scenario names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FleetKind::Ec2 => "ec2",
+            FleetKind::Fargate => "fargate",
+            FleetKind::Database => "database",
+        }
+    }
+
+    /// Instances that count (and are billed) as such: not a database.
+    fn has_instances(self) -> bool {
+        self != FleetKind::Database
+    }
+}
+
 /// The settings a fleet is built from.
 #[derive(Clone, Debug)]
 pub struct FleetConfig {
     /// Component name.
     pub name: String,
-    /// `ec2` or `database`.
-    pub kind: &'static str,
+    /// What the servers are.
+    pub kind: FleetKind,
     /// Number of servers.
     pub instances: u32,
     /// Workers per server.
@@ -422,7 +449,7 @@ impl Component for Fleet {
                     .count();
                 out.put(metric, n as f64);
             }
-        } else if self.cfg.kind != "database" {
+        } else if self.cfg.kind.has_instances() {
             out.put("instances", f64::from(self.cfg.instances));
         }
         out.put(
@@ -443,7 +470,7 @@ impl Component for Fleet {
             }
             None => (
                 self.busy.window_mean(now) / self.capacity(),
-                if self.cfg.kind != "database" {
+                if self.cfg.kind.has_instances() {
                     u64::from(self.cfg.instances)
                 } else {
                     0
@@ -452,7 +479,7 @@ impl Component for Fleet {
         };
         ComponentReport {
             name: self.cfg.name.clone(),
-            kind: self.cfg.kind.to_string(),
+            kind: self.cfg.kind.name().to_string(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization,
@@ -461,7 +488,7 @@ impl Component for Fleet {
             cold_starts: 0,
             instances_max,
             cost_usd: self.cost(self.window_start, now, self.calls.handled),
-            instance_hours: if self.cfg.kind != "database" {
+            instance_hours: if self.cfg.kind.has_instances() {
                 self.instance_hours(self.window_start, now)
             } else {
                 0.0
