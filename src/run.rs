@@ -3,6 +3,7 @@
 
 use crate::catalog;
 use crate::engine::{ActorId, Engine};
+use crate::metric::Metric;
 use crate::model::api_gateway::{ApiGateway, ApiGatewayConfig};
 use crate::model::client::{Arrivals, ClientActor};
 use crate::model::downstream::Downstream;
@@ -164,7 +165,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             }
             let total_cost: f64 = samples[first..]
                 .iter()
-                .filter(|s| s.metric == "cost_usd")
+                .filter(|s| s.metric == Metric::CostUsd)
                 .map(|s| s.value)
                 .sum();
             let live = world.requests.live() as f64;
@@ -174,12 +175,12 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
                 component: 0,
                 rows: &mut samples,
             };
-            sink.put("completions", outcomes.completed as f64);
-            sink.put("errors", outcomes.failed as f64);
-            sink.put("lost", outcomes.lost as f64);
-            sink.put("response_p99_ms", outcomes.responses.quantile_ms(0.99));
-            sink.put("in_flight", live);
-            sink.put("cost_usd", total_cost);
+            sink.put(Metric::Completions, outcomes.completed as f64);
+            sink.put(Metric::Errors, outcomes.failed as f64);
+            sink.put(Metric::Lost, outcomes.lost as f64);
+            sink.put(Metric::ResponseP99Ms, outcomes.responses.quantile_ms(0.99));
+            sink.put(Metric::InFlight, live);
+            sink.put(Metric::CostUsd, total_cost);
         }
     }
 
@@ -213,6 +214,12 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
         components,
         series_names: std::iter::once("workload".to_string())
             .chain(d.components.iter().map(|c| c.name.clone()))
+            .collect(),
+        series_zones: std::iter::once(Vec::new())
+            .chain(d.components.iter().map(|c| match &c.spec {
+                ComponentSpec::Ec2(e) => e.zones.clone(),
+                _ => Vec::new(),
+            }))
             .collect(),
         samples,
         events: engine.delivered(),

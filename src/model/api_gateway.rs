@@ -8,6 +8,7 @@ use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
@@ -201,9 +202,9 @@ impl Component for ApiGateway {
 
     fn sample(&mut self, _now: SimTime, out: &mut IntervalSink<'_>) {
         self.calls.sample(out);
-        out.put("throttles", self.interval_throttles as f64);
-        out.put("in_flight", self.forwards.len() as f64);
-        out.put("cost_usd", self.cost(self.requests));
+        out.put(Metric::Throttles, self.interval_throttles as f64);
+        out.put(Metric::InFlight, self.forwards.len() as f64);
+        out.put(Metric::CostUsd, self.cost(self.requests));
         self.interval_throttles = 0;
     }
 

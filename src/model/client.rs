@@ -14,6 +14,7 @@ use super::requests::RequestId;
 use super::timers::ClientTimer;
 use super::{Call, Component, Ctx, Endpoint, Msg, Outcome};
 use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::scenario::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
 use crate::slab::{Key, Slab};
@@ -366,9 +367,9 @@ impl Component for ClientActor {
     }
 
     fn sample(&mut self, _now: SimTime, out: &mut IntervalSink<'_>) {
-        out.put("arrivals", self.interval_arrivals as f64);
-        out.put("attempts", self.interval_attempts as f64);
-        out.put("timeouts", self.interval_timeouts as f64);
+        out.put(Metric::Arrivals, self.interval_arrivals as f64);
+        out.put(Metric::Attempts, self.interval_attempts as f64);
+        out.put(Metric::Timeouts, self.interval_timeouts as f64);
         self.interval_arrivals = 0;
         self.interval_attempts = 0;
         self.interval_timeouts = 0;

@@ -13,6 +13,7 @@ use super::timers::TopicTimer;
 use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
@@ -265,12 +266,12 @@ impl Component for Topic {
     fn sample(&mut self, _now: SimTime, out: &mut IntervalSink<'_>) {
         self.calls.sample(out);
         let c = std::mem::take(&mut self.interval);
-        out.put("published", c.published as f64);
-        out.put("delivered", c.delivered as f64);
-        out.put("delivery_retries", c.retries as f64);
-        out.put("undeliverable", c.undeliverable as f64);
-        out.put("in_flight", self.deliveries.len() as f64);
-        out.put("cost_usd", self.cost(&self.total));
+        out.put(Metric::Published, c.published as f64);
+        out.put(Metric::Delivered, c.delivered as f64);
+        out.put(Metric::DeliveryRetries, c.retries as f64);
+        out.put(Metric::Undeliverable, c.undeliverable as f64);
+        out.put(Metric::InFlight, self.deliveries.len() as f64);
+        out.put(Metric::CostUsd, self.cost(&self.total));
     }
 
     fn report(&mut self, _now: SimTime) -> ComponentReport {

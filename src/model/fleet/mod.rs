@@ -37,6 +37,7 @@ use super::timers::FleetTimer;
 use super::{Call, Component, Ctx, Outcome};
 use crate::dist::Dist;
 use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::scenario::{AutoScalingSpec, LifecycleSpec};
 use crate::slab::{Key, Slab};
@@ -45,7 +46,6 @@ use crate::time::SimTime;
 use autoscaling::{Capacity, Group};
 use billing::billed_secs;
 pub use spot::SpotConfig;
-use zones::zone_metric;
 
 /// How a fleet is billed.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -248,8 +248,6 @@ struct Scaling {
     interruptions: u64,
     /// Per zone, the zone outages in force (nested outages count).
     zone_down: Vec<u32>,
-    /// Per zone, the metric name of its instances in service.
-    zone_metrics: Vec<&'static str>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -295,14 +293,8 @@ impl Fleet {
     ) -> Self {
         let scaling = cfg.scaling.take().map(|sc| {
             let zones = sc.zone_count() as usize;
-            let zone_metrics = if sc.zones.len() > 1 {
-                sc.zones.iter().map(|z| zone_metric(z)).collect()
-            } else {
-                Vec::new()
-            };
             Box::new(Scaling {
                 zone_down: vec![0; zones],
-                zone_metrics,
                 group: Group::new(sc.group.clone()),
                 cfg: sc,
                 rng: lifecycle_rng,
@@ -415,11 +407,11 @@ impl Component for Fleet {
             None => self.capacity(),
         };
         out.put(
-            "utilization",
+            Metric::Utilization,
             if capacity > 0.0 { busy / capacity } else { 0.0 },
         );
-        out.put("in_flight", in_flight as f64);
-        out.put("waiting", self.queued.level() as f64);
+        out.put(Metric::InFlight, in_flight as f64);
+        out.put(Metric::Waiting, self.queued.level() as f64);
         if let Some(sc) = &mut self.scaling {
             let count = |life: &[Life]| {
                 self.servers
@@ -427,33 +419,34 @@ impl Component for Fleet {
                     .filter(|s| life.contains(&s.life))
                     .count() as f64
             };
-            out.put("instances", sc.in_service.level() as f64);
-            out.put("pending", count(&[Life::Booting, Life::Registering]));
-            out.put("draining", count(&[Life::Draining]));
-            out.put("desired", f64::from(sc.group.desired));
-            out.put("scaling_events", std::mem::take(&mut sc.events) as f64);
+            out.put(Metric::Instances, sc.in_service.level() as f64);
+            out.put(Metric::Pending, count(&[Life::Booting, Life::Registering]));
+            out.put(Metric::Draining, count(&[Life::Draining]));
+            out.put(Metric::Desired, f64::from(sc.group.desired));
+            out.put(Metric::ScalingEvents, std::mem::take(&mut sc.events) as f64);
             if sc.cfg.spot.is_some() {
                 out.put(
-                    "interruptions",
+                    Metric::Interruptions,
                     std::mem::take(&mut sc.interruptions) as f64,
                 );
             }
-            let zones = sc.zone_metrics.len() as u32;
-            for (z, &metric) in sc.zone_metrics.iter().enumerate() {
-                let n = (z as u32..self.servers.len() as u32)
+            // Per zone, when there are several, its instances in service.
+            let zones = sc.cfg.zones.len() as u32;
+            for z in (0..zones).filter(|_| zones > 1) {
+                let n = (z..self.servers.len() as u32)
                     .step_by(zones as usize)
                     .filter(|&i| {
                         let s = &self.servers[i as usize];
                         s.life == Life::InService && !s.failed
                     })
                     .count();
-                out.put(metric, n as f64);
+                out.put(Metric::InstancesInZone(z), n as f64);
             }
         } else if self.cfg.kind.has_instances() {
-            out.put("instances", f64::from(self.cfg.instances));
+            out.put(Metric::Instances, f64::from(self.cfg.instances));
         }
         out.put(
-            "cost_usd",
+            Metric::CostUsd,
             self.cost(SimTime::ZERO, now, self.handled_total),
         );
     }

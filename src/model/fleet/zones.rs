@@ -5,25 +5,6 @@
 use super::*;
 use crate::model::Ctx;
 
-/// Metric names live as long as the program: one leaked string per
-/// distinct zone name ever seen (a few bytes each).
-pub(super) fn zone_metric(zone: &str) -> &'static str {
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let name = format!("instances_{zone}");
-    let mut names = NAMES
-        .get_or_init(Mutex::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(&n) = names.get(name.as_str()) {
-        return n;
-    }
-    let leaked: &'static str = Box::leak(name.into_boxed_str());
-    names.insert(leaked);
-    leaked
-}
-
 /// Zone `zone`'s share of `desired` instances spread round robin over
 /// `zones` zones.
 pub(super) fn zone_share(desired: u32, zones: u32, zone: u32) -> u32 {

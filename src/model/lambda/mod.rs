@@ -31,6 +31,7 @@ use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Endpoint, Msg, Outcome};
 use crate::dist::Dist;
 use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
@@ -316,21 +317,24 @@ impl Component for Lambda {
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
         self.calls.sample(out);
         let c = std::mem::take(&mut self.interval);
-        out.put("concurrency", self.concurrency.take_interval_mean(now));
-        out.put("environments", self.environments.level() as f64);
-        out.put("cold_starts", c.cold_starts as f64);
-        out.put("throttles", c.throttles as f64);
+        out.put(
+            Metric::Concurrency,
+            self.concurrency.take_interval_mean(now),
+        );
+        out.put(Metric::Environments, self.environments.level() as f64);
+        out.put(Metric::ColdStarts, c.cold_starts as f64);
+        out.put(Metric::Throttles, c.throttles as f64);
         let init_ms = if c.cold_starts == 0 {
             0.0
         } else {
             c.init_ns as f64 / c.cold_starts as f64 / 1e6
         };
-        out.put("init_ms", init_ms);
-        out.put("events_waiting", self.events.len() as f64);
-        out.put("events_dropped", c.events_dropped as f64);
-        out.put("in_flight", self.concurrency.level() as f64);
+        out.put(Metric::InitMs, init_ms);
+        out.put(Metric::EventsWaiting, self.events.len() as f64);
+        out.put(Metric::EventsDropped, c.events_dropped as f64);
+        out.put(Metric::InFlight, self.concurrency.level() as f64);
         out.put(
-            "cost_usd",
+            Metric::CostUsd,
             self.cost(now.since(SimTime::ZERO), self.requests, self.gb_seconds),
         );
     }

@@ -32,6 +32,7 @@ use super::world::World;
 use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::dist::Dist;
 use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::scenario::{LbType, Routing};
 use crate::slab::{Key, Slab};
@@ -414,16 +415,19 @@ impl Component for LoadBalancer {
 
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
         self.calls.sample(out);
-        out.put("in_flight", self.in_flight.level() as f64);
+        out.put(Metric::InFlight, self.in_flight.level() as f64);
         if self.cfg.zones > 1 {
-            out.put("cross_zone_gb", Self::cross_zone_gb(self.nodes.cross_total));
+            out.put(
+                Metric::CrossZoneGb,
+                Self::cross_zone_gb(self.nodes.cross_total),
+            );
         }
         let cost = if now > self.window_start {
             self.bill(now)
         } else {
             0.0
         };
-        out.put("cost_usd", cost);
+        out.put(Metric::CostUsd, cost);
     }
 
     fn report(&mut self, now: SimTime) -> ComponentReport {

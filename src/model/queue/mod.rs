@@ -33,6 +33,7 @@ use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Msg, Outcome};
 use crate::dist::Dist;
 use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::scenario::QueueType;
 use crate::slab::{Key, Slab};
@@ -412,19 +413,19 @@ impl Component for Queue {
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
         self.calls.sample(out);
         let t = std::mem::take(&mut self.interval);
-        out.put("queue_depth", self.visible.level() as f64);
-        out.put("in_flight", self.in_flight as f64);
-        out.put("oldest_age_s", self.oldest_age(now));
-        out.put("sent", t.sent as f64);
-        out.put("received", t.received as f64);
-        out.put("deleted", t.deleted as f64);
-        out.put("empty_receives", t.empty_receives as f64);
-        out.put("dead_lettered", t.dead_lettered as f64);
-        out.put("redriven", t.redriven as f64);
-        out.put("expired", t.expired as f64);
-        out.put("duplicates", t.duplicates as f64);
-        out.put("throttled", t.throttled as f64);
-        out.put("cost_usd", self.cost(self.total_requests));
+        out.put(Metric::QueueDepth, self.visible.level() as f64);
+        out.put(Metric::InFlight, self.in_flight as f64);
+        out.put(Metric::OldestAgeS, self.oldest_age(now));
+        out.put(Metric::Sent, t.sent as f64);
+        out.put(Metric::Received, t.received as f64);
+        out.put(Metric::Deleted, t.deleted as f64);
+        out.put(Metric::EmptyReceives, t.empty_receives as f64);
+        out.put(Metric::DeadLettered, t.dead_lettered as f64);
+        out.put(Metric::Redriven, t.redriven as f64);
+        out.put(Metric::Expired, t.expired as f64);
+        out.put(Metric::Duplicates, t.duplicates as f64);
+        out.put(Metric::Throttled, t.throttled as f64);
+        out.put(Metric::CostUsd, self.cost(self.total_requests));
     }
 
     fn report(&mut self, now: SimTime) -> ComponentReport {
