@@ -18,12 +18,7 @@
 mod billing;
 mod nodes;
 mod routing;
-
-use std::cmp::Reverse;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::BuildHasherDefault;
-
-use priority_queue::PriorityQueue;
+mod slow_start;
 
 use super::faults::FaultState;
 use super::targets::TargetState;
@@ -41,6 +36,8 @@ use crate::time::{SimDuration, SimTime};
 pub use billing::ASSUMED_BYTES_PER_REQUEST;
 use billing::HourMeter;
 use nodes::Nodes;
+use routing::TargetSet;
+use slow_start::SlowStart;
 
 /// One routable target: an instance of a fleet, or a whole component.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,21 +78,13 @@ pub struct LoadBalancerConfig {
     pub zoned_fleets: Vec<ActorId>,
 }
 
-/// A deterministic hasher for the indexed queue: std's `RandomState` is
-/// seeded per process, and nothing random may touch results.
-type FixedHasher = BuildHasherDefault<DefaultHasher>;
-
-/// The least-outstanding index: targets ordered by fewest requests in flight,
-/// then by the earliest last pick (so ties rotate like round robin).
-type LeastOutstanding = PriorityQueue<u32, Reverse<(u32, u64)>, FixedHasher>;
-
 /// A call on its way through the balancer.
 #[derive(Clone, Copy, Debug)]
 struct Forward {
     call: Call,
     arrived: SimTime,
-    /// The chosen target (set once the latency has elapsed).
-    endpoint: u32,
+    /// The chosen target (once the latency has elapsed).
+    target: Option<u32>,
 }
 
 /// An Application or Network Load Balancer.
@@ -104,10 +93,10 @@ pub struct LoadBalancer {
     cfg: LoadBalancerConfig,
     rng: StreamRng,
     faults: FaultState,
+    /// Per target, its weight.
+    weights: Vec<f64>,
+    /// Per target, the requests it has in flight.
     outstanding: Vec<u32>,
-    least: LeastOutstanding,
-    picks: u64,
-    cumulative_weights: Vec<f64>,
     forwards: Slab<Forward>,
     in_flight: TimeAverage,
     hour_connections: TimeAverage,
@@ -116,21 +105,11 @@ pub struct LoadBalancer {
     calls: CallStats,
     /// The registry generation the routable set was computed for.
     seen_generation: u64,
-    /// Some target is not routable: routing goes by `routable`.
-    restricted: bool,
     /// Per target, whether it may be chosen now.
     eligible: Vec<bool>,
-    /// The targets that may be chosen now, in order.
-    routable: Vec<u32>,
-    /// Cumulative weights of `routable` (weighted routing).
-    routable_weights: Vec<f64>,
-    /// Per target, when its slow start ends (targets healthy from the
-    /// start never ramp).
-    ramp_until: Vec<SimTime>,
-    /// The latest of `ramp_until`: before it, some target is ramping.
-    ramp_end: SimTime,
-    /// Scratch: cumulative ramped weights (kept to avoid allocating).
-    ramp_weights: Vec<f64>,
+    /// The targets that may be chosen now.
+    routable: TargetSet,
+    slow_start: SlowStart,
     /// Zones: the nodes (unused with one zone).
     nodes: Nodes,
 }
@@ -139,26 +118,13 @@ impl LoadBalancer {
     /// A balancer drawing latencies and random choices from `rng`.
     pub fn new(cfg: LoadBalancerConfig, rng: StreamRng, faults: FaultState) -> Self {
         let n = cfg.targets.len();
-        let mut least = LeastOutstanding::with_capacity_and_hasher(n, FixedHasher::default());
-        for i in 0..n as u32 {
-            least.push(i, Reverse((0, u64::from(i))));
-        }
-        let mut acc = 0.0;
-        let cumulative_weights = cfg
-            .targets
-            .iter()
-            .map(|e| {
-                acc += e.weight;
-                acc
-            })
-            .collect();
+        let weights: Vec<f64> = cfg.targets.iter().map(|t| t.weight).collect();
         LoadBalancer {
             rng,
             faults,
+            routable: TargetSet::all(cfg.routing, &weights),
+            weights,
             outstanding: vec![0; n],
-            least,
-            picks: n as u64,
-            cumulative_weights,
             forwards: Slab::default(),
             in_flight: TimeAverage::default(),
             hour_connections: TimeAverage::default(),
@@ -166,20 +132,9 @@ impl LoadBalancer {
             window_start: SimTime::ZERO,
             calls: CallStats::default(),
             seen_generation: 0,
-            restricted: false,
             eligible: vec![true; n],
-            routable: (0..n as u32).collect(),
-            routable_weights: Vec::new(),
-            ramp_until: vec![SimTime::ZERO; n],
-            ramp_end: SimTime::ZERO,
-            ramp_weights: Vec::new(),
-            nodes: Nodes {
-                up: (0..cfg.zones).collect(),
-                picks: vec![0; cfg.zones as usize],
-                routable: vec![Vec::new(); cfg.zones as usize],
-                weights: vec![Vec::new(); cfg.zones as usize],
-                ..Nodes::default()
-            },
+            slow_start: SlowStart::new(cfg.slow_start, n),
+            nodes: Nodes::new(cfg.zones, cfg.cross_zone, cfg.routing),
             cfg,
         }
     }
@@ -210,41 +165,18 @@ impl LoadBalancer {
                 .map(|e| state(e) == Some(TargetState::Unhealthy))
                 .collect()
         };
-        self.restricted = self.eligible.iter().any(|&e| !e);
-        if self.cfg.slow_start > SimDuration::ZERO && !first {
+        if self.slow_start.is_on() && !first {
             // Targets that just became routable start their slow start (the
             // first reading finds the group as it was before the run).
             for (i, (&now_ok, &was_ok)) in self.eligible.iter().zip(&before).enumerate() {
                 if now_ok && !was_ok {
-                    self.ramp_until[i] = now + self.cfg.slow_start;
-                    self.ramp_end = self.ramp_end.max(self.ramp_until[i]);
+                    self.slow_start.begin(i as u32, now);
                 }
             }
         }
-        self.routable.clear();
-        self.routable_weights.clear();
-        let mut acc = 0.0;
-        for (i, &ok) in self.eligible.iter().enumerate() {
-            if ok {
-                self.routable.push(i as u32);
-                acc += self.cfg.targets[i].weight;
-                self.routable_weights.push(acc);
-            }
-        }
-        if self.cfg.routing == Routing::LeastOutstanding {
-            let picks = self.picks;
-            for i in 0..self.eligible.len() as u32 {
-                let present = self.least.get_priority(&i).is_some();
-                if self.eligible[i as usize] && !present {
-                    // A newcomer ranks by its requests in flight; among
-                    // equals it is picked last, like the least recently picked.
-                    self.least
-                        .push(i, Reverse((self.outstanding[i as usize], picks)));
-                } else if !self.eligible[i as usize] && present {
-                    self.least.remove(&i);
-                }
-            }
-        }
+        let eligible = &self.eligible;
+        self.routable
+            .set_members(|i| eligible[i as usize], &self.weights, &self.outstanding);
         if self.cfg.zones > 1 {
             self.refresh_nodes(world);
         }
@@ -257,39 +189,48 @@ impl LoadBalancer {
         }
         // Zones: the client reaches one of the nodes in DNS, in turn.
         let node = if self.cfg.zones > 1 {
-            if self.nodes.up.is_empty() {
+            let Some(node) = self.nodes.next_node() else {
                 self.no_target(key, ctx);
                 return;
-            }
-            let k = (self.nodes.next % self.nodes.up.len() as u64) as usize;
-            self.nodes.next += 1;
-            Some(self.nodes.up[k])
+            };
+            Some(node)
         } else {
             None
         };
-        let endpoint = if let Some(node) = node.filter(|_| !self.cfg.cross_zone) {
-            if self.nodes.routable[node as usize].is_empty() {
-                self.no_target(key, ctx);
-                return;
-            }
-            self.choose_in_zone(node)
-        } else if now < self.ramp_end && !self.routable.is_empty() {
-            self.choose_ramped(now)
-        } else if !self.restricted {
-            self.choose()
-        } else if self.routable.is_empty() {
+        // Without cross-zone balancing the node chooses among its zone's.
+        let in_zone = node.filter(|_| !self.cfg.cross_zone);
+        let (routing, rng, outstanding) = (self.cfg.routing, &mut self.rng, &self.outstanding);
+        let set = match in_zone {
+            Some(node) => &mut self.nodes.sets[node as usize],
+            None => &mut self.routable,
+        };
+        if set.is_empty() {
             // No registered target: 503 at once.
             self.no_target(key, ctx);
             return;
+        }
+        let ramped = in_zone.is_none() && self.slow_start.ramping(now);
+        let endpoint = if ramped {
+            self.slow_start.choose(set, &self.weights, rng, now)
         } else {
-            self.choose_restricted()
+            set.choose(routing, rng, outstanding)
         };
         let Some(f) = self.forwards.get_mut(key) else {
             return;
         };
-        f.endpoint = endpoint;
+        f.target = Some(endpoint);
         let req = f.call.req;
         self.outstanding[endpoint as usize] += 1;
+        // The sets that did not choose count the request too (least
+        // outstanding).
+        if in_zone.is_some() || ramped {
+            self.routable.sent_elsewhere(endpoint);
+        }
+        for (z, set) in self.nodes.sets.iter_mut().enumerate() {
+            if in_zone != Some(z as u32) {
+                set.sent_elsewhere(endpoint);
+            }
+        }
         let e = self.cfg.targets[endpoint as usize];
         if let (Some(node), Some(zone)) = (node, e.zone)
             && node != zone
@@ -339,7 +280,7 @@ impl LoadBalancer {
         let key = self.forwards.insert(Forward {
             call,
             arrived: now,
-            endpoint: u32::MAX,
+            target: None,
         });
         self.in_flight.incr(now);
         self.hour_connections.incr(now);
@@ -360,10 +301,12 @@ impl LoadBalancer {
         else {
             return;
         };
-        self.outstanding[f.endpoint as usize] -= 1;
-        if self.cfg.routing == Routing::LeastOutstanding {
-            self.least
-                .change_priority_by(&f.endpoint, |Reverse((o, _))| *o -= 1);
+        if let Some(target) = f.target {
+            self.outstanding[target as usize] -= 1;
+            self.routable.answered(target);
+            for set in &mut self.nodes.sets {
+                set.answered(target);
+            }
         }
         self.in_flight.decr(now);
         self.meter_roll(now);

@@ -1,5 +1,8 @@
-//! The balancer's nodes, one per availability zone of its targets.
+//! The balancer's nodes, one per availability zone of its targets: clients
+//! reach them in turn (DNS), and without cross-zone balancing each routes
+//! only to its own zone's targets.
 
+use super::routing::TargetSet;
 use super::*;
 
 /// The balancer's nodes, one per availability zone of its targets.
@@ -11,15 +14,35 @@ pub(super) struct Nodes {
     /// Spreads clients evenly over the nodes in DNS.
     pub(super) next: u64,
     /// Without cross-zone balancing, per node, the routable targets of its
-    /// zone (and those without a zone), with cumulative weights.
-    pub(super) routable: Vec<Vec<u32>>,
-    pub(super) weights: Vec<Vec<f64>>,
-    /// Per node, round robin position.
-    pub(super) picks: Vec<u64>,
+    /// zone (and those without a zone).
+    pub(super) sets: Vec<TargetSet>,
     /// Requests sent to a target in another zone: since the window
     /// start, and since time zero.
     pub(super) cross_window: u64,
     pub(super) cross_total: u64,
+}
+
+impl Nodes {
+    /// `zones` nodes, all up, routing by `routing` to every zone
+    /// (`cross_zone`) or each to its own.
+    pub(super) fn new(zones: u32, cross_zone: bool, routing: Routing) -> Self {
+        let sets = if zones > 1 && !cross_zone { zones } else { 0 };
+        Nodes {
+            up: (0..zones).collect(),
+            sets: (0..sets).map(|_| TargetSet::new(routing, 0)).collect(),
+            ..Nodes::default()
+        }
+    }
+
+    /// The node the next client reaches, if any is in DNS.
+    pub(super) fn next_node(&mut self) -> Option<u32> {
+        if self.up.is_empty() {
+            return None;
+        }
+        let k = (self.next % self.up.len() as u64) as usize;
+        self.next += 1;
+        Some(self.up[k])
+    }
 }
 
 impl LoadBalancer {
@@ -27,29 +50,21 @@ impl LoadBalancer {
     /// what each routes to.
     pub(super) fn refresh_nodes(&mut self, world: &World) {
         let zones = self.cfg.zones;
-        self.nodes.routable = vec![Vec::new(); zones as usize];
-        self.nodes.weights = vec![Vec::new(); zones as usize];
         if !self.cfg.cross_zone {
-            for &i in &self.routable {
-                let e = &self.cfg.targets[i as usize];
-                for z in 0..zones {
-                    if e.zone.is_none_or(|ez| ez == z) {
-                        let acc = self.nodes.weights[z as usize]
-                            .last()
-                            .copied()
-                            .unwrap_or(0.0);
-                        self.nodes.routable[z as usize].push(i);
-                        self.nodes.weights[z as usize].push(acc + e.weight);
-                    }
-                }
+            for z in 0..zones {
+                let (eligible, targets) = (&self.eligible, &self.cfg.targets);
+                let in_zone = |i: u32| {
+                    eligible[i as usize] && targets[i as usize].zone.is_none_or(|tz| tz == z)
+                };
+                self.nodes.sets[z as usize].set_members(in_zone, &self.weights, &self.outstanding);
             }
         }
         let fleets = &self.cfg.zoned_fleets;
         let cross_zone = self.cfg.cross_zone;
-        let routable = &self.nodes.routable;
+        let sets = &self.nodes.sets;
         self.nodes.up = (0..zones)
             .filter(|&z| !fleets.iter().any(|&f| world.targets.zone_down(f, z)))
-            .filter(|&z| cross_zone || !routable[z as usize].is_empty())
+            .filter(|&z| cross_zone || !sets[z as usize].is_empty())
             .collect();
     }
 }

@@ -1,174 +1,151 @@
-//! Routing: which target the next request goes to, by the routing policy.
+//! Routing: the target a request goes to, by the routing policy, among a
+//! set of targets that may be chosen (every routable target, or those a
+//! zone's node reaches). Each policy is written once, over a [`TargetSet`].
 
 use std::cmp::Reverse;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
 
+use priority_queue::PriorityQueue;
 use rand::RngExt;
 
-use super::*;
+use crate::rng::StreamRng;
 use crate::scenario::Routing;
-use crate::time::SimTime;
 
-impl LoadBalancer {
-    /// Without cross-zone balancing: the target node `node` picks among
-    /// its zone's, by the routing policy (slow start does not apply).
-    pub(super) fn choose_in_zone(&mut self, node: u32) -> u32 {
-        let list = &self.nodes.routable[node as usize];
-        let n = list.len() as u32;
-        match self.cfg.routing {
-            Routing::RoundRobin => {
-                let picks = &mut self.nodes.picks[node as usize];
-                let i = list[(*picks % u64::from(n)) as usize];
-                *picks += 1;
-                i
-            }
-            Routing::Random => list[self.rng.random_range(0..n) as usize],
-            Routing::PowerOfTwo => {
-                if n == 1 {
-                    return list[0];
-                }
-                let a = self.rng.random_range(0..n);
-                let mut b = self.rng.random_range(0..n - 1);
-                if b >= a {
-                    b += 1;
-                }
-                let (a, b) = (list[a as usize], list[b as usize]);
-                if self.outstanding[b as usize] < self.outstanding[a as usize] {
-                    b
-                } else {
-                    a
-                }
-            }
-            Routing::Weighted => {
-                let weights = &self.nodes.weights[node as usize];
-                let total = *weights.last().unwrap_or(&1.0);
-                let x = self.rng.random_range(0.0..total);
-                let k = weights.partition_point(|&c| c <= x);
-                list[k.min(n as usize - 1)]
-            }
-            Routing::LeastOutstanding => {
-                // Fewest in flight; ties rotate with the node's picks.
-                let picks = &mut self.nodes.picks[node as usize];
-                let start = (*picks % u64::from(n)) as usize;
-                *picks += 1;
-                let outstanding = &self.outstanding;
-                let i = (0..n as usize)
-                    .map(|k| list[(start + k) % n as usize])
-                    .min_by_key(|&i| outstanding[i as usize])
-                    .unwrap_or(list[0]);
-                // Keep the balancer-wide index counting what is in flight.
-                self.least.change_priority_by(&i, |Reverse((o, _))| *o += 1);
-                i
-            }
+/// A deterministic hasher for the indexed queue: std's `RandomState` is
+/// seeded per process, and nothing random may touch results.
+type FixedHasher = BuildHasherDefault<DefaultHasher>;
+
+/// The least-outstanding index: targets ordered by fewest requests in flight,
+/// then by the earliest last pick (so ties rotate like round robin).
+type LeastOutstanding = PriorityQueue<u32, Reverse<(u32, u64)>, FixedHasher>;
+
+/// Targets that may be chosen, and what the policies remember of them.
+#[derive(Debug)]
+pub(super) struct TargetSet {
+    /// The targets (indices into the balancer's), in increasing order.
+    members: Vec<u32>,
+    /// Their cumulative weights, for weighted routing.
+    cumulative: Vec<f64>,
+    /// Choices made so far: round robin's position, and least
+    /// outstanding's clock of last picks.
+    picks: u64,
+    /// With least-outstanding routing, the members by requests in flight.
+    least: Option<LeastOutstanding>,
+}
+
+impl TargetSet {
+    /// An empty set for `routing`, whose clock starts at `picks`.
+    pub(super) fn new(routing: Routing, picks: u64) -> Self {
+        TargetSet {
+            members: Vec::new(),
+            cumulative: Vec::new(),
+            picks,
+            least: (routing == Routing::LeastOutstanding)
+                .then(|| LeastOutstanding::with_hasher(FixedHasher::default())),
         }
     }
 
-    /// Slow start: at random, each routable target weighted by its weight
-    /// times its ramp (the share of its slow start elapsed, 1 once over).
-    /// ELB ramps only while some healthy target is past its slow start.
-    pub(super) fn choose_ramped(&mut self, now: SimTime) -> u32 {
-        let ramp = |until: SimTime| {
-            if until <= now {
-                1.0
-            } else {
-                let left = until.since(now).as_secs_f64();
-                (1.0 - left / self.cfg.slow_start.as_secs_f64()).max(1e-3)
+    /// All of `weights.len()` targets, none picked yet: the least
+    /// outstanding index ranks them in order, and the clock starts after
+    /// those ranks.
+    pub(super) fn all(routing: Routing, weights: &[f64]) -> Self {
+        let n = weights.len() as u32;
+        let mut set = TargetSet::new(routing, u64::from(n));
+        if let Some(least) = &mut set.least {
+            for i in 0..n {
+                least.push(i, Reverse((0, u64::from(i))));
             }
-        };
-        let settled = self
-            .routable
-            .iter()
-            .any(|&i| self.ramp_until[i as usize] <= now);
-        self.ramp_weights.clear();
+        }
+        set.set_members(|_| true, weights, &vec![0; n as usize]);
+        set
+    }
+
+    /// The members now are the targets `member` admits, of those weighing
+    /// `weights`. A newcomer to the least outstanding index ranks by its
+    /// requests in flight (`outstanding`); among equals it is picked last,
+    /// like the least recently picked.
+    pub(super) fn set_members(
+        &mut self,
+        member: impl Fn(u32) -> bool,
+        weights: &[f64],
+        outstanding: &[u32],
+    ) {
+        self.members.clear();
+        self.cumulative.clear();
         let mut acc = 0.0;
-        for &i in &self.routable {
-            let r = if settled {
-                ramp(self.ramp_until[i as usize])
-            } else {
-                1.0
-            };
-            acc += self.cfg.targets[i as usize].weight * r;
-            self.ramp_weights.push(acc);
+        for i in 0..weights.len() as u32 {
+            if member(i) {
+                self.members.push(i);
+                acc += weights[i as usize];
+                self.cumulative.push(acc);
+            }
         }
-        let x = self.rng.random_range(0.0..acc);
-        let k = self.ramp_weights.partition_point(|&c| c <= x);
-        self.routable[k.min(self.routable.len() - 1)]
-    }
-
-    /// Chooses among the routable targets when some are not.
-    pub(super) fn choose_restricted(&mut self) -> u32 {
-        let n = self.routable.len() as u32;
-        match self.cfg.routing {
-            // In turn over the routable targets: O(1) however many slots
-            // a group has.
-            Routing::RoundRobin => {
-                let i = self.routable[(self.picks % u64::from(n)) as usize];
-                self.picks += 1;
-                i
-            }
-            Routing::Random => self.routable[self.rng.random_range(0..n) as usize],
-            Routing::PowerOfTwo => {
-                if n == 1 {
-                    return self.routable[0];
-                }
-                let a = self.routable[self.rng.random_range(0..n) as usize];
-                let mut bi = self.rng.random_range(0..n - 1);
-                if self.routable[bi as usize] >= a {
-                    bi += 1;
-                }
-                let b = self.routable[bi as usize];
-                if self.outstanding[b as usize] < self.outstanding[a as usize] {
-                    b
-                } else {
-                    a
+        if let Some(least) = &mut self.least {
+            for i in 0..weights.len() as u32 {
+                let present = least.get_priority(&i).is_some();
+                if member(i) && !present {
+                    least.push(i, Reverse((outstanding[i as usize], self.picks)));
+                } else if !member(i) && present {
+                    least.remove(&i);
                 }
             }
-            Routing::Weighted => {
-                let total = *self.routable_weights.last().unwrap_or(&1.0);
-                let x = self.rng.random_range(0.0..total);
-                let i = self.routable_weights.partition_point(|&c| c <= x);
-                self.routable[i.min(n as usize - 1)]
-            }
-            // The index holds only the routable targets.
-            Routing::LeastOutstanding => self.choose(),
         }
     }
 
-    /// Chooses the target for the next request.
-    pub(super) fn choose(&mut self) -> u32 {
-        let n = self.cfg.targets.len() as u32;
-        match self.cfg.routing {
+    /// The members, in increasing order.
+    pub(super) fn members(&self) -> &[u32] {
+        &self.members
+    }
+
+    /// No target may be chosen.
+    pub(super) fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// The target the next request goes to, by `routing` (the set is not
+    /// empty); random choices draw from `rng`, and `outstanding` holds
+    /// every target's requests in flight.
+    pub(super) fn choose(
+        &mut self,
+        routing: Routing,
+        rng: &mut StreamRng,
+        outstanding: &[u32],
+    ) -> u32 {
+        let members = &self.members;
+        let n = members.len() as u32;
+        match routing {
             Routing::RoundRobin => {
-                let i = (self.picks % u64::from(n)) as u32;
+                let i = members[(self.picks % u64::from(n)) as usize];
                 self.picks += 1;
                 i
             }
-            Routing::Random => self.rng.random_range(0..n),
+            Routing::Random => members[rng.random_range(0..n) as usize],
             Routing::PowerOfTwo => {
+                // Two different members at random; the one with fewer in
+                // flight, the first on a tie.
                 if n == 1 {
-                    return 0;
+                    return members[0];
                 }
-                let a = self.rng.random_range(0..n);
-                let mut b = self.rng.random_range(0..n - 1);
+                let a = rng.random_range(0..n);
+                let mut b = rng.random_range(0..n - 1);
                 if b >= a {
                     b += 1;
                 }
-                if self.outstanding[b as usize] < self.outstanding[a as usize] {
+                let (a, b) = (members[a as usize], members[b as usize]);
+                if outstanding[b as usize] < outstanding[a as usize] {
                     b
                 } else {
                     a
                 }
             }
-            Routing::Weighted => {
-                let total = *self.cumulative_weights.last().unwrap_or(&1.0);
-                let x = self.rng.random_range(0.0..total);
-                let i = self.cumulative_weights.partition_point(|&c| c <= x);
-                (i as u32).min(n - 1)
-            }
+            Routing::Weighted => members[weighted(&self.cumulative, rng).min(n as usize - 1)],
             Routing::LeastOutstanding => {
-                let (&i, _) = self.least.peek().expect("a load balancer has targets");
+                let least = self.least.as_mut().expect("an index for least outstanding");
+                let (&i, _) = least.peek().expect("a target to choose");
                 self.picks += 1;
                 let picks = self.picks;
-                self.least.change_priority_by(&i, |Reverse((o, last))| {
+                least.change_priority_by(&i, |Reverse((o, last))| {
                     *o += 1;
                     *last = picks;
                 });
@@ -176,4 +153,27 @@ impl LoadBalancer {
             }
         }
     }
+
+    /// Target `i`, a member or not, got a request that this set did not
+    /// choose.
+    pub(super) fn sent_elsewhere(&mut self, i: u32) {
+        if let Some(least) = &mut self.least {
+            least.change_priority_by(&i, |Reverse((o, _))| *o += 1);
+        }
+    }
+
+    /// Target `i`, a member or not, answered a request.
+    pub(super) fn answered(&mut self, i: u32) {
+        if let Some(least) = &mut self.least {
+            least.change_priority_by(&i, |Reverse((o, _))| *o -= 1);
+        }
+    }
+}
+
+/// An index into `cumulative` (cumulative weights) at random, each with
+/// the probability of its weight.
+pub(super) fn weighted(cumulative: &[f64], rng: &mut StreamRng) -> usize {
+    let total = *cumulative.last().unwrap_or(&1.0);
+    let x = rng.random_range(0.0..total);
+    cumulative.partition_point(|&c| c <= x)
 }
