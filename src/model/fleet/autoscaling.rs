@@ -4,7 +4,8 @@
 //! (launches, deregistrations); this module only says what the desired
 //! capacity becomes, which keeps the rules readable and testable alone.
 //!
-//! What AWS documents (aws-facts.md §2, the catalog's `[autoscaling]`):
+//! What AWS documents (aws-facts.md §2, the catalog's `[autoscaling]`,
+//! whose alarms reach the group as [`TrackingAlarms`]):
 //! target tracking scales out as fast as it can and in gradually. It
 //! creates two alarms on the metric's one-minute datapoints: a high alarm
 //! (above the target for 3 of 3 datapoints) that scales out to
@@ -23,7 +24,6 @@
 
 use std::collections::VecDeque;
 
-use crate::catalog;
 use crate::scenario::{AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction};
 use crate::time::SimTime;
 
@@ -36,6 +36,17 @@ pub struct Capacity {
     pub warm: u32,
     /// Instances pending or warming up: a scale-out is under way.
     pub scaling_out: bool,
+}
+
+/// The alarms target tracking creates on the metric's datapoints.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrackingAlarms {
+    /// The high alarm: this many datapoints in a row above the target.
+    pub high_datapoints: u32,
+    /// The low alarm: this many in a row below the low threshold.
+    pub low_datapoints: u32,
+    /// The low threshold, as a fraction of the target.
+    pub low_fraction: f64,
 }
 
 /// An Auto Scaling group's capacity and the state of its alarms.
@@ -58,11 +69,11 @@ pub struct Group {
 }
 
 impl Group {
-    /// A group at its initial desired capacity.
-    pub fn new(spec: AutoScalingSpec) -> Self {
-        let defaults = &catalog::builtin().autoscaling;
-        let high_datapoints = defaults.tt_high_datapoints.value as usize;
-        let low_datapoints = defaults.tt_low_datapoints.value as usize;
+    /// A group at its initial desired capacity, whose target tracking
+    /// creates `alarms`.
+    pub fn new(spec: AutoScalingSpec, alarms: TrackingAlarms) -> Self {
+        let high_datapoints = alarms.high_datapoints as usize;
+        let low_datapoints = alarms.low_datapoints as usize;
         let keep = match &spec.policy {
             ScalingPolicy::Step {
                 evaluation_periods, ..
@@ -77,7 +88,7 @@ impl Group {
             keep,
             high_datapoints,
             low_datapoints,
-            low_fraction: defaults.tt_low_threshold.value,
+            low_fraction: alarms.low_fraction,
             last_scale_in: None,
             spec,
         }
@@ -263,12 +274,21 @@ mod tests {
         }
     }
 
+    /// AWS's alarms: 3 of 3 datapoints above the target, 15 of 15 below
+    /// 90% of it.
+    const ALARMS: TrackingAlarms = TrackingAlarms {
+        high_datapoints: 3,
+        low_datapoints: 15,
+        low_fraction: 0.9,
+    };
+
     fn tt(target: f64) -> Group {
-        Group::new(spec(ScalingPolicy::TargetTracking {
+        let policy = ScalingPolicy::TargetTracking {
             metric: ScalingMetric::Cpu,
             target,
             disable_scale_in: false,
-        }))
+        };
+        Group::new(spec(policy), ALARMS)
     }
 
     fn minute(m: u64) -> SimTime {
@@ -337,28 +357,31 @@ mod tests {
 
     #[test]
     fn step_policy_applies_the_step_of_the_datapoint() {
-        let mut g = Group::new(spec(ScalingPolicy::Step {
-            metric: ScalingMetric::Cpu,
-            steps: vec![
-                StepAdjustment {
-                    bound: 90.0,
-                    above: true,
-                    change: 4,
-                },
-                StepAdjustment {
-                    bound: 70.0,
-                    above: true,
-                    change: 1,
-                },
-                StepAdjustment {
-                    bound: 30.0,
-                    above: false,
-                    change: -1,
-                },
-            ],
-            datapoints: 2,
-            evaluation_periods: 3,
-        }));
+        let mut g = Group::new(
+            spec(ScalingPolicy::Step {
+                metric: ScalingMetric::Cpu,
+                steps: vec![
+                    StepAdjustment {
+                        bound: 90.0,
+                        above: true,
+                        change: 4,
+                    },
+                    StepAdjustment {
+                        bound: 70.0,
+                        above: true,
+                        change: 1,
+                    },
+                    StepAdjustment {
+                        bound: 30.0,
+                        above: false,
+                        change: -1,
+                    },
+                ],
+                datapoints: 2,
+                evaluation_periods: 3,
+            }),
+            ALARMS,
+        );
         assert!(!g.evaluate(Some(75.0), 4, WARM4, minute(1)));
         assert!(!g.evaluate(Some(50.0), 4, WARM4, minute(2)));
         assert!(g.evaluate(Some(95.0), 4, WARM4, minute(3)));

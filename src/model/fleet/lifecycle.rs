@@ -240,10 +240,13 @@ impl Fleet {
         s.interrupted = false;
         s.replaces = None;
         s.generation = s.generation.wrapping_add(1);
+        let total = self.billed_secs(launched, now, SimTime::ZERO);
+        let window_start = self.sc().window_start;
+        let window = (now > window_start).then(|| self.billed_secs(launched, now, window_start));
         let sc = self.sc();
-        sc.ended_secs[bill] += billed_secs(launched, now, SimTime::ZERO);
-        if now > sc.window_start {
-            sc.ended_window_secs[bill] += billed_secs(launched, now, sc.window_start);
+        sc.ended_secs[bill] += total;
+        if let Some(secs) = window {
+            sc.ended_window_secs[bill] += secs;
         }
         if matches!(was, Life::InService | Life::Draining) {
             let cap = sc.capacity.level();

@@ -43,29 +43,10 @@ use crate::scenario::{AutoScalingSpec, LifecycleSpec};
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::SimTime;
+pub use autoscaling::TrackingAlarms;
 use autoscaling::{Capacity, Group};
-use billing::billed_secs;
+pub use billing::{Ec2Billing, FleetPricing};
 pub use spot::SpotConfig;
-
-/// How a fleet is billed.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum FleetPricing {
-    /// EC2: each instance per second, 60 s minimum [USD/h].
-    Ec2 {
-        /// What an on-demand instance costs, after any Savings Plan or
-        /// Reserved discount [USD/h].
-        hourly_usd: f64,
-        /// What a Spot instance costs [USD/h].
-        spot_hourly_usd: f64,
-    },
-    /// A database priced by the user: per hour and per million operations.
-    Database {
-        /// [USD/h] for the whole database.
-        per_hour: f64,
-        /// [USD per 1M operations].
-        per_million: f64,
-    },
-}
 
 /// What a fleet's servers are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +105,8 @@ pub struct ScalingConfig {
     /// The group (a fixed fleet that replaces failed instances is a group
     /// without a policy whose min, max and desired are its size).
     pub group: AutoScalingSpec,
+    /// The alarms of target tracking.
+    pub alarms: TrackingAlarms,
     /// Boot, health checks, draining, failures.
     pub lifecycle: LifecycleSpec,
     /// Instance slots: the most instances the group may ever have, twice
@@ -295,7 +278,7 @@ impl Fleet {
             let zones = sc.zone_count() as usize;
             Box::new(Scaling {
                 zone_down: vec![0; zones],
-                group: Group::new(sc.group.clone()),
+                group: Group::new(sc.group.clone(), sc.alarms),
                 cfg: sc,
                 rng: lifecycle_rng,
                 me: ActorId(0),
@@ -481,11 +464,7 @@ impl Component for Fleet {
             cold_starts: 0,
             instances_max,
             cost_usd: self.cost(self.window_start, now, self.calls.handled),
-            instance_hours: if self.cfg.kind.has_instances() {
-                self.instance_hours(self.window_start, now)
-            } else {
-                0.0
-            },
+            instance_hours: self.instance_hours(self.window_start, now),
         }
     }
 }

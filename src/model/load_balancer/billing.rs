@@ -3,8 +3,6 @@
 //! Balancer.
 
 use super::*;
-use crate::catalog::{LbHourUsage, LbKind};
-use crate::scenario::LbType;
 use crate::time::{SimDuration, SimTime};
 
 /// Bytes an average request and its response put through the balancer, for
@@ -12,12 +10,121 @@ use crate::time::{SimDuration, SimTime};
 /// figure: small API requests with JSON responses.
 pub const ASSUMED_BYTES_PER_REQUEST: f64 = 4096.0;
 
+/// Seconds in one hour: converts hourly prices and per-second rates.
+const SECS_PER_HOUR: f64 = 3600.0;
+
+/// The prices of a load balancer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LbPricing {
+    /// [USD per balancer-hour].
+    pub hourly: f64,
+    /// [USD per capacity unit-hour].
+    pub unit_hour: f64,
+    /// Billing increment of the hourly charge: a started one is billed in full.
+    pub increment: SimDuration,
+    /// What one capacity unit buys.
+    pub unit: CapacityUnit,
+    /// Bytes in one billed GB.
+    pub bytes_per_gb: f64,
+    /// Inter-zone transfer [USD per GB, each direction], when the
+    /// balancer's requests across zones are billed (a Network Load
+    /// Balancer); `None` when they are not.
+    pub inter_az_per_gb: Option<f64>,
+}
+
+/// The dimensions of one capacity unit: usage in units is the largest of
+/// usage / dimension over them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CapacityUnit {
+    /// New connections (flows) per second.
+    pub new_connections_per_s: f64,
+    /// Active connections (flows).
+    pub active_connections: f64,
+    /// Processed GB per hour.
+    pub processed_gb_per_h: f64,
+    /// Rule evaluations per second; `None` where none are billed (NLB).
+    pub rule_evaluations_per_s: Option<f64>,
+}
+
+/// What a load balancer did during one clock hour of the run (the last
+/// hour may be partial).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct HourUsage {
+    /// How much of the hour the run covered (≤ 1 h).
+    pub span: SimDuration,
+    /// New connections during the span.
+    pub new_connections: f64,
+    /// Time-average of open connections during the span.
+    pub mean_active_connections: f64,
+    /// Bytes processed during the span.
+    pub processed_bytes: f64,
+    /// Billable rule evaluations during the span (beyond the free ones).
+    pub rule_evaluations: f64,
+}
+
+impl LbPricing {
+    /// Hourly price × hours (each started increment billed in full) +
+    /// capacity unit-hours × their price, over `usage` (one entry per clock
+    /// hour; an entry with a zero span is an hour that never started and
+    /// costs nothing) [USD].
+    pub fn cost(&self, usage: &[HourUsage]) -> f64 {
+        let increment = self.increment.0.max(1);
+        usage
+            .iter()
+            .map(|u| {
+                let billed = u.span.0.div_ceil(increment).saturating_mul(increment);
+                let billed_hours = SimDuration(billed).as_secs_f64() / SECS_PER_HOUR;
+                billed_hours * self.hourly + self.unit_hours(u) * self.unit_hour
+            })
+            .sum()
+    }
+
+    /// Capacity unit-hours used in one hour: for each dimension, (usage
+    /// rate / dimension) × (span in hours); the largest of these.
+    pub fn unit_hours(&self, usage: &HourUsage) -> f64 {
+        debug_assert!(
+            usage.span <= SimDuration::from_secs(3600),
+            "an LB usage bucket covers at most one hour, got {}",
+            usage.span
+        );
+        let span_h = usage.span.as_secs_f64() / SECS_PER_HOUR;
+        let gb = usage.processed_bytes / self.bytes_per_gb;
+        let d = &self.unit;
+        // For the count-based dimensions the span cancels out:
+        //   (count / span_s) / dim × span_s / 3600 = count / (dim × 3600),
+        // and likewise (GB / span_h) / dim × span_h = GB / dim. Computing it
+        // this way needs no division by the span, so a zero-length bucket is
+        // no special case.
+        let per_dimension = [
+            usage.new_connections / (d.new_connections_per_s * SECS_PER_HOUR),
+            usage.mean_active_connections / d.active_connections * span_h,
+            gb / d.processed_gb_per_h,
+            d.rule_evaluations_per_s
+                .map_or(0.0, |r| usage.rule_evaluations / (r * SECS_PER_HOUR)),
+        ];
+        per_dimension.into_iter().fold(0.0, f64::max)
+    }
+
+    /// Inter-zone data transfer for `requests` sent across zones [GB]:
+    /// the assumed bytes of each request and its response.
+    pub fn cross_zone_gb(&self, requests: u64) -> f64 {
+        requests as f64 * ASSUMED_BYTES_PER_REQUEST / self.bytes_per_gb
+    }
+
+    /// What `requests` sent across zones cost [USD]: every byte is billed
+    /// out of one zone and into the other.
+    fn cross_zone_cost(&self, requests: u64) -> f64 {
+        self.inter_az_per_gb
+            .map_or(0.0, |per_gb| 2.0 * per_gb * self.cross_zone_gb(requests))
+    }
+}
+
 /// Per clock hour of the measured window, what the LCU price depends on.
 #[derive(Debug, Default)]
 pub(super) struct HourMeter {
     pub(super) hour_start: SimTime,
     pub(super) requests: f64,
-    pub(super) done: Vec<LbHourUsage>,
+    pub(super) done: Vec<HourUsage>,
 }
 
 impl LoadBalancer {
@@ -32,7 +139,7 @@ impl LoadBalancer {
 
     fn close_hour(&mut self, end: SimTime) {
         let span = end.since(self.meter.hour_start);
-        let usage = LbHourUsage {
+        let usage = HourUsage {
             span,
             new_connections: self.meter.requests,
             mean_active_connections: self.hour_connections.take_interval_mean(end),
@@ -44,30 +151,6 @@ impl LoadBalancer {
         self.meter.requests = 0.0;
     }
 
-    fn kind(&self) -> LbKind {
-        match self.cfg.lb_type {
-            LbType::Alb => LbKind::Alb,
-            LbType::Nlb => LbKind::Nlb,
-        }
-    }
-
-    /// Inter-zone data transfer for `requests` sent across zones [GB]:
-    /// the assumed bytes of each request and its response.
-    pub(super) fn cross_zone_gb(requests: u64) -> f64 {
-        let catalog = crate::catalog::builtin();
-        requests as f64 * ASSUMED_BYTES_PER_REQUEST / catalog.units.bytes_per_gb.value
-    }
-
-    /// What `requests` sent across zones cost [USD]: every byte is billed
-    /// out of one zone and into the other.
-    fn cross_zone_cost(requests: u64) -> f64 {
-        let per_gb = crate::catalog::builtin()
-            .data_transfer
-            .inter_az_per_gb
-            .value;
-        2.0 * per_gb * Self::cross_zone_gb(requests)
-    }
-
     /// The bill from the window start to `now`, closing the partial hour.
     pub(super) fn bill(&mut self, now: SimTime) -> f64 {
         self.meter_roll(now);
@@ -76,7 +159,7 @@ impl LoadBalancer {
             let span = now.since(self.meter.hour_start);
             // A copy of the running hour, so billing mid-run changes nothing.
             let mut probe = self.hour_connections.clone();
-            hours.push(LbHourUsage {
+            hours.push(HourUsage {
                 span,
                 new_connections: self.meter.requests,
                 mean_active_connections: probe.take_interval_mean(now),
@@ -84,14 +167,7 @@ impl LoadBalancer {
                 rule_evaluations: 0.0,
             });
         }
-        let transfer = match self.kind() {
-            // AWS: "When enabling cross-zone load balancing for a Network
-            // Load Balancer, EC2 data transfer charges apply" (ELB guide,
-            // network/target-group-cross-zone.html). The ALB guide, where
-            // cross-zone balancing is always on, names no such charge.
-            LbKind::Nlb => Self::cross_zone_cost(self.nodes.cross_window),
-            LbKind::Alb => 0.0,
-        };
-        crate::catalog::builtin().load_balancer_cost(self.kind(), &hours) + transfer
+        let pricing = &self.cfg.pricing;
+        pricing.cost(&hours) + pricing.cross_zone_cost(self.nodes.cross_window)
     }
 }

@@ -29,12 +29,12 @@ use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
-use crate::scenario::{LbType, Routing};
+use crate::scenario::Routing;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, TimeAverage};
 use crate::time::{SimDuration, SimTime};
-pub use billing::ASSUMED_BYTES_PER_REQUEST;
 use billing::HourMeter;
+pub use billing::{ASSUMED_BYTES_PER_REQUEST, CapacityUnit, HourUsage, LbPricing};
 use nodes::Nodes;
 use routing::TargetSet;
 use slow_start::SlowStart;
@@ -59,8 +59,8 @@ pub struct Target {
 pub struct LoadBalancerConfig {
     /// Component name.
     pub name: String,
-    /// ALB or NLB (pricing).
-    pub lb_type: LbType,
+    /// Its prices (an ALB's or an NLB's).
+    pub pricing: LbPricing,
     /// Routing policy.
     pub routing: Routing,
     /// The targets, in a fixed order.
@@ -362,7 +362,7 @@ impl Component for LoadBalancer {
         if self.cfg.zones > 1 {
             out.put(
                 Metric::CrossZoneGb,
-                Self::cross_zone_gb(self.nodes.cross_total),
+                self.cfg.pricing.cross_zone_gb(self.nodes.cross_total),
             );
         }
         let cost = if now > self.window_start {
