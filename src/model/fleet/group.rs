@@ -12,7 +12,100 @@ use crate::model::timers::FleetTimer;
 use crate::scenario::{ScalingMetric, TerminationPolicy};
 use crate::time::SimTime;
 
+/// How an EC2 fleet's instances come and go.
+#[derive(Clone, Debug)]
+pub struct ScalingConfig {
+    /// The group (a fixed fleet that replaces failed instances is a group
+    /// without a policy whose min, max and desired are its size).
+    pub group: AutoScalingSpec,
+    /// The alarms of target tracking.
+    pub alarms: TrackingAlarms,
+    /// Boot, health checks, draining, failures.
+    pub lifecycle: LifecycleSpec,
+    /// Instance slots: the most instances the group may ever have, twice
+    /// (room for as many draining). Load balancers have one target per slot.
+    pub slots: u32,
+    /// A load balancer routes to the fleet: instances wait for their first
+    /// health check before they serve.
+    pub load_balanced: bool,
+    /// The queue whose backlog `backlog_per_instance` divides.
+    pub backlog_queue: Option<ActorId>,
+    /// Some instances run on Spot.
+    pub spot: Option<SpotConfig>,
+    /// The availability zones, by name (one unnamed zone when the fleet
+    /// has no `zones`). Slot `i` is in zone `i % zones.len()`.
+    pub zones: Vec<String>,
+    /// An Auto Scaling group: it launches the capacity a zone outage took
+    /// into the other zones, and rebalances when the zone returns. A fixed
+    /// fleet keeps each zone's share in its zone.
+    pub rebalance: bool,
+}
+
+impl ScalingConfig {
+    /// How many zones (at least one).
+    pub(super) fn zone_count(&self) -> u32 {
+        (self.zones.len() as u32).max(1)
+    }
+}
+
+/// The lifecycle state of a fleet in a group.
+#[derive(Debug)]
+pub(super) struct Scaling {
+    pub(super) cfg: ScalingConfig,
+    /// Boot times, failures, health check phases, terminations.
+    pub(super) rng: StreamRng,
+    pub(super) group: Group,
+    pub(super) me: ActorId,
+    /// Datapoints waiting out their publication delay, with the instances
+    /// each was measured on.
+    pub(super) datapoints: VecDeque<(Option<f64>, u32)>,
+    pub(super) period_start: SimTime,
+    /// Calls that reached the fleet this period (requests per target).
+    pub(super) period_calls: u64,
+    pub(super) in_service: TimeAverage,
+    /// Workers of the instances that serve (in service or draining).
+    pub(super) capacity: TimeAverage,
+    pub(super) events: u64,
+    /// Billed seconds of terminated launches, on demand and Spot: since
+    /// time zero, and in the measured window.
+    pub(super) ended_secs: [f64; 2],
+    pub(super) ended_window_secs: [f64; 2],
+    pub(super) window_start: SimTime,
+    /// Spot interruption notices this interval.
+    pub(super) interruptions: u64,
+    /// Per zone, the zone outages in force (nested outages count).
+    pub(super) zone_down: Vec<u32>,
+}
+
+impl Scaling {
+    /// A group as `cfg` says, drawing its lifecycle's chances from `rng`.
+    pub(super) fn new(cfg: ScalingConfig, rng: StreamRng) -> Self {
+        Scaling {
+            zone_down: vec![0; cfg.zone_count() as usize],
+            group: Group::new(cfg.group.clone(), cfg.alarms),
+            cfg,
+            rng,
+            me: ActorId(0),
+            datapoints: VecDeque::new(),
+            period_start: SimTime::ZERO,
+            period_calls: 0,
+            in_service: TimeAverage::default(),
+            capacity: TimeAverage::default(),
+            events: 0,
+            ended_secs: [0.0; 2],
+            ended_window_secs: [0.0; 2],
+            window_start: SimTime::ZERO,
+            interruptions: 0,
+        }
+    }
+}
+
 impl Fleet {
+    /// The group (of a fleet in one).
+    pub(super) fn sc(&mut self) -> &mut Scaling {
+        self.scaling.as_mut().expect("a scaling fleet")
+    }
+
     /// Time zero: the initial desired capacity is in service, warm and
     /// registered (the group existed before the run); the group's clocks start.
     pub(super) fn start_group(&mut self, ctx: &mut Ctx<'_>) {

@@ -11,10 +11,6 @@ use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};
 
 impl Fleet {
-    pub(super) fn sc(&mut self) -> &mut Scaling {
-        self.scaling.as_mut().expect("a scaling fleet")
-    }
-
     /// Sets `timer` of the instance now in slot `server`, due after `delay`.
     pub(super) fn lifecycle_timer(
         &self,

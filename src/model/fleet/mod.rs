@@ -46,6 +46,8 @@ use crate::time::SimTime;
 pub use autoscaling::TrackingAlarms;
 use autoscaling::{Capacity, Group};
 pub use billing::{Ec2Billing, FleetPricing};
+use group::Scaling;
+pub use group::ScalingConfig;
 pub use spot::SpotConfig;
 
 /// What a fleet's servers are.
@@ -97,42 +99,6 @@ pub struct FleetConfig {
     /// The Auto Scaling group and instance lifecycle; `None` for a fixed
     /// fleet, whose instances are in service all along.
     pub scaling: Option<ScalingConfig>,
-}
-
-/// How an EC2 fleet's instances come and go.
-#[derive(Clone, Debug)]
-pub struct ScalingConfig {
-    /// The group (a fixed fleet that replaces failed instances is a group
-    /// without a policy whose min, max and desired are its size).
-    pub group: AutoScalingSpec,
-    /// The alarms of target tracking.
-    pub alarms: TrackingAlarms,
-    /// Boot, health checks, draining, failures.
-    pub lifecycle: LifecycleSpec,
-    /// Instance slots: the most instances the group may ever have, twice
-    /// (room for as many draining). Load balancers have one target per slot.
-    pub slots: u32,
-    /// A load balancer routes to the fleet: instances wait for their first
-    /// health check before they serve.
-    pub load_balanced: bool,
-    /// The queue whose backlog `backlog_per_instance` divides.
-    pub backlog_queue: Option<ActorId>,
-    /// Some instances run on Spot.
-    pub spot: Option<SpotConfig>,
-    /// The availability zones, by name (one unnamed zone when the fleet
-    /// has no `zones`). Slot `i` is in zone `i % zones.len()`.
-    pub zones: Vec<String>,
-    /// An Auto Scaling group: it launches the capacity a zone outage took
-    /// into the other zones, and rebalances when the zone returns. A fixed
-    /// fleet keeps each zone's share in its zone.
-    pub rebalance: bool,
-}
-
-impl ScalingConfig {
-    /// How many zones (at least one).
-    fn zone_count(&self) -> u32 {
-        (self.zones.len() as u32).max(1)
-    }
 }
 
 /// Where an instance slot is in the lifecycle.
@@ -204,35 +170,6 @@ impl Server {
     }
 }
 
-/// The lifecycle state of a fleet in a group.
-#[derive(Debug)]
-struct Scaling {
-    cfg: ScalingConfig,
-    /// Boot times, failures, health check phases, terminations.
-    rng: StreamRng,
-    group: Group,
-    me: ActorId,
-    /// Datapoints waiting out their publication delay, with the instances
-    /// each was measured on.
-    datapoints: VecDeque<(Option<f64>, u32)>,
-    period_start: SimTime,
-    /// Calls that reached the fleet this period (requests per target).
-    period_calls: u64,
-    in_service: TimeAverage,
-    /// Workers of the instances that serve (in service or draining).
-    capacity: TimeAverage,
-    events: u64,
-    /// Billed seconds of terminated launches, on demand and Spot: since
-    /// time zero, and in the measured window.
-    ended_secs: [f64; 2],
-    ended_window_secs: [f64; 2],
-    window_start: SimTime,
-    /// Spot interruption notices this interval.
-    interruptions: u64,
-    /// Per zone, the zone outages in force (nested outages count).
-    zone_down: Vec<u32>,
-}
-
 #[derive(Clone, Copy, Debug)]
 struct Job {
     call: Call,
@@ -274,26 +211,10 @@ impl Fleet {
         lifecycle_rng: StreamRng,
         faults: FaultState,
     ) -> Self {
-        let scaling = cfg.scaling.take().map(|sc| {
-            let zones = sc.zone_count() as usize;
-            Box::new(Scaling {
-                zone_down: vec![0; zones],
-                group: Group::new(sc.group.clone(), sc.alarms),
-                cfg: sc,
-                rng: lifecycle_rng,
-                me: ActorId(0),
-                datapoints: VecDeque::new(),
-                period_start: SimTime::ZERO,
-                period_calls: 0,
-                in_service: TimeAverage::default(),
-                capacity: TimeAverage::default(),
-                events: 0,
-                ended_secs: [0.0; 2],
-                ended_window_secs: [0.0; 2],
-                window_start: SimTime::ZERO,
-                interruptions: 0,
-            })
-        });
+        let scaling = cfg
+            .scaling
+            .take()
+            .map(|sc| Box::new(Scaling::new(sc, lifecycle_rng)));
         let n = scaling.as_ref().map_or(cfg.instances, |sc| sc.cfg.slots);
         let servers = (0..n)
             .map(|_| Server {

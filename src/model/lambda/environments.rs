@@ -5,6 +5,23 @@ use super::*;
 use crate::model::Ctx;
 use crate::slab::Key;
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum EnvState {
+    Initializing,
+    Busy,
+    Idle,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Env {
+    pub(super) state: EnvState,
+    pub(super) provisioned: bool,
+    /// Counts reuses, so that a reclaim timer of an earlier idle spell is stale.
+    pub(super) idle_spell: u32,
+    /// The invocation it is running or starting for.
+    pub(super) invocation: Option<Key>,
+}
+
 impl Lambda {
     /// Provisioned environments start initialised at time zero.
     pub(super) fn start(&mut self, ctx: &mut Ctx<'_>) {

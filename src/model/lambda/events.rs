@@ -6,6 +6,17 @@ use crate::model::{Call, Ctx, Msg, Outcome, reply};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
+/// An asynchronous invocation waiting in Lambda's internal queue.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Event {
+    pub(super) req: crate::model::requests::RequestId,
+    pub(super) arrived: SimTime,
+    /// Failed attempts so far.
+    pub(super) failures: u32,
+    /// Throttled attempts so far.
+    pub(super) throttles: u32,
+}
+
 /// Waits before the retries of a failed event (about 1 min, then 2 min).
 const EVENT_RETRY_WAITS: [SimDuration; 2] =
     [SimDuration::from_secs(60), SimDuration::from_secs(120)];

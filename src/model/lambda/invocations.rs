@@ -6,6 +6,32 @@ use crate::model::{Call, Ctx, Outcome, reply};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Phase {
+    Starting,
+    Running,
+    Downstream,
+    /// Timed out: answered already; waits for its last reply or timer.
+    Abandoned,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Invocation {
+    /// The caller's call; for a batch, `req` is the item being processed.
+    pub(super) call: Call,
+    /// The batch of queue messages it processes (an event source mapping),
+    /// and which item it is at.
+    pub(super) batch: Option<Key>,
+    pub(super) item: u32,
+    pub(super) arrived: SimTime,
+    pub(super) env: Key,
+    pub(super) started: SimTime,
+    pub(super) phase: Phase,
+    pub(super) progress: Progress,
+    /// Ran on a provisioned environment (billed at the provisioned rate).
+    pub(super) provisioned: bool,
+}
+
 impl Lambda {
     fn throttle(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         self.count(|c| c.throttles += 1);

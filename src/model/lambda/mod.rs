@@ -37,6 +37,9 @@ use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::{SimDuration, SimTime};
 pub use billing::LambdaPricing;
+use environments::{Env, EnvState};
+use events::Event;
+use invocations::Invocation;
 
 /// Whose answer a reply to the function is: a downstream step of one of
 /// its invocations, or the invocation of one of its asynchronous events
@@ -103,60 +106,6 @@ pub struct LambdaConfig {
     pub max_event_age: SimDuration,
     /// Where given-up events go.
     pub on_failure: Option<crate::engine::ActorId>,
-}
-
-/// An asynchronous invocation waiting in Lambda's internal queue.
-#[derive(Clone, Copy, Debug)]
-struct Event {
-    req: crate::model::requests::RequestId,
-    arrived: SimTime,
-    /// Failed attempts so far.
-    failures: u32,
-    /// Throttled attempts so far.
-    throttles: u32,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum EnvState {
-    Initializing,
-    Busy,
-    Idle,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Env {
-    state: EnvState,
-    provisioned: bool,
-    /// Counts reuses, so that a reclaim timer of an earlier idle spell is stale.
-    idle_spell: u32,
-    /// The invocation it is running or starting for.
-    invocation: Option<Key>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    Starting,
-    Running,
-    Downstream,
-    /// Timed out: answered already; waits for its last reply or timer.
-    Abandoned,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Invocation {
-    /// The caller's call; for a batch, `req` is the item being processed.
-    call: Call,
-    /// The batch of queue messages it processes (an event source mapping),
-    /// and which item it is at.
-    batch: Option<Key>,
-    item: u32,
-    arrived: SimTime,
-    env: Key,
-    started: SimTime,
-    phase: Phase,
-    progress: Progress,
-    /// Ran on a provisioned environment (billed at the provisioned rate).
-    provisioned: bool,
 }
 
 /// Per-interval counters.

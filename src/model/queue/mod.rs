@@ -43,6 +43,8 @@ use event_source_mapping::ESM_WAIT_TIME;
 pub use event_source_mapping::{
     ESM_INITIAL_POLLERS, ESM_MAX_BATCH_BYTES, ESM_MAX_POLLERS, ESM_POLLERS_PER_MINUTE,
 };
+use pollers::Poller;
+use visibility::Group;
 
 /// API calls per second per action of a FIFO queue without high throughput
 /// (AWS, "Troubleshoot FIFO throttling" and "message quotas"; see
@@ -146,34 +148,6 @@ struct Message {
     accounted: bool,
     /// Pollers processing it right now.
     processing: u16,
-}
-
-#[derive(Clone, Debug, Default)]
-struct Group {
-    visible: VecDeque<Key>,
-    in_flight: u32,
-    /// Listed in `ready_groups`.
-    listed: bool,
-}
-
-#[derive(Clone, Debug, Default)]
-struct Poller {
-    instance: u32,
-    generation: u32,
-    waiting: bool,
-    /// Beyond the event source mapping's current scale: not polling.
-    parked: bool,
-    /// When its batching window closes (an event source mapping with a
-    /// window): until then it gathers messages, unless the batch fills first.
-    window_closes: Option<SimTime>,
-    /// The messages it holds and their receipts (`None`: gone meanwhile).
-    batch: Vec<(Option<Key>, u32)>,
-    /// The function's invocation with the batch, while it runs (an event
-    /// source mapping).
-    invocation: Option<Key>,
-    /// The next message of the batch to process (a fleet's poller processes
-    /// them one by one).
-    next: u32,
 }
 
 /// Counters of message traffic (per interval, and for the window).

@@ -9,6 +9,26 @@ use crate::model::{Call, Ctx, Endpoint, Msg, Outcome};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
+#[derive(Clone, Debug, Default)]
+pub(super) struct Poller {
+    pub(super) instance: u32,
+    pub(super) generation: u32,
+    pub(super) waiting: bool,
+    /// Beyond the event source mapping's current scale: not polling.
+    pub(super) parked: bool,
+    /// When its batching window closes (an event source mapping with a
+    /// window): until then it gathers messages, unless the batch fills first.
+    pub(super) window_closes: Option<SimTime>,
+    /// The messages it holds and their receipts (`None`: gone meanwhile).
+    pub(super) batch: Vec<(Option<Key>, u32)>,
+    /// The function's invocation with the batch, while it runs (an event
+    /// source mapping).
+    pub(super) invocation: Option<Key>,
+    /// The next message of the batch to process (a fleet's poller processes
+    /// them one by one).
+    pub(super) next: u32,
+}
+
 /// How long a poller whose host is down waits before it polls again: its
 /// process is gone, so this only paces the check for the host's return.
 pub(super) const PARKED_POLLER_RECHECK: SimDuration = SimDuration::from_secs(1);

@@ -7,6 +7,14 @@ use super::*;
 use crate::model::Ctx;
 use crate::slab::Key;
 
+#[derive(Clone, Debug, Default)]
+pub(super) struct Group {
+    pub(super) visible: VecDeque<Key>,
+    pub(super) in_flight: u32,
+    /// Listed in `ready_groups`.
+    pub(super) listed: bool,
+}
+
 impl Queue {
     /// Puts a message among the visible ones: at the back, or for a FIFO
     /// redelivery back in its place by sending order (order within a group
