@@ -17,6 +17,8 @@ pub mod load_balancer;
 pub mod queue;
 pub mod requests;
 pub mod targets;
+#[cfg(test)]
+mod testing;
 pub mod timers;
 pub mod token_bucket;
 pub mod topic;

@@ -389,3 +389,6 @@ impl Component for Fleet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

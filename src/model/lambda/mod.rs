@@ -312,3 +312,6 @@ impl Component for Lambda {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -171,3 +171,52 @@ impl LoadBalancer {
         pricing.cost(&hours) + pricing.cross_zone_cost(self.nodes.cross_window)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An NLB's prices, with inter-zone transfer.
+    const NLB: LbPricing = LbPricing {
+        hourly: 0.0225,
+        unit_hour: 0.006,
+        increment: SimDuration::from_secs(3600),
+        unit: CapacityUnit {
+            new_connections_per_s: 800.0,
+            active_connections: 100_000.0,
+            processed_gb_per_h: 1.0,
+            rule_evaluations_per_s: None,
+        },
+        bytes_per_gb: 1e9,
+        inter_az_per_gb: Some(0.01),
+    };
+
+    #[test]
+    fn an_hour_bills_its_largest_dimension() {
+        // 2 GB processed is 2 NLCU, more than 1,000 flows (0.35 NLCU) or
+        // 50,000 active flows (0.5 NLCU).
+        let hour = HourUsage {
+            span: SimDuration::from_secs(3600),
+            new_connections: 1000.0,
+            mean_active_connections: 50_000.0,
+            processed_bytes: 2e9,
+            rule_evaluations: 0.0,
+        };
+        assert_eq!(NLB.unit_hours(&hour), 2.0);
+        assert!((NLB.cost(&[hour]) - (0.0225 + 2.0 * 0.006)).abs() < 1e-15);
+        // An hour that never started costs nothing.
+        assert_eq!(NLB.cost(&[HourUsage::default()]), 0.0);
+    }
+
+    #[test]
+    fn requests_across_zones_are_billed_out_and_in() {
+        // A million requests of 4 KiB: 4.096 GB, billed twice at 0.01.
+        assert!((NLB.cross_zone_gb(1_000_000) - 4.096).abs() < 1e-12);
+        assert!((NLB.cross_zone_cost(1_000_000) - 0.08192).abs() < 1e-12);
+        let alb = LbPricing {
+            inter_az_per_gb: None,
+            ..NLB
+        };
+        assert_eq!(alb.cross_zone_cost(1_000_000), 0.0);
+    }
+}

@@ -389,3 +389,6 @@ impl Component for LoadBalancer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

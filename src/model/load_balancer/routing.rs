@@ -177,3 +177,100 @@ pub(super) fn weighted(cumulative: &[f64], rng: &mut StreamRng) -> usize {
     let x = rng.random_range(0.0..total);
     cumulative.partition_point(|&c| c <= x)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rng() -> StreamRng {
+        crate::rng::stream(1, "lb")
+    }
+
+    /// Targets 1, 3 and 4 of five, of weight 1.
+    fn odd_set(routing: Routing) -> TargetSet {
+        let mut set = TargetSet::new(routing, 0);
+        set.set_members(|i| [1, 3, 4].contains(&i), &[1.0; 5], &[0; 5]);
+        set
+    }
+
+    /// How often each of `targets` targets is chosen in `n` choices.
+    fn counts(set: &mut TargetSet, routing: Routing, targets: usize, n: u32) -> Vec<u32> {
+        let (mut rng, outstanding) = (rng(), vec![0; targets]);
+        let mut counts = vec![0; targets];
+        for _ in 0..n {
+            counts[set.choose(routing, &mut rng, &outstanding) as usize] += 1;
+        }
+        counts
+    }
+
+    #[test]
+    fn round_robin_takes_the_members_in_turn() {
+        let mut set = odd_set(Routing::RoundRobin);
+        let (mut rng, outstanding) = (rng(), [0; 5]);
+        let picks: Vec<u32> = (0..4)
+            .map(|_| set.choose(Routing::RoundRobin, &mut rng, &outstanding))
+            .collect();
+        assert_eq!(picks, [1, 3, 4, 1]);
+    }
+
+    #[test]
+    fn random_picks_members_evenly() {
+        let counts = counts(&mut odd_set(Routing::Random), Routing::Random, 5, 3000);
+        assert_eq!((counts[0], counts[2]), (0, 0), "members only");
+        for c in [counts[1], counts[3], counts[4]] {
+            assert!((900..1100).contains(&c), "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn weighted_picks_in_proportion_to_the_weights() {
+        let mut set = TargetSet::all(Routing::Weighted, &[1.0, 3.0]);
+        let counts = counts(&mut set, Routing::Weighted, 2, 4000);
+        assert!((2850..3150).contains(&counts[1]), "{counts:?}");
+    }
+
+    #[test]
+    fn power_of_two_takes_the_less_loaded_of_two_members() {
+        // With two members both are drawn: the idle one wins every time.
+        let mut set = TargetSet::new(Routing::PowerOfTwo, 0);
+        set.set_members(|i| i >= 1, &[1.0; 3], &[0; 3]);
+        let (mut rng, outstanding) = (rng(), [0, 5, 0]);
+        for _ in 0..20 {
+            assert_eq!(set.choose(Routing::PowerOfTwo, &mut rng, &outstanding), 2);
+        }
+        // With one member, that one.
+        set.set_members(|i| i == 1, &[1.0; 3], &[0; 3]);
+        assert_eq!(set.choose(Routing::PowerOfTwo, &mut rng, &outstanding), 1);
+    }
+
+    #[test]
+    fn least_outstanding_takes_the_fewest_in_flight_then_the_least_recently_picked() {
+        let lo = Routing::LeastOutstanding;
+        let mut set = TargetSet::all(lo, &[1.0; 3]);
+        let (mut rng, outstanding) = (rng(), [0; 3]);
+        let mut choose = |set: &mut TargetSet| set.choose(lo, &mut rng, &outstanding);
+        // All idle: in order; then one each in flight.
+        assert_eq!(
+            [choose(&mut set), choose(&mut set), choose(&mut set)],
+            [0, 1, 2]
+        );
+        // Target 1 answers: it has the fewest.
+        set.answered(1);
+        assert_eq!(choose(&mut set), 1);
+        // One each again: the least recently picked, 0.
+        assert_eq!(choose(&mut set), 0);
+        // Now 0 has 2 in flight, 1 and 2 one each. A request to 2 that
+        // another set chose counts too, and 0 answers one: 0 and 1 have the
+        // fewest, and 1 was picked longer ago.
+        set.sent_elsewhere(2);
+        set.answered(0);
+        assert_eq!(choose(&mut set), 1);
+        // Out of the set, 0 is not chosen; 1 and 2 have 2 each, 2 was
+        // picked longer ago.
+        set.set_members(|i| i != 0, &[1.0; 3], &[1, 2, 2]);
+        assert_eq!(choose(&mut set), 2);
+        // Back in the set, with nothing in flight.
+        set.set_members(|_| true, &[1.0; 3], &[0, 2, 3]);
+        assert_eq!(choose(&mut set), 0);
+    }
+}
