@@ -5,7 +5,7 @@ use crate::catalog;
 use crate::engine::{ActorId, Engine};
 use crate::metric::Metric;
 use crate::model::api_gateway::{ApiGateway, ApiGatewayConfig};
-use crate::model::client::{Arrivals, ClientActor};
+use crate::model::client::{Arrivals, ClientActor, ClientConfig};
 use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
 use crate::model::fleet::{
@@ -71,12 +71,14 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
 
     let mut client = ClientActor::new(
         Arrivals::new(&scenario.workload, rng::stream(seed, ARRIVAL_STREAM)),
-        scenario.workload.client.clone(),
+        ClientConfig {
+            client: scenario.workload.client.clone(),
+            class_shares: scenario.workload.classes.iter().map(|c| c.1).collect(),
+            entry: actor_of(d.entry),
+            warmup_end,
+        },
         rng::stream(seed, CLIENT_STREAM),
-        scenario.workload.classes.iter().map(|c| c.1).collect(),
         rng::stream(seed, CLASS_STREAM),
-        actor_of(d.entry),
-        warmup_end,
     );
     let first_arrival = client.first_arrival();
 

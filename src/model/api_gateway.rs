@@ -5,7 +5,7 @@
 use super::faults::FaultState;
 use super::timers::GatewayTimer;
 use super::token_bucket::TokenBucket;
-use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
+use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
@@ -77,79 +77,18 @@ impl ApiGateway {
         }
     }
 
-    fn admit(&mut self, call: Call, ctx: &mut Ctx<'_>) {
-        let now = ctx.now();
-        self.calls.arrived();
-        if self.faults.is_down() {
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Unavailable);
-            return;
-        }
-        if !self.throttle.try_take(now) {
-            // 429 Too Many Requests: throttled requests are not billed.
-            self.throttles += 1;
-            self.interval_throttles += 1;
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Error);
-            return;
-        }
-        self.requests += 1;
-        if now >= self.window_start {
-            self.window_requests += 1;
-        }
-        let key = self.forwards.insert(Forward {
-            call,
-            arrived: now,
-            timed_out: false,
-        });
-        let delay = self.cfg.latency.sample(&mut self.rng);
-        ctx.schedule(delay, GatewayTimer::Forward(key).into());
-    }
-
     fn forward(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let Some(f) = self.forwards.get(key) else {
             return;
         };
         let target = self.cfg.targets[self.next_target];
         self.next_target = (self.next_target + 1) % self.cfg.targets.len();
-        let me = ctx.me();
         let req = f.call.req;
-        ctx.send(
-            target,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req,
-                reply_to: me,
-                token: key.slot,
-                endpoint: Endpoint::Any,
-            }),
-        );
+        call(ctx, target, req, key.slot, Endpoint::Any);
         ctx.schedule(
             self.cfg.timeout,
             GatewayTimer::IntegrationTimeout(key).into(),
         );
-    }
-
-    fn answer(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
-        let Some(f) = self
-            .forwards
-            .key_of(slot)
-            .and_then(|k| self.forwards.remove(k))
-        else {
-            return;
-        };
-        if f.timed_out {
-            return;
-        }
-        // The backend down is the gateway's 502, not an outage of the gateway.
-        let outcome = if outcome.is_ok() {
-            Outcome::Ok
-        } else {
-            Outcome::Error
-        };
-        self.calls
-            .answered(outcome.is_ok(), ctx.now().since(f.arrived));
-        reply(ctx, f.call, outcome);
     }
 
     fn on_integration_timeout(&mut self, key: Key, ctx: &mut Ctx<'_>) {
@@ -175,11 +114,48 @@ impl Component for ApiGateway {
     type Timer = GatewayTimer;
 
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
-        self.admit(call, ctx);
+        let now = ctx.now();
+        self.calls.arrived();
+        if self.faults.is_down() {
+            refuse(ctx, &mut self.calls, call, Outcome::Unavailable);
+            return;
+        }
+        if !self.throttle.try_take(now) {
+            // 429 Too Many Requests: throttled requests are not billed.
+            self.throttles += 1;
+            self.interval_throttles += 1;
+            refuse(ctx, &mut self.calls, call, Outcome::Error);
+            return;
+        }
+        self.requests += 1;
+        if now >= self.window_start {
+            self.window_requests += 1;
+        }
+        let key = self.forwards.insert(Forward {
+            call,
+            arrived: now,
+            timed_out: false,
+        });
+        let delay = self.cfg.latency.sample(&mut self.rng);
+        ctx.schedule(delay, GatewayTimer::Forward(key).into());
     }
 
-    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
-        self.answer(token, outcome, ctx);
+    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let Some(f) = self.forwards.remove_slot(slot) else {
+            return;
+        };
+        if f.timed_out {
+            return;
+        }
+        // The backend down is the gateway's 502, not an outage of the gateway.
+        let outcome = if outcome.is_ok() {
+            Outcome::Ok
+        } else {
+            Outcome::Error
+        };
+        self.calls
+            .answered(outcome.is_ok(), ctx.now().since(f.arrived));
+        reply(ctx, f.call, outcome);
     }
 
     fn on_timer(&mut self, timer: GatewayTimer, ctx: &mut Ctx<'_>) {

@@ -12,7 +12,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::requests::RequestId;
 use super::timers::ClientTimer;
-use super::{Call, Component, Ctx, Endpoint, Msg, Outcome};
+use super::{Component, Ctx, Endpoint, Outcome, call};
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
@@ -168,16 +168,26 @@ struct Attempt {
     abandoned: bool,
 }
 
+/// The settings a client is built from.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Its timeout and retries.
+    pub client: Client,
+    /// The shares of the workload's request classes.
+    pub class_shares: Vec<f64>,
+    /// Where it sends each request.
+    pub entry: ActorId,
+    /// The requests that arrive from then on count in the results.
+    pub warmup_end: SimTime,
+}
+
 /// The traffic source and the client behaviour of `[workload]`.
 #[derive(Debug)]
 pub struct ClientActor {
     arrivals: Arrivals,
-    client: Client,
+    cfg: ClientConfig,
     rng: StreamRng,
-    class_shares: Vec<f64>,
     class_rng: StreamRng,
-    entry: ActorId,
-    warmup_end: SimTime,
     attempts: Slab<Attempt>,
     /// Attempts that got no reply before the timeout, in the window.
     timeouts: u64,
@@ -189,25 +199,19 @@ pub struct ClientActor {
 }
 
 impl ClientActor {
-    /// A client that sends each arrival to `entry`; `rng` draws backoff
-    /// jitter, `class_rng` the requests' classes by `class_shares`.
+    /// A client of `arrivals` as `cfg` says; `rng` draws backoff jitter,
+    /// `class_rng` the requests' classes.
     pub fn new(
         arrivals: Arrivals,
-        client: Client,
+        cfg: ClientConfig,
         rng: StreamRng,
-        class_shares: Vec<f64>,
         class_rng: StreamRng,
-        entry: ActorId,
-        warmup_end: SimTime,
     ) -> Self {
         ClientActor {
             arrivals,
-            client,
+            cfg,
             rng,
-            class_shares,
             class_rng,
-            entry,
-            warmup_end,
             attempts: Slab::default(),
             timeouts: 0,
             retries: 0,
@@ -221,18 +225,18 @@ impl ClientActor {
     /// classes from a stream of its own (so that declaring classes changes
     /// neither arrivals nor jitter).
     fn draw_class(&mut self) -> u8 {
-        if self.class_shares.len() <= 1 {
+        if self.cfg.class_shares.len() <= 1 {
             return 0;
         }
         let x: f64 = self.class_rng.random();
         let mut acc = 0.0;
-        for (i, share) in self.class_shares.iter().enumerate() {
+        for (i, share) in self.cfg.class_shares.iter().enumerate() {
             acc += share;
             if x < acc {
                 return i as u8;
             }
         }
-        (self.class_shares.len() - 1) as u8
+        (self.cfg.class_shares.len() - 1) as u8
     }
 
     /// The first arrival, to be scheduled when the run starts.
@@ -246,28 +250,15 @@ impl ClientActor {
             abandoned: false,
         });
         self.interval_attempts += 1;
-        ctx.send(
-            self.entry,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req,
-                reply_to: ctx.me(),
-                token: key.slot,
-                endpoint: Endpoint::Any,
-            }),
-        );
-        if let Some(timeout) = self.client.timeout {
+        call(ctx, self.cfg.entry, req, key.slot, Endpoint::Any);
+        if let Some(timeout) = self.cfg.client.timeout {
             ctx.schedule(timeout, ClientTimer::Timeout(key).into());
         }
     }
 
     fn answered(&mut self, token: u32, ok: bool, ctx: &mut Ctx<'_>) {
         // Every call gets exactly one reply: the attempt ends here.
-        let Some(attempt) = self
-            .attempts
-            .key_of(token)
-            .and_then(|k| self.attempts.remove(k))
-        else {
+        let Some(attempt) = self.attempts.remove_slot(token) else {
             return;
         };
         if attempt.abandoned {
@@ -285,7 +276,7 @@ impl ClientActor {
         let Some(state) = ctx.world.requests.get_mut(req) else {
             return;
         };
-        if state.attempts <= self.client.retries {
+        if state.attempts <= self.cfg.client.retries {
             let k = state.attempts - 1;
             state.attempts += 1;
             if state.counted {
@@ -303,7 +294,10 @@ impl ClientActor {
     fn arrival(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let class = self.draw_class();
-        let req = ctx.world.requests.open(now, now >= self.warmup_end, class);
+        let req = ctx
+            .world
+            .requests
+            .open(now, now >= self.cfg.warmup_end, class);
         self.interval_arrivals += 1;
         self.start_attempt(req, ctx);
         if let Some(next) = self.arrivals.next_arrival() {
@@ -330,7 +324,7 @@ impl ClientActor {
 
     /// The wait before retry `k` (0-based): capped exponential with jitter.
     fn backoff(&mut self, k: u32) -> SimDuration {
-        let b = &self.client.backoff;
+        let b = &self.cfg.client.backoff;
         let exp = b.multiplier.powi(k.min(1000) as i32);
         let wait = (b.base.as_secs_f64() * exp).min(b.max.as_secs_f64());
         let secs = match b.jitter {

@@ -4,7 +4,7 @@
 
 use rand::{Rng, RngExt};
 
-use super::{Call, Ctx, Endpoint, Msg, Outcome};
+use super::{Ctx, Endpoint, Msg, Outcome, call};
 use crate::engine::ActorId;
 use crate::model::requests::RequestId;
 use crate::time::SimDuration;
@@ -93,16 +93,6 @@ impl Downstream {
             (self.sends[step - self.calls.len()], Endpoint::Event)
         };
         p.next += 1;
-        let me = ctx.me();
-        ctx.send(
-            target,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req,
-                reply_to: me,
-                token,
-                endpoint,
-            }),
-        );
+        call(ctx, target, req, token, endpoint);
     }
 }

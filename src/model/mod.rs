@@ -26,7 +26,7 @@ pub mod world;
 
 use crate::engine::{self, ActorId};
 use crate::slab::Key;
-use crate::stats::{ComponentReport, IntervalSink};
+use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
 use requests::RequestId;
 use timers::{OwnTimer, Timer};
@@ -129,6 +129,27 @@ pub enum Msg {
         /// True when it begins.
         start: bool,
     },
+}
+
+/// Calls `target` for `req`, to be answered to this component with `token`.
+#[inline]
+pub fn call(ctx: &mut Ctx<'_>, target: ActorId, req: RequestId, token: u32, endpoint: Endpoint) {
+    let reply_to = ctx.me();
+    let call = Call {
+        req,
+        reply_to,
+        token,
+        endpoint,
+    };
+    ctx.send(target, SimDuration::ZERO, Msg::Call(call));
+}
+
+/// Refuses `call` at once with `outcome`: an error answered after no
+/// time, in `calls`.
+#[inline]
+pub fn refuse(ctx: &mut Ctx<'_>, calls: &mut CallStats, call: Call, outcome: Outcome) {
+    calls.answered(false, SimDuration::ZERO);
+    reply(ctx, call, outcome);
 }
 
 /// Answers `call` at once.

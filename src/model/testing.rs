@@ -84,6 +84,15 @@ impl Rig {
         self.engine.schedule(at, ActorId(to), Msg::Call(call));
     }
 
+    /// Actor `from` calls actor `to` at each of `at` (milliseconds), each
+    /// time for a new request, with tokens 0, 1, …
+    pub fn calls_at(&mut self, from: u32, to: u32, at: &[u64]) {
+        for (token, &ms) in at.iter().enumerate() {
+            let req = self.request();
+            self.call(at_ms(ms), from, to, req, token as u32);
+        }
+    }
+
     /// Delivers everything due before `end`.
     pub fn run_until(&mut self, end: SimTime) {
         self.engine
@@ -139,6 +148,15 @@ pub struct Replied {
     pub token: u32,
     /// How it ended.
     pub outcome: Outcome,
+}
+
+/// The reply at `ms` milliseconds to the call with `token`, ended `outcome`.
+pub fn replied(ms: u64, token: u32, outcome: Outcome) -> Replied {
+    Replied {
+        at: at_ms(ms),
+        token,
+        outcome,
+    }
 }
 
 /// Records the replies to the calls made in its name.

@@ -10,7 +10,7 @@
 use super::faults::FaultState;
 use super::requests::RequestId;
 use super::timers::TopicTimer;
-use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
+use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
@@ -138,18 +138,6 @@ impl Topic {
             / 1e6
     }
 
-    fn publish(&mut self, call: Call, ctx: &mut Ctx<'_>) {
-        self.calls.arrived();
-        if self.faults.is_down() {
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Unavailable);
-            return;
-        }
-        let key = self.publishes.insert((call, ctx.now()));
-        let d = self.cfg.latency.sample(&mut self.rng);
-        ctx.schedule(d, TopicTimer::Published(key).into());
-    }
-
     fn on_published(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let Some((call, arrived)) = self.publishes.remove(key) else {
             return;
@@ -185,20 +173,25 @@ impl Topic {
             DeliveryPolicy::AwsManaged => Endpoint::Event,
             DeliveryPolicy::Http => Endpoint::Any,
         };
-        let me = ctx.me();
-        ctx.send(
-            sub.actor,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req: d.req,
-                reply_to: me,
-                token: key.slot,
-                endpoint,
-            }),
-        );
+        call(ctx, sub.actor, d.req, key.slot, endpoint);
+    }
+}
+
+impl Component for Topic {
+    type Timer = TopicTimer;
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.calls.arrived();
+        if self.faults.is_down() {
+            refuse(ctx, &mut self.calls, call, Outcome::Unavailable);
+            return;
+        }
+        let key = self.publishes.insert((call, ctx.now()));
+        let d = self.cfg.latency.sample(&mut self.rng);
+        ctx.schedule(d, TopicTimer::Published(key).into());
     }
 
-    fn on_delivery_answer(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
         let Some(key) = self.deliveries.key_of(slot) else {
             return;
         };
@@ -233,18 +226,6 @@ impl Topic {
                 ctx.world.requests.work_lost(req);
             }
         }
-    }
-}
-
-impl Component for Topic {
-    type Timer = TopicTimer;
-
-    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
-        self.publish(call, ctx);
-    }
-
-    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
-        self.on_delivery_answer(token, outcome, ctx);
     }
 
     fn on_timer(&mut self, timer: TopicTimer, ctx: &mut Ctx<'_>) {

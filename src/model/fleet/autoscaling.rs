@@ -295,11 +295,16 @@ mod tests {
         SimTime::ZERO + SimDuration::from_secs(60 * m)
     }
 
-    const WARM4: Capacity = Capacity {
-        in_service: 4,
-        warm: 4,
-        scaling_out: false,
-    };
+    /// `n` instances in service, all warm; a scale-out under way or not.
+    const fn warm(n: u32, scaling_out: bool) -> Capacity {
+        Capacity {
+            in_service: n,
+            warm: n,
+            scaling_out,
+        }
+    }
+
+    const WARM4: Capacity = warm(4, false);
 
     #[test]
     fn target_tracking_scales_out_after_three_high_datapoints() {
@@ -309,11 +314,7 @@ mod tests {
         assert!(g.evaluate(Some(90.0), 4, WARM4, minute(3)));
         assert_eq!(g.desired, 8, "ceil(4 × 90 / 50) = 8");
         // The same datapoint again while the new instances warm up adds nothing.
-        let warming = Capacity {
-            in_service: 4,
-            warm: 4,
-            scaling_out: true,
-        };
+        let warming = warm(4, true);
         assert!(!g.evaluate(Some(90.0), 4, warming, minute(4)));
         assert_eq!(g.desired, 8);
     }
@@ -327,11 +328,7 @@ mod tests {
         assert!(g.evaluate(Some(20.0), 4, WARM4, minute(15)));
         assert_eq!(g.desired, 3, "towards ceil(4 × 20 / 50) = 2, one at a time");
         // Within the cooldown nothing more happens.
-        let three = Capacity {
-            in_service: 3,
-            warm: 3,
-            scaling_out: false,
-        };
+        let three = warm(3, false);
         assert!(!g.evaluate(Some(10.0), 3, three, minute(16)));
         assert!(
             g.evaluate(Some(10.0), 3, three, minute(21)),
@@ -386,11 +383,7 @@ mod tests {
         assert!(!g.evaluate(Some(50.0), 4, WARM4, minute(2)));
         assert!(g.evaluate(Some(95.0), 4, WARM4, minute(3)));
         assert_eq!(g.desired, 8, "2 of 3 above 70, latest in the +4 step");
-        let eight = Capacity {
-            in_service: 8,
-            warm: 8,
-            scaling_out: false,
-        };
+        let eight = warm(8, false);
         assert!(
             !g.evaluate(Some(10.0), 8, eight, minute(4)),
             "1 of 3 below 30"

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::targets::TargetState;
-use crate::model::testing::{Caller, Log, Replied, Rig, at_ms};
+use crate::model::testing::{Caller, Log, Replied, Rig, at_ms, replied};
 use crate::model::{Endpoint, Outcome};
 use crate::scenario::{HealthCheckSpec, ScalingPolicy, ScheduledAction, TerminationPolicy};
 use crate::time::SimDuration;
@@ -47,21 +47,10 @@ fn rig(cfg: FleetConfig) -> (Rig, Log<Replied>) {
     (Rig::new(vec![Box::new(fleet), Box::new(caller)]), replies)
 }
 
-fn replied(ms: u64, token: u32, outcome: Outcome) -> Replied {
-    Replied {
-        at: at_ms(ms),
-        token,
-        outcome,
-    }
-}
-
 #[test]
 fn calls_wait_their_turn_first_come_first_served() {
     let (mut rig, replies) = rig(config(1, None, 10));
-    for token in 0..3 {
-        let req = rig.request();
-        rig.call(at_ms(0), CALLER, FLEET, req, token);
-    }
+    rig.calls_at(CALLER, FLEET, &[0, 0, 0]);
     rig.run_until(at_ms(1000));
     assert_eq!(
         replies.take(),
@@ -82,10 +71,7 @@ fn calls_wait_their_turn_first_come_first_served() {
 #[test]
 fn a_full_queue_refuses_at_once() {
     let (mut rig, replies) = rig(config(1, Some(1), 10));
-    for token in 0..3 {
-        let req = rig.request();
-        rig.call(at_ms(0), CALLER, FLEET, req, token);
-    }
+    rig.calls_at(CALLER, FLEET, &[0, 0, 0]);
     rig.run_until(at_ms(1000));
     assert_eq!(
         replies.take(),
@@ -103,10 +89,8 @@ fn a_full_queue_refuses_at_once() {
 fn utilisation_is_busy_workers_over_workers_and_the_bill_has_its_minimum() {
     // A 50 ms call every 100 ms keeps one of two workers busy half the time.
     let (mut rig, _) = rig(config(2, None, 50));
-    for k in 0..10 {
-        let req = rig.request();
-        rig.call(at_ms(100 * k), CALLER, FLEET, req, k as u32);
-    }
+    let every_100_ms: Vec<u64> = (0..10).map(|k| 100 * k).collect();
+    rig.calls_at(CALLER, FLEET, &every_100_ms);
     rig.run_until(at_ms(1000));
     assert_eq!(rig.sample(FLEET as usize).get(Metric::Utilization), 0.25);
     let report = rig.report(FLEET as usize);

@@ -22,16 +22,23 @@ pub(super) struct Env {
     pub(super) invocation: Option<Key>,
 }
 
+impl Env {
+    /// A new environment in `state`, `provisioned` or not.
+    pub(super) fn new(state: EnvState, provisioned: bool) -> Self {
+        Env {
+            state,
+            provisioned,
+            idle_spell: 0,
+            invocation: None,
+        }
+    }
+}
+
 impl Lambda {
     /// Provisioned environments start initialised at time zero.
     pub(super) fn start(&mut self, ctx: &mut Ctx<'_>) {
         for _ in 0..self.cfg.provisioned {
-            let key = self.envs.insert(Env {
-                state: EnvState::Idle,
-                provisioned: true,
-                idle_spell: 0,
-                invocation: None,
-            });
+            let key = self.envs.insert(Env::new(EnvState::Idle, true));
             self.idle_provisioned.push(key);
         }
         self.environments

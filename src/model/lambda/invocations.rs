@@ -2,7 +2,7 @@
 //! handler's work and downstream steps, batch items, timeouts.
 
 use super::*;
-use crate::model::{Call, Ctx, Outcome, reply};
+use crate::model::{Call, Ctx, Outcome, refuse, reply};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
@@ -32,11 +32,34 @@ pub(super) struct Invocation {
     pub(super) provisioned: bool,
 }
 
+impl Invocation {
+    /// An invocation for `call` (and `batch`) arrived `now`, on `env`.
+    fn new(
+        call: Call,
+        batch: Option<Key>,
+        now: SimTime,
+        env: Key,
+        phase: Phase,
+        provisioned: bool,
+    ) -> Self {
+        Invocation {
+            call,
+            batch,
+            item: 0,
+            arrived: now,
+            env,
+            started: now,
+            phase,
+            progress: Progress::default(),
+            provisioned,
+        }
+    }
+}
+
 impl Lambda {
     fn throttle(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         self.count(|c| c.throttles += 1);
-        self.calls.answered(false, SimDuration::ZERO);
-        reply(ctx, call, Outcome::Throttled);
+        refuse(ctx, &mut self.calls, call, Outcome::Throttled);
     }
 
     /// A synchronous invocation, for one request or (`batch`) for a batch
@@ -45,8 +68,7 @@ impl Lambda {
         let now = ctx.now();
         self.calls.arrived();
         if self.faults.is_down() {
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Unavailable);
+            refuse(ctx, &mut self.calls, call, Outcome::Unavailable);
             return;
         }
         if !self.has_concurrency(ctx) {
@@ -67,18 +89,8 @@ impl Lambda {
             if e.state != EnvState::Idle {
                 continue;
             }
-            let provisioned = e.provisioned;
-            let inv = self.invocations.insert(Invocation {
-                call,
-                batch,
-                item: 0,
-                arrived: now,
-                env,
-                started: now,
-                phase: Phase::Running,
-                progress: Progress::default(),
-                provisioned,
-            });
+            let invocation = Invocation::new(call, batch, now, env, Phase::Running, e.provisioned);
+            let inv = self.invocations.insert(invocation);
             self.occupy(env, inv, EnvState::Busy, ctx);
             if now >= self.window_start {
                 self.init_waits.record(SimDuration::ZERO);
@@ -95,24 +107,10 @@ impl Lambda {
             return;
         }
         // A cold start.
-        let env = self.envs.insert(Env {
-            state: EnvState::Initializing,
-            provisioned: false,
-            idle_spell: 0,
-            invocation: None,
-        });
+        let env = self.envs.insert(Env::new(EnvState::Initializing, false));
         self.environments.incr(now);
-        let inv = self.invocations.insert(Invocation {
-            call,
-            batch,
-            item: 0,
-            arrived: now,
-            env,
-            started: now,
-            phase: Phase::Starting,
-            progress: Progress::default(),
-            provisioned: false,
-        });
+        let invocation = Invocation::new(call, batch, now, env, Phase::Starting, false);
+        let inv = self.invocations.insert(invocation);
         self.occupy(env, inv, EnvState::Initializing, ctx);
         let init = self.cfg.cold_start.sample(&mut self.rng);
         self.count(|c| {

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::metric::Metric;
-use crate::model::testing::{Caller, Log, Replied, Rig, at_ms};
+use crate::model::testing::{Caller, Log, Replied, Rig, at_ms, replied};
 
 const FUNCTION: u32 = 0;
 const CALLER: u32 = 1;
@@ -49,26 +49,10 @@ fn rig(cfg: LambdaConfig) -> (Rig, Log<Replied>) {
     (rig, replies)
 }
 
-/// Calls the function at each of `at` (ms), with tokens 0, 1, …
-fn call_at(rig: &mut Rig, at: &[u64]) {
-    for (token, &ms) in at.iter().enumerate() {
-        let req = rig.request();
-        rig.call(at_ms(ms), CALLER, FUNCTION, req, token as u32);
-    }
-}
-
-fn replied(ms: u64, token: u32, outcome: Outcome) -> Replied {
-    Replied {
-        at: at_ms(ms),
-        token,
-        outcome,
-    }
-}
-
 #[test]
 fn the_first_call_starts_cold_the_next_finds_the_environment_warm() {
     let (mut rig, replies) = rig(config(None));
-    call_at(&mut rig, &[0, 1000]);
+    rig.calls_at(CALLER, FUNCTION, &[0, 1000]);
     rig.run_until(at_ms(2000));
     assert_eq!(
         replies.take(),
@@ -89,7 +73,7 @@ fn the_first_call_starts_cold_the_next_finds_the_environment_warm() {
 #[test]
 fn an_environment_idle_past_its_keep_alive_is_reclaimed() {
     let (mut rig, replies) = rig(config(None));
-    call_at(&mut rig, &[0, 70_000]);
+    rig.calls_at(CALLER, FUNCTION, &[0, 70_000]);
     rig.run_until(at_ms(65_000));
     let metrics = rig.sample(FUNCTION as usize);
     assert_eq!(
@@ -112,7 +96,7 @@ fn an_environment_idle_past_its_keep_alive_is_reclaimed() {
 #[test]
 fn reserved_concurrency_throttles_what_it_cannot_hold() {
     let (mut rig, replies) = rig(config(Some(1)));
-    call_at(&mut rig, &[0, 50, 200]);
+    rig.calls_at(CALLER, FUNCTION, &[0, 50, 200]);
     rig.run_until(at_ms(1000));
     assert_eq!(
         replies.take(),

@@ -24,7 +24,7 @@ use super::faults::FaultState;
 use super::targets::TargetState;
 use super::timers::BalancerTimer;
 use super::world::World;
-use super::{Call, Component, Ctx, Endpoint, Msg, Outcome, reply};
+use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
@@ -240,18 +240,8 @@ impl LoadBalancer {
                 self.nodes.cross_window += 1;
             }
         }
-        let me = ctx.me();
         self.meter_roll(now);
-        ctx.send(
-            e.actor,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req,
-                reply_to: me,
-                token: key.slot,
-                endpoint: e.endpoint,
-            }),
-        );
+        call(ctx, e.actor, req, key.slot, e.endpoint);
     }
 
     /// The call at `key` finds no target: it fails here.
@@ -266,15 +256,18 @@ impl LoadBalancer {
         self.calls.answered(false, now.since(f.arrived));
         reply(ctx, f.call, Outcome::Error);
     }
+}
 
-    fn accept(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+impl Component for LoadBalancer {
+    type Timer = BalancerTimer;
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         self.calls.arrived();
         self.meter_roll(now);
         self.meter.requests += 1.0;
         if self.faults.is_down() {
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Unavailable);
+            refuse(ctx, &mut self.calls, call, Outcome::Unavailable);
             return;
         }
         let key = self.forwards.insert(Forward {
@@ -292,13 +285,9 @@ impl LoadBalancer {
         }
     }
 
-    fn answer(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let Some(f) = self
-            .forwards
-            .key_of(slot)
-            .and_then(|k| self.forwards.remove(k))
-        else {
+        let Some(f) = self.forwards.remove_slot(slot) else {
             return;
         };
         if let Some(target) = f.target {
@@ -319,18 +308,6 @@ impl LoadBalancer {
         };
         self.calls.answered(outcome.is_ok(), now.since(f.arrived));
         reply(ctx, f.call, outcome);
-    }
-}
-
-impl Component for LoadBalancer {
-    type Timer = BalancerTimer;
-
-    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
-        self.accept(call, ctx);
-    }
-
-    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
-        self.answer(token, outcome, ctx);
     }
 
     fn on_timer(&mut self, timer: BalancerTimer, ctx: &mut Ctx<'_>) {

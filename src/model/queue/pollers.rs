@@ -5,7 +5,7 @@ use rand::RngExt;
 
 use super::*;
 use crate::model::timers::{PollerTimer, QueueTimer};
-use crate::model::{Call, Ctx, Endpoint, Msg, Outcome};
+use crate::model::{Ctx, Endpoint, Outcome, call};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
@@ -195,17 +195,7 @@ impl Queue {
             };
             m.processing += 1;
             let (req, instance) = (m.req, poller.instance);
-            let me = ctx.me();
-            ctx.send(
-                consumer.actor,
-                SimDuration::ZERO,
-                Msg::Call(Call {
-                    req,
-                    reply_to: me,
-                    token: p,
-                    endpoint: Endpoint::Instance(instance),
-                }),
-            );
+            call(ctx, consumer.actor, req, p, Endpoint::Instance(instance));
             return;
         }
     }

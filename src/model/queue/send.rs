@@ -7,7 +7,7 @@ use rand::RngExt;
 use super::*;
 use crate::model::requests::RequestId;
 use crate::model::timers::QueueTimer;
-use crate::model::{Call, Ctx, Outcome, reply};
+use crate::model::{Call, Ctx, Outcome, refuse, reply};
 use crate::slab::Key;
 use crate::time::SimDuration;
 
@@ -16,16 +16,14 @@ impl Queue {
         let now = ctx.now();
         self.calls.arrived();
         if self.faults.is_down() {
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Unavailable);
+            refuse(ctx, &mut self.calls, call, Outcome::Unavailable);
             return;
         }
         if let Some(bucket) = &mut self.send_bucket
             && !bucket.try_take(now)
         {
             self.count(|t| t.throttled += 1);
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Error);
+            refuse(ctx, &mut self.calls, call, Outcome::Error);
             return;
         }
         let key = self.sends.insert((call, now));
