@@ -1,7 +1,7 @@
 //! What a fleet costs: per instance-second with the 60-second minimum per
 //! launch (EC2, Fargate), or per hour and per operation (a database).
 
-use super::*;
+use super::{Fleet, Life};
 use crate::time::{SimDuration, SimTime};
 
 /// How a fleet is billed.

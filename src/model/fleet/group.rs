@@ -3,13 +3,19 @@
 //! instances until it has what the group's decisions
 //! ([`super::autoscaling`]) ask for.
 
+use std::collections::VecDeque;
+
 use rand::RngExt;
 
-use super::*;
+use super::autoscaling::{Capacity, Group, TrackingAlarms};
+use super::{Fleet, Life, SpotConfig};
+use crate::engine::ActorId;
 use crate::model::Ctx;
 use crate::model::targets::TargetState;
 use crate::model::timers::FleetTimer;
-use crate::scenario::{ScalingMetric, TerminationPolicy};
+use crate::rng::StreamRng;
+use crate::scenario::{AutoScalingSpec, LifecycleSpec, ScalingMetric, TerminationPolicy};
+use crate::stats::TimeAverage;
 use crate::time::SimTime;
 
 /// How an EC2 fleet's instances come and go.

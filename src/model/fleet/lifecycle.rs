@@ -3,7 +3,7 @@
 
 use rand::RngExt;
 
-use super::*;
+use super::{Fleet, Life};
 use crate::model::targets::TargetState;
 use crate::model::timers::{FleetTimer, InstanceTimer};
 use crate::model::{Ctx, Outcome};

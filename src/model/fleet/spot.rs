@@ -3,9 +3,10 @@
 
 use rand::RngExt;
 
-use super::*;
+use super::{Fleet, Life};
 use crate::model::Ctx;
 use crate::model::timers::InstanceTimer;
+use crate::rng::StreamRng;
 use crate::time::SimDuration;
 
 /// Which instances of a group run on Spot, and how they are interrupted.

@@ -2,10 +2,14 @@
 //! and its instances' lifecycle, driven by a caller and scheduled actions.
 
 use super::*;
+use crate::engine::ActorId;
 use crate::model::targets::TargetState;
 use crate::model::testing::{Caller, Log, Replied, Rig, at_ms, replied};
 use crate::model::{Endpoint, Outcome};
-use crate::scenario::{HealthCheckSpec, ScalingPolicy, ScheduledAction, TerminationPolicy};
+use crate::scenario::{
+    AutoScalingSpec, HealthCheckSpec, LifecycleSpec, ScalingPolicy, ScheduledAction,
+    TerminationPolicy,
+};
 use crate::time::SimDuration;
 
 const FLEET: u32 = 0;

@@ -2,7 +2,7 @@
 //! balance the zones, a zone outage takes its instances, and an Auto
 //! Scaling group rebalances when the zone returns.
 
-use super::*;
+use super::{Fleet, Life};
 use crate::model::Ctx;
 
 /// Zone `zone`'s share of `desired` instances spread round robin over

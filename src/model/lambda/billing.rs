@@ -1,7 +1,7 @@
 //! What a function costs: requests, duration by GB-second (on demand or
 //! provisioned), and provisioned concurrency configured.
 
-use super::*;
+use super::Lambda;
 use crate::time::{SimDuration, SimTime};
 
 /// Prices of a function (from the catalog).

@@ -1,8 +1,9 @@
 //! Execution environments: provisioned ones, cold starts, the warm pool,
 //! reclaim after the keep-alive, and the concurrency they hold.
 
-use super::*;
+use super::Lambda;
 use crate::model::Ctx;
+use crate::model::timers::LambdaTimer;
 use crate::slab::Key;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

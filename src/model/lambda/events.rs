@@ -1,10 +1,11 @@
 //! Asynchronous invocations: accepted at once, run from Lambda's internal
 //! queue, retried, and given up to the on-failure destination.
 
-use super::*;
-use crate::model::{Call, Ctx, Msg, Outcome, reply};
+use super::{Lambda, Token};
+use crate::model::timers::LambdaTimer;
+use crate::model::{Call, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::slab::Key;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 /// An asynchronous invocation waiting in Lambda's internal queue.
 #[derive(Clone, Copy, Debug)]

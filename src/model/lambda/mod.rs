@@ -24,7 +24,7 @@ mod environments;
 mod events;
 mod invocations;
 
-use super::downstream::{Downstream, Progress};
+use super::downstream::Downstream;
 use super::faults::FaultState;
 use super::timers::LambdaTimer;
 use super::token_bucket::TokenBucket;

@@ -2,7 +2,7 @@
 //! NLCU) of each clock hour, and the inter-zone transfer of a Network Load
 //! Balancer.
 
-use super::*;
+use super::LoadBalancer;
 use crate::time::{SimDuration, SimTime};
 
 /// Bytes an average request and its response put through the balancer, for

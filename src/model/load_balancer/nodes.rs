@@ -2,8 +2,10 @@
 //! reach them in turn (DNS), and without cross-zone balancing each routes
 //! only to its own zone's targets.
 
+use super::LoadBalancer;
 use super::routing::TargetSet;
-use super::*;
+use crate::model::world::World;
+use crate::scenario::Routing;
 
 /// The balancer's nodes, one per availability zone of its targets.
 #[derive(Debug, Default)]

@@ -1,7 +1,7 @@
 //! A Lambda consumer's event source mapping: pollers that scale with the
 //! backlog, batching windows, and one invocation per batch.
 
-use super::*;
+use super::{Place, Queue, RECEIVE_MAX_MESSAGES};
 use crate::engine::ActorId;
 use crate::model::batch::BatchItem;
 use crate::model::timers::{PollerTimer, QueueTimer};

@@ -3,11 +3,11 @@
 
 use rand::RngExt;
 
-use super::*;
+use super::{Place, Queue};
 use crate::model::timers::{PollerTimer, QueueTimer};
 use crate::model::{Ctx, Endpoint, Outcome, call};
 use crate::slab::Key;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, SimTime};
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct Poller {

@@ -4,7 +4,7 @@
 
 use rand::RngExt;
 
-use super::*;
+use super::{Message, Place, Queue};
 use crate::model::requests::RequestId;
 use crate::model::timers::QueueTimer;
 use crate::model::{Call, Ctx, Outcome, refuse, reply};

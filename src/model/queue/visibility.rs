@@ -1,10 +1,14 @@
 //! Visibility: visible messages by FIFO group, receives that make them
 //! invisible for the visibility timeout, and their return when it ends.
 
+use std::collections::VecDeque;
+
 use rand::RngExt;
 
-use super::*;
+use super::{Place, Queue, RECEIVE_MAX_MESSAGES};
 use crate::model::Ctx;
+use crate::model::timers::QueueTimer;
+use crate::scenario::QueueType;
 use crate::slab::Key;
 
 #[derive(Clone, Debug, Default)]
