@@ -3,7 +3,15 @@
 //! Components talk only through [`Msg`]s delivered by the engine. A
 //! synchronous call is a [`Msg::Call`] answered by exactly one [`Msg::Reply`]
 //! carrying the caller's token back; this invariant is what lets every
-//! component keep its in-flight work in a slab indexed by token.
+//! component keep its in-flight work in a slab indexed by token. A
+//! component's own timers are an enum of its kind ([`timers`]), each
+//! carrying the key of the state it concerns.
+//!
+//! A component implements the handlers of the messages it cares about;
+//! the others ignore theirs by default. A run holds components of every
+//! kind as [`DynComponent`]s. What they share beyond messages is the
+//! [`World`]: the requests, the account's Lambda
+//! concurrency, batches in flight, and the instance states fleets publish.
 
 pub mod api_gateway;
 pub mod batch;

@@ -18,8 +18,13 @@
 //! terminates and replaces it. The fleet publishes each instance's state in
 //! the world's [`Registry`](super::targets::Registry), which load balancers
 //! route by and queue pollers poll by, and bills each launch per second
-//! with the 60-second minimum. The group's decisions are in
-//! [`autoscaling`].
+//! with the 60-second minimum.
+//!
+//! One file per concept: `serve` (calls, workers, accept queues, outages),
+//! `lifecycle` (an instance from launch to termination), `group` (the
+//! fleet as an Auto Scaling group), `autoscaling` (the group's decisions:
+//! alarms, policies, scheduled actions), `spot` (Spot instances and their
+//! interruptions), `zones` (availability zones), `billing`.
 
 mod autoscaling;
 mod billing;

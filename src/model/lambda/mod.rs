@@ -18,6 +18,11 @@
 //! 2 minutes later. What exhausts them goes to the `on_failure` queue, or is
 //! lost (AWS Lambda developer guide, asynchronous invocation; aws-facts.md
 //! §6.2).
+//!
+//! One file per concept: `environments` (provisioned, cold, warm, reclaimed;
+//! the concurrency they hold), `invocations` (a call or a batch from start
+//! to answer, timeouts), `events` (asynchronous invocations and their
+//! retries), `billing`.
 
 mod billing;
 mod environments;

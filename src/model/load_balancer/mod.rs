@@ -14,6 +14,11 @@
 //! when none is registered at all, it answers 503 at once. It re-reads the
 //! registry only when the registry's generation changed, so fixed fleets
 //! (which publish nothing) route exactly as they always did.
+//!
+//! One file per concept: `routing` (each policy, once, over a set of
+//! targets), `slow_start`, `nodes` (one per availability zone, with or
+//! without cross-zone balancing), `billing` (hours, capacity units,
+//! inter-zone transfer).
 
 mod billing;
 mod nodes;

@@ -17,6 +17,12 @@
 //! standard queue may deliver a message twice (`duplicate_probability`); a
 //! FIFO queue delivers each message group in order, one batch of a group at a
 //! time, and throttles API calls beyond its throughput limit.
+//!
+//! One file per concept: `send` (SendMessage, and messages redriven in),
+//! `visibility` (visible messages by FIFO group, receives, the visibility
+//! timeout), `retention` (expiry and dead-lettering), `pollers` (the
+//! consumer's receive, process and delete loop), `event_source_mapping` (a
+//! Lambda consumer's scaling pollers, batching windows, batch invocations).
 
 mod event_source_mapping;
 mod pollers;
