@@ -37,7 +37,7 @@ impl Env {
 
 impl Lambda {
     /// Provisioned environments start initialised at time zero.
-    pub(super) fn start(&mut self, ctx: &mut Ctx<'_>) {
+    pub(super) fn start_provisioned(&mut self, ctx: &mut Ctx<'_>) {
         for _ in 0..self.cfg.provisioned {
             let key = self.envs.insert(Env::new(EnvState::Idle, true));
             self.idle_provisioned.push(key);

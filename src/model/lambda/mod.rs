@@ -191,7 +191,7 @@ impl Component for Lambda {
     type Timer = LambdaTimer;
 
     fn on_start(&mut self, ctx: &mut Ctx<'_>) {
-        self.start(ctx);
+        self.start_provisioned(ctx);
     }
 
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {

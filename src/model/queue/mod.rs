@@ -318,7 +318,7 @@ impl Component for Queue {
     type Timer = QueueTimer;
 
     fn on_start(&mut self, ctx: &mut Ctx<'_>) {
-        self.start(ctx);
+        self.start_pollers(ctx);
     }
 
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {

@@ -35,7 +35,7 @@ pub(super) const PARKED_POLLER_RECHECK: SimDuration = SimDuration::from_secs(1);
 
 impl Queue {
     /// The poller loop starts with every poller's first receive.
-    pub(super) fn start(&mut self, ctx: &mut Ctx<'_>) {
+    pub(super) fn start_pollers(&mut self, ctx: &mut Ctx<'_>) {
         if self.cfg.consumer.is_some_and(|c| c.event_source_mapping) {
             ctx.schedule(SimDuration::from_secs(60), QueueTimer::ScalePollers.into());
         }
