@@ -13,13 +13,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::time::SimDuration;
-
 /// The embedded catalog file. The path is relative to this source file.
 const BUILTIN_TOML: &str = include_str!("../catalog/aws-us-east-1.toml");
-
-/// Seconds in one hour [s/h]: converts hourly prices and per-second rates.
-const SECS_PER_HOUR: f64 = 3600.0;
 
 /// The confidence tags a catalog number may carry (see the catalog file's header).
 const TAGS: [&str; 4] = ["AWS", "3P", "DERIVED", "UNCONFIRMED"];
@@ -485,32 +480,6 @@ pub struct DataTransferPricing {
     pub inter_az_per_gb: Sourced,
 }
 
-/// Which kind of load balancer to bill.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum LbKind {
-    /// Application Load Balancer, billed in LCUs; processed bytes use the EC2/IP/container
-    /// target dimension.
-    Alb,
-    /// Network Load Balancer with a TCP listener, billed in NLCUs.
-    Nlb,
-}
-
-/// What a load balancer did during one clock hour of the run (the last hour may be partial).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct LbHourUsage {
-    /// How much of the hour the run covered (≤ 1 h).
-    pub span: SimDuration,
-    /// New connections (NLB: new flows) during the span [count].
-    pub new_connections: f64,
-    /// Time-average of open connections (NLB: active flows) during the span [connections].
-    pub mean_active_connections: f64,
-    /// Bytes processed during the span [bytes].
-    pub processed_bytes: f64,
-    /// Billable rule evaluations during the span [count] (ALB only; the first 10 per request
-    /// are free, so the caller passes only the excess; ignored for NLB).
-    pub rule_evaluations: f64,
-}
-
 /// The catalog compiled into the binary, parsed on first use.
 ///
 /// Panics only if the embedded file is broken; a unit test guarantees it is not.
@@ -725,107 +694,6 @@ impl Catalog {
     pub fn lambda_vcpus(&self, memory_mb: f64) -> f64 {
         (memory_mb * self.lambda.vcpu_per_mb.value).min(self.lambda.max_vcpus.value)
     }
-
-    /// EC2 Linux billing: per second with a 60-second minimum per instance launch.
-    ///
-    /// `hourly_usd` is the on-demand price [USD/h]; `running` is how long one launch ran.
-    /// Call once per launch: the minimum applies to each. Returns [USD].
-    pub fn ec2_cost(&self, hourly_usd: f64, running: SimDuration) -> f64 {
-        let billed = billed_duration(
-            running,
-            self.ec2_billing.increment_s.value,
-            self.ec2_billing.minimum_s.value,
-        );
-        hourly_usd * billed.as_secs_f64() / SECS_PER_HOUR
-    }
-
-    /// The EC2 time billed for `running` of one launch: per second, with the
-    /// 60-second minimum when `minimum` (the launch began in the span billed).
-    pub fn ec2_billed(&self, running: SimDuration, minimum: bool) -> SimDuration {
-        let floor = if minimum {
-            self.ec2_billing.minimum_s.value
-        } else {
-            0.0
-        };
-        billed_duration(running, self.ec2_billing.increment_s.value, floor)
-    }
-
-    /// Load balancer: hourly price × hours (each started hour billed in full) + capacity units.
-    ///
-    /// `usage` holds one entry per clock hour of the run (see [`LbHourUsage`]); an entry with a
-    /// zero span is an hour that never started and costs nothing. Returns [USD].
-    pub fn load_balancer_cost(&self, lb: LbKind, usage: &[LbHourUsage]) -> f64 {
-        let (hourly, unit_hour, increment_s) = match lb {
-            LbKind::Alb => (
-                self.alb.hourly.value,
-                self.alb.lcu_hour.value,
-                self.alb.billing_increment_s.value,
-            ),
-            LbKind::Nlb => (
-                self.nlb.hourly.value,
-                self.nlb.nlcu_hour.value,
-                self.nlb.billing_increment_s.value,
-            ),
-        };
-        usage
-            .iter()
-            .map(|u| {
-                let billed_hours =
-                    billed_duration(u.span, increment_s, 0.0).as_secs_f64() / SECS_PER_HOUR;
-                billed_hours * hourly + self.capacity_unit_hours(lb, u) * unit_hour
-            })
-            .sum()
-    }
-
-    /// Capacity-unit hours (LCU-hours for ALB, NLCU-hours for NLB) used in one hour bucket.
-    ///
-    /// For each dimension: (usage rate / dimension) × (span in hours); the bucket's value is the
-    /// largest of these. Rates are count / span seconds for new connections and rule
-    /// evaluations, the time-average of open connections for active connections, and
-    /// bytes / span hours (in GB/h) for processed bytes.
-    pub fn capacity_unit_hours(&self, lb: LbKind, usage: &LbHourUsage) -> f64 {
-        debug_assert!(
-            usage.span <= SimDuration::from_secs(3600),
-            "an LB usage bucket covers at most one hour, got {}",
-            usage.span
-        );
-        let span_h = usage.span.as_secs_f64() / SECS_PER_HOUR;
-        let gb = usage.processed_bytes / self.units.bytes_per_gb.value;
-        // For the count-based dimensions the span cancels out:
-        //   (count / span_s) / dim × span_s / 3600 = count / (dim × 3600),
-        // and likewise (GB / span_h) / dim × span_h = GB / dim. Computing it this way needs no
-        // division by the span, so a zero-length bucket is no special case.
-        let per_dimension = match lb {
-            LbKind::Alb => {
-                let d = &self.alb.lcu;
-                [
-                    usage.new_connections / (d.new_connections_per_s.value * SECS_PER_HOUR),
-                    usage.mean_active_connections / d.active_connections_per_min.value * span_h,
-                    gb / d.processed_gb_per_h_ec2.value,
-                    usage.rule_evaluations / (d.rule_evaluations_per_s.value * SECS_PER_HOUR),
-                ]
-            }
-            LbKind::Nlb => {
-                let d = &self.nlb.nlcu_tcp;
-                [
-                    usage.new_connections / (d.new_flows_per_s.value * SECS_PER_HOUR),
-                    usage.mean_active_connections / d.active_flows.value * span_h,
-                    gb / d.processed_gb_per_h.value,
-                    0.0, // NLBs evaluate no rules
-                ]
-            }
-        };
-        per_dimension.into_iter().fold(0.0, f64::max)
-    }
-}
-
-/// `running` rounded up to whole `increment_s` increments, but at least `minimum_s` [s].
-///
-/// Integer nanoseconds keep the rounding exact (a float ceil of 60.000000001 s is fragile).
-fn billed_duration(running: SimDuration, increment_s: f64, minimum_s: f64) -> SimDuration {
-    let increment = SimDuration::from_secs_f64(increment_s).0.max(1);
-    let rounded = running.0.div_ceil(increment).saturating_mul(increment);
-    SimDuration(rounded.max(SimDuration::from_secs_f64(minimum_s).0))
 }
 
 /// Checks that every number under `value` sits in a table with a non-empty `source` and a
@@ -880,15 +748,6 @@ fn tag_is_valid(tag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Dollar amounts are compared to a millionth of a cent: far tighter than "to the cent",
-    /// loose enough for f64 rounding.
-    fn assert_usd(actual: f64, expected: f64) {
-        assert!(
-            (actual - expected).abs() < 1e-8,
-            "expected ${expected}, got ${actual}"
-        );
-    }
 
     #[test]
     fn embedded_catalog_parses_and_every_number_has_a_source() {
@@ -1154,85 +1013,6 @@ mod tests {
         assert!(tag_is_valid("3P + AWS(example)"));
         assert!(tag_is_valid("3P (price is estimate)"));
         assert!(!tag_is_valid("3P + "));
-    }
-
-    #[test]
-    fn four_m5_large_for_80_minutes() {
-        // 80 min = 4,800 s, billed per second: 0.096 USD/h × 4,800/3,600 h = 0.128 USD each;
-        // × 4 instances = 0.512 USD.
-        let cat = builtin();
-        let hourly = cat.instance_type("m5.large").unwrap().hourly_usd;
-        let one = cat.ec2_cost(hourly, SimDuration::from_secs(80 * 60));
-        assert_usd(4.0 * one, 0.512);
-    }
-
-    #[test]
-    fn twenty_seconds_is_billed_as_sixty() {
-        // 20 s < 60 s minimum → 60 s billed: 0.096 × 60/3,600 = 0.0016 USD.
-        let cat = builtin();
-        assert_usd(cat.ec2_cost(0.096, SimDuration::from_secs(20)), 0.0016);
-        // A started second counts in full: 90.2 s → 91 s = 0.096 × 91/3,600 = 0.0024266… USD.
-        assert_usd(
-            cat.ec2_cost(0.096, SimDuration::from_millis(90_200)),
-            0.096 * 91.0 / 3600.0,
-        );
-    }
-
-    #[test]
-    fn alb_for_90_minutes_at_100_requests_per_second() {
-        // 100 requests/s of 10 KB (10,000 bytes), one new connection each, each connection
-        // open ~50 ms → 5 open on average (Little's law); ≤10 rules per request → no billable
-        // rule evaluations. Hour 1 (3,600 s) and a half hour (1,800 s):
-        //   new connections: 100/s ÷ 25 = 4 LCU          ← dominates
-        //   processed bytes: 1 MB/s = 3.6 GB/h ÷ 1 = 3.6 LCU
-        //   active connections: 5 ÷ 3,000 = 0.0017 LCU
-        // LCU-hours = 4 × 1 h + 4 × 0.5 h = 6 → 6 × 0.008 = 0.048 USD
-        // ALB-hours = 2 (the half hour bills in full) → 2 × 0.0225 = 0.045 USD
-        // Total 0.093 USD.
-        let cat = builtin();
-        let bucket = |secs: u64| LbHourUsage {
-            span: SimDuration::from_secs(secs),
-            new_connections: 100.0 * secs as f64,
-            mean_active_connections: 5.0,
-            processed_bytes: 100.0 * 10_000.0 * secs as f64,
-            rule_evaluations: 0.0,
-        };
-        let usage = [bucket(3600), bucket(1800)];
-        assert_usd(cat.capacity_unit_hours(LbKind::Alb, &usage[0]), 4.0);
-        assert_usd(cat.capacity_unit_hours(LbKind::Alb, &usage[1]), 2.0);
-        assert_usd(cat.load_balancer_cost(LbKind::Alb, &usage), 0.093);
-    }
-
-    #[test]
-    fn nlb_for_one_hour() {
-        // 1,000 new TCP flows/s (3.6 M in the hour), 20,000 active flows, 5 GB processed:
-        //   new flows: 1,000 ÷ 800 = 1.25 NLCU
-        //   active flows: 20,000 ÷ 100,000 = 0.2 NLCU
-        //   processed bytes: 5 GB/h ÷ 1 = 5 NLCU                ← dominates
-        // 5 NLCU-h × 0.006 = 0.030 USD + 1 NLB-hour × 0.0225 = 0.0525 USD.
-        let usage = [LbHourUsage {
-            span: SimDuration::from_secs(3600),
-            new_connections: 3_600_000.0,
-            mean_active_connections: 20_000.0,
-            processed_bytes: 5e9,
-            rule_evaluations: 0.0,
-        }];
-        assert_usd(builtin().load_balancer_cost(LbKind::Nlb, &usage), 0.0525);
-    }
-
-    #[test]
-    fn an_hour_that_never_started_costs_nothing() {
-        let cat = builtin();
-        assert_usd(
-            cat.load_balancer_cost(LbKind::Alb, &[LbHourUsage::default()]),
-            0.0,
-        );
-        // One nanosecond into an hour bills the whole ALB-hour.
-        let tick = LbHourUsage {
-            span: SimDuration(1),
-            ..LbHourUsage::default()
-        };
-        assert_usd(cat.load_balancer_cost(LbKind::Alb, &[tick]), 0.0225);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod cli;
 pub mod dist;
 pub mod engine;
+pub mod metric;
 pub mod model;
 pub mod output;
 pub mod rng;

@@ -3,23 +3,30 @@
 
 use crate::catalog;
 use crate::engine::{ActorId, Engine};
+use crate::metric::Metric;
 use crate::model::api_gateway::{ApiGateway, ApiGatewayConfig};
-use crate::model::client::{Arrivals, ClientActor};
+use crate::model::client::{Arrivals, ClientActor, ClientConfig};
 use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
-use crate::model::fleet::{Fleet, FleetConfig, FleetPricing, ScalingConfig, SpotConfig};
+use crate::model::fleet::{
+    Ec2Billing, Fleet, FleetConfig, FleetKind, FleetPricing, ScalingConfig, SpotConfig,
+    TrackingAlarms,
+};
 use crate::model::lambda::{Lambda, LambdaConfig, LambdaPricing};
-use crate::model::load_balancer::{Endpoint, LoadBalancer, LoadBalancerConfig};
+use crate::model::load_balancer::{
+    CapacityUnit, LbPricing, LoadBalancer, LoadBalancerConfig, Target,
+};
 use crate::model::queue::{
     Consumer, ESM_MAX_POLLERS, FIFO_CALLS_PER_SECOND, FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND, Queue,
     QueueConfig,
 };
-use crate::model::requests::World;
+use crate::model::timers::ClientTimer;
 use crate::model::topic::{DeliveryPolicy, Subscriber, Topic, TopicConfig};
-use crate::model::{ANY_ENDPOINT, Component, Msg};
+use crate::model::world::World;
+use crate::model::{DynComponent, Endpoint, Msg};
 use crate::rng;
 use crate::scenario::{
-    ApiType, Architecture, AutoScalingSpec, ComponentSpec, Design, Ec2Spec, QueueType,
+    ApiType, Architecture, AutoScalingSpec, ComponentSpec, Design, Ec2Spec, LbType, QueueType,
     ScalingPolicy, Scenario, TerminationPolicy,
 };
 use crate::stats::{IntervalSink, LatencySummary, RunResult};
@@ -47,16 +54,18 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
 
     let mut client = ClientActor::new(
         Arrivals::new(&scenario.workload, rng::stream(seed, ARRIVAL_STREAM)),
-        scenario.workload.client.clone(),
+        ClientConfig {
+            client: scenario.workload.client.clone(),
+            class_shares: scenario.workload.classes.iter().map(|c| c.1).collect(),
+            entry: actor_of(d.entry),
+            warmup_end,
+        },
         rng::stream(seed, CLIENT_STREAM),
-        scenario.workload.classes.iter().map(|c| c.1).collect(),
         rng::stream(seed, CLASS_STREAM),
-        actor_of(d.entry),
-        warmup_end,
     );
     let first_arrival = client.first_arrival();
 
-    let mut actors: Vec<Box<dyn Component>> = vec![Box::new(client)];
+    let mut actors: Vec<Box<dyn DynComponent>> = vec![Box::new(client)];
     for c in &d.components {
         let faults = FaultState::new(
             scenario
@@ -90,7 +99,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
         engine.schedule(SimTime::ZERO, ActorId(i as u32), Msg::Start);
     }
     if let Some(t) = first_arrival {
-        engine.schedule(t, ActorId(0), Msg::NextArrival);
+        engine.schedule(t, ActorId(0), ClientTimer::NextArrival.into());
     }
     for (i, f) in scenario.faults.iter().enumerate() {
         if let Some(pos) = d.components.iter().position(|c| c.name == f.component) {
@@ -146,31 +155,31 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             }
             let total_cost: f64 = samples[first..]
                 .iter()
-                .filter(|s| s.metric == "cost_usd")
+                .filter(|s| s.metric == Metric::CostUsd)
                 .map(|s| s.value)
                 .sum();
-            let live = world.requests.len() as f64;
-            let outcomes = std::mem::take(&mut world.interval);
+            let live = world.requests.live() as f64;
+            let outcomes = std::mem::take(&mut world.requests.interval);
             let mut sink = IntervalSink {
                 time: stop,
                 component: 0,
                 rows: &mut samples,
             };
-            sink.put("completions", outcomes.completed as f64);
-            sink.put("errors", outcomes.failed as f64);
-            sink.put("lost", outcomes.lost as f64);
-            sink.put("response_p99_ms", outcomes.responses.quantile_ms(0.99));
-            sink.put("in_flight", live);
-            sink.put("cost_usd", total_cost);
+            sink.put(Metric::Completions, outcomes.completed as f64);
+            sink.put(Metric::Errors, outcomes.failed as f64);
+            sink.put(Metric::Lost, outcomes.lost as f64);
+            sink.put(Metric::ResponseP99Ms, outcomes.responses.quantile_ms(0.99));
+            sink.put(Metric::InFlight, live);
+            sink.put(Metric::CostUsd, total_cost);
         }
     }
 
     let client_report = actors[0].report(end);
     let components: Vec<_> = actors[1..].iter_mut().map(|a| a.report(end)).collect();
     let cost_usd = components.iter().map(|c| c.cost_usd).sum();
-    let pending = world.pending();
+    let pending = world.requests.pending();
     let window = end.since(warmup_end);
-    let o = world.outcomes;
+    let o = world.requests.outcomes;
     let (requests, completed, failed, lost) = (o.requests, o.completed, o.failed, o.lost);
     debug_assert_eq!(requests, completed + failed + lost + pending);
     RunResult {
@@ -195,6 +204,12 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
         components,
         series_names: std::iter::once("workload".to_string())
             .chain(d.components.iter().map(|c| c.name.clone()))
+            .collect(),
+        series_zones: std::iter::once(Vec::new())
+            .chain(d.components.iter().map(|c| match &c.spec {
+                ComponentSpec::Ec2(e) => e.zones.clone(),
+                _ => Vec::new(),
+            }))
             .collect(),
         samples,
         events: engine.delivered(),
@@ -224,7 +239,6 @@ fn group_of(e: &Ec2Spec) -> Option<AutoScalingSpec> {
         return None;
     }
     let defaults = &catalog::builtin().autoscaling;
-    let secs = |q: &catalog::Sourced| SimDuration::from_secs_f64(q.value);
     Some(AutoScalingSpec {
         min: e.instances,
         max: e.instances,
@@ -260,6 +274,74 @@ fn fleet_slots(e: &Ec2Spec) -> u32 {
     }
 }
 
+/// A catalog duration [s].
+fn secs(q: &catalog::Sourced) -> SimDuration {
+    SimDuration::from_secs_f64(q.value)
+}
+
+/// How EC2 bills running time (catalog).
+fn ec2_billing(catalog: &catalog::Catalog) -> Ec2Billing {
+    Ec2Billing {
+        increment: secs(&catalog.ec2_billing.increment_s),
+        minimum: secs(&catalog.ec2_billing.minimum_s),
+    }
+}
+
+/// The alarms of target tracking (catalog).
+fn tracking_alarms(catalog: &catalog::Catalog) -> TrackingAlarms {
+    let a = &catalog.autoscaling;
+    TrackingAlarms {
+        high_datapoints: a.tt_high_datapoints.value as u32,
+        low_datapoints: a.tt_low_datapoints.value as u32,
+        low_fraction: a.tt_low_threshold.value,
+    }
+}
+
+/// The prices of a load balancer of type `lb_type` (catalog): an NLB's
+/// capacity units are those of a TCP listener.
+fn lb_pricing(catalog: &catalog::Catalog, lb_type: LbType) -> LbPricing {
+    let bytes_per_gb = catalog.units.bytes_per_gb.value;
+    match lb_type {
+        LbType::Alb => {
+            let (p, d) = (&catalog.alb, &catalog.alb.lcu);
+            LbPricing {
+                hourly: p.hourly.value,
+                unit_hour: p.lcu_hour.value,
+                increment: secs(&p.billing_increment_s),
+                unit: CapacityUnit {
+                    new_connections_per_s: d.new_connections_per_s.value,
+                    active_connections: d.active_connections_per_min.value,
+                    processed_gb_per_h: d.processed_gb_per_h_ec2.value,
+                    rule_evaluations_per_s: Some(d.rule_evaluations_per_s.value),
+                },
+                bytes_per_gb,
+                // The ALB guide, where cross-zone balancing is always on,
+                // names no transfer charge.
+                inter_az_per_gb: None,
+            }
+        }
+        LbType::Nlb => {
+            let (p, d) = (&catalog.nlb, &catalog.nlb.nlcu_tcp);
+            LbPricing {
+                hourly: p.hourly.value,
+                unit_hour: p.nlcu_hour.value,
+                increment: secs(&p.billing_increment_s),
+                unit: CapacityUnit {
+                    new_connections_per_s: d.new_flows_per_s.value,
+                    active_connections: d.active_flows.value,
+                    processed_gb_per_h: d.processed_gb_per_h.value,
+                    rule_evaluations_per_s: None,
+                },
+                bytes_per_gb,
+                // AWS: "When enabling cross-zone load balancing for a
+                // Network Load Balancer, EC2 data transfer charges apply"
+                // (ELB guide, network/target-group-cross-zone.html).
+                inter_az_per_gb: Some(catalog.data_transfer.inter_az_per_gb.value),
+            }
+        }
+    }
+}
+
 /// Builds the simulated component for `c`, drawing from `stream` (a
 /// scaling fleet's lifecycle from `lifecycle`, its Spot interruptions from
 /// `spot`), subject to `faults`.
@@ -268,7 +350,7 @@ fn build_component(
     c: &crate::scenario::Component,
     [stream, lifecycle, spot]: [rng::StreamRng; 3],
     faults: FaultState,
-) -> Box<dyn Component> {
+) -> Box<dyn DynComponent> {
     let me = d
         .components
         .iter()
@@ -316,6 +398,7 @@ fn build_component(
             });
             let scaling = group_of(e).map(|group| ScalingConfig {
                 group,
+                alarms: tracking_alarms(catalog),
                 lifecycle: e.lifecycle.clone(),
                 slots: fleet_slots(e),
                 load_balanced: d.components.iter().any(|x| match &x.spec {
@@ -338,9 +421,9 @@ fn build_component(
                 FleetConfig {
                     name: c.name.clone(),
                     kind: if e.fargate.is_some() {
-                        "fargate"
+                        FleetKind::Fargate
                     } else {
-                        "ec2"
+                        FleetKind::Ec2
                     },
                     instances: e.instances,
                     workers: e.workers,
@@ -353,6 +436,7 @@ fn build_component(
                     pricing: FleetPricing::Ec2 {
                         hourly_usd,
                         spot_hourly_usd,
+                        billing: ec2_billing(catalog),
                     },
                     scaling,
                 },
@@ -364,7 +448,7 @@ fn build_component(
         ComponentSpec::Database(db) => Box::new(Fleet::new(
             FleetConfig {
                 name: c.name.clone(),
-                kind: "database",
+                kind: FleetKind::Database,
                 instances: 1,
                 workers: db.capacity,
                 queue_limit: db.queue_limit,
@@ -381,7 +465,7 @@ fn build_component(
             faults,
         )),
         ComponentSpec::LoadBalancer(lb) => {
-            let mut endpoints = Vec::new();
+            let mut targets = Vec::new();
             let mut zones = 1;
             let mut zoned_fleets = Vec::new();
             for (i, &t) in lb.targets.iter().enumerate() {
@@ -404,17 +488,17 @@ fn build_component(
                             zoned_fleets.push(actor_of(t));
                         }
                         for instance in 0..fleet_slots(e) {
-                            endpoints.push(Endpoint {
+                            targets.push(Target {
                                 actor: actor_of(t),
-                                instance,
+                                endpoint: Endpoint::Instance(instance),
                                 weight: weight_of_target.unwrap_or(vcpus),
                                 zone: (fleet_zones > 1).then(|| instance % fleet_zones),
                             });
                         }
                     }
-                    _ => endpoints.push(Endpoint {
+                    _ => targets.push(Target {
                         actor: actor_of(t),
-                        instance: ANY_ENDPOINT,
+                        endpoint: Endpoint::Any,
                         weight: weight_of_target.unwrap_or(1.0),
                         zone: None,
                     }),
@@ -423,9 +507,9 @@ fn build_component(
             Box::new(LoadBalancer::new(
                 LoadBalancerConfig {
                     name: c.name.clone(),
-                    lb_type: lb.lb_type,
+                    pricing: lb_pricing(catalog::builtin(), lb.lb_type),
                     routing: lb.routing,
-                    endpoints,
+                    targets,
                     latency: lb.latency.clone(),
                     slow_start: lb.slow_start,
                     zones,
@@ -591,5 +675,103 @@ fn build_component(
                 faults,
             ))
         }
+    }
+}
+
+/// The catalog's prices as the models bill them, against AWS's examples.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::load_balancer::HourUsage;
+
+    /// Dollar amounts are compared to a millionth of a cent: far tighter than "to the cent",
+    /// loose enough for f64 rounding.
+    fn assert_usd(actual: f64, expected: f64) {
+        assert!(
+            (actual - expected).abs() < 1e-8,
+            "expected ${expected}, got ${actual}"
+        );
+    }
+
+    /// What one launch that ran `running` costs at `hourly_usd` [USD].
+    fn ec2_cost(hourly_usd: f64, running: SimDuration) -> f64 {
+        let billed = ec2_billing(catalog::builtin()).billed(running, true);
+        hourly_usd * billed.as_secs_f64() / 3600.0
+    }
+
+    #[test]
+    fn four_m5_large_for_80_minutes() {
+        // 80 min = 4,800 s, billed per second: 0.096 USD/h × 4,800/3,600 h = 0.128 USD each;
+        // × 4 instances = 0.512 USD.
+        let cat = catalog::builtin();
+        let hourly = cat.instance_type("m5.large").unwrap().hourly_usd;
+        let one = ec2_cost(hourly, SimDuration::from_secs(80 * 60));
+        assert_usd(4.0 * one, 0.512);
+    }
+
+    #[test]
+    fn twenty_seconds_is_billed_as_sixty() {
+        // 20 s < 60 s minimum → 60 s billed: 0.096 × 60/3,600 = 0.0016 USD.
+        assert_usd(ec2_cost(0.096, SimDuration::from_secs(20)), 0.0016);
+        // A started second counts in full: 90.2 s → 91 s = 0.096 × 91/3,600 = 0.0024266… USD.
+        assert_usd(
+            ec2_cost(0.096, SimDuration::from_millis(90_200)),
+            0.096 * 91.0 / 3600.0,
+        );
+    }
+
+    #[test]
+    fn alb_for_90_minutes_at_100_requests_per_second() {
+        // 100 requests/s of 10 KB (10,000 bytes), one new connection each, each connection
+        // open ~50 ms → 5 open on average (Little's law); ≤10 rules per request → no billable
+        // rule evaluations. Hour 1 (3,600 s) and a half hour (1,800 s):
+        //   new connections: 100/s ÷ 25 = 4 LCU          ← dominates
+        //   processed bytes: 1 MB/s = 3.6 GB/h ÷ 1 = 3.6 LCU
+        //   active connections: 5 ÷ 3,000 = 0.0017 LCU
+        // LCU-hours = 4 × 1 h + 4 × 0.5 h = 6 → 6 × 0.008 = 0.048 USD
+        // ALB-hours = 2 (the half hour bills in full) → 2 × 0.0225 = 0.045 USD
+        // Total 0.093 USD.
+        let alb = lb_pricing(catalog::builtin(), LbType::Alb);
+        let bucket = |secs: u64| HourUsage {
+            span: SimDuration::from_secs(secs),
+            new_connections: 100.0 * secs as f64,
+            mean_active_connections: 5.0,
+            processed_bytes: 100.0 * 10_000.0 * secs as f64,
+            rule_evaluations: 0.0,
+        };
+        let usage = [bucket(3600), bucket(1800)];
+        assert_usd(alb.unit_hours(&usage[0]), 4.0);
+        assert_usd(alb.unit_hours(&usage[1]), 2.0);
+        assert_usd(alb.cost(&usage), 0.093);
+    }
+
+    #[test]
+    fn nlb_for_one_hour() {
+        // 1,000 new TCP flows/s (3.6 M in the hour), 20,000 active flows, 5 GB processed:
+        //   new flows: 1,000 ÷ 800 = 1.25 NLCU
+        //   active flows: 20,000 ÷ 100,000 = 0.2 NLCU
+        //   processed bytes: 5 GB/h ÷ 1 = 5 NLCU                ← dominates
+        // 5 NLCU-h × 0.006 = 0.030 USD + 1 NLB-hour × 0.0225 = 0.0525 USD.
+        let usage = [HourUsage {
+            span: SimDuration::from_secs(3600),
+            new_connections: 3_600_000.0,
+            mean_active_connections: 20_000.0,
+            processed_bytes: 5e9,
+            rule_evaluations: 0.0,
+        }];
+        let nlb = lb_pricing(catalog::builtin(), LbType::Nlb);
+        assert_usd(nlb.cost(&usage), 0.0525);
+    }
+
+    #[test]
+    fn an_hour_that_never_started_costs_nothing() {
+        let alb = lb_pricing(catalog::builtin(), LbType::Alb);
+        assert_usd(alb.cost(&[HourUsage::default()]), 0.0);
+        // One nanosecond into an hour bills the whole ALB-hour.
+        let tick = HourUsage {
+            span: SimDuration(1),
+            ..HourUsage::default()
+        };
+        assert_usd(alb.cost(&[tick]), 0.0225);
     }
 }

@@ -105,6 +105,14 @@ impl<T> Slab<T> {
         })
     }
 
+    /// Removes and returns the current occupant of `slot`, whatever its
+    /// generation (see [`Slab::key_of`]).
+    #[inline]
+    pub fn remove_slot(&mut self, slot: u32) -> Option<T> {
+        let key = self.key_of(slot)?;
+        self.remove(key)
+    }
+
     /// Removes and returns the value of `key`.
     pub fn remove(&mut self, key: Key) -> Option<T> {
         let e = self.entries.get_mut(key.slot as usize)?;

@@ -6,6 +6,7 @@
 
 use hdrhistogram::Histogram;
 
+use crate::metric::Metric;
 use crate::time::{SimDuration, SimTime};
 
 /// Latencies of one population (responses, say): an HDR histogram in
@@ -263,10 +264,13 @@ impl CallStats {
     /// Writes `arrivals`, `completions`, `errors` and `response_p99_ms` of
     /// the interval, and starts the next one.
     pub fn sample(&mut self, out: &mut IntervalSink<'_>) {
-        out.put("arrivals", self.interval_arrivals as f64);
-        out.put("completions", self.interval_ok as f64);
-        out.put("errors", self.interval_errors as f64);
-        out.put("response_p99_ms", self.interval_sojourn.quantile_ms(0.99));
+        out.put(Metric::Arrivals, self.interval_arrivals as f64);
+        out.put(Metric::Completions, self.interval_ok as f64);
+        out.put(Metric::Errors, self.interval_errors as f64);
+        out.put(
+            Metric::ResponseP99Ms,
+            self.interval_sojourn.quantile_ms(0.99),
+        );
         self.interval_arrivals = 0;
         self.interval_ok = 0;
         self.interval_errors = 0;
@@ -309,8 +313,8 @@ pub struct Sample {
     pub time: SimTime,
     /// Index into the run's component names (see [`RunResult::series_names`]).
     pub component: u32,
-    /// The metric's name.
-    pub metric: &'static str,
+    /// The metric.
+    pub metric: Metric,
     /// Its value.
     pub value: f64,
 }
@@ -328,7 +332,7 @@ pub struct IntervalSink<'a> {
 
 impl IntervalSink<'_> {
     /// Records `metric = value` for this interval.
-    pub fn put(&mut self, metric: &'static str, value: f64) {
+    pub fn put(&mut self, metric: Metric, value: f64) {
         self.rows.push(Sample {
             time: self.time,
             component: self.component,
@@ -417,6 +421,9 @@ pub struct RunResult {
     pub components: Vec<ComponentReport>,
     /// Names for [`Sample::component`]: `workload`, then the components.
     pub series_names: Vec<String>,
+    /// Per series, the names of its availability zones (empty without
+    /// zones), which name its per-zone metrics.
+    pub series_zones: Vec<Vec<String>>,
     /// Interval metrics.
     pub samples: Vec<Sample>,
     /// Engine events delivered (for speed figures).
@@ -424,6 +431,15 @@ pub struct RunResult {
 }
 
 impl RunResult {
+    /// The name of `sample`'s metric in `timeseries.csv`.
+    pub fn metric_name(&self, sample: &Sample) -> std::borrow::Cow<'_, str> {
+        let zones = self
+            .series_zones
+            .get(sample.component as usize)
+            .map_or(&[][..], Vec::as_slice);
+        sample.metric.name(zones)
+    }
+
     /// Cost per million requests of the window [USD]; 0 without requests.
     pub fn cost_per_million(&self) -> f64 {
         if self.requests == 0 {

@@ -3,18 +3,16 @@
 //! in turn.
 
 use super::faults::FaultState;
-use super::requests::World;
+use super::timers::GatewayTimer;
 use super::token_bucket::TokenBucket;
-use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg, Outcome, reply};
+use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
-use crate::engine::{Actor, ActorId};
+use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
-
-const TIMER_FORWARD: u32 = 0;
-const TIMER_INTEGRATION_TIMEOUT: u32 = 1;
 
 /// The settings a gateway is built from.
 #[derive(Clone, Debug)]
@@ -79,88 +77,18 @@ impl ApiGateway {
         }
     }
 
-    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
-        let now = ctx.now();
-        self.calls.arrived();
-        if self.faults.is_down() {
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Unavailable);
-            return;
-        }
-        if !self.throttle.try_take(now) {
-            // 429 Too Many Requests: throttled requests are not billed.
-            self.throttles += 1;
-            self.interval_throttles += 1;
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Error);
-            return;
-        }
-        self.requests += 1;
-        if now >= self.window_start {
-            self.window_requests += 1;
-        }
-        let key = self.forwards.insert(Forward {
-            call,
-            arrived: now,
-            timed_out: false,
-        });
-        let delay = self.cfg.latency.sample(&mut self.rng);
-        ctx.schedule(
-            delay,
-            Msg::Timer {
-                tag: TIMER_FORWARD,
-                key,
-            },
-        );
-    }
-
     fn forward(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let Some(f) = self.forwards.get(key) else {
             return;
         };
         let target = self.cfg.targets[self.next_target];
         self.next_target = (self.next_target + 1) % self.cfg.targets.len();
-        let me = ctx.me();
         let req = f.call.req;
-        ctx.send(
-            target,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req,
-                reply_to: me,
-                token: key.slot,
-                endpoint: ANY_ENDPOINT,
-            }),
-        );
+        call(ctx, target, req, key.slot, Endpoint::Any);
         ctx.schedule(
             self.cfg.timeout,
-            Msg::Timer {
-                tag: TIMER_INTEGRATION_TIMEOUT,
-                key,
-            },
+            GatewayTimer::IntegrationTimeout(key).into(),
         );
-    }
-
-    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
-        let Some(f) = self
-            .forwards
-            .key_of(slot)
-            .and_then(|k| self.forwards.remove(k))
-        else {
-            return;
-        };
-        if f.timed_out {
-            return;
-        }
-        // The backend down is the gateway's 502, not an outage of the gateway.
-        let outcome = if outcome.is_ok() {
-            Outcome::Ok
-        } else {
-            Outcome::Error
-        };
-        self.calls
-            .answered(outcome.is_ok(), ctx.now().since(f.arrived));
-        reply(ctx, f.call, outcome);
     }
 
     fn on_integration_timeout(&mut self, key: Key, ctx: &mut Ctx<'_>) {
@@ -182,32 +110,65 @@ impl ApiGateway {
     }
 }
 
-impl Actor<Msg, World> for ApiGateway {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::Call(call) => self.on_call(call, ctx),
-            Msg::Reply { token, outcome } => self.on_reply(token, outcome, ctx),
-            Msg::Timer {
-                tag: TIMER_FORWARD,
-                key,
-            } => self.forward(key, ctx),
-            Msg::Timer {
-                tag: TIMER_INTEGRATION_TIMEOUT,
-                key,
-            } => self.on_integration_timeout(key, ctx),
-            Msg::Fault { index, start } => {
-                self.faults.apply(index, start);
-            }
-            Msg::Timer { .. }
-            | Msg::Start
-            | Msg::NextArrival
-            | Msg::Redrive { .. }
-            | Msg::InvokeBatch { .. } => {}
+impl Component for ApiGateway {
+    type Timer = GatewayTimer;
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.calls.arrived();
+        if self.faults.is_down() {
+            refuse(ctx, &mut self.calls, call, Outcome::Unavailable);
+            return;
+        }
+        if !self.throttle.try_take(now) {
+            // 429 Too Many Requests: throttled requests are not billed.
+            self.throttles += 1;
+            self.interval_throttles += 1;
+            refuse(ctx, &mut self.calls, call, Outcome::Error);
+            return;
+        }
+        self.requests += 1;
+        if now >= self.window_start {
+            self.window_requests += 1;
+        }
+        let key = self.forwards.insert(Forward {
+            call,
+            arrived: now,
+            timed_out: false,
+        });
+        let delay = self.cfg.latency.sample(&mut self.rng);
+        ctx.schedule(delay, GatewayTimer::Forward(key).into());
+    }
+
+    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let Some(f) = self.forwards.remove_slot(slot) else {
+            return;
+        };
+        if f.timed_out {
+            return;
+        }
+        // The backend down is the gateway's 502, not an outage of the gateway.
+        let outcome = if outcome.is_ok() {
+            Outcome::Ok
+        } else {
+            Outcome::Error
+        };
+        self.calls
+            .answered(outcome.is_ok(), ctx.now().since(f.arrived));
+        reply(ctx, f.call, outcome);
+    }
+
+    fn on_timer(&mut self, timer: GatewayTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            GatewayTimer::Forward(key) => self.forward(key, ctx),
+            GatewayTimer::IntegrationTimeout(key) => self.on_integration_timeout(key, ctx),
         }
     }
-}
 
-impl Component for ApiGateway {
+    fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
+        self.faults.apply(index, start);
+    }
+
     fn start_window(&mut self, now: SimTime) {
         self.window_start = now;
         self.calls.start_window();
@@ -217,9 +178,9 @@ impl Component for ApiGateway {
 
     fn sample(&mut self, _now: SimTime, out: &mut IntervalSink<'_>) {
         self.calls.sample(out);
-        out.put("throttles", self.interval_throttles as f64);
-        out.put("in_flight", self.forwards.len() as f64);
-        out.put("cost_usd", self.cost(self.requests));
+        out.put(Metric::Throttles, self.interval_throttles as f64);
+        out.put(Metric::InFlight, self.forwards.len() as f64);
+        out.put(Metric::CostUsd, self.cost(self.requests));
         self.interval_throttles = 0;
     }
 

@@ -3,7 +3,7 @@
 //! its items one after another and marks each done, and the queue reads the
 //! marks when the invocation answers, to delete what succeeded.
 //!
-//! Batches live in the [`World`](super::requests::World) because both sides
+//! Batches live in the [`World`](super::world::World) because both sides
 //! read them; their buffers are recycled, so that a run allocates only until
 //! it reaches its peak of batches in flight.
 

@@ -11,16 +11,15 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use super::requests::RequestId;
-use super::{ANY_ENDPOINT, Call, Component, Ctx, Msg};
-use crate::engine::{Actor, ActorId};
+use super::timers::ClientTimer;
+use super::{Component, Ctx, Endpoint, Outcome, call};
+use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::scenario::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
-use crate::slab::Slab;
+use crate::slab::{Key, Slab};
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
-
-const TIMER_TIMEOUT: u32 = 0;
-const TIMER_RETRY: u32 = 1;
 
 /// Produces the arrival instants of a workload.
 #[derive(Debug)]
@@ -169,16 +168,26 @@ struct Attempt {
     abandoned: bool,
 }
 
+/// The settings a client is built from.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Its timeout and retries.
+    pub client: Client,
+    /// The shares of the workload's request classes.
+    pub class_shares: Vec<f64>,
+    /// Where it sends each request.
+    pub entry: ActorId,
+    /// The requests that arrive from then on count in the results.
+    pub warmup_end: SimTime,
+}
+
 /// The traffic source and the client behaviour of `[workload]`.
 #[derive(Debug)]
 pub struct ClientActor {
     arrivals: Arrivals,
-    client: Client,
+    cfg: ClientConfig,
     rng: StreamRng,
-    class_shares: Vec<f64>,
     class_rng: StreamRng,
-    entry: ActorId,
-    warmup_end: SimTime,
     attempts: Slab<Attempt>,
     /// Attempts that got no reply before the timeout, in the window.
     timeouts: u64,
@@ -190,25 +199,19 @@ pub struct ClientActor {
 }
 
 impl ClientActor {
-    /// A client that sends each arrival to `entry`; `rng` draws backoff
-    /// jitter, `class_rng` the requests' classes by `class_shares`.
+    /// A client of `arrivals` as `cfg` says; `rng` draws backoff jitter,
+    /// `class_rng` the requests' classes.
     pub fn new(
         arrivals: Arrivals,
-        client: Client,
+        cfg: ClientConfig,
         rng: StreamRng,
-        class_shares: Vec<f64>,
         class_rng: StreamRng,
-        entry: ActorId,
-        warmup_end: SimTime,
     ) -> Self {
         ClientActor {
             arrivals,
-            client,
+            cfg,
             rng,
-            class_shares,
             class_rng,
-            entry,
-            warmup_end,
             attempts: Slab::default(),
             timeouts: 0,
             retries: 0,
@@ -222,18 +225,18 @@ impl ClientActor {
     /// classes from a stream of its own (so that declaring classes changes
     /// neither arrivals nor jitter).
     fn draw_class(&mut self) -> u8 {
-        if self.class_shares.len() <= 1 {
+        if self.cfg.class_shares.len() <= 1 {
             return 0;
         }
         let x: f64 = self.class_rng.random();
         let mut acc = 0.0;
-        for (i, share) in self.class_shares.iter().enumerate() {
+        for (i, share) in self.cfg.class_shares.iter().enumerate() {
             acc += share;
             if x < acc {
                 return i as u8;
             }
         }
-        (self.class_shares.len() - 1) as u8
+        (self.cfg.class_shares.len() - 1) as u8
     }
 
     /// The first arrival, to be scheduled when the run starts.
@@ -247,34 +250,15 @@ impl ClientActor {
             abandoned: false,
         });
         self.interval_attempts += 1;
-        ctx.send(
-            self.entry,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req,
-                reply_to: ctx.me(),
-                token: key.slot,
-                endpoint: ANY_ENDPOINT,
-            }),
-        );
-        if let Some(timeout) = self.client.timeout {
-            ctx.schedule(
-                timeout,
-                Msg::Timer {
-                    tag: TIMER_TIMEOUT,
-                    key,
-                },
-            );
+        call(ctx, self.cfg.entry, req, key.slot, Endpoint::Any);
+        if let Some(timeout) = self.cfg.client.timeout {
+            ctx.schedule(timeout, ClientTimer::Timeout(key).into());
         }
     }
 
-    fn on_reply(&mut self, token: u32, ok: bool, ctx: &mut Ctx<'_>) {
+    fn answered(&mut self, token: u32, ok: bool, ctx: &mut Ctx<'_>) {
         // Every call gets exactly one reply: the attempt ends here.
-        let Some(attempt) = self
-            .attempts
-            .key_of(token)
-            .and_then(|k| self.attempts.remove(k))
-        else {
+        let Some(attempt) = self.attempts.remove_slot(token) else {
             return;
         };
         if attempt.abandoned {
@@ -282,7 +266,7 @@ impl ClientActor {
         }
         if ok {
             let now = ctx.now();
-            ctx.world.respond(attempt.req, now);
+            ctx.world.requests.respond(attempt.req, now);
         } else {
             self.retry_or_fail(attempt.req, ctx);
         }
@@ -292,28 +276,55 @@ impl ClientActor {
         let Some(state) = ctx.world.requests.get_mut(req) else {
             return;
         };
-        if state.attempts <= self.client.retries {
+        if state.attempts <= self.cfg.client.retries {
             let k = state.attempts - 1;
             state.attempts += 1;
             if state.counted {
                 self.retries += 1;
             }
             let wait = self.backoff(k);
-            ctx.schedule(
-                wait,
-                Msg::Timer {
-                    tag: TIMER_RETRY,
-                    key: req,
-                },
-            );
+            ctx.schedule(wait, ClientTimer::Retry(req).into());
         } else {
-            ctx.world.fail(req);
+            ctx.world.requests.fail(req);
+        }
+    }
+
+    /// A request arrives: its first attempt goes out, and the next arrival
+    /// is set.
+    fn arrival(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let class = self.draw_class();
+        let req = ctx
+            .world
+            .requests
+            .open(now, now >= self.cfg.warmup_end, class);
+        self.interval_arrivals += 1;
+        self.start_attempt(req, ctx);
+        if let Some(next) = self.arrivals.next_arrival() {
+            let me = ctx.me();
+            ctx.send_at(me, next, ClientTimer::NextArrival.into());
+        }
+    }
+
+    /// The attempt got no reply in time: it is abandoned, and retried or failed.
+    fn timed_out(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let Some(attempt) = self.attempts.get_mut(key) else {
+            return; // answered before the timeout
+        };
+        if !attempt.abandoned {
+            attempt.abandoned = true;
+            let req = attempt.req;
+            self.interval_timeouts += 1;
+            if ctx.world.requests.get(req).is_some_and(|r| r.counted) {
+                self.timeouts += 1;
+            }
+            self.retry_or_fail(req, ctx);
         }
     }
 
     /// The wait before retry `k` (0-based): capped exponential with jitter.
     fn backoff(&mut self, k: u32) -> SimDuration {
-        let b = &self.client.backoff;
+        let b = &self.cfg.client.backoff;
         let exp = b.multiplier.powi(k.min(1000) as i32);
         let wait = (b.base.as_secs_f64() * exp).min(b.max.as_secs_f64());
         let secs = match b.jitter {
@@ -325,66 +336,34 @@ impl ClientActor {
     }
 }
 
-impl Actor<Msg, super::requests::World> for ClientActor {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::NextArrival => {
-                let now = ctx.now();
-                let class = self.draw_class();
-                let req = ctx.world.open_request(now, now >= self.warmup_end, class);
-                self.interval_arrivals += 1;
-                self.start_attempt(req, ctx);
-                if let Some(next) = self.arrivals.next_arrival() {
-                    let me = ctx.me();
-                    ctx.send_at(me, next, Msg::NextArrival);
+impl Component for ClientActor {
+    type Timer = ClientTimer;
+
+    fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        self.answered(token, outcome.is_ok(), ctx);
+    }
+
+    fn on_timer(&mut self, timer: ClientTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            ClientTimer::NextArrival => self.arrival(ctx),
+            ClientTimer::Timeout(attempt) => self.timed_out(attempt, ctx),
+            ClientTimer::Retry(req) => {
+                if ctx.world.requests.get(req).is_some() {
+                    self.start_attempt(req, ctx);
                 }
             }
-            Msg::Reply { token, outcome } => self.on_reply(token, outcome.is_ok(), ctx),
-            Msg::Timer {
-                tag: TIMER_TIMEOUT,
-                key,
-            } => {
-                let Some(attempt) = self.attempts.get_mut(key) else {
-                    return; // answered before the timeout
-                };
-                if !attempt.abandoned {
-                    attempt.abandoned = true;
-                    let req = attempt.req;
-                    self.interval_timeouts += 1;
-                    if ctx.world.requests.get(req).is_some_and(|r| r.counted) {
-                        self.timeouts += 1;
-                    }
-                    self.retry_or_fail(req, ctx);
-                }
-            }
-            Msg::Timer {
-                tag: TIMER_RETRY,
-                key,
-            } => {
-                if ctx.world.requests.get(key).is_some() {
-                    self.start_attempt(key, ctx);
-                }
-            }
-            Msg::Timer { .. }
-            | Msg::Call(_)
-            | Msg::Fault { .. }
-            | Msg::Start
-            | Msg::Redrive { .. }
-            | Msg::InvokeBatch { .. } => {}
         }
     }
-}
 
-impl Component for ClientActor {
     fn start_window(&mut self, _now: SimTime) {
         self.timeouts = 0;
         self.retries = 0;
     }
 
     fn sample(&mut self, _now: SimTime, out: &mut IntervalSink<'_>) {
-        out.put("arrivals", self.interval_arrivals as f64);
-        out.put("attempts", self.interval_attempts as f64);
-        out.put("timeouts", self.interval_timeouts as f64);
+        out.put(Metric::Arrivals, self.interval_arrivals as f64);
+        out.put(Metric::Attempts, self.interval_attempts as f64);
+        out.put(Metric::Timeouts, self.interval_timeouts as f64);
         self.interval_arrivals = 0;
         self.interval_attempts = 0;
         self.interval_timeouts = 0;

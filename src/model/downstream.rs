@@ -4,10 +4,9 @@
 
 use rand::{Rng, RngExt};
 
-use super::{ANY_ENDPOINT, Call, Ctx, EVENT_ENDPOINT, Msg, Outcome};
+use super::{Ctx, Endpoint, Msg, Outcome, call};
 use crate::engine::ActorId;
 use crate::model::requests::RequestId;
-use crate::slab::Key;
 use crate::time::SimDuration;
 
 /// Attempts of a send before it counts as failed: the AWS SDKs' "standard"
@@ -46,18 +45,18 @@ impl Downstream {
     }
 
     /// The work's own computation, or the step in progress, ended (`ok`).
-    /// Issues the next step (answered to the token `work.slot`), or
-    /// schedules a retry of a refused send (a timer `retry_tag` for `work`,
-    /// which the owner answers with [`Downstream::issue`]), and returns
-    /// `None`; or returns how the work ends.
+    /// Issues the next step (answered to `token`), or
+    /// schedules a retry of a refused send (the owner's timer `retry`, which
+    /// it answers with [`Downstream::issue`]), and returns `None`; or
+    /// returns how the work ends.
     #[allow(clippy::too_many_arguments)]
     pub fn after<R: Rng + ?Sized>(
         &self,
         p: &mut Progress,
         ok: bool,
         req: RequestId,
-        work: Key,
-        retry_tag: u32,
+        token: u32,
+        retry: Msg,
         rng: &mut R,
         ctx: &mut Ctx<'_>,
     ) -> Option<Outcome> {
@@ -66,7 +65,7 @@ impl Downstream {
         if ok {
             p.send_attempts = 0;
             if (p.next as usize) < self.steps() {
-                self.issue(p, req, work.slot, ctx);
+                self.issue(p, req, token, ctx);
                 None
             } else {
                 Some(Outcome::Ok)
@@ -77,13 +76,7 @@ impl Downstream {
             p.next -= 1;
             let cap = SEND_BACKOFF_BASE_S * f64::from(1u32 << p.send_attempts.min(16));
             let wait = SimDuration::from_secs_f64(rng.random_range(0.0..=cap));
-            ctx.schedule(
-                wait,
-                Msg::Timer {
-                    tag: retry_tag,
-                    key: work,
-                },
-            );
+            ctx.schedule(wait, retry);
             None
         } else {
             Some(Outcome::Error)
@@ -94,22 +87,12 @@ impl Downstream {
     pub fn issue(&self, p: &mut Progress, req: RequestId, token: u32, ctx: &mut Ctx<'_>) {
         let step = p.next as usize;
         let (target, endpoint) = if step < self.calls.len() {
-            (self.calls[step], ANY_ENDPOINT)
+            (self.calls[step], Endpoint::Any)
         } else {
             p.send_attempts += 1;
-            (self.sends[step - self.calls.len()], EVENT_ENDPOINT)
+            (self.sends[step - self.calls.len()], Endpoint::Event)
         };
         p.next += 1;
-        let me = ctx.me();
-        ctx.send(
-            target,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req,
-                reply_to: me,
-                token,
-                endpoint,
-            }),
-        );
+        call(ctx, target, req, token, endpoint);
     }
 }

@@ -4,13 +4,20 @@ use crate::scenario::FaultKind;
 
 /// Tracks which of a component's faults are active. Faults may overlap:
 /// outages nest, slowdown factors multiply.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FaultState {
     /// `(index in the scenario, kind)` of every fault that targets the component.
     kinds: Vec<(u32, FaultKind)>,
     active: Vec<u32>,
     outages: u32,
     factor: f64,
+}
+
+/// No fault targets the component (a slowdown factor of 1, not 0).
+impl Default for FaultState {
+    fn default() -> Self {
+        FaultState::new(Vec::new())
+    }
 }
 
 impl FaultState {

@@ -3,12 +3,20 @@
 //! Components talk only through [`Msg`]s delivered by the engine. A
 //! synchronous call is a [`Msg::Call`] answered by exactly one [`Msg::Reply`]
 //! carrying the caller's token back; this invariant is what lets every
-//! component keep its in-flight work in a slab indexed by token.
+//! component keep its in-flight work in a slab indexed by token. A
+//! component's own timers are an enum of its kind ([`timers`]), each
+//! carrying the key of the state it concerns.
+//!
+//! A component implements the handlers of the messages it cares about;
+//! the others ignore theirs by default. A run holds components of every
+//! kind as [`DynComponent`]s. What they share beyond messages is the
+//! [`World`]: the requests, the account's Lambda
+//! concurrency, batches in flight, and the instance states fleets publish.
 
 pub mod api_gateway;
-pub mod autoscaling;
 pub mod batch;
 pub mod client;
+pub mod concurrency;
 pub mod downstream;
 pub mod faults;
 pub mod fleet;
@@ -17,27 +25,37 @@ pub mod load_balancer;
 pub mod queue;
 pub mod requests;
 pub mod targets;
+#[cfg(test)]
+mod testing;
+pub mod timers;
 pub mod token_bucket;
 pub mod topic;
+pub mod world;
 
 use crate::engine::{self, ActorId};
 use crate::slab::Key;
-use crate::stats::{ComponentReport, IntervalSink};
-use crate::time::SimTime;
-use requests::{RequestId, World};
+use crate::stats::{CallStats, ComponentReport, IntervalSink};
+use crate::time::{SimDuration, SimTime};
+use requests::RequestId;
+use timers::{OwnTimer, Timer};
+use world::World;
 
 /// The context every component handles messages with.
 pub type Ctx<'a> = engine::Ctx<'a, Msg, World>;
 
-/// Sent with a [`Msg::Call`]'s `endpoint` when the caller does not pick an
-/// instance (the callee spreads the load itself).
-pub const ANY_ENDPOINT: u32 = u32::MAX;
-
-/// Sent with a [`Msg::Call`]'s `endpoint` for an asynchronous delivery (a
-/// send, an SNS delivery to an AWS-managed endpoint): a function treats it
-/// as an event, accepted at once and run later; queues and topics accept
-/// every call that way anyway.
-pub const EVENT_ENDPOINT: u32 = u32::MAX - 1;
+/// Where a [`Call`] goes within the callee, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// The caller picks no instance: the callee spreads the load itself.
+    Any,
+    /// The instance chosen by a load balancer (or the host of a queue's
+    /// poller).
+    Instance(u32),
+    /// An asynchronous delivery (a send, an SNS delivery to an AWS-managed
+    /// endpoint): a function treats it as an event, accepted at once and
+    /// run later; queues and topics accept every call that way anyway.
+    Event,
+}
 
 /// A request for synchronous work, answered by one [`Msg::Reply`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,8 +66,8 @@ pub struct Call {
     pub reply_to: ActorId,
     /// Opaque to the callee; returned in the reply so the caller finds its state.
     pub token: u32,
-    /// The instance chosen by a load balancer, or [`ANY_ENDPOINT`].
-    pub endpoint: u32,
+    /// Where it goes within the callee.
+    pub endpoint: Endpoint,
 }
 
 /// How a call ended.
@@ -81,8 +99,6 @@ pub enum Msg {
     /// The run begins: sent to every component at time zero (pollers start
     /// polling, say).
     Start,
-    /// The workload's next arrival is due.
-    NextArrival,
     /// Do some work and reply.
     Call(Call),
     /// Invoke a function once for a batch of queue messages (an event
@@ -103,14 +119,8 @@ pub enum Msg {
         /// How the call ended.
         outcome: Outcome,
     },
-    /// A component's own timer: `tag` says which kind, `key` which piece of
-    /// its state (a key that finds nothing means the timer is stale).
-    Timer {
-        /// The component's own timer kind.
-        tag: u32,
-        /// The state it concerns, in one of the component's slabs.
-        key: Key,
-    },
+    /// A component's own timer.
+    Timer(Timer),
     /// A message moved to this (dead-letter) queue by another queue's
     /// redrive policy.
     Redrive {
@@ -129,12 +139,33 @@ pub enum Msg {
     },
 }
 
+/// Calls `target` for `req`, to be answered to this component with `token`.
+#[inline]
+pub fn call(ctx: &mut Ctx<'_>, target: ActorId, req: RequestId, token: u32, endpoint: Endpoint) {
+    let reply_to = ctx.me();
+    let call = Call {
+        req,
+        reply_to,
+        token,
+        endpoint,
+    };
+    ctx.send(target, SimDuration::ZERO, Msg::Call(call));
+}
+
+/// Refuses `call` at once with `outcome`: an error answered after no
+/// time, in `calls`.
+#[inline]
+pub fn refuse(ctx: &mut Ctx<'_>, calls: &mut CallStats, call: Call, outcome: Outcome) {
+    calls.answered(false, SimDuration::ZERO);
+    reply(ctx, call, outcome);
+}
+
 /// Answers `call` at once.
 #[inline]
 pub fn reply(ctx: &mut Ctx<'_>, call: Call, outcome: Outcome) {
     ctx.send(
         call.reply_to,
-        crate::time::SimDuration::ZERO,
+        SimDuration::ZERO,
         Msg::Reply {
             token: call.token,
             outcome,
@@ -142,8 +173,66 @@ pub fn reply(ctx: &mut Ctx<'_>, call: Call, outcome: Outcome) {
     );
 }
 
-/// A simulated component: an engine actor that also reports statistics.
-pub trait Component: engine::Actor<Msg, World> {
+macro_rules! timer_messages {
+    ($($kind:ident),*) => {
+        $(
+            impl From<timers::$kind> for Msg {
+                #[inline]
+                fn from(timer: timers::$kind) -> Msg {
+                    Msg::Timer(timer.into())
+                }
+            }
+        )*
+    };
+}
+
+timer_messages!(
+    ClientTimer,
+    GatewayTimer,
+    TopicTimer,
+    BalancerTimer,
+    FleetTimer,
+    LambdaTimer,
+    QueueTimer
+);
+
+/// A simulated component: it reacts to the messages it cares about (every
+/// handler ignores its message unless the component says otherwise) and
+/// reports statistics. A run holds components as [`DynComponent`]s.
+pub trait Component {
+    /// Its own timers ([`Infallible`](std::convert::Infallible) if it sets
+    /// none): it is handed only these.
+    type Timer: OwnTimer;
+
+    /// Time zero: the run begins (pollers start polling, say).
+    fn on_start(&mut self, _ctx: &mut Ctx<'_>) {}
+
+    /// A call, to be answered by exactly one [`Msg::Reply`].
+    fn on_call(&mut self, _call: Call, _ctx: &mut Ctx<'_>) {}
+
+    /// An invocation for the batch `batch`, answered to `reply_to` with `token`.
+    fn on_invoke_batch(
+        &mut self,
+        _batch: Key,
+        _reply_to: ActorId,
+        _token: u32,
+        _ctx: &mut Ctx<'_>,
+    ) {
+    }
+
+    /// The answer to one of the component's calls.
+    fn on_reply(&mut self, _token: u32, _outcome: Outcome, _ctx: &mut Ctx<'_>) {}
+
+    /// One of the component's own timers.
+    fn on_timer(&mut self, _timer: Self::Timer, _ctx: &mut Ctx<'_>) {}
+
+    /// A message moved in by another queue's redrive policy (or a
+    /// function's on-failure destination).
+    fn on_redrive(&mut self, _req: RequestId, _accounted: bool, _ctx: &mut Ctx<'_>) {}
+
+    /// Fault number `index` begins (`start`) or ends on the component.
+    fn on_fault(&mut self, _index: u32, _start: bool, _ctx: &mut Ctx<'_>) {}
+
     /// The measured window starts now (end of warmup): reset window statistics.
     fn start_window(&mut self, now: SimTime);
 
@@ -153,4 +242,62 @@ pub trait Component: engine::Actor<Msg, World> {
 
     /// The statistics of the measured window, which ends at `now`.
     fn report(&mut self, now: SimTime) -> ComponentReport;
+}
+
+/// A [`Component`] of any kind, as a run holds it: an engine actor that
+/// reports statistics.
+pub trait DynComponent {
+    /// Hands `msg` to the component's handler for it.
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>);
+
+    /// See [`Component::start_window`].
+    fn start_window(&mut self, now: SimTime);
+
+    /// See [`Component::sample`].
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>);
+
+    /// See [`Component::report`].
+    fn report(&mut self, now: SimTime) -> ComponentReport;
+}
+
+impl<C: Component> DynComponent for C {
+    #[inline]
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        match msg {
+            Msg::Call(call) => self.on_call(call, ctx),
+            Msg::Reply { token, outcome } => self.on_reply(token, outcome, ctx),
+            Msg::Timer(timer) => {
+                if let Some(timer) = C::Timer::from_timer(timer) {
+                    self.on_timer(timer, ctx);
+                }
+            }
+            Msg::InvokeBatch {
+                batch,
+                reply_to,
+                token,
+            } => self.on_invoke_batch(batch, reply_to, token, ctx),
+            Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
+            Msg::Fault { index, start } => self.on_fault(index, start, ctx),
+            Msg::Start => self.on_start(ctx),
+        }
+    }
+
+    fn start_window(&mut self, now: SimTime) {
+        Component::start_window(self, now);
+    }
+
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        Component::sample(self, now, out);
+    }
+
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        Component::report(self, now)
+    }
+}
+
+impl engine::Actor<Msg, World> for dyn DynComponent + '_ {
+    #[inline]
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        DynComponent::handle(self, msg, ctx);
+    }
 }

@@ -33,26 +33,17 @@ pub struct RequestState {
     pub lost_work: bool,
 }
 
-/// The shared state of one run that components reach through the context:
-/// the live requests and the tally of their outcomes. Whichever component
+/// The live requests and the tally of their outcomes. Whichever component
 /// learns that a request ended (the client, or later a queue consumer that
 /// finishes its last piece of work) records it here.
 #[derive(Debug, Default)]
-pub struct World {
+pub struct Requests {
     /// Requests in flight.
-    pub requests: Slab<RequestState>,
+    live: Slab<RequestState>,
     /// Outcomes of the requests counted so far (the measured window).
     pub outcomes: Outcomes,
     /// Outcomes of all requests in the current interval (for `timeseries.csv`).
     pub interval: IntervalOutcomes,
-    /// The account's unreserved Lambda concurrency, shared by the design's
-    /// functions.
-    pub lambda_pool: super::lambda::ConcurrencyPool,
-    /// Batches of queue messages in flight to functions.
-    pub batches: super::batch::Batches,
-    /// Instance states published by scaling fleets, queue backlogs
-    /// published for them.
-    pub targets: super::targets::Registry,
 }
 
 /// The tally of the measured window.
@@ -105,14 +96,31 @@ pub struct IntervalOutcomes {
     pub responses: Latencies,
 }
 
-impl World {
+impl Requests {
+    /// The live request `req`, if it has not ended.
+    #[inline]
+    pub fn get(&self, req: RequestId) -> Option<&RequestState> {
+        self.live.get(req)
+    }
+
+    /// The live request `req` to change, if it has not ended.
+    #[inline]
+    pub fn get_mut(&mut self, req: RequestId) -> Option<&mut RequestState> {
+        self.live.get_mut(req)
+    }
+
+    /// Requests in flight.
+    pub fn live(&self) -> usize {
+        self.live.len()
+    }
+
     /// A request of class `class` arrives at `now`; it counts if it arrived
     /// after the warmup.
-    pub fn open_request(&mut self, now: SimTime, counted: bool, class: u8) -> RequestId {
+    pub fn open(&mut self, now: SimTime, counted: bool, class: u8) -> RequestId {
         if counted {
             self.outcomes.requests += 1;
         }
-        self.requests.insert(RequestState {
+        self.live.insert(RequestState {
             arrived: now,
             counted,
             responded: None,
@@ -127,14 +135,14 @@ impl World {
     /// A piece of asynchronous work of `req` was accepted (a message on a
     /// queue, a delivery of a topic): the request completes only after it.
     pub fn work_started(&mut self, req: RequestId) {
-        if let Some(state) = self.requests.get_mut(req) {
+        if let Some(state) = self.live.get_mut(req) {
             state.outstanding_work += 1;
         }
     }
 
     /// A piece of asynchronous work of `req` finished at `now`.
     pub fn work_done(&mut self, req: RequestId, now: SimTime) {
-        let Some(state) = self.requests.get_mut(req) else {
+        let Some(state) = self.live.get_mut(req) else {
             return;
         };
         state.outstanding_work = state.outstanding_work.saturating_sub(1);
@@ -148,7 +156,7 @@ impl World {
     /// client already has its success, the request is lost now; otherwise it
     /// is lost when the success comes.
     pub fn work_lost(&mut self, req: RequestId) {
-        let Some(state) = self.requests.get_mut(req) else {
+        let Some(state) = self.live.get_mut(req) else {
             return;
         };
         state.outstanding_work = state.outstanding_work.saturating_sub(1);
@@ -160,7 +168,7 @@ impl World {
 
     /// The client was told of success, but some work will never be done.
     fn lose(&mut self, req: RequestId) {
-        let Some(state) = self.requests.remove(req) else {
+        let Some(state) = self.live.remove(req) else {
             return;
         };
         if state.counted {
@@ -172,7 +180,7 @@ impl World {
     /// The client got a successful response at `now`. The request completes
     /// now unless asynchronous work it started is still going.
     pub fn respond(&mut self, req: RequestId, now: SimTime) {
-        let Some(state) = self.requests.get_mut(req) else {
+        let Some(state) = self.live.get_mut(req) else {
             return;
         };
         state.responded = Some(now);
@@ -193,7 +201,7 @@ impl World {
         if lost {
             self.lose(req);
         } else if at_once {
-            self.requests.remove(req);
+            self.live.remove(req);
             if counted {
                 self.outcomes.completed += 1;
             }
@@ -203,7 +211,7 @@ impl World {
 
     /// The request is finished: success and no work left.
     fn complete(&mut self, req: RequestId, now: SimTime) {
-        let Some(state) = self.requests.remove(req) else {
+        let Some(state) = self.live.remove(req) else {
             return;
         };
         if state.counted {
@@ -218,7 +226,7 @@ impl World {
 
     /// The client gave up on the request (error or timeout, no retry left).
     pub fn fail(&mut self, req: RequestId) {
-        let Some(state) = self.requests.remove(req) else {
+        let Some(state) = self.live.remove(req) else {
             return;
         };
         if state.counted {
@@ -229,7 +237,7 @@ impl World {
 
     /// Live requests that count in the results: `pending` at the end.
     pub fn pending(&self) -> u64 {
-        self.requests.values().filter(|s| s.counted).count() as u64
+        self.live.values().filter(|s| s.counted).count() as u64
     }
 }
 
@@ -240,11 +248,11 @@ mod tests {
 
     #[test]
     fn outcomes_add_up() {
-        let mut w = World::default();
-        let a = w.open_request(SimTime(0), false, 0);
-        let b = w.open_request(SimTime(10), true, 0);
-        let c = w.open_request(SimTime(20), true, 0);
-        let d = w.open_request(SimTime(30), true, 0);
+        let mut w = Requests::default();
+        let a = w.open(SimTime(0), false, 0);
+        let b = w.open(SimTime(10), true, 0);
+        let c = w.open(SimTime(20), true, 0);
+        let d = w.open(SimTime(30), true, 0);
         w.respond(a, SimTime(5));
         w.respond(b, SimTime(1_000_010));
         w.fail(c);
@@ -253,7 +261,7 @@ mod tests {
         assert_eq!(w.outcomes.completed, 1);
         assert_eq!(w.outcomes.failed, 1);
         assert_eq!(w.pending(), 1);
-        assert!(w.requests.get(d).is_some());
+        assert!(w.get(d).is_some());
         assert_eq!(
             w.outcomes.responses().mean_ms(),
             SimDuration(1_000_000).as_millis_f64()
@@ -263,10 +271,10 @@ mod tests {
 
     #[test]
     fn async_work_delays_completion_and_lost_work_loses_the_request() {
-        let mut w = World::default();
-        let a = w.open_request(SimTime(0), true, 0);
-        let b = w.open_request(SimTime(0), true, 0);
-        let c = w.open_request(SimTime(0), true, 0);
+        let mut w = Requests::default();
+        let a = w.open(SimTime(0), true, 0);
+        let b = w.open(SimTime(0), true, 0);
+        let c = w.open(SimTime(0), true, 0);
         for r in [a, b, c] {
             w.work_started(r);
             w.work_started(r);

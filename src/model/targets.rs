@@ -5,7 +5,7 @@
 //! a load balancer: the group registers and deregisters instances, the
 //! balancer health-checks them and routes only to the healthy ones. Here the
 //! fleet plays the group and the target group, and publishes each
-//! instance's state in the run's shared [`World`](super::requests::World);
+//! instance's state in the run's shared [`World`](super::world::World);
 //! load balancers and queue pollers read it. A fleet that publishes nothing
 //! (a fixed fleet) has every instance in service all along, which keeps
 //! fixed fleets exactly as they were.

@@ -8,17 +8,16 @@
 //! other component is an HTTP/S endpoint with the short default policy.
 
 use super::faults::FaultState;
-use super::requests::{RequestId, World};
-use super::{ANY_ENDPOINT, Call, Component, Ctx, EVENT_ENDPOINT, Msg, Outcome, reply};
+use super::requests::RequestId;
+use super::timers::TopicTimer;
+use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
-use crate::engine::{Actor, ActorId};
+use crate::engine::ActorId;
+use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
-
-const TIMER_PUBLISHED: u32 = 0;
-const TIMER_DELIVER: u32 = 1;
 
 /// How SNS retries deliveries to a subscriber.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,24 +138,6 @@ impl Topic {
             / 1e6
     }
 
-    fn on_publish(&mut self, call: Call, ctx: &mut Ctx<'_>) {
-        self.calls.arrived();
-        if self.faults.is_down() {
-            self.calls.answered(false, SimDuration::ZERO);
-            reply(ctx, call, Outcome::Unavailable);
-            return;
-        }
-        let key = self.publishes.insert((call, ctx.now()));
-        let d = self.cfg.latency.sample(&mut self.rng);
-        ctx.schedule(
-            d,
-            Msg::Timer {
-                tag: TIMER_PUBLISHED,
-                key,
-            },
-        );
-    }
-
     fn on_published(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         let Some((call, arrived)) = self.publishes.remove(key) else {
             return;
@@ -168,20 +149,14 @@ impl Topic {
             if sub.filter.as_ref().is_some_and(|f| !f.contains(&class)) {
                 continue;
             }
-            ctx.world.work_started(call.req);
+            ctx.world.requests.work_started(call.req);
             let d = self.deliveries.insert(Delivery {
                 req: call.req,
                 subscriber: i as u32,
                 retries: 0,
             });
             let delay = self.cfg.latency.sample(&mut self.rng);
-            ctx.schedule(
-                delay,
-                Msg::Timer {
-                    tag: TIMER_DELIVER,
-                    key: d,
-                },
-            );
+            ctx.schedule(delay, TopicTimer::Deliver(d).into());
         }
         self.calls.answered(true, now.since(arrived));
         reply(ctx, call, Outcome::Ok);
@@ -195,23 +170,28 @@ impl Topic {
         // SNS invokes functions (and fills queues) asynchronously; an HTTP
         // endpoint answers the POST itself.
         let endpoint = match sub.policy {
-            DeliveryPolicy::AwsManaged => EVENT_ENDPOINT,
-            DeliveryPolicy::Http => ANY_ENDPOINT,
+            DeliveryPolicy::AwsManaged => Endpoint::Event,
+            DeliveryPolicy::Http => Endpoint::Any,
         };
-        let me = ctx.me();
-        ctx.send(
-            sub.actor,
-            SimDuration::ZERO,
-            Msg::Call(Call {
-                req: d.req,
-                reply_to: me,
-                token: key.slot,
-                endpoint,
-            }),
-        );
+        call(ctx, sub.actor, d.req, key.slot, endpoint);
+    }
+}
+
+impl Component for Topic {
+    type Timer = TopicTimer;
+
+    fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        self.calls.arrived();
+        if self.faults.is_down() {
+            refuse(ctx, &mut self.calls, call, Outcome::Unavailable);
+            return;
+        }
+        let key = self.publishes.insert((call, ctx.now()));
+        let d = self.cfg.latency.sample(&mut self.rng);
+        ctx.schedule(d, TopicTimer::Published(key).into());
     }
 
-    fn on_delivery_answer(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
+    fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
         let Some(key) = self.deliveries.key_of(slot) else {
             return;
         };
@@ -224,7 +204,7 @@ impl Topic {
                     c.delivered += 1;
                     c.http_delivered += u64::from(http);
                 });
-                ctx.world.work_done(d.req, now);
+                ctx.world.requests.work_done(d.req, now);
             }
             return;
         }
@@ -236,51 +216,29 @@ impl Topic {
             Some(wait) => {
                 d.retries += 1;
                 self.count(|c| c.retries += 1);
-                ctx.schedule(
-                    wait,
-                    Msg::Timer {
-                        tag: TIMER_DELIVER,
-                        key,
-                    },
-                );
+                ctx.schedule(wait, TopicTimer::Deliver(key).into());
             }
             None => {
                 // SNS does not persist: the message is gone.
                 let req = d.req;
                 self.deliveries.remove(key);
                 self.count(|c| c.undeliverable += 1);
-                ctx.world.work_lost(req);
+                ctx.world.requests.work_lost(req);
             }
         }
     }
-}
 
-impl Actor<Msg, World> for Topic {
-    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
-        match msg {
-            Msg::Call(call) => self.on_publish(call, ctx),
-            Msg::Reply { token, outcome } => self.on_delivery_answer(token, outcome, ctx),
-            Msg::Timer {
-                tag: TIMER_PUBLISHED,
-                key,
-            } => self.on_published(key, ctx),
-            Msg::Timer {
-                tag: TIMER_DELIVER,
-                key,
-            } => self.deliver(key, ctx),
-            Msg::Fault { index, start } => {
-                self.faults.apply(index, start);
-            }
-            Msg::Timer { .. }
-            | Msg::Start
-            | Msg::NextArrival
-            | Msg::Redrive { .. }
-            | Msg::InvokeBatch { .. } => {}
+    fn on_timer(&mut self, timer: TopicTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            TopicTimer::Published(key) => self.on_published(key, ctx),
+            TopicTimer::Deliver(key) => self.deliver(key, ctx),
         }
     }
-}
 
-impl Component for Topic {
+    fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
+        self.faults.apply(index, start);
+    }
+
     fn start_window(&mut self, _now: SimTime) {
         self.window = Counters::default();
         self.calls.start_window();
@@ -289,12 +247,12 @@ impl Component for Topic {
     fn sample(&mut self, _now: SimTime, out: &mut IntervalSink<'_>) {
         self.calls.sample(out);
         let c = std::mem::take(&mut self.interval);
-        out.put("published", c.published as f64);
-        out.put("delivered", c.delivered as f64);
-        out.put("delivery_retries", c.retries as f64);
-        out.put("undeliverable", c.undeliverable as f64);
-        out.put("in_flight", self.deliveries.len() as f64);
-        out.put("cost_usd", self.cost(&self.total));
+        out.put(Metric::Published, c.published as f64);
+        out.put(Metric::Delivered, c.delivered as f64);
+        out.put(Metric::DeliveryRetries, c.retries as f64);
+        out.put(Metric::Undeliverable, c.undeliverable as f64);
+        out.put(Metric::InFlight, self.deliveries.len() as f64);
+        out.put(Metric::CostUsd, self.cost(&self.total));
     }
 
     fn report(&mut self, _now: SimTime) -> ComponentReport {

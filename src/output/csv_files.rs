@@ -166,7 +166,7 @@ pub fn write_timeseries(path: &Path, axes: &[String], runs: &[RunRecord]) -> Res
                 r.replication,
                 num(s.time.as_secs_f64(), 3),
                 csv_escape(&r.series_names[s.component as usize]),
-                s.metric,
+                r.metric_name(s),
                 num(s.value, 6)
             )?;
         }

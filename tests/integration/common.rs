@@ -70,7 +70,7 @@ pub fn series<'a>(
         .unwrap_or_else(|| panic!("no series {name}")) as u32;
     r.samples
         .iter()
-        .filter(move |s| s.component == c && s.metric == metric)
+        .filter(move |s| s.component == c && r.metric_name(s) == metric)
         .map(|s| (s.time.as_secs_f64(), s.value))
 }
 

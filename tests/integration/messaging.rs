@@ -1,6 +1,7 @@
 //! Queues and topics against exact answers.
 
 use crate::common::*;
+use stratosim::metric::Metric;
 use stratosim::run::simulate;
 
 /// web → queue → worker (c pollers) with the given queue and worker settings.
@@ -235,7 +236,7 @@ rate = 500
     for s in r
         .samples
         .iter()
-        .filter(|s| s.component == c && s.metric == "sent")
+        .filter(|s| s.component == c && s.metric == Metric::Sent)
     {
         assert!(
             s.value <= 300.0 * 10.0 + 300.0 + 1.0,

@@ -1,6 +1,7 @@
 //! The models against queueing theory's exact answers.
 
 use crate::common::*;
+use stratosim::metric::Metric;
 
 /// M/M/c mean wait from Erlang C [ms].
 fn mmc_wait_ms(c: u32, lambda: f64, mean_service_s: f64) -> f64 {
@@ -150,7 +151,7 @@ fn littles_law_holds_for_requests_in_the_system() {
                 .iter()
                 .filter(|x| {
                     x.component == app
-                        && x.metric == "in_flight"
+                        && x.metric == Metric::InFlight
                         && x.time.as_secs_f64() > window_start
                 })
                 .map(|x| x.value)

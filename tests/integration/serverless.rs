@@ -1,6 +1,7 @@
 //! Lambda functions and API Gateway against exact answers.
 
 use crate::common::*;
+use stratosim::metric::Metric;
 use stratosim::run::simulate;
 
 /// Erlang B: the blocking probability of c servers offered `a` erlangs.
@@ -324,7 +325,7 @@ fn an_event_source_mapping_never_exceeds_the_functions_concurrency() {
     assert!(f.instances_max <= 20, "{} environments", f.instances_max);
     let c = r.series_names.iter().position(|n| n == "fn").unwrap() as u32;
     for s in r.samples.iter().filter(|s| s.component == c) {
-        if s.metric == "concurrency" {
+        if s.metric == Metric::Concurrency {
             assert!(
                 s.value <= 20.0 + 1e-9,
                 "concurrency {} at {:?}",
@@ -332,7 +333,7 @@ fn an_event_source_mapping_never_exceeds_the_functions_concurrency() {
                 s.time
             );
         }
-        if s.metric == "throttles" {
+        if s.metric == Metric::Throttles {
             assert_eq!(s.value, 0.0);
         }
     }
@@ -355,7 +356,7 @@ fn an_event_source_mapping_starts_with_5_pollers_and_adds_300_a_minute() {
             .iter()
             .find(|s| {
                 s.component == c
-                    && s.metric == "in_flight"
+                    && s.metric == Metric::InFlight
                     && (s.time.as_secs_f64() - t).abs() < 1e-9
             })
             .map(|s| s.value)

@@ -1,10 +1,11 @@
 //! The decisions of an EC2 Auto Scaling group: its capacity bounds, its
 //! CloudWatch alarms and its scaling policies. The fleet
-//! ([`super::fleet`]) measures the datapoints and carries the decisions out
+//! ([`super`]) measures the datapoints and carries the decisions out
 //! (launches, deregistrations); this module only says what the desired
 //! capacity becomes, which keeps the rules readable and testable alone.
 //!
-//! What AWS documents (aws-facts.md §2, the catalog's `[autoscaling]`):
+//! What AWS documents (aws-facts.md §2, the catalog's `[autoscaling]`,
+//! whose alarms reach the group as [`TrackingAlarms`]):
 //! target tracking scales out as fast as it can and in gradually. It
 //! creates two alarms on the metric's one-minute datapoints: a high alarm
 //! (above the target for 3 of 3 datapoints) that scales out to
@@ -23,7 +24,6 @@
 
 use std::collections::VecDeque;
 
-use crate::catalog;
 use crate::scenario::{AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction};
 use crate::time::SimTime;
 
@@ -36,6 +36,17 @@ pub struct Capacity {
     pub warm: u32,
     /// Instances pending or warming up: a scale-out is under way.
     pub scaling_out: bool,
+}
+
+/// The alarms target tracking creates on the metric's datapoints.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrackingAlarms {
+    /// The high alarm: this many datapoints in a row above the target.
+    pub high_datapoints: u32,
+    /// The low alarm: this many in a row below the low threshold.
+    pub low_datapoints: u32,
+    /// The low threshold, as a fraction of the target.
+    pub low_fraction: f64,
 }
 
 /// An Auto Scaling group's capacity and the state of its alarms.
@@ -58,11 +69,11 @@ pub struct Group {
 }
 
 impl Group {
-    /// A group at its initial desired capacity.
-    pub fn new(spec: AutoScalingSpec) -> Self {
-        let defaults = &catalog::builtin().autoscaling;
-        let high_datapoints = defaults.tt_high_datapoints.value as usize;
-        let low_datapoints = defaults.tt_low_datapoints.value as usize;
+    /// A group at its initial desired capacity, whose target tracking
+    /// creates `alarms`.
+    pub fn new(spec: AutoScalingSpec, alarms: TrackingAlarms) -> Self {
+        let high_datapoints = alarms.high_datapoints as usize;
+        let low_datapoints = alarms.low_datapoints as usize;
         let keep = match &spec.policy {
             ScalingPolicy::Step {
                 evaluation_periods, ..
@@ -77,7 +88,7 @@ impl Group {
             keep,
             high_datapoints,
             low_datapoints,
-            low_fraction: defaults.tt_low_threshold.value,
+            low_fraction: alarms.low_fraction,
             last_scale_in: None,
             spec,
         }
@@ -263,23 +274,37 @@ mod tests {
         }
     }
 
+    /// AWS's alarms: 3 of 3 datapoints above the target, 15 of 15 below
+    /// 90% of it.
+    const ALARMS: TrackingAlarms = TrackingAlarms {
+        high_datapoints: 3,
+        low_datapoints: 15,
+        low_fraction: 0.9,
+    };
+
     fn tt(target: f64) -> Group {
-        Group::new(spec(ScalingPolicy::TargetTracking {
+        let policy = ScalingPolicy::TargetTracking {
             metric: ScalingMetric::Cpu,
             target,
             disable_scale_in: false,
-        }))
+        };
+        Group::new(spec(policy), ALARMS)
     }
 
     fn minute(m: u64) -> SimTime {
         SimTime::ZERO + SimDuration::from_secs(60 * m)
     }
 
-    const WARM4: Capacity = Capacity {
-        in_service: 4,
-        warm: 4,
-        scaling_out: false,
-    };
+    /// `n` instances in service, all warm; a scale-out under way or not.
+    const fn warm(n: u32, scaling_out: bool) -> Capacity {
+        Capacity {
+            in_service: n,
+            warm: n,
+            scaling_out,
+        }
+    }
+
+    const WARM4: Capacity = warm(4, false);
 
     #[test]
     fn target_tracking_scales_out_after_three_high_datapoints() {
@@ -289,11 +314,7 @@ mod tests {
         assert!(g.evaluate(Some(90.0), 4, WARM4, minute(3)));
         assert_eq!(g.desired, 8, "ceil(4 × 90 / 50) = 8");
         // The same datapoint again while the new instances warm up adds nothing.
-        let warming = Capacity {
-            in_service: 4,
-            warm: 4,
-            scaling_out: true,
-        };
+        let warming = warm(4, true);
         assert!(!g.evaluate(Some(90.0), 4, warming, minute(4)));
         assert_eq!(g.desired, 8);
     }
@@ -307,11 +328,7 @@ mod tests {
         assert!(g.evaluate(Some(20.0), 4, WARM4, minute(15)));
         assert_eq!(g.desired, 3, "towards ceil(4 × 20 / 50) = 2, one at a time");
         // Within the cooldown nothing more happens.
-        let three = Capacity {
-            in_service: 3,
-            warm: 3,
-            scaling_out: false,
-        };
+        let three = warm(3, false);
         assert!(!g.evaluate(Some(10.0), 3, three, minute(16)));
         assert!(
             g.evaluate(Some(10.0), 3, three, minute(21)),
@@ -337,37 +354,36 @@ mod tests {
 
     #[test]
     fn step_policy_applies_the_step_of_the_datapoint() {
-        let mut g = Group::new(spec(ScalingPolicy::Step {
-            metric: ScalingMetric::Cpu,
-            steps: vec![
-                StepAdjustment {
-                    bound: 90.0,
-                    above: true,
-                    change: 4,
-                },
-                StepAdjustment {
-                    bound: 70.0,
-                    above: true,
-                    change: 1,
-                },
-                StepAdjustment {
-                    bound: 30.0,
-                    above: false,
-                    change: -1,
-                },
-            ],
-            datapoints: 2,
-            evaluation_periods: 3,
-        }));
+        let mut g = Group::new(
+            spec(ScalingPolicy::Step {
+                metric: ScalingMetric::Cpu,
+                steps: vec![
+                    StepAdjustment {
+                        bound: 90.0,
+                        above: true,
+                        change: 4,
+                    },
+                    StepAdjustment {
+                        bound: 70.0,
+                        above: true,
+                        change: 1,
+                    },
+                    StepAdjustment {
+                        bound: 30.0,
+                        above: false,
+                        change: -1,
+                    },
+                ],
+                datapoints: 2,
+                evaluation_periods: 3,
+            }),
+            ALARMS,
+        );
         assert!(!g.evaluate(Some(75.0), 4, WARM4, minute(1)));
         assert!(!g.evaluate(Some(50.0), 4, WARM4, minute(2)));
         assert!(g.evaluate(Some(95.0), 4, WARM4, minute(3)));
         assert_eq!(g.desired, 8, "2 of 3 above 70, latest in the +4 step");
-        let eight = Capacity {
-            in_service: 8,
-            warm: 8,
-            scaling_out: false,
-        };
+        let eight = warm(8, false);
         assert!(
             !g.evaluate(Some(10.0), 8, eight, minute(4)),
             "1 of 3 below 30"

@@ -1,0 +1,187 @@
+//! Serving calls: each server's workers and FIFO accept queue, the work
+//! and its downstream steps, and outages.
+
+use super::{Fleet, Job, Life};
+use crate::model::downstream::Progress;
+use crate::model::timers::FleetTimer;
+use crate::model::{Call, Ctx, Endpoint, Outcome, reply};
+use crate::slab::Key;
+use crate::time::SimTime;
+
+impl Fleet {
+    pub(super) fn answer(
+        &mut self,
+        call: Call,
+        outcome: Outcome,
+        arrived: SimTime,
+        ctx: &mut Ctx<'_>,
+    ) {
+        self.handled_total += 1;
+        self.calls
+            .answered(outcome.is_ok(), ctx.now().since(arrived));
+        reply(ctx, call, outcome);
+    }
+
+    pub(super) fn accept(&mut self, call: Call, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        self.calls.arrived();
+        if self.faults.is_down() {
+            self.answer(call, Outcome::Unavailable, now, ctx);
+            return;
+        }
+        let server = if let Some(sc) = &mut self.scaling {
+            sc.period_calls += 1;
+            match self.pick_serving(call.endpoint) {
+                Some(s) => s,
+                None => {
+                    // Nothing runs there (a crashed or terminated instance,
+                    // or no instance at all): the connection is refused.
+                    self.answer(call, Outcome::Unavailable, now, ctx);
+                    return;
+                }
+            }
+        } else {
+            match call.endpoint {
+                Endpoint::Instance(i) if i < self.cfg.instances => i,
+                _ => {
+                    self.round_robin = (self.round_robin + 1) % self.cfg.instances;
+                    self.round_robin
+                }
+            }
+        };
+        let s = &self.servers[server as usize];
+        if s.busy < self.cfg.workers {
+            let job = self.new_job(call, now, server);
+            self.start(job, ctx);
+        } else if self
+            .cfg
+            .queue_limit
+            .is_some_and(|limit| s.queue.len() >= limit as usize)
+        {
+            self.answer(call, Outcome::Error, now, ctx);
+        } else {
+            let job = self.new_job(call, now, server);
+            self.servers[server as usize].queue.push_back(job);
+            self.queued.incr(now);
+        }
+    }
+
+    /// The instance a call goes to: the chosen one if it serves, else (for
+    /// callers that choose none) the next serving one in turn.
+    fn pick_serving(&mut self, endpoint: Endpoint) -> Option<u32> {
+        let n = self.servers.len() as u32;
+        if let Endpoint::Instance(i) = endpoint {
+            return (i < n && self.servers[i as usize].serves()).then_some(i);
+        }
+        for _ in 0..n {
+            self.round_robin = (self.round_robin + 1) % n;
+            let s = &self.servers[self.round_robin as usize];
+            if s.serves() && s.life != Life::Draining {
+                return Some(self.round_robin);
+            }
+        }
+        None
+    }
+
+    fn new_job(&mut self, call: Call, arrived: SimTime, server: u32) -> Key {
+        self.jobs.insert(Job {
+            call,
+            arrived,
+            server,
+            progress: Progress::default(),
+            doomed: false,
+        })
+    }
+
+    pub(super) fn start(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(job) = self.jobs.get(key) else {
+            return;
+        };
+        let server = &mut self.servers[job.server as usize];
+        server.touch(now);
+        server.busy += 1;
+        self.busy.incr(now);
+        if now >= self.window_start {
+            self.waits.record(now.since(job.arrived));
+        }
+        let mut service = self.cfg.service_time.sample(&mut self.rng);
+        let factor = self.faults.slowdown();
+        if factor != 1.0 {
+            service = service.mul_f64(factor);
+        }
+        ctx.schedule(service, FleetTimer::ServiceDone(key).into());
+    }
+
+    /// The job's work or one of its calls or sends is done (`ok`): go on
+    /// downstream, or finish.
+    pub(super) fn advance(&mut self, key: Key, ok: bool, ctx: &mut Ctx<'_>) {
+        let Some(job) = self.jobs.get_mut(key) else {
+            return;
+        };
+        if job.doomed {
+            self.finish(key, Outcome::Unavailable, ctx);
+            return;
+        }
+        let req = job.call.req;
+        let retry = FleetTimer::SendRetry(key).into();
+        let end = self.cfg.downstream.after(
+            &mut job.progress,
+            ok,
+            req,
+            key.slot,
+            retry,
+            &mut self.rng,
+            ctx,
+        );
+        if let Some(outcome) = end {
+            self.finish(key, outcome, ctx);
+        }
+    }
+
+    pub(super) fn retry_send(&mut self, key: Key, ctx: &mut Ctx<'_>) {
+        if let Some(job) = self.jobs.get_mut(key) {
+            let req = job.call.req;
+            self.cfg
+                .downstream
+                .issue(&mut job.progress, req, key.slot, ctx);
+        }
+    }
+
+    fn finish(&mut self, key: Key, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        let Some(job) = self.jobs.remove(key) else {
+            return;
+        };
+        self.answer(job.call, outcome, job.arrived, ctx);
+        self.busy.decr(now);
+        let server = &mut self.servers[job.server as usize];
+        server.touch(now);
+        server.busy -= 1;
+        if let Some(next) = server.queue.pop_front() {
+            self.queued.decr(now);
+            self.start(next, ctx);
+        } else if server.life == Life::Draining && server.busy == 0 {
+            // Drained early: nothing is in flight any more.
+            self.terminate(job.server, ctx);
+            self.reconcile(ctx);
+        }
+    }
+
+    /// An outage began: every queued call fails now, every call in service
+    /// fails when its worker lets go.
+    pub(super) fn fail_held_work(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        for s in 0..self.servers.len() {
+            while let Some(key) = self.servers[s].queue.pop_front() {
+                self.queued.decr(now);
+                if let Some(job) = self.jobs.remove(key) {
+                    self.answer(job.call, Outcome::Unavailable, job.arrived, ctx);
+                }
+            }
+        }
+        for job in self.jobs.values_mut() {
+            job.doomed = true;
+        }
+    }
+}

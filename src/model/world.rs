@@ -1,0 +1,22 @@
+//! The shared state of one run, which every component reaches through its
+//! context: the requests, and what components publish for each other.
+
+use super::batch::Batches;
+use super::concurrency::ConcurrencyPool;
+use super::requests::Requests;
+use super::targets::Registry;
+
+/// What components share, beyond the messages they send each other.
+#[derive(Debug, Default)]
+pub struct World {
+    /// The live requests and the tally of their outcomes.
+    pub requests: Requests,
+    /// The account's unreserved Lambda concurrency, shared by the design's
+    /// functions.
+    pub lambda_pool: ConcurrencyPool,
+    /// Batches of queue messages in flight to functions.
+    pub batches: Batches,
+    /// Instance states published by scaling fleets, queue backlogs
+    /// published for them.
+    pub targets: Registry,
+}
