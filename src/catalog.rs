@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::time::SimDuration;
+
 /// The embedded catalog file. The path is relative to this source file.
 const BUILTIN_TOML: &str = include_str!("../catalog/aws-us-east-1.toml");
 
