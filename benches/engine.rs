@@ -5,14 +5,21 @@
 //! - `mmc/m_m_16`: simulated requests per second of an M/M/16 run;
 //! - `three_tier/alb_ec2_db`: requests per second through ALB → EC2 → DB;
 //! - `event_queue/*`: std `BinaryHeap` against the `priority-queue` crate for
-//!   the engine's queue (why the engine uses `BinaryHeap`).
+//!   the engine's queue (why the engine uses `BinaryHeap`);
+//! - `reference/handwritten_mm16`: the yardstick of issue 15, an M/M/16 loop
+//!   written by hand for that one model, against which `mmc/m_m_16_2m` (the
+//!   same system through stratosim) is compared.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use hdrhistogram::Histogram;
 use priority_queue::PriorityQueue;
+use rand::SeedableRng;
+use rand_distr::{Distribution, Exp1};
+use rand_pcg::Pcg64Mcg;
 
 use stratosim::engine::{Actor, ActorId, Ctx, Engine};
 use stratosim::run::simulate;
@@ -67,23 +74,11 @@ fn engine_hold(c: &mut Criterion) {
 }
 
 fn mmc(c: &mut Criterion) {
-    // M/M/16 at ρ = 0.9: λ = 144/s, E[S] = 100 ms; 2h ≈ 1.04 M requests.
-    let text = r#"
-[scenario]
-name = "bench-mmc"
-duration = "2h"
-seed = 1
-[workload]
-rate = 144
-[designs.d]
-entry = "app"
-[designs.d.app]
-kind = "ec2"
-instance_type = "m5.large"
-workers = 16
-service_time = { dist = "exp", mean = "100ms" }
-"#;
-    let s = load_str(text, Path::new("bench.toml"), &[]).expect("valid");
+    // The M/M/16 of issue 15 (benches/mm16-2m.toml): λ = 200/s,
+    // E[S] = 70 ms, 10 000 s ≈ 2.0 M requests.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/mm16-2m.toml");
+    let text = std::fs::read_to_string(&path).expect("benches/mm16-2m.toml is readable");
+    let s = load_str(&text, &path, &[]).expect("valid");
     let probe = simulate(&s, 0, 0);
     let requests = probe.requests;
     eprintln!(
@@ -195,5 +190,82 @@ fn event_queue(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine_hold, mmc, three_tier, event_queue);
+/// The M/M/16 of issue 15: λ = 200/s, exponential service with a 70 ms
+/// mean, 10 000 s simulated: about 2 million requests.
+const MM16_RATE: f64 = 200.0;
+const MM16_MEAN_SERVICE_NS: f64 = 70e6;
+const MM16_HORIZON_NS: u64 = 10_000 * 1_000_000_000;
+
+/// M/M/16 as one would write it for that model alone, with no framework: a
+/// binary heap of `(time, sequence, arrival instant)` events, a FIFO of
+/// waiting arrival instants, PCG exponential draws, and an HDR histogram
+/// record of every response (whole microseconds, as stratosim records
+/// them); nothing is written out. Returns the requests that arrived and
+/// the mean response [ns] (so the work cannot be optimised away).
+fn handwritten_mm16() -> (u64, f64) {
+    const SERVERS: u32 = 16;
+    /// Marks an arrival event; a departure carries its arrival instant.
+    const ARRIVAL: u64 = u64::MAX;
+    let mut rng = Pcg64Mcg::seed_from_u64(1);
+    let mut draw = |mean_ns: f64| {
+        let x: f64 = Exp1.sample(&mut rng);
+        (x * mean_ns + 0.5) as u64
+    };
+    let mean_interarrival = 1e9 / MM16_RATE;
+    let mut heap: BinaryHeap<Reverse<(u64, u64, u64)>> = BinaryHeap::with_capacity(64);
+    let mut waiting: VecDeque<u64> = VecDeque::with_capacity(1024);
+    let mut hist = Histogram::<u64>::new(3).expect("valid precision");
+    hist.auto(true);
+    let (mut seq, mut busy, mut requests, mut response_sum) = (0u64, 0u32, 0u64, 0u128);
+    heap.push(Reverse((draw(mean_interarrival), seq, ARRIVAL)));
+    while let Some(Reverse((now, _, what))) = heap.pop() {
+        if now >= MM16_HORIZON_NS {
+            break;
+        }
+        seq += 1;
+        if what == ARRIVAL {
+            requests += 1;
+            heap.push(Reverse((now + draw(mean_interarrival), seq, ARRIVAL)));
+            if busy < SERVERS {
+                busy += 1;
+                seq += 1;
+                heap.push(Reverse((now + draw(MM16_MEAN_SERVICE_NS), seq, now)));
+            } else {
+                waiting.push_back(now);
+            }
+        } else {
+            let response = now - what;
+            response_sum += u128::from(response);
+            let _ = hist.record((response / 1_000).max(1));
+            if let Some(arrived) = waiting.pop_front() {
+                heap.push(Reverse((now + draw(MM16_MEAN_SERVICE_NS), seq, arrived)));
+            } else {
+                busy -= 1;
+            }
+        }
+    }
+    (requests, response_sum as f64 / hist.len().max(1) as f64)
+}
+
+fn reference(c: &mut Criterion) {
+    let (requests, mean) = handwritten_mm16();
+    eprintln!(
+        "reference/handwritten_mm16: {requests} requests, mean response {:.3} ms",
+        mean / 1e6
+    );
+    let mut g = c.benchmark_group("reference");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(requests));
+    g.bench_function("handwritten_mm16", |b| b.iter(handwritten_mm16));
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    reference,
+    engine_hold,
+    mmc,
+    three_tier,
+    event_queue
+);
 criterion_main!(benches);
