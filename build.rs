@@ -39,7 +39,13 @@ fn main() {
     if let Ok(out) = Command::new(rustc).arg("-vV").output() {
         hash.update(&out.stdout);
     }
-    for var in ["TARGET", "PROFILE", "OPT_LEVEL", "DEBUG", "CARGO_CFG_TARGET_FEATURE"] {
+    for var in [
+        "TARGET",
+        "PROFILE",
+        "OPT_LEVEL",
+        "DEBUG",
+        "CARGO_CFG_TARGET_FEATURE",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
         hash.update(var.as_bytes());
         hash.update(std::env::var(var).unwrap_or_default().as_bytes());

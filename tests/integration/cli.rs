@@ -285,7 +285,11 @@ fn set_overrides_a_value() {
 fn contract_examples_pass_check() {
     let dir = contract_examples();
     let entries: Vec<_> = fs::read_dir(&dir).unwrap().collect();
-    assert!(entries.len() >= 4, "{}: the contract's examples", dir.display());
+    assert!(
+        entries.len() >= 4,
+        "{}: the contract's examples",
+        dir.display()
+    );
     for entry in entries {
         let path = entry.unwrap().path();
         let o = stratosim(&["check", path.to_str().unwrap()]);
