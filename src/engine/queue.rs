@@ -93,7 +93,7 @@ impl<M: Copy> EventQueue<M> {
         if let Some(front) = self.now_fifo.front() {
             // FIFO events are due now; the heap's top goes first only if it
             // is due now too and was scheduled earlier.
-            if !self.heap.first().is_some_and(|h| h.key() < front.key()) {
+            if self.heap.first().is_none_or(|h| h.key() > front.key()) {
                 return (front.time < end).then_some(Source::Fifo);
             }
         }
