@@ -145,24 +145,20 @@ impl<M: Copy> EventQueue<M> {
     /// until its place is found.
     #[inline(always)]
     fn heap_push(&mut self, event: Event<M>) {
-        let key = event.key();
-        let mut pos = self.heap.len();
+        let pos = self.heap.len();
         self.heap.push(event);
-        while pos > 0 {
-            let parent = (pos - 1) / 2;
-            let p = self.heap[parent];
-            if p.key() <= key {
-                break;
-            }
-            self.heap[pos] = p;
-            pos = parent;
-        }
-        self.heap[pos] = event;
+        sift_up(&mut self.heap, pos, event);
     }
 
-    /// Removes the heap's earliest event (the heap must not be empty): the
-    /// last event takes the root's place and sinks below every child due
-    /// earlier than it.
+    /// Removes the heap's earliest event (the heap must not be empty).
+    ///
+    /// The hole the top leaves sinks to the bottom along the earlier child
+    /// at each level, and the last event fills it from there, rising while
+    /// its parent is due later (std's `BinaryHeap::pop` does the same). The
+    /// last event is a leaf, usually due late, so it rarely rises, and the
+    /// way down needs one comparison per level, of the two children, taken
+    /// without a branch: which child is earlier is a coin toss no branch
+    /// predictor can learn.
     #[inline]
     fn heap_take_top(&mut self) -> Event<M> {
         let top = self.heap[0];
@@ -170,34 +166,40 @@ impl<M: Copy> EventQueue<M> {
         let last = self.heap[n];
         self.heap.truncate(n);
         if n > 0 {
-            self.sift_down(last, n);
+            let heap = &mut self.heap[..];
+            let mut pos = 0;
+            let mut child = 1;
+            while child + 1 < n {
+                child += usize::from(heap[child + 1].key() < heap[child].key());
+                heap[pos] = heap[child];
+                pos = child;
+                child = 2 * pos + 1;
+            }
+            if child + 1 == n {
+                heap[pos] = heap[child];
+                pos = child;
+            }
+            sift_up(heap, pos, last);
         }
         top
     }
+}
 
-    /// Places `event` at the root of the first `n` heap slots and moves it
-    /// down below every child due earlier than it.
-    #[inline]
-    fn sift_down(&mut self, event: Event<M>, n: usize) {
-        let key = event.key();
-        let mut pos = 0;
-        loop {
-            let mut child = 2 * pos + 1;
-            if child >= n {
-                break;
-            }
-            if child + 1 < n && self.heap[child + 1].key() < self.heap[child].key() {
-                child += 1;
-            }
-            let c = self.heap[child];
-            if key <= c.key() {
-                break;
-            }
-            self.heap[pos] = c;
-            pos = child;
+/// Places `event` at `heap[pos]`, a hole, or higher: parents due later
+/// than it move down one level until its place is found.
+#[inline(always)]
+fn sift_up<M: Copy>(heap: &mut [Event<M>], mut pos: usize, event: Event<M>) {
+    let key = event.key();
+    while pos > 0 {
+        let parent = (pos - 1) / 2;
+        let p = heap[parent];
+        if p.key() <= key {
+            break;
         }
-        self.heap[pos] = event;
+        heap[pos] = p;
+        pos = parent;
     }
+    heap[pos] = event;
 }
 
 #[cfg(test)]
