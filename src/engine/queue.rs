@@ -7,14 +7,14 @@
 //! heap's top gives exactly the order a single heap would, at a fraction of
 //! the cost.
 //!
-//! The heap is a binary min-heap written here rather than std's
+//! The heap is a 4-ary min-heap written here rather than std's
 //! `BinaryHeap`: std's `push` writes the new event at the end and reads it
-//! back at once to sift it up, and its `pop` moves it again. Events are
-//! written field by field (a `u32` here, a `u64` there) and read back as
-//! whole 16-byte words, a pattern the processor cannot forward from its store
-//! buffer: each such read waits for the writes to reach the cache. Here an
-//! event travels in registers while it sifts and is written once, where it
-//! belongs.
+//! back at once to sift it up. Events are written field by field (a `u32`
+//! here, a `u64` there) and read back as whole 16-byte words, a pattern the
+//! processor cannot forward from its store buffer: each such read waits for
+//! the writes to reach the cache. Here an event travels in registers while
+//! it sifts and is written once, where it belongs. Four children per node
+//! rather than two halve the number of levels an event moves through.
 
 use std::collections::VecDeque;
 
@@ -51,8 +51,8 @@ pub(super) enum Source {
 /// The pending events, ordered by `(time, sequence)`.
 #[derive(Debug)]
 pub struct EventQueue<M> {
-    /// A binary min-heap by [`Event::key`]: `heap[i]` is due no later than
-    /// its children `heap[2i + 1]` and `heap[2i + 2]`.
+    /// A min-heap by [`Event::key`] with [`ARITY`] children per node:
+    /// `heap[i]` is due no later than its children.
     heap: Vec<Event<M>>,
     now_fifo: VecDeque<Event<M>>,
     next_seq: u64,
@@ -152,13 +152,11 @@ impl<M: Copy> EventQueue<M> {
 
     /// Removes the heap's earliest event (the heap must not be empty).
     ///
-    /// The hole the top leaves sinks to the bottom along the earlier child
+    /// The hole the top leaves sinks to the bottom along the earliest child
     /// at each level, and the last event fills it from there, rising while
-    /// its parent is due later (std's `BinaryHeap::pop` does the same). The
-    /// last event is a leaf, usually due late, so it rarely rises, and the
-    /// way down needs one comparison per level, of the two children, taken
-    /// without a branch: which child is earlier is a coin toss no branch
-    /// predictor can learn.
+    /// its parent is due later. The last event is a leaf, usually due late,
+    /// so it rarely rises; the earliest child is found without a branch
+    /// (which child is earliest is a coin toss no predictor can learn).
     #[inline]
     fn heap_take_top(&mut self) -> Event<M> {
         let top = self.heap[0];
@@ -169,15 +167,23 @@ impl<M: Copy> EventQueue<M> {
             let heap = &mut self.heap[..];
             let mut pos = 0;
             let mut child = 1;
-            while child + 1 < n {
-                child += usize::from(heap[child + 1].key() < heap[child].key());
-                heap[pos] = heap[child];
-                pos = child;
-                child = 2 * pos + 1;
+            while child + ARITY <= n {
+                let a = child + usize::from(heap[child + 1].key() < heap[child].key());
+                let b = child + 2 + usize::from(heap[child + 3].key() < heap[child + 2].key());
+                let earliest = if heap[b].key() < heap[a].key() { b } else { a };
+                heap[pos] = heap[earliest];
+                pos = earliest;
+                child = ARITY * pos + 1;
             }
-            if child + 1 == n {
-                heap[pos] = heap[child];
-                pos = child;
+            if child < n {
+                let mut earliest = child;
+                for c in child + 1..n {
+                    if heap[c].key() < heap[earliest].key() {
+                        earliest = c;
+                    }
+                }
+                heap[pos] = heap[earliest];
+                pos = earliest;
             }
             sift_up(heap, pos, last);
         }
@@ -185,13 +191,19 @@ impl<M: Copy> EventQueue<M> {
     }
 }
 
+/// Children per node of the heap: `heap[i]`'s are `heap[4i + 1..=4i + 4]`.
+/// Four halve the depth of a binary heap, so an event moves half as often;
+/// finding the earliest of four children costs three comparisons, but
+/// comparing is cheaper than moving a 48-byte event.
+const ARITY: usize = 4;
+
 /// Places `event` at `heap[pos]`, a hole, or higher: parents due later
 /// than it move down one level until its place is found.
 #[inline(always)]
 fn sift_up<M: Copy>(heap: &mut [Event<M>], mut pos: usize, event: Event<M>) {
     let key = event.key();
     while pos > 0 {
-        let parent = (pos - 1) / 2;
+        let parent = (pos - 1) / ARITY;
         let p = heap[parent];
         if p.key() <= key {
             break;
