@@ -1,18 +1,31 @@
-//! Speed of the engine and of whole simulations (criterion).
+//! Speed of the engine, of its parts and of whole simulations (criterion).
 //!
-//! `cargo bench` reports, per benchmark, time per iteration and throughput:
-//! - `engine/hold`: raw events per second of the event queue and dispatch;
-//! - `mmc/m_m_16`: simulated requests per second of an M/M/16 run;
-//! - `three_tier/alb_ec2_db`: requests per second through ALB → EC2 → DB;
-//! - `event_queue/*`: std `BinaryHeap` against the `priority-queue` crate for
-//!   the engine's queue (why the engine uses `BinaryHeap`);
-//! - `reference/handwritten_mm16`: the yardstick of issue 15, an M/M/16 loop
-//!   written by hand for that one model, against which `mmc/m_m_16_2m` (the
-//!   same system through stratosim) is compared.
+//! `cargo bench --bench engine` reports, per benchmark, time per iteration
+//! and throughput (`benches/perf-table.sh` turns them into the README's
+//! performance table):
+//! - `reference/handwritten_mm16`: the yardstick of issue 15, M/M/16 written
+//!   by hand for that one model, to compare with `mmc/m_m_16`;
+//! - `mmc/m_m_16`: a whole `simulate()` of the same M/M/16
+//!   (`benches/mm16-2m.toml`, 2 M requests);
+//! - `three_tier/alb_ec2_db`: a whole `simulate()` of ALB → EC2 → database
+//!   (`benches/memory-2m-three-tier.toml`, 2 M requests);
+//! - `process/start_up`: the `stratosim` executable end to end on a run of
+//!   one simulated second (start-up, CSV files, charts, report): the fixed
+//!   cost of every run;
+//! - `engine/hold`, `engine/hold_16`: the engine alone (queue and
+//!   dispatch), events per second with 1,000 or 16 events pending;
+//! - `event_queue/*`: one pop and one push on 10,000 pending events: std's
+//!   `BinaryHeap`, the `priority-queue` crate, and the engine (its queue
+//!   through dispatch);
+//! - `latencies/*`: recording a million latencies, through
+//!   [`Latencies`] (batched) and straight into an HDR histogram;
+//! - `arrivals/poisson`, `dist/*`: a million arrival instants, service
+//!   times.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use hdrhistogram::Histogram;
@@ -21,173 +34,23 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, Exp1};
 use rand_pcg::Pcg64Mcg;
 
+use stratosim::dist::Dist;
 use stratosim::engine::{Actor, ActorId, Ctx, Engine};
+use stratosim::model::client::Arrivals;
+use stratosim::rng::{StreamRng, stream};
 use stratosim::run::simulate;
-use stratosim::scenario::load_str;
+use stratosim::scenario::{Scenario, load_str};
+use stratosim::stats::Latencies;
 use stratosim::time::{SimDuration, SimTime};
 
-/// An actor that reschedules every message it gets after a pseudo-random
-/// delay: the "hold" model of event-queue benchmarks.
-struct Hold {
-    state: u64,
-}
-
-impl Actor<u32, ()> for Hold {
-    fn handle(&mut self, msg: u32, ctx: &mut Ctx<'_, u32, ()>) {
-        // xorshift64: a random delay of 1..1e6 ns for about a nanosecond.
-        self.state ^= self.state << 13;
-        self.state ^= self.state >> 7;
-        self.state ^= self.state << 17;
-        let me = ctx.me();
-        ctx.send(me, SimDuration(1 + self.state % 1_000_000), msg);
-    }
-}
-
-/// Runs the hold model for about `EVENTS` events; returns the number
-/// actually delivered.
-fn hold_run() -> u64 {
-    const PENDING: u32 = 1_000;
-    const EVENTS: u64 = 1_000_000;
-    let mut engine = Engine::new();
-    let mut actors: Vec<Box<Hold>> = vec![Box::new(Hold {
-        state: 88172645463325252,
-    })];
-    for i in 0..PENDING {
-        engine.schedule(SimTime(u64::from(i)), ActorId(0), i);
-    }
-    // Run until about EVENTS events were delivered: mean delay 0.5 ms
-    // with PENDING events in flight gives PENDING / 0.5 ms events per ns.
-    let horizon = EVENTS * 500_000 / u64::from(PENDING);
-    engine.run_until(&mut actors, &mut (), SimTime(horizon));
-    engine.delivered()
-}
-
-fn engine_hold(c: &mut Criterion) {
-    // The run is deterministic: count its events once, so the throughput is
-    // the events really delivered, not the nominal EVENTS.
-    let events = hold_run();
-    eprintln!("engine/hold: {events} events per iteration");
-    let mut g = c.benchmark_group("engine");
-    g.throughput(Throughput::Elements(events));
-    g.bench_function("hold", |b| b.iter(hold_run));
-    g.finish();
-}
-
-fn mmc(c: &mut Criterion) {
-    // The M/M/16 of issue 15 (benches/mm16-2m.toml): λ = 200/s,
-    // E[S] = 70 ms, 10 000 s ≈ 2.0 M requests.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/mm16-2m.toml");
-    let text = std::fs::read_to_string(&path).expect("benches/mm16-2m.toml is readable");
-    let s = load_str(&text, &path, &[]).expect("valid");
-    let probe = simulate(&s, 0, 0);
-    let requests = probe.requests;
-    eprintln!(
-        "mmc/m_m_16: {requests} requests, {} completed, {} events per iteration",
-        probe.completed, probe.events
-    );
-    let mut g = c.benchmark_group("mmc");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(requests));
-    g.bench_function("m_m_16", |b| b.iter(|| simulate(&s, 0, 0).completed));
-    g.finish();
-}
-
-fn three_tier(c: &mut Criterion) {
-    // ALB (round robin) → 8 × m5.large with 16 workers → database with 64
-    // connections; 500 requests/s for 40 min ≈ 1.2 M requests.
-    let text = r#"
-[scenario]
-name = "bench-three-tier"
-duration = "40m"
-seed = 1
-[workload]
-rate = 500
-[designs.d]
-entry = "alb"
-[designs.d.alb]
-kind = "load_balancer"
-routing = "round_robin"
-targets = "app"
-[designs.d.app]
-kind = "ec2"
-instance_type = "m5.large"
-instances = 8
-workers = 16
-service_time = { dist = "lognormal", median = "20ms", p99 = "120ms" }
-calls = ["db"]
-[designs.d.db]
-kind = "database"
-capacity = 64
-service_time = { dist = "lognormal", median = "4ms", p99 = "30ms" }
-"#;
-    let s = load_str(text, Path::new("bench.toml"), &[]).expect("valid");
-    let probe = simulate(&s, 0, 0);
-    let requests = probe.requests;
-    eprintln!(
-        "three_tier/alb_ec2_db: {requests} requests, {} completed, {} events per iteration",
-        probe.completed, probe.events
-    );
-    let mut g = c.benchmark_group("three_tier");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(requests));
-    g.bench_function("alb_ec2_db", |b| b.iter(|| simulate(&s, 0, 0).completed));
-    g.finish();
-}
-
-fn event_queue(c: &mut Criterion) {
-    const SIZE: u64 = 10_000;
-    const OPS: u64 = 100_000;
-    let mut g = c.benchmark_group("event_queue");
-    // One element is one hold operation (pop the earliest, push a later one)
-    // on a queue of SIZE events; filling the queue is setup, not measured.
-    g.throughput(Throughput::Elements(OPS));
-    let delays = |mut x: u64| {
-        std::iter::repeat_with(move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            1 + x % 1_000_000
-        })
-    };
-    let mut d = delays(7);
-    let initial: Vec<u64> = (0..SIZE).map(|_| d.next().unwrap_or(1)).collect();
-    let steps: Vec<u64> = (0..OPS).map(|_| d.next().unwrap_or(1)).collect();
-    let heap: BinaryHeap<Reverse<(u64, u64)>> = initial
-        .iter()
-        .zip(0..)
-        .map(|(&t, seq)| Reverse((t, seq)))
-        .collect();
-    let mut pq = PriorityQueue::new();
-    for (&t, seq) in initial.iter().zip(0u64..) {
-        pq.push(seq, Reverse((t, seq)));
-    }
-    g.bench_function("binary_heap", |b| {
-        b.iter_batched(
-            || heap.clone(),
-            |mut q| {
-                for (&step, seq) in steps.iter().zip(SIZE..) {
-                    let Reverse((t, _)) = q.pop().unwrap_or(Reverse((0, 0)));
-                    q.push(Reverse((t + step, seq)));
-                }
-                q
-            },
-            BatchSize::LargeInput,
-        )
-    });
-    g.bench_function("priority_queue", |b| {
-        b.iter_batched(
-            || pq.clone(),
-            |mut q| {
-                for (&step, seq) in steps.iter().zip(SIZE..) {
-                    let (_, Reverse((t, _))) = q.pop().unwrap_or((0, Reverse((0, 0))));
-                    q.push(seq, Reverse((t + step, seq)));
-                }
-                q
-            },
-            BatchSize::LargeInput,
-        )
-    });
-    g.finish();
+/// A scenario shipped in `benches/`.
+fn bench_scenario(name: &str) -> (PathBuf, Scenario) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("the bench scenario is readable");
+    let s = load_str(&text, &path, &[]).expect("the bench scenario is valid");
+    (path, s)
 }
 
 /// The M/M/16 of issue 15: λ = 200/s, exponential service with a 70 ms
@@ -260,12 +123,265 @@ fn reference(c: &mut Criterion) {
     g.finish();
 }
 
+/// A whole `simulate()` of `file`, one element per request.
+fn whole_run(c: &mut Criterion, group: &str, name: &str, file: &str) {
+    let (_, s) = bench_scenario(file);
+    let probe = simulate(&s, 0, 0);
+    let requests = probe.requests;
+    eprintln!(
+        "{group}/{name}: {requests} requests, {} completed, {} events per iteration",
+        probe.completed, probe.events
+    );
+    let mut g = c.benchmark_group(group);
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(requests));
+    g.bench_function(name, |b| b.iter(|| simulate(&s, 0, 0).completed));
+    g.finish();
+}
+
+fn mmc(c: &mut Criterion) {
+    // M/M/16: λ = 200/s, E[S] = 70 ms, 10 000 s ≈ 2.0 M requests.
+    whole_run(c, "mmc", "m_m_16", "mm16-2m.toml");
+}
+
+fn three_tier(c: &mut Criterion) {
+    // ALB (round robin) → 8 × m5.large with 16 workers → database with 64
+    // connections; 500 requests/s for 4 000 s ≈ 2.0 M requests.
+    whole_run(c, "three_tier", "alb_ec2_db", "memory-2m-three-tier.toml");
+}
+
+fn process(c: &mut Criterion) {
+    // One simulated second of the M/M/16 (about 200 requests): what a run
+    // costs besides the simulation. Each run writes to a fresh folder (a
+    // folder with runs of this very build would be reused).
+    let (path, _) = bench_scenario("mm16-2m.toml");
+    let run = |out: &Path| {
+        let status = Command::new(env!("CARGO_BIN_EXE_stratosim"))
+            .arg("run")
+            .arg(&path)
+            .args([
+                "--set",
+                "scenario.duration=1s",
+                "--jobs",
+                "1",
+                "--quiet",
+                "--out",
+            ])
+            .arg(out)
+            .status()
+            .expect("stratosim runs");
+        assert!(status.success());
+    };
+    let mut g = c.benchmark_group("process");
+    g.sample_size(20);
+    g.bench_function("start_up", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().expect("a temporary folder"),
+            |dir| run(&dir.path().join("out")),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+/// An actor that reschedules every message it gets after a pseudo-random
+/// delay: the "hold" model of event-queue benchmarks.
+struct Hold {
+    state: u64,
+}
+
+impl Actor<u32, ()> for Hold {
+    fn handle(&mut self, msg: u32, ctx: &mut Ctx<'_, u32, ()>) {
+        // xorshift64: a random delay of 1..1e6 ns for about a nanosecond.
+        self.state ^= self.state << 13;
+        self.state ^= self.state >> 7;
+        self.state ^= self.state << 17;
+        let me = ctx.me();
+        ctx.send(me, SimDuration(1 + self.state % 1_000_000), msg);
+    }
+}
+
+/// Runs the hold model with `pending` events in flight for about `events`
+/// events; returns the number actually delivered.
+fn hold_run(pending: u32, events: u64) -> u64 {
+    let mut engine = Engine::new();
+    let mut actors: Vec<Box<Hold>> = vec![Box::new(Hold {
+        state: 88172645463325252,
+    })];
+    for i in 0..pending {
+        engine.schedule(SimTime(u64::from(i)), ActorId(0), i);
+    }
+    // Mean delay 0.5 ms with `pending` events in flight gives pending /
+    // 0.5 ms events per ns.
+    let horizon = events * 500_000 / u64::from(pending);
+    engine.run_until(&mut actors, &mut (), SimTime(horizon));
+    engine.delivered()
+}
+
+fn engine_hold(c: &mut Criterion) {
+    let mut g = c.benchmark_group("engine");
+    for (name, pending) in [("hold", 1_000), ("hold_16", 16)] {
+        // The run is deterministic: count its events once, so the
+        // throughput is the events really delivered.
+        let events = hold_run(pending, 1_000_000);
+        eprintln!("engine/{name}: {events} events per iteration, {pending} pending");
+        g.throughput(Throughput::Elements(events));
+        g.bench_function(name, |b| b.iter(|| hold_run(pending, 1_000_000)));
+    }
+    g.finish();
+}
+
+fn event_queue(c: &mut Criterion) {
+    const SIZE: u64 = 10_000;
+    const OPS: u64 = 100_000;
+    let mut g = c.benchmark_group("event_queue");
+    // One element is one hold operation (pop the earliest, push a later one)
+    // on a queue of SIZE events; filling the queue is setup, not measured.
+    g.throughput(Throughput::Elements(OPS));
+    let delays = |mut x: u64| {
+        std::iter::repeat_with(move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            1 + x % 1_000_000
+        })
+    };
+    let mut d = delays(7);
+    let initial: Vec<u64> = (0..SIZE).map(|_| d.next().unwrap_or(1)).collect();
+    let steps: Vec<u64> = (0..OPS).map(|_| d.next().unwrap_or(1)).collect();
+    let heap: BinaryHeap<Reverse<(u64, u64)>> = initial
+        .iter()
+        .zip(0..)
+        .map(|(&t, seq)| Reverse((t, seq)))
+        .collect();
+    let mut pq = PriorityQueue::new();
+    for (&t, seq) in initial.iter().zip(0u64..) {
+        pq.push(seq, Reverse((t, seq)));
+    }
+    g.bench_function("binary_heap", |b| {
+        b.iter_batched(
+            || heap.clone(),
+            |mut q| {
+                for (&step, seq) in steps.iter().zip(SIZE..) {
+                    let Reverse((t, _)) = q.pop().unwrap_or(Reverse((0, 0)));
+                    q.push(Reverse((t + step, seq)));
+                }
+                q
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("priority_queue", |b| {
+        b.iter_batched(
+            || pq.clone(),
+            |mut q| {
+                for (&step, seq) in steps.iter().zip(SIZE..) {
+                    let (_, Reverse((t, _))) = q.pop().unwrap_or((0, Reverse((0, 0))));
+                    q.push(seq, Reverse((t + step, seq)));
+                }
+                q
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    // The engine's queue, through dispatch: the hold model with SIZE
+    // events pending, for OPS events.
+    let events = hold_run(SIZE as u32, OPS);
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("engine", |b| b.iter(|| hold_run(SIZE as u32, OPS)));
+    g.finish();
+}
+
+/// A million latencies spread like M/M/16 responses (exponential, 88 ms mean).
+fn latency_samples() -> Vec<SimDuration> {
+    let mut rng = Pcg64Mcg::seed_from_u64(3);
+    (0..1_000_000)
+        .map(|_| {
+            let x: f64 = Exp1.sample(&mut rng);
+            SimDuration((x * 88e6) as u64)
+        })
+        .collect()
+}
+
+fn latencies(c: &mut Criterion) {
+    let samples = latency_samples();
+    let mut g = c.benchmark_group("latencies");
+    g.throughput(Throughput::Elements(samples.len() as u64));
+    g.bench_function("record", |b| {
+        b.iter(|| {
+            let mut l = Latencies::new();
+            for &d in &samples {
+                l.record(d);
+            }
+            l.quantile_ms(0.99)
+        })
+    });
+    g.bench_function("hdr_record", |b| {
+        b.iter(|| {
+            let mut h = Histogram::<u64>::new(3).expect("valid precision");
+            h.auto(true);
+            for &d in &samples {
+                let _ = h.record((d.0 / 1_000).max(1));
+            }
+            h.value_at_quantile(0.99)
+        })
+    });
+    g.finish();
+}
+
+fn arrivals(c: &mut Criterion) {
+    const N: u64 = 1_000_000;
+    let (_, s) = bench_scenario("mm16-2m.toml");
+    let mut g = c.benchmark_group("arrivals");
+    g.throughput(Throughput::Elements(N));
+    g.bench_function("poisson", |b| {
+        b.iter(|| {
+            let mut a = Arrivals::new(&s.workload, stream(1, "arrivals"));
+            let mut last = SimTime::ZERO;
+            for _ in 0..N {
+                last = a.next_arrival().unwrap_or(last);
+            }
+            last
+        })
+    });
+    g.finish();
+}
+
+fn dist(c: &mut Criterion) {
+    const N: u64 = 1_000_000;
+    let mut g = c.benchmark_group("dist");
+    g.throughput(Throughput::Elements(N));
+    let dists = [
+        ("exp", Dist::exp(SimDuration::from_millis(70))),
+        (
+            "lognormal",
+            Dist::lognormal_median_p99(SimDuration::from_millis(20), SimDuration::from_millis(120)),
+        ),
+    ];
+    for (name, d) in dists {
+        let d = d.expect("valid parameters");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut rng: StreamRng = stream(1, name);
+                (0..N)
+                    .map(|_| d.sample(&mut rng).0)
+                    .fold(0, u64::wrapping_add)
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
     reference,
-    engine_hold,
     mmc,
     three_tier,
-    event_queue
+    process,
+    engine_hold,
+    event_queue,
+    latencies,
+    arrivals,
+    dist
 );
 criterion_main!(benches);

@@ -223,7 +223,15 @@ mod tests {
     #[test]
     fn from_secs_rounds_and_saturates() {
         let ns = |secs: f64| SimDuration::from_secs_f64(secs).0;
-        for zero in [f64::NAN, f64::NEG_INFINITY, -1.0, -1e-12, -0.0, 0.0, 4.9e-10] {
+        for zero in [
+            f64::NAN,
+            f64::NEG_INFINITY,
+            -1.0,
+            -1e-12,
+            -0.0,
+            0.0,
+            4.9e-10,
+        ] {
             assert_eq!(ns(zero), 0, "{zero}");
         }
         assert_eq!(ns(5e-10), 1);
