@@ -69,6 +69,12 @@ impl<M: Copy> EventQueue<M> {
         }
     }
 
+    /// Schedules `msg` for `target` at `time` (not in the past).
+    ///
+    /// Inlined into every place that schedules, sifting included: a message
+    /// is built right where it is stored, and each place's sift-up branch is
+    /// predicted on its own (an out-of-line sift-up shared by all of them
+    /// mispredicted more, by cachegrind's count, and measured slower).
     #[inline(always)]
     pub(super) fn push(&mut self, time: SimTime, target: ActorId, msg: M) {
         debug_assert!(time >= self.now, "an event was scheduled in the past");
