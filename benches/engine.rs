@@ -1,23 +1,188 @@
-//! Speed of the engine and of whole simulations (criterion).
+//! Speed of the engine, of its parts and of whole simulations (criterion).
 //!
-//! `cargo bench` reports, per benchmark, time per iteration and throughput:
-//! - `engine/hold`: raw events per second of the event queue and dispatch;
-//! - `mmc/m_m_16`: simulated requests per second of an M/M/16 run;
-//! - `three_tier/alb_ec2_db`: requests per second through ALB → EC2 → DB;
-//! - `event_queue/*`: std `BinaryHeap` against the `priority-queue` crate for
-//!   the engine's queue (why the engine uses `BinaryHeap`).
+//! `cargo bench --bench engine` reports, per benchmark, time per iteration
+//! and throughput (`benches/perf-table.sh` turns them into the README's
+//! performance table):
+//! - `reference/handwritten_mm16`: the yardstick of issue 15, M/M/16 written
+//!   by hand for that one model, to compare with `mmc/m_m_16`;
+//! - `mmc/m_m_16`: a whole `simulate()` of the same M/M/16
+//!   (`benches/mm16-2m.toml`, 2 M requests);
+//! - `three_tier/alb_ec2_db`: a whole `simulate()` of ALB → EC2 → database
+//!   (`benches/memory-2m-three-tier.toml`, 2 M requests);
+//! - `process/start_up`: the `stratosim` executable end to end on a run of
+//!   one simulated second (start-up, CSV files, charts, report): the fixed
+//!   cost of every run;
+//! - `engine/hold`, `engine/hold_16`: the engine alone (queue and
+//!   dispatch), events per second with 1,000 or 16 events pending;
+//! - `event_queue/*`: one pop and one push on 10,000 pending events: std's
+//!   `BinaryHeap`, the `priority-queue` crate, and the engine (its queue
+//!   through dispatch);
+//! - `latencies/*`: recording a million latencies, through
+//!   [`Latencies`] (batched) and straight into an HDR histogram;
+//! - `arrivals/poisson`, `dist/*`: a million arrival instants, service
+//!   times.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::path::Path;
+use std::collections::{BinaryHeap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use hdrhistogram::Histogram;
 use priority_queue::PriorityQueue;
+use rand::SeedableRng;
+use rand_distr::{Distribution, Exp1};
+use rand_pcg::Pcg64Mcg;
 
+use stratosim::dist::Dist;
 use stratosim::engine::{Actor, ActorId, Ctx, Engine};
+use stratosim::model::client::Arrivals;
+use stratosim::rng::{StreamRng, stream};
 use stratosim::run::simulate;
-use stratosim::scenario::load_str;
+use stratosim::scenario::{Scenario, load_str};
+use stratosim::stats::Latencies;
 use stratosim::time::{SimDuration, SimTime};
+
+/// A scenario shipped in `benches/`.
+fn bench_scenario(name: &str) -> (PathBuf, Scenario) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("the bench scenario is readable");
+    let s = load_str(&text, &path, &[]).expect("the bench scenario is valid");
+    (path, s)
+}
+
+/// The M/M/16 of issue 15: λ = 200/s, exponential service with a 70 ms
+/// mean, 10 000 s simulated: about 2 million requests.
+const MM16_RATE: f64 = 200.0;
+const MM16_MEAN_SERVICE_NS: f64 = 70e6;
+const MM16_HORIZON_NS: u64 = 10_000 * 1_000_000_000;
+
+/// M/M/16 as one would write it for that model alone, with no framework: a
+/// binary heap of `(time, sequence, arrival instant)` events, a FIFO of
+/// waiting arrival instants, PCG exponential draws, and an HDR histogram
+/// record of every response (whole microseconds, as stratosim records
+/// them); nothing is written out. Returns the requests that arrived and
+/// the mean response [ns] (so the work cannot be optimised away).
+fn handwritten_mm16() -> (u64, f64) {
+    const SERVERS: u32 = 16;
+    /// Marks an arrival event; a departure carries its arrival instant.
+    const ARRIVAL: u64 = u64::MAX;
+    let mut rng = Pcg64Mcg::seed_from_u64(1);
+    let mut draw = |mean_ns: f64| {
+        let x: f64 = Exp1.sample(&mut rng);
+        (x * mean_ns + 0.5) as u64
+    };
+    let mean_interarrival = 1e9 / MM16_RATE;
+    let mut heap: BinaryHeap<Reverse<(u64, u64, u64)>> = BinaryHeap::with_capacity(64);
+    let mut waiting: VecDeque<u64> = VecDeque::with_capacity(1024);
+    let mut hist = Histogram::<u64>::new(3).expect("valid precision");
+    hist.auto(true);
+    let (mut seq, mut busy, mut requests, mut response_sum) = (0u64, 0u32, 0u64, 0u128);
+    heap.push(Reverse((draw(mean_interarrival), seq, ARRIVAL)));
+    while let Some(Reverse((now, _, what))) = heap.pop() {
+        if now >= MM16_HORIZON_NS {
+            break;
+        }
+        seq += 1;
+        if what == ARRIVAL {
+            requests += 1;
+            heap.push(Reverse((now + draw(mean_interarrival), seq, ARRIVAL)));
+            if busy < SERVERS {
+                busy += 1;
+                seq += 1;
+                heap.push(Reverse((now + draw(MM16_MEAN_SERVICE_NS), seq, now)));
+            } else {
+                waiting.push_back(now);
+            }
+        } else {
+            let response = now - what;
+            response_sum += u128::from(response);
+            let _ = hist.record((response / 1_000).max(1));
+            if let Some(arrived) = waiting.pop_front() {
+                heap.push(Reverse((now + draw(MM16_MEAN_SERVICE_NS), seq, arrived)));
+            } else {
+                busy -= 1;
+            }
+        }
+    }
+    (requests, response_sum as f64 / hist.len().max(1) as f64)
+}
+
+fn reference(c: &mut Criterion) {
+    let (requests, mean) = handwritten_mm16();
+    eprintln!(
+        "reference/handwritten_mm16: {requests} requests, mean response {:.3} ms",
+        mean / 1e6
+    );
+    let mut g = c.benchmark_group("reference");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(requests));
+    g.bench_function("handwritten_mm16", |b| b.iter(handwritten_mm16));
+    g.finish();
+}
+
+/// A whole `simulate()` of `file`, one element per request.
+fn whole_run(c: &mut Criterion, group: &str, name: &str, file: &str) {
+    let (_, s) = bench_scenario(file);
+    let probe = simulate(&s, 0, 0);
+    let requests = probe.requests;
+    eprintln!(
+        "{group}/{name}: {requests} requests, {} completed, {} events per iteration",
+        probe.completed, probe.events
+    );
+    let mut g = c.benchmark_group(group);
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(requests));
+    g.bench_function(name, |b| b.iter(|| simulate(&s, 0, 0).completed));
+    g.finish();
+}
+
+fn mmc(c: &mut Criterion) {
+    // M/M/16: λ = 200/s, E[S] = 70 ms, 10 000 s ≈ 2.0 M requests.
+    whole_run(c, "mmc", "m_m_16", "mm16-2m.toml");
+}
+
+fn three_tier(c: &mut Criterion) {
+    // ALB (round robin) → 8 × m5.large with 16 workers → database with 64
+    // connections; 500 requests/s for 4 000 s ≈ 2.0 M requests.
+    whole_run(c, "three_tier", "alb_ec2_db", "memory-2m-three-tier.toml");
+}
+
+fn process(c: &mut Criterion) {
+    // One simulated second of the M/M/16 (about 200 requests): what a run
+    // costs besides the simulation. Each run writes to a fresh folder (a
+    // folder with runs of this very build would be reused).
+    let (path, _) = bench_scenario("mm16-2m.toml");
+    let run = |out: &Path| {
+        let status = Command::new(env!("CARGO_BIN_EXE_stratosim"))
+            .arg("run")
+            .arg(&path)
+            .args([
+                "--set",
+                "scenario.duration=1s",
+                "--jobs",
+                "1",
+                "--quiet",
+                "--out",
+            ])
+            .arg(out)
+            .status()
+            .expect("stratosim runs");
+        assert!(status.success());
+    };
+    let mut g = c.benchmark_group("process");
+    g.sample_size(20);
+    g.bench_function("start_up", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().expect("a temporary folder"),
+            |dir| run(&dir.path().join("out")),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
 
 /// An actor that reschedules every message it gets after a pseudo-random
 /// delay: the "hold" model of event-queue benchmarks.
@@ -36,106 +201,33 @@ impl Actor<u32, ()> for Hold {
     }
 }
 
-/// Runs the hold model for about `EVENTS` events; returns the number
-/// actually delivered.
-fn hold_run() -> u64 {
-    const PENDING: u32 = 1_000;
-    const EVENTS: u64 = 1_000_000;
+/// Runs the hold model with `pending` events in flight for about `events`
+/// events; returns the number actually delivered.
+fn hold_run(pending: u32, events: u64) -> u64 {
     let mut engine = Engine::new();
     let mut actors: Vec<Box<Hold>> = vec![Box::new(Hold {
         state: 88172645463325252,
     })];
-    for i in 0..PENDING {
+    for i in 0..pending {
         engine.schedule(SimTime(u64::from(i)), ActorId(0), i);
     }
-    // Run until about EVENTS events were delivered: mean delay 0.5 ms
-    // with PENDING events in flight gives PENDING / 0.5 ms events per ns.
-    let horizon = EVENTS * 500_000 / u64::from(PENDING);
+    // Mean delay 0.5 ms with `pending` events in flight gives pending /
+    // 0.5 ms events per ns.
+    let horizon = events * 500_000 / u64::from(pending);
     engine.run_until(&mut actors, &mut (), SimTime(horizon));
     engine.delivered()
 }
 
 fn engine_hold(c: &mut Criterion) {
-    // The run is deterministic: count its events once, so the throughput is
-    // the events really delivered, not the nominal EVENTS.
-    let events = hold_run();
-    eprintln!("engine/hold: {events} events per iteration");
     let mut g = c.benchmark_group("engine");
-    g.throughput(Throughput::Elements(events));
-    g.bench_function("hold", |b| b.iter(hold_run));
-    g.finish();
-}
-
-fn mmc(c: &mut Criterion) {
-    // M/M/16 at ρ = 0.9: λ = 144/s, E[S] = 100 ms; 2h ≈ 1.04 M requests.
-    let text = r#"
-[scenario]
-name = "bench-mmc"
-duration = "2h"
-seed = 1
-[workload]
-rate = 144
-[designs.d]
-entry = "app"
-[designs.d.app]
-kind = "ec2"
-instance_type = "m5.large"
-workers = 16
-service_time = { dist = "exp", mean = "100ms" }
-"#;
-    let s = load_str(text, Path::new("bench.toml"), &[]).expect("valid");
-    let probe = simulate(&s, 0, 0);
-    let requests = probe.requests;
-    eprintln!(
-        "mmc/m_m_16: {requests} requests, {} completed, {} events per iteration",
-        probe.completed, probe.events
-    );
-    let mut g = c.benchmark_group("mmc");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(requests));
-    g.bench_function("m_m_16", |b| b.iter(|| simulate(&s, 0, 0).completed));
-    g.finish();
-}
-
-fn three_tier(c: &mut Criterion) {
-    // ALB (round robin) → 8 × m5.large with 16 workers → database with 64
-    // connections; 500 requests/s for 40 min ≈ 1.2 M requests.
-    let text = r#"
-[scenario]
-name = "bench-three-tier"
-duration = "40m"
-seed = 1
-[workload]
-rate = 500
-[designs.d]
-entry = "alb"
-[designs.d.alb]
-kind = "load_balancer"
-routing = "round_robin"
-targets = "app"
-[designs.d.app]
-kind = "ec2"
-instance_type = "m5.large"
-instances = 8
-workers = 16
-service_time = { dist = "lognormal", median = "20ms", p99 = "120ms" }
-calls = ["db"]
-[designs.d.db]
-kind = "database"
-capacity = 64
-service_time = { dist = "lognormal", median = "4ms", p99 = "30ms" }
-"#;
-    let s = load_str(text, Path::new("bench.toml"), &[]).expect("valid");
-    let probe = simulate(&s, 0, 0);
-    let requests = probe.requests;
-    eprintln!(
-        "three_tier/alb_ec2_db: {requests} requests, {} completed, {} events per iteration",
-        probe.completed, probe.events
-    );
-    let mut g = c.benchmark_group("three_tier");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(requests));
-    g.bench_function("alb_ec2_db", |b| b.iter(|| simulate(&s, 0, 0).completed));
+    for (name, pending) in [("hold", 1_000), ("hold_16", 16)] {
+        // The run is deterministic: count its events once, so the
+        // throughput is the events really delivered.
+        let events = hold_run(pending, 1_000_000);
+        eprintln!("engine/{name}: {events} events per iteration, {pending} pending");
+        g.throughput(Throughput::Elements(events));
+        g.bench_function(name, |b| b.iter(|| hold_run(pending, 1_000_000)));
+    }
     g.finish();
 }
 
@@ -192,8 +284,104 @@ fn event_queue(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // The engine's queue, through dispatch: the hold model with SIZE
+    // events pending, for OPS events.
+    let events = hold_run(SIZE as u32, OPS);
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("engine", |b| b.iter(|| hold_run(SIZE as u32, OPS)));
     g.finish();
 }
 
-criterion_group!(benches, engine_hold, mmc, three_tier, event_queue);
+/// A million latencies spread like M/M/16 responses (exponential, 88 ms mean).
+fn latency_samples() -> Vec<SimDuration> {
+    let mut rng = Pcg64Mcg::seed_from_u64(3);
+    (0..1_000_000)
+        .map(|_| {
+            let x: f64 = Exp1.sample(&mut rng);
+            SimDuration((x * 88e6) as u64)
+        })
+        .collect()
+}
+
+fn latencies(c: &mut Criterion) {
+    let samples = latency_samples();
+    let mut g = c.benchmark_group("latencies");
+    g.throughput(Throughput::Elements(samples.len() as u64));
+    g.bench_function("record", |b| {
+        b.iter(|| {
+            let mut l = Latencies::new();
+            for &d in &samples {
+                l.record(d);
+            }
+            l.quantile_ms(0.99)
+        })
+    });
+    g.bench_function("hdr_record", |b| {
+        b.iter(|| {
+            let mut h = Histogram::<u64>::new(3).expect("valid precision");
+            h.auto(true);
+            for &d in &samples {
+                let _ = h.record((d.0 / 1_000).max(1));
+            }
+            h.value_at_quantile(0.99)
+        })
+    });
+    g.finish();
+}
+
+fn arrivals(c: &mut Criterion) {
+    const N: u64 = 1_000_000;
+    let (_, s) = bench_scenario("mm16-2m.toml");
+    let mut g = c.benchmark_group("arrivals");
+    g.throughput(Throughput::Elements(N));
+    g.bench_function("poisson", |b| {
+        b.iter(|| {
+            let mut a = Arrivals::new(&s.workload, stream(1, "arrivals"));
+            let mut last = SimTime::ZERO;
+            for _ in 0..N {
+                last = a.next_arrival().unwrap_or(last);
+            }
+            last
+        })
+    });
+    g.finish();
+}
+
+fn dist(c: &mut Criterion) {
+    const N: u64 = 1_000_000;
+    let mut g = c.benchmark_group("dist");
+    g.throughput(Throughput::Elements(N));
+    let dists = [
+        ("exp", Dist::exp(SimDuration::from_millis(70))),
+        (
+            "lognormal",
+            Dist::lognormal_median_p99(SimDuration::from_millis(20), SimDuration::from_millis(120)),
+        ),
+    ];
+    for (name, d) in dists {
+        let d = d.expect("valid parameters");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut rng: StreamRng = stream(1, name);
+                (0..N)
+                    .map(|_| d.sample(&mut rng).0)
+                    .fold(0, u64::wrapping_add)
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    reference,
+    mmc,
+    three_tier,
+    process,
+    engine_hold,
+    event_queue,
+    latencies,
+    arrivals,
+    dist
+);
 criterion_main!(benches);

@@ -6,7 +6,8 @@ process per request, a `simpy.Resource` per pool of servers):
 
 - mm16 (default): Poisson arrivals at 144/s, 16 FIFO servers, exponential
   service with mean 100 ms (rho = 0.9); 2 h of simulated time, about 1.04 M
-  requests.
+  requests. `--rate 200 --service 0.070 --duration 10000` is the M/M/16 of
+  issue 15 and of benches/mm16-2m.toml (2 M requests).
 - three-tier: Poisson arrivals at 500/s; a load balancer adds 1 ms and sends
   requests round robin to 8 instances of 16 workers each (one FIFO queue per
   instance); the work is lognormal (median 20 ms, p99 120 ms), then, still
@@ -21,6 +22,7 @@ time, and for mm16 the mean wait against Erlang C.
     python3 benches/simpy_mm16.py                       # mm16, 2 h
     python3 benches/simpy_mm16.py --duration 1800       # a shorter horizon
     python3 benches/simpy_mm16.py --model three-tier
+    python3 benches/simpy_mm16.py --rate 200 --service 0.070 --duration 10000
 """
 
 import argparse
@@ -119,6 +121,8 @@ def main():
     p.add_argument("--model", choices=["mm16", "three-tier"], default="mm16")
     p.add_argument("--duration", type=float, help="simulated seconds (default: 7200 for mm16, 2400 for three-tier)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--rate", type=float, default=144.0, help="mm16 arrival rate [1/s] (default: 144)")
+    p.add_argument("--service", type=float, default=0.100, help="mm16 mean service time [s] (default: 0.100)")
     args = p.parse_args()
 
     rng = random.Random(args.seed)
@@ -126,7 +130,7 @@ def main():
     stats = Stats()
     if args.model == "mm16":
         duration = args.duration or 7200.0
-        rate, mean_service, servers = 144.0, 0.100, 16
+        rate, mean_service, servers = args.rate, args.service, 16
         mm16(env, stats, rng, rate, mean_service, servers)
     else:
         duration = args.duration or 2400.0
@@ -141,6 +145,7 @@ def main():
     print(f"requests           {stats.arrivals} arrived, {stats.completed} completed")
     print(f"wall time          {wall:.2f} s")
     print(f"requests/s (wall)  {stats.arrivals / wall:,.0f}")
+    print(f"ns per request     {wall / stats.arrivals * 1e9:,.0f}")
     print(f"mean wait          {1000 * stats.wait_sum / stats.started:.3f} ms (requests that began service)")
     print(f"mean response      {1000 * stats.response_sum / stats.completed:.3f} ms")
     if args.model == "mm16":

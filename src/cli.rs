@@ -438,10 +438,9 @@ fn run_one(
         combine(&sources, &manifest, out)?;
         std::fs::remove_dir_all(&fresh).map_err(|e| CliError::Failed(e.into()))?;
     }
-    if shard.is_none()
-        && let Some(build) = build_fingerprint()
-    {
-        std::fs::write(out.join(BUILD_FILE), build).map_err(|e| CliError::Failed(e.into()))?;
+    if shard.is_none() {
+        std::fs::write(out.join(BUILD_FILE), build_fingerprint())
+            .map_err(|e| CliError::Failed(e.into()))?;
     }
     if let Some((k, n)) = shard {
         if !args.quiet {
@@ -505,12 +504,14 @@ fn write_runs(
 /// Where a folder records which build of stratosim wrote its runs.
 const BUILD_FILE: &str = ".stratosim-build";
 
-/// A fingerprint of the running executable: a rebuild with other code
-/// must not reuse runs of the old one, whatever its version says. It is
-/// kept out of the manifest, whose bytes must not depend on the build.
-fn build_fingerprint() -> Option<String> {
-    let exe = std::fs::read(std::env::current_exe().ok()?).ok()?;
-    Some(format!("{:016x}\n", crate::rng::fnv1a(&exe)))
+/// Which build of stratosim wrote a folder's runs: a rebuild with other
+/// code must not reuse runs of the old one, whatever its version says. The
+/// id is a hash of the sources, the lock file, the compiler and the profile,
+/// fixed at compile time by `build.rs` (hashing the executable at every
+/// start-up cost more than a tenth of a short run). It is kept out of the
+/// manifest, whose bytes must not depend on the build.
+fn build_fingerprint() -> String {
+    format!("{}\n", env!("STRATOSIM_BUILD_ID"))
 }
 
 /// How many replications (from 0) of `manifest`'s runs a whole earlier run
@@ -531,7 +532,7 @@ fn reusable_replications(out: &Path, manifest: &Manifest) -> u32 {
         && crate::output::REQUIRED_FILES
             .iter()
             .all(|f| out.join(f).is_file())
-        && std::fs::read_to_string(out.join(BUILD_FILE)).ok() == build_fingerprint();
+        && std::fs::read_to_string(out.join(BUILD_FILE)).ok() == Some(build_fingerprint());
     if same {
         old.replications.min(manifest.replications)
     } else {

@@ -56,12 +56,13 @@ impl SimDuration {
 
     /// A duration from floating-point seconds, rounded to the nearest
     /// nanosecond; negative and NaN inputs give zero, huge ones saturate.
+    #[inline]
     pub fn from_secs_f64(secs: f64) -> SimDuration {
-        if secs.is_nan() || secs <= 0.0 {
-            return SimDuration::ZERO;
-        }
         // Adding 0.5 and truncating rounds a positive number to the nearest
-        // integer without a libm call; `as` saturates huge values.
+        // integer without a libm call. `as` saturates: huge values give the
+        // longest duration, and NaN and everything below 0.5 ns (negative
+        // numbers included) give zero, with no branch on the hot path of
+        // every sampled duration.
         SimDuration((secs * NANOS_PER_SEC as f64 + 0.5) as u64)
     }
 
@@ -217,6 +218,27 @@ mod tests {
             SimDuration::from_millis(1500)
         );
         assert_eq!(SimDuration::parse("0s").unwrap(), SimDuration::ZERO);
+    }
+
+    #[test]
+    fn from_secs_rounds_and_saturates() {
+        let ns = |secs: f64| SimDuration::from_secs_f64(secs).0;
+        for zero in [
+            f64::NAN,
+            f64::NEG_INFINITY,
+            -1.0,
+            -1e-12,
+            -0.0,
+            0.0,
+            4.9e-10,
+        ] {
+            assert_eq!(ns(zero), 0, "{zero}");
+        }
+        assert_eq!(ns(5e-10), 1);
+        assert_eq!(ns(1.5e-9), 2);
+        assert_eq!(ns(0.07), 70_000_000);
+        assert_eq!(ns(f64::INFINITY), u64::MAX);
+        assert_eq!(ns(1e30), u64::MAX);
     }
 
     #[test]

@@ -9,17 +9,14 @@
 //! where the sequence number is assigned when the event is scheduled, so
 //! same-time events are delivered first-scheduled, first-delivered.
 //!
-//! Zero-delay messages (a call handed from one component to the next at the
-//! same instant) are the most common events. They go to a FIFO instead of the
-//! heap: their time is `now` and their sequence numbers grow, so the FIFO is
-//! already sorted, and delivering the smaller of the FIFO's front and the
-//! heap's top gives exactly the order a single heap would, at a fraction of
-//! the cost.
+//! Messages are plain `Copy` data: they carry keys into the actors' own
+//! state, never owned values, so the hot path allocates nothing and events
+//! move through the queue as bytes.
 
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+mod queue;
 
 use crate::time::{SimDuration, SimTime};
+pub use queue::EventQueue;
 
 /// Identifies an actor: its index in the slice given to [`Engine::run_until`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,108 +36,6 @@ impl<M, W, T: Actor<M, W> + ?Sized> Actor<M, W> for Box<T> {
     }
 }
 
-/// One scheduled delivery.
-#[derive(Debug)]
-struct Event<M> {
-    time: SimTime,
-    seq: u64,
-    target: ActorId,
-    msg: M,
-}
-
-impl<M> PartialEq for Event<M> {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
-    }
-}
-impl<M> Eq for Event<M> {}
-impl<M> PartialOrd for Event<M> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<M> Ord for Event<M> {
-    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest event.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
-
-/// The pending events, ordered by `(time, sequence)`.
-#[derive(Debug)]
-pub struct EventQueue<M> {
-    heap: BinaryHeap<Event<M>>,
-    now_fifo: VecDeque<Event<M>>,
-    next_seq: u64,
-    now: SimTime,
-}
-
-impl<M> EventQueue<M> {
-    fn new() -> Self {
-        EventQueue {
-            heap: BinaryHeap::with_capacity(1024),
-            now_fifo: VecDeque::with_capacity(256),
-            next_seq: 0,
-            now: SimTime::ZERO,
-        }
-    }
-
-    fn push(&mut self, time: SimTime, target: ActorId, msg: M) {
-        debug_assert!(time >= self.now, "an event was scheduled in the past");
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        let event = Event {
-            time,
-            seq,
-            target,
-            msg,
-        };
-        if time == self.now {
-            self.now_fifo.push_back(event);
-        } else {
-            self.heap.push(event);
-        }
-    }
-
-    /// The earliest event if it is due before `end`.
-    #[inline]
-    fn pop_before(&mut self, end: SimTime) -> Option<Event<M>> {
-        let heap_next = self.heap.peek().map(|h| (h.time, h.seq));
-        let from_fifo = match (self.now_fifo.front(), heap_next) {
-            (Some(f), Some(h)) => (f.time, f.seq) < h,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return None,
-        };
-        if from_fifo {
-            // FIFO events are due now, and now is before `end`.
-            let e = self.now_fifo.pop_front()?;
-            if e.time >= end {
-                self.now_fifo.push_front(e);
-                return None;
-            }
-            Some(e)
-        } else {
-            let (time, _) = heap_next?;
-            if time >= end {
-                return None;
-            }
-            self.now = time;
-            self.heap.pop()
-        }
-    }
-
-    /// Number of events waiting.
-    pub fn len(&self) -> usize {
-        self.heap.len() + self.now_fifo.len()
-    }
-
-    /// True when nothing is scheduled.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 /// What an actor may do while it handles a message.
 #[derive(Debug)]
 pub struct Ctx<'a, M, W> {
@@ -150,7 +45,7 @@ pub struct Ctx<'a, M, W> {
     pub world: &'a mut W,
 }
 
-impl<M, W> Ctx<'_, M, W> {
+impl<M: Copy, W> Ctx<'_, M, W> {
     /// The current simulated time.
     #[inline]
     pub fn now(&self) -> SimTime {
@@ -164,20 +59,20 @@ impl<M, W> Ctx<'_, M, W> {
     }
 
     /// Delivers `msg` to `target` after `delay`.
-    #[inline]
+    #[inline(always)]
     pub fn send(&mut self, target: ActorId, delay: SimDuration, msg: M) {
         let at = self.queue.now + delay;
         self.queue.push(at, target, msg);
     }
 
     /// Delivers `msg` to `target` at `at` (not in the past).
-    #[inline]
+    #[inline(always)]
     pub fn send_at(&mut self, target: ActorId, at: SimTime, msg: M) {
         self.queue.push(at.max(self.queue.now), target, msg);
     }
 
     /// Delivers `msg` back to this actor after `delay` (a timer).
-    #[inline]
+    #[inline(always)]
     pub fn schedule(&mut self, delay: SimDuration, msg: M) {
         let me = self.me;
         self.send(me, delay, msg);
@@ -191,13 +86,13 @@ pub struct Engine<M> {
     delivered: u64,
 }
 
-impl<M> Default for Engine<M> {
+impl<M: Copy> Default for Engine<M> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<M> Engine<M> {
+impl<M: Copy> Engine<M> {
     /// An engine at time zero with nothing scheduled.
     pub fn new() -> Self {
         Engine {
@@ -234,23 +129,19 @@ impl<M> Engine<M> {
     where
         A: Actor<M, W>,
     {
-        while let Some(event) = self.queue.pop_before(end) {
+        while let Some(source) = self.queue.next_before(end) {
+            let (target, msg) = self.queue.take(source);
             self.delivered += 1;
-            let actor = &mut actors[event.target.0 as usize];
+            let actor = &mut actors[target.0 as usize];
             let mut ctx = Ctx {
                 queue: &mut self.queue,
-                me: event.target,
+                me: target,
                 world,
             };
-            actor.handle(event.msg, &mut ctx);
+            actor.handle(msg, &mut ctx);
         }
         if end > self.queue.now {
-            self.queue.now = end;
-            // Events left in the FIFO are due now; once the clock moves they
-            // belong in the heap with everything else in the future.
-            while let Some(e) = self.queue.now_fifo.pop_front() {
-                self.queue.heap.push(e);
-            }
+            self.queue.advance_to(end);
         }
     }
 }

@@ -21,16 +21,27 @@ use crate::slab::{Key, Slab};
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
 
+/// Arrival instants are computed this many at a time: in a tight loop the
+/// random draws and divisions of successive arrivals overlap, where one at
+/// a time each waits for the last (the arrivals have a stream of their own,
+/// so drawing ahead changes no other draw).
+const BLOCK: usize = 64;
+
 /// Produces the arrival instants of a workload.
 #[derive(Debug)]
 pub struct Arrivals {
     profile: RateProfile,
     process: ArrivalProcess,
     rng: StreamRng,
-    /// Where the last arrival was [s].
+    /// Where the last arrival computed was [s].
     last: f64,
     /// Index of the current step (steps) or trace position (trace).
     cursor: usize,
+    /// Arrivals computed ahead, in order; fewer than [`BLOCK`] once the
+    /// workload has no more.
+    ahead: Vec<SimTime>,
+    /// How many of `ahead` were handed out.
+    taken: usize,
 }
 
 impl Arrivals {
@@ -42,11 +53,37 @@ impl Arrivals {
             rng,
             last: 0.0,
             cursor: 0,
+            ahead: Vec::with_capacity(BLOCK),
+            taken: 0,
         }
     }
 
     /// The next arrival instant, or `None` when no more will come.
+    #[inline]
     pub fn next_arrival(&mut self) -> Option<SimTime> {
+        if self.taken == self.ahead.len() {
+            self.compute_block();
+        }
+        let next = self.ahead.get(self.taken).copied();
+        self.taken += 1;
+        next
+    }
+
+    /// Replaces the arrivals handed out with the next [`BLOCK`] ones.
+    fn compute_block(&mut self) {
+        self.ahead.clear();
+        self.taken = 0;
+        while self.ahead.len() < BLOCK {
+            match self.compute_next() {
+                Some(t) => self.ahead.push(t),
+                None => break,
+            }
+        }
+    }
+
+    /// Computes the arrival after the last one computed, if any.
+    #[inline(always)]
+    fn compute_next(&mut self) -> Option<SimTime> {
         if let RateProfile::Trace(times) = &self.profile {
             let t = times.get(self.cursor).copied();
             self.cursor += 1;
@@ -82,6 +119,7 @@ impl Arrivals {
 
 /// Where `Λ` (piecewise constant rate) has grown by `work` past `from` [s].
 /// `cursor` is the index of the first step not yet reached.
+#[inline]
 fn advance_steps(
     initial: f64,
     steps: &[(SimTime, f64)],

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Measures stratosim against a hand-written loop and SimPy on this machine,
+# and prints the tables of the README's "Performance" section (markdown).
+#
+#   benches/perf-table.sh            # print the tables (about 5 minutes)
+#   benches/perf-table.sh --write    # also replace them in README.md
+#
+# Needs: cargo, hyperfine (apt-get install hyperfine), python3 with SimPy
+# 4.1.2 (pip install simpy==4.1.2). Every figure is for one thread:
+# - criterion (`cargo bench --bench engine`): the hand-written M/M/16 loop
+#   (reference/handwritten_mm16), simulate() of the same M/M/16
+#   (mmc/m_m_16) and of the three-tier design (three_tier/alb_ec2_db), and
+#   the benchmarks of each part;
+# - hyperfine: `stratosim run --jobs 1` end to end (start-up, simulation,
+#   CSV files, charts, report) on benches/mm16-2m.toml and
+#   benches/memory-2m-three-tier.toml, each run into a fresh folder;
+# - SimPy: benches/simpy_mm16.py on the same M/M/16 (2 M requests) and on
+#   the same three tiers (400 k requests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+write=false
+[[ "${1:-}" == "--write" ]] && write=true
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cargo build --release --locked >&2
+cargo bench --locked --bench engine >&2
+
+hyperfine --warmup 2 --runs 10 -N --prepare "rm -rf $work/out" \
+  --export-json "$work/hyperfine.json" \
+  "target/release/stratosim run benches/mm16-2m.toml --out $work/out --jobs 1 --quiet" \
+  "target/release/stratosim run benches/memory-2m-three-tier.toml --out $work/out --jobs 1 --quiet" >&2
+# The requests each run simulated, from its summary.csv.
+for f in mm16-2m memory-2m-three-tier; do
+  rm -rf "$work/out"
+  target/release/stratosim run "benches/$f.toml" --out "$work/out" --jobs 1 --quiet --no-charts
+  cp "$work/out/summary.csv" "$work/$f.csv"
+done
+
+python3 benches/simpy_mm16.py --rate 200 --service 0.070 --duration 10000 | tee "$work/simpy.txt" >&2
+# The three tiers in SimPy: 400 k requests (its speed per request does not
+# depend on the horizon).
+python3 benches/simpy_mm16.py --model three-tier --duration 800 | tee "$work/simpy3.txt" >&2
+
+machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB"
+python3 - "$work" "$machine" "$(rustc --version)" "$(git rev-parse --short HEAD)" "$write" <<'EOF'
+import csv, json, re, sys, datetime
+work, machine, rustc, commit, write = sys.argv[1:6]
+
+def crit(name):
+    d = f"target/criterion/{name}/new"
+    est = json.load(open(f"{d}/estimates.json"))
+    elements = json.load(open(f"{d}/benchmark.json"))["throughput"]
+    elements = elements["Elements"] if elements else 1
+    lo = est["median"]["confidence_interval"]["lower_bound"] / elements
+    hi = est["median"]["confidence_interval"]["upper_bound"] / elements
+    return est["median"]["point_estimate"] / elements, lo, hi
+
+def requests(f):
+    return sum(int(r["requests"]) for r in csv.DictReader(open(f"{work}/{f}.csv")))
+
+runs = json.load(open(f"{work}/hyperfine.json"))["results"]
+def whole(i, f):
+    r, n = runs[i], requests(f)
+    return r["median"] / n * 1e9, r["min"] / n * 1e9, (r["user"] + r["system"]) / n * 1e9, n
+
+def simpy_ns(f):
+    text = open(f"{work}/{f}").read()
+    return float(re.search(r"ns per request\s+([\d,.]+)", text).group(1).replace(",", ""))
+simpy_version = re.search(r"simpy ([\d.]+)", open(f"{work}/simpy.txt").read()).group(1)
+simpy, simpy3 = simpy_ns("simpy.txt"), simpy_ns("simpy3.txt")
+
+hand, hand_lo, hand_hi = crit("reference/handwritten_mm16")
+sim, sim_lo, sim_hi = crit("mmc/m_m_16")
+mm_wall, mm_min, mm_cpu, mm_n = whole(0, "mm16-2m")
+tt_wall, tt_min, tt_cpu, tt_n = whole(1, "memory-2m-three-tier")
+tt_sim, tt_lo, tt_hi = crit("three_tier/alb_ec2_db")
+
+def ns(x):
+    if x < 10:
+        return f"{x:.1f} ns"
+    return f"{x:,.0f} ns" if x < 10_000 else f"{x / 1000:,.1f} µs"
+def mps(x):
+    return f"{1e3 / x:.2f} M/s" if x < 1000 else f"{1e6 / x:.1f} k/s"
+
+out = []
+out.append(f"Measured on {datetime.date.today()} with `benches/perf-table.sh` at commit `{commit}`: "
+           f"{machine}; {rustc}; release profile; one thread. "
+           "Criterion figures are medians (95% interval in brackets); whole-process figures "
+           "are the median of 10 `hyperfine` runs, each into a fresh folder (the fastest run, "
+           "and the CPU time, in brackets).")
+out.append("")
+out.append("| M/M/16, λ = 200/s, 70 ms exponential service, 2 M requests | per request | × hand-written loop | SimPy ÷ this |")
+out.append("|---|---|---|---|")
+out.append(f"| hand-written Rust loop (`reference/handwritten_mm16`: binary heap, FIFO, PCG exponential draws, an HDR record per request, no output) | {ns(hand)} ({ns(hand_lo)}–{ns(hand_hi)}) | 1 | {simpy / hand:.0f}× |")
+out.append(f"| stratosim `simulate()` alone (`mmc/m_m_16`) | {ns(sim)} ({ns(sim_lo)}–{ns(sim_hi)}) | {sim / hand:.2f} | {simpy / sim:.0f}× |")
+out.append(f"| **stratosim `run --jobs 1`, whole process** (start-up, simulation, CSV files, charts, report; `benches/mm16-2m.toml`, {mm_n:,} requests) | **{ns(mm_wall)}** (fastest {ns(mm_min)}; CPU {ns(mm_cpu)}) | **{mm_wall / hand:.2f}** | **{simpy / mm_wall:.0f}×** |")
+out.append(f"| SimPy {simpy_version}, one process per request (`benches/simpy_mm16.py --rate 200 --service 0.070 --duration 10000`) | {ns(simpy)} | {simpy / hand:.0f} | 1 |")
+out.append("")
+out.append("| ALB → 8 × EC2 (16 workers) → database (64 connections), 500/s | per request | requests per second | SimPy ÷ this |")
+out.append("|---|---|---|---|")
+out.append(f"| stratosim `simulate()` alone (`three_tier/alb_ec2_db`) | {ns(tt_sim)} ({ns(tt_lo)}–{ns(tt_hi)}) | {mps(tt_sim)} | {simpy3 / tt_sim:.0f}× |")
+out.append(f"| **stratosim `run --jobs 1`, whole process** (`benches/memory-2m-three-tier.toml`, {tt_n:,} requests) | {ns(tt_wall)} (fastest {ns(tt_min)}; CPU {ns(tt_cpu)}) | **{mps(tt_wall)}** (fastest {mps(tt_min)}) | {simpy3 / tt_wall:.0f}× |")
+out.append(f"| SimPy {simpy_version} (`benches/simpy_mm16.py --model three-tier --duration 800`) | {ns(simpy3)} | {mps(simpy3)} | 1 |")
+out.append("")
+out.append("| benchmark | what it measures | result |")
+out.append("|---|---|---|")
+parts = [
+    ("process/start_up", "`stratosim run` of one simulated second (about 200 requests): start-up, CSV files, charts, report", None),
+    ("engine/hold", "the engine alone (queue and dispatch): an actor reschedules each event after 1 ns–1 ms, 1,000 events pending", "events"),
+    ("engine/hold_16", "the same with 16 events pending (as many as in the M/M/16)", "events"),
+    ("event_queue/engine", "one pop and one push among 10,000 events: the engine's queue (with dispatch)", "ops"),
+    ("event_queue/binary_heap", "the same on std's `BinaryHeap` alone", "ops"),
+    ("event_queue/priority_queue", "the same on the `priority-queue` crate", "ops"),
+    ("latencies/record", "recording a latency in `Latencies` (batched HDR histogram, exact sum and maximum)", "records"),
+    ("latencies/hdr_record", "recording a latency straight into an HDR histogram", "records"),
+    ("arrivals/poisson", "one arrival instant of a constant-rate Poisson workload", "arrivals"),
+    ("dist/exp", "one exponential service time", "draws"),
+    ("dist/lognormal", "one log-normal service time", "draws"),
+]
+for name, what, unit in parts:
+    t, lo, hi = crit(name)
+    if unit is None:
+        out.append(f"| `{name}` | {what} | {t / 1e6:.1f} ms ({lo / 1e6:.1f}–{hi / 1e6:.1f}) |")
+    else:
+        out.append(f"| `{name}` | {what} | {1e3 / t:.1f} M {unit}/s ({ns(t)} each) |")
+table = "\n".join(out) + "\n"
+print(table, end="")
+if write == "true":
+    readme = open("README.md").read()
+    begin, end = "<!-- perf-table: begin -->\n", "<!-- perf-table: end -->\n"
+    a, b = readme.index(begin) + len(begin), readme.index(end)
+    open("README.md", "w").write(readme[:a] + table + readme[b:])
+EOF
