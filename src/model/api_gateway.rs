@@ -17,8 +17,6 @@ use crate::time::{SimDuration, SimTime};
 /// The settings a gateway is built from.
 #[derive(Clone, Debug)]
 pub struct ApiGatewayConfig {
-    /// Component name.
-    pub name: String,
     /// Where requests go, in turn.
     pub targets: Vec<ActorId>,
     /// Token refill [requests/s].
@@ -186,8 +184,6 @@ impl Component for ApiGateway {
 
     fn report(&mut self, _now: SimTime) -> ComponentReport {
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "api_gateway".into(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             cost_usd: self.cost(self.window_requests),

@@ -16,7 +16,7 @@ use super::{Component, Ctx, Endpoint, Outcome, call};
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
-use crate::scenario::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
+use crate::settings::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
 use crate::slab::{Key, Slab};
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
@@ -410,8 +410,6 @@ impl Component for ClientActor {
     /// `handled` counts the retries and `errors` the timeouts of the window.
     fn report(&mut self, _now: SimTime) -> ComponentReport {
         ComponentReport {
-            name: "workload".into(),
-            kind: "workload".into(),
             handled: self.retries,
             errors: self.timeouts,
             ..ComponentReport::default()

@@ -240,7 +240,8 @@ pub trait Component {
     /// the per-interval counters.
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>);
 
-    /// The statistics of the measured window, which ends at `now`.
+    /// The statistics of the measured window, which ends at `now` (the
+    /// run that assembled the component names it and its kind).
     fn report(&mut self, now: SimTime) -> ComponentReport;
 }
 

@@ -66,8 +66,6 @@ pub struct Subscriber {
 /// The settings a topic is built from.
 #[derive(Clone, Debug)]
 pub struct TopicConfig {
-    /// Component name.
-    pub name: String,
     /// The subscriptions, in order.
     pub subscribers: Vec<Subscriber>,
     /// Publish acceptance and delivery latency.
@@ -257,8 +255,6 @@ impl Component for Topic {
 
     fn report(&mut self, _now: SimTime) -> ComponentReport {
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "topic".into(),
             handled: self.calls.handled,
             errors: self.window.undeliverable,
             cost_usd: self.cost(&self.window),

@@ -5,10 +5,17 @@
 //! references are resolved to indices into [`Design::components`].
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::dist::Dist;
 use crate::time::{SimDuration, SimTime};
+
+// The settings the models follow as they are written live below both
+// layers; every `scenario::X` name of them keeps working.
+pub use crate::settings::{
+    ArrivalProcess, Backoff, Client, FaultKind, HealthCheckSpec, Jitter, LifecycleSpec,
+    RateProfile, Routing, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment,
+    TerminationPolicy, Workload,
+};
 
 /// A whole scenario file after validation.
 #[derive(Clone, Debug)]
@@ -106,91 +113,6 @@ impl Slo {
     }
 }
 
-/// `[workload]`.
-#[derive(Clone, Debug)]
-pub struct Workload {
-    /// How arrivals are spaced.
-    pub arrival: ArrivalProcess,
-    /// The rate over time (or a trace of arrival times).
-    pub rate: RateProfile,
-    /// `[workload.client]`.
-    pub client: Client,
-    /// `classes`: request classes and their shares (for topic filters);
-    /// one class called `default` when not given. Shares sum to 1.
-    pub classes: Vec<(String, f64)>,
-}
-
-/// `[workload] arrival`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArrivalProcess {
-    /// Exponential gaps (a Poisson process, non-homogeneous when the rate varies).
-    Poisson,
-    /// Evenly spaced arrivals at the current rate.
-    Constant,
-}
-
-/// The arrival rate over time.
-#[derive(Clone, Debug)]
-pub enum RateProfile {
-    /// Piecewise-constant rate [requests/s]: `initial` from time zero, then
-    /// each step's rate from its instant on (steps sorted by time).
-    Steps {
-        /// Rate before the first step [1/s].
-        initial: f64,
-        /// `(at, rate)` pairs, strictly increasing in `at`.
-        steps: Vec<(SimTime, f64)>,
-    },
-    /// `min + (max-min)·(1+cos(2π(t-peak_at)/period))/2` [1/s].
-    Diurnal {
-        /// Lowest rate [1/s].
-        min_rate: f64,
-        /// Highest rate, reached at `peak_at` [1/s].
-        max_rate: f64,
-        /// When the rate peaks, from the start.
-        peak_at: SimDuration,
-        /// Length of one cycle.
-        period: SimDuration,
-    },
-    /// Replay of recorded arrival instants, sorted.
-    Trace(Arc<[SimTime]>),
-}
-
-/// `[workload.client]`: how the caller behaves.
-#[derive(Clone, Debug)]
-pub struct Client {
-    /// Per-attempt timeout; `None` waits forever.
-    pub timeout: Option<SimDuration>,
-    /// Retries after the first attempt fails (error or timeout).
-    pub retries: u32,
-    /// Wait before retry `k` (k = 0, 1, …): `min(max, base·multiplier^k)` with jitter.
-    pub backoff: Backoff,
-}
-
-/// Exponential backoff with jitter between client retries.
-#[derive(Clone, Debug)]
-pub struct Backoff {
-    /// Wait before the first retry, before jitter.
-    pub base: SimDuration,
-    /// Cap on the wait.
-    pub max: SimDuration,
-    /// Growth factor per retry (≥ 1).
-    pub multiplier: f64,
-    /// How the wait is randomised.
-    pub jitter: Jitter,
-}
-
-/// Jitter schemes (as in the AWS Architecture Blog's "Exponential Backoff
-/// and Jitter").
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Jitter {
-    /// Exactly the computed wait: synchronised retries, the storm case.
-    None,
-    /// Uniform in `[0, wait]`.
-    Full,
-    /// `wait/2` plus uniform in `[0, wait/2]`.
-    Equal,
-}
-
 /// Index of a component within its design.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ComponentId(pub usize);
@@ -279,21 +201,6 @@ pub enum LbType {
     Alb,
     /// Network Load Balancer (NLCU pricing).
     Nlb,
-}
-
-/// How a load balancer picks a target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Routing {
-    /// Each target in turn.
-    RoundRobin,
-    /// The target with the fewest requests in flight (ties: least recently chosen).
-    LeastOutstanding,
-    /// Uniformly at random.
-    Random,
-    /// Two distinct targets at random, the one with fewer in flight.
-    PowerOfTwo,
-    /// At random, in proportion to weight.
-    Weighted,
 }
 
 /// `kind = "load_balancer"`.
@@ -402,40 +309,6 @@ impl PurchaseSpec {
     }
 }
 
-/// How instances of an `ec2` fleet come and go. A fixed fleet without
-/// `mtbf` is in service from time zero and never changes; with `mtbf` it is
-/// simulated as a group of fixed size that replaces failed instances.
-#[derive(Clone, Debug)]
-pub struct LifecycleSpec {
-    /// `boot_time`: launch → running (pending state).
-    pub boot_time: Dist,
-    /// `start_time` (default 0): running → the application answers (its
-    /// health checks pass, its workers poll).
-    pub start_time: Dist,
-    /// `health_check`: the target group's health checks (when a load
-    /// balancer routes to the fleet).
-    pub health_check: HealthCheckSpec,
-    /// `deregistration_delay` (default 300 s): how long a deregistered
-    /// instance may finish its in-flight requests.
-    pub deregistration_delay: SimDuration,
-    /// `mtbf`: mean time between failures of one instance (exponential);
-    /// `None`: instances never fail.
-    pub mtbf: Option<SimDuration>,
-}
-
-/// `health_check = { interval, timeout, healthy_threshold, unhealthy_threshold }`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct HealthCheckSpec {
-    /// Between two checks of one target (default 30 s).
-    pub interval: SimDuration,
-    /// A check without an answer within it fails (default 5 s).
-    pub timeout: SimDuration,
-    /// Passing checks that make an unhealthy target healthy again (default 5).
-    pub healthy_threshold: u32,
-    /// Failing checks that make a target unhealthy (default 2).
-    pub unhealthy_threshold: u32,
-}
-
 /// `[….autoscaling]`: an EC2 Auto Scaling group.
 #[derive(Clone, Debug)]
 pub struct AutoScalingSpec {
@@ -466,82 +339,6 @@ pub struct AutoScalingSpec {
     pub max_scale_in: Option<u32>,
     /// `[[….autoscaling.scheduled]]`, sorted by time.
     pub scheduled: Vec<ScheduledAction>,
-}
-
-/// The metric a dynamic scaling policy watches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScalingMetric {
-    /// Busy workers over all workers of the instances past their warm-up [%].
-    Cpu,
-    /// Requests per minute per in-service target (ALBRequestCountPerTarget).
-    RequestsPerTarget,
-    /// Visible messages of the queue the fleet consumes per in-service instance.
-    BacklogPerInstance,
-}
-
-/// `policy`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ScalingPolicy {
-    /// `policy = "none"` or only scheduled actions: the group keeps its
-    /// desired capacity (and replaces failed instances).
-    None,
-    /// `policy = "target_tracking"`.
-    TargetTracking {
-        /// `metric` (default `cpu`).
-        metric: ScalingMetric,
-        /// `target` (percent for `cpu`).
-        target: f64,
-        /// `disable_scale_in` (default false).
-        disable_scale_in: bool,
-    },
-    /// `policy = "step"`.
-    Step {
-        /// `metric` (default `cpu`).
-        metric: ScalingMetric,
-        /// `steps`: bounds and capacity changes.
-        steps: Vec<StepAdjustment>,
-        /// `datapoints` (default 1): breaching datapoints that set off an alarm…
-        datapoints: u32,
-        /// `evaluation_periods` (default = `datapoints`): … among this many.
-        evaluation_periods: u32,
-    },
-}
-
-/// One step of a step policy: `{ above = 70, change = 2 }` or
-/// `{ below = 20, change = -1 }`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct StepAdjustment {
-    /// The metric value the step starts at (exclusive for `below`).
-    pub bound: f64,
-    /// True for `above` (a scale-out alarm), false for `below`.
-    pub above: bool,
-    /// Instances added (> 0) or removed (< 0).
-    pub change: i32,
-}
-
-/// `termination_policy`: which instance a scale-in terminates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TerminationPolicy {
-    /// AWS's default for one zone and one launch template: at random
-    /// (per-second billing makes "closest to the next billing hour" moot).
-    Default,
-    /// The longest-running instance.
-    OldestInstance,
-    /// The most recently launched instance.
-    NewestInstance,
-}
-
-/// `[[….autoscaling.scheduled]]`: `{ at, min, max, desired }`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ScheduledAction {
-    /// When it fires.
-    pub at: SimTime,
-    /// New `min`, if given.
-    pub min: Option<u32>,
-    /// New `max`, if given.
-    pub max: Option<u32>,
-    /// New desired capacity, if given.
-    pub desired: Option<u32>,
 }
 
 /// `kind = "database"`.
@@ -714,24 +511,6 @@ pub struct Fault {
     pub at: SimTime,
     /// How long it lasts.
     pub duration: SimDuration,
-}
-
-/// Kinds of fault.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum FaultKind {
-    /// Every call fails fast (connection refused).
-    Outage,
-    /// Service times are multiplied by `factor` (> 0).
-    Slowdown {
-        /// Multiplier on service times.
-        factor: f64,
-    },
-    /// `zone_outage`: availability zone number `zone` of the fleet is lost:
-    /// its instances fail and nothing launches there until it ends.
-    ZoneOutage {
-        /// Index into the fleet's `zones`.
-        zone: u32,
-    },
 }
 
 /// One `[sweep]` axis.

@@ -46,46 +46,15 @@ use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::SimTime;
-pub use autoscaling::TrackingAlarms;
+pub use autoscaling::{GroupConfig, TrackingAlarms};
 pub use billing::{Ec2Billing, FleetPricing};
 use group::Scaling;
 pub use group::ScalingConfig;
 pub use spot::SpotConfig;
 
-/// What a fleet's servers are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FleetKind {
-    /// EC2 instances.
-    Ec2,
-    /// Fargate tasks.
-    Fargate,
-    /// One database server.
-    Database,
-}
-
-impl FleetKind {
-    /// The kind as the scenario names it.
-    pub fn name(self) -> &'static str {
-        match self {
-            FleetKind::Ec2 => "ec2",
-            FleetKind::Fargate => "fargate",
-            FleetKind::Database => "database",
-        }
-    }
-
-    /// Instances that count (and are billed) as such: not a database.
-    fn has_instances(self) -> bool {
-        self != FleetKind::Database
-    }
-}
-
 /// The settings a fleet is built from.
 #[derive(Clone, Debug)]
 pub struct FleetConfig {
-    /// Component name.
-    pub name: String,
-    /// What the servers are.
-    pub kind: FleetKind,
     /// Number of servers.
     pub instances: u32,
     /// Workers per server.
@@ -245,6 +214,12 @@ impl Fleet {
         }
     }
 
+    /// Its servers are instances (or tasks), counted and billed as such:
+    /// not a database's one server.
+    fn has_instances(&self) -> bool {
+        matches!(self.cfg.pricing, FleetPricing::Instances { .. })
+    }
+
     fn capacity(&self) -> f64 {
         f64::from(self.cfg.instances) * f64::from(self.cfg.workers)
     }
@@ -337,7 +312,7 @@ impl Component for Fleet {
                 );
             }
             // Per zone, when there are several, its instances in service.
-            let zones = sc.cfg.zones.len() as u32;
+            let zones = sc.cfg.zones;
             for z in (0..zones).filter(|_| zones > 1) {
                 let n = (z..self.servers.len() as u32)
                     .step_by(zones as usize)
@@ -348,7 +323,7 @@ impl Component for Fleet {
                     .count();
                 out.put(Metric::InstancesInZone(z), n as f64);
             }
-        } else if self.cfg.kind.has_instances() {
+        } else if self.has_instances() {
             out.put(Metric::Instances, f64::from(self.cfg.instances));
         }
         out.put(
@@ -369,7 +344,7 @@ impl Component for Fleet {
             }
             None => (
                 self.busy.window_mean(now) / self.capacity(),
-                if self.cfg.kind.has_instances() {
+                if self.has_instances() {
                     u64::from(self.cfg.instances)
                 } else {
                     0
@@ -377,8 +352,6 @@ impl Component for Fleet {
             ),
         };
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: self.cfg.kind.name().to_string(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization,
@@ -388,6 +361,7 @@ impl Component for Fleet {
             instances_max,
             cost_usd: self.cost(self.window_start, now, self.calls.handled),
             instance_hours: self.instance_hours(self.window_start, now),
+            ..ComponentReport::default()
         }
     }
 }

@@ -80,8 +80,6 @@ impl Token {
 /// The settings a function is built from.
 #[derive(Clone, Debug)]
 pub struct LambdaConfig {
-    /// Component name.
-    pub name: String,
     /// Memory [MB].
     pub memory_mb: u32,
     /// Run time of one invocation.
@@ -299,8 +297,6 @@ impl Component for Lambda {
             None => self.environments.window_peak().max(1) as f64,
         };
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "lambda".into(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization: self.concurrency.window_mean(now) / capacity,
@@ -314,6 +310,7 @@ impl Component for Lambda {
                 self.window_requests,
                 self.window_gb_seconds,
             ),
+            ..ComponentReport::default()
         }
     }
 }

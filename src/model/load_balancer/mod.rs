@@ -34,7 +34,7 @@ use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
-use crate::scenario::Routing;
+use crate::settings::Routing;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, TimeAverage};
 use crate::time::{SimDuration, SimTime};
@@ -62,8 +62,6 @@ pub struct Target {
 /// The settings a load balancer is built from.
 #[derive(Clone, Debug)]
 pub struct LoadBalancerConfig {
-    /// Component name.
-    pub name: String,
     /// Its prices (an ALB's or an NLB's).
     pub pricing: LbPricing,
     /// Routing policy.
@@ -357,8 +355,6 @@ impl Component for LoadBalancer {
 
     fn report(&mut self, now: SimTime) -> ComponentReport {
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "load_balancer".into(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization: 0.0,
@@ -368,6 +364,7 @@ impl Component for LoadBalancer {
             instances_max: 0,
             instance_hours: 0.0,
             cost_usd: self.bill(now),
+            ..ComponentReport::default()
         }
     }
 }

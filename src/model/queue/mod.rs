@@ -41,7 +41,6 @@ use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
-use crate::scenario::QueueType;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::{SimDuration, SimTime};
@@ -51,14 +50,6 @@ pub use event_source_mapping::{
 };
 use pollers::Poller;
 use visibility::Group;
-
-/// API calls per second per action of a FIFO queue without high throughput
-/// (AWS, "Troubleshoot FIFO throttling" and "message quotas"; see
-/// `../shared/reference/aws-facts.md` §4).
-pub const FIFO_CALLS_PER_SECOND: f64 = 300.0;
-/// The same with high-throughput mode in us-east-1 (third-party report of
-/// AWS's October 2023 figure, aws-facts.md §4; a later 70,000 is unconfirmed).
-pub const FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND: f64 = 18_000.0;
 
 /// Messages one ReceiveMessage returns at most.
 const RECEIVE_MAX_MESSAGES: u32 = 10;
@@ -82,10 +73,9 @@ pub struct Consumer {
 /// The settings a queue is built from.
 #[derive(Clone, Debug)]
 pub struct QueueConfig {
-    /// Component name.
-    pub name: String,
-    /// Standard or FIFO.
-    pub queue_type: QueueType,
+    /// A FIFO queue: each message group is delivered in order, one batch
+    /// of a group at a time (a standard queue: best-effort order).
+    pub fifo: bool,
     /// Who polls it.
     pub consumer: Option<Consumer>,
     /// The dead-letter queue.
@@ -109,7 +99,8 @@ pub struct QueueConfig {
     pub partial_batch_responses: bool,
     /// Long-polling wait; zero for short polling.
     pub wait_time: SimDuration,
-    /// FIFO message groups.
+    /// Message groups a request's message is spread over (1 for a
+    /// standard queue).
     pub groups: u32,
     /// Chance of a duplicate delivery (standard).
     pub duplicate_probability: f64,
@@ -231,10 +222,6 @@ impl Queue {
                     .collect()
             })
             .unwrap_or_default();
-        let groups = match cfg.queue_type {
-            QueueType::Standard => 1,
-            QueueType::Fifo => cfg.groups.max(1),
-        };
         let chunks_per_message = (f64::from(cfg.message_bytes) / cfg.chunk_bytes)
             .ceil()
             .max(1.0) as u64;
@@ -242,7 +229,7 @@ impl Queue {
             rng,
             faults,
             messages: Slab::default(),
-            groups: vec![Group::default(); groups as usize],
+            groups: vec![Group::default(); cfg.groups.max(1) as usize],
             ready_groups: VecDeque::new(),
             by_age: VecDeque::new(),
             retention_check: None,
@@ -411,8 +398,6 @@ impl Component for Queue {
     fn report(&mut self, now: SimTime) -> ComponentReport {
         let _ = now;
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "queue".into(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization: 0.0,
@@ -422,6 +407,7 @@ impl Component for Queue {
             instances_max: 0,
             instance_hours: 0.0,
             cost_usd: self.cost(self.window.requests),
+            ..ComponentReport::default()
         }
     }
 }
