@@ -25,7 +25,7 @@ mod topic;
 
 use crate::engine::{ActorId, Engine};
 use crate::metric::Metric;
-use crate::model::timers::ClientTimer;
+use crate::model::client::ClientTimer;
 use crate::model::world::World;
 use crate::model::{DynComponent, Msg};
 use crate::rng;

@@ -3,7 +3,6 @@
 //! in turn.
 
 use super::faults::FaultState;
-use super::timers::GatewayTimer;
 use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
@@ -13,6 +12,15 @@ use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
+
+/// A gateway's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GatewayTimer {
+    /// The gateway's own latency has elapsed: on to the integration.
+    Forward(Key),
+    /// The integration did not answer in time (a 504).
+    IntegrationTimeout(Key),
+}
 
 /// The settings a gateway is built from.
 #[derive(Clone, Debug)]

@@ -11,7 +11,6 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use super::requests::RequestId;
-use super::timers::ClientTimer;
 use super::{Component, Ctx, Endpoint, Outcome, call};
 use crate::engine::ActorId;
 use crate::metric::Metric;
@@ -26,6 +25,17 @@ use crate::time::{SimDuration, SimTime};
 /// a time each waits for the last (the arrivals have a stream of their own,
 /// so drawing ahead changes no other draw).
 const BLOCK: usize = 64;
+
+/// The client's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientTimer {
+    /// The next arrival is due.
+    NextArrival,
+    /// The attempt waited its timeout.
+    Timeout(Key),
+    /// The request's next attempt is due.
+    Retry(RequestId),
+}
 
 /// Produces the arrival instants of a workload.
 #[derive(Debug)]

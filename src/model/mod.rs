@@ -173,29 +173,6 @@ pub fn reply(ctx: &mut Ctx<'_>, call: Call, outcome: Outcome) {
     );
 }
 
-macro_rules! timer_messages {
-    ($($kind:ident),*) => {
-        $(
-            impl From<timers::$kind> for Msg {
-                #[inline]
-                fn from(timer: timers::$kind) -> Msg {
-                    Msg::Timer(timer.into())
-                }
-            }
-        )*
-    };
-}
-
-timer_messages!(
-    ClientTimer,
-    GatewayTimer,
-    TopicTimer,
-    BalancerTimer,
-    FleetTimer,
-    LambdaTimer,
-    QueueTimer
-);
-
 /// A simulated component: it reacts to the messages it cares about (every
 /// handler ignores its message unless the component says otherwise) and
 /// reports statistics. A run holds components as [`DynComponent`]s.

@@ -8,11 +8,10 @@ use std::collections::VecDeque;
 use rand::RngExt;
 
 use super::autoscaling::{Capacity, Group, GroupConfig};
-use super::{Fleet, Life, SpotConfig};
+use super::{Fleet, FleetTimer, Life, SpotConfig};
 use crate::engine::ActorId;
 use crate::model::Ctx;
 use crate::model::targets::TargetState;
-use crate::model::timers::FleetTimer;
 use crate::rng::StreamRng;
 use crate::settings::{LifecycleSpec, ScalingMetric, TerminationPolicy};
 use crate::stats::TimeAverage;

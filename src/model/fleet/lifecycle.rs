@@ -3,9 +3,8 @@
 
 use rand::RngExt;
 
-use super::{Fleet, Life};
+use super::{Fleet, FleetTimer, InstanceTimer, Life};
 use crate::model::targets::TargetState;
-use crate::model::timers::{FleetTimer, InstanceTimer};
 use crate::model::{Ctx, Outcome};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};

@@ -38,7 +38,6 @@ use std::collections::VecDeque;
 
 use super::downstream::{Downstream, Progress};
 use super::faults::FaultState;
-use super::timers::FleetTimer;
 use super::{Call, Component, Ctx, Outcome};
 use crate::dist::Dist;
 use crate::metric::Metric;
@@ -51,6 +50,42 @@ pub use billing::{Ec2Billing, FleetPricing};
 use group::Scaling;
 pub use group::ScalingConfig;
 pub use spot::SpotConfig;
+
+/// A fleet's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FleetTimer {
+    /// The job's own work is done.
+    ServiceDone(Key),
+    /// The job tries its refused send again.
+    SendRetry(Key),
+    /// An event of the instance in a slot: the key is the slot and the
+    /// generation of the instance the timer was set for (a relaunch in the
+    /// slot makes the old instance's timers stale).
+    Instance(Key, InstanceTimer),
+    /// The group's metric period ends.
+    Period,
+    /// The oldest measured datapoint reaches the alarms.
+    Datapoint,
+    /// Scheduled action number `n` of the group is due.
+    Scheduled(u32),
+}
+
+/// What happens to an instance of a fleet in a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceTimer {
+    /// It has booted.
+    Booted,
+    /// Its first health check passes.
+    Healthy,
+    /// Its deregistration delay is over.
+    DrainDeadline,
+    /// It crashes.
+    Fail,
+    /// The health checks find the crash.
+    Detected,
+    /// Its Spot interruption notice comes.
+    Interrupt,
+}
 
 /// The settings a fleet is built from.
 #[derive(Clone, Debug)]

@@ -27,7 +27,6 @@ mod slow_start;
 
 use super::faults::FaultState;
 use super::targets::TargetState;
-use super::timers::BalancerTimer;
 use super::world::World;
 use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
@@ -43,6 +42,13 @@ pub use billing::{ASSUMED_BYTES_PER_REQUEST, CapacityUnit, HourUsage, LbPricing}
 use nodes::Nodes;
 use routing::TargetSet;
 use slow_start::SlowStart;
+
+/// A load balancer's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BalancerTimer {
+    /// The balancer's own latency has elapsed: on to a target.
+    Forward(Key),
+}
 
 /// One routable target: an instance of a fleet, or a whole component.
 #[derive(Clone, Copy, Debug, PartialEq)]

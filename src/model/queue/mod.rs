@@ -34,7 +34,6 @@ use std::collections::VecDeque;
 
 use super::faults::FaultState;
 use super::requests::RequestId;
-use super::timers::{PollerTimer, QueueTimer};
 use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Msg, Outcome};
 use crate::dist::Dist;
@@ -50,6 +49,39 @@ pub use event_source_mapping::{
 };
 use pollers::Poller;
 use visibility::Group;
+
+/// A queue's own timers, and its pollers'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueTimer {
+    /// The SendMessage call is done: the message is stored.
+    SendDone(Key),
+    /// The message's delivery delay is over.
+    DelayDone(Key),
+    /// The message's visibility timeout ends.
+    Visibility(Key),
+    /// The oldest message may have expired.
+    Retention,
+    /// An event source mapping reconsiders its pollers (once a minute).
+    ScalePollers,
+    /// Poller number `n`'s batching window closes.
+    WindowCloses(u32),
+    /// An event of a poller: the key is its index and its generation when
+    /// the timer was set (a later receive or delivery cancels it).
+    Poller(Key, PollerTimer),
+}
+
+/// What happens to a poller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PollerTimer {
+    /// Its received batch arrives: processing begins.
+    BatchArrives,
+    /// It sends its next ReceiveMessage.
+    Poll,
+    /// Its long poll ends empty.
+    WaitExpired,
+    /// Its DeleteMessage call is done.
+    DeleteDone,
+}
 
 /// Messages one ReceiveMessage returns at most.
 const RECEIVE_MAX_MESSAGES: u32 = 10;

@@ -5,9 +5,8 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
-use super::{Place, Queue, RECEIVE_MAX_MESSAGES};
+use super::{Place, Queue, QueueTimer, RECEIVE_MAX_MESSAGES};
 use crate::model::Ctx;
-use crate::model::timers::QueueTimer;
 use crate::slab::Key;
 
 #[derive(Clone, Debug, Default)]
