@@ -215,3 +215,87 @@ fn assert_usd(actual: f64, expected: f64) {
         "expected ${expected}, got ${actual}"
     );
 }
+
+/// The checklist of a new kind, run: every kind scenarios may write is
+/// read, assembled into a model, simulated, and reported under its name.
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::{kind_names, load_str};
+
+    /// One component of every kind, all reached by the workload: a gateway
+    /// before a balancer before a fleet that calls a database, sends to a
+    /// queue a function consumes and publishes to a topic a Fargate service
+    /// subscribes to. A new kind joins it here.
+    const EVERY_KIND: &str = r#"[scenario]
+name = "every-kind"
+duration = "2min"
+
+[workload]
+rate = 20
+
+[designs.all]
+entry = "gateway"
+
+[designs.all.gateway]
+kind = "api_gateway"
+targets = "balancer"
+
+[designs.all.balancer]
+kind = "load_balancer"
+targets = "app"
+
+[designs.all.app]
+kind = "ec2"
+instance_type = "m5.large"
+workers = 8
+service_time = "5ms"
+calls = "db"
+sends = ["jobs", "events"]
+
+[designs.all.db]
+kind = "database"
+capacity = 8
+service_time = "2ms"
+cost_per_hour = 0.5
+
+[designs.all.jobs]
+kind = "queue"
+consumer = "worker"
+
+[designs.all.worker]
+kind = "lambda"
+runtime = "python3.12"
+service_time = "5ms"
+
+[designs.all.events]
+kind = "topic"
+subscribers = "tasks"
+
+[designs.all.tasks]
+kind = "fargate"
+vcpu = 0.25
+memory_gb = 0.5
+service_time = "5ms"
+"#;
+
+    #[test]
+    fn every_kind_is_read_assembled_run_and_reported() {
+        let scenario = load_str(EVERY_KIND, Path::new("every-kind.toml"), &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let run = simulate(&scenario, 0, 0);
+        let reported: BTreeSet<&str> = run.components.iter().map(|c| c.kind.as_str()).collect();
+        let kinds: BTreeSet<&str> = kind_names().collect();
+        assert_eq!(
+            reported, kinds,
+            "EVERY_KIND lacks a kind, or has one too many"
+        );
+        for c in &run.components {
+            assert!(c.handled > 0, "{} ({}) handled nothing", c.name, c.kind);
+        }
+        assert_eq!(run.failed + run.lost, 0);
+    }
+}
