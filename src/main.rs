@@ -68,6 +68,15 @@ enum Command {
         /// A folder written by `stratosim run`.
         dir: PathBuf,
     },
+    /// Print the prices the catalog holds: item, price, unit, date,
+    /// confidence and source.
+    Prices {
+        /// The catalog's region (default us-east-1).
+        #[arg(long)]
+        region: Option<String>,
+        /// Only these EC2 instance types (e.g. m5.large).
+        instance_types: Vec<String>,
+    },
 }
 
 /// How the results are reported on the terminal.
@@ -125,6 +134,10 @@ fn main() -> ExitCode {
         Command::Merge { dirs, out, report } => cli::merge(&dirs, &out, &report.args()),
         Command::Check { scenarios } => cli::check(&scenarios),
         Command::Plot { dir } => cli::plot(&dir),
+        Command::Prices {
+            region,
+            instance_types,
+        } => cli::prices(region.as_deref(), &instance_types),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 //! around it (whose references become engine actors), its random streams
 //! and the faults that target it.
 
+use crate::catalog::Catalog;
 use crate::engine::ActorId;
 use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
@@ -46,6 +47,12 @@ impl<'a> Site<'a> {
             id,
             seed,
         }
+    }
+
+    /// The catalog the scenario is billed at: its region's, with its
+    /// `[prices]`.
+    pub(super) fn catalog(&self) -> &'a Catalog {
+        &self.scenario.pricing.catalog
     }
 
     /// The component.
