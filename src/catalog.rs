@@ -15,7 +15,7 @@
 //!
 //! Each region's catalog is parsed once, on first use, and shared read-only afterwards.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -582,6 +582,27 @@ impl Catalog {
     /// each gets its value, the source `scenario [prices]` and the tag `SCENARIO`, and is no
     /// longer missing. An error names an unknown region or a key that is not a price.
     pub fn for_region(region: &str, overrides: &[(String, f64)]) -> Result<Catalog, String> {
+        Catalog::build(region, overrides, None)
+    }
+
+    /// The catalog a scenario's runs are billed at: [`Catalog::for_region`], where a price the
+    /// region lacks and no component bills (none of `billed`) is 0, so that a zero term of a
+    /// bill stays zero. It stays in [`Catalog::missing`].
+    pub fn for_scenario(
+        region: &str,
+        overrides: &[(String, f64)],
+        billed: &BTreeSet<String>,
+    ) -> Result<Catalog, String> {
+        Catalog::build(region, overrides, Some(billed))
+    }
+
+    /// The catalog of `region` with `overrides` set and, given what a scenario bills, the
+    /// prices it lacks and does not bill at 0.
+    fn build(
+        region: &str,
+        overrides: &[(String, f64)],
+        billed: Option<&BTreeSet<String>>,
+    ) -> Result<Catalog, String> {
         let (_, overlay) = REGIONS
             .iter()
             .find(|(name, _)| *name == region)
@@ -591,38 +612,18 @@ impl Catalog {
         if let Some(text) = overlay {
             lay_over(&mut table, text, region, &mut missing)?;
         }
+        missing.extend(ec2_missing(&table));
         for (key, value) in overrides {
             set_price(&mut table, key, *value, "scenario [prices]", "SCENARIO")?;
             missing.remove(key);
         }
-        Catalog::from_table(table, missing)
-    }
-
-    /// The catalog a scenario's runs are billed at: [`Catalog::for_region`], where a price the
-    /// region lacks and no component bills (none of `billed`) is 0, so that a zero term of a
-    /// bill stays zero.
-    pub fn for_scenario(
-        region: &str,
-        overrides: &[(String, f64)],
-        billed: &std::collections::BTreeSet<String>,
-    ) -> Result<Catalog, String> {
-        let lacking = Catalog::for_region(region, overrides)?.missing;
-        let mut all = overrides.to_vec();
-        all.extend(
-            lacking
-                .into_keys()
-                .filter(|key| !billed.contains(key))
-                .map(|key| (key, 0.0)),
-        );
-        let mut catalog = Catalog::for_region(region, &all)?;
-        // Those zeros are no figure of the scenario's: they keep their note.
-        for p in &mut catalog.prices {
-            if !overrides.iter().any(|(k, _)| *k == p.key) && p.tag == "SCENARIO" {
-                p.source = format!("not billed by the scenario (no {region} figure)");
-                p.tag = "UNCONFIRMED".into();
+        if let Some(billed) = billed {
+            let source = format!("not billed by the scenario (no {region} figure)");
+            for key in missing.keys().filter(|key| !billed.contains(*key)) {
+                set_price(&mut table, key, 0.0, &source, "UNCONFIRMED")?;
             }
         }
-        Ok(catalog)
+        Catalog::from_table(table, missing)
     }
 
     /// The catalog of `table`, checked, with the prices of region overlay `missing` lacks.
@@ -963,6 +964,21 @@ fn lay_over(
     Ok(())
 }
 
+/// The instance types of `table` whose price is `missing`, by price key, with why.
+fn ec2_missing(table: &toml::Table) -> Vec<(String, String)> {
+    let instances = table.get("ec2").and_then(toml::Value::as_array);
+    instances
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_table)
+        .filter_map(|t| {
+            let name = t.get("name")?.as_str()?;
+            let why = t.get("missing")?.as_str()?;
+            Some((format!("{EC2_PREFIX}{name}"), why.to_string()))
+        })
+        .collect()
+}
+
 /// The entry of price `key` in `table`: an `[[ec2]]` entry, or a sourced number.
 fn price_entry<'t>(table: &'t mut toml::Table, key: &str) -> Option<&'t mut toml::Table> {
     if let Some(name) = key.strip_prefix(EC2_PREFIX) {
@@ -1275,6 +1291,21 @@ mod tests {
         assert!(err.unwrap_err().contains("`sqs.standard` is not a price"));
         let err = Catalog::for_region("mars-north-1", &[]).unwrap_err();
         assert!(err.contains("mars-north-1"), "{err}");
+        // A scenario's catalog: what it lacks and does not bill is 0, and says so.
+        let billed = BTreeSet::from(["sqs.standard_per_million".to_string()]);
+        let c = Catalog::for_scenario("ap-northeast-2", &[], &billed).unwrap();
+        assert_eq!(c.alb.hourly.value, 0.0);
+        assert!(c.instance_type("m6i.large").unwrap().hourly_usd == 0.0);
+        let alb = c.price("alb.hourly").unwrap();
+        assert_eq!(alb.value, Some(0.0));
+        assert_eq!(alb.tag, "UNCONFIRMED");
+        assert_eq!(
+            alb.source,
+            "not billed by the scenario (no ap-northeast-2 figure)"
+        );
+        assert!(c.sqs.standard_per_million.value.is_nan());
+        assert!(c.missing.contains_key("alb.hourly"));
+        assert_eq!(c.sqs.fifo_per_million.value, 0.0);
     }
 
     #[test]
