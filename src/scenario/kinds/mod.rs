@@ -330,24 +330,27 @@ pub(crate) fn component(
 /// lacks, with the `[prices]` lines that would set them.
 fn bill(ctx: &mut Ctx, t: &Table, spec: &ComponentSpec) {
     let keys = spec.billed_prices();
-    let lacking: Vec<String> = keys
+    let lacking: Vec<&String> = keys
         .iter()
-        .filter_map(|key| {
-            let why = ctx.catalog.missing.get(key)?;
-            let unit = ctx.catalog.price(key).map_or("", |p| p.unit.as_str());
-            Some(format!("{key} ({why}; {unit})"))
-        })
+        .filter(|key| ctx.catalog.missing.contains_key(*key))
         .collect();
     if !lacking.is_empty() {
-        let lines: Vec<String> = keys
+        let named: Vec<String> = lacking
             .iter()
-            .filter(|k| ctx.catalog.missing.contains_key(*k))
-            .map(|k| format!("\"{k}\" = …"))
+            .map(|key| {
+                let unit = ctx.catalog.price(key).map_or("", |p| p.unit.as_str());
+                format!("{key} ({unit})")
+            })
             .collect();
+        let lines: Vec<String> = lacking.iter().map(|k| format!("\"{k}\" = …")).collect();
+        let region = &ctx.catalog.region;
         let message = format!(
-            "the {} catalog has no price for {}: set {} in [prices] ({})",
-            ctx.catalog.region,
-            lacking.join(", "),
+            "the {region} catalog has no price for {}: no public source for {region} was found \
+             (`stratosim prices --region {region}` says what was searched); set {} in [prices]: {}",
+            match named.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => named.join(""),
+            },
             if lines.len() == 1 { "it" } else { "them" },
             lines.join(", ")
         );
