@@ -1294,17 +1294,17 @@ mod tests {
         // A scenario's catalog: what it lacks and does not bill is 0, and says so.
         let billed = BTreeSet::from(["sqs.standard_per_million".to_string()]);
         let c = Catalog::for_scenario("ap-northeast-2", &[], &billed).unwrap();
-        assert_eq!(c.alb.hourly.value, 0.0);
-        assert!(c.instance_type("m6i.large").unwrap().hourly_usd == 0.0);
-        let alb = c.price("alb.hourly").unwrap();
-        assert_eq!(alb.value, Some(0.0));
-        assert_eq!(alb.tag, "UNCONFIRMED");
+        assert_eq!(c.sns.publish_per_million.value, 0.0);
+        assert!(c.instance_type("c5.large").unwrap().hourly_usd == 0.0);
+        let sns = c.price("sns.publish_per_million").unwrap();
+        assert_eq!(sns.value, Some(0.0));
+        assert_eq!(sns.tag, "UNCONFIRMED");
         assert_eq!(
-            alb.source,
+            sns.source,
             "not billed by the scenario (no ap-northeast-2 figure)"
         );
         assert!(c.sqs.standard_per_million.value.is_nan());
-        assert!(c.missing.contains_key("alb.hourly"));
+        assert!(c.missing.contains_key("sns.publish_per_million"));
         assert_eq!(c.sqs.fifo_per_million.value, 0.0);
     }
 

@@ -119,6 +119,10 @@ fn seoul_prices_equal_their_sourced_values() {
     assert_eq!(seoul.instance_type("m5.large").unwrap().hourly_usd, 0.118);
     assert_eq!(seoul.lambda.gb_second_x86.value, 0.0000166667);
     assert_eq!(seoul.lambda.request_per_million.value, 0.20);
+    // Seoul's ALB hour and Fargate vCPU, read from the AWS Price List.
+    assert_eq!(seoul.alb.hourly.value, 0.0225);
+    assert_eq!(seoul.fargate.vcpu_hour_x86.value, 0.04656);
+    assert_eq!(seoul.instance_type("m6i.large").unwrap().hourly_usd, 0.118);
     // No public Seoul figure for SQS was found: the catalog says so.
     let sqs = seoul.price("sqs.standard_per_million").unwrap();
     assert_eq!(sqs.value, None);
@@ -144,22 +148,29 @@ fn a_missing_price_is_asked_for_by_name() {
     for want in [
         "designs.a.jobs: the ap-northeast-2 catalog has no price for sqs.standard_per_million",
         "\"sqs.standard_per_million\" = …",
-        "designs.a.balancer",
-        "alb.hourly",
-        "designs.b.nlb",
-        "data_transfer.inter_az_per_gb",
-        "designs.a.tasks",
-        "fargate.spot_vcpu_hour_x86",
-        "designs.a.app",
-        "ec2_purchase.spot_discount_pct",
-        "lambda.provisioned_gb_second_x86",
+        "designs.b.orders: the ap-northeast-2 catalog has no price for sqs.fifo_per_million",
+        "designs.a.gateway: the ap-northeast-2 catalog has no price for api_gateway.http_per_million",
+        "designs.b.gateway: the ap-northeast-2 catalog has no price for api_gateway.rest_per_million",
+        "designs.a.events: the ap-northeast-2 catalog has no price for sns.publish_per_million",
+        "designs.a.tasks: the ap-northeast-2 catalog has no price for fargate.spot_vcpu_hour_x86",
+        "designs.a.app: the ap-northeast-2 catalog has no price for ec2_purchase.spot_discount_pct",
+        "designs.b.fn: the ap-northeast-2 catalog has no price for lambda.provisioned_gb_second_x86",
     ] {
         assert!(err.contains(want), "{want} not in:\n{err}");
     }
-    // An on-demand x86 function and an on-demand fleet of a sourced type
-    // need nothing more.
-    assert!(!err.contains("designs.a.worker"), "{err}");
-    assert!(!err.contains("designs.b.fleet"), "{err}");
+    // What Seoul's catalog has a source for needs nothing more: an
+    // on-demand x86 function, load balancers (the NLB's inter-AZ transfer
+    // too), an on-demand fleet of a sourced type.
+    for fine in [
+        "designs.a.worker",
+        "designs.a.balancer",
+        "designs.b.nlb",
+        "designs.b.fleet",
+    ] {
+        assert!(!err.contains(fine), "{fine} in:\n{err}");
+    }
+    // The Fargate Spot service is asked for Spot prices only.
+    assert!(!err.contains("fargate.vcpu_hour_x86"), "{err}");
 }
 
 #[test]
@@ -294,8 +305,19 @@ fn prices_command_prints_the_catalog() {
         lines[3].contains(" 0.118 ") && lines[3].contains(" 3P "),
         "{text}"
     );
-    assert!(lines[4].starts_with("ec2.m6i.large ") && lines[4].contains(" missing "));
+    assert!(lines[4].starts_with("ec2.m6i.large ") && lines[4].contains(" 0.118 "));
     assert_eq!(lines.len(), 5);
+    let o = stratosim(&["prices", "--region", "ap-northeast-2", "c5.large"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    let row = text.lines().nth(3).unwrap();
+    assert!(
+        row.starts_with("ec2.c5.large ") && row.contains(" missing "),
+        "{text}"
+    );
+    assert!(
+        row.contains("missing: the two public tables disagree"),
+        "{text}"
+    );
     // Every price of the default region, one a line.
     let o = stratosim(&["prices"]);
     let text = String::from_utf8(o.stdout).unwrap();

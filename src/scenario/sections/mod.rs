@@ -15,7 +15,6 @@ use std::sync::Arc;
 use toml::de::DeValue;
 
 use crate::catalog::Catalog;
-
 use crate::scenario::design::{check_unreached, place};
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, NO_LINE, Table};
