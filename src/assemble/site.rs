@@ -2,7 +2,6 @@
 //! around it (whose references become engine actors), its random streams
 //! and the faults that target it.
 
-use crate::catalog::Catalog;
 use crate::engine::ActorId;
 use crate::model::downstream::Downstream;
 use crate::model::faults::FaultState;
@@ -47,12 +46,6 @@ impl<'a> Site<'a> {
             id,
             seed,
         }
-    }
-
-    /// The catalog the scenario is billed at: its region's, with its
-    /// `[prices]`.
-    pub(super) fn catalog(&self) -> &'a Catalog {
-        &self.scenario.pricing.catalog
     }
 
     /// The component.
@@ -113,5 +106,11 @@ impl<'a> Site<'a> {
                 .map(|(i, f)| (i as u32, f.kind))
                 .collect(),
         )
+    }
+
+    /// The catalog the scenario is billed at: its region's, with its
+    /// `[prices]`.
+    pub(super) fn catalog(&self) -> &'a crate::catalog::Catalog {
+        &self.scenario.pricing.catalog
     }
 }
