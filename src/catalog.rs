@@ -107,6 +107,12 @@ pub struct Catalog {
     pub ec2_billing: Ec2Billing,
     /// EC2 on-demand instance types, in file order.
     pub ec2: Vec<InstanceType>,
+    /// Every price, by key, in file order (EC2 instance types first).
+    #[serde(skip)]
+    pub prices: Vec<Price>,
+    /// The prices the region has no figure for, by key, with why.
+    #[serde(skip)]
+    pub missing: BTreeMap<String, String>,
     /// Spot discount, interruption bands and notice; Savings Plans and Reserved discounts.
     pub ec2_purchase: Ec2Purchase,
     /// Application Load Balancer prices and LCU dimensions.
@@ -134,12 +140,6 @@ pub struct Catalog {
     pub target_group: TargetGroupDefaults,
     /// What both kinds of load balancer share.
     pub elb: ElbDefaults,
-    /// Every price, by key, in file order (EC2 instance types first).
-    #[serde(skip)]
-    pub prices: Vec<Price>,
-    /// The prices the region has no figure for, by key, with why.
-    #[serde(skip)]
-    pub missing: BTreeMap<String, String>,
 }
 
 /// The defaults of an Auto Scaling group and of the alarms of its policies.

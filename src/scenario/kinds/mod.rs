@@ -76,6 +76,24 @@ impl ComponentSpec {
         }
     }
 
+    /// Every reference to another component, to fill in or rewrite.
+    pub fn references_mut(&mut self) -> Vec<&mut ComponentId> {
+        match self {
+            ComponentSpec::LoadBalancer(lb) => lb.targets.iter_mut().collect(),
+            ComponentSpec::Ec2(e) => e.calls.iter_mut().chain(&mut e.sends).collect(),
+            ComponentSpec::Database(_) => Vec::new(),
+            ComponentSpec::Queue(q) => q.consumer.iter_mut().chain(&mut q.dead_letter).collect(),
+            ComponentSpec::Topic(t) => t.subscriptions.iter_mut().map(|s| &mut s.target).collect(),
+            ComponentSpec::Lambda(l) => l
+                .calls
+                .iter_mut()
+                .chain(&mut l.sends)
+                .chain(&mut l.on_failure)
+                .collect(),
+            ComponentSpec::ApiGateway(a) => a.targets.iter_mut().collect(),
+        }
+    }
+
     /// The catalog prices the component's bill uses (their `[prices]`
     /// keys): a region that lacks one of them cannot bill the component
     /// unless the scenario sets it.
@@ -139,24 +157,6 @@ impl ComponentSpec {
                 ApiType::Http => keys(&["api_gateway.http_per_million"]),
                 ApiType::Rest => keys(&["api_gateway.rest_per_million"]),
             },
-        }
-    }
-
-    /// Every reference to another component, to fill in or rewrite.
-    pub fn references_mut(&mut self) -> Vec<&mut ComponentId> {
-        match self {
-            ComponentSpec::LoadBalancer(lb) => lb.targets.iter_mut().collect(),
-            ComponentSpec::Ec2(e) => e.calls.iter_mut().chain(&mut e.sends).collect(),
-            ComponentSpec::Database(_) => Vec::new(),
-            ComponentSpec::Queue(q) => q.consumer.iter_mut().chain(&mut q.dead_letter).collect(),
-            ComponentSpec::Topic(t) => t.subscriptions.iter_mut().map(|s| &mut s.target).collect(),
-            ComponentSpec::Lambda(l) => l
-                .calls
-                .iter_mut()
-                .chain(&mut l.sends)
-                .chain(&mut l.on_failure)
-                .collect(),
-            ComponentSpec::ApiGateway(a) => a.targets.iter_mut().collect(),
         }
     }
 }
