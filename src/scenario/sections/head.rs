@@ -4,7 +4,7 @@
 use toml::Spanned;
 use toml::de::DeValue;
 
-use crate::scenario::reader::text::quote;
+use crate::scenario::reader::names::folder_name_problem;
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE_DURATION};
 use crate::scenario::reader::{Ctx, NameRef, Table};
 use crate::time::SimDuration;
@@ -45,23 +45,10 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
     let name = t.req_str(
         ctx,
         "name",
-        "a name made of letters, digits, `.`, `_` and `-`",
+        "a name of letters, digits, `.`, `_` and `-` (it names the output folder)",
     );
-    if let Some(n) = name
-        && (n.is_empty()
-            || n.chars().all(|c| c == '.')
-            || !n
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
-    {
-        t.err(
-            ctx,
-            "name",
-            format!(
-                "expected a name made of letters, digits, `.`, `_` and `-` (it names the output folder), found {}",
-                quote(n)
-            ),
-        );
+    if let Some(problem) = name.and_then(folder_name_problem) {
+        t.err(ctx, "name", problem);
     }
     let description = t.str(ctx, "description", "a string");
     let duration = t.req_dur(ctx, "duration", POSITIVE_DURATION);
@@ -134,7 +121,21 @@ mod tests {
             &["letters, digits", "\"my sim\""],
         );
         let text = edit("name = \"t\"", "name = \"..\"");
-        expect_one(&text, "scenario.name", "name", &["names the output folder"]);
+        expect_one(
+            &text,
+            "scenario.name",
+            "name",
+            &["output folder", "dots only"],
+        );
+        let text = edit("name = \"t\"", "name = \"서울/부산\"");
+        expect_one(
+            &text,
+            "scenario.name",
+            "name",
+            &["a `/` (it separates folders)"],
+        );
+        let text = edit("name = \"t\"", "name = \"웹-계층_비교.v2\"");
+        assert_eq!(load_text(&text).unwrap().name, "웹-계층_비교.v2");
         let text = edit("name = \"t\"", "name = \"\"");
         expect_one(&text, "scenario.name", "name", &["found \"\""]);
         let text = edit("name = \"t\"\n", "");
