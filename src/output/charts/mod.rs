@@ -8,8 +8,10 @@
 //! - `cost-latency-front`: cost per million requests against p99.
 
 mod axis;
+mod backend;
 mod cdf;
 mod cost;
+pub mod fonts;
 mod front;
 pub mod style;
 mod sweep;
