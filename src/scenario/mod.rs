@@ -36,6 +36,7 @@ use crate::scenario::reader::{Ctx, LineIndex};
 use crate::scenario::sections::walk;
 
 pub use error::{ScenarioError, ScenarioErrors};
+pub use kinds::kind_names;
 pub use overrides::Override;
 pub use spec::*;
 
