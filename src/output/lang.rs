@@ -40,8 +40,10 @@ pub enum Key {
     Lost,
     /// Column: mean response time.
     MeanMs,
-    /// Column: throughput.
+    /// Column: throughput (terminal).
     Throughput,
+    /// Column: throughput (report; spaced as the report always wrote it).
+    ReportThroughput,
     /// Column: the bill of the measured window.
     CostUsd,
     /// Column: cost per million requests.
@@ -106,6 +108,7 @@ fn english(key: Key) -> &'static str {
         Key::Lost => "lost",
         Key::MeanMs => "mean ms",
         Key::Throughput => "throughput/s",
+        Key::ReportThroughput => "throughput /s",
         Key::CostUsd => "cost $",
         Key::UsdPerMillion => "$ per 1M",
         Key::UsdPerMonth => "$ per month",
@@ -145,7 +148,7 @@ fn korean(key: Key) -> &'static str {
         Key::FailedPercent => "실패 %",
         Key::Lost => "유실",
         Key::MeanMs => "평균 ms",
-        Key::Throughput => "처리량/s",
+        Key::Throughput | Key::ReportThroughput => "처리량/s",
         Key::CostUsd => "비용 $",
         Key::UsdPerMillion => "100만 건당 $",
         Key::UsdPerMonth => "월 $",
@@ -323,6 +326,37 @@ pub enum Line<'a> {
         /// The targets, as HTML.
         stated_html: &'a str,
     },
+    /// Report: the latency distribution chart's caption.
+    CaptionLatency {
+        /// The sweep point's label (empty without a sweep).
+        point: &'a str,
+    },
+    /// Report: the timeline chart's caption.
+    CaptionTimeline {
+        /// The sweep point's label (empty without a sweep).
+        point: &'a str,
+    },
+    /// Report: the caption of the chart against a swept key.
+    CaptionSweep {
+        /// The swept key.
+        key: &'a str,
+    },
+    /// Report: the cost–latency front chart's caption.
+    CaptionFront,
+    /// Report: the cost chart's caption.
+    CaptionCost {
+        /// Per million requests at each sweep point, else over the window.
+        per_million: bool,
+    },
+}
+
+/// " (rate=100)" after a caption's subject; nothing without a sweep.
+fn in_parentheses(point: &str) -> String {
+    if point.is_empty() {
+        String::new()
+    } else {
+        format!(" ({point})")
+    }
 }
 
 /// The sentence `line` in `lang`.
@@ -423,6 +457,33 @@ fn say_english(line: Line<'_>) -> String {
             "SLO: {stated_html}. <span class=\"fail\">{}</span>",
             english(Key::NoDesignMeetsSlo)
         ),
+        Line::CaptionLatency { point } => format!(
+            "Latency distribution per design{}: the fraction of successful requests \
+             answered within a given time (log scale), p50 and p99 marked.",
+            in_parentheses(point)
+        ),
+        Line::CaptionTimeline { point } => format!(
+            "Behaviour over time per design{}: each panel one metric per interval, \
+             fault windows shaded.",
+            in_parentheses(point)
+        ),
+        Line::CaptionSweep { key } => format!(
+            "Each metric against {key}: a line per design, the mean over replications \
+             with its 95% confidence band."
+        ),
+        Line::CaptionFront => "Cost per million requests against p99 response time for every \
+                               design and sweep point; the Pareto-optimal ones (no other is \
+                               both cheaper and faster) are joined, and the SLO's p99 bound is \
+                               the vertical line."
+            .into(),
+        Line::CaptionCost { per_million } => format!(
+            "What each design costs, stacked by component ({}).",
+            if per_million {
+                "USD per million requests at each sweep point"
+            } else {
+                "USD over the measured window"
+            }
+        ),
     }
 }
 
@@ -507,6 +568,30 @@ fn say_korean(line: Line<'_>) -> String {
         Line::VerdictNone { stated_html } => format!(
             "SLO: {stated_html}. <span class=\"fail\">{}</span>",
             korean(Key::NoDesignMeetsSlo)
+        ),
+        Line::CaptionLatency { point } => format!(
+            "설계별 지연 시간 분포{}: 성공한 요청 중 주어진 시간 안에 응답한 비율(로그 눈금), \
+             p50과 p99 표시.",
+            in_parentheses(point)
+        ),
+        Line::CaptionTimeline { point } => format!(
+            "설계별 시간에 따른 변화{}: 패널마다 구간별 지표 하나, 장애 구간은 음영 표시.",
+            in_parentheses(point)
+        ),
+        Line::CaptionSweep { key } => {
+            format!("{key}에 따른 각 지표: 설계마다 선 하나, 반복 실행의 평균과 95% 신뢰 구간 띠.")
+        }
+        Line::CaptionFront => "모든 설계와 스윕 지점의 p99 응답 시간 대비 100만 건당 비용. \
+                               파레토 최적인 점(더 싸면서 더 빠른 다른 점이 없는 점)을 잇고, \
+                               SLO의 p99 한도는 세로선으로 표시."
+            .into(),
+        Line::CaptionCost { per_million } => format!(
+            "설계별 비용, 구성 요소별로 쌓음({}).",
+            if per_million {
+                "스윕 지점별 100만 건당 USD"
+            } else {
+                "측정 구간의 USD"
+            }
         ),
     }
 }

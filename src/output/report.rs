@@ -209,7 +209,7 @@ fn render(
              (<a href=\"{dir}/{stem}.png\">PNG</a>, <a href=\"{dir}/{stem}.svg\">SVG</a>)\
              </figcaption>\n</figure>",
             stem = escape(&chart.stem),
-            caption = escape(&chart.caption),
+            caption = escape(&say(lang, chart.caption.line())),
             dir = CHARTS_DIR,
         );
     }
@@ -317,7 +317,7 @@ const DESIGN_METRICS: [(&str, Header); 9] = [
     ("response_p50_ms", Header::Same("p50 ms")),
     ("response_p99_ms", Header::Same("p99 ms")),
     ("completion_p99_ms", Header::Word(Key::CompletionP99Ms)),
-    ("throughput_rps", Header::Word(Key::Throughput)),
+    ("throughput_rps", Header::Word(Key::ReportThroughput)),
     ("cost_per_million_usd", Header::Word(Key::UsdPerMillion)),
     ("monthly_cost_usd", Header::Word(Key::UsdPerMonth)),
 ];
@@ -381,7 +381,7 @@ fn summary_table(folder: &OutputFolder, lang: Lang) -> Grid {
             text(lang, Key::Lost),
             "p50 ms",
             "p99 ms",
-            text(lang, Key::Throughput),
+            text(lang, Key::ReportThroughput),
             text(lang, Key::CostUsd),
             text(lang, Key::UsdPerMillion),
         ]
