@@ -258,6 +258,52 @@ fn the_language_changes_words_never_results() {
     let report = fs::read_to_string(en.join("report.html")).unwrap();
     assert_eq!(report, fs::read_to_string(ko.join("report.html")).unwrap());
 
+    // Every heading of the terminal and of the report, and every caption
+    // of the report, is Korean; the chart files are the same bytes.
+    for heading in [
+        "설계",
+        "요청",
+        "실패 %",
+        "유실",
+        "평균 ms",
+        "처리량/s",
+        "학습 포인트",
+    ] {
+        assert!(korean.contains(heading), "{heading}: {korean}");
+    }
+    for heading in [
+        "<h2 id=\"verdict\">SLO 판정</h2>",
+        "<h2 id=\"comparison\">비교</h2>",
+        "<h2 id=\"charts\">차트</h2>",
+        "<h2 id=\"manifest\">매니페스트</h2>",
+        "<h2>학습 포인트</h2>",
+        "<th>설계</th>",
+    ] {
+        assert!(report.contains(heading), "{heading}");
+    }
+    let captions: Vec<&str> = report
+        .split("<figcaption>")
+        .skip(1)
+        .map(|c| &c[..c.find(" (<a href").unwrap()])
+        .collect();
+    assert_eq!(captions.len(), 4, "{captions:?}");
+    for caption in captions {
+        let english = caption.chars().filter(char::is_ascii_lowercase).count();
+        let hangul = caption
+            .chars()
+            .filter(|c| ('가'..='힣').contains(c))
+            .count();
+        assert!(hangul > english, "{caption}");
+    }
+    for chart in files(&en.join("charts")) {
+        let name = chart.file_name().unwrap();
+        assert_eq!(
+            fs::read(&chart).unwrap(),
+            fs::read(ko.join("charts").join(name)).unwrap(),
+            "{name:?}"
+        );
+    }
+
     // A merged folder keeps the lesson, and `merge --lang ko` speaks Korean.
     let mut shards = Vec::new();
     for k in 1..=2 {
@@ -361,4 +407,165 @@ fn the_terminal_table_lines_up_with_hangul_and_latin_names() {
             );
         }
     }
+}
+
+/// The shipped lesson scenarios (`scenarios/*.toml`; the contract's copies
+/// in `scenarios/contract/` stay verbatim and carry no lesson).
+fn lesson_scenarios() -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(repo().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// `text` with its lines joined, as the report joins a paragraph's.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The spans of text between backticks.
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+#[test]
+fn every_shipped_scenario_teaches_its_lesson_in_english_and_korean() {
+    let paths = lesson_scenarios();
+    assert!(paths.len() >= 20, "{paths:?}");
+    for path in paths {
+        let s = stratosim::scenario::load(&path, &[])
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let name = path.display();
+        for (lang, text, look) in [
+            ("lesson", &s.lesson.en, "look at"),
+            ("lesson_ko", &s.lesson.ko, "보세요"),
+        ] {
+            let paragraphs: Vec<&str> = text.split("\n\n").collect();
+            assert!(paragraphs.len() >= 2, "{name}: {lang} has no paragraphs");
+            // It opens with the question the scenario answers and ends
+            // with what to look at.
+            assert!(
+                paragraphs[0].trim_end().ends_with('?'),
+                "{name}: {lang} does not open with a question"
+            );
+            assert!(
+                words(paragraphs.last().unwrap())
+                    .to_lowercase()
+                    .contains(look),
+                "{name}: {lang} does not end with what to look at"
+            );
+        }
+        // Both name the same keys, metrics and files.
+        let (en, ko) = (words(&s.lesson.en), words(&s.lesson.ko));
+        let mut en = backticked(&en);
+        let mut ko = backticked(&ko);
+        en.sort_unstable();
+        en.dedup();
+        ko.sort_unstable();
+        ko.dedup();
+        assert_eq!(en, ko, "{name}: the lessons name different things");
+    }
+}
+
+/// The section of `readme` from the heading `heading` to the next heading
+/// of the same level.
+fn section<'a>(readme: &'a str, heading: &str) -> &'a str {
+    let start = readme
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("README.md has no {heading:?}"));
+    let level = heading.split(' ').next().unwrap();
+    let rest = &readme[start + heading.len() + 2..];
+    let end = rest.find(&format!("\n{level} ")).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+fn is_identifier(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// README.ko.md names every scenario, command, option and scenario-language
+/// word that README.md names, so that the two stay in step as they grow.
+/// The words are README.md's backticked identifiers in "The scenario
+/// language": keys, component kinds and the values a key takes (a learner
+/// reading only the Korean guide needs all three); the commands and options
+/// are those of the block under "Commands"; the scenarios are the files of
+/// `scenarios/` and `scenarios/contract/`.
+#[test]
+fn the_korean_readme_keeps_step_with_the_english_one() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let korean = fs::read_to_string(repo().join("README.ko.md")).unwrap();
+    assert!(
+        readme.contains("](README.ko.md)"),
+        "README.md links README.ko.md"
+    );
+    assert!(
+        korean.contains("](README.md)"),
+        "README.ko.md links README.md"
+    );
+    // Every whole word inside the Korean guide's backticks.
+    let korean_words: std::collections::BTreeSet<&str> = backticked(&korean)
+        .into_iter()
+        .flat_map(|span| span.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')))
+        .collect();
+    let mut missing = Vec::new();
+
+    let mut scenarios = lesson_scenarios();
+    scenarios.extend(
+        fs::read_dir(repo().join("scenarios/contract"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    for path in scenarios {
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+        if !korean_words.contains(stem.as_str()) {
+            missing.push(format!("scenario `{stem}`"));
+        }
+    }
+
+    let commands = section(&readme, "## Commands");
+    let block = commands.split("```").nth(1).expect("the commands' block");
+    let mut command_count = 0;
+    for line in block.lines() {
+        let mut words = line.split_whitespace();
+        if words.next() == Some("stratosim") {
+            let command = words.next().unwrap();
+            command_count += 1;
+            if !korean.contains(&format!("stratosim {command}")) {
+                missing.push(format!("command `{command}`"));
+            }
+        }
+        for option in line
+            .split(|c: char| c.is_whitespace() || "[]=".contains(c))
+            .filter(|w| w.starts_with("--"))
+        {
+            if !korean_words.contains(option) {
+                missing.push(format!("option `{option}`"));
+            }
+        }
+    }
+    assert!(command_count >= 4, "{block}");
+
+    let language = section(&readme, "## The scenario language");
+    let mut words: Vec<&str> = backticked(language)
+        .into_iter()
+        .filter(|w| is_identifier(w))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    assert!(words.len() >= 100, "{words:?}");
+    for word in words {
+        if !korean_words.contains(word) {
+            missing.push(format!("`{word}`"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "README.ko.md lacks what README.md names:\n{}",
+        missing.join("\n")
+    );
 }
