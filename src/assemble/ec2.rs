@@ -34,6 +34,7 @@ pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
         spot: spot(e, catalog, site),
         zones: zones(e),
         rebalance: e.autoscaling.is_some(),
+        connect_timeout: catalog.connections.connect_timeout_s.secs(),
     });
     Fleet::new(
         FleetConfig {

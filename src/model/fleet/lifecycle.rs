@@ -48,6 +48,9 @@ impl Fleet {
         s.failed = false;
         s.generation = s.generation.wrapping_add(1);
         s.launched = now;
+        if !self.sc().cfg.rebalance {
+            self.recovered(server);
+        }
         let sc = self.sc();
         let boot = sc.cfg.lifecycle.boot_time.sample(&mut sc.rng);
         self.lifecycle_timer(InstanceTimer::Booted, server, boot, ctx);

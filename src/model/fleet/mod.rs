@@ -28,6 +28,7 @@
 
 mod autoscaling;
 mod billing;
+mod direct;
 mod group;
 mod lifecycle;
 mod serve;
@@ -68,6 +69,8 @@ pub enum FleetTimer {
     Datapoint,
     /// Scheduled action number `n` of the group is due.
     Scheduled(u32),
+    /// A direct caller's connection to an instance that is gone times out.
+    Unreachable(Key),
 }
 
 /// What happens to an instance of a fleet in a group.
@@ -196,6 +199,14 @@ pub struct Fleet {
     servers: Vec<Server>,
     jobs: Slab<Job>,
     round_robin: u32,
+    /// What callers without a load balancer know of a fleet in a group:
+    /// the instances in service at the start (slot and generation), called
+    /// round robin with `direct_next`.
+    direct: Vec<Key>,
+    direct_next: u32,
+    /// Direct calls to instances that are gone, waiting out the
+    /// connection timeout, with their arrival.
+    unreachable: Slab<(Call, SimTime)>,
     busy: TimeAverage,
     queued: TimeAverage,
     calls: CallStats,
@@ -239,6 +250,9 @@ impl Fleet {
             servers,
             jobs: Slab::default(),
             round_robin: 0,
+            direct: Vec::new(),
+            direct_next: 0,
+            unreachable: Slab::default(),
             busy: TimeAverage::default(),
             queued: TimeAverage::default(),
             calls: CallStats::default(),
@@ -288,6 +302,7 @@ impl Component for Fleet {
             FleetTimer::Period => self.period_end(ctx),
             FleetTimer::Datapoint => self.datapoint(ctx),
             FleetTimer::Scheduled(index) => self.scheduled_action(index, ctx),
+            FleetTimer::Unreachable(key) => self.connection_timed_out(key, ctx),
         }
     }
 

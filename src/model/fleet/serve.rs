@@ -30,14 +30,22 @@ impl Fleet {
         }
         let server = if let Some(sc) = &mut self.scaling {
             sc.period_calls += 1;
-            match self.pick_serving(call.endpoint) {
-                Some(s) => s,
-                None => {
-                    // Nothing runs there (a crashed or terminated instance,
-                    // or no instance at all): the connection is refused.
-                    self.answer(call, Outcome::Unavailable, now, ctx);
-                    return;
+            match call.endpoint {
+                Endpoint::Instance(i) => {
+                    if i < self.servers.len() as u32 && self.servers[i as usize].serves() {
+                        i
+                    } else {
+                        // Nothing runs there (a crashed or terminated
+                        // instance): the connection is refused.
+                        self.answer(call, Outcome::Unavailable, now, ctx);
+                        return;
+                    }
                 }
+                // No load balancer: the caller's own list of instances.
+                Endpoint::Any | Endpoint::Event => match self.pick_direct(call, now, ctx) {
+                    Some(s) => s,
+                    None => return,
+                },
             }
         } else {
             match call.endpoint {
@@ -63,23 +71,6 @@ impl Fleet {
             self.servers[server as usize].queue.push_back(job);
             self.queued.incr(now);
         }
-    }
-
-    /// The instance a call goes to: the chosen one if it serves, else (for
-    /// callers that choose none) the next serving one in turn.
-    fn pick_serving(&mut self, endpoint: Endpoint) -> Option<u32> {
-        let n = self.servers.len() as u32;
-        if let Endpoint::Instance(i) = endpoint {
-            return (i < n && self.servers[i as usize].serves()).then_some(i);
-        }
-        for _ in 0..n {
-            self.round_robin = (self.round_robin + 1) % n;
-            let s = &self.servers[self.round_robin as usize];
-            if s.serves() && s.life != Life::Draining {
-                return Some(self.round_robin);
-            }
-        }
-        None
     }
 
     fn new_job(&mut self, call: Call, arrived: SimTime, server: u32) -> Key {

@@ -149,6 +149,7 @@ fn group() -> FleetConfig {
         spot: None,
         zones: 1,
         rebalance: true,
+        connect_timeout: secs(10),
     };
     FleetConfig {
         scaling: Some(scaling),
