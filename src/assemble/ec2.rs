@@ -49,6 +49,8 @@ pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
                 billing: billing(catalog),
             },
             scaling,
+            pool_size: e.pool_size,
+            max_connections: None,
         },
         site.stream(),
         site.lifecycle_stream(),

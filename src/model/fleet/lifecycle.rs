@@ -223,6 +223,7 @@ impl Fleet {
                 job.doomed = true;
             }
         }
+        self.end_connection_waiters(server, ctx);
     }
 
     /// The instance is gone: its bill closes and the slot is free.
@@ -251,6 +252,7 @@ impl Fleet {
             sc.capacity.set(now, cap.saturating_sub(workers));
         }
         self.publish(server, TargetState::Absent, ctx);
+        self.close_pools(server, ctx);
     }
 
     /// A timer of the instance in `instance` (its slot and generation): it

@@ -28,6 +28,7 @@
 
 mod autoscaling;
 mod billing;
+mod connections;
 mod direct;
 mod group;
 mod lifecycle;
@@ -108,6 +109,11 @@ pub struct FleetConfig {
     /// The Auto Scaling group and instance lifecycle; `None` for a fixed
     /// fleet, whose instances are in service all along.
     pub scaling: Option<ScalingConfig>,
+    /// Connections a server keeps open to each database with a connection
+    /// limit it calls (its pool).
+    pub pool_size: u32,
+    /// As a database: the most connections open at once (`None`: no limit).
+    pub max_connections: Option<u32>,
 }
 
 /// Where an instance slot is in the lifecycle.
@@ -147,6 +153,10 @@ struct Server {
     warm_from: SimTime,
     /// Its application answers from then on; until then it keeps its CPU busy.
     app_up: SimTime,
+    /// Its connection pools, per database with a connection limit.
+    pools: Vec<connections::Pool>,
+    /// Jobs waiting for a pooled connection, in order.
+    conn_waiting: VecDeque<Key>,
     /// Worker-nanoseconds busy since `area_from` (for the CPU datapoints).
     busy_area: u128,
     busy_last: SimTime,
@@ -215,6 +225,9 @@ pub struct Fleet {
     /// Calls answered since time zero (for the cumulative cost series).
     handled_total: u64,
     scaling: Option<Box<Scaling>>,
+    /// As a database: connections open, and refused this interval.
+    connections_open: u32,
+    connection_errors: u64,
 }
 
 impl Fleet {
@@ -260,6 +273,8 @@ impl Fleet {
             window_start: SimTime::ZERO,
             handled_total: 0,
             scaling,
+            connections_open: 0,
+            connection_errors: 0,
         }
     }
 
@@ -289,8 +304,17 @@ impl Component for Fleet {
 
     fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
         if let Some(key) = self.jobs.key_of(token) {
+            let server = self.jobs.get(key).map(|j| j.server);
+            self.connection_used(key, outcome, ctx);
             self.advance(key, outcome.is_ok(), ctx);
+            if let Some(server) = server {
+                self.wake_connection_waiters(server, ctx);
+            }
         }
+    }
+
+    fn on_disconnect(&mut self, count: u32, _ctx: &mut Ctx<'_>) {
+        self.disconnected(count);
     }
 
     fn on_timer(&mut self, timer: FleetTimer, ctx: &mut Ctx<'_>) {
@@ -343,6 +367,7 @@ impl Component for Fleet {
         );
         out.put(Metric::InFlight, in_flight as f64);
         out.put(Metric::Waiting, self.queued.level() as f64);
+        self.sample_connections(out);
         if let Some(sc) = &mut self.scaling {
             let count = |life: &[Life]| {
                 self.servers

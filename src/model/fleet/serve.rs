@@ -1,7 +1,9 @@
 //! Serving calls: each server's workers and FIFO accept queue, the work
 //! and its downstream steps, and outages.
 
+use super::connections::take_connection;
 use super::{Fleet, FleetTimer, Job, Life};
+use crate::model::downstream::Connection;
 use crate::model::downstream::Progress;
 use crate::model::{Call, Ctx, Endpoint, Outcome, reply};
 use crate::slab::Key;
@@ -28,6 +30,9 @@ impl Fleet {
             self.answer(call, Outcome::Unavailable, now, ctx);
             return;
         }
+        if call.endpoint == Endpoint::Connect && !self.connect(call, now, ctx) {
+            return;
+        }
         let server = if let Some(sc) = &mut self.scaling {
             sc.period_calls += 1;
             match call.endpoint {
@@ -42,10 +47,12 @@ impl Fleet {
                     }
                 }
                 // No load balancer: the caller's own list of instances.
-                Endpoint::Any | Endpoint::Event => match self.pick_direct(call, now, ctx) {
-                    Some(s) => s,
-                    None => return,
-                },
+                Endpoint::Any | Endpoint::Connect | Endpoint::Event => {
+                    match self.pick_direct(call, now, ctx) {
+                        Some(s) => s,
+                        None => return,
+                    }
+                }
             }
         } else {
             match call.endpoint {
@@ -114,7 +121,11 @@ impl Fleet {
             return;
         }
         let req = job.call.req;
+        let server = job.server;
         let retry = FleetTimer::SendRetry(key).into();
+        let pool_size = self.cfg.pool_size;
+        let pools = &mut self.servers[server as usize].pools;
+        let mut waits = false;
         let end = self.cfg.downstream.after(
             &mut job.progress,
             ok,
@@ -123,7 +134,15 @@ impl Fleet {
             retry,
             &mut self.rng,
             ctx,
+            |db| {
+                let c = take_connection(pools, db, pool_size);
+                waits = c == Connection::Wait;
+                c
+            },
         );
+        if waits {
+            self.servers[server as usize].conn_waiting.push_back(key);
+        }
         if let Some(outcome) = end {
             self.finish(key, outcome, ctx);
         }
@@ -132,9 +151,10 @@ impl Fleet {
     pub(super) fn retry_send(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         if let Some(job) = self.jobs.get_mut(key) {
             let req = job.call.req;
+            // A send: no connection.
             self.cfg
                 .downstream
-                .issue(&mut job.progress, req, key.slot, ctx);
+                .issue(&mut job.progress, req, key.slot, ctx, |_| Connection::Open);
         }
     }
 
@@ -172,6 +192,9 @@ impl Fleet {
         }
         for job in self.jobs.values_mut() {
             job.doomed = true;
+        }
+        for s in 0..self.servers.len() as u32 {
+            self.end_connection_waiters(s, ctx);
         }
     }
 }
