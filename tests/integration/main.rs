@@ -5,6 +5,7 @@ mod bills;
 mod charts;
 mod cli;
 mod common;
+mod connections;
 mod conservation;
 mod korean;
 mod messaging;
