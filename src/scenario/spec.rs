@@ -36,6 +36,8 @@ pub struct Scenario {
     pub name: String,
     /// `[scenario] description`, free text.
     pub description: String,
+    /// `[scenario] lesson` and `lesson_ko`: what the scenario teaches.
+    pub lesson: Lesson,
     /// Simulated length of every run.
     pub duration: SimDuration,
     /// Requests arriving before this are simulated but not counted.
@@ -62,55 +64,6 @@ pub struct Scenario {
     pub hash: String,
     /// `[scenario] region` and `[prices]`: what the runs are billed at.
     pub pricing: Pricing,
-}
-
-/// Written by hand only so that the default pricing (us-east-1, no
-/// `[prices]`) adds nothing: [`Scenario::runs_key`] and
-/// [`Scenario::design_key`] hash this text, and results written before
-/// regions existed stay reusable. Every other field is in it, as derived;
-/// the destructuring has no `..`, so a new field does not compile until it
-/// is added here.
-impl fmt::Debug for Scenario {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Scenario {
-            file,
-            name,
-            description,
-            duration,
-            warmup,
-            seed,
-            replications,
-            interval,
-            baseline,
-            slo,
-            workload,
-            designs,
-            faults,
-            sweep,
-            hash,
-            pricing,
-        } = self;
-        let mut s = f.debug_struct("Scenario");
-        s.field("file", file)
-            .field("name", name)
-            .field("description", description)
-            .field("duration", duration)
-            .field("warmup", warmup)
-            .field("seed", seed)
-            .field("replications", replications)
-            .field("interval", interval)
-            .field("baseline", baseline)
-            .field("slo", slo)
-            .field("workload", workload)
-            .field("designs", designs)
-            .field("faults", faults)
-            .field("sweep", sweep)
-            .field("hash", hash);
-        if !pricing.is_default() {
-            s.field("pricing", pricing);
-        }
-        s.finish()
-    }
 }
 
 /// The prices a scenario's runs are billed at: its region's catalog with
@@ -177,12 +130,13 @@ impl Scenario {
     }
 
     /// A copy without what has no bearing on a run's results: the file,
-    /// name, description, replication count, baseline, SLO and hash.
+    /// name, description, lesson, replication count, baseline, SLO and hash.
     fn results_only(&self) -> Scenario {
         Scenario {
             file: PathBuf::new(),
             name: String::new(),
             description: String::new(),
+            lesson: Lesson::default(),
             replications: 0,
             baseline: 0,
             slo: Slo::default(),
@@ -190,6 +144,68 @@ impl Scenario {
             ..self.clone()
         }
     }
+}
+
+/// Written by hand only to leave out the lesson, and the default pricing
+/// (us-east-1, no `[prices]`): [`Scenario::runs_key`] and
+/// [`Scenario::design_key`] hash this text, words for the reader decide no
+/// result (an edited lesson keeps a folder's runs reusable), and results
+/// written before regions existed stay reusable. Every other field is in
+/// it, as derived; the destructuring has no `..`, so a new field does not
+/// compile until it is added here.
+impl fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Scenario {
+            file,
+            name,
+            description,
+            lesson: _,
+            duration,
+            warmup,
+            seed,
+            replications,
+            interval,
+            baseline,
+            slo,
+            workload,
+            designs,
+            faults,
+            sweep,
+            hash,
+            pricing,
+        } = self;
+        let mut s = f.debug_struct("Scenario");
+        s.field("file", file)
+            .field("name", name)
+            .field("description", description)
+            .field("duration", duration)
+            .field("warmup", warmup)
+            .field("seed", seed)
+            .field("replications", replications)
+            .field("interval", interval)
+            .field("baseline", baseline)
+            .field("slo", slo)
+            .field("workload", workload)
+            .field("designs", designs)
+            .field("faults", faults)
+            .field("sweep", sweep)
+            .field("hash", hash);
+        if !pricing.is_default() {
+            s.field("pricing", pricing);
+        }
+        s.finish()
+    }
+}
+
+/// `[scenario] lesson` and `lesson_ko`: multi-line text for the learner,
+/// shown after the terminal table and at the top of the report; each is
+/// empty when not given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lesson {
+    /// `lesson`: in English.
+    pub en: String,
+    /// `lesson_ko`: in Korean.
+    pub ko: String,
 }
 
 /// `[slo]`: service-level objectives, each optional. A design meets the SLO
