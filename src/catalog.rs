@@ -1,4 +1,5 @@
-//! The built-in price and limits catalog: AWS us-east-1 prices, billing rules and capacity units.
+//! The built-in price and limits catalog: AWS prices, billing rules and capacity units, for
+//! each region it holds.
 //!
 //! The numbers live in `catalog/aws-us-east-1.toml`, which is compiled into the binary with
 //! `include_str!` so a run never depends on a file next to the executable. Every number there
@@ -6,9 +7,15 @@
 //! `shared/reference/aws-facts.md`; [`Catalog::from_toml_str`] refuses a catalog in which any
 //! number lacks them, so reports can always say where a price came from.
 //!
-//! The file is parsed once, on first use of [`builtin`], and shared read-only afterwards.
+//! Another region is us-east-1's catalog with that region's prices laid over it
+//! (`catalog/aws-<region>.toml`, a `[prices]` table keyed as a scenario's `[prices]` is): limits
+//! and defaults are AWS's everywhere, prices are the region's. A price the region's file marks
+//! `missing` (no public source was found), or does not list, has no value in that region: the
+//! catalog records it in [`Catalog::missing`] and a scenario that bills it must set it itself.
+//!
+//! Each region's catalog is parsed once, on first use, and shared read-only afterwards.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -18,8 +25,28 @@ use crate::time::SimDuration;
 /// The embedded catalog file. The path is relative to this source file.
 const BUILTIN_TOML: &str = include_str!("../catalog/aws-us-east-1.toml");
 
-/// The confidence tags a catalog number may carry (see the catalog file's header).
-const TAGS: [&str; 4] = ["AWS", "3P", "DERIVED", "UNCONFIRMED"];
+/// The regions the catalog holds, the default first, each with its prices laid over the
+/// default's catalog (`None` for the default itself).
+const REGIONS: [(&str, Option<&str>); 2] = [
+    ("us-east-1", None),
+    (
+        "ap-northeast-2",
+        Some(include_str!("../catalog/aws-ap-northeast-2.toml")),
+    ),
+];
+
+/// The region of a scenario that names none.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// The confidence tags a catalog number may carry (see the catalog file's header); `SCENARIO`
+/// marks a price a scenario's `[prices]` table set.
+const TAGS: [&str; 5] = ["AWS", "3P", "DERIVED", "UNCONFIRMED", "SCENARIO"];
+
+/// The prefix of an EC2 instance type's price key (`ec2.m5.large`).
+const EC2_PREFIX: &str = "ec2.";
+
+/// The one price that is not in USD: the Spot discount a `spot` fleet pays.
+const SPOT_DISCOUNT_KEY: &str = "ec2_purchase.spot_discount_pct";
 
 /// One number from the catalog together with where it came from.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -80,6 +107,12 @@ pub struct Catalog {
     pub ec2_billing: Ec2Billing,
     /// EC2 on-demand instance types, in file order.
     pub ec2: Vec<InstanceType>,
+    /// Every price, by key, in file order (EC2 instance types first).
+    #[serde(skip)]
+    pub prices: Vec<Price>,
+    /// The prices the region has no figure for, by key, with why.
+    #[serde(skip)]
+    pub missing: BTreeMap<String, String>,
     /// Spot discount, interruption bands and notice; Savings Plans and Reserved discounts.
     pub ec2_purchase: Ec2Purchase,
     /// Application Load Balancer prices and LCU dimensions.
@@ -196,11 +229,40 @@ pub struct InstanceType {
     pub vcpus: u32,
     /// Memory [GiB].
     pub memory_gib: f64,
-    /// On-demand price [USD per instance-hour].
+    /// On-demand price [USD per instance-hour]; NaN when the region has none (see
+    /// [`InstanceType::missing`]).
+    #[serde(default = "no_price")]
     pub hourly_usd: f64,
     /// Where the price and size were read.
     pub source: String,
     /// Confidence tag (see [`Sourced::tag`]).
+    pub tag: String,
+    /// Why the catalog has no price for the type in its region (no public source found);
+    /// `None` when it has one.
+    #[serde(default)]
+    pub missing: Option<String>,
+}
+
+/// The value of a price the catalog does not have: NaN, so that a price used without the
+/// check of [`Catalog::missing`] shows in the bill rather than passing for free.
+fn no_price() -> f64 {
+    f64::NAN
+}
+
+/// One price of the catalog, as `stratosim prices` lists it and a scenario's `[prices]` table
+/// names it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Price {
+    /// The key a scenario's `[prices]` table sets it by, e.g. `"ec2.m5.large"`,
+    /// `"lambda.gb_second_x86"`.
+    pub key: String,
+    /// The price, or `None` when the region has none.
+    pub value: Option<f64>,
+    /// Its unit, in words.
+    pub unit: String,
+    /// Where it was read, or why it is missing.
+    pub source: String,
+    /// Confidence tag (see [`Sourced::tag`]); empty when missing.
     pub tag: String,
 }
 
@@ -493,32 +555,125 @@ pub struct DataTransferPricing {
     pub inter_az_per_gb: Sourced,
 }
 
-/// The catalog compiled into the binary, parsed on first use.
+/// The catalog of the default region (us-east-1), parsed on first use.
 ///
 /// Panics only if the embedded file is broken; a unit test guarantees it is not.
 pub fn builtin() -> &'static Catalog {
-    static BUILTIN: OnceLock<Catalog> = OnceLock::new();
-    BUILTIN.get_or_init(|| {
-        Catalog::from_toml_str(BUILTIN_TOML)
-            .unwrap_or_else(|e| panic!("embedded catalog/aws-us-east-1.toml is broken: {e}"))
-    })
+    region(DEFAULT_REGION).expect("the default region is in REGIONS")
+}
+
+/// The regions the catalog holds, the default first.
+pub fn region_names() -> impl Iterator<Item = &'static str> {
+    REGIONS.iter().map(|(name, _)| *name)
+}
+
+/// The catalog of the region called `name` (e.g. `"ap-northeast-2"`), parsed on first use;
+/// `None` for a region the catalog does not hold.
+///
+/// Panics only if an embedded file is broken; a unit test guarantees none is.
+pub fn region(name: &str) -> Option<&'static Catalog> {
+    static CATALOGS: [OnceLock<Catalog>; REGIONS.len()] =
+        [const { OnceLock::new() }; REGIONS.len()];
+    let i = REGIONS.iter().position(|(n, _)| *n == name)?;
+    Some(CATALOGS[i].get_or_init(|| {
+        Catalog::for_region(name, &[])
+            .unwrap_or_else(|e| panic!("the embedded catalog of {name} is broken: {e}"))
+    }))
 }
 
 impl Catalog {
     /// Parses a catalog from TOML text and checks that every number in it carries a non-empty
     /// source, a unit and a known confidence tag, and that instance names are unique.
     pub fn from_toml_str(text: &str) -> Result<Catalog, String> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        Catalog::from_table(table, BTreeMap::new())
+    }
+
+    /// The catalog of `region` with the prices a scenario sets (`overrides`: price key, value):
+    /// each gets its value, the source `scenario [prices]` and the tag `SCENARIO`, and is no
+    /// longer missing. An error names an unknown region or a key that is not a price.
+    pub fn for_region(region: &str, overrides: &[(String, f64)]) -> Result<Catalog, String> {
+        Catalog::build(region, overrides, None)
+    }
+
+    /// The catalog a scenario's runs are billed at: [`Catalog::for_region`], where a price the
+    /// region lacks and no component bills (none of `billed`) is 0, so that a zero term of a
+    /// bill stays zero. It stays in [`Catalog::missing`].
+    pub fn for_scenario(
+        region: &str,
+        overrides: &[(String, f64)],
+        billed: &BTreeSet<String>,
+    ) -> Result<Catalog, String> {
+        Catalog::build(region, overrides, Some(billed))
+    }
+
+    /// The catalog of `region` with `overrides` set and, given what a scenario bills, the
+    /// prices it lacks and does not bill at 0.
+    fn build(
+        region: &str,
+        overrides: &[(String, f64)],
+        billed: Option<&BTreeSet<String>>,
+    ) -> Result<Catalog, String> {
+        let (_, overlay) = REGIONS
+            .iter()
+            .find(|(name, _)| *name == region)
+            .ok_or_else(|| format!("the catalog holds no region `{region}`"))?;
+        let mut table = base_table()?;
+        let mut missing = BTreeMap::new();
+        if let Some(text) = overlay {
+            lay_over(&mut table, text, region, &mut missing)?;
+        }
+        missing.extend(ec2_missing(&table));
+        for (key, value) in overrides {
+            set_price(&mut table, key, *value, "scenario [prices]", "SCENARIO")?;
+            missing.remove(key);
+        }
+        if let Some(billed) = billed {
+            let source = format!("not billed by the scenario (no {region} figure)");
+            for key in missing.keys().filter(|key| !billed.contains(*key)) {
+                set_price(&mut table, key, 0.0, &source, "UNCONFIRMED")?;
+            }
+        }
+        Catalog::from_table(table, missing)
+    }
+
+    /// The catalog of `table`, checked, with the prices of region overlay `missing` lacks.
+    fn from_table(
+        table: toml::Table,
+        mut missing: BTreeMap<String, String>,
+    ) -> Result<Catalog, String> {
         // The untyped pass sees every number in the file, including any a future typed
         // section forgets to declare, so the "every number has a source" rule cannot rot.
-        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-        check_sourced(&toml::Value::Table(table), "")?;
-        let catalog: Catalog = toml::from_str(text).map_err(|e| e.to_string())?;
+        let value = toml::Value::Table(table);
+        check_sourced(&value, "")?;
+        let toml::Value::Table(table) = value else {
+            unreachable!("built as a table above")
+        };
+        let prices = price_rows(&table);
+        let mut catalog: Catalog = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())?;
         let mut seen = HashSet::new();
         for t in &catalog.ec2 {
             if !seen.insert(t.name.as_str()) {
                 return Err(format!("instance type `{}` is listed twice", t.name));
             }
+            match &t.missing {
+                Some(why) if t.hourly_usd.is_nan() && !why.trim().is_empty() => {
+                    missing.insert(format!("{EC2_PREFIX}{}", t.name), why.clone());
+                }
+                None if t.hourly_usd.is_finite() && t.hourly_usd >= 0.0 => {}
+                _ => {
+                    return Err(format!(
+                        "instance type `{}` must have either a price (hourly_usd) or \
+                         `missing` saying why it has none",
+                        t.name
+                    ));
+                }
+            }
         }
+        catalog.prices = prices;
+        catalog.missing = missing;
         let mut seen = HashSet::new();
         for r in &catalog.lambda_runtime {
             if !seen.insert(r.name.as_str()) {
@@ -702,11 +857,260 @@ impl Catalog {
         self.lambda_runtime.iter().map(|r| r.name.as_str())
     }
 
+    /// The price called `key` (e.g. `"ec2.m5.large"`, `"alb.hourly"`), if it is one.
+    pub fn price(&self, key: &str) -> Option<&Price> {
+        self.prices.iter().find(|p| p.key == key)
+    }
+
+    /// The keys of every price, in catalog order.
+    pub fn price_keys(&self) -> impl Iterator<Item = &str> {
+        self.prices.iter().map(|p| p.key.as_str())
+    }
+
+    /// The prices under `prefix` (a key, or a section such as `"sqs."`) the region has no
+    /// figure for, with why.
+    pub fn missing_under<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.missing
+            .iter()
+            .filter(move |(key, _)| key.starts_with(prefix))
+            .map(|(key, why)| (key.as_str(), why.as_str()))
+    }
+
     /// The CPU share of a function with `memory_mb` of memory [vCPU]: proportional to memory,
     /// `memory_mb × vcpu_per_mb` (1 vCPU at 1,769 MB), at most `max_vcpus`.
     pub fn lambda_vcpus(&self, memory_mb: f64) -> f64 {
         (memory_mb * self.lambda.vcpu_per_mb.value).min(self.lambda.max_vcpus.value)
     }
+}
+
+/// The default region's catalog file as a table, parsed once: every scenario (and each of its
+/// sweep points) builds its catalog from it.
+fn base_table() -> Result<toml::Table, String> {
+    static BASE: OnceLock<Result<toml::Table, String>> = OnceLock::new();
+    BASE.get_or_init(|| toml::from_str(BUILTIN_TOML).map_err(|e| e.to_string()))
+        .clone()
+}
+
+/// Lays the prices of a region's file (`text`) over the default's catalog `table`: each price
+/// the file gives replaces the default's, each it marks `missing` (or does not list) loses its
+/// value and goes into `missing` with why.
+fn lay_over(
+    table: &mut toml::Table,
+    text: &str,
+    region: &str,
+    missing: &mut BTreeMap<String, String>,
+) -> Result<(), String> {
+    let overlay: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    for key in overlay.keys() {
+        if !["region", "catalog_date", "prices"].contains(&key.as_str()) {
+            return Err(format!(
+                "`{key}` has no place in a region's file (region, catalog_date, prices)"
+            ));
+        }
+    }
+    let text_of = |key: &str| overlay.get(key).and_then(toml::Value::as_str);
+    if text_of("region") != Some(region) {
+        return Err(format!(
+            "the file of {region} must say `region = \"{region}\"`"
+        ));
+    }
+    let date = text_of("catalog_date").ok_or("a region's file must give its catalog_date")?;
+    table.insert("region".into(), region.into());
+    table.insert("catalog_date".into(), date.into());
+    let Some(toml::Value::Table(prices)) = overlay.get("prices") else {
+        return Err("a region's file must have a [prices] table".into());
+    };
+    let rows = price_rows(table);
+    let keys: Vec<String> = rows.iter().map(|p| p.key.clone()).collect();
+    for (key, entry) in prices {
+        let Some(row) = rows.iter().find(|p| &p.key == key) else {
+            return Err(format!("`prices.\"{key}\"` is not a price of the catalog"));
+        };
+        let toml::Value::Table(entry) = entry else {
+            return Err(format!("`prices.\"{key}\"` must be a table"));
+        };
+        if let Some(why) = entry.get("missing") {
+            match why.as_str() {
+                Some(why) if !why.trim().is_empty() && entry.len() == 1 => {
+                    missing.insert(key.clone(), why.to_string());
+                }
+                _ => {
+                    return Err(format!(
+                        "`prices.\"{key}\"`: `missing` is the only key of a missing price, \
+                         a non-empty text saying why"
+                    ));
+                }
+            }
+            continue;
+        }
+        check_sourced(
+            &toml::Value::Table(entry.clone()),
+            &format!("prices.\"{key}\""),
+        )?;
+        let value = entry
+            .get("value")
+            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+            .ok_or_else(|| format!("`prices.\"{key}\"` has no number `value`"))?;
+        let text = |k: &str| entry.get(k).and_then(toml::Value::as_str).unwrap_or("");
+        if text("unit") != row.unit {
+            return Err(format!(
+                "`prices.\"{key}\"` is in `{}`; the catalog's unit is `{}`",
+                text("unit"),
+                row.unit
+            ));
+        }
+        set_price(table, key, value, text("source"), text("tag"))?;
+    }
+    for key in keys {
+        if !prices.contains_key(&key) {
+            missing.insert(key, format!("the {region} catalog has no figure for it"));
+        }
+    }
+    for (key, why) in missing.iter() {
+        unset_price(table, key, why)?;
+    }
+    Ok(())
+}
+
+/// The instance types of `table` whose price is `missing`, by price key, with why.
+fn ec2_missing(table: &toml::Table) -> Vec<(String, String)> {
+    let instances = table.get("ec2").and_then(toml::Value::as_array);
+    instances
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_table)
+        .filter_map(|t| {
+            let name = t.get("name")?.as_str()?;
+            let why = t.get("missing")?.as_str()?;
+            Some((format!("{EC2_PREFIX}{name}"), why.to_string()))
+        })
+        .collect()
+}
+
+/// The entry of price `key` in `table`: an `[[ec2]]` entry, or a sourced number.
+fn price_entry<'t>(table: &'t mut toml::Table, key: &str) -> Option<&'t mut toml::Table> {
+    if let Some(name) = key.strip_prefix(EC2_PREFIX) {
+        return table
+            .get_mut("ec2")?
+            .as_array_mut()?
+            .iter_mut()
+            .filter_map(toml::Value::as_table_mut)
+            .find(|t| t.get("name").and_then(toml::Value::as_str) == Some(name));
+    }
+    let mut here = table;
+    for part in key.split('.') {
+        here = here.get_mut(part)?.as_table_mut()?;
+    }
+    here.contains_key("value").then_some(here)
+}
+
+/// Sets price `key` of `table` to `value`, read in `source` with confidence `tag`.
+fn set_price(
+    table: &mut toml::Table,
+    key: &str,
+    value: f64,
+    source: &str,
+    tag: &str,
+) -> Result<(), String> {
+    let entry = price_entry(table, key).ok_or_else(|| format!("`{key}` is not a price"))?;
+    let field = if key.starts_with(EC2_PREFIX) {
+        "hourly_usd"
+    } else {
+        "value"
+    };
+    entry.insert(field.into(), value.into());
+    entry.insert("source".into(), source.into());
+    entry.insert("tag".into(), tag.into());
+    entry.remove("missing");
+    Ok(())
+}
+
+/// Takes the value of price `key` of `table` away, saying why.
+fn unset_price(table: &mut toml::Table, key: &str, why: &str) -> Result<(), String> {
+    let entry = price_entry(table, key).ok_or_else(|| format!("`{key}` is not a price"))?;
+    if key.starts_with(EC2_PREFIX) {
+        entry.remove("hourly_usd");
+        entry.insert("missing".into(), why.into());
+    } else {
+        entry.insert("value".into(), f64::NAN.into());
+        entry.insert("source".into(), format!("missing: {why}").into());
+        entry.insert("tag".into(), "UNCONFIRMED".into());
+    }
+    Ok(())
+}
+
+/// Every price of `table`: the `[[ec2]]` instance types in file order, then every number in
+/// USD and the Spot discount, in file order.
+fn price_rows(table: &toml::Table) -> Vec<Price> {
+    let text = |t: &toml::Table, k: &str| {
+        t.get(k)
+            .and_then(toml::Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let number = |v: Option<&toml::Value>| {
+        v.and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+            .filter(|v| !v.is_nan())
+    };
+    let mut rows = Vec::new();
+    let instances = table.get("ec2").and_then(toml::Value::as_array);
+    for t in instances
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_table)
+    {
+        let value = number(t.get("hourly_usd"));
+        rows.push(Price {
+            key: format!("{EC2_PREFIX}{}", text(t, "name")),
+            value,
+            unit: "USD per instance-hour (Linux, on demand)".into(),
+            source: match value {
+                Some(_) => text(t, "source"),
+                None => format!("missing: {}", text(t, "missing")),
+            },
+            tag: if value.is_some() {
+                text(t, "tag")
+            } else {
+                String::new()
+            },
+        });
+    }
+    fn walk(t: &toml::Table, path: &str, rows: &mut Vec<Price>) {
+        for (key, v) in t {
+            let key = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            let Some(sub) = v.as_table() else { continue };
+            let unit = sub.get("unit").and_then(toml::Value::as_str).unwrap_or("");
+            if !sub.contains_key("value") {
+                walk(sub, &key, rows);
+            } else if unit.starts_with("USD") || key == SPOT_DISCOUNT_KEY {
+                let text = |k: &str| sub.get(k).and_then(toml::Value::as_str).unwrap_or("");
+                let value = sub
+                    .get("value")
+                    .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                    .filter(|v| !v.is_nan());
+                rows.push(Price {
+                    key,
+                    value,
+                    unit: unit.to_string(),
+                    source: text("source").to_string(),
+                    tag: if value.is_some() {
+                        text("tag").to_string()
+                    } else {
+                        String::new()
+                    },
+                });
+            }
+        }
+    }
+    walk(table, "", &mut rows);
+    rows
 }
 
 /// Checks that every number under `value` sits in a table with a non-empty `source` and a
@@ -721,7 +1125,7 @@ fn check_sourced(value: &toml::Value, path: &str) -> Result<(), String> {
             let tag = text("tag");
             if !tag_is_valid(tag) {
                 return Err(format!(
-                    "`{path}` has tag `{tag}`; use AWS, 3P, DERIVED or UNCONFIRMED"
+                    "`{path}` has tag `{tag}`; use AWS, 3P, DERIVED, UNCONFIRMED or SCENARIO"
                 ));
             }
             let numbers = t.contains_key("value") || t.contains_key("values");
@@ -773,21 +1177,19 @@ mod tests {
         for t in &cat.ec2 {
             assert!(!t.source.trim().is_empty(), "{} has no source", t.name);
             assert!(tag_is_valid(&t.tag), "{} has tag {}", t.name, t.tag);
-            assert!(
-                t.vcpus > 0 && t.memory_gib > 0.0 && t.hourly_usd > 0.0,
-                "{t:?}"
-            );
+            assert!(t.vcpus > 0 && t.memory_gib > 0.0, "{t:?}");
+            assert!(t.hourly_usd > 0.0 || t.missing.is_some(), "{t:?}");
         }
-        // builtin() is the same data behind the OnceLock.
-        assert_eq!(builtin().ec2, cat.ec2);
+        // builtin() is the same data behind the OnceLock (Debug: a missing price is NaN).
+        assert_eq!(format!("{:?}", builtin().ec2), format!("{:?}", cat.ec2));
     }
 
     #[test]
     fn every_reference_instance_type_is_listed() {
-        // aws-facts.md §1.1, in order.
+        // aws-facts.md §1.1, in order, then the fuller catalog of issue 13.
         let names: Vec<&str> = builtin().instance_type_names().collect();
         assert_eq!(
-            names,
+            names[..8],
             [
                 "t3.micro",
                 "t3.medium",
@@ -802,6 +1204,148 @@ mod tests {
         let m5 = builtin().instance_type("m5.large").unwrap();
         assert_eq!((m5.vcpus, m5.memory_gib, m5.hourly_usd), (2, 8.0, 0.096));
         assert!(builtin().instance_type("m5.huge").is_none());
+        // Every family of issue 13 in the common sizes.
+        let families = [
+            "t3", "t3a", "t4g", "m5", "m6i", "m7i", "m6g", "m7g", "c5", "c6i", "c7g", "r5", "r6i",
+            "r7g",
+        ];
+        for family in families {
+            let small: &[&str] = if family.starts_with('t') {
+                &["micro", "small", "medium"]
+            } else {
+                &[]
+            };
+            for size in small.iter().chain(&["large", "xlarge", "2xlarge"]) {
+                let name = format!("{family}.{size}");
+                assert!(builtin().instance_type(&name).is_some(), "{name}");
+            }
+        }
+        let r7g = builtin().instance_type("r7g.xlarge").unwrap();
+        assert_eq!(
+            (r7g.vcpus, r7g.memory_gib, r7g.hourly_usd),
+            (4, 32.0, 0.2142)
+        );
+        // A type without a trustworthy figure says why, and has no price.
+        let m6g = builtin().instance_type("m6g.large").unwrap();
+        assert!(m6g.hourly_usd.is_nan() && m6g.missing.is_some());
+        assert!(builtin().missing.contains_key("ec2.m6g.large"));
+    }
+
+    #[test]
+    fn seoul_prices_are_its_own_or_missing() {
+        let seoul = region("ap-northeast-2").unwrap();
+        assert_eq!(seoul.region, "ap-northeast-2");
+        assert_eq!(
+            region_names().collect::<Vec<_>>(),
+            ["us-east-1", "ap-northeast-2"]
+        );
+        assert!(region("eu-west-1").is_none());
+        // Sourced values (catalog/aws-ap-northeast-2.toml).
+        let m5 = seoul.instance_type("m5.large").unwrap();
+        assert_eq!((m5.vcpus, m5.memory_gib, m5.hourly_usd), (2, 8.0, 0.118));
+        assert!(m5.source.contains("libcloud") && m5.tag == "3P", "{m5:?}");
+        assert_eq!(seoul.lambda.gb_second_x86.value, 0.0000166667);
+        assert_eq!(seoul.lambda.request_per_million.value, 0.20);
+        let price = seoul.price("lambda.gb_second_x86").unwrap();
+        assert_eq!(price.value, Some(0.0000166667));
+        assert!(price.source.contains("lambda/pricing"), "{price:?}");
+        // SQS: no public Seoul figure was found, so it is missing, with why.
+        let sqs = seoul.price("sqs.standard_per_million").unwrap();
+        assert_eq!(sqs.value, None);
+        assert!(
+            sqs.source
+                .starts_with("missing: no public ap-northeast-2 figure")
+        );
+        assert!(seoul.sqs.standard_per_million.value.is_nan());
+        let missing: Vec<&str> = seoul.missing_under("sqs.").map(|(k, _)| k).collect();
+        assert_eq!(
+            missing,
+            ["sqs.fifo_per_million", "sqs.standard_per_million"]
+        );
+        // Limits and defaults are AWS's everywhere.
+        assert_eq!(
+            seoul.sqs.visibility_timeout_default_s,
+            builtin().sqs.visibility_timeout_default_s
+        );
+        assert_eq!(
+            seoul.lambda.account_concurrency,
+            builtin().lambda.account_concurrency
+        );
+        // The same prices in both, in the same order.
+        let keys = |c: &Catalog| c.price_keys().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(keys(seoul), keys(builtin()));
+        for p in &seoul.prices {
+            match p.value {
+                Some(v) => assert!(v >= 0.0 && tag_is_valid(&p.tag), "{p:?}"),
+                None => assert!(seoul.missing.contains_key(&p.key), "{p:?}"),
+            }
+        }
+        // us-east-1 has every service price.
+        assert!(builtin().missing.keys().all(|k| k.starts_with("ec2.")));
+    }
+
+    #[test]
+    fn a_scenario_sets_any_price() {
+        let overrides = [
+            ("sqs.standard_per_million".to_string(), 0.44),
+            ("ec2.m5.large".to_string(), 0.08),
+        ];
+        let c = Catalog::for_region("ap-northeast-2", &overrides).unwrap();
+        assert_eq!(c.sqs.standard_per_million.value, 0.44);
+        assert_eq!(c.sqs.standard_per_million.tag, "SCENARIO");
+        assert_eq!(c.instance_type("m5.large").unwrap().hourly_usd, 0.08);
+        assert!(c.missing_under("sqs.standard").next().is_none());
+        assert_eq!(c.price("ec2.m5.large").unwrap().source, "scenario [prices]");
+        // What it does not set stays the region's.
+        assert_eq!(c.instance_type("m5.xlarge").unwrap().hourly_usd, 0.236);
+        let err = Catalog::for_region("ap-northeast-2", &[("sqs.standard".into(), 1.0)]);
+        assert!(err.unwrap_err().contains("`sqs.standard` is not a price"));
+        let err = Catalog::for_region("mars-north-1", &[]).unwrap_err();
+        assert!(err.contains("mars-north-1"), "{err}");
+        // A scenario's catalog: what it lacks and does not bill is 0, and says so.
+        let billed = BTreeSet::from(["sqs.standard_per_million".to_string()]);
+        let c = Catalog::for_scenario("ap-northeast-2", &[], &billed).unwrap();
+        assert_eq!(c.sns.publish_per_million.value, 0.0);
+        assert!(c.instance_type("c5.large").unwrap().hourly_usd == 0.0);
+        let sns = c.price("sns.publish_per_million").unwrap();
+        assert_eq!(sns.value, Some(0.0));
+        assert_eq!(sns.tag, "UNCONFIRMED");
+        assert_eq!(
+            sns.source,
+            "not billed by the scenario (no ap-northeast-2 figure)"
+        );
+        assert!(c.sqs.standard_per_million.value.is_nan());
+        assert!(c.missing.contains_key("sns.publish_per_million"));
+        assert_eq!(c.sqs.fifo_per_million.value, 0.0);
+    }
+
+    #[test]
+    fn bad_region_files_are_refused() {
+        let mut table: toml::Table = toml::from_str(BUILTIN_TOML).unwrap();
+        let head = "region = \"xx-1\"\ncatalog_date = \"2026-01-01\"\n[prices]\n";
+        for (body, want) in [
+            ("\"sqs.nope\" = { missing = \"x\" }", "not a price"),
+            ("\"sqs.fifo_per_million\" = { missing = \"\" }", "non-empty"),
+            (
+                "\"sqs.fifo_per_million\" = { value = 1, unit = \"USD\", source = \"s\", tag = \"3P\" }",
+                "the catalog's unit",
+            ),
+            (
+                "\"sqs.fifo_per_million\" = { value = 1, unit = \"USD per 1M requests (first tier)\", source = \"\", tag = \"3P\" }",
+                "empty source",
+            ),
+        ] {
+            let err = lay_over(
+                &mut table,
+                &format!("{head}{body}"),
+                "xx-1",
+                &mut BTreeMap::new(),
+            )
+            .unwrap_err();
+            assert!(err.contains(want), "{body}: {err}");
+        }
+        let err = lay_over(&mut table, head, "yy-1", &mut BTreeMap::new()).unwrap_err();
+        assert!(err.contains("region = \"yy-1\""), "{err}");
     }
 
     #[test]

@@ -11,7 +11,9 @@ use crate::output::designs;
 use crate::output::format::cell;
 use crate::output::lang::{Key, Lang, Line, say};
 use crate::output::lesson::{self, Lesson};
-use crate::output::manifest::{FaultWindow, Manifest, read_manifest, write_manifest};
+use crate::output::manifest::{
+    FaultWindow, Manifest, PriceOverride, read_manifest, write_manifest,
+};
 use crate::output::merge::{Source, combine};
 use crate::output::slo::SloTargets;
 use crate::output::table;
@@ -147,6 +149,110 @@ pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     } else {
         Err(CliError::Invalid(problems.join("\n")))
     }
+}
+
+/// The prices `pricing` sets, with what its region's catalog holds, for
+/// the manifest.
+fn prices_overridden(pricing: &scenario::Pricing) -> Vec<PriceOverride> {
+    let region = crate::catalog::region(&pricing.region);
+    pricing
+        .overrides
+        .iter()
+        .map(|(key, value)| {
+            let listed = region.and_then(|c| c.price(key));
+            PriceOverride {
+                key: key.clone(),
+                value: *value,
+                catalog_value: listed.and_then(|p| p.value),
+                unit: listed.map_or_else(String::new, |p| p.unit.clone()),
+            }
+        })
+        .collect()
+}
+
+/// `stratosim prices [--region R] [INSTANCE_TYPE…]`: what the catalog of
+/// region `region` (default us-east-1) holds, every price or those of the
+/// instance types named, as a table.
+pub fn prices(region: Option<&str>, instance_types: &[String]) -> Result<(), CliError> {
+    let name = region.unwrap_or(crate::catalog::DEFAULT_REGION);
+    let catalog = crate::catalog::region(name).ok_or_else(|| {
+        let regions: Vec<&str> = crate::catalog::region_names().collect();
+        let hint = crate::suggest::nearest(name, regions.iter().copied())
+            .map_or(String::new(), |r| format!("; did you mean \"{r}\"?"));
+        CliError::Invalid(format!(
+            "--region {name}: the catalog holds no region \"{name}\"{hint} (regions: {})",
+            regions.join(", ")
+        ))
+    })?;
+    let mut rows = Vec::new();
+    if instance_types.is_empty() {
+        rows.extend(&catalog.prices);
+    }
+    for t in instance_types {
+        match catalog.price(&format!("ec2.{t}")) {
+            Some(p) => rows.push(p),
+            None => {
+                let hint = crate::suggest::nearest(t, catalog.instance_type_names())
+                    .map_or(String::new(), |n| format!("; did you mean \"{n}\"?"));
+                return Err(CliError::Invalid(format!(
+                    "unknown instance type \"{t}\"{hint} (`stratosim prices` lists every type)"
+                )));
+            }
+        }
+    }
+    print_out(&price_table(catalog, &rows));
+    Ok(())
+}
+
+/// The rows as a table: item (the `[prices]` key), price, unit, date,
+/// confidence, and the source last, as long as it is.
+fn price_table(catalog: &crate::catalog::Catalog, rows: &[&crate::catalog::Price]) -> String {
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|p| {
+            [
+                p.key.clone(),
+                p.value.map_or_else(|| "missing".into(), |v| v.to_string()),
+                p.unit.clone(),
+                catalog.catalog_date.clone(),
+                p.tag.clone(),
+            ]
+        })
+        .collect();
+    let head = ["item", "price", "unit", "date", "confidence"];
+    let mut widths = head.map(str::len);
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cols: [&str; 5], last: &str| {
+        let mut s = String::new();
+        for (c, w) in cols.iter().zip(widths) {
+            s.push_str(c);
+            s.push_str(&" ".repeat(w - c.chars().count() + 2));
+        }
+        s.push_str(last);
+        s.push('\n');
+        s
+    };
+    let mut out = format!(
+        "Prices of the {} catalog (USD, compiled {}). A missing price has no public source: \
+         a scenario that bills it sets it in [prices], keyed by its item.\n\n",
+        catalog.region, catalog.catalog_date
+    );
+    out.push_str(&line(head, "source"));
+    for (row, p) in cells.iter().zip(rows) {
+        let cols = [
+            row[0].as_str(),
+            row[1].as_str(),
+            row[2].as_str(),
+            row[3].as_str(),
+            row[4].as_str(),
+        ];
+        out.push_str(&line(cols, &p.source));
+    }
+    out
 }
 
 /// `stratosim plot DIR`: redraws every chart and `report.html` (its words
@@ -313,8 +419,8 @@ fn run_one(
             .iter()
             .map(|o| format!("{}={}", o.key, o.value))
             .collect(),
-        catalog_region: crate::catalog::builtin().region.clone(),
-        catalog_date: crate::catalog::builtin().catalog_date.clone(),
+        catalog_region: base.pricing.catalog.region.clone(),
+        catalog_date: base.pricing.catalog.catalog_date.clone(),
         command_line: args.command_line.clone(),
         sweep_values: p
             .points
@@ -328,6 +434,7 @@ fn run_one(
         slo: slo_targets(&base.slo),
         runs_key: base.runs_key(),
         shard: shard.map(|(k, n)| format!("{k}/{n}")),
+        prices_overridden: prices_overridden(&base.pricing),
     };
     // Replications already in `out` from the same runs are kept, and only
     // the others run: replication r is the same whatever the total.

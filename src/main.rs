@@ -72,6 +72,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
     },
+    /// Print the prices the catalog holds: item, price, unit, date,
+    /// confidence and source.
+    Prices {
+        /// The catalog's region (default us-east-1).
+        #[arg(long)]
+        region: Option<String>,
+        /// Only these EC2 instance types (e.g. m5.large).
+        instance_types: Vec<String>,
+    },
 }
 
 /// How the results are reported on the terminal.
@@ -134,6 +143,10 @@ fn main() -> ExitCode {
         Command::Merge { dirs, out, report } => cli::merge(&dirs, &out, &report.args()),
         Command::Check { scenarios } => cli::check(&scenarios),
         Command::Plot { dir, lang } => cli::plot(&dir, lang),
+        Command::Prices {
+            region,
+            instance_types,
+        } => cli::prices(region.as_deref(), &instance_types),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,13 +2,12 @@
 //! request.
 
 use super::site::{Site, actor_of};
-use crate::catalog;
 use crate::model::api_gateway::{ApiGateway, ApiGatewayConfig};
 use crate::scenario::{ApiGatewaySpec, ApiType};
 
 /// The gateway of `a`.
 pub(super) fn assemble(a: &ApiGatewaySpec, site: &Site<'_>) -> ApiGateway {
-    let prices = &catalog::builtin().api_gateway;
+    let prices = &site.catalog().api_gateway;
     let per_million = match a.api_type {
         ApiType::Http => prices.http_per_million.value,
         ApiType::Rest => prices.rest_per_million.value,

@@ -15,7 +15,7 @@ use crate::settings::{ScalingPolicy, TerminationPolicy};
 
 /// The fleet of `e`.
 pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
-    let catalog = catalog::builtin();
+    let catalog = site.catalog();
     let (hourly_usd, spot_hourly_usd) = prices(e, catalog);
     let scaling = group(e, catalog).map(|group| ScalingConfig {
         group,

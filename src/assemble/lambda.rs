@@ -8,7 +8,7 @@ use crate::scenario::{Architecture, ComponentSpec, Design, LambdaSpec};
 
 /// The function of `l`.
 pub(super) fn assemble(l: &LambdaSpec, site: &Site<'_>) -> Lambda {
-    let lp = &catalog::builtin().lambda;
+    let lp = &site.catalog().lambda;
     let per_gb_second = match l.architecture {
         Architecture::X86_64 => lp.gb_second_x86.value,
         Architecture::Arm64 => lp.gb_second_arm64.value,

@@ -5,7 +5,7 @@
 
 use super::ec2;
 use super::site::{Site, actor_of};
-use crate::catalog::{self, Catalog};
+use crate::catalog::Catalog;
 use crate::model::Endpoint;
 use crate::model::load_balancer::{
     CapacityUnit, LbPricing, LoadBalancer, LoadBalancerConfig, Target,
@@ -49,7 +49,7 @@ pub(super) fn assemble(lb: &LoadBalancerSpec, site: &Site<'_>) -> LoadBalancer {
     }
     LoadBalancer::new(
         LoadBalancerConfig {
-            pricing: pricing(catalog::builtin(), lb.lb_type),
+            pricing: pricing(site.catalog(), lb.lb_type),
             routing: lb.routing,
             targets,
             latency: lb.latency.clone(),
@@ -113,6 +113,7 @@ fn pricing(catalog: &Catalog, lb_type: LbType) -> LbPricing {
 mod tests {
     use super::*;
     use crate::assemble::assert_usd;
+    use crate::catalog;
     use crate::model::load_balancer::HourUsage;
     use crate::time::SimDuration;
 

@@ -4,7 +4,6 @@
 
 use super::site::{Site, actor_of};
 use super::{ec2, lambda};
-use crate::catalog;
 use crate::model::queue::{Consumer, ESM_MAX_POLLERS, Queue, QueueConfig};
 use crate::scenario::{ComponentId, ComponentSpec, QueueSpec, QueueType};
 
@@ -18,7 +17,7 @@ const FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND: f64 = 18_000.0;
 
 /// The queue of `q`.
 pub(super) fn assemble(q: &QueueSpec, site: &Site<'_>) -> Queue {
-    let sqs = &catalog::builtin().sqs;
+    let sqs = &site.catalog().sqs;
     let fifo = q.queue_type == QueueType::Fifo;
     let (price_per_million, calls_per_second) = match q.queue_type {
         QueueType::Standard => (sqs.standard_per_million.value, None),

@@ -130,4 +130,10 @@ impl<'a> Site<'a> {
                 .collect(),
         )
     }
+
+    /// The catalog the scenario is billed at: its region's, with its
+    /// `[prices]`.
+    pub(super) fn catalog(&self) -> &'a crate::catalog::Catalog {
+        &self.scenario.pricing.catalog
+    }
 }

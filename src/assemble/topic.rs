@@ -2,13 +2,12 @@
 //! policy of its endpoint, and the catalog's prices.
 
 use super::site::{Site, actor_of};
-use crate::catalog;
 use crate::model::topic::{DeliveryPolicy, Subscriber, Topic, TopicConfig};
 use crate::scenario::{ComponentSpec, TopicSpec};
 
 /// The topic of `t`.
 pub(super) fn assemble(t: &TopicSpec, site: &Site<'_>) -> Topic {
-    let sns = &catalog::builtin().sns;
+    let sns = &site.catalog().sns;
     let subscribers = t
         .subscriptions
         .iter()

@@ -65,6 +65,26 @@ pub struct Manifest {
     /// `K/N` in the folder of one shard of a run; absent in a whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+    /// The catalog prices the scenario's `[prices]` table set, in its
+    /// order; absent when it sets none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prices_overridden: Vec<PriceOverride>,
+}
+
+/// One price a scenario set instead of the catalog's, as `manifest.json`
+/// records it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct PriceOverride {
+    /// The price's key, e.g. `ec2.m5.large`.
+    pub key: String,
+    /// What the scenario set.
+    pub value: f64,
+    /// What the catalog of the region holds; absent when it has no figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_value: Option<f64>,
+    /// The unit of both.
+    pub unit: String,
 }
 
 /// One `[[faults]]` entry as `manifest.json` records it.

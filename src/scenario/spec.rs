@@ -11,7 +11,9 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use crate::catalog::{self, Catalog};
 use crate::time::{SimDuration, SimTime};
 
 pub use crate::scenario::kinds::{
@@ -60,6 +62,50 @@ pub struct Scenario {
     pub sweep: Vec<SweepAxis>,
     /// FNV-1a hash of the scenario text and `--set` overrides, hex.
     pub hash: String,
+    /// `[scenario] region` and `[prices]`: what the runs are billed at.
+    pub pricing: Pricing,
+}
+
+/// The prices a scenario's runs are billed at: its region's catalog with
+/// the prices its `[prices]` table sets.
+#[derive(Clone)]
+pub struct Pricing {
+    /// `[scenario] region` (default `us-east-1`).
+    pub region: String,
+    /// `[prices]`: each price the scenario sets (its catalog key and
+    /// value), in file order.
+    pub overrides: Vec<(String, f64)>,
+    /// The region's catalog with `overrides` applied. A price the region
+    /// has no figure for and no component bills is 0 here, so that a bill's
+    /// zero terms stay zero.
+    pub catalog: Arc<Catalog>,
+}
+
+impl Pricing {
+    /// The default region's catalog as it is.
+    pub fn is_default(&self) -> bool {
+        self.region == catalog::DEFAULT_REGION && self.overrides.is_empty()
+    }
+}
+
+impl Default for Pricing {
+    fn default() -> Self {
+        Pricing {
+            region: catalog::DEFAULT_REGION.to_string(),
+            overrides: Vec::new(),
+            catalog: Arc::new(catalog::builtin().clone()),
+        }
+    }
+}
+
+/// The region and the prices set: the catalog follows from them.
+impl fmt::Debug for Pricing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pricing")
+            .field("region", &self.region)
+            .field("overrides", &self.overrides)
+            .finish()
+    }
 }
 
 impl Scenario {
@@ -100,11 +146,13 @@ impl Scenario {
     }
 }
 
-/// Written by hand only to leave out the lesson: [`Scenario::runs_key`]
-/// and [`Scenario::design_key`] hash this text, and words for the reader
-/// decide no result (an edited lesson keeps a folder's runs reusable). Every
-/// other field is in it, as derived; the destructuring has no `..`, so a
-/// new field does not compile until it is added here.
+/// Written by hand only to leave out the lesson, and the default pricing
+/// (us-east-1, no `[prices]`): [`Scenario::runs_key`] and
+/// [`Scenario::design_key`] hash this text, words for the reader decide no
+/// result (an edited lesson keeps a folder's runs reusable), and results
+/// written before regions existed stay reusable. Every other field is in
+/// it, as derived; the destructuring has no `..`, so a new field does not
+/// compile until it is added here.
 impl fmt::Debug for Scenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Scenario {
@@ -124,9 +172,10 @@ impl fmt::Debug for Scenario {
             faults,
             sweep,
             hash,
+            pricing,
         } = self;
-        f.debug_struct("Scenario")
-            .field("file", file)
+        let mut s = f.debug_struct("Scenario");
+        s.field("file", file)
             .field("name", name)
             .field("description", description)
             .field("duration", duration)
@@ -140,8 +189,11 @@ impl fmt::Debug for Scenario {
             .field("designs", designs)
             .field("faults", faults)
             .field("sweep", sweep)
-            .field("hash", hash)
-            .finish()
+            .field("hash", hash);
+        if !pricing.is_default() {
+            s.field("pricing", pricing);
+        }
+        s.finish()
     }
 }
 

@@ -12,6 +12,7 @@ mod messaging;
 mod models;
 mod purchase;
 mod queueing;
+mod regions;
 mod reporting;
 mod serverless;
 mod zones;

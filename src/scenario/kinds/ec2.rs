@@ -24,7 +24,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         "an EC2 instance type such as \"m5.large\"",
     );
     if let Some(name) = instance_type {
-        let catalog = crate::catalog::builtin();
+        let catalog = &ctx.catalog;
         if catalog.instance_type(name).is_none() {
             let known: Vec<&str> = catalog.instance_type_names().collect();
             let hint = did_you_mean_value(name, known.iter().copied());

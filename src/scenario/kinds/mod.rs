@@ -93,6 +93,72 @@ impl ComponentSpec {
             ComponentSpec::ApiGateway(a) => a.targets.iter_mut().collect(),
         }
     }
+
+    /// The catalog prices the component's bill uses (their `[prices]`
+    /// keys): a region that lacks one of them cannot bill the component
+    /// unless the scenario sets it.
+    pub fn billed_prices(&self) -> Vec<String> {
+        let keys = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect();
+        match self {
+            ComponentSpec::LoadBalancer(lb) => match lb.lb_type {
+                LbType::Alb => keys(&["alb.hourly", "alb.lcu_hour"]),
+                // Cross-zone transfer is billed on an NLB.
+                LbType::Nlb => keys(&[
+                    "nlb.hourly",
+                    "nlb.nlcu_hour",
+                    "data_transfer.inter_az_per_gb",
+                ]),
+            },
+            ComponentSpec::Ec2(e) => {
+                // Spot at the catalog's prices, unless the fleet gives its
+                // own discount.
+                let spot = e.purchase.uses_spot() && !e.purchase.spot_discount_given;
+                match e.fargate {
+                    Some(_) if spot => keys(&[
+                        "fargate.vcpu_hour_x86",
+                        "fargate.gb_hour_x86",
+                        "fargate.spot_vcpu_hour_x86",
+                        "fargate.spot_gb_hour_x86",
+                    ]),
+                    Some(_) => keys(&["fargate.vcpu_hour_x86", "fargate.gb_hour_x86"]),
+                    None => {
+                        let mut k = vec![format!("ec2.{}", e.instance_type)];
+                        if spot {
+                            k.push("ec2_purchase.spot_discount_pct".into());
+                        }
+                        k
+                    }
+                }
+            }
+            ComponentSpec::Database(_) => Vec::new(),
+            ComponentSpec::Queue(q) => match q.queue_type {
+                QueueType::Standard => keys(&["sqs.standard_per_million"]),
+                QueueType::Fifo => keys(&["sqs.fifo_per_million"]),
+            },
+            ComponentSpec::Topic(_) => {
+                keys(&["sns.publish_per_million", "sns.http_delivery_per_million"])
+            }
+            ComponentSpec::Lambda(l) => {
+                let mut k = keys(&["lambda.request_per_million"]);
+                k.push(
+                    match l.architecture {
+                        Architecture::X86_64 => "lambda.gb_second_x86",
+                        Architecture::Arm64 => "lambda.gb_second_arm64",
+                    }
+                    .into(),
+                );
+                if l.provisioned > 0 {
+                    k.push("lambda.provisioned_gb_second_x86".into());
+                    k.push("lambda.provisioned_allocation_gb_second_x86".into());
+                }
+                k
+            }
+            ComponentSpec::ApiGateway(a) => match a.api_type {
+                ApiType::Http => keys(&["api_gateway.http_per_million"]),
+                ApiType::Rest => keys(&["api_gateway.rest_per_million"]),
+            },
+        }
+    }
 }
 
 /// A component kind: how scenarios write it, which references may name it
@@ -247,6 +313,9 @@ pub(crate) fn component(
     };
     // Without a kind we cannot tell which keys are valid: say nothing more.
     let spec = kind.and_then(|k| (k.read)(ctx, &t, &mut reading));
+    if let Some(spec) = &spec {
+        bill(ctx, &t, spec);
+    }
     Some(Raw {
         name: name.to_string(),
         path,
@@ -255,6 +324,39 @@ pub(crate) fn component(
         refs: reading.refs,
         spec,
     })
+}
+
+/// Records the prices `spec` bills, and reports those the region's catalog
+/// lacks, with the `[prices]` lines that would set them.
+fn bill(ctx: &mut Ctx, t: &Table, spec: &ComponentSpec) {
+    let keys = spec.billed_prices();
+    let lacking: Vec<&String> = keys
+        .iter()
+        .filter(|key| ctx.catalog.missing.contains_key(*key))
+        .collect();
+    if !lacking.is_empty() {
+        let named: Vec<String> = lacking
+            .iter()
+            .map(|key| {
+                let unit = ctx.catalog.price(key).map_or("", |p| p.unit.as_str());
+                format!("{key} ({unit})")
+            })
+            .collect();
+        let lines: Vec<String> = lacking.iter().map(|k| format!("\"{k}\" = …")).collect();
+        let region = &ctx.catalog.region;
+        let message = format!(
+            "the {region} catalog has no price for {}: no public source for {region} was found \
+             (`stratosim prices --region {region}` says what was searched); set {} in [prices]: {}",
+            match named.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => named.join(""),
+            },
+            if lines.len() == 1 { "it" } else { "them" },
+            lines.join(", ")
+        );
+        ctx.error(t.at, t.path.clone(), message);
+    }
+    ctx.billed.extend(keys);
 }
 
 /// `targets`: at least one, of a synchronous kind.

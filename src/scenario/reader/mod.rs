@@ -7,12 +7,14 @@ pub(crate) mod names;
 pub(crate) mod text;
 pub(crate) mod values;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::catalog::{self, Catalog};
 use crate::scenario::error::ScenarioError;
 use crate::scenario::reader::text::{Quoted, found, join, one_of, render};
 use crate::scenario::reader::values::{
@@ -59,6 +61,11 @@ pub(crate) struct Ctx<'c> {
     pub(crate) errors: Vec<ScenarioError>,
     /// CSV files already read: sweep validation walks the document again.
     pub(crate) cache: HashMap<PathBuf, Column>,
+    /// The catalog of the scenario's region with its `[prices]` (us-east-1's
+    /// until `[scenario]` and `[prices]` are read).
+    pub(crate) catalog: Arc<Catalog>,
+    /// The prices the components read so far bill.
+    pub(crate) billed: BTreeSet<String>,
 }
 
 impl<'c> Ctx<'c> {
@@ -70,6 +77,8 @@ impl<'c> Ctx<'c> {
             dir,
             errors: Vec::new(),
             cache: HashMap::new(),
+            catalog: Arc::new(catalog::builtin().clone()),
+            billed: BTreeSet::new(),
         }
     }
 

@@ -1,10 +1,12 @@
 //! `[scenario]`: name, description, lesson, duration, warm-up, seed,
-//! replications, interval and baseline.
+//! replications, interval, baseline and region.
 
 use toml::Spanned;
 use toml::de::DeValue;
 
+use crate::catalog;
 use crate::scenario::reader::names::folder_name_problem;
+use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE_DURATION};
 use crate::scenario::reader::{Ctx, NameRef, Table};
 use crate::scenario::spec::Lesson;
@@ -22,6 +24,8 @@ pub(crate) struct Head {
     pub(crate) replications: u32,
     pub(crate) interval: SimDuration,
     pub(crate) baseline: Option<NameRef>,
+    /// The catalog region, one the catalog holds; `None` when it is not.
+    pub(crate) region: Option<String>,
 }
 
 pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
@@ -44,6 +48,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
             "replications",
             "interval",
             "baseline",
+            "region",
         ],
     );
     let name = t.req_str(
@@ -100,6 +105,25 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
         at: t.at("baseline"),
         key: t.key("baseline"),
     });
+    let region = match t.str(ctx, "region", "an AWS region such as \"ap-northeast-2\"") {
+        None if t.has("region") => None,
+        None => Some(catalog::DEFAULT_REGION.to_string()),
+        Some(r) if catalog::region(r).is_some() => Some(r.to_string()),
+        Some(r) => {
+            let regions: Vec<&str> = catalog::region_names().collect();
+            let hint = did_you_mean_value(r, regions.iter().copied());
+            t.err(
+                ctx,
+                "region",
+                format!(
+                    "the catalog holds no region {}{hint} (regions: {})",
+                    quote(r),
+                    regions.join(", ")
+                ),
+            );
+            None
+        }
+    };
     Some(Head {
         name: name?.to_string(),
         description: description.unwrap_or_default().to_string(),
@@ -110,6 +134,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
         replications: replications.unwrap_or(1),
         interval: interval.unwrap_or(SimDuration::from_secs(60)),
         baseline,
+        region,
     })
 }
 

@@ -5,16 +5,20 @@ mod classes;
 pub(crate) mod designs;
 mod faults;
 mod head;
+mod prices;
 mod slo;
 pub(crate) mod sweep;
 mod workload;
 
+use std::sync::Arc;
+
 use toml::de::DeValue;
 
+use crate::catalog::Catalog;
 use crate::scenario::design::{check_unreached, place};
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, NO_LINE, Table};
-use crate::scenario::spec::{ComponentSpec, Design, Scenario};
+use crate::scenario::spec::{ComponentSpec, Design, Pricing, Scenario};
 
 /// Validates the whole document; `Some` only when no problem was found.
 pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
@@ -36,9 +40,26 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
             "faults",
             "sweep",
             "slo",
+            "prices",
         ],
     );
     let head = head::read(ctx, &root);
+    // The components are read against the region's prices and the
+    // scenario's own: whether their region can bill them is checked there.
+    let region = head.as_ref().and_then(|h| h.region.clone());
+    let catalog = Arc::clone(&ctx.catalog);
+    let prices = prices::read(ctx, &root, &catalog);
+    let overrides: Vec<(String, f64)> = prices
+        .iter()
+        .flatten()
+        .map(|p| (p.key.clone(), p.value))
+        .collect();
+    if let Some(region) = &region {
+        match Catalog::for_region(region, &overrides) {
+            Ok(c) => ctx.catalog = Arc::new(c),
+            Err(e) => ctx.error(NO_LINE, "prices", e),
+        }
+    }
     let slo = slo::read(ctx, &root);
     let classes = classes::read(ctx, &root);
     let class_names: Option<Vec<&str>> = classes
@@ -82,6 +103,14 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
     if !ctx.errors.is_empty() {
         return None;
     }
+    let region = region?;
+    let catalog = match Catalog::for_scenario(&region, &overrides, &ctx.billed) {
+        Ok(c) => c,
+        Err(e) => {
+            ctx.error(NO_LINE, "prices", e);
+            return None;
+        }
+    };
     Some(Scenario {
         file: ctx.file.to_path_buf(),
         name: head.name,
@@ -99,5 +128,10 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         faults: faults?,
         sweep: Vec::new(),
         hash: String::new(),
+        pricing: Pricing {
+            region,
+            overrides,
+            catalog: Arc::new(catalog),
+        },
     })
 }

@@ -115,6 +115,15 @@ pub(crate) fn read(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {
         )
     };
     let spot_discount = t.num(ctx, "spot_discount", discount(&p.spot_discount_max_pct));
+    // The region's discount, or the scenario's `[prices]`. A region without
+    // one refuses a Spot fleet that gives none (`ComponentSpec::billed_prices`),
+    // so a fleet left here with 0 runs no Spot.
+    let catalog_discount = ctx.catalog.ec2_purchase.spot_discount_pct.value;
+    let catalog_discount = if catalog_discount.is_nan() {
+        0.0
+    } else {
+        catalog_discount
+    };
     let savings_plan = t.num(ctx, "savings_plan", discount(&p.savings_plan_max_pct));
     let reserved = t.num(ctx, "reserved", discount(&p.reserved_max_pct));
     if t.has("savings_plan") && t.has("reserved") {
@@ -132,7 +141,7 @@ pub(crate) fn read(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {
         },
         spot_percent,
         interruptions_per_month_pct: band.unwrap_or(p.default_band_pct.value),
-        spot_discount_pct: spot_discount.unwrap_or(p.spot_discount_pct.value),
+        spot_discount_pct: spot_discount.unwrap_or(catalog_discount),
         spot_discount_given: spot_discount.is_some(),
         on_demand_discount_pct: savings_plan.or(reserved).unwrap_or(0.0),
     })
