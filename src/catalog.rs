@@ -76,6 +76,8 @@ pub struct Catalog {
     pub reference: String,
     /// Unit conventions used when turning byte counts into billed GB.
     pub units: Units,
+    /// The month a window's bill is projected to.
+    pub month: Month,
     /// EC2 Linux billing granularity.
     pub ec2_billing: Ec2Billing,
     /// EC2 on-demand instance types, in file order.
@@ -200,6 +202,31 @@ pub struct Units {
     /// Bytes in one billed GB [bytes/GB]. The reference does not define GB, so this is an
     /// UNCONFIRMED assumption (decimal); it is data, not code, so it can be corrected in one place.
     pub bytes_per_gb: Sourced,
+}
+
+/// The month of the monthly projections.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Month {
+    /// Hours in a month [h].
+    pub hours: Sourced,
+}
+
+impl Month {
+    /// The month as a duration.
+    pub fn duration(&self) -> SimDuration {
+        SimDuration::from_secs_f64(self.hours.value * 3600.0)
+    }
+}
+
+/// Volume tiers of a month: the sizes of every tier but the last, and the
+/// price of each (one more price than sizes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierList<'a> {
+    /// Units in each tier before the last.
+    pub sizes: &'a [f64],
+    /// Price per unit in each tier.
+    pub prices: &'a [f64],
 }
 
 /// EC2 Linux billing granularity.
@@ -377,6 +404,18 @@ pub struct LambdaPricing {
     pub provisioned_gb_second_x86: Sourced,
     /// Provisioned Concurrency allocated, x86 [USD per GB-s] (UNCONFIRMED).
     pub provisioned_allocation_gb_second_x86: Sourced,
+    /// Duration while invoked on Provisioned Concurrency, arm64 [USD per GB-s].
+    pub provisioned_gb_second_arm64: Sourced,
+    /// Provisioned Concurrency allocated, arm64 [USD per GB-s].
+    pub provisioned_allocation_gb_second_arm64: Sourced,
+    /// On-demand duration tiers, x86_64: GB-s per month in each tier but the last.
+    pub duration_tiers_x86_gb_s: SourcedList,
+    /// On-demand duration price in each tier, x86_64 [USD per GB-s].
+    pub duration_tier_prices_x86: SourcedList,
+    /// On-demand duration tiers, arm64 [GB-s per month].
+    pub duration_tiers_arm64_gb_s: SourcedList,
+    /// On-demand duration price in each tier, arm64 [USD per GB-s].
+    pub duration_tier_prices_arm64: SourcedList,
     /// Provisioned Concurrency time is rounded up to this [s].
     pub provisioned_billing_increment_s: Sourced,
     /// How long an idle execution environment is kept after its last request [min]
@@ -432,6 +471,14 @@ pub struct ApiGatewayPricing {
     pub http_per_million: Sourced,
     /// REST API calls [USD per 1M].
     pub rest_per_million: Sourced,
+    /// HTTP API calls per month in each tier but the last.
+    pub http_tiers_calls: SourcedList,
+    /// HTTP API price in each tier [USD per 1M calls].
+    pub http_tier_prices_per_million: SourcedList,
+    /// REST API calls per month in each tier but the last.
+    pub rest_tiers_calls: SourcedList,
+    /// REST API price in each tier [USD per 1M calls].
+    pub rest_tier_prices_per_million: SourcedList,
     /// An HTTP API call is metered per started increment of this size [KB].
     pub http_metering_increment_kb: Sourced,
     /// Account-level steady-state throttle: token-bucket refill [requests/s].
@@ -480,6 +527,20 @@ pub struct FargatePricing {
 pub struct DataTransferPricing {
     /// Between Availability Zones of one Region [USD per GB, each direction].
     pub inter_az_per_gb: Sourced,
+    /// Out to the internet: GB per month in each tier but the last.
+    pub internet_out_tiers_gb: SourcedList,
+    /// Out to the internet: price in each tier [USD per GB].
+    pub internet_out_tier_prices_per_gb: SourcedList,
+}
+
+impl SourcedList {
+    /// These tier sizes with `prices`, the tiers' prices.
+    pub fn tiers<'a>(&'a self, prices: &'a SourcedList) -> TierList<'a> {
+        TierList {
+            sizes: &self.values,
+            prices: &prices.values,
+        }
+    }
 }
 
 /// The catalog compiled into the binary, parsed on first use.
@@ -536,6 +597,7 @@ impl Catalog {
             ("alb.billing_increment_s", &catalog.alb.billing_increment_s),
             ("nlb.billing_increment_s", &catalog.nlb.billing_increment_s),
             ("units.bytes_per_gb", &catalog.units.bytes_per_gb),
+            ("month.hours", &catalog.month.hours),
             // Divisors of the CPU-bound service-time scaling.
             ("lambda.vcpu_per_mb", &catalog.lambda.vcpu_per_mb),
             ("lambda.max_vcpus", &catalog.lambda.max_vcpus),
@@ -577,6 +639,7 @@ impl Catalog {
             }
         }
         catalog.check_bounds()?;
+        catalog.check_tiers()?;
         Ok(catalog)
     }
 
@@ -664,6 +727,66 @@ impl Catalog {
             return Err(format!(
                 "`fargate.task_vcpus` must list positive sizes, not {sizes:?}"
             ));
+        }
+        Ok(())
+    }
+
+    /// Every volume tier list has positive sizes and one more price than
+    /// sizes, its first price the flat price the window bills.
+    fn check_tiers(&self) -> Result<(), String> {
+        let (l, a, d) = (&self.lambda, &self.api_gateway, &self.data_transfer);
+        for (what, sizes, prices, first) in [
+            (
+                "lambda.duration_tiers_x86_gb_s",
+                &l.duration_tiers_x86_gb_s,
+                &l.duration_tier_prices_x86,
+                Some(&l.gb_second_x86),
+            ),
+            (
+                "lambda.duration_tiers_arm64_gb_s",
+                &l.duration_tiers_arm64_gb_s,
+                &l.duration_tier_prices_arm64,
+                Some(&l.gb_second_arm64),
+            ),
+            (
+                "api_gateway.http_tiers_calls",
+                &a.http_tiers_calls,
+                &a.http_tier_prices_per_million,
+                Some(&a.http_per_million),
+            ),
+            (
+                "api_gateway.rest_tiers_calls",
+                &a.rest_tiers_calls,
+                &a.rest_tier_prices_per_million,
+                Some(&a.rest_per_million),
+            ),
+            (
+                "data_transfer.internet_out_tiers_gb",
+                &d.internet_out_tiers_gb,
+                &d.internet_out_tier_prices_per_gb,
+                None,
+            ),
+        ] {
+            let t = sizes.tiers(prices);
+            if t.prices.len() != t.sizes.len() + 1
+                || t.sizes.iter().any(|s| s.is_nan() || *s <= 0.0)
+                || t.prices.iter().any(|p| p.is_nan() || *p < 0.0)
+            {
+                return Err(format!(
+                    "`{what}`: {} positive sizes need {} prices, not {:?}",
+                    t.sizes.len(),
+                    t.sizes.len() + 1,
+                    t.prices
+                ));
+            }
+            if let Some(first) = first
+                && t.prices[0] != first.value
+            {
+                return Err(format!(
+                    "`{what}`: the first tier's price {} is not the flat price {}",
+                    t.prices[0], first.value
+                ));
+            }
         }
         Ok(())
     }

@@ -47,6 +47,7 @@ pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
                 spot_hourly_usd,
                 billing: billing(catalog),
             },
+            month: site.month(),
             scaling,
         },
         site.stream(),

@@ -35,6 +35,7 @@ fn config(workers: u32, queue_limit: Option<u32>, service_ms: u64) -> FleetConfi
             spot_hourly_usd: HOURLY_USD / 3.0,
             billing: BILLING,
         },
+        month: SimDuration::from_secs(730 * 3600),
         scaling: None,
     }
 }
