@@ -22,6 +22,7 @@ mod load_balancer;
 mod queue;
 mod site;
 mod topic;
+mod transfer;
 
 use crate::catalog;
 use crate::engine::{ActorId, Engine};
@@ -107,7 +108,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
     }
 
     let client_report = actors[0].report(end);
-    let components: Vec<_> = actors[1..]
+    let mut components: Vec<_> = actors[1..]
         .iter_mut()
         .zip(&d.components)
         .map(|(a, c)| ComponentReport {
@@ -116,10 +117,12 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             ..a.report(end)
         })
         .collect();
+    let window = end.since(warmup_end);
+    let pending = world.requests.pending();
+    let o = world.requests.outcomes;
+    transfer::bill(d, o.responses().count(), window, &mut components);
     let cost_usd = components.iter().map(|c| c.cost_usd).sum();
     let monthly_cost_usd = components.iter().map(|c| c.monthly_cost_usd).sum();
-    let pending = world.requests.pending();
-    let window = end.since(warmup_end);
     let per_second = |n: u64| {
         if window > SimDuration::ZERO {
             n as f64 / window.as_secs_f64()
@@ -127,7 +130,6 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             0.0
         }
     };
-    let o = world.requests.outcomes;
     let (requests, completed, failed, lost) = (o.requests, o.completed, o.failed, o.lost);
     debug_assert_eq!(requests, completed + failed + lost + pending);
     let unserved = requests - completed;

@@ -127,6 +127,10 @@ pub struct Design {
     pub name: String,
     /// The component that receives each request.
     pub entry: ComponentId,
+    /// `response_size`: bytes of each successful response the entry sends
+    /// to the client over the internet, billed as data transfer out;
+    /// `None`: no transfer billed.
+    pub response_size: Option<u32>,
     /// Every component of the design: its own, then the shared ones it uses,
     /// in file order.
     pub components: Vec<Component>,

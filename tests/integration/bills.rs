@@ -209,3 +209,58 @@ service_time = "10ms"
         within_1pct(&format!("{d}: SQS"), *m, 315.36);
     }
 }
+
+#[test]
+fn responses_to_the_internet_pay_data_transfer_out() {
+    // 10 responses a second of `response_size` bytes from a fixed fleet.
+    let text = |bytes: u32, duration: &str| {
+        format!(
+            r#"
+[scenario]
+name = "dto"
+duration = "{duration}"
+seed = 1
+[workload]
+arrival = "constant"
+rate = 10
+[designs.d]
+entry = "app"
+response_size = {bytes}
+[designs.d.app]
+kind = "ec2"
+instance_type = "c5.large"
+instances = 1
+workers = 4
+service_time = "10ms"
+"#
+        )
+    };
+    let fleet_month = 0.085 * 730.0;
+    // 100 kB each for an hour: 36,000 × 10⁵ B = 3.6 GB × $0.09 = $0.324 on
+    // top of the instance-hour; a month is 2,628 GB, all in the first tier:
+    // $236.52.
+    let r = stratosim::run::simulate(&scenario(&text(100_000, "1h")), 0, 0);
+    let app = component(&r, "app");
+    // Every completed request had its response; the pending had not.
+    let served = (r.completed + r.lost) as f64;
+    assert!((app.cost_usd - (0.085 + served * 1e5 / 1e9 * 0.09)).abs() < 1e-9);
+    assert!(
+        (app.cost_usd - (0.085 + 0.324)).abs() < 1e-4,
+        "{}",
+        app.cost_usd
+    );
+    within_1pct("first tier", app.monthly_cost_usd, fleet_month + 236.52);
+    // 10 MB each: 262,800 GB a month, priced tier by tier:
+    //   10,000 × 0.09 + 40,000 × 0.085 + 100,000 × 0.07 + 112,800 × 0.05
+    //   = 900 + 3,400 + 7,000 + 5,640 = $16,940.
+    let r = stratosim::run::simulate(&scenario(&text(10_000_000, "2m")), 0, 0);
+    within_1pct(
+        "tiers",
+        component(&r, "app").monthly_cost_usd,
+        fleet_month + 16_940.0,
+    );
+    // Without `response_size`, no transfer is billed.
+    let none = text(1, "1h").replace("response_size = 1\n", "");
+    let r = stratosim::run::simulate(&scenario(&none), 0, 0);
+    assert!((component(&r, "app").cost_usd - 0.085).abs() < 1e-12);
+}
