@@ -316,6 +316,12 @@ fn run_one(
             .map(|(values, _)| values.iter().map(|v| cell(v)).collect())
             .collect(),
         baseline: base.designs[base.baseline].name.clone(),
+        answers_early: base
+            .designs
+            .iter()
+            .filter(|d| d.answers_early())
+            .map(|d| d.name.clone())
+            .collect(),
         description: base.description.clone(),
         faults: base.faults.iter().map(fault_window).collect(),
         window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
@@ -569,11 +575,12 @@ fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
                     d => format!("{} — {d}", manifest.scenario),
                 };
                 let mut text = format!(
-                    "{title}\n{}(mean ± 95% confidence half-width over {reps} replication{}; Δ: paired difference from {}, ~ where not significant; results in {})\n",
+                    "{title}\n{}(mean ± 95% confidence half-width over {reps} replication{}; Δ: paired difference from {}, ~ where not significant; results in {})\n{}\n",
                     table::summary_table(&summary),
                     plural(reps as usize),
                     summary.baseline,
-                    out.display()
+                    out.display(),
+                    table::LEGEND
                 );
                 if let Some(answer) = table::slo_answer(&summary) {
                     text.push_str(&answer);

@@ -92,6 +92,22 @@ pub struct Summary {
     pub answer: Option<usize>,
     /// An SLO was given.
     pub has_slo: bool,
+    /// The designs answered before their work is done: their headline
+    /// latency is completion.
+    pub answers_early: Vec<String>,
+}
+
+impl Summary {
+    /// The latency that heads design `design`'s figures: completion p99
+    /// over all requests when its client is answered before the work is
+    /// done, response p99 over all requests otherwise.
+    pub fn headline(&self, design: &str) -> Measure {
+        if self.answers_early.iter().any(|d| d == design) {
+            Measure::CompletionP99AllMs
+        } else {
+            Measure::ResponseP99AllMs
+        }
+    }
 }
 
 /// Reads `summary.csv` and `manifest.json` in `dir` and summarises them.
@@ -243,6 +259,7 @@ fn summarise_runs(manifest: &Manifest, runs: &[Run]) -> Summary {
         comparisons,
         answer,
         has_slo,
+        answers_early: manifest.answers_early.clone(),
     }
 }
 

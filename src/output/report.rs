@@ -186,7 +186,8 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
     Ok(h)
 }
 
-/// The verdict: the cheapest design (and sweep point) that meets the SLO.
+/// The verdict: the design (and sweep point) with the lowest monthly bill
+/// that meets the SLO; one that completed nothing is never the answer.
 fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>) -> String {
     let slo = serde_json::to_value(&folder.manifest.slo).unwrap_or_default();
     let Some(bounds) = slo.as_object().filter(|o| !o.is_empty()) else {
@@ -200,13 +201,18 @@ fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>) -> String {
     let Some(table) = designs_csv else {
         return format!("SLO: {stated}. No <code>designs.csv</code> in this folder: no verdict.");
     };
-    let (Some(pass), Some(cost)) = (table.column("slo_pass"), table.column("cost_usd_mean")) else {
+    let (Some(pass), Some(cost)) = (
+        table.column("slo_pass"),
+        table.column("monthly_cost_usd_mean"),
+    ) else {
         return format!("SLO: {stated}. <code>designs.csv</code> has no verdict column.");
     };
+    let completed = table.column("completed_mean");
     let best = table
         .rows
         .iter()
         .filter(|r| r.cells[pass] == "yes")
+        .filter(|r| completed.is_none_or(|c| parse_number(&r.cells[c]).is_some_and(|n| n > 0.0)))
         .filter_map(|r| parse_number(&r.cells[cost]).map(|c| (r, c)))
         .min_by(|a, b| a.1.total_cmp(&b.1));
     match best {
@@ -214,7 +220,7 @@ fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>) -> String {
             let point = folder.point_label(row.point);
             format!(
                 "SLO: {stated}. <span class=\"pass\">{}{}</span> meets it at the lowest cost: \
-                 ${} over the measured window (mean).",
+                 ${} per month (mean).",
                 escape(&folder.designs[row.design]),
                 if point.is_empty() {
                     String::new()
@@ -238,14 +244,17 @@ struct Grid {
 const SLO_COLUMN: &str = "meets SLO";
 
 /// The metrics of `designs.csv` shown in the report, with their headers.
-const DESIGN_METRICS: [(&str, &str); 9] = [
+const DESIGN_METRICS: [(&str, &str); 12] = [
     ("requests", "requests"),
     ("error_rate", "error rate"),
     ("lost", "lost"),
-    ("response_p50_ms", "p50 ms"),
-    ("response_p99_ms", "p99 ms"),
-    ("completion_p99_ms", "completion p99 ms"),
+    ("pending", "pending"),
+    ("response_p50_ms", "served p50 ms"),
+    ("response_p99_all_ms", "response p99 ms (all requests)"),
+    ("completion_p99_all_ms", "completion p99 ms (all requests)"),
+    ("response_p99_ms", "served p99 ms"),
     ("throughput_rps", "throughput /s"),
+    ("goodput_rps", "goodput /s"),
     ("cost_per_million_usd", "$ per 1M"),
     ("monthly_cost_usd", "$ per month"),
 ];
@@ -281,7 +290,8 @@ fn designs_table(folder: &OutputFolder, table: &Table) -> Grid {
             }
             for &(_, mean, low, high) in &metrics {
                 let get = |c: Option<usize>| c.and_then(|c| parse_number(&r.cells[c]));
-                let m = parse_number(&r.cells[mean]).unwrap_or(f64::NAN);
+                // `inf` stays infinite (shown as ∞), unlike in parse_number.
+                let m = r.cells[mean].trim().parse::<f64>().unwrap_or(f64::NAN);
                 let half = match (get(low), get(high)) {
                     (Some(l), Some(h)) => (h - l) / 2.0,
                     _ => f64::NAN,
@@ -305,7 +315,7 @@ fn summary_table(folder: &OutputFolder) -> Grid {
             "p50 ms",
             "p99 ms",
             "throughput /s",
-            "cost $",
+            "cost $ (window)",
             "$ per 1M",
         ]
         .map(String::from),
@@ -383,7 +393,10 @@ fn html_table(grid: &Grid) -> String {
 /// two significant digits of the half-width, the precision the interval
 /// gives.
 fn mean_pm(mean: f64, half: f64) -> String {
-    if !mean.is_finite() {
+    if mean.is_infinite() {
+        // An all-requests percentile with more than 1% unserved.
+        "∞".to_string()
+    } else if !mean.is_finite() {
         "–".to_string()
     } else if half.is_finite() && half > 0.0 {
         let d = (1.0 - half.log10().floor()).clamp(0.0, 8.0) as usize;

@@ -7,11 +7,15 @@ use std::fmt::Write;
 use super::designs::{Comparison, DesignRow, Summary};
 use super::measure::Measure;
 
-/// `mean ± half` with `decimals` digits (just the mean without an interval).
+/// `mean ± half` with `decimals` digits (just the mean without an
+/// interval); `∞` for an infinite mean (an all-requests percentile with
+/// more than 1% unserved).
 fn pm(row: &DesignRow, m: Measure, scale: f64, decimals: usize) -> String {
     let mean = row.mean[m.index()] * scale;
     let half = (row.high[m.index()] - row.mean[m.index()]) * scale;
-    if half.is_nan() {
+    if mean.is_infinite() {
+        "∞".into()
+    } else if half.is_nan() {
         format!("{mean:.decimals$}")
     } else {
         format!("{mean:.decimals$} ± {half:.decimals$}")
@@ -24,6 +28,12 @@ fn delta(c: Option<&Comparison>, decimals: usize) -> String {
     let Some(c) = c else {
         return "baseline".into();
     };
+    if c.diff_mean.is_infinite() {
+        return if c.diff_mean > 0.0 { "+∞" } else { "−∞" }.into();
+    }
+    if c.diff_mean.is_nan() {
+        return "–".into();
+    }
     let half = c.diff_high - c.diff_mean;
     let text = if half.is_nan() {
         format!("{:+.decimals$}", c.diff_mean)
@@ -36,8 +46,26 @@ fn delta(c: Option<&Comparison>, decimals: usize) -> String {
     }
 }
 
+/// What the table's less obvious columns mean, printed under it.
+pub const LEGEND: &str = "shown: the latency a design's p99 is of: response, or completion when the client is answered before the work is done (a queue, a topic, an asynchronous send). \
+p99 over all requests: failed, lost and pending rank slowest, ∞ once they exceed 1%. \
+goodput: completed requests per second. $ per month: the bill of a steady month of 730 h projected from the window; $ per 1M: per million requests of that month.";
+
+/// The name of a headline latency in the table.
+fn headline_name(m: Measure) -> &'static str {
+    if m == Measure::CompletionP99AllMs {
+        "completion"
+    } else {
+        "response"
+    }
+}
+
 /// The terminal table: one row per design × sweep point, in run order,
-/// with the differences from the baseline and the SLO's verdict.
+/// with the differences from the baseline and the SLO's verdict. Each
+/// design is headed by the latency its users wait for (`shown`): response
+/// when the client's answer ends the work, completion when the client is
+/// answered before it (a queue, a topic, an asynchronous send), both as
+/// the p99 over every request. Failed, lost and pending are counts.
 pub fn summary_table(s: &Summary) -> String {
     let mut header = vec!["design".to_string()];
     header.extend(
@@ -48,34 +76,37 @@ pub fn summary_table(s: &Summary) -> String {
     header.extend(
         [
             "requests",
-            "failed %",
+            "failed",
             "lost",
-            "p50 ms",
+            "pending",
+            "shown",
             "p99 ms",
-            "mean ms",
-            "throughput/s",
-            "cost $",
+            "completion p99 ms",
+            "goodput/s",
+            "$ per month",
             "$ per 1M",
         ]
         .map(String::from),
     );
     header.push(format!("Δ p99 ms vs {}", s.baseline));
-    header.push(format!("Δ $ vs {}", s.baseline));
+    header.push(format!("Δ $ per month vs {}", s.baseline));
     if s.has_slo {
         header.push("SLO".into());
     }
     let mut rows = vec![header];
     for (i, r) in s.rows.iter().enumerate() {
+        let headline = s.headline(&r.design);
         let mut row = vec![r.design.clone()];
         row.extend(r.point.iter().cloned());
         row.push(pm(r, Measure::Requests, 1.0, 0));
-        row.push(pm(r, Measure::ErrorRate, 100.0, 2));
+        row.push(pm(r, Measure::Failed, 1.0, 0));
         row.push(pm(r, Measure::Lost, 1.0, 0));
-        row.push(pm(r, Measure::ResponseP50Ms, 1.0, 1));
-        row.push(pm(r, Measure::ResponseP99Ms, 1.0, 1));
-        row.push(pm(r, Measure::ResponseMeanMs, 1.0, 1));
-        row.push(pm(r, Measure::ThroughputRps, 1.0, 1));
-        row.push(pm(r, Measure::CostUsd, 1.0, 3));
+        row.push(pm(r, Measure::Pending, 1.0, 0));
+        row.push(headline_name(headline).into());
+        row.push(pm(r, headline, 1.0, 1));
+        row.push(pm(r, Measure::CompletionP99AllMs, 1.0, 1));
+        row.push(pm(r, Measure::GoodputRps, 1.0, 1));
+        row.push(pm(r, Measure::MonthlyCostUsd, 1.0, 2));
         row.push(pm(r, Measure::CostPerMillionUsd, 1.0, 2));
         let versus = |m: Measure| {
             s.comparisons
@@ -83,7 +114,7 @@ pub fn summary_table(s: &Summary) -> String {
                 .find(|c| c.design == r.design && c.point == r.point && c.metric == m)
         };
         let is_baseline = r.design == s.baseline;
-        for (m, decimals) in [(Measure::ResponseP99Ms, 1), (Measure::CostUsd, 3)] {
+        for (m, decimals) in [(headline, 1), (Measure::MonthlyCostUsd, 2)] {
             row.push(match versus(m) {
                 None if !is_baseline => String::new(),
                 c => delta(c, decimals),
@@ -144,12 +175,118 @@ pub fn slo_answer(s: &Summary) -> Option<String> {
         format!(" at {}", point.join(", "))
     };
     let v = r.slo.as_ref()?;
+    let headline = s.headline(&r.design);
     Some(format!(
-        "Cheapest design meeting the SLO: {}{at}, ${:.2} a month, p99 {:.1} ms; tightest target {} with {:.1}% to spare.",
+        "Cheapest design meeting the SLO: {}{at}, ${:.2} per month, {} p99 {:.1} ms over all requests; tightest target {} with {:.1}% to spare.",
         r.design,
         r.mean[Measure::MonthlyCostUsd.index()],
-        r.mean[Measure::ResponseP99Ms.index()],
+        headline_name(headline),
+        r.mean[headline.index()],
         v.binding,
         100.0 * v.margin
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::slo::Verdict;
+
+    fn row(design: &str, values: &[(Measure, f64)], pass: bool) -> DesignRow {
+        let mut mean = vec![0.0; Measure::COUNT];
+        for (m, v) in values {
+            mean[m.index()] = *v;
+        }
+        DesignRow {
+            design: design.into(),
+            point: Vec::new(),
+            replications: 1,
+            low: vec![f64::NAN; Measure::COUNT],
+            high: vec![f64::NAN; Measure::COUNT],
+            mean,
+            slo: Some(Verdict {
+                pass,
+                margin: 0.0,
+                binding: String::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn each_design_shows_the_latency_its_users_wait_for() {
+        use Measure::*;
+        let s = Summary {
+            axes: Vec::new(),
+            baseline: "monolith".into(),
+            rows: vec![
+                row(
+                    "monolith",
+                    &[
+                        (Requests, 1000.0),
+                        (Completed, 980.0),
+                        (Failed, 20.0),
+                        (ResponseP99Ms, 291.8),
+                        (ResponseP99AllMs, f64::INFINITY),
+                        (CompletionP99AllMs, f64::INFINITY),
+                        (MonthlyCostUsd, 1000.0),
+                    ],
+                    false,
+                ),
+                row(
+                    "decoupled",
+                    &[
+                        (Requests, 1000.0),
+                        (Completed, 997.0),
+                        (Pending, 3.0),
+                        (ResponseP99Ms, 70.7),
+                        (ResponseP99AllMs, 70.7),
+                        (CompletionP99AllMs, 621_000.0),
+                        (GoodputRps, 10.0),
+                        (MonthlyCostUsd, 900.0),
+                    ],
+                    true,
+                ),
+                row("idle", &[(Requests, 1000.0), (Pending, 1000.0)], true),
+            ],
+            comparisons: Vec::new(),
+            answer: Some(1),
+            has_slo: true,
+            answers_early: vec!["decoupled".into(), "idle".into()],
+        };
+        let text = summary_table(&s);
+        let line = |design: &str| {
+            text.lines()
+                .find(|l| l.starts_with(design))
+                .unwrap()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+        };
+        // design, requests, failed, lost, pending, shown, p99, completion p99, …
+        assert_eq!(
+            &line("monolith")[..8],
+            ["monolith", "1000", "20", "0", "0", "response", "∞", "∞"]
+        );
+        assert_eq!(
+            &line("decoupled")[..8],
+            [
+                "decoupled",
+                "1000",
+                "0",
+                "0",
+                "3",
+                "completion",
+                "621000.0",
+                "621000.0"
+            ]
+        );
+        assert!(line("decoupled").ends_with(&["pass", "◀", "cheapest"]));
+        // Nothing completed: cheapest by far, never marked so.
+        assert!(line("idle").ends_with(&["pass"]));
+        assert!(text.contains("$ per month"));
+        let answer = slo_answer(&s).unwrap();
+        assert!(
+            answer.contains("decoupled, $900.00 per month, completion p99 621000.0 ms"),
+            "{answer}"
+        );
+    }
 }

@@ -388,6 +388,19 @@ mod tests {
     use crate::scenario::test_support::*;
 
     #[test]
+    fn a_design_that_hands_work_on_answers_early() {
+        // The contract's flash sale: the monolith answers when the order is
+        // done; the decoupled design once the queue has it.
+        let (_, s) = crate::scenario::test_support::example("flash-sale.toml");
+        let early: Vec<(&str, bool)> = s
+            .designs
+            .iter()
+            .map(|d| (d.name.as_str(), d.answers_early()))
+            .collect();
+        assert_eq!(early, [("monolith", false), ("decoupled", true)]);
+    }
+
+    #[test]
     fn components_and_designs() {
         let text =
             format!("{MINI}\n[components.app]\nkind = \"database\"\nservice_time = \"1ms\"\n");

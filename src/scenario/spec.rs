@@ -136,6 +136,15 @@ pub struct Design {
     pub components: Vec<Component>,
 }
 
+impl Design {
+    /// The client is answered before all the work is done (a queue, a
+    /// topic or an asynchronous send on the way): the design's headline
+    /// latency is completion, not response.
+    pub fn answers_early(&self) -> bool {
+        self.components.iter().any(|c| c.spec.hands_work_on())
+    }
+}
+
 /// One component of a design.
 #[derive(Clone, Debug)]
 pub struct Component {

@@ -76,6 +76,20 @@ impl ComponentSpec {
         }
     }
 
+    /// The component hands work on asynchronously: a queue or a topic, or
+    /// a fleet or function with `sends`. Whoever sent it was answered
+    /// before that work was done.
+    pub fn hands_work_on(&self) -> bool {
+        match self {
+            ComponentSpec::Queue(_) | ComponentSpec::Topic(_) => true,
+            ComponentSpec::Ec2(e) => !e.sends.is_empty(),
+            ComponentSpec::Lambda(l) => !l.sends.is_empty(),
+            ComponentSpec::LoadBalancer(_)
+            | ComponentSpec::Database(_)
+            | ComponentSpec::ApiGateway(_) => false,
+        }
+    }
+
     /// Every reference to another component, to fill in or rewrite.
     pub fn references_mut(&mut self) -> Vec<&mut ComponentId> {
         match self {
