@@ -22,6 +22,18 @@ fn pm(row: &DesignRow, m: Measure, scale: f64, decimals: usize) -> String {
     }
 }
 
+/// Digits after the point for a figure like `x` (money, a rate): two, and
+/// three significant digits below 1 (a small design's month is not $0.00,
+/// a trickle's goodput not 0.0).
+fn figure_decimals(x: f64) -> usize {
+    let a = x.abs();
+    if a >= 1.0 || a == 0.0 || !a.is_finite() {
+        2
+    } else {
+        (2.0 - a.log10().floor()).clamp(2.0, 8.0) as usize
+    }
+}
+
 /// A difference from the baseline, `~` marking one the replications cannot
 /// tell from zero.
 fn delta(c: Option<&Comparison>, decimals: usize) -> String {
@@ -105,16 +117,19 @@ pub fn summary_table(s: &Summary) -> String {
         row.push(headline_name(headline).into());
         row.push(pm(r, headline, 1.0, 1));
         row.push(pm(r, Measure::CompletionP99AllMs, 1.0, 1));
-        row.push(pm(r, Measure::GoodputRps, 1.0, 1));
-        row.push(pm(r, Measure::MonthlyCostUsd, 1.0, 2));
-        row.push(pm(r, Measure::CostPerMillionUsd, 1.0, 2));
+        let goodput = figure_decimals(r.mean[Measure::GoodputRps.index()]);
+        row.push(pm(r, Measure::GoodputRps, 1.0, goodput));
+        for m in [Measure::MonthlyCostUsd, Measure::CostPerMillionUsd] {
+            row.push(pm(r, m, 1.0, figure_decimals(r.mean[m.index()])));
+        }
         let versus = |m: Measure| {
             s.comparisons
                 .iter()
                 .find(|c| c.design == r.design && c.point == r.point && c.metric == m)
         };
         let is_baseline = r.design == s.baseline;
-        for (m, decimals) in [(headline, 1), (Measure::MonthlyCostUsd, 2)] {
+        let monthly = figure_decimals(r.mean[Measure::MonthlyCostUsd.index()]);
+        for (m, decimals) in [(headline, 1), (Measure::MonthlyCostUsd, monthly)] {
             row.push(match versus(m) {
                 None if !is_baseline => String::new(),
                 c => delta(c, decimals),
