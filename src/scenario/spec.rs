@@ -101,7 +101,8 @@ impl Scenario {
 /// is within its limit.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Slo {
-    /// `response_p99`: the 99th percentile of what the client waited.
+    /// `response_p99`: the 99th percentile of what the client waited, over
+    /// every request (the failed, lost and pending ranked slowest).
     pub response_p99: Option<SimDuration>,
     /// `completion_p99`: the same until all the request's work finished.
     pub completion_p99: Option<SimDuration>,
@@ -109,7 +110,8 @@ pub struct Slo {
     pub error_rate: Option<f64>,
     /// `lost`: requests whose work was lost.
     pub lost: Option<u64>,
-    /// `monthly_budget`: the bill extrapolated to a month of 730 hours [USD].
+    /// `monthly_budget`: the most the steady-state monthly bill (730 hours,
+    /// `monthly_cost_usd`) may be [USD].
     pub monthly_budget: Option<f64>,
 }
 
