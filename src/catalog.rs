@@ -1150,5 +1150,50 @@ mod tests {
         assert_eq!(cat.api_gateway.rest_per_million.value, 3.50);
         assert_eq!(cat.fargate.minimum_s.value, 60.0);
         assert_eq!(cat.data_transfer.inter_az_per_gb.value, 0.01);
+        assert_eq!(cat.month.hours.value, 730.0);
+    }
+
+    #[test]
+    fn volume_tiers_and_arm64_provisioned_rates() {
+        let cat = builtin();
+        let l = &cat.lambda;
+        assert_eq!(l.provisioned_gb_second_arm64.value, 0.0000077778);
+        assert_eq!(l.provisioned_allocation_gb_second_arm64.value, 0.0000033334);
+        let x86 = l.duration_tiers_x86_gb_s.tiers(&l.duration_tier_prices_x86);
+        assert_eq!(x86.sizes, [6e9, 9e9]);
+        assert_eq!(x86.prices, [0.0000166667, 0.000015, 0.0000133334]);
+        let arm = l
+            .duration_tiers_arm64_gb_s
+            .tiers(&l.duration_tier_prices_arm64);
+        assert_eq!(arm.sizes, [7.5e9, 11.25e9]);
+        assert_eq!(arm.prices[2], 0.0000106667);
+        let a = &cat.api_gateway;
+        assert_eq!(
+            a.http_tiers_calls
+                .tiers(&a.http_tier_prices_per_million)
+                .prices,
+            [1.0, 0.9]
+        );
+        assert_eq!(
+            a.rest_tiers_calls
+                .tiers(&a.rest_tier_prices_per_million)
+                .sizes,
+            [333e6, 667e6, 19e9]
+        );
+        let d = &cat.data_transfer;
+        assert_eq!(
+            d.internet_out_tiers_gb
+                .tiers(&d.internet_out_tier_prices_per_gb)
+                .prices,
+            [0.09, 0.085, 0.07, 0.05]
+        );
+        // A list one price short, or whose first price is not the flat one,
+        // is refused.
+        let short = BUILTIN_TOML.replace("values = [1.00, 0.90]", "values = [1.00]");
+        let err = Catalog::from_toml_str(&short).unwrap_err();
+        assert!(err.contains("http_tiers_calls"), "{err}");
+        let off = BUILTIN_TOML.replace("values = [1.00, 0.90]", "values = [1.10, 0.90]");
+        let err = Catalog::from_toml_str(&off).unwrap_err();
+        assert!(err.contains("flat price"), "{err}");
     }
 }

@@ -702,3 +702,33 @@ fn every_cold_start_bills_its_init_phase() {
         f.cost_usd
     );
 }
+
+#[test]
+fn arm64_provisioned_concurrency_bills_its_own_rates() {
+    // Two provisioned 1 GB environments for an hour, a request every 10 s
+    // of 100 ms, all on them: allocation 2 × 3,600 GB-s at the arm64 rate
+    // $0.0000033334 (x86: $0.0000041667), duration 360 × 0.1 GB-s at
+    // $0.0000077778 (x86: $0.0000097222), and the requests. A month keeps
+    // the two allocated for 730 hours: 2 × 2,628,000 GB-s × $0.0000033334.
+    let text = function(
+        "[scenario]\nname = \"l\"\nduration = \"1h\"\n[workload]\narrival = \"constant\"\nrate = 0.1\n",
+        "runtime = \"python3.12\"\narchitecture = \"arm64\"\nmemory_mb = 1024\nservice_time = \"100ms\"\nprovisioned = 2",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    let f = component(&r, "fn");
+    assert_eq!(f.cold_starts, 0);
+    let n = f.handled as f64;
+    let expected = 2.0 * 3600.0 * 0.0000033334 + n * 0.1 * 0.0000077778 + n * 0.20 / 1e6;
+    assert!(
+        (f.cost_usd - expected).abs() < 1e-9,
+        "{} vs {expected}",
+        f.cost_usd
+    );
+    let month =
+        2.0 * 2_628_000.0 * 0.0000033334 + 730.0 * (n * 0.1 * 0.0000077778 + n * 0.20 / 1e6);
+    assert!(
+        (f.monthly_cost_usd - month).abs() < 1e-6,
+        "{} vs {month}",
+        f.monthly_cost_usd
+    );
+}
