@@ -313,6 +313,15 @@ service_time = "5ms"
         );
         for c in &run.components {
             assert!(c.handled > 0, "{} ({}) handled nothing", c.name, c.kind);
+            // Every kind that bills the window projects its month too.
+            assert!(
+                c.cost_usd == 0.0 || c.monthly_cost_usd > c.cost_usd,
+                "{} ({}) bills ${} in 2 minutes but ${} a month",
+                c.name,
+                c.kind,
+                c.cost_usd,
+                c.monthly_cost_usd
+            );
         }
         assert_eq!(run.failed + run.lost, 0);
     }
