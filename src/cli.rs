@@ -9,6 +9,8 @@ use rayon::prelude::*;
 use crate::output::csv_files::{self, RunRecord};
 use crate::output::designs;
 use crate::output::format::cell;
+use crate::output::lang::{Key, Lang, Line, say, text};
+use crate::output::lesson::{self, Lesson};
 use crate::output::manifest::{FaultWindow, Manifest, read_manifest, write_manifest};
 use crate::output::merge::{Source, combine};
 use crate::output::slo::SloTargets;
@@ -88,6 +90,8 @@ pub struct ReportArgs {
     pub quiet: bool,
     /// `--no-charts`: write the files, but no charts or report.
     pub no_charts: bool,
+    /// `--lang`: the language of the terminal's and the report's words.
+    pub lang: Lang,
 }
 
 /// The terminal summary's format.
@@ -145,9 +149,9 @@ pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     }
 }
 
-/// `stratosim plot DIR`: redraws every chart and `report.html` from the
-/// files a run wrote into `dir`.
-pub fn plot(dir: &Path) -> Result<(), CliError> {
+/// `stratosim plot DIR`: redraws every chart and `report.html` (its words
+/// in `lang`) from the files a run wrote into `dir`.
+pub fn plot(dir: &Path, lang: Lang) -> Result<(), CliError> {
     let missing: Vec<&str> = crate::output::REQUIRED_FILES
         .iter()
         .copied()
@@ -160,13 +164,15 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
             missing.join(", ")
         )));
     }
-    let written = crate::output::draw_charts_and_report(dir)?;
-    print_out(&format!(
-        "{} chart{} and report.html written in {}\n",
-        written.charts.len(),
-        plural(written.charts.len()),
-        dir.display()
-    ));
+    let written = crate::output::draw_charts_and_report(dir, lang)?;
+    let line = say(
+        lang,
+        Line::PlotWritten {
+            charts: written.charts.len(),
+            folder: &dir.display().to_string(),
+        },
+    );
+    print_out(&format!("{line}\n"));
     Ok(())
 }
 
@@ -347,27 +353,24 @@ fn run_one(
         .map(|(_, job)| job)
         .filter(|&(_, _, r)| r >= kept)
         .collect();
+    let lang = args.report.lang;
     if kept > 0 && !args.quiet {
-        eprintln!(
-            "{}: keeping replication{} 0–{} from {}; running {} new run{}",
-            base.name,
-            plural(kept as usize),
-            kept - 1,
-            out.display(),
-            jobs.len(),
-            plural(jobs.len())
-        );
+        let line = Line::KeptReplications {
+            scenario: &base.name,
+            kept,
+            folder: &out.display().to_string(),
+            new_runs: jobs.len(),
+        };
+        eprintln!("{}", say(lang, line));
     }
     let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         ProgressBar::hidden()
     } else {
         let b = ProgressBar::new(jobs.len() as u64);
         b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:30}] {pos}/{len} runs, {elapsed} elapsed, ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+            ProgressStyle::with_template(&say(lang, Line::ProgressTemplate))
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
         );
         b.set_message(base.name.clone());
         // Elapsed time and ETA move even while a long run is in progress.
@@ -407,7 +410,13 @@ fn run_one(
                     .fetch_add(scenario.duration.0, std::sync::atomic::Ordering::Relaxed)
                     + scenario.duration.0;
                 let speed = done as f64 / 1e9 / started.elapsed().as_secs_f64().max(1e-9);
-                bar.set_message(format!("{} {speed:.0}× real time", base.name));
+                bar.set_message(say(
+                    lang,
+                    Line::Speed {
+                        scenario: &base.name,
+                        speed,
+                    },
+                ));
             }
             bar.inc(1);
             result
@@ -444,18 +453,27 @@ fn run_one(
         combine(&sources, &manifest, out)?;
         std::fs::remove_dir_all(&fresh).map_err(|e| CliError::Failed(e.into()))?;
     }
+    lesson::write(
+        out,
+        &Lesson {
+            en: base.lesson.en.clone(),
+            ko: base.lesson.ko.clone(),
+        },
+    )?;
     if shard.is_none() {
         std::fs::write(out.join(BUILD_FILE), build_fingerprint())
             .map_err(|e| CliError::Failed(e.into()))?;
     }
     if let Some((k, n)) = shard {
         if !args.quiet {
-            print_out(&format!(
-                "{}: shard {k}/{n}, {} of the scenario's runs, written to {}; join the shards with `stratosim merge`\n",
-                base.name,
-                records.len(),
-                out.display()
-            ));
+            let line = Line::ShardWritten {
+                scenario: &base.name,
+                shard: k,
+                of: n,
+                runs: records.len(),
+                folder: &out.display().to_string(),
+            };
+            print_out(&format!("{}\n", say(lang, line)));
         }
         return Ok(());
     }
@@ -562,36 +580,49 @@ pub fn merge(dirs: &[PathBuf], out: &Path, args: &ReportArgs) -> Result<(), CliE
 fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
     let summary = designs::summarise(out)?;
     designs::write(out, &summary)?;
+    let lang = args.lang;
     if !args.no_charts {
-        crate::output::draw_charts_and_report(out)?;
+        crate::output::draw_charts_and_report(out, lang)?;
     }
     let manifest = read_manifest(&out.join("manifest.json"))?;
     if !args.quiet {
         let text = match args.format {
             Format::Table => {
-                let reps = manifest.replications;
                 let title = match manifest.description.as_str() {
                     "" => manifest.scenario.clone(),
                     d => format!("{} — {d}", manifest.scenario),
                 };
-                let mut text = format!(
-                    "{title}\n{}(mean ± 95% confidence half-width over {reps} replication{}; Δ: paired difference from {}, ~ where not significant; results in {})\n{}\n",
-                    table::summary_table(&summary),
-                    plural(reps as usize),
-                    summary.baseline,
-                    out.display(),
-                    table::LEGEND
+                let note = say(
+                    lang,
+                    Line::TableNote {
+                        replications: manifest.replications,
+                        baseline: &summary.baseline,
+                        folder: &out.display().to_string(),
+                    },
                 );
-                if let Some(answer) = table::slo_answer(&summary) {
+                let mut text = format!(
+                    "{title}\n{}{note}\n{}\n",
+                    table::summary_table(&summary, lang),
+                    text(lang, Key::TableLegend)
+                );
+                if let Some(answer) = table::slo_answer(&summary, lang) {
                     text.push_str(&answer);
                     text.push('\n');
                 }
+                let lesson = lesson::read(out)?;
+                if let Some(lesson) = lesson.in_lang(lang) {
+                    let heading = crate::output::lang::text(lang, Key::Lesson);
+                    text.push_str(&format!("\n{heading}\n{lesson}\n"));
+                    if !args.no_charts {
+                        text.push('\n');
+                    }
+                }
                 if !args.no_charts {
-                    text.push_str(&format!(
-                        "Charts in {}, the report in {}\n",
-                        out.join("charts").display(),
-                        out.join("report.html").display()
-                    ));
+                    let line = Line::ChartsAndReport {
+                        charts: &out.join("charts").display().to_string(),
+                        report: &out.join("report.html").display().to_string(),
+                    };
+                    text.push_str(&format!("{}\n", say(lang, line)));
                 }
                 text
             }
@@ -607,9 +638,11 @@ fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
         print_out(&text);
     }
     if args.fail_on_slo && summary.has_slo && summary.answer.is_none() {
-        return Err(CliError::SloMissed(format!(
-            "{}: no design meets the SLO (--fail-on-slo)",
-            manifest.scenario
+        return Err(CliError::SloMissed(say(
+            lang,
+            Line::SloMissed {
+                scenario: &manifest.scenario,
+            },
         )));
     }
     Ok(())

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use stratosim::cli;
+use stratosim::output::lang::Lang;
 
 /// Deterministic discrete-event simulation of cloud architectures.
 #[derive(Debug, Parser)]
@@ -67,6 +68,9 @@ enum Command {
     Plot {
         /// A folder written by `stratosim run`.
         dir: PathBuf,
+        /// The language of the report's words.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
 }
 
@@ -85,6 +89,10 @@ struct ReportFlags {
     /// Write the CSV files and the manifest, but no charts or report.
     #[arg(long)]
     no_charts: bool,
+    /// The language of the terminal's and the report's words (results
+    /// never depend on it).
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
 }
 
 impl ReportFlags {
@@ -94,6 +102,7 @@ impl ReportFlags {
             fail_on_slo: self.fail_on_slo,
             quiet: self.quiet,
             no_charts: self.no_charts,
+            lang: self.lang,
         }
     }
 }
@@ -124,7 +133,7 @@ fn main() -> ExitCode {
         }),
         Command::Merge { dirs, out, report } => cli::merge(&dirs, &out, &report.args()),
         Command::Check { scenarios } => cli::check(&scenarios),
-        Command::Plot { dir } => cli::plot(&dir),
+        Command::Plot { dir, lang } => cli::plot(&dir, lang),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -137,11 +146,11 @@ fn main() -> ExitCode {
 
 /// The arguments as typed, less those that never change results (`--jobs`,
 /// `--shard`, `--out`, `--quiet`, `--format`, `--fail-on-slo`,
-/// `--no-charts`): they must
+/// `--no-charts`, `--lang`): they must
 /// not change the manifest's bytes either, so that a merged folder is byte
 /// for byte a single run's.
 fn command_line_for_manifest() -> Vec<String> {
-    const WITH_VALUE: [&str; 4] = ["--jobs", "--shard", "--out", "--format"];
+    const WITH_VALUE: [&str; 5] = ["--jobs", "--shard", "--out", "--format", "--lang"];
     const FLAGS: [&str; 4] = ["-q", "--quiet", "--fail-on-slo", "--no-charts"];
     let mut out = Vec::new();
     let mut args = std::env::args();

@@ -110,7 +110,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<()> {
             replications_below: None,
         })
         .collect();
-    combine(&sources, &shards.manifest, out)
+    combine(&sources, &shards.manifest, out)?;
+    // Every shard holds the same scenario, so the same lesson.
+    super::lesson::copy(&shards.dirs[0], out)
 }
 
 /// A folder whose rows go into a combined folder.

@@ -4,7 +4,10 @@
 
 use std::fmt::Write;
 
+use unicode_width::UnicodeWidthStr;
+
 use super::designs::{Comparison, DesignRow, Summary};
+use super::lang::{Key, Lang, Line, say, text};
 use super::measure::Measure;
 
 /// `mean ± half` with `decimals` digits (just the mean without an
@@ -36,9 +39,9 @@ fn figure_decimals(x: f64) -> usize {
 
 /// A difference from the baseline, `~` marking one the replications cannot
 /// tell from zero.
-fn delta(c: Option<&Comparison>, decimals: usize) -> String {
+fn delta(c: Option<&Comparison>, decimals: usize, lang: Lang) -> String {
     let Some(c) = c else {
-        return "baseline".into();
+        return text(lang, Key::Baseline).into();
     };
     if c.diff_mean.is_infinite() {
         return if c.diff_mean > 0.0 { "+∞" } else { "−∞" }.into();
@@ -58,18 +61,16 @@ fn delta(c: Option<&Comparison>, decimals: usize) -> String {
     }
 }
 
-/// What the table's less obvious columns mean, printed under it.
-pub const LEGEND: &str = "shown: the latency a design's p99 is of: response, or completion when the client is answered before the work is done (a queue, a topic, an asynchronous send). \
-p99 over all requests: failed, lost and pending rank slowest, ∞ once they exceed 1%. \
-goodput: completed requests per second. $ per month: the bill of a steady month of 730 h projected from the window; $ per 1M: per million requests of that month.";
-
-/// The name of a headline latency in the table.
-fn headline_name(m: Measure) -> &'static str {
-    if m == Measure::CompletionP99AllMs {
-        "completion"
-    } else {
-        "response"
-    }
+/// The word for a headline latency in the table.
+fn headline_word(m: Measure, lang: Lang) -> &'static str {
+    text(
+        lang,
+        if m == Measure::CompletionP99AllMs {
+            Key::Completion
+        } else {
+            Key::Response
+        },
+    )
 }
 
 /// The terminal table: one row per design × sweep point, in run order,
@@ -78,8 +79,10 @@ fn headline_name(m: Measure) -> &'static str {
 /// when the client's answer ends the work, completion when the client is
 /// answered before it (a queue, a topic, an asynchronous send), both as
 /// the p99 over every request. Failed, lost and pending are counts.
-pub fn summary_table(s: &Summary) -> String {
-    let mut header = vec!["design".to_string()];
+/// Columns are padded by display width: a Hangul syllable takes two
+/// columns.
+pub fn summary_table(s: &Summary, lang: Lang) -> String {
+    let mut header = vec![text(lang, Key::Design).to_string()];
     header.extend(
         s.axes
             .iter()
@@ -87,23 +90,33 @@ pub fn summary_table(s: &Summary) -> String {
     );
     header.extend(
         [
-            "requests",
-            "failed",
-            "lost",
-            "pending",
-            "shown",
+            text(lang, Key::Requests),
+            text(lang, Key::Failed),
+            text(lang, Key::Lost),
+            text(lang, Key::Pending),
+            text(lang, Key::Shown),
             "p99 ms",
-            "completion p99 ms",
-            "goodput/s",
-            "$ per month",
-            "$ per 1M",
+            text(lang, Key::CompletionP99Ms),
+            text(lang, Key::Goodput),
+            text(lang, Key::UsdPerMonth),
+            text(lang, Key::UsdPerMillion),
         ]
         .map(String::from),
     );
-    header.push(format!("Δ p99 ms vs {}", s.baseline));
-    header.push(format!("Δ $ per month vs {}", s.baseline));
+    header.push(say(
+        lang,
+        Line::DeltaP99 {
+            baseline: &s.baseline,
+        },
+    ));
+    header.push(say(
+        lang,
+        Line::DeltaCost {
+            baseline: &s.baseline,
+        },
+    ));
     if s.has_slo {
-        header.push("SLO".into());
+        header.push(text(lang, Key::Slo).into());
     }
     let mut rows = vec![header];
     for (i, r) in s.rows.iter().enumerate() {
@@ -114,7 +127,7 @@ pub fn summary_table(s: &Summary) -> String {
         row.push(pm(r, Measure::Failed, 1.0, 0));
         row.push(pm(r, Measure::Lost, 1.0, 0));
         row.push(pm(r, Measure::Pending, 1.0, 0));
-        row.push(headline_name(headline).into());
+        row.push(headline_word(headline, lang).into());
         row.push(pm(r, headline, 1.0, 1));
         row.push(pm(r, Measure::CompletionP99AllMs, 1.0, 1));
         let goodput = figure_decimals(r.mean[Measure::GoodputRps.index()]);
@@ -132,13 +145,13 @@ pub fn summary_table(s: &Summary) -> String {
         for (m, decimals) in [(headline, 1), (Measure::MonthlyCostUsd, monthly)] {
             row.push(match versus(m) {
                 None if !is_baseline => String::new(),
-                c => delta(c, decimals),
+                c => delta(c, decimals, lang),
             });
         }
         if let Some(v) = &r.slo {
-            let mark = if v.pass { "pass" } else { "miss" };
+            let mark = text(lang, if v.pass { Key::Pass } else { Key::Miss });
             row.push(if s.answer == Some(i) {
-                format!("{mark} ◀ cheapest")
+                format!("{mark} {}", text(lang, Key::Cheapest))
             } else {
                 mark.to_string()
             });
@@ -146,12 +159,12 @@ pub fn summary_table(s: &Summary) -> String {
         rows.push(row);
     }
     let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for (i, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
+            let pad = widths[c] - cell.width();
             if c == 0 {
                 let _ = write!(out, "{cell}{}", " ".repeat(pad));
             } else {
@@ -170,12 +183,12 @@ pub fn summary_table(s: &Summary) -> String {
 
 /// The SLO's answer in a sentence: the cheapest design and sweep point
 /// that meets it, with its margin; `None` without an SLO.
-pub fn slo_answer(s: &Summary) -> Option<String> {
+pub fn slo_answer(s: &Summary, lang: Lang) -> Option<String> {
     if !s.has_slo {
         return None;
     }
     let Some(i) = s.answer else {
-        return Some("No design meets the SLO.".into());
+        return Some(text(lang, Key::NoDesignMeetsSlo).into());
     };
     let r = &s.rows[i];
     let at = if r.point.is_empty() {
@@ -187,18 +200,21 @@ pub fn slo_answer(s: &Summary) -> Option<String> {
             .zip(&r.point)
             .map(|(a, v)| format!("{a} = {v}"))
             .collect();
-        format!(" at {}", point.join(", "))
+        say(lang, Line::AtPoint(&point.join(", ")))
     };
     let v = r.slo.as_ref()?;
     let headline = s.headline(&r.design);
-    Some(format!(
-        "Cheapest design meeting the SLO: {}{at}, ${:.2} per month, {} p99 {:.1} ms over all requests; tightest target {} with {:.1}% to spare.",
-        r.design,
-        r.mean[Measure::MonthlyCostUsd.index()],
-        headline_name(headline),
-        r.mean[headline.index()],
-        v.binding,
-        100.0 * v.margin
+    Some(say(
+        lang,
+        Line::CheapestMeetingSlo {
+            design: &r.design,
+            at: &at,
+            monthly_usd: r.mean[Measure::MonthlyCostUsd.index()],
+            latency: headline_word(headline, lang),
+            p99_ms: r.mean[headline.index()],
+            binding: &v.binding,
+            margin_percent: 100.0 * v.margin,
+        },
     ))
 }
 
@@ -268,7 +284,7 @@ mod tests {
             has_slo: true,
             answers_early: vec!["decoupled".into(), "idle".into()],
         };
-        let text = summary_table(&s);
+        let text = summary_table(&s, Lang::En);
         let line = |design: &str| {
             text.lines()
                 .find(|l| l.starts_with(design))
@@ -298,10 +314,13 @@ mod tests {
         // Nothing completed: cheapest by far, never marked so.
         assert!(line("idle").ends_with(&["pass"]));
         assert!(text.contains("$ per month"));
-        let answer = slo_answer(&s).unwrap();
+        let answer = slo_answer(&s, Lang::En).unwrap();
         assert!(
             answer.contains("decoupled, $900.00 per month, completion p99 621000.0 ms"),
             "{answer}"
         );
+        // The same in Korean, padded by display width.
+        let ko = summary_table(&s, Lang::Ko);
+        assert!(ko.contains("완료") && ko.contains("월 $"), "{ko}");
     }
 }

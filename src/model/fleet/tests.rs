@@ -37,6 +37,8 @@ fn config(workers: u32, queue_limit: Option<u32>, service_ms: u64) -> FleetConfi
         },
         month: SimDuration::from_secs(730 * 3600),
         scaling: None,
+        pool_size: workers,
+        max_connections: None,
     }
 }
 
@@ -153,6 +155,7 @@ fn group() -> FleetConfig {
         spot: None,
         zones: 1,
         rebalance: true,
+        connect_timeout: secs(10),
     };
     FleetConfig {
         scaling: Some(scaling),
