@@ -103,6 +103,8 @@ pub struct Catalog {
     pub reference: String,
     /// Unit conventions used when turning byte counts into billed GB.
     pub units: Units,
+    /// The month a window's bill is projected to.
+    pub month: Month,
     /// EC2 Linux billing granularity.
     pub ec2_billing: Ec2Billing,
     /// EC2 on-demand instance types, in file order.
@@ -273,6 +275,31 @@ pub struct Units {
     /// Bytes in one billed GB [bytes/GB]. The reference does not define GB, so this is an
     /// UNCONFIRMED assumption (decimal); it is data, not code, so it can be corrected in one place.
     pub bytes_per_gb: Sourced,
+}
+
+/// The month of the monthly projections.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Month {
+    /// Hours in a month [h].
+    pub hours: Sourced,
+}
+
+impl Month {
+    /// The month as a duration.
+    pub fn duration(&self) -> SimDuration {
+        SimDuration::from_secs_f64(self.hours.value * 3600.0)
+    }
+}
+
+/// Volume tiers of a month: the sizes of every tier but the last, and the
+/// price of each (one more price than sizes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierList<'a> {
+    /// Units in each tier before the last.
+    pub sizes: &'a [f64],
+    /// Price per unit in each tier.
+    pub prices: &'a [f64],
 }
 
 /// EC2 Linux billing granularity.
@@ -450,6 +477,18 @@ pub struct LambdaPricing {
     pub provisioned_gb_second_x86: Sourced,
     /// Provisioned Concurrency allocated, x86 [USD per GB-s] (UNCONFIRMED).
     pub provisioned_allocation_gb_second_x86: Sourced,
+    /// Duration while invoked on Provisioned Concurrency, arm64 [USD per GB-s].
+    pub provisioned_gb_second_arm64: Sourced,
+    /// Provisioned Concurrency allocated, arm64 [USD per GB-s].
+    pub provisioned_allocation_gb_second_arm64: Sourced,
+    /// On-demand duration tiers, x86_64: GB-s per month in each tier but the last.
+    pub duration_tiers_x86_gb_s: SourcedList,
+    /// On-demand duration price in each tier, x86_64 [USD per GB-s].
+    pub duration_tier_prices_x86: SourcedList,
+    /// On-demand duration tiers, arm64 [GB-s per month].
+    pub duration_tiers_arm64_gb_s: SourcedList,
+    /// On-demand duration price in each tier, arm64 [USD per GB-s].
+    pub duration_tier_prices_arm64: SourcedList,
     /// Provisioned Concurrency time is rounded up to this [s].
     pub provisioned_billing_increment_s: Sourced,
     /// How long an idle execution environment is kept after its last request [min]
@@ -505,6 +544,14 @@ pub struct ApiGatewayPricing {
     pub http_per_million: Sourced,
     /// REST API calls [USD per 1M].
     pub rest_per_million: Sourced,
+    /// HTTP API calls per month in each tier but the last.
+    pub http_tiers_calls: SourcedList,
+    /// HTTP API price in each tier [USD per 1M calls].
+    pub http_tier_prices_per_million: SourcedList,
+    /// REST API calls per month in each tier but the last.
+    pub rest_tiers_calls: SourcedList,
+    /// REST API price in each tier [USD per 1M calls].
+    pub rest_tier_prices_per_million: SourcedList,
     /// An HTTP API call is metered per started increment of this size [KB].
     pub http_metering_increment_kb: Sourced,
     /// Account-level steady-state throttle: token-bucket refill [requests/s].
@@ -553,6 +600,20 @@ pub struct FargatePricing {
 pub struct DataTransferPricing {
     /// Between Availability Zones of one Region [USD per GB, each direction].
     pub inter_az_per_gb: Sourced,
+    /// Out to the internet: GB per month in each tier but the last.
+    pub internet_out_tiers_gb: SourcedList,
+    /// Out to the internet: price in each tier [USD per GB].
+    pub internet_out_tier_prices_per_gb: SourcedList,
+}
+
+impl SourcedList {
+    /// These tier sizes with `prices`, the tiers' prices.
+    pub fn tiers<'a>(&'a self, prices: &'a SourcedList) -> TierList<'a> {
+        TierList {
+            sizes: &self.values,
+            prices: &prices.values,
+        }
+    }
 }
 
 /// The catalog of the default region (us-east-1), parsed on first use.
@@ -702,6 +763,7 @@ impl Catalog {
             ("alb.billing_increment_s", &catalog.alb.billing_increment_s),
             ("nlb.billing_increment_s", &catalog.nlb.billing_increment_s),
             ("units.bytes_per_gb", &catalog.units.bytes_per_gb),
+            ("month.hours", &catalog.month.hours),
             // Divisors of the CPU-bound service-time scaling.
             ("lambda.vcpu_per_mb", &catalog.lambda.vcpu_per_mb),
             ("lambda.max_vcpus", &catalog.lambda.max_vcpus),
@@ -743,6 +805,7 @@ impl Catalog {
             }
         }
         catalog.check_bounds()?;
+        catalog.check_tiers()?;
         Ok(catalog)
     }
 
@@ -830,6 +893,72 @@ impl Catalog {
             return Err(format!(
                 "`fargate.task_vcpus` must list positive sizes, not {sizes:?}"
             ));
+        }
+        Ok(())
+    }
+
+    /// Every volume tier list has positive sizes and one more price than
+    /// sizes, its first price the flat price the window bills.
+    fn check_tiers(&self) -> Result<(), String> {
+        let (l, a, d) = (&self.lambda, &self.api_gateway, &self.data_transfer);
+        for (what, sizes, prices, first) in [
+            (
+                "lambda.duration_tiers_x86_gb_s",
+                &l.duration_tiers_x86_gb_s,
+                &l.duration_tier_prices_x86,
+                Some(&l.gb_second_x86),
+            ),
+            (
+                "lambda.duration_tiers_arm64_gb_s",
+                &l.duration_tiers_arm64_gb_s,
+                &l.duration_tier_prices_arm64,
+                Some(&l.gb_second_arm64),
+            ),
+            (
+                "api_gateway.http_tiers_calls",
+                &a.http_tiers_calls,
+                &a.http_tier_prices_per_million,
+                Some(&a.http_per_million),
+            ),
+            (
+                "api_gateway.rest_tiers_calls",
+                &a.rest_tiers_calls,
+                &a.rest_tier_prices_per_million,
+                Some(&a.rest_per_million),
+            ),
+            (
+                "data_transfer.internet_out_tiers_gb",
+                &d.internet_out_tiers_gb,
+                &d.internet_out_tier_prices_per_gb,
+                None,
+            ),
+        ] {
+            let t = sizes.tiers(prices);
+            if t.prices.len() != t.sizes.len() + 1
+                || t.sizes.iter().any(|s| s.is_nan() || *s <= 0.0)
+                || t.prices.iter().any(|p| p.is_nan() || *p < 0.0)
+            {
+                return Err(format!(
+                    "`{what}`: {} positive sizes need {} prices, not {:?}",
+                    t.sizes.len(),
+                    t.sizes.len() + 1,
+                    t.prices
+                ));
+            }
+            // The embedded default catalog must agree with itself; a region
+            // or a `[prices]` override may set a flat price of its own, and
+            // the assembler then prices the month at that flat price (it
+            // uses tiers only when their first price is the one in effect).
+            if let Some(first) = first
+                && self.region == DEFAULT_REGION
+                && first.tag != "SCENARIO"
+                && t.prices[0] != first.value
+            {
+                return Err(format!(
+                    "`{what}`: the first tier's price {} is not the flat price {}",
+                    t.prices[0], first.value
+                ));
+            }
         }
         Ok(())
     }
@@ -1582,5 +1711,50 @@ mod tests {
         assert_eq!(cat.api_gateway.rest_per_million.value, 3.50);
         assert_eq!(cat.fargate.minimum_s.value, 60.0);
         assert_eq!(cat.data_transfer.inter_az_per_gb.value, 0.01);
+        assert_eq!(cat.month.hours.value, 730.0);
+    }
+
+    #[test]
+    fn volume_tiers_and_arm64_provisioned_rates() {
+        let cat = builtin();
+        let l = &cat.lambda;
+        assert_eq!(l.provisioned_gb_second_arm64.value, 0.0000077778);
+        assert_eq!(l.provisioned_allocation_gb_second_arm64.value, 0.0000033334);
+        let x86 = l.duration_tiers_x86_gb_s.tiers(&l.duration_tier_prices_x86);
+        assert_eq!(x86.sizes, [6e9, 9e9]);
+        assert_eq!(x86.prices, [0.0000166667, 0.000015, 0.0000133334]);
+        let arm = l
+            .duration_tiers_arm64_gb_s
+            .tiers(&l.duration_tier_prices_arm64);
+        assert_eq!(arm.sizes, [7.5e9, 11.25e9]);
+        assert_eq!(arm.prices[2], 0.0000106667);
+        let a = &cat.api_gateway;
+        assert_eq!(
+            a.http_tiers_calls
+                .tiers(&a.http_tier_prices_per_million)
+                .prices,
+            [1.0, 0.9]
+        );
+        assert_eq!(
+            a.rest_tiers_calls
+                .tiers(&a.rest_tier_prices_per_million)
+                .sizes,
+            [333e6, 667e6, 19e9]
+        );
+        let d = &cat.data_transfer;
+        assert_eq!(
+            d.internet_out_tiers_gb
+                .tiers(&d.internet_out_tier_prices_per_gb)
+                .prices,
+            [0.09, 0.085, 0.07, 0.05]
+        );
+        // A list one price short, or whose first price is not the flat one,
+        // is refused.
+        let short = BUILTIN_TOML.replace("values = [1.00, 0.90]", "values = [1.00]");
+        let err = Catalog::from_toml_str(&short).unwrap_err();
+        assert!(err.contains("http_tiers_calls"), "{err}");
+        let off = BUILTIN_TOML.replace("values = [1.00, 0.90]", "values = [1.10, 0.90]");
+        let err = Catalog::from_toml_str(&off).unwrap_err();
+        assert!(err.contains("flat price"), "{err}");
     }
 }

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::output::csv_files::{self, RunRecord};
 use crate::output::designs;
 use crate::output::format::cell;
-use crate::output::lang::{Key, Lang, Line, say};
+use crate::output::lang::{Key, Lang, Line, say, text};
 use crate::output::lesson::{self, Lesson};
 use crate::output::manifest::{
     FaultWindow, Manifest, PriceOverride, read_manifest, write_manifest,
@@ -428,6 +428,12 @@ fn run_one(
             .map(|(values, _)| values.iter().map(|v| cell(v)).collect())
             .collect(),
         baseline: base.designs[base.baseline].name.clone(),
+        answers_early: base
+            .designs
+            .iter()
+            .filter(|d| d.answers_early())
+            .map(|d| d.name.clone())
+            .collect(),
         description: base.description.clone(),
         faults: base.faults.iter().map(fault_window).collect(),
         window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
@@ -701,7 +707,11 @@ fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
                         folder: &out.display().to_string(),
                     },
                 );
-                let mut text = format!("{title}\n{}{note}\n", table::summary_table(&summary, lang));
+                let mut text = format!(
+                    "{title}\n{}{note}\n{}\n",
+                    table::summary_table(&summary, lang),
+                    text(lang, Key::TableLegend)
+                );
                 if let Some(answer) = table::slo_answer(&summary, lang) {
                     text.push_str(&answer);
                     text.push('\n');

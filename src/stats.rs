@@ -139,6 +139,28 @@ impl Latencies {
     pub fn max_ms(&self) -> f64 {
         self.max_ns as f64 / 1e6
     }
+
+    /// The `percent` percentile over these latencies and `unserved` more
+    /// requests that rank slower than every one of them (failed, lost or
+    /// still pending) [ms]: the nearest-rank order statistic, rank
+    /// ⌈percent × N / 100⌉ of the N = recorded + unserved, within the
+    /// histogram's 0.1%. Infinite when that rank falls among the unserved,
+    /// that is once they are more than (100 − percent)% of N; 0 when N = 0.
+    pub fn percentile_counting_ms(&self, percent: u64, unserved: u64) -> f64 {
+        let n = self.count + unserved;
+        if n == 0 {
+            return 0.0;
+        }
+        // Integer arithmetic: the rank must not move with float rounding.
+        let rank = (percent * n).div_ceil(100).max(1);
+        if rank > self.count {
+            return f64::INFINITY;
+        }
+        // The histogram counts ⌈q × count⌉ values to reach q; halfway
+        // between two ranks lands on `rank` whatever the rounding of q.
+        let q = (rank as f64 - 0.5) / self.count as f64;
+        self.recorded.borrow_mut().hist().value_at_quantile(q) as f64 / 1e3
+    }
 }
 
 /// The mean of durations where only the mean is reported (waits): a sum and
@@ -345,6 +367,10 @@ pub struct ComponentReport {
     pub instances_max: u64,
     /// What the component cost over the window [USD].
     pub cost_usd: f64,
+    /// What it would cost for a month of 730 hours running as it ran in
+    /// the window [USD]: time-based charges at their rate, usage scaled
+    /// from the window, volume tiers applied to the month's usage.
+    pub monthly_cost_usd: f64,
     /// Billed instance-hours in the window (EC2 fleets; per second, 60 s
     /// minimum per launch): `cost_usd` = this × the hourly price.
     pub instance_hours: f64,
@@ -457,10 +483,27 @@ pub struct RunResult {
     pub response: LatencySummary,
     /// Until the last piece of work finished, completed requests only [ms].
     pub completion: LatencySummary,
-    /// Completed requests per second of the measured window.
+    /// The 99th percentile of what the client waited, over every request
+    /// of the window: completed requests by their response, the failed,
+    /// lost and pending ranked slower than all of them (infinite once they
+    /// exceed 1%) [ms].
+    pub response_p99_all_ms: f64,
+    /// The same for completion: completed requests by their completion,
+    /// the others ranked slowest [ms].
+    pub completion_p99_all_ms: f64,
+    /// Requests that ended (completed, failed or lost) per second of the
+    /// measured window.
     pub throughput_rps: f64,
+    /// Requests completed (success, all work done) per second of the
+    /// measured window.
+    pub goodput_rps: f64,
     /// The design's bill over the measured window [USD].
     pub cost_usd: f64,
+    /// The design's bill projected to a steady month (see
+    /// [`ComponentReport::monthly_cost_usd`]) [USD].
+    pub monthly_cost_usd: f64,
+    /// How many measured windows make that month (730 h / window).
+    pub windows_per_month: f64,
     /// One report per component, in design order.
     pub components: Vec<ComponentReport>,
     /// Names for [`Sample::component`]: `workload`, then the components.
@@ -484,13 +527,37 @@ impl RunResult {
         sample.metric.name(zones)
     }
 
-    /// Cost per million requests of the window [USD]; 0 without requests.
+    /// The monthly bill per million requests of the month, the window's
+    /// requests scaled like its usage [USD]; 0 without requests.
     pub fn cost_per_million(&self) -> f64 {
-        if self.requests == 0 {
-            0.0
-        } else {
-            self.cost_usd / self.requests as f64 * 1e6
-        }
+        per_million(
+            self.monthly_cost_usd,
+            self.requests,
+            self.windows_per_month,
+            0.0,
+        )
+    }
+
+    /// The monthly bill per million requests completed in the month [USD];
+    /// infinite when none completed (a bill that buys nothing).
+    pub fn cost_per_million_completed(&self) -> f64 {
+        per_million(
+            self.monthly_cost_usd,
+            self.completed,
+            self.windows_per_month,
+            f64::INFINITY,
+        )
+    }
+}
+
+/// `monthly_usd` per million of `count` a window × `windows` (`none` when
+/// the count is 0).
+fn per_million(monthly_usd: f64, count: u64, windows: f64, none: f64) -> f64 {
+    let month = count as f64 * windows;
+    if month > 0.0 {
+        monthly_usd / month * 1e6
+    } else {
+        none
     }
 }
 
@@ -540,6 +607,33 @@ mod tests {
         assert_eq!(snapshot.count() + b.count(), a.count());
         a.clear();
         assert_eq!((a.count(), a.quantile_ms(0.5)), (0, 0.0));
+    }
+
+    #[test]
+    fn percentiles_counting_the_unserved_rank_them_slowest() {
+        // 10, 20, …, 1000 µs served: small values, held exactly.
+        let mut l = Latencies::new();
+        for us in 1..=100u64 {
+            l.record(SimDuration(us * 10_000));
+        }
+        // Nothing unserved: rank ⌈0.99 × 100⌉ = 99 → 990 µs.
+        assert_eq!(l.percentile_counting_ms(99, 0), 0.99);
+        // One unserved of 101: rank ⌈99.99⌉ = 100 → the slowest served.
+        assert_eq!(l.percentile_counting_ms(99, 1), 1.0);
+        // Two of 102 (1.96%): rank ⌈100.98⌉ = 101 falls among them.
+        assert_eq!(l.percentile_counting_ms(99, 2), f64::INFINITY);
+        // Exactly 1% unserved (1 of 100 → 99 served): rank 99, still served.
+        let mut m = Latencies::new();
+        for us in 1..=99u64 {
+            m.record(SimDuration(us * 10_000));
+        }
+        assert_eq!(m.percentile_counting_ms(99, 1), 0.99);
+        assert_eq!(m.percentile_counting_ms(50, 1), 0.5);
+        assert_eq!(Latencies::new().percentile_counting_ms(99, 0), 0.0);
+        assert_eq!(
+            Latencies::new().percentile_counting_ms(99, 3),
+            f64::INFINITY
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub(super) fn assemble(db: &DatabaseSpec, site: &Site<'_>) -> Fleet {
                 per_hour: db.cost_per_hour,
                 per_million: db.cost_per_million,
             },
+            month: site.month(),
             scaling: None,
             pool_size: 0,
             max_connections: db.max_connections,

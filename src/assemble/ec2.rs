@@ -48,6 +48,7 @@ pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
                 spot_hourly_usd,
                 billing: billing(catalog),
             },
+            month: site.month(),
             scaling,
             pool_size: e.pool_size,
             max_connections: None,

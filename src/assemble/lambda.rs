@@ -1,7 +1,7 @@
 //! `kind = "lambda"` → a [`Lambda`] function: its architecture's prices,
 //! its scaling rate, and the account's concurrency it shares.
 
-use super::site::{Site, actor_of};
+use super::site::{Site, actor_of, tiers};
 use crate::catalog;
 use crate::model::lambda::{Lambda, LambdaConfig, LambdaPricing};
 use crate::scenario::{Architecture, ComponentSpec, Design, LambdaSpec};
@@ -9,9 +9,21 @@ use crate::scenario::{Architecture, ComponentSpec, Design, LambdaSpec};
 /// The function of `l`.
 pub(super) fn assemble(l: &LambdaSpec, site: &Site<'_>) -> Lambda {
     let lp = &site.catalog().lambda;
-    let per_gb_second = match l.architecture {
-        Architecture::X86_64 => lp.gb_second_x86.value,
-        Architecture::Arm64 => lp.gb_second_arm64.value,
+    let (per_gb_second, monthly, provisioned, allocation) = match l.architecture {
+        Architecture::X86_64 => (
+            lp.gb_second_x86.value,
+            lp.duration_tiers_x86_gb_s
+                .tiers(&lp.duration_tier_prices_x86),
+            lp.provisioned_gb_second_x86.value,
+            lp.provisioned_allocation_gb_second_x86.value,
+        ),
+        Architecture::Arm64 => (
+            lp.gb_second_arm64.value,
+            lp.duration_tiers_arm64_gb_s
+                .tiers(&lp.duration_tier_prices_arm64),
+            lp.provisioned_gb_second_arm64.value,
+            lp.provisioned_allocation_gb_second_arm64.value,
+        ),
     };
     let per_10s = lp.scale_up_per_10s.value;
     Lambda::new(
@@ -29,10 +41,11 @@ pub(super) fn assemble(l: &LambdaSpec, site: &Site<'_>) -> Lambda {
             pricing: LambdaPricing {
                 per_request: lp.request_per_million.value / 1e6,
                 per_gb_second,
-                // The reference gives x86 provisioned prices only.
-                provisioned_per_gb_second: lp.provisioned_gb_second_x86.value,
-                provisioned_allocation_per_gb_second: lp.provisioned_allocation_gb_second_x86.value,
+                provisioned_per_gb_second: provisioned,
+                provisioned_allocation_per_gb_second: allocation,
                 granularity: lp.billing_granularity_ms.millis(),
+                monthly_per_gb_second: tiers(monthly, per_gb_second, 1.0),
+                month: site.month(),
             },
             event_retries: l.async_retries,
             max_event_age: l.max_event_age,

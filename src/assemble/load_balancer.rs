@@ -81,6 +81,7 @@ fn pricing(catalog: &Catalog, lb_type: LbType) -> LbPricing {
                     rule_evaluations_per_s: Some(d.rule_evaluations_per_s.value),
                 },
                 bytes_per_gb,
+                month: catalog.month.duration(),
                 // The ALB guide, where cross-zone balancing is always on,
                 // names no transfer charge.
                 inter_az_per_gb: None,
@@ -99,6 +100,7 @@ fn pricing(catalog: &Catalog, lb_type: LbType) -> LbPricing {
                     rule_evaluations_per_s: None,
                 },
                 bytes_per_gb,
+                month: catalog.month.duration(),
                 // AWS: "When enabling cross-zone load balancing for a
                 // Network Load Balancer, EC2 data transfer charges apply"
                 // (ELB guide, network/target-group-cross-zone.html).

@@ -22,10 +22,13 @@ mod load_balancer;
 mod queue;
 mod site;
 mod topic;
+mod transfer;
 
+use crate::catalog;
 use crate::engine::{ActorId, Engine};
 use crate::metric::Metric;
 use crate::model::client::ClientTimer;
+use crate::model::monthly::Projection;
 use crate::model::world::World;
 use crate::model::{DynComponent, Msg};
 use crate::rng;
@@ -105,7 +108,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
     }
 
     let client_report = actors[0].report(end);
-    let components: Vec<_> = actors[1..]
+    let mut components: Vec<_> = actors[1..]
         .iter_mut()
         .zip(&d.components)
         .map(|(a, c)| ComponentReport {
@@ -114,12 +117,28 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             ..a.report(end)
         })
         .collect();
-    let cost_usd = components.iter().map(|c| c.cost_usd).sum();
-    let pending = world.requests.pending();
     let window = end.since(warmup_end);
+    let pending = world.requests.pending();
     let o = world.requests.outcomes;
+    transfer::bill(
+        &scenario.pricing.catalog,
+        d,
+        o.responses().count(),
+        window,
+        &mut components,
+    );
+    let cost_usd = components.iter().map(|c| c.cost_usd).sum();
+    let monthly_cost_usd = components.iter().map(|c| c.monthly_cost_usd).sum();
+    let per_second = |n: u64| {
+        if window > SimDuration::ZERO {
+            n as f64 / window.as_secs_f64()
+        } else {
+            0.0
+        }
+    };
     let (requests, completed, failed, lost) = (o.requests, o.completed, o.failed, o.lost);
     debug_assert_eq!(requests, completed + failed + lost + pending);
+    let unserved = requests - completed;
     RunResult {
         design: d.name.clone(),
         replication,
@@ -133,12 +152,17 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
         timeouts: client_report.errors,
         response: LatencySummary::of(&o.responses()),
         completion: LatencySummary::of(&o.completions()),
-        throughput_rps: if window > SimDuration::ZERO {
-            completed as f64 / window.as_secs_f64()
-        } else {
-            0.0
-        },
+        response_p99_all_ms: o.completed_responses().percentile_counting_ms(99, unserved),
+        completion_p99_all_ms: o.completions().percentile_counting_ms(99, unserved),
+        throughput_rps: per_second(completed + failed + lost),
+        goodput_rps: per_second(completed),
         cost_usd,
+        monthly_cost_usd,
+        windows_per_month: Projection {
+            month: catalog::builtin().month.duration(),
+            window,
+        }
+        .windows(),
         components,
         series_names: std::iter::once("workload".to_string())
             .chain(d.components.iter().map(|c| c.name.clone()))
@@ -295,6 +319,15 @@ service_time = "5ms"
         );
         for c in &run.components {
             assert!(c.handled > 0, "{} ({}) handled nothing", c.name, c.kind);
+            // Every kind that bills the window projects its month too.
+            assert!(
+                c.cost_usd == 0.0 || c.monthly_cost_usd > c.cost_usd,
+                "{} ({}) bills ${} in 2 minutes but ${} a month",
+                c.name,
+                c.kind,
+                c.cost_usd,
+                c.monthly_cost_usd
+            );
         }
         assert_eq!(run.failed + run.lost, 0);
     }

@@ -50,6 +50,7 @@ pub(super) fn assemble(q: &QueueSpec, site: &Site<'_>) -> Queue {
             message_bytes: q.message_bytes,
             price_per_million,
             chunk_bytes: sqs.billing_chunk_bytes.value,
+            month: site.month(),
         },
         site.stream(),
         site.faults(),

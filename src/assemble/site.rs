@@ -2,11 +2,27 @@
 //! around it (whose references become engine actors), its random streams
 //! and the faults that target it.
 
+use crate::catalog::{self, TierList};
 use crate::engine::ActorId;
 use crate::model::downstream::{Downstream, MAX_DATABASES};
 use crate::model::faults::FaultState;
+use crate::model::monthly::Tiers;
 use crate::rng::{self, StreamRng};
 use crate::scenario::{Component, ComponentId, ComponentSpec, Design, Scenario};
+use crate::time::SimDuration;
+
+/// A catalog's tier list as the models price a month by it: prices per
+/// `units` units (1e6 for prices per million) made prices per unit. The
+/// list holds only while its first tier is the flat price in effect
+/// (`flat`); a `[prices]` override, or a region whose flat price differs
+/// from the tiers' sourced one, prices the whole month at `flat` instead.
+pub(super) fn tiers(list: TierList<'_>, flat: f64, units: f64) -> Tiers {
+    if list.prices.first() != Some(&flat) {
+        return Tiers::new(&[], &[flat / units]);
+    }
+    let prices: Vec<f64> = list.prices.iter().map(|p| p / units).collect();
+    Tiers::new(list.sizes, &prices)
+}
 
 /// Prefix of the name of a fleet's lifecycle stream (boot times, failures,
 /// health check phases, terminations), apart from its service times.
@@ -46,6 +62,11 @@ impl<'a> Site<'a> {
             id,
             seed,
         }
+    }
+
+    /// The month a window's bill is projected to (catalog).
+    pub(super) fn month(&self) -> SimDuration {
+        catalog::builtin().month.duration()
     }
 
     /// The component.

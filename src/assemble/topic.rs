@@ -31,6 +31,7 @@ pub(super) fn assemble(t: &TopicSpec, site: &Site<'_>) -> Topic {
             latency: t.latency.clone(),
             publish_per_million: sns.publish_per_million.value,
             http_delivery_per_million: sns.http_delivery_per_million.value,
+            month: site.month(),
         },
         site.stream(),
         site.faults(),

@@ -3,6 +3,7 @@
 //! in turn.
 
 use super::faults::FaultState;
+use super::monthly::{Projection, Tiers};
 use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
@@ -37,6 +38,10 @@ pub struct ApiGatewayConfig {
     pub latency: Dist,
     /// [USD per request].
     pub per_request: f64,
+    /// [USD per request] by the month's requests (the request tiers).
+    pub monthly_per_request: Tiers,
+    /// The month a window's bill is projected to.
+    pub month: SimDuration,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -114,6 +119,16 @@ impl ApiGateway {
     fn cost(&self, requests: u64) -> f64 {
         requests as f64 * self.cfg.per_request
     }
+
+    /// The window's requests scaled to the month, priced by its tiers.
+    fn monthly_cost(&self, now: SimTime) -> f64 {
+        let month = Projection {
+            month: self.cfg.month,
+            window: now.since(self.window_start),
+        };
+        let requests = self.window_requests as f64 * month.windows();
+        self.cfg.monthly_per_request.cost(requests)
+    }
 }
 
 impl Component for ApiGateway {
@@ -190,11 +205,12 @@ impl Component for ApiGateway {
         self.interval_throttles = 0;
     }
 
-    fn report(&mut self, _now: SimTime) -> ComponentReport {
+    fn report(&mut self, now: SimTime) -> ComponentReport {
         ComponentReport {
             handled: self.calls.handled,
             errors: self.calls.errors,
             cost_usd: self.cost(self.window_requests),
+            monthly_cost_usd: self.monthly_cost(now),
             ..ComponentReport::default()
         }
     }

@@ -22,6 +22,7 @@ pub mod faults;
 pub mod fleet;
 pub mod lambda;
 pub mod load_balancer;
+pub mod monthly;
 pub mod queue;
 pub mod requests;
 pub mod targets;

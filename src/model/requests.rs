@@ -65,6 +65,9 @@ pub struct Outcomes {
     responses_other: Latencies,
     /// Completions of requests that completed after their response.
     completions_later: Latencies,
+    /// Responses of those same requests: with `at_once`, the responses of
+    /// the completed requests, which the all-requests percentiles rank.
+    responses_completed_later: Latencies,
 }
 
 impl Outcomes {
@@ -79,6 +82,14 @@ impl Outcomes {
     pub fn completions(&self) -> Latencies {
         let mut all = self.at_once.clone();
         all.add(&self.completions_later);
+        all
+    }
+
+    /// What the client waited, for completed requests only: a lost or
+    /// pending request had its success but was not served.
+    pub fn completed_responses(&self) -> Latencies {
+        let mut all = self.at_once.clone();
+        all.add(&self.responses_completed_later);
         all
     }
 }
@@ -220,6 +231,11 @@ impl Requests {
             self.outcomes
                 .completions_later
                 .record(done.since(state.arrived));
+            if let Some(responded) = state.responded {
+                self.outcomes
+                    .responses_completed_later
+                    .record(responded.since(state.arrived));
+            }
         }
         self.interval.completed += 1;
     }
@@ -302,5 +318,10 @@ mod tests {
             w.outcomes.requests,
             w.outcomes.completed + w.outcomes.failed + w.outcomes.lost + w.pending()
         );
+        // Three successes answered; only a's was served (b lost, c pending).
+        assert_eq!(w.outcomes.responses().count(), 3);
+        let served = w.outcomes.completed_responses();
+        assert_eq!(served.count(), 1);
+        assert_eq!(served.max_ms(), SimDuration(100).as_millis_f64());
     }
 }

@@ -8,6 +8,7 @@
 //! other component is an HTTP/S endpoint with the short default policy.
 
 use super::faults::FaultState;
+use super::monthly::Projection;
 use super::requests::RequestId;
 use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
@@ -82,6 +83,8 @@ pub struct TopicConfig {
     pub publish_per_million: f64,
     /// [USD per 1M HTTP/S deliveries].
     pub http_delivery_per_million: f64,
+    /// The month a window's bill is projected to.
+    pub month: SimDuration,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -112,6 +115,7 @@ pub struct Topic {
     calls: CallStats,
     interval: Counters,
     window: Counters,
+    window_start: SimTime,
     total: Counters,
 }
 
@@ -128,6 +132,7 @@ impl Topic {
             calls: CallStats::default(),
             interval: Counters::default(),
             window: Counters::default(),
+            window_start: SimTime::ZERO,
             total: Counters::default(),
         }
     }
@@ -245,7 +250,8 @@ impl Component for Topic {
         self.faults.apply(index, start);
     }
 
-    fn start_window(&mut self, _now: SimTime) {
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
         self.window = Counters::default();
         self.calls.start_window();
     }
@@ -261,11 +267,16 @@ impl Component for Topic {
         out.put(Metric::CostUsd, self.cost(&self.total));
     }
 
-    fn report(&mut self, _now: SimTime) -> ComponentReport {
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        let month = Projection {
+            month: self.cfg.month,
+            window: now.since(self.window_start),
+        };
         ComponentReport {
             handled: self.calls.handled,
             errors: self.window.undeliverable,
             cost_usd: self.cost(&self.window),
+            monthly_cost_usd: self.cost(&self.window) * month.windows(),
             ..ComponentReport::default()
         }
     }

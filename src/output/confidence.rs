@@ -24,10 +24,18 @@ pub fn t95(df: usize) -> f64 {
 }
 
 /// Mean and 95% confidence half-width of `values` (half-width NaN for fewer than two).
+///
+/// An infinite value (an all-requests percentile of a replication that
+/// failed more than 1%) makes the mean infinite and the interval unknown
+/// (NaN half-width, written as empty bounds): one replication beyond every
+/// bound is enough for the design not to have a finite figure.
 pub fn mean_ci(values: &[f64]) -> (f64, f64) {
     let n = values.len();
     if n == 0 {
         return (f64::NAN, f64::NAN);
+    }
+    if let Some(inf) = values.iter().find(|v| v.is_infinite()) {
+        return (*inf, f64::NAN);
     }
     let mean = values.iter().sum::<f64>() / n as f64;
     if n < 2 {
@@ -50,5 +58,8 @@ mod tests {
         assert!(mean_ci(&[5.0]).1.is_nan());
         assert!((t95(100) - 1.984).abs() < 0.0005);
         assert!((t95(31) - 2.0395).abs() < 0.001);
+        let (m, h) = mean_ci(&[120.0, f64::INFINITY, 130.0]);
+        assert_eq!(m, f64::INFINITY);
+        assert!(h.is_nan());
     }
 }

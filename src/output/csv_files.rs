@@ -54,6 +54,11 @@ pub fn write_summary(path: &Path, axes: &[String], runs: &[RunRecord]) -> Result
             "cost_per_million_usd",
             "retries",
             "timeouts",
+            "response_p99_all_ms",
+            "completion_p99_all_ms",
+            "goodput_rps",
+            "monthly_cost_usd",
+            "cost_per_million_completed_usd",
         ]
         .map(String::from),
     );
@@ -84,6 +89,11 @@ pub fn write_summary(path: &Path, axes: &[String], runs: &[RunRecord]) -> Result
             num(r.cost_per_million(), 6),
             r.retries.to_string(),
             r.timeouts.to_string(),
+            num(r.response_p99_all_ms, 3),
+            num(r.completion_p99_all_ms, 3),
+            num(r.goodput_rps, 3),
+            num(r.monthly_cost_usd, 6),
+            num(r.cost_per_million_completed(), 6),
         ]);
         w.write_record(&row)?;
     }
@@ -110,6 +120,7 @@ pub fn write_components(path: &Path, axes: &[String], runs: &[RunRecord]) -> Res
             "instances_max",
             "cost_usd",
             "instance_hours",
+            "monthly_cost_usd",
         ]
         .map(String::from),
     );
@@ -132,6 +143,7 @@ pub fn write_components(path: &Path, axes: &[String], runs: &[RunRecord]) -> Res
                 c.instances_max.to_string(),
                 num(c.cost_usd, 6),
                 num(c.instance_hours, 6),
+                num(c.monthly_cost_usd, 6),
             ]);
             w.write_record(&row)?;
         }

@@ -18,9 +18,6 @@ use super::manifest::{Manifest, read_manifest};
 use super::measure::Measure;
 use super::slo::Verdict;
 
-/// Hours in the month AWS prices by.
-const HOURS_PER_MONTH: f64 = 730.0;
-
 /// One row of `summary.csv`, with the derived metrics.
 #[derive(Clone, Debug, PartialEq)]
 struct Run {
@@ -48,6 +45,14 @@ pub struct DesignRow {
     pub high: Vec<f64>,
     /// The SLO's verdict, when there is an SLO.
     pub slo: Option<Verdict>,
+}
+
+impl DesignRow {
+    /// Some request completed: a design that completed nothing is never
+    /// the answer, however cheap.
+    pub fn completed_any(&self) -> bool {
+        self.mean[Measure::Completed.index()] > 0.0
+    }
 }
 
 /// A design's paired difference from the baseline for one metric.
@@ -82,10 +87,27 @@ pub struct Summary {
     pub rows: Vec<DesignRow>,
     /// Paired differences from the baseline.
     pub comparisons: Vec<Comparison>,
-    /// The cheapest row that meets the SLO (index into `rows`).
+    /// The row with the lowest monthly bill that meets the SLO and
+    /// completed requests (index into `rows`).
     pub answer: Option<usize>,
     /// An SLO was given.
     pub has_slo: bool,
+    /// The designs answered before their work is done: their headline
+    /// latency is completion.
+    pub answers_early: Vec<String>,
+}
+
+impl Summary {
+    /// The latency that heads design `design`'s figures: completion p99
+    /// over all requests when its client is answered before the work is
+    /// done, response p99 over all requests otherwise.
+    pub fn headline(&self, design: &str) -> Measure {
+        if self.answers_early.iter().any(|d| d == design) {
+            Measure::CompletionP99AllMs
+        } else {
+            Measure::ResponseP99AllMs
+        }
+    }
 }
 
 /// Reads `summary.csv` and `manifest.json` in `dir` and summarises them.
@@ -118,7 +140,6 @@ fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
         .filter(|m| !m.is_derived())
         .map(|m| Ok((m.index(), column(m.name())?)))
         .collect::<Result<_>>()?;
-    let month = HOURS_PER_MONTH * 3600.0 / manifest.window_s.max(f64::MIN_POSITIVE);
     let mut runs = Vec::new();
     for (line, record) in reader.records().enumerate() {
         let record = record?;
@@ -140,7 +161,6 @@ fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
         } else {
             0.0
         };
-        values[Measure::MonthlyCostUsd.index()] = values[Measure::CostUsd.index()] * month;
         runs.push(Run {
             design: field(design).to_string(),
             point: axes.iter().map(|&i| field(i).to_string()).collect(),
@@ -225,12 +245,12 @@ fn summarise_runs(manifest: &Manifest, runs: &[Run]) -> Summary {
             });
         }
     }
-    let cost = Measure::CostUsd.index();
+    let monthly = Measure::MonthlyCostUsd.index();
     let answer = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.slo.as_ref().is_some_and(|v| v.pass))
-        .min_by(|a, b| a.1.mean[cost].total_cmp(&b.1.mean[cost]))
+        .filter(|(_, r)| r.slo.as_ref().is_some_and(|v| v.pass) && r.completed_any())
+        .min_by(|a, b| a.1.mean[monthly].total_cmp(&b.1.mean[monthly]))
         .map(|(i, _)| i);
     Summary {
         axes: manifest.sweep_keys.clone(),
@@ -239,6 +259,7 @@ fn summarise_runs(manifest: &Manifest, runs: &[Run]) -> Summary {
         comparisons,
         answer,
         has_slo,
+        answers_early: manifest.answers_early.clone(),
     }
 }
 
@@ -323,7 +344,9 @@ mod tests {
     fn run(design: &str, replication: u32, p99: f64, cost: f64) -> Run {
         let mut values = [0.0; Measure::COUNT];
         values[Measure::Requests.index()] = 100.0;
+        values[Measure::Completed.index()] = 100.0;
         values[Measure::ResponseP99Ms.index()] = p99;
+        values[Measure::ResponseP99AllMs.index()] = p99;
         values[Measure::CostUsd.index()] = cost;
         values[Measure::MonthlyCostUsd.index()] = cost * 730.0;
         Run {
@@ -368,5 +391,11 @@ mod tests {
         assert_eq!(c.significant, Some(true));
         // Both designs meet 220 ms on average; `a` is cheaper.
         assert_eq!(s.answer, Some(0));
+        // A design that completed nothing is never the answer, however cheap.
+        let mut idle = runs.to_vec();
+        for r in idle.iter_mut().filter(|r| r.design == "a") {
+            r.values[Measure::Completed.index()] = 0.0;
+        }
+        assert_eq!(summarise_runs(&manifest, &idle).answer, Some(1));
     }
 }

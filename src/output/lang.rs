@@ -38,6 +38,28 @@ pub enum Key {
     FailedPercent,
     /// Column: lost requests.
     Lost,
+    /// Column: failed requests, a count.
+    Failed,
+    /// Column: requests still in progress at the end.
+    Pending,
+    /// Column: which latency a design's p99 is of.
+    Shown,
+    /// Cell: the response latency is shown.
+    Response,
+    /// Cell: the completion latency is shown.
+    Completion,
+    /// Column: completed requests per second.
+    Goodput,
+    /// Note under the terminal table: what its columns mean.
+    TableLegend,
+    /// Column: median response of the served requests.
+    ServedP50Ms,
+    /// Column: p99 response of the served requests.
+    ServedP99Ms,
+    /// Column: p99 response over all requests.
+    ResponseP99AllMs,
+    /// Column: p99 completion over all requests.
+    CompletionP99AllMs,
     /// Column: mean response time.
     MeanMs,
     /// Column: throughput (terminal).
@@ -106,6 +128,23 @@ fn english(key: Key) -> &'static str {
         Key::Requests => "requests",
         Key::FailedPercent => "failed %",
         Key::Lost => "lost",
+        Key::Failed => "failed",
+        Key::Pending => "pending",
+        Key::Shown => "shown",
+        Key::Response => "response",
+        Key::Completion => "completion",
+        Key::Goodput => "goodput/s",
+        Key::ServedP50Ms => "served p50 ms",
+        Key::ServedP99Ms => "served p99 ms",
+        Key::ResponseP99AllMs => "response p99 ms (all requests)",
+        Key::CompletionP99AllMs => "completion p99 ms (all requests)",
+        Key::TableLegend => {
+            "shown: the latency a design's p99 is of: response, or completion when the client is \
+             answered before the work is done (a queue, a topic, an asynchronous send). p99 over \
+             all requests: failed, lost and pending rank slowest, ∞ once they exceed 1%. goodput: \
+             completed requests per second. $ per month: the bill of a steady month of 730 h \
+             projected from the window; $ per 1M: per million requests of that month."
+        }
         Key::MeanMs => "mean ms",
         Key::Throughput => "throughput/s",
         Key::ReportThroughput => "throughput /s",
@@ -147,6 +186,23 @@ fn korean(key: Key) -> &'static str {
         Key::Requests => "요청",
         Key::FailedPercent => "실패 %",
         Key::Lost => "유실",
+        Key::Failed => "실패",
+        Key::Pending => "진행 중",
+        Key::Shown => "기준 지연",
+        Key::Response => "응답",
+        Key::Completion => "완료",
+        Key::Goodput => "유효 처리량/s",
+        Key::ServedP50Ms => "성공 요청 p50 ms",
+        Key::ServedP99Ms => "성공 요청 p99 ms",
+        Key::ResponseP99AllMs => "응답 p99 ms (전체 요청)",
+        Key::CompletionP99AllMs => "완료 p99 ms (전체 요청)",
+        Key::TableLegend => {
+            "기준 지연: 설계의 p99가 어떤 지연인지. 응답, 또는 작업이 끝나기 전에 클라이언트가 \
+             응답을 받는 설계(큐, 토픽, 비동기 전송)라면 완료. 모든 요청에 대한 p99: 실패·유실·진행 \
+             중인 요청을 가장 느린 것으로 세며, 그 비율이 1%를 넘으면 ∞. 유효 처리량: 초당 완료된 \
+             요청 수. 월 $: 측정 구간에서 추정한 730시간 정상 상태 한 달 요금. 100만 건당 $: 그 한 \
+             달의 요청 100만 건당 요금."
+        }
         Key::MeanMs => "평균 ms",
         Key::Throughput | Key::ReportThroughput => "처리량/s",
         Key::CostUsd => "비용 $",
@@ -203,7 +259,9 @@ pub enum Line<'a> {
         at: &'a str,
         /// Its monthly bill [USD].
         monthly_usd: f64,
-        /// Its p99 [ms].
+        /// The latency its p99 is of ([`Key::Response`] or [`Key::Completion`]).
+        latency: &'a str,
+        /// Its p99 over all requests [ms].
         p99_ms: f64,
         /// The SLO target closest to being missed.
         binding: &'a str,
@@ -318,7 +376,7 @@ pub enum Line<'a> {
         stated_html: &'a str,
         /// The design and its sweep point, as HTML.
         design_html: &'a str,
-        /// Its mean cost over the window, formatted.
+        /// Its mean monthly bill, formatted.
         cost: &'a str,
     },
     /// Report: no design meets the SLO (HTML).
@@ -374,17 +432,18 @@ fn plural(n: impl Into<u64>) -> &'static str {
 fn say_english(line: Line<'_>) -> String {
     match line {
         Line::DeltaP99 { baseline } => format!("Δ p99 ms vs {baseline}"),
-        Line::DeltaCost { baseline } => format!("Δ $ vs {baseline}"),
+        Line::DeltaCost { baseline } => format!("Δ $ per month vs {baseline}"),
         Line::AtPoint(point) => format!(" at {point}"),
         Line::CheapestMeetingSlo {
             design,
             at,
             monthly_usd,
+            latency,
             p99_ms,
             binding,
             margin_percent,
         } => format!(
-            "Cheapest design meeting the SLO: {design}{at}, ${monthly_usd:.2} a month, p99 {p99_ms:.1} ms; tightest target {binding} with {margin_percent:.1}% to spare."
+            "Cheapest design meeting the SLO: {design}{at}, ${monthly_usd:.2} per month, {latency} p99 {p99_ms:.1} ms over all requests; tightest target {binding} with {margin_percent:.1}% to spare."
         ),
         Line::TableNote {
             replications,
@@ -451,7 +510,7 @@ fn say_english(line: Line<'_>) -> String {
             cost,
         } => format!(
             "SLO: {stated_html}. <span class=\"pass\">{design_html}</span> meets it at the lowest cost: \
-             ${cost} over the measured window (mean)."
+             ${cost} per month (mean)."
         ),
         Line::VerdictNone { stated_html } => format!(
             "SLO: {stated_html}. <span class=\"fail\">{}</span>",
@@ -490,17 +549,18 @@ fn say_english(line: Line<'_>) -> String {
 fn say_korean(line: Line<'_>) -> String {
     match line {
         Line::DeltaP99 { baseline } => format!("Δ p99 ms ({baseline} 대비)"),
-        Line::DeltaCost { baseline } => format!("Δ $ ({baseline} 대비)"),
+        Line::DeltaCost { baseline } => format!("Δ 월 $ ({baseline} 대비)"),
         Line::AtPoint(point) => format!(" ({point})"),
         Line::CheapestMeetingSlo {
             design,
             at,
             monthly_usd,
+            latency,
             p99_ms,
             binding,
             margin_percent,
         } => format!(
-            "SLO를 충족하는 가장 저렴한 설계: {design}{at}, 월 ${monthly_usd:.2}, p99 {p99_ms:.1} ms. 가장 빠듯한 목표는 {binding}이고 여유는 {margin_percent:.1}%입니다."
+            "SLO를 충족하는 가장 저렴한 설계: {design}{at}, 월 ${monthly_usd:.2}, 모든 요청에 대한 {latency} p99 {p99_ms:.1} ms. 가장 빠듯한 목표는 {binding}이고 여유는 {margin_percent:.1}%입니다."
         ),
         Line::TableNote {
             replications,
@@ -563,7 +623,7 @@ fn say_korean(line: Line<'_>) -> String {
             cost,
         } => format!(
             "SLO: {stated_html}. 가장 적은 비용으로 충족하는 설계: <span class=\"pass\">{design_html}</span> \
-             (측정 구간 비용 평균 ${cost})."
+             (월 요금 평균 ${cost})."
         ),
         Line::VerdictNone { stated_html } => format!(
             "SLO: {stated_html}. <span class=\"fail\">{}</span>",

@@ -50,6 +50,11 @@ pub struct Manifest {
     pub sweep_values: Vec<Vec<String>>,
     /// The design the others are compared with.
     pub baseline: String,
+    /// The designs whose client is answered before the work is done (a
+    /// queue, a topic, an asynchronous send): their headline latency is
+    /// completion.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers_early: Vec<String>,
     /// The scenario's `description`.
     pub description: String,
     /// The scenario's faults, for the charts' shaded windows.

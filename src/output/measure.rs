@@ -26,27 +26,37 @@ pub enum Measure {
     ResponseP50Ms,
     /// 90th percentile response time [ms].
     ResponseP90Ms,
-    /// 99th percentile response time [ms].
+    /// 99th percentile response time of the completed requests [ms].
     ResponseP99Ms,
     /// 99.9th percentile response time [ms].
     ResponseP999Ms,
     /// Mean completion time [ms].
     CompletionMeanMs,
-    /// 99th percentile completion time [ms].
+    /// 99th percentile completion time of the completed requests [ms].
     CompletionP99Ms,
-    /// Completions per second.
+    /// Requests that ended (completed, failed or lost) per second.
     ThroughputRps,
     /// The bill of the measured window [USD].
     CostUsd,
-    /// The bill per million requests [USD].
+    /// The monthly bill per million requests of the month [USD].
     CostPerMillionUsd,
-    /// The bill projected to a month (derived) [USD].
+    /// The bill projected to a steady month of 730 hours [USD].
     MonthlyCostUsd,
+    /// 99th percentile response time over every request, the failed, lost
+    /// and pending ranked slowest (infinite once they exceed 1%) [ms].
+    ResponseP99AllMs,
+    /// 99th percentile completion time over every request, ranked likewise [ms].
+    CompletionP99AllMs,
+    /// Requests completed (success, all work done) per second.
+    GoodputRps,
+    /// The monthly bill per million completed requests of the month
+    /// (infinite when none completed) [USD].
+    CostPerMillionCompletedUsd,
 }
 
 impl Measure {
     /// Every measure, in column order.
-    pub const ALL: [Measure; 17] = [
+    pub const ALL: [Measure; 21] = [
         Measure::Requests,
         Measure::Completed,
         Measure::Failed,
@@ -64,6 +74,10 @@ impl Measure {
         Measure::CostUsd,
         Measure::CostPerMillionUsd,
         Measure::MonthlyCostUsd,
+        Measure::ResponseP99AllMs,
+        Measure::CompletionP99AllMs,
+        Measure::GoodputRps,
+        Measure::CostPerMillionCompletedUsd,
     ];
 
     /// The number of measures.
@@ -90,6 +104,10 @@ impl Measure {
             Measure::CostUsd => "cost_usd",
             Measure::CostPerMillionUsd => "cost_per_million_usd",
             Measure::MonthlyCostUsd => "monthly_cost_usd",
+            Measure::ResponseP99AllMs => "response_p99_all_ms",
+            Measure::CompletionP99AllMs => "completion_p99_all_ms",
+            Measure::GoodputRps => "goodput_rps",
+            Measure::CostPerMillionCompletedUsd => "cost_per_million_completed_usd",
         }
     }
 
@@ -101,7 +119,7 @@ impl Measure {
 
     /// True for a measure computed from other columns rather than read.
     pub fn is_derived(self) -> bool {
-        matches!(self, Measure::ErrorRate | Measure::MonthlyCostUsd)
+        matches!(self, Measure::ErrorRate)
     }
 }
 

@@ -222,7 +222,8 @@ fn render(
     Ok(h)
 }
 
-/// The verdict: the cheapest design (and sweep point) that meets the SLO.
+/// The verdict: the design (and sweep point) with the lowest monthly bill
+/// that meets the SLO; one that completed nothing is never the answer.
 fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>, lang: Lang) -> String {
     let slo = serde_json::to_value(&folder.manifest.slo).unwrap_or_default();
     let Some(bounds) = slo.as_object().filter(|o| !o.is_empty()) else {
@@ -236,13 +237,18 @@ fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>, lang: Lang) -> St
     let Some(table) = designs_csv else {
         return say(lang, Line::VerdictWithoutDesignsCsv { stated_html });
     };
-    let (Some(pass), Some(cost)) = (table.column("slo_pass"), table.column("cost_usd_mean")) else {
+    let (Some(pass), Some(cost)) = (
+        table.column("slo_pass"),
+        table.column("monthly_cost_usd_mean"),
+    ) else {
         return say(lang, Line::VerdictWithoutColumn { stated_html });
     };
+    let completed = table.column("completed_mean");
     let best = table
         .rows
         .iter()
         .filter(|r| r.cells[pass] == "yes")
+        .filter(|r| completed.is_none_or(|c| parse_number(&r.cells[c]).is_some_and(|n| n > 0.0)))
         .filter_map(|r| parse_number(&r.cells[cost]).map(|c| (r, c)))
         .min_by(|a, b| a.1.total_cmp(&b.1));
     match best {
@@ -292,34 +298,20 @@ struct Grid {
     verdict: Option<usize>,
 }
 
-/// A column's header: a word of the language, or one that is the same in
-/// every language.
-#[derive(Clone, Copy)]
-enum Header {
-    Word(Key),
-    Same(&'static str),
-}
-
-impl Header {
-    fn text(self, lang: Lang) -> &'static str {
-        match self {
-            Header::Word(key) => text(lang, key),
-            Header::Same(s) => s,
-        }
-    }
-}
-
 /// The metrics of `designs.csv` shown in the report, with their headers.
-const DESIGN_METRICS: [(&str, Header); 9] = [
-    ("requests", Header::Word(Key::Requests)),
-    ("error_rate", Header::Word(Key::ErrorRate)),
-    ("lost", Header::Word(Key::Lost)),
-    ("response_p50_ms", Header::Same("p50 ms")),
-    ("response_p99_ms", Header::Same("p99 ms")),
-    ("completion_p99_ms", Header::Word(Key::CompletionP99Ms)),
-    ("throughput_rps", Header::Word(Key::ReportThroughput)),
-    ("cost_per_million_usd", Header::Word(Key::UsdPerMillion)),
-    ("monthly_cost_usd", Header::Word(Key::UsdPerMonth)),
+const DESIGN_METRICS: [(&str, Key); 12] = [
+    ("requests", Key::Requests),
+    ("error_rate", Key::ErrorRate),
+    ("lost", Key::Lost),
+    ("pending", Key::Pending),
+    ("response_p50_ms", Key::ServedP50Ms),
+    ("response_p99_all_ms", Key::ResponseP99AllMs),
+    ("completion_p99_all_ms", Key::CompletionP99AllMs),
+    ("response_p99_ms", Key::ServedP99Ms),
+    ("throughput_rps", Key::ReportThroughput),
+    ("goodput_rps", Key::Goodput),
+    ("cost_per_million_usd", Key::UsdPerMillion),
+    ("monthly_cost_usd", Key::UsdPerMonth),
 ];
 
 fn designs_table(folder: &OutputFolder, table: &Table, lang: Lang) -> Grid {
@@ -334,7 +326,7 @@ fn designs_table(folder: &OutputFolder, table: &Table, lang: Lang) -> Grid {
         .iter()
         .filter_map(|(m, title)| {
             let mean = table.column(&format!("{m}_mean"))?;
-            header.push(title.text(lang).to_string());
+            header.push(text(lang, *title).to_string());
             Some((
                 *m,
                 mean,
@@ -354,7 +346,8 @@ fn designs_table(folder: &OutputFolder, table: &Table, lang: Lang) -> Grid {
             }
             for &(_, mean, low, high) in &metrics {
                 let get = |c: Option<usize>| c.and_then(|c| parse_number(&r.cells[c]));
-                let m = parse_number(&r.cells[mean]).unwrap_or(f64::NAN);
+                // `inf` stays infinite (shown as ∞), unlike in parse_number.
+                let m = r.cells[mean].trim().parse::<f64>().unwrap_or(f64::NAN);
                 let half = match (get(low), get(high)) {
                     (Some(l), Some(h)) => (h - l) / 2.0,
                     _ => f64::NAN,
@@ -467,7 +460,10 @@ fn html_table(grid: &Grid, lang: Lang) -> String {
 /// two significant digits of the half-width, the precision the interval
 /// gives.
 fn mean_pm(mean: f64, half: f64) -> String {
-    if !mean.is_finite() {
+    if mean.is_infinite() {
+        // An all-requests percentile with more than 1% unserved.
+        "∞".to_string()
+    } else if !mean.is_finite() {
         "–".to_string()
     } else if half.is_finite() && half > 0.0 {
         let d = (1.0 - half.log10().floor()).clamp(0.0, 8.0) as usize;

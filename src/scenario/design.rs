@@ -17,6 +17,7 @@ use crate::time::SimDuration;
 pub(crate) struct RawDesign {
     pub(crate) name: String,
     pub(crate) entry: Option<NameRef>,
+    pub(crate) response_size: Option<u32>,
     pub(crate) own: Vec<Raw>,
 }
 
@@ -159,6 +160,7 @@ pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Desi
     Some(Design {
         name: d.name.clone(),
         entry: ComponentId(entry?),
+        response_size: d.response_size,
         components,
     })
 }
@@ -386,6 +388,19 @@ mod tests {
     use crate::scenario::test_support::*;
 
     #[test]
+    fn a_design_that_hands_work_on_answers_early() {
+        // The contract's flash sale: the monolith answers when the order is
+        // done; the decoupled design once the queue has it.
+        let (_, s) = crate::scenario::test_support::example("flash-sale.toml");
+        let early: Vec<(&str, bool)> = s
+            .designs
+            .iter()
+            .map(|d| (d.name.as_str(), d.answers_early()))
+            .collect();
+        assert_eq!(early, [("monolith", false), ("decoupled", true)]);
+    }
+
+    #[test]
     fn components_and_designs() {
         let text =
             format!("{MINI}\n[components.app]\nkind = \"database\"\nservice_time = \"1ms\"\n");
@@ -424,6 +439,23 @@ mod tests {
             "entyr",
             &["did you mean `entry`?"],
         );
+        let text = edit("entry = \"app\"", "entry = \"app\"\nresponse_sise = 1");
+        expect_one(
+            &text,
+            "designs.d.response_sise",
+            "response_sise",
+            &["did you mean `response_size`?"],
+        );
+        for bad in ["0", "-5", "\"4KB\"", "5000000000"] {
+            let text = edit(
+                "entry = \"app\"",
+                &format!("entry = \"app\"\nresponse_size = {bad}"),
+            );
+            expect_one(&text, "designs.d.response_size", "response_size", &[]);
+        }
+        let text = edit("entry = \"app\"", "entry = \"app\"\nresponse_size = 4096");
+        let s = crate::scenario::load_str(&text, std::path::Path::new("t.toml"), &[]).unwrap();
+        assert_eq!(s.designs[0].response_size, Some(4096));
         let text = edit("entry = \"app\"\n", "");
         expect_one(
             &text,

@@ -213,7 +213,8 @@ pub struct Lesson {
 /// is within its limit.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Slo {
-    /// `response_p99`: the 99th percentile of what the client waited.
+    /// `response_p99`: the 99th percentile of what the client waited, over
+    /// every request (the failed, lost and pending ranked slowest).
     pub response_p99: Option<SimDuration>,
     /// `completion_p99`: the same until all the request's work finished.
     pub completion_p99: Option<SimDuration>,
@@ -221,7 +222,8 @@ pub struct Slo {
     pub error_rate: Option<f64>,
     /// `lost`: requests whose work was lost.
     pub lost: Option<u64>,
-    /// `monthly_budget`: the bill extrapolated to a month of 730 hours [USD].
+    /// `monthly_budget`: the most the steady-state monthly bill (730 hours,
+    /// `monthly_cost_usd`) may be [USD].
     pub monthly_budget: Option<f64>,
 }
 
@@ -239,9 +241,22 @@ pub struct Design {
     pub name: String,
     /// The component that receives each request.
     pub entry: ComponentId,
+    /// `response_size`: bytes of each successful response the entry sends
+    /// to the client over the internet, billed as data transfer out;
+    /// `None`: no transfer billed.
+    pub response_size: Option<u32>,
     /// Every component of the design: its own, then the shared ones it uses,
     /// in file order.
     pub components: Vec<Component>,
+}
+
+impl Design {
+    /// The client is answered before all the work is done (a queue, a
+    /// topic or an asynchronous send on the way): the design's headline
+    /// latency is completion, not response.
+    pub fn answers_early(&self) -> bool {
+        self.components.iter().any(|c| c.spec.hands_work_on())
+    }
 }
 
 /// One component of a design.

@@ -315,7 +315,7 @@ fn the_report_gives_the_slo_verdict_from_designs_csv() {
     fs::write(
         out.join("designs.csv"),
         "design,replications,slo_pass,response_p99_ms_mean,response_p99_ms_low,\
-         response_p99_ms_high,cost_usd_mean,cost_usd_low,cost_usd_high\n\
+         response_p99_ms_high,monthly_cost_usd_mean,monthly_cost_usd_low,monthly_cost_usd_high\n\
          direct,2,yes,100,90,110,0.5,0.4,0.6\nqueued,2,yes,120,110,130,0.25,0.2,0.3\n",
     )
     .unwrap();
@@ -333,13 +333,30 @@ fn the_report_gives_the_slo_verdict_from_designs_csv() {
 
     fs::write(
         out.join("designs.csv"),
-        "design,replications,slo_pass,cost_usd_mean\ndirect,2,no,0.5\nqueued,2,no,0.25\n",
+        "design,replications,slo_pass,monthly_cost_usd_mean\ndirect,2,no,0.5\nqueued,2,no,0.25\n",
     )
     .unwrap();
     let o = stratosim(&["plot", out.to_str().unwrap()]);
     assert!(o.status.success());
     let report = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("No design meets the SLO."));
+
+    // A design that completed nothing is never the answer, however cheap.
+    fs::write(
+        out.join("designs.csv"),
+        "design,replications,slo_pass,completed_mean,monthly_cost_usd_mean\n\
+         direct,2,yes,100,0.5\nqueued,2,yes,0,0.25\n",
+    )
+    .unwrap();
+    let o = stratosim(&["plot", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let report = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains(
+            "<span class=\"pass\">direct</span> meets it at the lowest cost: $0.500 per month"
+        ),
+        "{report}"
+    );
 }
 
 /// A headless Chromium on PATH, if there is one.

@@ -263,10 +263,12 @@ fn the_language_changes_words_never_results() {
     for heading in [
         "설계",
         "요청",
-        "실패 %",
+        "실패",
         "유실",
-        "평균 ms",
-        "처리량/s",
+        "진행 중",
+        "기준 지연",
+        "유효 처리량/s",
+        "월 $",
         "학습 포인트",
     ] {
         assert!(korean.contains(heading), "{heading}: {korean}");

@@ -154,7 +154,7 @@ fn a_missing_price_is_asked_for_by_name() {
         "designs.a.events: the ap-northeast-2 catalog has no price for sns.publish_per_million",
         "designs.a.tasks: the ap-northeast-2 catalog has no price for fargate.spot_vcpu_hour_x86",
         "designs.a.app: the ap-northeast-2 catalog has no price for ec2_purchase.spot_discount_pct",
-        "designs.b.fn: the ap-northeast-2 catalog has no price for lambda.provisioned_gb_second_x86",
+        "designs.b.fn: the ap-northeast-2 catalog has no price for lambda.provisioned_gb_second_arm64",
     ] {
         assert!(err.contains(want), "{want} not in:\n{err}");
     }

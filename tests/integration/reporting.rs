@@ -344,3 +344,120 @@ fn a_design_no_swept_key_reaches_has_the_same_key_at_every_point() {
     assert_eq!(a.response, b.response);
     assert_eq!(a.cost_usd, b.cost_usd);
 }
+
+#[test]
+fn a_design_collapsing_under_retries_misses_a_p99_its_served_requests_meet() {
+    // `retry-storm` cut short: the database slows down at minute 5; the
+    // unbounded queue collapses under retries and fails most requests from
+    // then on. Its served requests alone have a p99 under 2 s, but with
+    // more than 1% of all requests failed the all-requests p99 is infinite,
+    // and the SLO judges that one.
+    let text = fs::read_to_string(repo().join("scenarios/retry-storm.toml"))
+        .unwrap()
+        .replace("duration = \"45m\"", "duration = \"12m\"")
+        .replace("warmup = \"5m\"", "warmup = \"1m\"")
+        .replace("at = \"20m\"", "at = \"5m\"")
+        .replace("replications = 4", "replications = 2")
+        .replace(
+            "[workload]\n",
+            "[slo]\nresponse_p99 = \"2s\"\n\n[workload]\n",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_file(dir.path(), &text);
+    let out = dir.path().join("out");
+    let o = stratosim(&["run", &s, "--out", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    let header: Vec<&str> = summary.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for line in summary
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("unbounded,"))
+    {
+        let f: Vec<&str> = line.split(',').collect();
+        let num = |name: &str| f[col(name)].parse::<f64>().unwrap();
+        assert!(num("failed") > 0.3 * num("requests"), "{line}");
+        assert!(num("response_p99_ms") < 2000.0, "served p99: {line}");
+        assert_eq!(f[col("response_p99_all_ms")], "inf", "{line}");
+        assert_eq!(f[col("completion_p99_all_ms")], "inf", "{line}");
+        // Throughput counts the failures, goodput only the completions.
+        assert!(num("goodput_rps") < 0.5 * num("throughput_rps"), "{line}");
+    }
+    let designs = fs::read_to_string(out.join("designs.csv")).unwrap();
+    let header: Vec<&str> = designs.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let row: Vec<&str> = designs
+        .lines()
+        .find(|l| l.starts_with("unbounded,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert!(row[col("response_p99_ms_mean")].parse::<f64>().unwrap() < 2000.0);
+    // The mean over replications is infinite; its interval unknown.
+    assert_eq!(row[col("response_p99_all_ms_mean")], "inf");
+    assert_eq!(row[col("response_p99_all_ms_low")], "");
+    assert_eq!(row[col("slo_pass")], "no");
+    assert_eq!(row[col("slo_binding")], "response_p99_all_ms");
+}
+
+#[test]
+fn the_all_requests_p99_is_the_order_statistic_of_a_scripted_workload() {
+    // A trace of 200 requests arriving together at t = 1 s, served one at a
+    // time in 10 ms each: the k-th waits k × 10 ms, 10 ms … 2,000 ms. The
+    // client gives up after `timeout` (no retry): those slower fail.
+    //   timeout 1,985 ms: 2 fail (1,990 and 2,000 ms), 198 served. Nearest
+    //     rank ⌈0.99 × 200⌉ = 198: the 198th smallest, 1,980 ms. The served
+    //     alone rank ⌈0.99 × 198⌉ = 197: 1,970 ms.
+    //   timeout 1,975 ms: 3 fail (1.5%), rank 198 > 197 served: infinite.
+    let dir = tempfile::tempdir().unwrap();
+    let trace = format!("time_s\n{}", "1.0\n".repeat(200));
+    fs::write(dir.path().join("arrivals.csv"), trace).unwrap();
+    let scenario = |timeout: &str| {
+        format!(
+            r#"
+[scenario]
+name = "scripted"
+duration = "30s"
+seed = 1
+[workload]
+trace = "arrivals.csv"
+[workload.client]
+timeout = "{timeout}"
+retries = 0
+[designs.d]
+entry = "app"
+[designs.d.app]
+kind = "ec2"
+instance_type = "c5.large"
+instances = 1
+workers = 1
+service_time = "10ms"
+"#
+        )
+    };
+    let close = |got: f64, want: f64| (got - want).abs() <= want * 1e-3;
+    for (timeout, failed, served_p99, p99_all) in [
+        ("1985ms", 2, 1970.0, 1980.0),
+        ("1975ms", 3, 1960.0, f64::INFINITY),
+    ] {
+        let path = dir.path().join(format!("s-{timeout}.toml"));
+        fs::write(&path, scenario(timeout)).unwrap();
+        let s = stratosim::scenario::load(&path, &[]).unwrap();
+        let r = simulate(&s, 0, 0);
+        assert_eq!((r.requests, r.failed), (200, failed), "{timeout}");
+        assert_eq!(r.completed, 200 - failed);
+        assert!(close(r.response.p99, served_p99), "{}", r.response.p99);
+        if p99_all.is_infinite() {
+            assert_eq!(r.response_p99_all_ms, f64::INFINITY);
+            assert_eq!(r.completion_p99_all_ms, f64::INFINITY);
+        } else {
+            assert!(
+                close(r.response_p99_all_ms, p99_all),
+                "{}",
+                r.response_p99_all_ms
+            );
+            assert!(close(r.completion_p99_all_ms, p99_all));
+        }
+    }
+}

@@ -116,7 +116,11 @@ fn a_function_bill_matches_hand_computation() {
     //   requests: 36,000 × $0.20 / 1M                    = $0.0072
     //   duration: 36,000 × 0.1 s × 1 GB = 3,600 GB-s
     //             × $0.0000166667                        = $0.0600
-    //   Lambda total                                     = $0.0672
+    //   INIT: four cold starts of 250 ms (the requests at 0, 0.1, 0.2
+    //         and 0.3 s find every environment busy or starting), billed
+    //         as duration since August 2025: 1 GB-s × $0.0000166667
+    //                                                    = $0.0000167
+    //   Lambda total                                     = $0.0672167
     //   HTTP API: 36,000 × $1.00 / 1M                    = $0.0360
     let text = r#"
 [scenario]
@@ -137,6 +141,7 @@ kind = "lambda"
 runtime = "python3.12"
 memory_mb = 1024
 service_time = "100ms"
+cold_start = "250ms"
 keep_alive = "4d"
 "#;
     let r = simulate(&scenario(text), 0, 0);
@@ -146,9 +151,10 @@ keep_alive = "4d"
     let done = component(&r, "fn").handled as f64;
     let f = component(&r, "fn").cost_usd;
     // Requests are billed as they arrive, duration as invocations end.
-    let expected = n * 0.20 / 1e6 + done * 0.1 * 1.0 * 0.0000166667;
+    assert_eq!(component(&r, "fn").cold_starts, 4);
+    let expected = n * 0.20 / 1e6 + (done * 0.1 + 4.0 * 0.25) * 1.0 * 0.0000166667;
     assert!((f - expected).abs() < 1e-9, "lambda {f} vs {expected}");
-    assert!((f - 0.0672).abs() < 0.00001, "to the cent: {f}");
+    assert!((f - 0.0672167).abs() < 0.00001, "to the cent: {f}");
     let api = component(&r, "api").cost_usd;
     assert!((api - n / 1e6).abs() < 1e-12, "api {api}");
     assert!((api - 0.036).abs() < 0.00001);
@@ -657,17 +663,72 @@ fn throttled_invocations_are_not_billed() {
     // run, the rest are throttled and cost nothing.
     let text = function(
         "[scenario]\nname = \"l\"\nduration = \"10m\"\n[workload]\narrival = \"constant\"\nrate = 10\n",
-        "runtime = \"python3.12\"\nmemory_mb = 1024\nservice_time = \"500ms\"\nkeep_alive = \"1h\"\nconcurrency = 1",
+        "runtime = \"python3.12\"\nmemory_mb = 1024\nservice_time = \"500ms\"\ncold_start = \"250ms\"\nkeep_alive = \"1h\"\nconcurrency = 1",
     );
     let r = simulate(&scenario(&text), 0, 0);
     let f = component(&r, "fn");
     let ran = f.handled - f.errors;
     assert!(f.errors > 7 * ran / 2, "{} throttled, {ran} ran", f.errors);
-    let expected = ran as f64 * (0.20 / 1e6 + 0.5 * 1.0 * 0.0000166667);
+    // The one cold start's 250 ms INIT is billed as duration.
+    assert_eq!(f.cold_starts, 1);
+    let expected = ran as f64 * (0.20 / 1e6 + 0.5 * 1.0 * 0.0000166667) + 0.25 * 1.0 * 0.0000166667;
     // The one invocation still running at the end is billed its request.
     assert!(
         (f.cost_usd - expected).abs() <= 0.20 / 1e6 + 1e-12,
         "{} vs {expected}",
         f.cost_usd
+    );
+}
+
+#[test]
+fn every_cold_start_bills_its_init_phase() {
+    // One request a second to a 512 MB function whose environments live
+    // 10 ms after their last request: every request starts cold. Since
+    // 1 August 2025 the INIT phase (300 ms here) is billed as duration:
+    //   per request $0.20 / 1M + 0.5 GB × (0.3 + 0.1) s × $0.0000166667
+    let text = function(
+        "[scenario]\nname = \"l\"\nduration = \"10m\"\n[workload]\narrival = \"constant\"\nrate = 1\n",
+        "runtime = \"python3.12\"\nmemory_mb = 512\nservice_time = \"100ms\"\ncold_start = \"300ms\"\nkeep_alive = \"10ms\"",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    let f = component(&r, "fn");
+    assert_eq!(f.cold_starts, r.requests, "one cold start per request");
+    assert_eq!(f.handled, r.requests);
+    let each = 0.20 / 1e6 + 0.5 * (0.3 + 0.1) * 0.0000166667;
+    let expected = r.requests as f64 * each;
+    assert!(
+        (f.cost_usd - expected).abs() < 1e-12,
+        "{} vs {expected}",
+        f.cost_usd
+    );
+}
+
+#[test]
+fn arm64_provisioned_concurrency_bills_its_own_rates() {
+    // Two provisioned 1 GB environments for an hour, a request every 10 s
+    // of 100 ms, all on them: allocation 2 × 3,600 GB-s at the arm64 rate
+    // $0.0000033334 (x86: $0.0000041667), duration 360 × 0.1 GB-s at
+    // $0.0000077778 (x86: $0.0000097222), and the requests. A month keeps
+    // the two allocated for 730 hours: 2 × 2,628,000 GB-s × $0.0000033334.
+    let text = function(
+        "[scenario]\nname = \"l\"\nduration = \"1h\"\n[workload]\narrival = \"constant\"\nrate = 0.1\n",
+        "runtime = \"python3.12\"\narchitecture = \"arm64\"\nmemory_mb = 1024\nservice_time = \"100ms\"\nprovisioned = 2",
+    );
+    let r = simulate(&scenario(&text), 0, 0);
+    let f = component(&r, "fn");
+    assert_eq!(f.cold_starts, 0);
+    let n = f.handled as f64;
+    let expected = 2.0 * 3600.0 * 0.0000033334 + n * 0.1 * 0.0000077778 + n * 0.20 / 1e6;
+    assert!(
+        (f.cost_usd - expected).abs() < 1e-9,
+        "{} vs {expected}",
+        f.cost_usd
+    );
+    let month =
+        2.0 * 2_628_000.0 * 0.0000033334 + 730.0 * (n * 0.1 * 0.0000077778 + n * 0.20 / 1e6);
+    assert!(
+        (f.monthly_cost_usd - month).abs() < 1e-6,
+        "{} vs {month}",
+        f.monthly_cost_usd
     );
 }

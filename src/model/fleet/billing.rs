@@ -2,6 +2,7 @@
 //! launch (EC2, Fargate), or per hour and per operation (a database).
 
 use super::{Fleet, Life};
+use crate::model::monthly::Projection;
 use crate::time::{SimDuration, SimTime};
 
 /// How a fleet is billed.
@@ -132,6 +133,31 @@ impl Fleet {
                 per_hour,
                 per_million,
             } => per_hour * span.as_secs_f64() / 3600.0 + per_million * operations as f64 / 1e6,
+        }
+    }
+
+    /// What the fleet would cost for a month run as from `from` to `now`
+    /// with `operations` served [USD]: a fixed fleet's instances (and a
+    /// database's hours) at their hourly price all month, without the
+    /// launch minimum of the window; a group's billed instance time and
+    /// every operation scaled from the window, launches and their minimums
+    /// recurring as they did.
+    pub(super) fn monthly_cost(&self, from: SimTime, now: SimTime, operations: u64) -> f64 {
+        let month = Projection {
+            month: self.cfg.month,
+            window: now.since(from),
+        };
+        match self.cfg.pricing {
+            FleetPricing::Instances { .. } if self.scaling.is_some() => {
+                self.cost(from, now, operations) * month.windows()
+            }
+            FleetPricing::Instances { hourly_usd, .. } => {
+                f64::from(self.cfg.instances) * hourly_usd * month.hours()
+            }
+            FleetPricing::Database {
+                per_hour,
+                per_million,
+            } => per_hour * month.hours() + per_million * operations as f64 / 1e6 * month.windows(),
         }
     }
 }

@@ -46,7 +46,7 @@ use crate::metric::Metric;
 use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 pub use autoscaling::{GroupConfig, TrackingAlarms};
 pub use billing::{Ec2Billing, FleetPricing};
 use group::Scaling;
@@ -106,6 +106,8 @@ pub struct FleetConfig {
     pub downstream: Downstream,
     /// Billing.
     pub pricing: FleetPricing,
+    /// The month a window's bill is projected to.
+    pub month: SimDuration,
     /// The Auto Scaling group and instance lifecycle; `None` for a fixed
     /// fleet, whose instances are in service all along.
     pub scaling: Option<ScalingConfig>,
@@ -435,6 +437,7 @@ impl Component for Fleet {
             cold_starts: 0,
             instances_max,
             cost_usd: self.cost(self.window_start, now, self.calls.handled),
+            monthly_cost_usd: self.monthly_cost(self.window_start, now, self.calls.handled),
             instance_hours: self.instance_hours(self.window_start, now),
             ..ComponentReport::default()
         }

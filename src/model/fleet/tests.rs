@@ -35,6 +35,7 @@ fn config(workers: u32, queue_limit: Option<u32>, service_ms: u64) -> FleetConfi
             spot_hourly_usd: HOURLY_USD / 3.0,
             billing: BILLING,
         },
+        month: SimDuration::from_secs(730 * 3600),
         scaling: None,
         pool_size: workers,
         max_connections: None,
@@ -101,6 +102,9 @@ fn utilisation_is_busy_workers_over_workers_and_the_bill_has_its_minimum() {
     // One second run, 60 seconds billed.
     assert_eq!(report.instance_hours, 60.0 / 3600.0);
     assert!((report.cost_usd - HOURLY_USD * 60.0 / 3600.0).abs() < 1e-12);
+    // The month runs the instance 730 hours: the minimum of a one-second
+    // window is not scaled up 60 times.
+    assert!((report.monthly_cost_usd - HOURLY_USD * 730.0).abs() < 1e-9);
 }
 
 /// A group of one instance (at most two), load balanced, whose instances

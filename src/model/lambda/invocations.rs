@@ -31,6 +31,9 @@ pub(super) struct Invocation {
     pub(super) progress: Progress,
     /// Ran on a provisioned environment (billed at the provisioned rate).
     pub(super) provisioned: bool,
+    /// The INIT phase of the cold start it waited for (zero when warm):
+    /// billed with its duration since August 2025.
+    pub(super) init: SimDuration,
 }
 
 impl Invocation {
@@ -53,6 +56,7 @@ impl Invocation {
             phase,
             progress: Progress::default(),
             provisioned,
+            init: SimDuration::ZERO,
         }
     }
 }
@@ -114,6 +118,9 @@ impl Lambda {
         let inv = self.invocations.insert(invocation);
         self.occupy(env, inv, EnvState::Initializing, ctx);
         let init = self.cfg.cold_start.sample(&mut self.rng);
+        if let Some(i) = self.invocations.get_mut(inv) {
+            i.init = init;
+        }
         self.count(|c| {
             c.cold_starts += 1;
             c.init_ns += init.0;
@@ -220,7 +227,7 @@ impl Lambda {
         let Some(i) = self.invocations.remove(inv) else {
             return;
         };
-        self.bill(now.since(i.started), i.provisioned, now);
+        self.bill(now.since(i.started) + i.init, i.provisioned, now);
         self.calls.answered(outcome.is_ok(), now.since(i.arrived));
         reply(ctx, i.call, outcome);
         self.release(i.env, false, ctx);
@@ -237,9 +244,9 @@ impl Lambda {
         // The invocation fails now; a reply or timer still on its way
         // finds it abandoned and removes it.
         i.phase = Phase::Abandoned;
-        let (call, arrived, started, env, provisioned) =
-            (i.call, i.arrived, i.started, i.env, i.provisioned);
-        self.bill(now.since(started), provisioned, now);
+        let (call, arrived, started, env, provisioned, init) =
+            (i.call, i.arrived, i.started, i.env, i.provisioned, i.init);
+        self.bill(now.since(started) + init, provisioned, now);
         self.calls.answered(false, now.since(arrived));
         reply(ctx, call, Outcome::Error);
         self.release(env, true, ctx);

@@ -338,6 +338,7 @@ impl Component for Lambda {
                 self.window_requests,
                 self.window_gb_seconds,
             ),
+            monthly_cost_usd: self.monthly_cost(now),
             ..ComponentReport::default()
         }
     }

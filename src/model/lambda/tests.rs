@@ -8,13 +8,17 @@ use crate::model::testing::{Caller, Log, Replied, Rig, at_ms, replied};
 const FUNCTION: u32 = 0;
 const CALLER: u32 = 1;
 
-const PRICING: LambdaPricing = LambdaPricing {
-    per_request: 0.2e-6,
-    per_gb_second: 16.0e-6,
-    provisioned_per_gb_second: 10.0e-6,
-    provisioned_allocation_per_gb_second: 4.0e-6,
-    granularity: SimDuration::from_millis(1),
-};
+fn pricing() -> LambdaPricing {
+    LambdaPricing {
+        per_request: 0.2e-6,
+        per_gb_second: 16.0e-6,
+        provisioned_per_gb_second: 10.0e-6,
+        provisioned_allocation_per_gb_second: 4.0e-6,
+        granularity: SimDuration::from_millis(1),
+        monthly_per_gb_second: crate::model::monthly::Tiers::flat(16.0e-6),
+        month: SimDuration::from_secs(730 * 3600),
+    }
+}
 
 /// A 1 GB function whose handler takes 10 ms, whose cold start takes
 /// 100 ms and whose idle environments live 60 s.
@@ -31,7 +35,7 @@ fn config(reserved: Option<u32>) -> LambdaConfig {
         scale_rate: 100.0,
         scale_burst: 1000.0,
         downstream: Downstream::default(),
-        pricing: PRICING,
+        pricing: pricing(),
         event_retries: 2,
         max_event_age: SimDuration::from_secs(6 * 3600),
         on_failure: None,
@@ -60,8 +64,10 @@ fn the_first_call_starts_cold_the_next_finds_the_environment_warm() {
     let report = rig.report(FUNCTION as usize);
     assert_eq!(report.cold_starts, 1);
     assert_eq!(report.instances_max, 1, "one environment");
-    // Two requests, and 2 × 10 ms at 1 GB: the cold start is not billed.
-    let cost = 2.0 * PRICING.per_request + 0.02 * PRICING.per_gb_second;
+    // Two requests, and 2 × 10 ms at 1 GB plus the cold start's 100 ms
+    // INIT phase, billed as duration since August 2025.
+    let p = pricing();
+    let cost = 2.0 * p.per_request + 0.12 * p.per_gb_second;
     assert!(
         (report.cost_usd - cost).abs() < 1e-15,
         "{}",
@@ -108,7 +114,8 @@ fn reserved_concurrency_throttles_what_it_cannot_hold() {
     assert_eq!(rig.sample(FUNCTION as usize).get(Metric::Throttles), 1.0);
     let report = rig.report(FUNCTION as usize);
     assert_eq!((report.handled, report.errors), (3, 1));
-    // The throttled call is not billed.
-    let cost = 2.0 * PRICING.per_request + 0.02 * PRICING.per_gb_second;
+    // The throttled call is not billed; the one cold start's INIT is.
+    let p = pricing();
+    let cost = 2.0 * p.per_request + 0.12 * p.per_gb_second;
     assert!((report.cost_usd - cost).abs() < 1e-15);
 }

@@ -3,6 +3,7 @@
 //! Balancer.
 
 use super::LoadBalancer;
+use crate::model::monthly::Projection;
 use crate::time::{SimDuration, SimTime};
 
 /// Bytes an average request and its response put through the balancer, for
@@ -30,6 +31,8 @@ pub struct LbPricing {
     /// balancer's requests across zones are billed (a Network Load
     /// Balancer); `None` when they are not.
     pub inter_az_per_gb: Option<f64>,
+    /// The month a window's bill is projected to.
+    pub month: SimDuration,
 }
 
 /// The dimensions of one capacity unit: usage in units is the largest of
@@ -77,6 +80,22 @@ impl LbPricing {
                 billed_hours * self.hourly + self.unit_hours(u) * self.unit_hour
             })
             .sum()
+    }
+
+    /// What a month costs run as in `usage` (the window's clock hours),
+    /// with `cross_zone` requests sent across zones in the window [USD]:
+    /// the hourly charge every hour of the month, capacity units and
+    /// transfer scaled from the window's (its spans as they were, a
+    /// started hour not rounded up).
+    pub fn monthly_cost(&self, usage: &[HourUsage], cross_zone: u64) -> f64 {
+        let window = SimDuration(usage.iter().map(|u| u.span.0).sum());
+        let month = Projection {
+            month: self.month,
+            window,
+        };
+        let units: f64 = usage.iter().map(|u| self.unit_hours(u)).sum();
+        self.hourly * month.hours()
+            + (units * self.unit_hour + self.cross_zone_cost(cross_zone)) * month.windows()
     }
 
     /// Capacity unit-hours used in one hour: for each dimension, (usage
@@ -153,6 +172,21 @@ impl LoadBalancer {
 
     /// The bill from the window start to `now`, closing the partial hour.
     pub(super) fn bill(&mut self, now: SimTime) -> f64 {
+        let hours = self.metered_hours(now);
+        let pricing = &self.cfg.pricing;
+        pricing.cost(&hours) + pricing.cross_zone_cost(self.nodes.cross_window)
+    }
+
+    /// The month's bill projected from the window up to `now`.
+    pub(super) fn monthly_bill(&mut self, now: SimTime) -> f64 {
+        let hours = self.metered_hours(now);
+        self.cfg
+            .pricing
+            .monthly_cost(&hours, self.nodes.cross_window)
+    }
+
+    /// The window's clock hours up to `now`, the running one as far as it went.
+    fn metered_hours(&mut self, now: SimTime) -> Vec<HourUsage> {
         self.meter_roll(now);
         let mut hours = self.meter.done.clone();
         if now > self.meter.hour_start {
@@ -167,8 +201,7 @@ impl LoadBalancer {
                 rule_evaluations: 0.0,
             });
         }
-        let pricing = &self.cfg.pricing;
-        pricing.cost(&hours) + pricing.cross_zone_cost(self.nodes.cross_window)
+        hours
     }
 }
 
@@ -189,6 +222,7 @@ mod tests {
         },
         bytes_per_gb: 1e9,
         inter_az_per_gb: Some(0.01),
+        month: SimDuration::from_secs(730 * 3600),
     };
 
     #[test]

@@ -370,6 +370,7 @@ impl Component for LoadBalancer {
             instances_max: 0,
             instance_hours: 0.0,
             cost_usd: self.bill(now),
+            monthly_cost_usd: self.monthly_bill(now),
             ..ComponentReport::default()
         }
     }

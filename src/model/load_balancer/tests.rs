@@ -21,6 +21,7 @@ const PRICING: LbPricing = LbPricing {
     },
     bytes_per_gb: 1e9,
     inter_az_per_gb: None,
+    month: SimDuration::from_secs(730 * 3600),
 };
 
 /// A round-robin balancer without latency over three instances of one

@@ -33,6 +33,7 @@ mod visibility;
 use std::collections::VecDeque;
 
 use super::faults::FaultState;
+use super::monthly::Projection;
 use super::requests::RequestId;
 use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Msg, Outcome};
@@ -146,6 +147,8 @@ pub struct QueueConfig {
     pub price_per_million: f64,
     /// Billing chunk [bytes] (64 KiB).
     pub chunk_bytes: f64,
+    /// The month a window's bill is projected to.
+    pub month: SimDuration,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -428,7 +431,6 @@ impl Component for Queue {
     }
 
     fn report(&mut self, now: SimTime) -> ComponentReport {
-        let _ = now;
         ComponentReport {
             handled: self.calls.handled,
             errors: self.calls.errors,
@@ -439,6 +441,14 @@ impl Component for Queue {
             instances_max: 0,
             instance_hours: 0.0,
             cost_usd: self.cost(self.window.requests),
+            // Requests scale with the window; SQS's volume tiers begin at
+            // 100 billion requests a month, beyond any simulated design.
+            monthly_cost_usd: self.cost(self.window.requests)
+                * Projection {
+                    month: self.cfg.month,
+                    window: now.since(self.window_start),
+                }
+                .windows(),
             ..ComponentReport::default()
         }
     }

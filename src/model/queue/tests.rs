@@ -36,6 +36,7 @@ fn config(pollers: u32) -> QueueConfig {
         message_bytes: 1024,
         price_per_million: 0.5,
         chunk_bytes: 65536.0,
+        month: SimDuration::from_secs(730 * 3600),
     }
 }
 

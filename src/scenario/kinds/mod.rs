@@ -76,6 +76,20 @@ impl ComponentSpec {
         }
     }
 
+    /// The component hands work on asynchronously: a queue or a topic, or
+    /// a fleet or function with `sends`. Whoever sent it was answered
+    /// before that work was done.
+    pub fn hands_work_on(&self) -> bool {
+        match self {
+            ComponentSpec::Queue(_) | ComponentSpec::Topic(_) => true,
+            ComponentSpec::Ec2(e) => !e.sends.is_empty(),
+            ComponentSpec::Lambda(l) => !l.sends.is_empty(),
+            ComponentSpec::LoadBalancer(_)
+            | ComponentSpec::Database(_)
+            | ComponentSpec::ApiGateway(_) => false,
+        }
+    }
+
     /// Every reference to another component, to fill in or rewrite.
     pub fn references_mut(&mut self) -> Vec<&mut ComponentId> {
         match self {
@@ -148,8 +162,18 @@ impl ComponentSpec {
                     .into(),
                 );
                 if l.provisioned > 0 {
-                    k.push("lambda.provisioned_gb_second_x86".into());
-                    k.push("lambda.provisioned_allocation_gb_second_x86".into());
+                    let (duration, allocation) = match l.architecture {
+                        Architecture::X86_64 => (
+                            "lambda.provisioned_gb_second_x86",
+                            "lambda.provisioned_allocation_gb_second_x86",
+                        ),
+                        Architecture::Arm64 => (
+                            "lambda.provisioned_gb_second_arm64",
+                            "lambda.provisioned_allocation_gb_second_arm64",
+                        ),
+                    };
+                    k.push(duration.into());
+                    k.push(allocation.into());
                 }
                 k
             }

@@ -56,17 +56,32 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table, classes: Option<&[&str]>) -> Vec
                 at: d.at("entry"),
                 key: d.key("entry"),
             });
+        let response_size = d.u32(ctx, "response_size", 1, u32::MAX);
+        // The internet transfer tiers are sourced for the default region
+        // only: elsewhere a bill would quietly use us-east-1's.
+        if response_size.is_some() && ctx.catalog.region != crate::catalog::DEFAULT_REGION {
+            let region = &ctx.catalog.region;
+            ctx.error(
+                d.at("response_size"),
+                d.key("response_size"),
+                format!(
+                    "the {region} catalog has no sourced price for data transfer out to the \
+                     internet, so `response_size` is billed only in {}",
+                    crate::catalog::DEFAULT_REGION
+                ),
+            );
+        }
         let mut own = Vec::new();
         for (key, key_at, value) in d.entries() {
-            if key == "entry" {
+            if key == "entry" || key == "response_size" {
                 continue;
             }
             if matches!(value.get_ref(), DeValue::Table(_)) {
                 own.extend(component(ctx, d.key(key), key, key_at, value, classes));
             } else {
-                let hint = did_you_mean(key, ["entry"]);
+                let hint = did_you_mean(key, ["entry", "response_size"]);
                 let hint = if hint.is_empty() {
-                    "; expected `entry` or a component table".into()
+                    "; expected `entry`, `response_size` or a component table".into()
                 } else {
                     hint
                 };
@@ -76,6 +91,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table, classes: Option<&[&str]>) -> Vec
         designs.push(RawDesign {
             name: name.to_string(),
             entry,
+            response_size,
             own,
         });
     }
