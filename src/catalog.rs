@@ -38,9 +38,11 @@ const REGIONS: [(&str, Option<&str>); 2] = [
 /// The region of a scenario that names none.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
-/// The confidence tags a catalog number may carry (see the catalog file's header); `SCENARIO`
-/// marks a price a scenario's `[prices]` table set.
-const TAGS: [&str; 5] = ["AWS", "3P", "DERIVED", "UNCONFIRMED", "SCENARIO"];
+/// The tag of a price a scenario's `[prices]` table set.
+const OVERRIDE_TAG: &str = "SCENARIO";
+/// The confidence tags a catalog number may carry (see the catalog file's header), the
+/// override's included.
+const TAGS: [&str; 5] = ["AWS", "3P", "DERIVED", "UNCONFIRMED", OVERRIDE_TAG];
 
 /// The prefix of an EC2 instance type's price key (`ec2.m5.large`).
 const EC2_PREFIX: &str = "ec2.";
@@ -686,7 +688,7 @@ impl Catalog {
         }
         missing.extend(ec2_missing(&table));
         for (key, value) in overrides {
-            set_price(&mut table, key, *value, "scenario [prices]", "SCENARIO")?;
+            set_price(&mut table, key, *value, "scenario [prices]", OVERRIDE_TAG)?;
             missing.remove(key);
         }
         if let Some(billed) = billed {
@@ -951,7 +953,7 @@ impl Catalog {
             // uses tiers only when their first price is the one in effect).
             if let Some(first) = first
                 && self.region == DEFAULT_REGION
-                && first.tag != "SCENARIO"
+                && first.tag != OVERRIDE_TAG
                 && t.prices[0] != first.value
             {
                 return Err(format!(
