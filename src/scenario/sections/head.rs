@@ -4,7 +4,7 @@
 use toml::Spanned;
 use toml::de::DeValue;
 
-use crate::scenario::reader::text::quote;
+use crate::scenario::reader::text::quote_short;
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE_DURATION};
 use crate::scenario::reader::{Ctx, NameRef, Table};
 use crate::time::SimDuration;
@@ -54,14 +54,19 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
     {
-        t.err(
-            ctx,
-            "name",
+        let message = if n.is_empty() || n.chars().all(|c| c == '.') {
+            // The true reason: such a name is made of allowed characters.
+            format!(
+                "expected a name for the output folder, found {}: `.` and `..` name the current and the parent folder, and a name cannot be empty",
+                quote_short(n)
+            )
+        } else {
             format!(
                 "expected a name made of letters, digits, `.`, `_` and `-` (it names the output folder), found {}",
-                quote(n)
-            ),
-        );
+                quote_short(n)
+            )
+        };
+        t.err(ctx, "name", message);
     }
     let description = t.str(ctx, "description", "a string");
     let duration = t.req_dur(ctx, "duration", POSITIVE_DURATION);
@@ -134,7 +139,12 @@ mod tests {
             &["letters, digits", "\"my sim\""],
         );
         let text = edit("name = \"t\"", "name = \"..\"");
-        expect_one(&text, "scenario.name", "name", &["names the output folder"]);
+        expect_one(
+            &text,
+            "scenario.name",
+            "name",
+            &["`..` name the current and the parent folder"],
+        );
         let text = edit("name = \"t\"", "name = \"\"");
         expect_one(&text, "scenario.name", "name", &["found \"\""]);
         let text = edit("name = \"t\"\n", "");

@@ -1,30 +1,52 @@
 //! `[sweep]`: the axes of a parameter sweep, every value checked as `--set`
 //! would apply it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use toml::de::DeValue;
 
 use crate::scenario::error::ScenarioError;
 use crate::scenario::overrides::set_path;
-use crate::scenario::reader::text::{found, quote, render};
+use crate::scenario::reader::text::{found, quote, render, render_short};
+use crate::scenario::reader::values::integer_value;
 use crate::scenario::reader::{Ctx, Table, Val};
 use crate::scenario::sections::walk;
 use crate::scenario::spec::SweepAxis;
+use crate::time::SimDuration;
 
-/// `[sweep]`: every value of every axis is applied to the document like
-/// `--set` and the result validated; new problems are reported at the
-/// sweep entry. Nested tables are read as dotted keys, so an unquoted
-/// `designs.a.b = [...]` works too.
-pub(crate) fn read(
+/// One swept key path and its values, as written.
+#[derive(Clone, Debug)]
+pub(crate) struct Axis<'i> {
+    /// The dotted key path.
+    pub(crate) key: String,
+    /// The values, with their places in the file.
+    pub(crate) values: Vec<Val<'i>>,
+}
+
+impl Axis<'_> {
+    /// The axis as the validated scenario lists it: each value as a TOML
+    /// literal.
+    pub(crate) fn to_spec(&self) -> SweepAxis {
+        SweepAxis {
+            key: self.key.clone(),
+            values: self.values.iter().map(|v| render(v.get_ref())).collect(),
+        }
+    }
+}
+
+/// `[sweep]` (`sweep`, taken out of the document `root`): every value of
+/// every axis is applied to `root` like `--set` and the result validated;
+/// new problems are reported at the sweep entry. Nested tables are read as
+/// dotted keys, so an unquoted `designs.a.b = [...]` works too. Each value
+/// costs one walk of the document without its sweep, so validation grows
+/// linearly with the number of values.
+pub(crate) fn read<'i>(
     ctx: &mut Ctx,
-    root: &DeValue<'_>,
+    sweep: Option<&Val<'i>>,
+    root: &DeValue<'i>,
     base_errors: &[ScenarioError],
-) -> Vec<SweepAxis> {
-    let DeValue::Table(map) = root else {
-        return Vec::new();
-    };
-    let Some(v) = map.get("sweep") else {
+) -> Vec<Axis<'i>> {
+    let Some(v) = sweep else {
         return Vec::new();
     };
     let Some(t) = Table::of(ctx, "sweep".into(), v, "a table of key path = [values]") else {
@@ -62,6 +84,7 @@ pub(crate) fn read(
                 continue;
             }
         };
+        check_repeats(ctx, &path, items);
         for item in items.iter() {
             let mut doc = root.clone();
             if let Err(message) = set_path(&mut doc, &key, item.clone()) {
@@ -73,7 +96,7 @@ pub(crate) fn read(
             std::mem::swap(&mut sub.cache, &mut ctx.cache);
             walk(&mut sub, &doc);
             std::mem::swap(&mut sub.cache, &mut ctx.cache);
-            let shown = render(item.get_ref());
+            let shown = render_short(item.get_ref());
             for e in sub.errors {
                 if !known.contains(&(e.key.as_str(), e.message.as_str())) {
                     ctx.error(
@@ -88,12 +111,57 @@ pub(crate) fn read(
                 }
             }
         }
-        axes.push(SweepAxis {
+        axes.push(Axis {
             key,
-            values: items.iter().map(|v| render(v.get_ref())).collect(),
+            values: items.iter().cloned().collect(),
         });
     }
     axes
+}
+
+/// Reports every value of an axis that repeats an earlier one: the same
+/// runs would be simulated twice and counted as more replications, making
+/// the confidence intervals falsely narrow. Numbers are compared as
+/// numbers (`8` and `8.0`) and durations as durations (`"60s"` and `"1m"`).
+fn check_repeats(ctx: &mut Ctx, path: &str, items: &[Val<'_>]) {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let identity = identity(item.get_ref());
+        match first.get(&identity) {
+            Some(&j) => ctx.error(
+                item.span().start,
+                path,
+                format!(
+                    "the value {} repeats value {} ({}): each sweep value may appear once, or the same runs would count twice",
+                    render_short(item.get_ref()),
+                    j + 1,
+                    render_short(items[j].get_ref())
+                ),
+            ),
+            None => {
+                first.insert(identity, i);
+            }
+        }
+    }
+}
+
+/// What a swept value means, for finding repeats.
+fn identity(value: &DeValue<'_>) -> String {
+    let number = match value {
+        DeValue::Integer(_) => integer_value(value).map(|i| i as f64),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        _ => None,
+    };
+    if let Some(x) = number {
+        // -0.0 and 0.0 are the same value.
+        return format!("number {}", x + 0.0);
+    }
+    if let DeValue::String(s) = value
+        && let Ok(d) = SimDuration::parse(s)
+    {
+        return format!("duration {}", d.0);
+    }
+    render(value)
 }
 
 /// Collects `(dotted key, key offset, value)` for every non-table value under `t`.
