@@ -47,6 +47,18 @@ const SPOT_STREAM: &str = "spot:";
 
 /// Simulates design `design` of `scenario`, replication `replication`.
 pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResult {
+    simulate_reporting(scenario, design, replication, &mut |_| {})
+}
+
+/// [`simulate`], telling `progress` the simulated time reached at each
+/// stop of the loop (every interval boundary): the hook of the progress
+/// bar's estimate of the time left.
+pub fn simulate_reporting(
+    scenario: &Scenario,
+    design: usize,
+    replication: u32,
+    progress: &mut dyn FnMut(SimTime),
+) -> RunResult {
     let d = &scenario.designs[design];
     let seed = rng::replication_seed(scenario.seed, replication);
     let warmup_end = SimTime::ZERO + scenario.warmup;
@@ -138,6 +150,7 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
     let mut last_sample = SimTime::ZERO;
     for stop in stops {
         engine.run_until(&mut actors, &mut world, stop);
+        progress(stop);
         if stop == warmup_end {
             actors.iter_mut().for_each(|a| a.start_window(stop));
         }

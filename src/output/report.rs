@@ -179,8 +179,13 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
     }
 
     h.push_str("<h2 id=\"manifest\">Manifest</h2>\n");
-    // Keys in alphabetical order, as a JSON value lists them.
-    let manifest = serde_json::to_string_pretty(&serde_json::to_value(&folder.manifest)?)?;
+    // Keys in alphabetical order, as a JSON value lists them; without the
+    // files' checksums and row counts, which are for stratosim to check.
+    let shown = super::manifest::Manifest {
+        files: Default::default(),
+        ..folder.manifest.clone()
+    };
+    let manifest = serde_json::to_string_pretty(&serde_json::to_value(&shown)?)?;
     let _ = writeln!(h, "<pre>{}</pre>", escape(&manifest));
     h.push_str("</body>\n</html>\n");
     Ok(h)

@@ -61,8 +61,20 @@ impl SloTargets {
     }
 
     /// The verdict on a row's means (indexed as [`Measure::ALL`]). A latency
-    /// target is missed when no request completed (NaN).
+    /// target is missed when no request completed (NaN); every target is
+    /// missed when no request was measured at all (binding `requests`,
+    /// margin −100%).
     pub fn judge(&self, means: &[f64]) -> Verdict {
+        // Nothing measured meets nothing: with no request, latencies and
+        // error rates are empty and the bill tiny, and a pass would be a lie.
+        let requests = means[Measure::Requests.index()];
+        if requests.is_nan() || requests == 0.0 {
+            return Verdict {
+                pass: false,
+                margin: -1.0,
+                binding: Measure::Requests.name().to_string(),
+            };
+        }
         let mut verdict = Verdict {
             pass: true,
             margin: f64::INFINITY,
@@ -98,6 +110,7 @@ mod tests {
 
     fn means(pairs: &[(Measure, f64)]) -> Vec<f64> {
         let mut m = vec![0.0; Measure::COUNT];
+        m[Measure::Requests.index()] = 100.0;
         for (k, v) in pairs {
             m[k.index()] = *v;
         }
@@ -131,5 +144,18 @@ mod tests {
         };
         assert!(zero.judge(&means(&[])).pass);
         assert!(!zero.judge(&means(&[(Measure::Lost, 0.5)])).pass);
+    }
+
+    /// An SLO judged on no request at all does not pass (issue 11).
+    #[test]
+    fn no_request_meets_no_slo() {
+        let slo = SloTargets {
+            response_p99_ms: Some(200.0),
+            ..SloTargets::default()
+        };
+        let v = slo.judge(&means(&[(Measure::Requests, 0.0)]));
+        assert!(!v.pass);
+        assert_eq!(v.binding, "requests");
+        assert!(!slo.judge(&means(&[(Measure::Requests, f64::NAN)])).pass);
     }
 }

@@ -484,6 +484,59 @@ mod tests {
         );
     }
 
+    /// The messages of issue 11, each naming the real problem.
+    #[test]
+    fn messages_name_the_problem() {
+        // A duplicate key is named.
+        let text = edit("workers = 4", "workers = 4\nworkers = 5");
+        let errs = errors(&text);
+        assert!(
+            errs[0].message.contains("duplicate key `workers`"),
+            "{}",
+            errs[0]
+        );
+        // A bare number for a duration: seconds or milliseconds?
+        let text = edit("service_time = \"10ms\"", "service_time = 60");
+        expect_one(
+            &text,
+            "designs.d.app.service_time",
+            "service_time",
+            &["\"60s\" for seconds", "\"60ms\" for milliseconds"],
+        );
+        let text = edit(
+            "service_time = \"10ms\"",
+            "service_time = { dist = \"exp\", mean = 60 }",
+        );
+        let errs = errors(&text);
+        assert!(
+            errs[0].message.contains("\"60s\"") && errs[0].message.contains("\"60ms\""),
+            "{}",
+            errs[0]
+        );
+        // Units the table names are reachable; spaces and exponents work.
+        for ok in ["\"5 min\"", "\"5µs\"", "\"1e1ms\""] {
+            let text = edit("service_time = \"10ms\"", &format!("service_time = {ok}"));
+            load_text(&text).unwrap();
+        }
+        let text = edit("duration = \"1h\"", "duration = \"1e309s\"");
+        expect_one(&text, "scenario.duration", "duration", &["too long"]);
+        // A huge value makes a short message, on one line.
+        let huge = "x".repeat(100_000);
+        let text = edit(
+            "instance_type = \"m5.large\"",
+            &format!("instance_type = \"{huge}\""),
+        );
+        let shown = load_text(&text).unwrap_err().to_string();
+        assert!(shown.len() < 2_000, "{} bytes", shown.len());
+        let text = edit(
+            "instance_type = \"m5.large\"",
+            "instance_type = \"m5.\\nlarge\"",
+        );
+        let shown = load_text(&text).unwrap_err().to_string();
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert!(!shown.contains("did you mean \"\""), "{shown}");
+    }
+
     #[test]
     fn override_from_str_and_hash() {
         let o: Override = "designs.monolith.app.instances=8".parse().unwrap();

@@ -218,11 +218,9 @@ pub(crate) fn dur_value(
                 at,
                 key,
                 format!(
-                    // Seconds or milliseconds: guessing one would be a
-                    // 1000× trap, so both are offered.
-                    "expected a duration string such as \"250ms\", found {}; write \"{n}s\" for seconds or \"{n}ms\" for milliseconds",
+                    "expected a duration string such as \"250ms\", found {}{}",
                     found(other),
-                    n = render_short(other)
+                    unit_hint(other)
                 ),
             );
             return None;
@@ -262,6 +260,19 @@ pub(crate) fn dur_value(
             );
             None
         }
+    }
+}
+
+/// For a bare number where a duration was expected: "; write \"60s\" for
+/// seconds or \"60ms\" for milliseconds". Guessing one unit would be a
+/// 1000× trap, so both are offered; nothing for other values.
+pub(crate) fn unit_hint(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let n = render_short(value);
+            format!("; write \"{n}s\" for seconds or \"{n}ms\" for milliseconds")
+        }
+        _ => String::new(),
     }
 }
 

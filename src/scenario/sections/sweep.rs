@@ -251,4 +251,103 @@ mod tests {
         };
         assert_eq!(e.instance_type, "c5.large");
     }
+
+    /// A value given twice would count the same runs as more replications
+    /// (issue 11): numbers compare as numbers, durations as durations.
+    #[test]
+    fn repeated_values_are_refused() {
+        for (values, repeated) in [
+            ("[8, 8]", "the value 8 repeats value 1 (8)"),
+            ("[2, 4, 2]", "the value 2 repeats value 1 (2)"),
+            (
+                "[\"60s\", \"1m\"]",
+                "the value \"1m\" repeats value 1 (\"60s\")",
+            ),
+        ] {
+            let key = if values.contains('s') {
+                "designs.d.app.service_time"
+            } else {
+                "designs.d.app.workers"
+            };
+            let text = format!("{MINI}\n[sweep]\n\"{key}\" = {values}\n");
+            let errs = errors(&text);
+            assert_eq!(errs.len(), 1, "{}", ScenarioErrors(errs.clone()));
+            assert_eq!(errs[0].key, format!("sweep.\"{key}\""));
+            assert!(errs[0].message.contains(repeated), "{}", errs[0]);
+        }
+        let text = format!("{MINI}\n[sweep]\n\"workload.rate\" = [8, 8.0]\n");
+        assert!(errors(&text)[0].message.contains("repeats"));
+    }
+
+    /// Points are built one at a time from one document; with two axes,
+    /// every combination is checked.
+    #[test]
+    fn points_of_a_grid() {
+        let text = format!(
+            "{MINI}\n[sweep]\n\"designs.d.app.workers\" = [1, 2, 3]\n\"workload.rate\" = [5, 10]\n"
+        );
+        let p = Path::new("t.toml");
+        let loaded = load_sweep(&text, p, &[]).unwrap();
+        assert_eq!(loaded.points(), 6);
+        // The first axis varies slowest.
+        assert_eq!(loaded.point_values(0), ["1", "5"]);
+        assert_eq!(loaded.point_values(1), ["1", "10"]);
+        assert_eq!(loaded.point_values(5), ["3", "10"]);
+        let s = loaded.point(3).unwrap();
+        let ComponentSpec::Ec2(e) = &s.designs[0].components[0].spec else {
+            panic!()
+        };
+        assert_eq!(e.workers, 2);
+        assert!(s.sweep.is_empty());
+        let o = loaded.point_overrides(3);
+        assert_eq!(o[1], set("workload.rate", "10"));
+        // A combination that fails on its own is reported at the sweep.
+        let text = format!(
+            "{MINI}\n[workload.client]\nbackoff = {{ base = \"1s\", max = \"10s\" }}\n[sweep]\n\"workload.client.backoff.base\" = [\"1s\", \"5s\"]\n\"workload.client.backoff.max\" = [\"10s\", \"2s\"]\n"
+        );
+        load_text(&text).unwrap();
+        let e = load_sweep(&text, p, &[]).unwrap_err();
+        assert_eq!(e.0.len(), 1, "{e}");
+        assert_eq!(e.0[0].key, "sweep");
+        assert_eq!(e.0[0].line, Some(line_of(&text, "[\"1s\", \"5s\"]")));
+        assert!(
+            e.0[0].message.contains(
+                "at the sweep point workload.client.backoff.base = \"5s\", workload.client.backoff.max = \"2s\""
+            ),
+            "{e}"
+        );
+    }
+
+    /// `--set` sets an axis by its quoted key path, and refuses to set what
+    /// the sweep sets at every point.
+    #[test]
+    fn set_and_sweep() {
+        let p = Path::new("t.toml");
+        let o = [set("sweep.\"workload.rate\"", "[1, 2]")];
+        let loaded = load_sweep(MINI, p, &o).unwrap();
+        assert_eq!(loaded.points(), 2);
+        assert_eq!(loaded.base.sweep[0].key, "workload.rate");
+        let o = [set("sweep.workload.rate", "[1, 2, 3]")];
+        assert_eq!(load_sweep(MINI, p, &o).unwrap().points(), 3);
+        let text = format!("{MINI}\n[sweep]\n\"workload.rate\" = [5, 10]\n");
+        for key in ["workload.rate", "workload"] {
+            let o = [set(
+                key,
+                if key == "workload" {
+                    "{ rate = 3 }"
+                } else {
+                    "3"
+                },
+            )];
+            let e = load_sweep(&text, p, &o).unwrap_err();
+            assert_eq!(e.0.len(), 1, "{e}");
+            assert_eq!(e.0[0].file, PathBuf::from("--set"));
+            assert_eq!(e.0[0].key, key);
+            assert!(e.0[0].message.contains("is swept by [sweep]"), "{e}");
+        }
+        // The sweep itself may be replaced.
+        let o = [set("sweep.\"workload.rate\"", "[7]")];
+        let loaded = load_sweep(&text, p, &o).unwrap();
+        assert_eq!(loaded.base.sweep[0].values, ["7"]);
+    }
 }
