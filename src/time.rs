@@ -188,7 +188,7 @@ fn shown(text: &str) -> String {
         .escape_debug()
         .collect();
     if text.chars().nth(MAX).is_some() {
-        out.push('…');
+        out.push('\u{2026}'); // …
     }
     out
 }

@@ -3,7 +3,6 @@
 //! in turn.
 
 use super::faults::FaultState;
-use super::timers::GatewayTimer;
 use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
@@ -14,11 +13,18 @@ use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
 
+/// A gateway's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GatewayTimer {
+    /// The gateway's own latency has elapsed: on to the integration.
+    Forward(Key),
+    /// The integration did not answer in time (a 504).
+    IntegrationTimeout(Key),
+}
+
 /// The settings a gateway is built from.
 #[derive(Clone, Debug)]
 pub struct ApiGatewayConfig {
-    /// Component name.
-    pub name: String,
     /// Where requests go, in turn.
     pub targets: Vec<ActorId>,
     /// Token refill [requests/s].
@@ -186,8 +192,6 @@ impl Component for ApiGateway {
 
     fn report(&mut self, _now: SimTime) -> ComponentReport {
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "api_gateway".into(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             cost_usd: self.cost(self.window_requests),

@@ -11,12 +11,11 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use super::requests::RequestId;
-use super::timers::ClientTimer;
 use super::{Component, Ctx, Endpoint, Outcome, call};
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
-use crate::scenario::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
+use crate::settings::{ArrivalProcess, Client, Jitter, RateProfile, Workload};
 use crate::slab::{Key, Slab};
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
@@ -26,6 +25,17 @@ use crate::time::{SimDuration, SimTime};
 /// a time each waits for the last (the arrivals have a stream of their own,
 /// so drawing ahead changes no other draw).
 const BLOCK: usize = 64;
+
+/// The client's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientTimer {
+    /// The next arrival is due.
+    NextArrival,
+    /// The attempt waited its timeout.
+    Timeout(Key),
+    /// The request's next attempt is due.
+    Retry(RequestId),
+}
 
 /// Produces the arrival instants of a workload.
 #[derive(Debug)]
@@ -410,8 +420,6 @@ impl Component for ClientActor {
     /// `handled` counts the retries and `errors` the timeouts of the window.
     fn report(&mut self, _now: SimTime) -> ComponentReport {
         ComponentReport {
-            name: "workload".into(),
-            kind: "workload".into(),
             handled: self.retries,
             errors: self.timeouts,
             ..ComponentReport::default()

@@ -1,6 +1,6 @@
 //! The faults in force on one component: outages and slowdowns.
 
-use crate::scenario::FaultKind;
+use crate::settings::FaultKind;
 
 /// Tracks which of a component's faults are active. Faults may overlap:
 /// outages nest, slowdown factors multiply.

@@ -173,29 +173,6 @@ pub fn reply(ctx: &mut Ctx<'_>, call: Call, outcome: Outcome) {
     );
 }
 
-macro_rules! timer_messages {
-    ($($kind:ident),*) => {
-        $(
-            impl From<timers::$kind> for Msg {
-                #[inline]
-                fn from(timer: timers::$kind) -> Msg {
-                    Msg::Timer(timer.into())
-                }
-            }
-        )*
-    };
-}
-
-timer_messages!(
-    ClientTimer,
-    GatewayTimer,
-    TopicTimer,
-    BalancerTimer,
-    FleetTimer,
-    LambdaTimer,
-    QueueTimer
-);
-
 /// A simulated component: it reacts to the messages it cares about (every
 /// handler ignores its message unless the component says otherwise) and
 /// reports statistics. A run holds components as [`DynComponent`]s.
@@ -240,7 +217,8 @@ pub trait Component {
     /// the per-interval counters.
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>);
 
-    /// The statistics of the measured window, which ends at `now`.
+    /// The statistics of the measured window, which ends at `now` (the
+    /// run that assembled the component names it and its kind).
     fn report(&mut self, now: SimTime) -> ComponentReport;
 }
 

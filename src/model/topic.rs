@@ -9,7 +9,6 @@
 
 use super::faults::FaultState;
 use super::requests::RequestId;
-use super::timers::TopicTimer;
 use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
 use crate::engine::ActorId;
@@ -18,6 +17,15 @@ use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
+
+/// A topic's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopicTimer {
+    /// The publish is accepted.
+    Published(Key),
+    /// A delivery (or its retry) is due.
+    Deliver(Key),
+}
 
 /// How SNS retries deliveries to a subscriber.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,8 +74,6 @@ pub struct Subscriber {
 /// The settings a topic is built from.
 #[derive(Clone, Debug)]
 pub struct TopicConfig {
-    /// Component name.
-    pub name: String,
     /// The subscriptions, in order.
     pub subscribers: Vec<Subscriber>,
     /// Publish acceptance and delivery latency.
@@ -257,8 +263,6 @@ impl Component for Topic {
 
     fn report(&mut self, _now: SimTime) -> ComponentReport {
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "topic".into(),
             handled: self.calls.handled,
             errors: self.window.undeliverable,
             cost_usd: self.cost(&self.window),

@@ -8,15 +8,21 @@ use std::collections::{HashMap, HashSet};
 use crate::scenario::kinds::{Kind, Raw, Role};
 use crate::scenario::reader::text::{did_you_mean_value, quote, with_article};
 use crate::scenario::reader::{Ctx, NameRef};
-use crate::scenario::sections::designs::RawDesign;
 use crate::scenario::spec::{
     Component, ComponentId, ComponentSpec, Design, Ec2Spec, QueueType, ScalingMetric, ScalingPolicy,
 };
 use crate::time::SimDuration;
 
+/// `[designs.NAME]` as read.
+pub(crate) struct RawDesign {
+    pub(crate) name: String,
+    pub(crate) entry: Option<NameRef>,
+    pub(crate) own: Vec<Raw>,
+}
+
 /// Places a design's components (its own, then the shared ones it reaches),
 /// resolves every reference and rejects synchronous call cycles.
-pub(crate) fn assemble(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
+pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Design> {
     let errors_before = ctx.errors.len();
     let shared_index: HashMap<&str, usize> = shared
         .iter()

@@ -39,6 +39,7 @@ use crate::scenario::sections::sweep::Axis;
 use crate::scenario::sections::walk;
 
 pub use error::{ScenarioError, ScenarioErrors};
+pub use kinds::kind_names;
 pub use overrides::Override;
 pub use points::Loaded;
 pub use spec::*;

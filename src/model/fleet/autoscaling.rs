@@ -24,8 +24,40 @@
 
 use std::collections::VecDeque;
 
-use crate::scenario::{AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction};
-use crate::time::SimTime;
+use crate::settings::{ScalingMetric, ScalingPolicy, ScheduledAction, TerminationPolicy};
+use crate::time::{SimDuration, SimTime};
+
+/// An Auto Scaling group as the fleet runs it, its defaults resolved (a
+/// fixed fleet that replaces its instances is a group without a policy).
+#[derive(Clone, Debug)]
+pub struct GroupConfig {
+    /// The group never has fewer instances.
+    pub min: u32,
+    /// … nor more.
+    pub max: u32,
+    /// The instances at time zero, all in service.
+    pub desired: u32,
+    /// The dynamic scaling policy.
+    pub policy: ScalingPolicy,
+    /// Target tracking scales in again only this long after it last did.
+    pub scale_in_cooldown: SimDuration,
+    /// A new instance's metrics are left out of the group's aggregate this
+    /// long after it entered service.
+    pub warmup: SimDuration,
+    /// The aggregation period of a datapoint.
+    pub period: SimDuration,
+    /// A datapoint is available this long after its period ends.
+    pub metric_delay: SimDuration,
+    /// Which instance a scale-in terminates.
+    pub termination: TerminationPolicy,
+    /// The most instances one target-tracking scale-in removes; `None`: a
+    /// tenth of the desired capacity, at least one.
+    pub max_scale_in: Option<u32>,
+    /// The scheduled actions, sorted by time.
+    pub scheduled: Vec<ScheduledAction>,
+    /// The alarms target tracking creates.
+    pub alarms: TrackingAlarms,
+}
 
 /// What the fleet counts when a datapoint is evaluated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,7 +84,7 @@ pub struct TrackingAlarms {
 /// An Auto Scaling group's capacity and the state of its alarms.
 #[derive(Clone, Debug)]
 pub struct Group {
-    spec: AutoScalingSpec,
+    cfg: GroupConfig,
     /// The group never has fewer instances.
     pub min: u32,
     /// … nor more.
@@ -69,34 +101,34 @@ pub struct Group {
 }
 
 impl Group {
-    /// A group at its initial desired capacity, whose target tracking
-    /// creates `alarms`.
-    pub fn new(spec: AutoScalingSpec, alarms: TrackingAlarms) -> Self {
+    /// A group at its initial desired capacity.
+    pub fn new(cfg: GroupConfig) -> Self {
+        let alarms = cfg.alarms;
         let high_datapoints = alarms.high_datapoints as usize;
         let low_datapoints = alarms.low_datapoints as usize;
-        let keep = match &spec.policy {
+        let keep = match &cfg.policy {
             ScalingPolicy::Step {
                 evaluation_periods, ..
             } => *evaluation_periods as usize,
             _ => high_datapoints.max(low_datapoints),
         };
         Group {
-            min: spec.min,
-            max: spec.max,
-            desired: spec.desired.clamp(spec.min, spec.max),
+            min: cfg.min,
+            max: cfg.max,
+            desired: cfg.desired.clamp(cfg.min, cfg.max),
             history: VecDeque::with_capacity(keep + 1),
             keep,
             high_datapoints,
             low_datapoints,
             low_fraction: alarms.low_fraction,
             last_scale_in: None,
-            spec,
+            cfg,
         }
     }
 
     /// The metric of the dynamic policy, if there is one.
     pub fn metric(&self) -> Option<ScalingMetric> {
-        match &self.spec.policy {
+        match &self.cfg.policy {
             ScalingPolicy::None => None,
             ScalingPolicy::TargetTracking { metric, .. } | ScalingPolicy::Step { metric, .. } => {
                 Some(*metric)
@@ -105,8 +137,8 @@ impl Group {
     }
 
     /// The group's settings.
-    pub fn spec(&self) -> &AutoScalingSpec {
-        &self.spec
+    pub fn cfg(&self) -> &GroupConfig {
+        &self.cfg
     }
 
     fn set(&mut self, desired: u32) -> bool {
@@ -137,7 +169,7 @@ impl Group {
         while self.history.len() > self.keep {
             self.history.pop_front();
         }
-        match self.spec.policy.clone() {
+        match self.cfg.policy.clone() {
             ScalingPolicy::None => false,
             ScalingPolicy::TargetTracking {
                 target,
@@ -158,7 +190,7 @@ impl Group {
                 }
                 let cooled = self
                     .last_scale_in
-                    .is_none_or(|t| now >= t + self.spec.scale_in_cooldown);
+                    .is_none_or(|t| now >= t + self.cfg.scale_in_cooldown);
                 let low = target * self.low_fraction;
                 if !disable_scale_in
                     && !cap.scaling_out
@@ -230,7 +262,7 @@ impl Group {
     /// least one). AWS says only that target tracking scales in "more
     /// gradually"; the bound is this model's reading of it.
     fn scale_in_bound(&self) -> u32 {
-        self.spec
+        self.cfg
             .max_scale_in
             .unwrap_or_else(|| self.desired.div_ceil(10))
             .max(1)
@@ -254,33 +286,30 @@ impl Group {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{StepAdjustment, TerminationPolicy};
-    use crate::time::SimDuration;
+    use crate::settings::StepAdjustment;
 
-    fn spec(policy: ScalingPolicy) -> AutoScalingSpec {
-        AutoScalingSpec {
+    /// A group of 4 (1 to 20) with `policy` and AWS's alarms: 3 of 3
+    /// datapoints above the target, 15 of 15 below 90% of it.
+    fn group(policy: ScalingPolicy) -> Group {
+        Group::new(GroupConfig {
             min: 1,
             max: 20,
             desired: 4,
             policy,
             scale_in_cooldown: SimDuration::from_secs(300),
-            scale_out_cooldown: SimDuration::from_secs(300),
             warmup: SimDuration::from_secs(300),
             period: SimDuration::from_secs(60),
             metric_delay: SimDuration::from_secs(60),
             termination: TerminationPolicy::Default,
             scheduled: Vec::new(),
             max_scale_in: None,
-        }
+            alarms: TrackingAlarms {
+                high_datapoints: 3,
+                low_datapoints: 15,
+                low_fraction: 0.9,
+            },
+        })
     }
-
-    /// AWS's alarms: 3 of 3 datapoints above the target, 15 of 15 below
-    /// 90% of it.
-    const ALARMS: TrackingAlarms = TrackingAlarms {
-        high_datapoints: 3,
-        low_datapoints: 15,
-        low_fraction: 0.9,
-    };
 
     fn tt(target: f64) -> Group {
         let policy = ScalingPolicy::TargetTracking {
@@ -288,7 +317,7 @@ mod tests {
             target,
             disable_scale_in: false,
         };
-        Group::new(spec(policy), ALARMS)
+        group(policy)
     }
 
     fn minute(m: u64) -> SimTime {
@@ -354,31 +383,28 @@ mod tests {
 
     #[test]
     fn step_policy_applies_the_step_of_the_datapoint() {
-        let mut g = Group::new(
-            spec(ScalingPolicy::Step {
-                metric: ScalingMetric::Cpu,
-                steps: vec![
-                    StepAdjustment {
-                        bound: 90.0,
-                        above: true,
-                        change: 4,
-                    },
-                    StepAdjustment {
-                        bound: 70.0,
-                        above: true,
-                        change: 1,
-                    },
-                    StepAdjustment {
-                        bound: 30.0,
-                        above: false,
-                        change: -1,
-                    },
-                ],
-                datapoints: 2,
-                evaluation_periods: 3,
-            }),
-            ALARMS,
-        );
+        let mut g = group(ScalingPolicy::Step {
+            metric: ScalingMetric::Cpu,
+            steps: vec![
+                StepAdjustment {
+                    bound: 90.0,
+                    above: true,
+                    change: 4,
+                },
+                StepAdjustment {
+                    bound: 70.0,
+                    above: true,
+                    change: 1,
+                },
+                StepAdjustment {
+                    bound: 30.0,
+                    above: false,
+                    change: -1,
+                },
+            ],
+            datapoints: 2,
+            evaluation_periods: 3,
+        });
         assert!(!g.evaluate(Some(75.0), 4, WARM4, minute(1)));
         assert!(!g.evaluate(Some(50.0), 4, WARM4, minute(2)));
         assert!(g.evaluate(Some(95.0), 4, WARM4, minute(3)));

@@ -7,8 +7,8 @@ use crate::time::{SimDuration, SimTime};
 /// How a fleet is billed.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FleetPricing {
-    /// EC2: each instance by its running time.
-    Ec2 {
+    /// Each instance (EC2) or task (Fargate) by its running time.
+    Instances {
         /// What an on-demand instance costs, after any Savings Plan or
         /// Reserved discount [USD/h].
         hourly_usd: f64,
@@ -74,7 +74,7 @@ impl Fleet {
     /// on (see [`Ec2Billing::launch_secs`]).
     pub(super) fn billed_secs(&self, launched: SimTime, end: SimTime, from: SimTime) -> f64 {
         match &self.cfg.pricing {
-            FleetPricing::Ec2 { billing, .. } => billing.launch_secs(launched, end, from),
+            FleetPricing::Instances { billing, .. } => billing.launch_secs(launched, end, from),
             FleetPricing::Database { .. } => 0.0,
         }
     }
@@ -84,7 +84,7 @@ impl Fleet {
     /// each count per second, with the 60-second minimum for those
     /// launched in the span.
     fn billed_hours(&self, from: SimTime, now: SimTime) -> [f64; 2] {
-        let FleetPricing::Ec2 { billing, .. } = &self.cfg.pricing else {
+        let FleetPricing::Instances { billing, .. } = &self.cfg.pricing else {
             return [0.0; 2];
         };
         let Some(sc) = &self.scaling else {
@@ -112,7 +112,7 @@ impl Fleet {
     pub(super) fn cost(&self, from: SimTime, now: SimTime, operations: u64) -> f64 {
         let span = now.since(from);
         match self.cfg.pricing {
-            FleetPricing::Ec2 {
+            FleetPricing::Instances {
                 hourly_usd,
                 spot_hourly_usd,
                 ..
@@ -120,7 +120,7 @@ impl Fleet {
                 let [on_demand, spot] = self.billed_hours(from, now);
                 hourly_usd * on_demand + spot_hourly_usd * spot
             }
-            FleetPricing::Ec2 {
+            FleetPricing::Instances {
                 hourly_usd,
                 billing,
                 ..

@@ -7,14 +7,13 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
-use super::autoscaling::{Capacity, Group, TrackingAlarms};
-use super::{Fleet, Life, SpotConfig};
+use super::autoscaling::{Capacity, Group, GroupConfig};
+use super::{Fleet, FleetTimer, Life, SpotConfig};
 use crate::engine::ActorId;
 use crate::model::Ctx;
 use crate::model::targets::TargetState;
-use crate::model::timers::FleetTimer;
 use crate::rng::StreamRng;
-use crate::scenario::{AutoScalingSpec, LifecycleSpec, ScalingMetric, TerminationPolicy};
+use crate::settings::{LifecycleSpec, ScalingMetric, TerminationPolicy};
 use crate::stats::TimeAverage;
 use crate::time::SimTime;
 
@@ -23,9 +22,7 @@ use crate::time::SimTime;
 pub struct ScalingConfig {
     /// The group (a fixed fleet that replaces failed instances is a group
     /// without a policy whose min, max and desired are its size).
-    pub group: AutoScalingSpec,
-    /// The alarms of target tracking.
-    pub alarms: TrackingAlarms,
+    pub group: GroupConfig,
     /// Boot, health checks, draining, failures.
     pub lifecycle: LifecycleSpec,
     /// Instance slots: the most instances the group may ever have, twice
@@ -38,20 +35,13 @@ pub struct ScalingConfig {
     pub backlog_queue: Option<ActorId>,
     /// Some instances run on Spot.
     pub spot: Option<SpotConfig>,
-    /// The availability zones, by name (one unnamed zone when the fleet
-    /// has no `zones`). Slot `i` is in zone `i % zones.len()`.
-    pub zones: Vec<String>,
+    /// How many availability zones (at least one). Slot `i` is in zone
+    /// `i % zones`.
+    pub zones: u32,
     /// An Auto Scaling group: it launches the capacity a zone outage took
     /// into the other zones, and rebalances when the zone returns. A fixed
     /// fleet keeps each zone's share in its zone.
     pub rebalance: bool,
-}
-
-impl ScalingConfig {
-    /// How many zones (at least one).
-    pub(super) fn zone_count(&self) -> u32 {
-        (self.zones.len() as u32).max(1)
-    }
 }
 
 /// The lifecycle state of a fleet in a group.
@@ -87,8 +77,8 @@ impl Scaling {
     /// A group as `cfg` says, drawing its lifecycle's chances from `rng`.
     pub(super) fn new(cfg: ScalingConfig, rng: StreamRng) -> Self {
         Scaling {
-            zone_down: vec![0; cfg.zone_count() as usize],
-            group: Group::new(cfg.group.clone(), cfg.alarms),
+            zone_down: vec![0; cfg.zones as usize],
+            group: Group::new(cfg.group.clone()),
             cfg,
             rng,
             me: ActorId(0),
@@ -121,8 +111,8 @@ impl Fleet {
         let sc = self.sc();
         sc.me = me;
         let desired = sc.group.desired;
-        let period = sc.group.spec().period;
-        let actions: Vec<SimTime> = sc.group.spec().scheduled.iter().map(|a| a.at).collect();
+        let period = sc.group.cfg().period;
+        let actions: Vec<SimTime> = sc.group.cfg().scheduled.iter().map(|a| a.at).collect();
         for i in 0..desired {
             let spot = self.next_is_spot();
             let s = &mut self.servers[i as usize];
@@ -162,7 +152,7 @@ impl Fleet {
                     || (waits && s.interrupted && s.life == Life::Draining)
             })
             .count() as u32;
-        if live < desired && self.sc().cfg.zone_count() > 1 {
+        if live < desired && self.sc().cfg.zones > 1 {
             for _ in live..desired {
                 let Some(slot) = self.zoned_free_slot() else {
                     break;
@@ -199,11 +189,11 @@ impl Fleet {
     /// The instance a scale-in terminates, by the termination policy (in
     /// a zoned fleet, among those of the zone with the most instances).
     fn victim(&mut self) -> Option<u32> {
-        let policy = self.sc().group.spec().termination;
+        let policy = self.sc().group.cfg().termination;
         let mut live: Vec<u32> = (0..self.servers.len() as u32)
             .filter(|&i| self.servers[i as usize].live())
             .collect();
-        if self.sc().cfg.zone_count() > 1 {
+        if self.sc().cfg.zones > 1 {
             let counts = self.zone_counts();
             live.retain(|&i| self.servers[i as usize].replaces.is_none());
             let fullest = live
@@ -303,7 +293,7 @@ impl Fleet {
         };
         sc.period_calls = 0;
         sc.period_start = now;
-        let spec = sc.group.spec();
+        let spec = sc.group.cfg();
         let (period, delay) = (spec.period, spec.metric_delay);
         if metric.is_some() {
             sc.datapoints.push_back((value, measured));
@@ -328,7 +318,7 @@ impl Fleet {
 
     pub(super) fn scheduled_action(&mut self, index: u32, ctx: &mut Ctx<'_>) {
         let sc = self.sc();
-        let Some(action) = sc.group.spec().scheduled.get(index as usize).copied() else {
+        let Some(action) = sc.group.cfg().scheduled.get(index as usize).copied() else {
             return;
         };
         if sc.group.scheduled(&action) {

@@ -3,9 +3,8 @@
 
 use rand::RngExt;
 
-use super::{Fleet, Life};
+use super::{Fleet, FleetTimer, InstanceTimer, Life};
 use crate::model::targets::TargetState;
-use crate::model::timers::{FleetTimer, InstanceTimer};
 use crate::model::{Ctx, Outcome};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};
@@ -66,7 +65,7 @@ impl Fleet {
         // now, though the application may still be starting and nothing
         // reaches it until it answers its first health check. A warm-up
         // shorter than that start lets idle instances into the CPU average.
-        let warm_from = now + sc.group.spec().warmup;
+        let warm_from = now + sc.group.cfg().warmup;
         let start = sc.cfg.lifecycle.start_time.sample(&mut sc.rng);
         let delay = if load_balanced {
             // Health checks begin at a phase of their own; the first that

@@ -38,7 +38,6 @@ use std::collections::VecDeque;
 
 use super::downstream::{Downstream, Progress};
 use super::faults::FaultState;
-use super::timers::FleetTimer;
 use super::{Call, Component, Ctx, Outcome};
 use crate::dist::Dist;
 use crate::metric::Metric;
@@ -46,46 +45,51 @@ use crate::rng::StreamRng;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::SimTime;
-pub use autoscaling::TrackingAlarms;
+pub use autoscaling::{GroupConfig, TrackingAlarms};
 pub use billing::{Ec2Billing, FleetPricing};
 use group::Scaling;
 pub use group::ScalingConfig;
 pub use spot::SpotConfig;
 
-/// What a fleet's servers are.
+/// A fleet's own timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FleetKind {
-    /// EC2 instances.
-    Ec2,
-    /// Fargate tasks.
-    Fargate,
-    /// One database server.
-    Database,
+pub enum FleetTimer {
+    /// The job's own work is done.
+    ServiceDone(Key),
+    /// The job tries its refused send again.
+    SendRetry(Key),
+    /// An event of the instance in a slot: the key is the slot and the
+    /// generation of the instance the timer was set for (a relaunch in the
+    /// slot makes the old instance's timers stale).
+    Instance(Key, InstanceTimer),
+    /// The group's metric period ends.
+    Period,
+    /// The oldest measured datapoint reaches the alarms.
+    Datapoint,
+    /// Scheduled action number `n` of the group is due.
+    Scheduled(u32),
 }
 
-impl FleetKind {
-    /// The kind as the scenario names it.
-    pub fn name(self) -> &'static str {
-        match self {
-            FleetKind::Ec2 => "ec2",
-            FleetKind::Fargate => "fargate",
-            FleetKind::Database => "database",
-        }
-    }
-
-    /// Instances that count (and are billed) as such: not a database.
-    fn has_instances(self) -> bool {
-        self != FleetKind::Database
-    }
+/// What happens to an instance of a fleet in a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceTimer {
+    /// It has booted.
+    Booted,
+    /// Its first health check passes.
+    Healthy,
+    /// Its deregistration delay is over.
+    DrainDeadline,
+    /// It crashes.
+    Fail,
+    /// The health checks find the crash.
+    Detected,
+    /// Its Spot interruption notice comes.
+    Interrupt,
 }
 
 /// The settings a fleet is built from.
 #[derive(Clone, Debug)]
 pub struct FleetConfig {
-    /// Component name.
-    pub name: String,
-    /// What the servers are.
-    pub kind: FleetKind,
     /// Number of servers.
     pub instances: u32,
     /// Workers per server.
@@ -245,6 +249,12 @@ impl Fleet {
         }
     }
 
+    /// Its servers are instances (or tasks), counted and billed as such:
+    /// not a database's one server.
+    fn has_instances(&self) -> bool {
+        matches!(self.cfg.pricing, FleetPricing::Instances { .. })
+    }
+
     fn capacity(&self) -> f64 {
         f64::from(self.cfg.instances) * f64::from(self.cfg.workers)
     }
@@ -337,7 +347,7 @@ impl Component for Fleet {
                 );
             }
             // Per zone, when there are several, its instances in service.
-            let zones = sc.cfg.zones.len() as u32;
+            let zones = sc.cfg.zones;
             for z in (0..zones).filter(|_| zones > 1) {
                 let n = (z..self.servers.len() as u32)
                     .step_by(zones as usize)
@@ -348,7 +358,7 @@ impl Component for Fleet {
                     .count();
                 out.put(Metric::InstancesInZone(z), n as f64);
             }
-        } else if self.cfg.kind.has_instances() {
+        } else if self.has_instances() {
             out.put(Metric::Instances, f64::from(self.cfg.instances));
         }
         out.put(
@@ -369,7 +379,7 @@ impl Component for Fleet {
             }
             None => (
                 self.busy.window_mean(now) / self.capacity(),
-                if self.cfg.kind.has_instances() {
+                if self.has_instances() {
                     u64::from(self.cfg.instances)
                 } else {
                     0
@@ -377,8 +387,6 @@ impl Component for Fleet {
             ),
         };
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: self.cfg.kind.name().to_string(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization,
@@ -388,6 +396,7 @@ impl Component for Fleet {
             instances_max,
             cost_usd: self.cost(self.window_start, now, self.calls.handled),
             instance_hours: self.instance_hours(self.window_start, now),
+            ..ComponentReport::default()
         }
     }
 }

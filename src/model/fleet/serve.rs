@@ -1,9 +1,8 @@
 //! Serving calls: each server's workers and FIFO accept queue, the work
 //! and its downstream steps, and outages.
 
-use super::{Fleet, Job, Life};
+use super::{Fleet, FleetTimer, Job, Life};
 use crate::model::downstream::Progress;
-use crate::model::timers::FleetTimer;
 use crate::model::{Call, Ctx, Endpoint, Outcome, reply};
 use crate::slab::Key;
 use crate::time::SimTime;

@@ -3,9 +3,8 @@
 
 use rand::RngExt;
 
-use super::{Fleet, Life};
+use super::{Fleet, InstanceTimer, Life};
 use crate::model::Ctx;
-use crate::model::timers::InstanceTimer;
 use crate::rng::StreamRng;
 use crate::time::SimDuration;
 

@@ -6,9 +6,8 @@ use crate::engine::ActorId;
 use crate::model::targets::TargetState;
 use crate::model::testing::{Caller, Log, Replied, Rig, at_ms, replied};
 use crate::model::{Endpoint, Outcome};
-use crate::scenario::{
-    AutoScalingSpec, HealthCheckSpec, LifecycleSpec, ScalingPolicy, ScheduledAction,
-    TerminationPolicy,
+use crate::settings::{
+    HealthCheckSpec, LifecycleSpec, ScalingPolicy, ScheduledAction, TerminationPolicy,
 };
 use crate::time::SimDuration;
 
@@ -26,14 +25,12 @@ const BILLING: Ec2Billing = Ec2Billing {
 /// calls waiting, each call taking `service_ms`.
 fn config(workers: u32, queue_limit: Option<u32>, service_ms: u64) -> FleetConfig {
     FleetConfig {
-        name: "app".into(),
-        kind: FleetKind::Ec2,
         instances: 1,
         workers,
         queue_limit,
         service_time: Dist::constant(SimDuration::from_millis(service_ms)),
         downstream: Downstream::default(),
-        pricing: FleetPricing::Ec2 {
+        pricing: FleetPricing::Instances {
             hourly_usd: HOURLY_USD,
             spot_hourly_usd: HOURLY_USD / 3.0,
             billing: BILLING,
@@ -116,24 +113,23 @@ fn group() -> FleetConfig {
         desired: Some(desired),
     };
     let scaling = ScalingConfig {
-        group: AutoScalingSpec {
+        group: GroupConfig {
             min: 1,
             max: 2,
             desired: 1,
             policy: ScalingPolicy::None,
             scale_in_cooldown: secs(300),
-            scale_out_cooldown: secs(300),
             warmup: secs(0),
             period: secs(60),
             metric_delay: secs(60),
             termination: TerminationPolicy::OldestInstance,
             max_scale_in: None,
             scheduled: vec![action(10, 2), action(100, 1)],
-        },
-        alarms: TrackingAlarms {
-            high_datapoints: 3,
-            low_datapoints: 15,
-            low_fraction: 0.9,
+            alarms: TrackingAlarms {
+                high_datapoints: 3,
+                low_datapoints: 15,
+                low_fraction: 0.9,
+            },
         },
         lifecycle: LifecycleSpec {
             boot_time: Dist::constant(secs(30)),
@@ -151,7 +147,7 @@ fn group() -> FleetConfig {
         load_balanced: true,
         backlog_queue: None,
         spot: None,
-        zones: Vec::new(),
+        zones: 1,
         rebalance: true,
     };
     FleetConfig {

@@ -14,15 +14,13 @@ pub(super) fn zone_share(desired: u32, zones: u32, zone: u32) -> u32 {
 impl Fleet {
     /// The zone of instance slot `server`.
     pub(super) fn zone(&self, server: u32) -> u32 {
-        self.scaling
-            .as_ref()
-            .map_or(0, |sc| server % sc.cfg.zone_count())
+        self.scaling.as_ref().map_or(0, |sc| server % sc.cfg.zones)
     }
 
     /// Per zone, the live instances (rebalancing launches included,
     /// instances they are replacing not).
     pub(super) fn zone_counts(&self) -> Vec<u32> {
-        let zones = self.scaling.as_ref().map_or(1, |sc| sc.cfg.zone_count());
+        let zones = self.scaling.as_ref().map_or(1, |sc| sc.cfg.zones);
         let mut counts = vec![0; zones as usize];
         let replaced = self.being_replaced();
         for (i, s) in self.servers.iter().enumerate() {
@@ -60,7 +58,7 @@ impl Fleet {
     /// over its zones); a fixed fleet only refills a zone up to its share.
     pub(super) fn zoned_free_slot(&self) -> Option<u32> {
         let sc = self.scaling.as_ref()?;
-        let zones = sc.cfg.zone_count();
+        let zones = sc.cfg.zones;
         let desired = sc.group.desired;
         let counts = self.zone_counts();
         let mut order: Vec<u32> = (0..zones)
@@ -79,7 +77,7 @@ impl Fleet {
         loop {
             let counts = self.zone_counts();
             let sc = self.sc();
-            let up: Vec<u32> = (0..sc.cfg.zone_count())
+            let up: Vec<u32> = (0..sc.cfg.zones)
                 .filter(|&z| sc.zone_down[z as usize] == 0)
                 .collect();
             let Some(&low) = up.iter().min_by_key(|&&z| (counts[z as usize], z)) else {

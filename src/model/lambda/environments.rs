@@ -1,9 +1,8 @@
 //! Execution environments: provisioned ones, cold starts, the warm pool,
 //! reclaim after the keep-alive, and the concurrency they hold.
 
-use super::Lambda;
+use super::{Lambda, LambdaTimer};
 use crate::model::Ctx;
-use crate::model::timers::LambdaTimer;
 use crate::slab::Key;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

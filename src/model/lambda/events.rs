@@ -1,8 +1,7 @@
 //! Asynchronous invocations: accepted at once, run from Lambda's internal
 //! queue, retried, and given up to the on-failure destination.
 
-use super::{Lambda, Token};
-use crate::model::timers::LambdaTimer;
+use super::{Lambda, LambdaTimer, Token};
 use crate::model::{Call, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};

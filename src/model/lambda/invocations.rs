@@ -1,9 +1,8 @@
 //! Invocations: a warm environment or a cold start (or a throttle), the
 //! handler's work and downstream steps, batch items, timeouts.
 
-use super::{Env, EnvState, Lambda, Token};
+use super::{Env, EnvState, Lambda, LambdaTimer, Token};
 use crate::model::downstream::Progress;
-use crate::model::timers::LambdaTimer;
 use crate::model::{Call, Ctx, Outcome, refuse, reply};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};

@@ -31,7 +31,6 @@ mod invocations;
 
 use super::downstream::Downstream;
 use super::faults::FaultState;
-use super::timers::LambdaTimer;
 use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Endpoint, Msg, Outcome};
 use crate::dist::Dist;
@@ -45,6 +44,29 @@ pub use billing::LambdaPricing;
 use environments::{Env, EnvState};
 use events::Event;
 use invocations::Invocation;
+
+/// A function's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LambdaTimer {
+    /// The invocation's cold start is over.
+    Ready(Key),
+    /// The handler's work is done.
+    Done(Key),
+    /// The invocation runs past its timeout.
+    Timeout(Key),
+    /// The invocation tries its refused send again.
+    SendRetry(Key),
+    /// An idle environment may be reclaimed, if it is still idle in the
+    /// same spell.
+    Reclaim {
+        /// The environment's slot.
+        env: u32,
+        /// Its idle spell when the timer was set.
+        idle_spell: u32,
+    },
+    /// The asynchronous event is tried again.
+    EventRetry(Key),
+}
 
 /// Whose answer a reply to the function is: a downstream step of one of
 /// its invocations, or the invocation of one of its asynchronous events
@@ -80,8 +102,6 @@ impl Token {
 /// The settings a function is built from.
 #[derive(Clone, Debug)]
 pub struct LambdaConfig {
-    /// Component name.
-    pub name: String,
     /// Memory [MB].
     pub memory_mb: u32,
     /// Run time of one invocation.
@@ -299,8 +319,6 @@ impl Component for Lambda {
             None => self.environments.window_peak().max(1) as f64,
         };
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "lambda".into(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization: self.concurrency.window_mean(now) / capacity,
@@ -314,6 +332,7 @@ impl Component for Lambda {
                 self.window_requests,
                 self.window_gb_seconds,
             ),
+            ..ComponentReport::default()
         }
     }
 }

@@ -21,7 +21,6 @@ const PRICING: LambdaPricing = LambdaPricing {
 fn config(reserved: Option<u32>) -> LambdaConfig {
     let ms = |ms| Dist::constant(SimDuration::from_millis(ms));
     LambdaConfig {
-        name: "fn".into(),
         memory_mb: 1024,
         service_time: ms(10),
         cold_start: ms(100),

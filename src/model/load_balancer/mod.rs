@@ -27,14 +27,13 @@ mod slow_start;
 
 use super::faults::FaultState;
 use super::targets::TargetState;
-use super::timers::BalancerTimer;
 use super::world::World;
 use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
-use crate::scenario::Routing;
+use crate::settings::Routing;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, TimeAverage};
 use crate::time::{SimDuration, SimTime};
@@ -43,6 +42,13 @@ pub use billing::{ASSUMED_BYTES_PER_REQUEST, CapacityUnit, HourUsage, LbPricing}
 use nodes::Nodes;
 use routing::TargetSet;
 use slow_start::SlowStart;
+
+/// A load balancer's own timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BalancerTimer {
+    /// The balancer's own latency has elapsed: on to a target.
+    Forward(Key),
+}
 
 /// One routable target: an instance of a fleet, or a whole component.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -62,8 +68,6 @@ pub struct Target {
 /// The settings a load balancer is built from.
 #[derive(Clone, Debug)]
 pub struct LoadBalancerConfig {
-    /// Component name.
-    pub name: String,
     /// Its prices (an ALB's or an NLB's).
     pub pricing: LbPricing,
     /// Routing policy.
@@ -357,8 +361,6 @@ impl Component for LoadBalancer {
 
     fn report(&mut self, now: SimTime) -> ComponentReport {
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "load_balancer".into(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization: 0.0,
@@ -368,6 +370,7 @@ impl Component for LoadBalancer {
             instances_max: 0,
             instance_hours: 0.0,
             cost_usd: self.bill(now),
+            ..ComponentReport::default()
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::LoadBalancer;
 use super::routing::TargetSet;
 use crate::model::world::World;
-use crate::scenario::Routing;
+use crate::settings::Routing;
 
 /// The balancer's nodes, one per availability zone of its targets.
 #[derive(Debug, Default)]

@@ -10,7 +10,7 @@ use priority_queue::PriorityQueue;
 use rand::RngExt;
 
 use crate::rng::StreamRng;
-use crate::scenario::Routing;
+use crate::settings::Routing;
 
 /// A deterministic hasher for the indexed queue: std's `RandomState` is
 /// seeded per process, and nothing random may touch results.

@@ -35,7 +35,6 @@ fn rig() -> (Rig, Log<Call>, Log<Replied>) {
         })
         .collect();
     let cfg = LoadBalancerConfig {
-        name: "alb".into(),
         pricing: PRICING,
         routing: Routing::RoundRobin,
         targets,

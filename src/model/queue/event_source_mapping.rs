@@ -1,10 +1,9 @@
 //! A Lambda consumer's event source mapping: pollers that scale with the
 //! backlog, batching windows, and one invocation per batch.
 
-use super::{Place, Queue, RECEIVE_MAX_MESSAGES};
+use super::{Place, PollerTimer, Queue, QueueTimer, RECEIVE_MAX_MESSAGES};
 use crate::engine::ActorId;
 use crate::model::batch::BatchItem;
-use crate::model::timers::{PollerTimer, QueueTimer};
 use crate::model::{Ctx, Msg, Outcome};
 use crate::time::SimDuration;
 

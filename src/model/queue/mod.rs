@@ -34,14 +34,12 @@ use std::collections::VecDeque;
 
 use super::faults::FaultState;
 use super::requests::RequestId;
-use super::timers::{PollerTimer, QueueTimer};
 use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Msg, Outcome};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
-use crate::scenario::QueueType;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeAverage};
 use crate::time::{SimDuration, SimTime};
@@ -52,13 +50,38 @@ pub use event_source_mapping::{
 use pollers::Poller;
 use visibility::Group;
 
-/// API calls per second per action of a FIFO queue without high throughput
-/// (AWS, "Troubleshoot FIFO throttling" and "message quotas"; see
-/// `../shared/reference/aws-facts.md` §4).
-pub const FIFO_CALLS_PER_SECOND: f64 = 300.0;
-/// The same with high-throughput mode in us-east-1 (third-party report of
-/// AWS's October 2023 figure, aws-facts.md §4; a later 70,000 is unconfirmed).
-pub const FIFO_HIGH_THROUGHPUT_CALLS_PER_SECOND: f64 = 18_000.0;
+/// A queue's own timers, and its pollers'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueTimer {
+    /// The SendMessage call is done: the message is stored.
+    SendDone(Key),
+    /// The message's delivery delay is over.
+    DelayDone(Key),
+    /// The message's visibility timeout ends.
+    Visibility(Key),
+    /// The oldest message may have expired.
+    Retention,
+    /// An event source mapping reconsiders its pollers (once a minute).
+    ScalePollers,
+    /// Poller number `n`'s batching window closes.
+    WindowCloses(u32),
+    /// An event of a poller: the key is its index and its generation when
+    /// the timer was set (a later receive or delivery cancels it).
+    Poller(Key, PollerTimer),
+}
+
+/// What happens to a poller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PollerTimer {
+    /// Its received batch arrives: processing begins.
+    BatchArrives,
+    /// It sends its next ReceiveMessage.
+    Poll,
+    /// Its long poll ends empty.
+    WaitExpired,
+    /// Its DeleteMessage call is done.
+    DeleteDone,
+}
 
 /// Messages one ReceiveMessage returns at most.
 const RECEIVE_MAX_MESSAGES: u32 = 10;
@@ -82,10 +105,9 @@ pub struct Consumer {
 /// The settings a queue is built from.
 #[derive(Clone, Debug)]
 pub struct QueueConfig {
-    /// Component name.
-    pub name: String,
-    /// Standard or FIFO.
-    pub queue_type: QueueType,
+    /// A FIFO queue: each message group is delivered in order, one batch
+    /// of a group at a time (a standard queue: best-effort order).
+    pub fifo: bool,
     /// Who polls it.
     pub consumer: Option<Consumer>,
     /// The dead-letter queue.
@@ -109,7 +131,8 @@ pub struct QueueConfig {
     pub partial_batch_responses: bool,
     /// Long-polling wait; zero for short polling.
     pub wait_time: SimDuration,
-    /// FIFO message groups.
+    /// Message groups a request's message is spread over (1 for a
+    /// standard queue).
     pub groups: u32,
     /// Chance of a duplicate delivery (standard).
     pub duplicate_probability: f64,
@@ -231,10 +254,6 @@ impl Queue {
                     .collect()
             })
             .unwrap_or_default();
-        let groups = match cfg.queue_type {
-            QueueType::Standard => 1,
-            QueueType::Fifo => cfg.groups.max(1),
-        };
         let chunks_per_message = (f64::from(cfg.message_bytes) / cfg.chunk_bytes)
             .ceil()
             .max(1.0) as u64;
@@ -242,7 +261,7 @@ impl Queue {
             rng,
             faults,
             messages: Slab::default(),
-            groups: vec![Group::default(); groups as usize],
+            groups: vec![Group::default(); cfg.groups.max(1) as usize],
             ready_groups: VecDeque::new(),
             by_age: VecDeque::new(),
             retention_check: None,
@@ -411,8 +430,6 @@ impl Component for Queue {
     fn report(&mut self, now: SimTime) -> ComponentReport {
         let _ = now;
         ComponentReport {
-            name: self.cfg.name.clone(),
-            kind: "queue".into(),
             handled: self.calls.handled,
             errors: self.calls.errors,
             utilization: 0.0,
@@ -422,6 +439,7 @@ impl Component for Queue {
             instances_max: 0,
             instance_hours: 0.0,
             cost_usd: self.cost(self.window.requests),
+            ..ComponentReport::default()
         }
     }
 }

@@ -3,8 +3,7 @@
 
 use rand::RngExt;
 
-use super::{Place, Queue};
-use crate::model::timers::{PollerTimer, QueueTimer};
+use super::{Place, PollerTimer, Queue, QueueTimer};
 use crate::model::{Ctx, Endpoint, Outcome, call};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};

@@ -1,8 +1,7 @@
 //! Leaving the queue: expiry after the retention period, and the move to
 //! the dead-letter queue after `max_receives`.
 
-use super::{Place, Queue};
-use crate::model::timers::QueueTimer;
+use super::{Place, Queue, QueueTimer};
 use crate::model::{Ctx, Msg};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};

@@ -4,9 +4,8 @@
 
 use rand::RngExt;
 
-use super::{Message, Place, Queue};
+use super::{Message, Place, Queue, QueueTimer};
 use crate::model::requests::RequestId;
-use crate::model::timers::QueueTimer;
 use crate::model::{Call, Ctx, Outcome, refuse, reply};
 use crate::slab::Key;
 use crate::time::SimDuration;

@@ -13,8 +13,7 @@ const SENDERS: u32 = 2;
 /// whose API calls take 1 ms.
 fn config(pollers: u32) -> QueueConfig {
     QueueConfig {
-        name: "q".into(),
-        queue_type: QueueType::Standard,
+        fifo: false,
         consumer: Some(Consumer {
             actor: ActorId(CONSUMER),
             instances: 1,
@@ -63,9 +62,10 @@ fn rig(cfg: QueueConfig, consumer: Callee) -> (Rig, DeadLetters) {
 /// them.
 fn delivery_order(batch_size: u32, failures: u32) -> Vec<u32> {
     let cfg = QueueConfig {
-        queue_type: QueueType::Fifo,
+        fifo: true,
         batch_size,
-        calls_per_second: Some(FIFO_CALLS_PER_SECOND),
+        // A FIFO queue's 300 calls per second.
+        calls_per_second: Some(300.0),
         ..config(4)
     };
     let consumer = Callee::new(Box::new(move |seen| {

@@ -5,10 +5,8 @@ use std::collections::VecDeque;
 
 use rand::RngExt;
 
-use super::{Place, Queue, RECEIVE_MAX_MESSAGES};
+use super::{Place, Queue, QueueTimer, RECEIVE_MAX_MESSAGES};
 use crate::model::Ctx;
-use crate::model::timers::QueueTimer;
-use crate::scenario::QueueType;
 use crate::slab::Key;
 
 #[derive(Clone, Debug, Default)]
@@ -31,7 +29,7 @@ impl Queue {
         m.place = Place::Visible;
         m.visible_since = now;
         let (g, seq) = (m.group, m.seq);
-        let fifo = self.cfg.queue_type == QueueType::Fifo;
+        let fifo = self.cfg.fifo;
         let messages = &self.messages;
         let group = &mut self.groups[g as usize];
         if fifo && redelivery {
@@ -48,7 +46,7 @@ impl Queue {
     }
 
     fn list_if_ready(&mut self, g: u32) {
-        let fifo = self.cfg.queue_type == QueueType::Fifo;
+        let fifo = self.cfg.fifo;
         let group = &mut self.groups[g as usize];
         let locked = fifo && group.in_flight > 0;
         if !group.listed && !locked && !group.visible.is_empty() {
@@ -84,7 +82,7 @@ impl Queue {
     /// on to other groups; a group with a message in flight is locked to
     /// everyone else until it has none.
     pub(super) fn take(&mut self, p: u32, ctx: &mut Ctx<'_>) -> u32 {
-        let fifo = self.cfg.queue_type == QueueType::Fifo;
+        let fifo = self.cfg.fifo;
         let room = self
             .batch_limit()
             .saturating_sub(self.pollers[p as usize].batch.len() as u32);

@@ -1,10 +1,38 @@
 //! `kind = "api_gateway"`: an HTTP or REST API with its throttle and timeout.
 
 use crate::dist::Dist;
+use crate::scenario::kinds::{ComponentId, ComponentSpec};
 use crate::scenario::kinds::{Kind, Reading, Role, targets};
 use crate::scenario::reader::values::{DurRange, POSITIVE, Unit};
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::{ApiGatewaySpec, ApiType, ComponentSpec};
+use crate::time::SimDuration;
+
+/// API Gateway flavours (pricing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiType {
+    /// HTTP API (default).
+    Http,
+    /// REST API.
+    Rest,
+}
+
+/// `kind = "api_gateway"`.
+#[derive(Clone, Debug)]
+pub struct ApiGatewaySpec {
+    /// `type`.
+    pub api_type: ApiType,
+    /// `targets`: requests are spread over them in turn.
+    pub targets: Vec<ComponentId>,
+    /// `rate`: token-bucket refill [requests/s] (default 10,000, the
+    /// account-level default).
+    pub rate: f64,
+    /// `burst`: token-bucket capacity (default 5,000).
+    pub burst: u32,
+    /// `timeout`: integration timeout (50 ms–29 s, default 29 s).
+    pub timeout: SimDuration,
+    /// `latency` the gateway adds (default 1 ms, an assumption).
+    pub latency: Dist,
+}
 
 pub(crate) const KIND: Kind = Kind {
     name: "api_gateway",

@@ -1,9 +1,25 @@
 //! `kind = "database"`: a generic database with a capacity and a queue.
 
+use crate::dist::Dist;
+use crate::scenario::kinds::ComponentSpec;
 use crate::scenario::kinds::{Kind, Reading, Role};
 use crate::scenario::reader::values::NON_NEGATIVE;
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::{ComponentSpec, DatabaseSpec};
+
+/// `kind = "database"`.
+#[derive(Clone, Debug)]
+pub struct DatabaseSpec {
+    /// Operations in service at once.
+    pub capacity: u32,
+    /// Time per operation.
+    pub service_time: Dist,
+    /// Bound on waiting operations; beyond it an operation is throttled (error).
+    pub queue_limit: Option<u32>,
+    /// `cost_per_hour` [USD/h], user-supplied (no catalog price for a generic database).
+    pub cost_per_hour: f64,
+    /// `cost_per_million` [USD per 1M operations], user-supplied.
+    pub cost_per_million: f64,
+}
 
 pub(crate) const KIND: Kind = Kind {
     name: "database",

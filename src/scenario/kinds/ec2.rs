@@ -4,11 +4,11 @@
 use toml::de::DeValue;
 
 use crate::dist::Dist;
+use crate::scenario::kinds::ComponentSpec;
 use crate::scenario::kinds::fleet::{self, Keys, Own};
 use crate::scenario::kinds::{Kind, Reading};
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::ComponentSpec;
 use crate::time::SimDuration;
 
 pub(crate) const KIND: Kind = Kind {

@@ -3,11 +3,11 @@
 
 use crate::dist::Dist;
 use crate::scenario::kinds::fleet::{self, Keys, Own};
+use crate::scenario::kinds::{ComponentSpec, FargateSpec};
 use crate::scenario::kinds::{Kind, Reading};
 use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::values::POSITIVE;
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::{ComponentSpec, FargateSpec};
 use crate::time::SimDuration;
 
 pub(crate) const KIND: Kind = Kind {

@@ -3,13 +3,60 @@
 
 use crate::dist::Dist;
 use crate::scenario::dist::{DIST_EXPECTED, dist_value_scaled};
+use crate::scenario::kinds::{ComponentId, ComponentSpec};
 use crate::scenario::kinds::{Kind, Reading, Role, single_name};
 use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::values::DurRange;
 use crate::scenario::reader::values::integer_value;
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::{Architecture, ComponentSpec, LambdaSpec};
 use crate::time::SimDuration;
+
+/// Lambda instruction set architecture (pricing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Architecture {
+    /// x86_64 (default).
+    X86_64,
+    /// arm64 (Graviton): cheaper per GB-second.
+    Arm64,
+}
+
+/// `kind = "lambda"`: a function.
+#[derive(Clone, Debug)]
+pub struct LambdaSpec {
+    /// `runtime`, e.g. `python3.12`, `java21`, `java21-snapstart`.
+    pub runtime: String,
+    /// `memory_mb` (128–10,240, default 128, AWS's default).
+    pub memory_mb: u32,
+    /// `architecture` (default x86_64).
+    pub architecture: Architecture,
+    /// `service_time`: run time of one invocation at `memory_mb`
+    /// (already scaled when `cpu_bound` says it was measured elsewhere).
+    pub service_time: Dist,
+    /// `cold_start`: time to start a new execution environment (default
+    /// from the runtime, see the catalog).
+    pub cold_start: Dist,
+    /// `keep_alive`: how long an idle environment is kept (default 10 min).
+    pub keep_alive: Dist,
+    /// `concurrency`: reserved concurrency; `None` draws on the account's
+    /// unreserved pool.
+    pub concurrency: Option<u32>,
+    /// `provisioned`: environments kept initialised all along (default 0).
+    pub provisioned: u32,
+    /// `timeout` (1 s–900 s, default 3 s, AWS's default).
+    pub timeout: SimDuration,
+    /// Synchronous calls after the work.
+    pub calls: Vec<ComponentId>,
+    /// Messages sent after the calls.
+    pub sends: Vec<ComponentId>,
+    /// `retries` of a failed asynchronous event (0–2, default 2).
+    pub async_retries: u32,
+    /// `max_event_age`: an asynchronous event older than this is dropped
+    /// (default 6 h).
+    pub max_event_age: SimDuration,
+    /// `on_failure`: the queue that receives events that exhausted their
+    /// retries or age; without one they are lost.
+    pub on_failure: Option<ComponentId>,
+}
 
 pub(crate) const KIND: Kind = Kind {
     name: "lambda",

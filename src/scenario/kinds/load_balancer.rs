@@ -1,11 +1,43 @@
 //! `kind = "load_balancer"`: an Application or Network Load Balancer.
 
 use crate::dist::Dist;
+use crate::scenario::kinds::{ComponentId, ComponentSpec};
 use crate::scenario::kinds::{Kind, Reading, Role, targets};
 use crate::scenario::reader::values::{DurRange, POSITIVE, Unit, num_value};
 use crate::scenario::reader::{Ctx, Table, Val, array};
-use crate::scenario::spec::{ComponentSpec, LbType, LoadBalancerSpec, Routing};
+use crate::settings::Routing;
 use crate::time::SimDuration;
+
+/// Load balancer flavour, for pricing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LbType {
+    /// Application Load Balancer (LCU pricing).
+    Alb,
+    /// Network Load Balancer (NLCU pricing).
+    Nlb,
+}
+
+/// `kind = "load_balancer"`.
+#[derive(Clone, Debug)]
+pub struct LoadBalancerSpec {
+    /// `type`: `alb` (default) or `nlb`.
+    pub lb_type: LbType,
+    /// `routing` (default `round_robin`, the ALB default).
+    pub routing: Routing,
+    /// The components routed to; each instance of a fleet is one target.
+    pub targets: Vec<ComponentId>,
+    /// `weights`: one per entry of `targets` for `weighted` routing;
+    /// `None` weighs each instance by its vCPUs.
+    pub weights: Option<Vec<f64>>,
+    /// Time the load balancer adds to each request on the way in.
+    pub latency: Dist,
+    /// `slow_start` (0 = off, the default): a newly healthy target's share
+    /// of requests ramps up linearly over this long.
+    pub slow_start: SimDuration,
+    /// `cross_zone` (default on, as ALB): each zone's node routes to the
+    /// healthy targets of every zone; off, only to its own zone's.
+    pub cross_zone: bool,
+}
 
 pub(crate) const KIND: Kind = Kind {
     name: "load_balancer",

@@ -1,7 +1,10 @@
-//! Component kinds, one file each: the kind's name, the references that may
-//! name it, the reader of its table (its keys, defaults and checks) and its
-//! tests. [`KINDS`] lists them; adding a kind is adding a file, a line to
-//! [`KINDS`] and the kind's spec (which the simulation reads) to `spec.rs`.
+//! Component kinds, one file each: the kind's spec (what the simulation
+//! reads), its name, the references that may name it, the reader of its
+//! table (its keys, defaults and checks) and its tests. [`KINDS`] lists
+//! them. Adding a kind is adding its file, a `mod` line, a line to
+//! [`KINDS`] and its variant of [`ComponentSpec`] (whose matches the
+//! compiler then asks to complete); ARCHITECTURE.md has the whole
+//! checklist, model and assembler included.
 
 mod api_gateway;
 mod database;
@@ -18,7 +21,79 @@ use toml::de::DeValue;
 
 use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val, check_name};
-use crate::scenario::spec::{ComponentId, ComponentSpec};
+pub use api_gateway::{ApiGatewaySpec, ApiType};
+pub use database::DatabaseSpec;
+pub use fleet::{AutoScalingSpec, Ec2Spec, FargateSpec, PurchaseSpec};
+pub use lambda::{Architecture, LambdaSpec};
+pub use load_balancer::{LbType, LoadBalancerSpec};
+pub use queue::{QueueSpec, QueueType};
+pub use topic::{Subscription, TopicSpec};
+
+/// Index of a component within its design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ComponentId(pub usize);
+
+/// The kinds of component and their validated settings: a new kind adds
+/// its variant, and the compiler asks for its arms in the matches on it.
+// Specs are built once per run and read while components are assembled:
+// the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug)]
+pub enum ComponentSpec {
+    /// `kind = "load_balancer"`.
+    LoadBalancer(LoadBalancerSpec),
+    /// `kind = "ec2"`.
+    Ec2(Ec2Spec),
+    /// `kind = "database"`.
+    Database(DatabaseSpec),
+    /// `kind = "queue"` (SQS).
+    Queue(QueueSpec),
+    /// `kind = "topic"` (SNS).
+    Topic(TopicSpec),
+    /// `kind = "lambda"`.
+    Lambda(LambdaSpec),
+    /// `kind = "api_gateway"`.
+    ApiGateway(ApiGatewaySpec),
+}
+
+impl ComponentSpec {
+    /// The `kind` string as written in scenarios and in `components.csv`.
+    pub fn kind_name(&self) -> &'static str {
+        self.kind().name
+    }
+
+    /// The kind of the component.
+    fn kind(&self) -> &'static Kind {
+        match self {
+            ComponentSpec::LoadBalancer(_) => &load_balancer::KIND,
+            ComponentSpec::Ec2(e) if e.fargate.is_some() => &fargate::KIND,
+            ComponentSpec::Ec2(_) => &ec2::KIND,
+            ComponentSpec::Database(_) => &database::KIND,
+            ComponentSpec::Queue(_) => &queue::KIND,
+            ComponentSpec::Topic(_) => &topic::KIND,
+            ComponentSpec::Lambda(_) => &lambda::KIND,
+            ComponentSpec::ApiGateway(_) => &api_gateway::KIND,
+        }
+    }
+
+    /// Every reference to another component, to fill in or rewrite.
+    pub fn references_mut(&mut self) -> Vec<&mut ComponentId> {
+        match self {
+            ComponentSpec::LoadBalancer(lb) => lb.targets.iter_mut().collect(),
+            ComponentSpec::Ec2(e) => e.calls.iter_mut().chain(&mut e.sends).collect(),
+            ComponentSpec::Database(_) => Vec::new(),
+            ComponentSpec::Queue(q) => q.consumer.iter_mut().chain(&mut q.dead_letter).collect(),
+            ComponentSpec::Topic(t) => t.subscriptions.iter_mut().map(|s| &mut s.target).collect(),
+            ComponentSpec::Lambda(l) => l
+                .calls
+                .iter_mut()
+                .chain(&mut l.sends)
+                .chain(&mut l.on_failure)
+                .collect(),
+            ComponentSpec::ApiGateway(a) => a.targets.iter_mut().collect(),
+        }
+    }
+}
 
 /// A component kind: how scenarios write it, which references may name it
 /// and how its table is read.
@@ -45,6 +120,12 @@ const KINDS: &[&Kind] = &[
     &load_balancer::KIND,
     &api_gateway::KIND,
 ];
+
+/// The name of every kind scenarios may write, in the order messages list
+/// them.
+pub fn kind_names() -> impl Iterator<Item = &'static str> {
+    KINDS.iter().map(|k| k.name)
+}
 
 impl Kind {
     /// The kinds a reference in `role` may name, for messages:
@@ -163,7 +244,7 @@ pub(crate) fn component(
     let t = Table::of(ctx, path.clone(), value, "a component table with a `kind`")?;
     check_name(ctx, name_at, &path, name, "component");
     let kinds: Vec<(&str, &'static Kind)> = KINDS.iter().map(|k| (k.name, *k)).collect();
-    let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+    let names: Vec<&str> = kind_names().collect();
     let kind = if t.require(ctx, "kind", &one_of(&names, Quoted::Value)) {
         t.choice(ctx, "kind", &kinds)
     } else {

@@ -3,11 +3,63 @@
 
 use crate::catalog::Sourced;
 use crate::dist::Dist;
+use crate::scenario::kinds::{ComponentId, ComponentSpec};
 use crate::scenario::kinds::{Kind, Reading, Role, single_name};
 use crate::scenario::reader::values::{DurRange, NumRange, Unit};
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::{ComponentSpec, QueueSpec, QueueType};
 use crate::time::SimDuration;
+
+/// SQS queue types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueType {
+    /// At-least-once delivery, best-effort order, nearly unlimited throughput.
+    Standard,
+    /// Order within a message group, exactly-once processing, limited throughput.
+    Fifo,
+}
+
+/// `kind = "queue"`: an SQS queue.
+#[derive(Clone, Debug)]
+pub struct QueueSpec {
+    /// `type` (default `standard`).
+    pub queue_type: QueueType,
+    /// `consumer`: the fleet whose workers poll the queue, if any.
+    pub consumer: Option<ComponentId>,
+    /// `visibility_timeout` (default 30 s, AWS's default).
+    pub visibility_timeout: SimDuration,
+    /// `max_receives`: receives before a message goes to the dead-letter
+    /// queue (redrive policy's maxReceiveCount); `None` without redrive.
+    pub max_receives: Option<u32>,
+    /// `dead_letter`: the queue that takes messages received `max_receives` times.
+    pub dead_letter: Option<ComponentId>,
+    /// `retention` (default 4 days): older messages are deleted, their work lost.
+    pub retention: SimDuration,
+    /// `delay` (default 0): a new message is invisible this long.
+    pub delay: SimDuration,
+    /// `batch_size` (default 1): messages per receive (1–10), or per
+    /// invocation of a Lambda consumer (1–10,000; above 10 only with a
+    /// batching window).
+    pub batch_size: u32,
+    /// `batching_window` (Lambda consumer, 0–300 s, default 0): how long
+    /// the event source mapping gathers a batch.
+    pub batching_window: SimDuration,
+    /// `report_batch_item_failures` (Lambda consumer, default false): only
+    /// the failed items of a batch return to the queue.
+    pub report_batch_item_failures: bool,
+    /// `wait_time` (0–20 s, default 0 = short polling, AWS's default).
+    pub wait_time: SimDuration,
+    /// `groups` (FIFO, default 1): message groups a request's message is spread over.
+    pub groups: u32,
+    /// `duplicate_probability` (standard, default 0): chance that a receive
+    /// also leaves a copy of the message to be delivered again.
+    pub duplicate_probability: f64,
+    /// `high_throughput` (FIFO, default false).
+    pub high_throughput: bool,
+    /// `latency`: time of one API call (send, receive, delete).
+    pub latency: Dist,
+    /// `message_size` in bytes (default 1 KiB); billed in 64 KiB chunks.
+    pub message_bytes: u32,
+}
 
 pub(crate) const KIND: Kind = Kind {
     name: "queue",

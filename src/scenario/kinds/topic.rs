@@ -3,10 +3,28 @@
 use toml::de::DeValue;
 
 use crate::dist::Dist;
+use crate::scenario::kinds::{ComponentId, ComponentSpec};
 use crate::scenario::kinds::{Kind, Reading, Role};
 use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val};
-use crate::scenario::spec::{ComponentSpec, Subscription, TopicSpec};
+
+/// One subscription of a topic.
+#[derive(Clone, Debug)]
+pub struct Subscription {
+    /// The subscriber.
+    pub target: ComponentId,
+    /// The request classes delivered (`None`: all).
+    pub filter: Option<Vec<usize>>,
+}
+
+/// `kind = "topic"`: an SNS topic.
+#[derive(Clone, Debug)]
+pub struct TopicSpec {
+    /// `subscribers`, in order.
+    pub subscriptions: Vec<Subscription>,
+    /// `latency`: time to accept a publish, and to deliver to a subscriber.
+    pub latency: Dist,
+}
 
 pub(crate) const KIND: Kind = Kind {
     name: "topic",

@@ -3,16 +3,10 @@
 
 use toml::de::DeValue;
 
+use crate::scenario::design::RawDesign;
 use crate::scenario::kinds::{Raw, component};
 use crate::scenario::reader::text::did_you_mean;
 use crate::scenario::reader::{Ctx, NameRef, Table, check_name};
-
-/// `[designs.NAME]` as read.
-pub(crate) struct RawDesign {
-    pub(crate) name: String,
-    pub(crate) entry: Option<NameRef>,
-    pub(crate) own: Vec<Raw>,
-}
 
 pub(crate) fn shared(ctx: &mut Ctx, root: &Table, classes: Option<&[&str]>) -> Vec<Raw> {
     let Some(t) = root.sub(ctx, "components") else {

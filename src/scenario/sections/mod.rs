@@ -11,7 +11,7 @@ mod workload;
 
 use toml::de::DeValue;
 
-use crate::scenario::design::{assemble, check_unreached};
+use crate::scenario::design::{check_unreached, place};
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, NO_LINE, Table};
 use crate::scenario::spec::{ComponentSpec, Design, Scenario};
@@ -48,10 +48,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
     let workload = workload::read(ctx, &root, head.as_ref(), classes.clone());
     let shared = designs::shared(ctx, &root, class_names);
     let raw_designs = designs::read(ctx, &root, class_names);
-    let designs: Vec<Option<Design>> = raw_designs
-        .iter()
-        .map(|d| assemble(ctx, d, &shared))
-        .collect();
+    let designs: Vec<Option<Design>> = raw_designs.iter().map(|d| place(ctx, d, &shared)).collect();
     check_unreached(ctx, &raw_designs, &shared);
     let mut component_names: Vec<&str> = shared.iter().map(|c| c.name.as_str()).collect();
     for d in &raw_designs {

@@ -2,7 +2,7 @@
 
 use crate::scenario::reader::values::DurRange;
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::HealthCheckSpec;
+use crate::settings::HealthCheckSpec;
 
 /// `health_check = { interval, timeout, healthy_threshold, unhealthy_threshold }`.
 pub(crate) fn read(ctx: &mut Ctx, t: &Table) -> Option<HealthCheckSpec> {

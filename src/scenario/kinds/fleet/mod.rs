@@ -7,11 +7,14 @@ mod health_check;
 mod purchase;
 
 use crate::dist::Dist;
+use crate::scenario::kinds::ComponentId;
 use crate::scenario::kinds::{Reading, Role};
 use crate::scenario::reader::values::{DurRange, POSITIVE_DURATION, Unit};
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::{Ec2Spec, FargateSpec, LifecycleSpec};
+use crate::settings::LifecycleSpec;
 use crate::time::SimDuration;
+pub use autoscaling::AutoScalingSpec;
+pub use purchase::PurchaseSpec;
 
 // Our own bounds, not AWS's: far above any real fleet, low enough that
 // instances × workers (every worker a queue poller) can neither overflow nor
@@ -45,6 +48,49 @@ const KEYS: &[&str] = &[
     "spot_discount",
     "savings_plan",
 ];
+
+/// `kind = "ec2"`: a fleet of identical instances, fixed or in an Auto
+/// Scaling group.
+#[derive(Clone, Debug)]
+pub struct Ec2Spec {
+    /// A type from the catalog, e.g. `m5.large`.
+    pub instance_type: String,
+    /// Number of instances (the group's `desired` at time zero when it scales).
+    pub instances: u32,
+    /// Requests served at once per instance.
+    pub workers: u32,
+    /// Per-instance accept queue bound; beyond it a request gets a 503.
+    pub queue_limit: Option<u32>,
+    /// Compute time per request (before the calls).
+    pub service_time: Dist,
+    /// Synchronous calls made one after another while the worker is held.
+    pub calls: Vec<ComponentId>,
+    /// Asynchronous sends (queues, topics, functions) after the work.
+    pub sends: Vec<ComponentId>,
+    /// `[autoscaling]`: an Auto Scaling group sizes the fleet; `instances`
+    /// is then its initial desired capacity.
+    pub autoscaling: Option<AutoScalingSpec>,
+    /// The instance lifecycle (boot, health checks, draining, failures).
+    pub lifecycle: LifecycleSpec,
+    /// `purchase` and its options: on demand, Spot, or a mix; discounts.
+    pub purchase: PurchaseSpec,
+    /// `Some` for a `fargate` service: a fleet whose instances are its
+    /// tasks (`tasks`), started in the task start-up time (`start_time`,
+    /// held in `lifecycle.boot_time`) and billed per vCPU and GB.
+    pub fargate: Option<FargateSpec>,
+    /// `zones`: the availability zones the fleet spreads over, by name;
+    /// empty when not given (one zone, no zone model).
+    pub zones: Vec<String>,
+}
+
+/// `kind = "fargate"`: the size of one task.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FargateSpec {
+    /// `vcpu`: 0.25, 0.5, 1, 2, 4, 8 or 16.
+    pub vcpu: f64,
+    /// `memory_gb`.
+    pub memory_gb: f64,
+}
 
 /// What a fleet kind reads itself; [`read`] reads the rest.
 #[derive(Debug)]

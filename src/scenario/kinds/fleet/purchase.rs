@@ -5,7 +5,47 @@ use crate::catalog::Sourced;
 use crate::scenario::kinds::fleet::MAX_INSTANCES;
 use crate::scenario::reader::values::NumRange;
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::PurchaseSpec;
+
+/// How an `ec2` fleet's instances are bought and billed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PurchaseSpec {
+    /// `on_demand_base` (default 0): the first instances are on demand.
+    pub on_demand_base: u32,
+    /// `spot_percent`: the share of the instances above the base that run
+    /// on Spot [%]. `purchase = "on_demand"` is 0, `"spot"` is 100,
+    /// `"mixed"` defaults to 0 (the Auto Scaling default).
+    pub spot_percent: u32,
+    /// `interruption_frequency`: the Spot Instance Advisor band, as the
+    /// share of instances interrupted per month [%] (its midpoint).
+    pub interruptions_per_month_pct: f64,
+    /// `spot_discount`: the Spot price off on demand [%].
+    pub spot_discount_pct: f64,
+    /// The scenario gave `spot_discount` (else a Fargate task has the
+    /// catalog's Fargate Spot prices).
+    pub spot_discount_given: bool,
+    /// `savings_plan` or `reserved`: the discount on the on-demand part [%].
+    pub on_demand_discount_pct: f64,
+}
+
+impl PurchaseSpec {
+    /// All on demand at list price: what a fleet without `purchase` pays.
+    pub fn on_demand() -> Self {
+        let p = &crate::catalog::builtin().ec2_purchase;
+        PurchaseSpec {
+            on_demand_base: 0,
+            spot_percent: 0,
+            interruptions_per_month_pct: p.default_band_pct.value,
+            spot_discount_pct: p.spot_discount_pct.value,
+            spot_discount_given: false,
+            on_demand_discount_pct: 0.0,
+        }
+    }
+
+    /// Some instances may run on Spot.
+    pub fn uses_spot(&self) -> bool {
+        self.spot_percent > 0
+    }
+}
 
 /// `purchase`, its mix and its discounts (an `ec2` fleet's keys).
 pub(crate) fn read(ctx: &mut Ctx, t: &Table) -> Option<PurchaseSpec> {

@@ -1,0 +1,110 @@
+//! What an assembler knows of its component's place in the run: the design
+//! around it (whose references become engine actors), its random streams
+//! and the faults that target it.
+
+use crate::engine::ActorId;
+use crate::model::downstream::Downstream;
+use crate::model::faults::FaultState;
+use crate::rng::{self, StreamRng};
+use crate::scenario::{Component, ComponentId, ComponentSpec, Design, Scenario};
+
+/// Prefix of the name of a fleet's lifecycle stream (boot times, failures,
+/// health check phases, terminations), apart from its service times.
+const LIFECYCLE_STREAM: &str = "lifecycle:";
+/// Prefix of the name of a fleet's Spot interruption stream.
+const SPOT_STREAM: &str = "spot:";
+
+/// The engine actor of a component: the workload is actor 0, the
+/// components follow in design order.
+pub(super) fn actor_of(c: ComponentId) -> ActorId {
+    ActorId(c.0 as u32 + 1)
+}
+
+/// One component of a design being assembled for one replication.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Site<'a> {
+    scenario: &'a Scenario,
+    design: &'a Design,
+    /// The component's place in the design.
+    pub(super) id: ComponentId,
+    /// The replication's seed, which every stream is derived from.
+    seed: u64,
+}
+
+impl<'a> Site<'a> {
+    /// Component `id` of `design` in `scenario`, for the replication whose
+    /// seed is `seed`.
+    pub(super) fn new(
+        scenario: &'a Scenario,
+        design: &'a Design,
+        id: ComponentId,
+        seed: u64,
+    ) -> Self {
+        Site {
+            scenario,
+            design,
+            id,
+            seed,
+        }
+    }
+
+    /// The component.
+    pub(super) fn component(&self) -> &'a Component {
+        &self.design.components[self.id.0]
+    }
+
+    /// The spec of component `id` of the design (a reference's target).
+    pub(super) fn spec_of(&self, id: ComponentId) -> &'a ComponentSpec {
+        &self.design.components[id.0].spec
+    }
+
+    /// Every component of the design with its place.
+    pub(super) fn components(&self) -> impl Iterator<Item = (ComponentId, &'a ComponentSpec)> {
+        let components = &self.design.components;
+        components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (ComponentId(i), &c.spec))
+    }
+
+    /// The component's calls and sends, as actors.
+    pub(super) fn downstream(&self, calls: &[ComponentId], sends: &[ComponentId]) -> Downstream {
+        Downstream {
+            calls: calls.iter().map(|&c| actor_of(c)).collect(),
+            sends: sends.iter().map(|&c| actor_of(c)).collect(),
+        }
+    }
+
+    /// The component's own stream (service times, latencies, choices),
+    /// named after it.
+    pub(super) fn stream(&self) -> StreamRng {
+        rng::stream(self.seed, &self.component().name)
+    }
+
+    /// A fleet's lifecycle stream.
+    pub(super) fn lifecycle_stream(&self) -> StreamRng {
+        let name = &self.component().name;
+        rng::stream(self.seed, &format!("{LIFECYCLE_STREAM}{name}"))
+    }
+
+    /// A fleet's Spot interruption stream.
+    pub(super) fn spot_stream(&self) -> StreamRng {
+        let name = &self.component().name;
+        rng::stream(self.seed, &format!("{SPOT_STREAM}{name}"))
+    }
+
+    /// The scenario's faults that target the component, by their index in
+    /// `[[faults]]`.
+    pub(super) fn faults(&self) -> FaultState {
+        let name = &self.component().name;
+        FaultState::new(
+            self.scenario
+                .faults
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| &f.component == name)
+                .map(|(i, f)| (i as u32, f.kind))
+                .collect(),
+        )
+    }
+}

@@ -1,0 +1,26 @@
+//! Settings a scenario gives and the models follow as they are written:
+//! plain data with nothing left to resolve (no price, no default, no
+//! reference to another component). The scenario reads them and the models
+//! act on them, so they sit below both; like [`time`](crate::time) and
+//! [`dist`](crate::dist), this module uses nothing else of the crate. What
+//! the models need resolved first (prices, a queue's type, a group's
+//! defaults) is not here: each model has its own config, which
+//! [`assemble`](crate::assemble) fills.
+//!
+//! One file per concept: `workload` (arrivals, rate, client), `routing`,
+//! `lifecycle` (an instance's life), `scaling` (a group's policies),
+//! `faults`.
+
+mod faults;
+mod lifecycle;
+mod routing;
+mod scaling;
+mod workload;
+
+pub use faults::FaultKind;
+pub use lifecycle::{HealthCheckSpec, LifecycleSpec};
+pub use routing::Routing;
+pub use scaling::{
+    ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, TerminationPolicy,
+};
+pub use workload::{ArrivalProcess, Backoff, Client, Jitter, RateProfile, Workload};

@@ -1,0 +1,80 @@
+//! An Auto Scaling group's policies: the metric it watches, how it scales
+//! on it, which instance a scale-in terminates, and its scheduled actions.
+
+use crate::time::SimTime;
+
+/// The metric a dynamic scaling policy watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalingMetric {
+    /// Busy workers over all workers of the instances past their warm-up [%].
+    Cpu,
+    /// Requests per minute per in-service target (ALBRequestCountPerTarget).
+    RequestsPerTarget,
+    /// Visible messages of the queue the fleet consumes per in-service instance.
+    BacklogPerInstance,
+}
+
+/// `policy`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScalingPolicy {
+    /// `policy = "none"` or only scheduled actions: the group keeps its
+    /// desired capacity (and replaces failed instances).
+    None,
+    /// `policy = "target_tracking"`.
+    TargetTracking {
+        /// `metric` (default `cpu`).
+        metric: ScalingMetric,
+        /// `target` (percent for `cpu`).
+        target: f64,
+        /// `disable_scale_in` (default false).
+        disable_scale_in: bool,
+    },
+    /// `policy = "step"`.
+    Step {
+        /// `metric` (default `cpu`).
+        metric: ScalingMetric,
+        /// `steps`: bounds and capacity changes.
+        steps: Vec<StepAdjustment>,
+        /// `datapoints` (default 1): breaching datapoints that set off an alarm…
+        datapoints: u32,
+        /// `evaluation_periods` (default = `datapoints`): … among this many.
+        evaluation_periods: u32,
+    },
+}
+
+/// One step of a step policy: `{ above = 70, change = 2 }` or
+/// `{ below = 20, change = -1 }`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepAdjustment {
+    /// The metric value the step starts at (exclusive for `below`).
+    pub bound: f64,
+    /// True for `above` (a scale-out alarm), false for `below`.
+    pub above: bool,
+    /// Instances added (> 0) or removed (< 0).
+    pub change: i32,
+}
+
+/// `termination_policy`: which instance a scale-in terminates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TerminationPolicy {
+    /// AWS's default for one zone and one launch template: at random
+    /// (per-second billing makes "closest to the next billing hour" moot).
+    Default,
+    /// The longest-running instance.
+    OldestInstance,
+    /// The most recently launched instance.
+    NewestInstance,
+}
+
+/// `[[….autoscaling.scheduled]]`: `{ at, min, max, desired }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScheduledAction {
+    /// When it fires.
+    pub at: SimTime,
+    /// New `min`, if given.
+    pub min: Option<u32>,
+    /// New `max`, if given.
+    pub max: Option<u32>,
+    /// New desired capacity, if given.
+    pub desired: Option<u32>,
+}
