@@ -249,7 +249,8 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
         eprintln!("warning: {warning}");
     }
     keep_files(&target, staging.dir()).map_err(CliError::Failed)?;
-    let written = crate::output::draw_charts_and_report(staging.dir()).map_err(classify)?;
+    let written = crate::output::draw_charts_and_report(staging.dir())
+        .map_err(|e| classify(seen_in(e, staging.dir(), &target)))?;
     staging
         .commit()
         .map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
@@ -260,6 +261,17 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
         dir.display()
     ));
     Ok(())
+}
+
+/// `e`, naming the folder `shown` where it names `hidden` (the files plot
+/// reads are links in the hidden folder it writes; the user knows them by
+/// the folder they gave).
+fn seen_in(e: anyhow::Error, hidden: &Path, shown: &Path) -> anyhow::Error {
+    let text = |m: String| m.replace(&*hidden.to_string_lossy(), &shown.to_string_lossy());
+    match e.downcast::<BadFolder>() {
+        Ok(bad) => BadFolder(text(bad.0)).into(),
+        Err(other) => anyhow::anyhow!(text(format!("{other:#}"))),
+    }
 }
 
 /// Puts the files of folder `from` (not the charts and report drawn from

@@ -124,7 +124,7 @@ impl OutputFolder {
         let manifest =
             read_manifest(&dir.join("manifest.json")).map_err(|e| BadFolder(format!("{e:#}")))?;
         // A manifest whose sweep points do not match its swept keys.
-        Runs::of(&manifest)?;
+        Runs::in_folder(dir, &manifest)?;
         let mut folder = OutputFolder {
             dir: dir.to_path_buf(),
             scenario: manifest.scenario.clone(),

@@ -139,6 +139,17 @@ impl Runs {
         })
     }
 
+    /// [`Runs::of`] the manifest of folder `dir`, whose path a problem names.
+    pub fn in_folder(dir: &Path, manifest: &Manifest) -> Result<Runs, BadFolder> {
+        Runs::of(manifest).map_err(|BadFolder(why)| {
+            let path = dir.join("manifest.json");
+            BadFolder(match why.strip_prefix("manifest.json") {
+                Some(rest) => format!("{}{rest}", path.display()),
+                None => why,
+            })
+        })
+    }
+
     /// Only the replications from `first` on.
     pub fn from_replication(self, first: u32) -> Runs {
         Runs { first, ..self }
@@ -377,7 +388,7 @@ pub fn check(
     manifest: &Manifest,
     strictness: Strictness,
 ) -> Result<Vec<String>, BadFolder> {
-    check_runs(dir, manifest, &Runs::of(manifest)?, strictness)
+    check_runs(dir, manifest, &Runs::in_folder(dir, manifest)?, strictness)
 }
 
 /// [`check`] of a folder holding `runs`.

@@ -44,7 +44,7 @@ impl Source {
     /// A folder holding the runs its manifest says.
     pub fn folder(dir: PathBuf, manifest: Manifest) -> Result<Source> {
         Ok(Source {
-            runs: Runs::of(&manifest)?,
+            runs: Runs::in_folder(&dir, &manifest)?,
             dir,
             manifest,
             replications_below: None,

@@ -6,6 +6,7 @@ mod charts;
 mod cli;
 mod common;
 mod conservation;
+mod folders;
 mod messaging;
 mod models;
 mod purchase;
