@@ -626,8 +626,56 @@ mod tests {
         }
     }
 
+    /// A value a user might write anywhere: numbers at the edges, durations
+    /// with odd units and spacing, strings with newlines, arrays and tables.
+    fn any_value() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|x| format!("{x:?}")),
+            (
+                "-?[0-9]{0,4}(\\.[0-9]{0,3})?(e[0-9]{1,3})?",
+                " ?",
+                "(ns|µs|us|ms|s|m|min|h|d|x|)"
+            )
+                .prop_map(|(n, sp, u)| format!("\"{n}{sp}{u}\"")),
+            "[a-z.\\\\ \n\t]{0,20}".prop_map(|t| format!("{t:?}")),
+            proptest::collection::vec(0u32..20, 0..6).prop_map(|v| format!("{v:?}")),
+            Just("{ dist = \"exp\", mean = \"1ms\" }".to_string()),
+            Just("{}".to_string()),
+        ]
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// The parser's fuzz target: a contract example with one value
+        /// replaced never panics, and each problem is one line naming a key
+        /// or a line.
+        #[test]
+        fn any_value_anywhere_is_read_or_refused_on_one_line(
+            example in 0usize..64,
+            line in 0usize..400,
+            value in any_value(),
+        ) {
+            let dir = std::fs::read_dir(EXAMPLES).unwrap();
+            let mut paths: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            let path = &paths[example % paths.len()];
+            let text = std::fs::read_to_string(path).unwrap();
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            let settable: Vec<usize> =
+                (0..lines.len()).filter(|&i| lines[i].contains(" = ")).collect();
+            let i = settable[line % settable.len()];
+            let key = lines[i].split_once(" = ").unwrap().0.to_string();
+            lines[i] = format!("{key} = {value}");
+            if let Err(errs) = load_str(&lines.join("\n"), path, &[]) {
+                for e in &errs.0 {
+                    proptest::prop_assert!(!e.message.contains('\n') && !e.key.contains('\n'), "{e}");
+                    proptest::prop_assert!(e.line.is_some() || !e.key.is_empty(), "{e}");
+                }
+            }
+        }
+
         #[test]
         fn never_panics_on_random_edits(at in 0usize..400, junk in "[\\[\\]{}=\",.a-z0-9 \n]{0,12}") {
             let mut text = MINI.to_string();
