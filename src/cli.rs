@@ -382,8 +382,11 @@ fn report(out: &Path, summary: &Summary, args: &ReportArgs) -> Result<(), CliErr
                     summary.baseline,
                     out.display()
                 );
-                if let Some(answer) = table::slo_answer(summary) {
-                    text.push_str(&answer);
+                for note in [table::unstable_note(summary), table::slo_answer(summary)]
+                    .into_iter()
+                    .flatten()
+                {
+                    text.push_str(&note);
                     text.push('\n');
                 }
                 if !args.no_charts {

@@ -30,9 +30,9 @@ use crate::model::world::World;
 use crate::model::{DynComponent, Msg};
 use crate::rng;
 use crate::scenario::{ComponentId, ComponentSpec, Scenario};
-use crate::stats::{ComponentReport, IntervalSink, LatencySummary, RunResult};
+use crate::stats::{ComponentReport, IntervalSink, LatencySummary, RunResult, Unstable};
 use crate::time::{SimDuration, SimTime};
-use site::{Site, actor_of};
+use site::{Site, actor_of, component_of};
 
 /// Simulates design `design` of `scenario`, replication `replication`.
 pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResult {
@@ -104,18 +104,28 @@ pub fn simulate_reporting(
             .for_each(|a| a.start_window(SimTime::ZERO));
     }
     let mut last_sample = SimTime::ZERO;
+    // A backlog that reached its limit ends the run at the next stop: what
+    // follows would only measure a queue growing without bound.
+    let mut ended = end;
     for stop in stops {
         engine.run_until(&mut actors, &mut world, stop);
-        progress(stop);
         if stop == warmup_end {
             actors.iter_mut().for_each(|a| a.start_window(stop));
         }
         let is_boundary = stop == end || stop.0 % scenario.interval.0.max(1) == 0;
-        if is_boundary && stop > last_sample {
+        let unstable = world.overflow.is_some();
+        if (is_boundary || unstable) && stop > last_sample {
             last_sample = stop;
             sample(&mut actors, &mut world, stop, &mut samples);
         }
+        if unstable {
+            ended = stop;
+            progress(end);
+            break;
+        }
+        progress(stop);
     }
+    let end = ended;
 
     let client_report = actors[0].report(end);
     let components: Vec<_> = actors[1..]
@@ -129,7 +139,11 @@ pub fn simulate_reporting(
         .collect();
     let cost_usd = components.iter().map(|c| c.cost_usd).sum();
     let pending = world.requests.pending();
-    let window = end.since(warmup_end);
+    let window = if end > warmup_end {
+        end.since(warmup_end)
+    } else {
+        SimDuration::ZERO
+    };
     let o = world.requests.outcomes;
     let (requests, completed, failed, lost) = (o.requests, o.completed, o.failed, o.lost);
     debug_assert_eq!(requests, completed + failed + lost + pending);
@@ -164,6 +178,12 @@ pub fn simulate_reporting(
             .collect(),
         samples,
         events: engine.delivered(),
+        unstable: world.overflow.map(|o| Unstable {
+            component: component_of(o.actor)
+                .map_or("workload", |c| &d.components[c.0].name)
+                .to_string(),
+            at: o.at,
+        }),
     }
 }
 

@@ -172,7 +172,7 @@ fn file_name(path: &Path) -> String {
 }
 
 /// `summary.csv`'s columns after `design` and the axes.
-const SUMMARY_COLUMNS: [&str; 21] = [
+const SUMMARY_COLUMNS: [&str; 24] = [
     "replication",
     "seed",
     "requests",
@@ -194,6 +194,11 @@ const SUMMARY_COLUMNS: [&str; 21] = [
     "cost_per_million_usd",
     "retries",
     "timeouts",
+    // 1 when a backlog reached its limit and the run ended there, unstable
+    // at this load (which component, when); else 0 and empty cells.
+    "unstable",
+    "unstable_component",
+    "unstable_at_s",
 ];
 
 /// `components.csv`'s columns after `design` and the axes.
@@ -246,6 +251,14 @@ fn write_summary<W: Write>(w: &mut csv::Writer<W>, run: &RunRecord<'_>) -> Resul
         r.retries.to_string(),
         r.timeouts.to_string(),
     ]);
+    match &r.unstable {
+        None => row.extend(["0".to_string(), String::new(), String::new()]),
+        Some(u) => row.extend([
+            "1".to_string(),
+            u.component.clone(),
+            num(u.at.as_secs_f64(), 3),
+        ]),
+    }
     w.write_record(&row)?;
     Ok(1)
 }

@@ -118,9 +118,11 @@ fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
     // The columns read directly; the derived metrics are computed below.
     let direct: Vec<(usize, usize)> = Measure::ALL
         .iter()
-        .filter(|m| !m.is_derived())
+        .filter(|m| !m.is_derived() && **m != Measure::Unstable)
         .map(|m| Ok((m.index(), column(m.name())?)))
         .collect::<Result<_>>()?;
+    // Absent from the folders of versions that ran every run to its end.
+    let unstable = header.iter().position(|h| h == Measure::Unstable.name());
     let month = HOURS_PER_MONTH * 3600.0 / manifest.window_s.max(f64::MIN_POSITIVE);
     let mut runs = Vec::new();
     for record in reader.records() {
@@ -143,6 +145,17 @@ fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
             0.0
         };
         values[Measure::MonthlyCostUsd.index()] = values[Measure::CostUsd.index()] * month;
+        values[Measure::Unstable.index()] = match unstable {
+            None => 0.0,
+            Some(c) => match field(c) {
+                "0" => 0.0,
+                "1" => 1.0,
+                other => bail!(bad(format!(
+                    "line {line}: `unstable` is 0 or 1, not `{}`",
+                    other.escape_debug()
+                ))),
+            },
+        };
         runs.push(Run {
             design: field(design).to_string(),
             point: axes.iter().map(|&i| field(i).to_string()).collect(),

@@ -42,11 +42,14 @@ pub enum Measure {
     CostPerMillionUsd,
     /// The bill projected to a month (derived) [USD].
     MonthlyCostUsd,
+    /// 1 for a run ended as unstable at this load, else 0: over
+    /// replications, the fraction that were.
+    Unstable,
 }
 
 impl Measure {
     /// Every measure, in column order.
-    pub const ALL: [Measure; 17] = [
+    pub const ALL: [Measure; 18] = [
         Measure::Requests,
         Measure::Completed,
         Measure::Failed,
@@ -64,6 +67,7 @@ impl Measure {
         Measure::CostUsd,
         Measure::CostPerMillionUsd,
         Measure::MonthlyCostUsd,
+        Measure::Unstable,
     ];
 
     /// The number of measures.
@@ -90,6 +94,7 @@ impl Measure {
             Measure::CostUsd => "cost_usd",
             Measure::CostPerMillionUsd => "cost_per_million_usd",
             Measure::MonthlyCostUsd => "monthly_cost_usd",
+            Measure::Unstable => "unstable",
         }
     }
 

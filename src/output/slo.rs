@@ -75,6 +75,15 @@ impl SloTargets {
                 binding: Measure::Requests.name().to_string(),
             };
         }
+        // A run that ended unstable measured a backlog growing without
+        // bound: its figures are no steady state that could meet a target.
+        if means[Measure::Unstable.index()] > 0.0 {
+            return Verdict {
+                pass: false,
+                margin: -1.0,
+                binding: Measure::Unstable.name().to_string(),
+            };
+        }
         let mut verdict = Verdict {
             pass: true,
             margin: f64::INFINITY,

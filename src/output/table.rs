@@ -90,7 +90,13 @@ pub fn summary_table(s: &Summary) -> String {
             });
         }
         if let Some(v) = &r.slo {
-            let mark = if v.pass { "pass" } else { "miss" };
+            let mark = if v.pass {
+                "pass"
+            } else if v.binding == Measure::Unstable.name() {
+                "unstable"
+            } else {
+                "miss"
+            };
             row.push(if s.answer == Some(i) {
                 format!("{mark} ◀ cheapest")
             } else {
@@ -120,6 +126,37 @@ pub fn summary_table(s: &Summary) -> String {
         }
     }
     out
+}
+
+/// The designs and sweep points whose runs ended unstable at this load, in
+/// a sentence; `None` when every run reached its end.
+pub fn unstable_note(s: &Summary) -> Option<String> {
+    let rows: Vec<String> = s
+        .rows
+        .iter()
+        .filter(|r| r.mean[Measure::Unstable.index()] > 0.0)
+        .map(|r| {
+            let unstable = (r.mean[Measure::Unstable.index()] * r.replications as f64).round();
+            let at: Vec<String> = s
+                .axes
+                .iter()
+                .zip(&r.point)
+                .map(|(a, v)| format!("{a} = {v}"))
+                .collect();
+            let at = if at.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", at.join(", "))
+            };
+            format!("{}{at} ({unstable} of {})", r.design, r.replications)
+        })
+        .collect();
+    (!rows.is_empty()).then(|| {
+        format!(
+            "Unstable at this load: {}. A backlog reached the scenario's backlog_limit and those runs ended there (summary.csv says where and when); their figures are no steady state.",
+            rows.join("; ")
+        )
+    })
 }
 
 /// The SLO's answer in a sentence: the cheapest design and sweep point

@@ -43,6 +43,10 @@ pub struct Scenario {
     pub replications: u32,
     /// Width of one `timeseries.csv` sample (default 60 s).
     pub interval: SimDuration,
+    /// `[scenario] backlog_limit`: a queue's messages, or the calls waiting
+    /// in a fleet's accept queues, above which a run ends as unstable at
+    /// this load (default 1,000,000).
+    pub backlog_limit: u32,
     /// The design the others are compared with (default: the first).
     pub baseline: usize,
     /// `[slo]`: the targets each design and sweep point is judged against.

@@ -138,3 +138,105 @@ fn memory_is_flat_in_the_replications() {
         "with charts: peak memory {few} KiB with 4 replications, {many} KiB with 400"
     );
 }
+
+/// A queue whose consumer takes 10 messages a second, offered 100.
+const TOO_SLOW: &str = r#"[scenario]
+name = "slow"
+duration = "1d"
+seed = 1
+[workload]
+rate = 100
+[slo]
+response_p99 = "500ms"
+[designs.one]
+entry = "api"
+[designs.one.api]
+kind = "ec2"
+instance_type = "m5.large"
+instances = 2
+workers = 16
+service_time = "2ms"
+sends = "q"
+[designs.one.q]
+kind = "queue"
+consumer = "worker"
+[designs.one.worker]
+kind = "ec2"
+instance_type = "m5.large"
+instances = 1
+workers = 1
+service_time = "100ms"
+"#;
+
+#[test]
+fn a_consumer_ten_times_too_slow_ends_unstable_in_bounded_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.toml");
+    fs::write(&path, TOO_SLOW).unwrap();
+    let out = tmp.path().join("out");
+    // A day would put 7.8 million messages in the queue; the default limit
+    // of a million ends the run after about three hours.
+    let (ok, rss, _) = measure(&[
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-charts",
+    ]);
+    assert!(ok);
+    assert!(rss < 600_000, "peak memory {rss} KiB");
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    let (header, row) = summary.split_once('\n').unwrap();
+    let cell = |name: &str| {
+        let i = header.split(',').position(|h| h == name).unwrap();
+        row.trim_end().split(',').nth(i).unwrap().to_string()
+    };
+    assert_eq!(cell("unstable"), "1");
+    assert_eq!(cell("unstable_component"), "q");
+    // 90 messages a second more than leave: a million after 11,111 s.
+    let at: f64 = cell("unstable_at_s").parse().unwrap();
+    assert!((at - 1e6 / 90.0).abs() < 300.0, "{at}");
+}
+
+#[test]
+fn an_unstable_run_is_reported_so_everywhere_and_fails_the_slo() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.toml");
+    fs::write(&path, TOO_SLOW).unwrap();
+    let p = path.to_str().unwrap();
+    for (sets, component) in [
+        (&[][..], "q"),
+        // The fleet's accept queues: calls pile up there first.
+        (
+            &[
+                "designs.one.api.workers=1",
+                "designs.one.api.service_time=\"100ms\"",
+            ][..],
+            "api",
+        ),
+    ] {
+        let out = tmp.path().join(component);
+        let mut args = vec!["run", p, "--out", out.to_str().unwrap(), "--fail-on-slo"];
+        args.extend(["--set", "scenario.backlog_limit=20000"]);
+        for set in sets {
+            args.extend(["--set", set]);
+        }
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stratosim"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(3), "{text}");
+        assert!(
+            text.contains("unstable") && text.contains("Unstable at this load: one (1 of 1)"),
+            "{text}"
+        );
+        let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+        assert!(summary.contains(&format!(",1,{component},")), "{summary}");
+        let designs = fs::read_to_string(out.join("designs.csv")).unwrap();
+        assert!(designs.contains(",no,-1.000000,unstable,"), "{designs}");
+        let report = fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(report.contains("Unstable at this load"));
+        assert!(report.contains(&format!("<code>{component}</code>")));
+    }
+}

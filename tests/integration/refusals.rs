@@ -180,7 +180,7 @@ fn two_scenarios_of_one_name_are_refused() {
 /// The messages of issue 11, each as the user now sees it.
 #[test]
 fn messages_say_what_is_wrong() {
-    let cases: [(&str, &str, &[&str]); 7] = [
+    let cases: [(&str, &str, &[&str]); 8] = [
         (
             "duration = \"1m\"",
             "duration = \"1e309s\"",
@@ -200,6 +200,11 @@ fn messages_say_what_is_wrong() {
             "name = \"base\"",
             "name = \"..\"",
             &["scenario.name", "parent folder"],
+        ),
+        (
+            "seed = 1",
+            "seed = 1\nbacklog_limit = 0",
+            &["s.toml:5", "scenario.backlog_limit"],
         ),
         (
             "name = \"base\"",

@@ -2,6 +2,7 @@
 //! and its downstream steps, and outages.
 
 use super::{Fleet, FleetTimer, Job, Life};
+use crate::model::backlog;
 use crate::model::downstream::Progress;
 use crate::model::{Call, Ctx, Endpoint, Outcome, reply};
 use crate::slab::Key;
@@ -56,6 +57,7 @@ impl Fleet {
             .cfg
             .queue_limit
             .is_some_and(|limit| s.queue.len() >= limit as usize)
+            || backlog::reached(ctx, self.jobs.len(), self.cfg.backlog_limit)
         {
             self.answer(call, Outcome::Error, now, ctx);
         } else {

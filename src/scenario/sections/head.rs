@@ -1,5 +1,5 @@
-//! `[scenario]`: name, duration, warm-up, seed, replications, interval and
-//! baseline.
+//! `[scenario]`: name, duration, warm-up, seed, replications, interval,
+//! backlog limit and baseline.
 
 use toml::Spanned;
 use toml::de::DeValue;
@@ -19,6 +19,7 @@ pub(crate) struct Head {
     pub(crate) seed: u64,
     pub(crate) replications: u32,
     pub(crate) interval: SimDuration,
+    pub(crate) backlog_limit: u32,
     pub(crate) baseline: Option<NameRef>,
 }
 
@@ -39,6 +40,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
             "seed",
             "replications",
             "interval",
+            "backlog_limit",
             "baseline",
         ],
     );
@@ -105,6 +107,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
             ),
         );
     }
+    let backlog_limit = t.u32(ctx, "backlog_limit", 1, u32::MAX);
     let baseline = t.str(ctx, "baseline", "a design name").map(|b| NameRef {
         name: b.to_string(),
         at: t.at("baseline"),
@@ -118,9 +121,16 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
         seed: seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(1),
         replications: replications.unwrap_or(1),
         interval: interval.unwrap_or(SimDuration::from_secs(60)),
+        backlog_limit: backlog_limit.unwrap_or(DEFAULT_BACKLOG_LIMIT),
         baseline,
     })
 }
+
+/// The backlog (messages in a queue, calls waiting in a fleet's accept
+/// queues) above which a run ends as unstable at this load. Far above what a
+/// stable design holds, and small enough to stay within a few hundred
+/// megabytes per run.
+pub(crate) const DEFAULT_BACKLOG_LIMIT: u32 = 1_000_000;
 
 /// Most `timeseries.csv` intervals in one run.
 const MAX_INTERVALS: u64 = 1_000_000;
