@@ -27,6 +27,10 @@ service_time = { dist = "exp", mean = "30ms" }
 /// Runs stratosim with `args` to its end; returns whether it succeeded, its
 /// peak resident memory [KiB] and the processor time it took (not the wall
 /// time, which depends on what else the machine does).
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its resource usage"
+)]
 fn measure(args: &[&str]) -> (bool, i64, Duration) {
     let child = Command::new(env!("CARGO_BIN_EXE_stratosim"))
         .args(args)
