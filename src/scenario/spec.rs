@@ -43,9 +43,9 @@ pub struct Scenario {
     pub replications: u32,
     /// Width of one `timeseries.csv` sample (default 60 s).
     pub interval: SimDuration,
-    /// `[scenario] backlog_limit`: a queue's messages, or the calls waiting
-    /// in a fleet's accept queues, above which a run ends as unstable at
-    /// this load (default 1,000,000).
+    /// `[scenario] backlog_limit`: a queue's messages, a fleet's calls (in
+    /// service or waiting) or a function's asynchronous events, above which
+    /// a run ends as unstable at this load (default 1,000,000).
     pub backlog_limit: u32,
     /// The design the others are compared with (default: the first).
     pub baseline: usize,

@@ -207,17 +207,26 @@ fn an_unstable_run_is_reported_so_everywhere_and_fails_the_slo() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("s.toml");
     fs::write(&path, TOO_SLOW).unwrap();
-    let p = path.to_str().unwrap();
-    for (sets, component) in [
-        (&[][..], "q"),
-        // The fleet's accept queues: calls pile up there first.
+    // A function's asynchronous events, which one environment runs.
+    let lambda = tmp.path().join("lambda.toml");
+    fs::write(
+        &lambda,
+        TOO_SLOW.replace("sends = \"q\"", "sends = \"fn\"")
+            + "[designs.one.fn]\nkind = \"lambda\"\nruntime = \"python3.12\"\nconcurrency = 1\nservice_time = \"100ms\"\n",
+    )
+    .unwrap();
+    for (p, sets, component) in [
+        (path.to_str().unwrap(), &[][..], "q"),
         (
+            path.to_str().unwrap(),
+            // The fleet's accept queues: calls pile up there first.
             &[
                 "designs.one.api.workers=1",
                 "designs.one.api.service_time=\"100ms\"",
             ][..],
             "api",
         ),
+        (lambda.to_str().unwrap(), &[][..], "fn"),
     ] {
         let out = tmp.path().join(component);
         let mut args = vec!["run", p, "--out", out.to_str().unwrap(), "--fail-on-slo"];

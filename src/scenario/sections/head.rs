@@ -126,8 +126,8 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
     })
 }
 
-/// The backlog (messages in a queue, calls waiting in a fleet's accept
-/// queues) above which a run ends as unstable at this load. Far above what a
+/// The backlog (messages in a queue, calls a fleet holds, a function's
+/// asynchronous events) above which a run ends as unstable at this load. Far above what a
 /// stable design holds, and small enough to stay within a few hundred
 /// megabytes per run.
 pub(crate) const DEFAULT_BACKLOG_LIMIT: u32 = 1_000_000;
