@@ -517,3 +517,20 @@ fn an_unusable_out_fails_before_the_first_event() {
     }
     assert_eq!(fs::read(&file).unwrap(), b"x");
 }
+
+#[test]
+fn a_rerun_replaces_the_whole_folder() {
+    let p = pristine();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    copy_folder(&p.clean, &out);
+    // Without charts, or as a shard: no report or chart of the earlier run
+    // may stay beside files that no longer match them.
+    let o = run_into(&p.scenario, &out, &["--no-charts"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!out.join("report.html").exists() && !out.join("charts").exists());
+    copy_folder(&p.clean, &out);
+    let o = run_into(&p.scenario, &out, &["--shard", "1/2", "--no-charts"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_same_folder(&out, &p.shards[0], "a shard run into a whole run's folder");
+}
