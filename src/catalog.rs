@@ -107,6 +107,8 @@ pub struct Catalog {
     pub target_group: TargetGroupDefaults,
     /// What both kinds of load balancer share.
     pub elb: ElbDefaults,
+    /// Connections of callers to what they call.
+    pub connections: ConnectionDefaults,
 }
 
 /// The defaults of an Auto Scaling group and of the alarms of its policies.
@@ -173,6 +175,15 @@ pub struct TargetGroupDefaults {
 pub struct ElbDefaults {
     /// The time a load balancer adds to each request [ms] (an assumption).
     pub latency_ms: Sourced,
+}
+
+/// How callers connect to what they call.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionDefaults {
+    /// A caller without a load balancer gives up connecting to an instance
+    /// that is gone after this long [s].
+    pub connect_timeout_s: Sourced,
 }
 
 /// One EC2 on-demand instance type (Linux).

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use crate::output::designs::{self, Summary};
 use crate::output::integrity::{self, BadFolder, Strictness};
+use crate::output::lang::{Key, Lang, Line, say};
+use crate::output::lesson;
 use crate::output::manifest::{Manifest, read_manifest};
 use crate::output::merge::BadShards;
 use crate::output::staging::{Staging, StagingError};
@@ -94,6 +96,8 @@ pub struct ReportArgs {
     pub quiet: bool,
     /// `--no-charts`: write the files, but no charts or report.
     pub no_charts: bool,
+    /// `--lang`: the language of the terminal's and the report's words.
+    pub lang: Lang,
 }
 
 /// The terminal summary's format.
@@ -226,7 +230,7 @@ pub fn check(paths: &[PathBuf], set: &[String]) -> Result<(), CliError> {
 /// from its files. The run files must still hold every run's rows as the
 /// manifest records them; edited values are drawn as they are. The folder
 /// is replaced whole, like a run's.
-pub fn plot(dir: &Path) -> Result<(), CliError> {
+pub fn plot(dir: &Path, lang: Lang) -> Result<(), CliError> {
     let missing: Vec<&str> = crate::output::REQUIRED_FILES
         .iter()
         .copied()
@@ -249,17 +253,19 @@ pub fn plot(dir: &Path) -> Result<(), CliError> {
         eprintln!("warning: {warning}");
     }
     keep_files(&target, staging.dir()).map_err(CliError::Failed)?;
-    let written = crate::output::draw_charts_and_report(staging.dir())
+    let written = crate::output::draw_charts_and_report(staging.dir(), lang)
         .map_err(|e| classify(seen_in(e, staging.dir(), &target)))?;
     staging
         .commit()
         .map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
-    print_out(&format!(
-        "{} chart{} and report.html written in {}\n",
-        written.charts.len(),
-        plural(written.charts.len()),
-        dir.display()
-    ));
+    let line = say(
+        lang,
+        Line::PlotWritten {
+            charts: written.charts.len(),
+            folder: &dir.display().to_string(),
+        },
+    );
+    print_out(&format!("{line}\n"));
     Ok(())
 }
 
@@ -359,7 +365,7 @@ fn write_summaries(dir: &Path) -> anyhow::Result<Summary> {
 fn finish_folder(dir: &Path, args: &ReportArgs) -> Result<Summary, CliError> {
     let summary = write_summaries(dir).map_err(classify)?;
     if !args.no_charts {
-        crate::output::draw_charts_and_report(dir).map_err(classify)?;
+        crate::output::draw_charts_and_report(dir, args.lang).map_err(classify)?;
     }
     Ok(summary)
 }
@@ -367,34 +373,47 @@ fn finish_folder(dir: &Path, args: &ReportArgs) -> Result<Summary, CliError> {
 /// Reports a finished folder on the terminal.
 fn report(out: &Path, summary: &Summary, args: &ReportArgs) -> Result<(), CliError> {
     let manifest = read_manifest(&out.join("manifest.json"))?;
+    let lang = args.lang;
     if !args.quiet {
         let text = match args.format {
             Format::Table => {
-                let reps = manifest.replications;
                 let title = match manifest.description.as_str() {
                     "" => manifest.scenario.clone(),
                     d => format!("{} — {d}", manifest.scenario),
                 };
-                let mut text = format!(
-                    "{title}\n{}(mean ± 95% confidence half-width over {reps} replication{}; Δ: paired difference from {}, ~ where not significant; results in {})\n",
-                    table::summary_table(summary),
-                    plural(reps as usize),
-                    summary.baseline,
-                    out.display()
+                let note = say(
+                    lang,
+                    Line::TableNote {
+                        replications: manifest.replications,
+                        baseline: &summary.baseline,
+                        folder: &out.display().to_string(),
+                    },
                 );
-                for note in [table::unstable_note(summary), table::slo_answer(summary)]
-                    .into_iter()
-                    .flatten()
+                let mut text = format!("{title}\n{}{note}\n", table::summary_table(summary, lang));
+                for note in [
+                    table::unstable_note(summary),
+                    table::slo_answer(summary, lang),
+                ]
+                .into_iter()
+                .flatten()
                 {
                     text.push_str(&note);
                     text.push('\n');
                 }
+                let lesson = lesson::read(out)?;
+                if let Some(lesson) = lesson.in_lang(lang) {
+                    let heading = crate::output::lang::text(lang, Key::Lesson);
+                    text.push_str(&format!("\n{heading}\n{lesson}\n"));
+                    if !args.no_charts {
+                        text.push('\n');
+                    }
+                }
                 if !args.no_charts {
-                    text.push_str(&format!(
-                        "Charts in {}, the report in {}\n",
-                        out.join("charts").display(),
-                        out.join("report.html").display()
-                    ));
+                    let line = Line::ChartsAndReport {
+                        charts: &out.join("charts").display().to_string(),
+                        report: &out.join("report.html").display().to_string(),
+                    };
+                    text.push_str(&format!("{}\n", say(lang, line)));
                 }
                 text
             }
@@ -410,9 +429,11 @@ fn report(out: &Path, summary: &Summary, args: &ReportArgs) -> Result<(), CliErr
         print_out(&text);
     }
     if args.fail_on_slo && summary.has_slo && summary.answer.is_none() {
-        return Err(CliError::SloMissed(format!(
-            "{}: no design meets the SLO (--fail-on-slo)",
-            manifest.scenario
+        return Err(CliError::SloMissed(say(
+            lang,
+            Line::SloMissed {
+                scenario: &manifest.scenario,
+            },
         )));
     }
     Ok(())

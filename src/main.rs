@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use stratosim::cli;
+use stratosim::output::lang::Lang;
 
 /// Deterministic discrete-event simulation of cloud architectures.
 #[derive(Debug, Parser)]
@@ -73,6 +74,9 @@ enum Command {
     Plot {
         /// A folder written by `stratosim run`.
         dir: PathBuf,
+        /// The language of the report's words.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
 }
 
@@ -91,6 +95,10 @@ struct ReportFlags {
     /// Write the CSV files and the manifest, but no charts or report.
     #[arg(long)]
     no_charts: bool,
+    /// The language of the terminal's and the report's words (results
+    /// never depend on it).
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
 }
 
 impl ReportFlags {
@@ -100,6 +108,7 @@ impl ReportFlags {
             fail_on_slo: self.fail_on_slo,
             quiet: self.quiet,
             no_charts: self.no_charts,
+            lang: self.lang,
         }
     }
 }
@@ -132,7 +141,7 @@ fn main() -> ExitCode {
         }),
         Command::Merge { dirs, out, report } => cli::merge(&dirs, &out, &report.args()),
         Command::Check { scenarios, set } => cli::check(&scenarios, &set),
-        Command::Plot { dir } => cli::plot(&dir),
+        Command::Plot { dir, lang } => cli::plot(&dir, lang),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -145,11 +154,11 @@ fn main() -> ExitCode {
 
 /// The arguments as typed, less those that never change results (`--jobs`,
 /// `--shard`, `--out`, `--quiet`, `--format`, `--fail-on-slo`,
-/// `--no-charts`, `--force`): they must
+/// `--no-charts`, `--force`, `--lang`): they must
 /// not change the manifest's bytes either, so that a merged folder is byte
 /// for byte a single run's.
 fn command_line_for_manifest() -> Vec<String> {
-    const WITH_VALUE: [&str; 4] = ["--jobs", "--shard", "--out", "--format"];
+    const WITH_VALUE: [&str; 5] = ["--jobs", "--shard", "--out", "--format", "--lang"];
     const FLAGS: [&str; 5] = ["-q", "--quiet", "--fail-on-slo", "--no-charts", "--force"];
     let mut out = Vec::new();
     let mut args = std::env::args();

@@ -30,6 +30,10 @@ pub enum Metric {
     Utilization,
     /// Calls waiting for a worker (a fleet).
     Waiting,
+    /// Connections open (a database with `max_connections`).
+    Connections,
+    /// Connections refused: too many (a database with `max_connections`).
+    ConnectionErrors,
     /// Instances in service (a fleet).
     Instances,
     /// Instances booting or registering (a group).
@@ -109,6 +113,8 @@ impl Metric {
             Metric::Timeouts => "timeouts",
             Metric::Utilization => "utilization",
             Metric::Waiting => "waiting",
+            Metric::Connections => "connections",
+            Metric::ConnectionErrors => "connection_errors",
             Metric::Instances => "instances",
             Metric::Pending => "pending",
             Metric::Draining => "draining",

@@ -21,6 +21,8 @@ pub(super) fn assemble(db: &DatabaseSpec, site: &Site<'_>) -> Fleet {
                 per_million: db.cost_per_million,
             },
             scaling: None,
+            pool_size: 0,
+            max_connections: db.max_connections,
         },
         site.stream(),
         site.lifecycle_stream(),

@@ -34,6 +34,7 @@ pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
         spot: spot(e, catalog, site),
         zones: zones(e),
         rebalance: e.autoscaling.is_some(),
+        connect_timeout: catalog.connections.connect_timeout_s.secs(),
     });
     Fleet::new(
         FleetConfig {
@@ -49,6 +50,8 @@ pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
                 billing: billing(catalog),
             },
             scaling,
+            pool_size: e.pool_size,
+            max_connections: None,
         },
         site.stream(),
         site.lifecycle_stream(),

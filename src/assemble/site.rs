@@ -3,7 +3,7 @@
 //! and the faults that target it.
 
 use crate::engine::ActorId;
-use crate::model::downstream::Downstream;
+use crate::model::downstream::{Downstream, MAX_DATABASES};
 use crate::model::faults::FaultState;
 use crate::rng::{self, StreamRng};
 use crate::scenario::{Component, ComponentId, ComponentSpec, Design, Scenario};
@@ -79,10 +79,33 @@ impl<'a> Site<'a> {
     }
 
     /// The component's calls and sends, as actors.
+    /// A call to a database with `max_connections` needs a connection
+    /// (to the first [`MAX_DATABASES`] such databases a component calls,
+    /// far beyond any design; past them the limit is not enforced).
     pub(super) fn downstream(&self, calls: &[ComponentId], sends: &[ComponentId]) -> Downstream {
+        let mut databases: Vec<ComponentId> = Vec::new();
+        let connects: Vec<Option<u8>> = calls
+            .iter()
+            .map(|&c| match self.spec_of(c) {
+                ComponentSpec::Database(db) if db.max_connections.is_some() => {
+                    let index = databases.iter().position(|&d| d == c).unwrap_or_else(|| {
+                        databases.push(c);
+                        databases.len() - 1
+                    });
+                    (index < MAX_DATABASES).then_some(index as u8)
+                }
+                _ => None,
+            })
+            .collect();
         Downstream {
             calls: calls.iter().map(|&c| actor_of(c)).collect(),
             sends: sends.iter().map(|&c| actor_of(c)).collect(),
+            connects: if connects.iter().any(Option::is_some) {
+                connects
+            } else {
+                Vec::new()
+            },
+            databases: databases.into_iter().map(actor_of).collect(),
         }
     }
 

@@ -15,11 +15,13 @@ use super::budget::Estimate;
 use super::pipeline::{self, Stopped};
 use super::{
     BUILD_FILE, CliError, RunArgs, build_fingerprint, classify, finish_folder, name_options,
-    overrides, plural, print_out, report, reusable, this_command,
+    overrides, print_out, report, reusable, this_command,
 };
 use crate::output::csv_files::RunFiles;
 use crate::output::format::cell;
 use crate::output::integrity::Runs;
+use crate::output::lang::{Line, say};
+use crate::output::lesson;
 use crate::output::manifest::{FaultWindow, FileRecord, Manifest, write_manifest};
 use crate::output::merge::{Source, combine};
 use crate::output::slo::SloTargets;
@@ -335,15 +337,13 @@ fn run_one(
         .map_or(0, |old| old.replications.min(base.replications));
     let jobs = plan.jobs(shard, kept);
     if kept > 0 && !args.quiet {
-        eprintln!(
-            "{}: keeping replication{} 0–{} from {}; running {} new run{}",
-            base.name,
-            plural(kept as usize),
-            kept - 1,
-            out.display(),
-            jobs.list.len(),
-            plural(jobs.list.len())
-        );
+        let line = Line::KeptReplications {
+            scenario: &base.name,
+            kept,
+            folder: &out.display().to_string(),
+            new_runs: jobs.list.len(),
+        };
+        eprintln!("{}", say(args.report.lang, line));
     }
     let axes: Vec<String> = manifest.sweep_keys.clone();
     let runs_dir = if kept > 0 {
@@ -385,17 +385,24 @@ fn run_one(
     write_manifest(&staging.dir().join("manifest.json"), &manifest)?;
     std::fs::write(staging.dir().join(BUILD_FILE), build_fingerprint())
         .map_err(|e| CliError::Failed(e.into()))?;
+    let words = lesson::Lesson {
+        en: base.lesson.en.clone(),
+        ko: base.lesson.ko.clone(),
+    };
+    lesson::write(staging.dir(), &words).map_err(CliError::Failed)?;
     if let Some((k, n)) = shard {
         staging
             .commit()
             .map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
         if !args.quiet {
-            print_out(&format!(
-                "{}: shard {k}/{n}, {} of the scenario's runs, written to {}; join the shards with `stratosim merge`\n",
-                base.name,
-                jobs.list.len(),
-                out.display()
-            ));
+            let line = Line::ShardWritten {
+                scenario: &base.name,
+                shard: k,
+                of: n,
+                runs: jobs.list.len(),
+                folder: &out.display().to_string(),
+            };
+            print_out(&format!("{}\n", say(args.report.lang, line)));
         }
         return Ok(());
     }

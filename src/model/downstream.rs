@@ -23,6 +23,29 @@ pub struct Downstream {
     pub calls: Vec<ActorId>,
     /// Messages sent after the calls, in order.
     pub sends: Vec<ActorId>,
+    /// Per call (empty when none does), the database with a connection
+    /// limit it needs a connection to, as an index into `databases`.
+    pub connects: Vec<Option<u8>>,
+    /// The databases with a connection limit the calls reach, each once
+    /// (at most [`MAX_DATABASES`]).
+    pub databases: Vec<ActorId>,
+}
+
+/// Most databases with a connection limit one component calls (their
+/// connections are a bit set per holder).
+pub const MAX_DATABASES: usize = 64;
+
+/// What a holder of connections (an execution environment, an instance's
+/// pool) has for a call to a database with a connection limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connection {
+    /// An open connection, free for the call.
+    Held,
+    /// None free, but room to open one: the call opens it first.
+    Open,
+    /// None free and no room: the call waits until one is free (the
+    /// holder issues it again then).
+    Wait,
 }
 
 /// Where one unit of work is among its downstream steps.
@@ -32,6 +55,20 @@ pub struct Progress {
     next: u32,
     /// Attempts made of the current send.
     send_attempts: u32,
+    /// The call in flight opens its connection.
+    connecting: bool,
+}
+
+/// How the call that just ended used a connection to a database with a
+/// connection limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Used {
+    /// On a connection the holder had: free again.
+    Held(u8),
+    /// It opened one, which the holder now has (free).
+    Opened(u8),
+    /// Its connection was not opened (too many, or the database is down).
+    Refused(u8),
 }
 
 impl Downstream {
@@ -44,8 +81,24 @@ impl Downstream {
         self.calls.len() + self.sends.len()
     }
 
+    /// The call that just ended with `outcome`, if it needed a connection
+    /// to a database with a limit: how it used one. A call that reached
+    /// the database (answered, even with an error) had its connection.
+    pub fn used(&self, p: &Progress, outcome: Outcome) -> Option<Used> {
+        let step = (p.next as usize).checked_sub(1)?;
+        let db = (*self.connects.get(step)?)?;
+        Some(if !p.connecting {
+            Used::Held(db)
+        } else if matches!(outcome, Outcome::Ok | Outcome::Error) {
+            Used::Opened(db)
+        } else {
+            Used::Refused(db)
+        })
+    }
+
     /// The work's own computation, or the step in progress, ended (`ok`).
-    /// Issues the next step (answered to `token`), or
+    /// Issues the next step (answered to `token`; a call to a database with
+    /// a connection limit as `connection` says, or not yet), or
     /// schedules a retry of a refused send (the owner's timer `retry`, which
     /// it answers with [`Downstream::issue`]), and returns `None`; or
     /// returns how the work ends.
@@ -59,13 +112,14 @@ impl Downstream {
         retry: Msg,
         rng: &mut R,
         ctx: &mut Ctx<'_>,
+        connection: impl FnOnce(u8) -> Connection,
     ) -> Option<Outcome> {
         // `next` is already past the step that just ended.
         let ended_send = p.next as usize > self.calls.len();
         if ok {
             p.send_attempts = 0;
             if (p.next as usize) < self.steps() {
-                self.issue(p, req, token, ctx);
+                self.issue(p, req, token, ctx, connection);
                 None
             } else {
                 Some(Outcome::Ok)
@@ -83,16 +137,46 @@ impl Downstream {
         }
     }
 
-    /// Issues the step `p` is at.
-    pub fn issue(&self, p: &mut Progress, req: RequestId, token: u32, ctx: &mut Ctx<'_>) {
+    /// Issues the step `p` is at; a call to a database with a connection
+    /// limit as `connection` says. Returns false when the call waits for a
+    /// connection (nothing was issued).
+    pub fn issue(
+        &self,
+        p: &mut Progress,
+        req: RequestId,
+        token: u32,
+        ctx: &mut Ctx<'_>,
+        connection: impl FnOnce(u8) -> Connection,
+    ) -> bool {
         let step = p.next as usize;
+        p.connecting = false;
         let (target, endpoint) = if step < self.calls.len() {
-            (self.calls[step], Endpoint::Any)
+            let endpoint = match self.connects.get(step).copied().flatten().map(connection) {
+                None | Some(Connection::Held) => Endpoint::Any,
+                Some(Connection::Open) => {
+                    p.connecting = true;
+                    Endpoint::Connect
+                }
+                Some(Connection::Wait) => return false,
+            };
+            (self.calls[step], endpoint)
         } else {
             p.send_attempts += 1;
             (self.sends[step - self.calls.len()], Endpoint::Event)
         };
         p.next += 1;
         call(ctx, target, req, token, endpoint);
+        true
+    }
+
+    /// Sends `count` closed connections to database number `db`.
+    pub fn disconnect(&self, db: u8, count: u32, ctx: &mut Ctx<'_>) {
+        if count > 0 {
+            ctx.send(
+                self.databases[db as usize],
+                SimDuration::ZERO,
+                Msg::Disconnect { count },
+            );
+        }
     }
 }

@@ -52,6 +52,10 @@ pub enum Endpoint {
     /// The instance chosen by a load balancer (or the host of a queue's
     /// poller).
     Instance(u32),
+    /// The caller opens a connection first (to a database with a
+    /// connection limit), then makes the call on it: refused at once with
+    /// [`Outcome::Throttled`] when the database has no connection left.
+    Connect,
     /// An asynchronous delivery (a send, an SNS delivery to an AWS-managed
     /// endpoint): a function treats it as an event, accepted at once and
     /// run later; queues and topics accept every call that way anyway.
@@ -131,6 +135,12 @@ pub enum Msg {
         /// (it was processed already, or it is a duplicate copy).
         accounted: bool,
     },
+    /// A caller closes `count` connections it held to the receiver (an
+    /// execution environment reclaimed, an instance terminated).
+    Disconnect {
+        /// Connections closed.
+        count: u32,
+    },
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {
         /// Index into the scenario's `[[faults]]`.
@@ -208,6 +218,9 @@ pub trait Component {
     /// function's on-failure destination).
     fn on_redrive(&mut self, _req: RequestId, _accounted: bool, _ctx: &mut Ctx<'_>) {}
 
+    /// A caller closed `count` connections it held to the component.
+    fn on_disconnect(&mut self, _count: u32, _ctx: &mut Ctx<'_>) {}
+
     /// Fault number `index` begins (`start`) or ends on the component.
     fn on_fault(&mut self, _index: u32, _start: bool, _ctx: &mut Ctx<'_>) {}
 
@@ -256,6 +269,7 @@ impl<C: Component> DynComponent for C {
                 token,
             } => self.on_invoke_batch(batch, reply_to, token, ctx),
             Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
+            Msg::Disconnect { count } => self.on_disconnect(count, ctx),
             Msg::Fault { index, start } => self.on_fault(index, start, ctx),
             Msg::Start => self.on_start(ctx),
         }

@@ -133,11 +133,13 @@ fn check(dirs: &[PathBuf]) -> Result<(Vec<Source>, Manifest)> {
 }
 
 /// Merges the shard folders `dirs` into `out`: their run files, checked,
-/// and the manifest of the whole. Returns the manifest.
+/// the manifest of the whole, and the lesson. Returns the manifest.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Manifest> {
     let (sources, mut manifest) = check(dirs)?;
     manifest.files = combine(&sources, &manifest, out)?;
     super::manifest::write_manifest(&out.join("manifest.json"), &manifest)?;
+    // Every shard holds the same scenario, so the same lesson.
+    super::lesson::copy(&sources[0].dir, out)?;
     Ok(manifest)
 }
 

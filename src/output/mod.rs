@@ -13,6 +13,8 @@ pub mod designs;
 pub mod folder;
 pub mod format;
 pub mod integrity;
+pub mod lang;
+pub mod lesson;
 pub mod lock;
 pub mod manifest;
 pub mod measure;
@@ -33,11 +35,12 @@ pub struct Written {
     pub charts: Vec<charts::Chart>,
 }
 
-/// Draws every chart and `report.html` of the output folder `dir` from its
-/// files: what `stratosim plot` does, and `stratosim run` after writing them.
-pub fn draw_charts_and_report(dir: &Path) -> anyhow::Result<Written> {
+/// Draws every chart and `report.html` (its words in `lang`) of the output
+/// folder `dir` from its files: what `stratosim plot` does, and `stratosim
+/// run` after writing them.
+pub fn draw_charts_and_report(dir: &Path, lang: lang::Lang) -> anyhow::Result<Written> {
     let folder = folder::OutputFolder::read(dir)?;
     let charts = charts::draw_all(&folder)?;
-    report::write(&folder, &charts)?;
+    report::write(&folder, &charts, lang)?;
     Ok(Written { charts })
 }

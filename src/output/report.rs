@@ -1,6 +1,6 @@
 //! `report.html`: one self-contained page per run (the charts are inline
-//! SVG): the scenario's description, the SLO verdict, the comparison table,
-//! the faults, the charts and the manifest. Built from the output files
+//! SVG): the scenario's description and lesson, the SLO verdict, the
+//! comparison table, the faults, the charts and the manifest. Built from the output files
 //! only; `designs.csv` gives the table and the verdict when it exists,
 //! `summary.csv` the table otherwise.
 
@@ -11,9 +11,10 @@ use super::charts::style::{design_colour, format_number};
 use super::charts::{CHARTS_DIR, Chart};
 use super::confidence::mean_ci;
 use super::folder::{OutputFolder, Table, parse_number, short_value};
+use super::lang::{Key, Lang, Line, say, text};
 
-/// Writes `report.html` into the folder.
-pub fn write(folder: &OutputFolder, charts: &[Chart]) -> Result<()> {
+/// Writes `report.html` into the folder, its words in `lang`.
+pub fn write(folder: &OutputFolder, charts: &[Chart], lang: Lang) -> Result<()> {
     let designs_csv = if folder.dir.join("designs.csv").is_file() {
         // A copy, so that reading it cannot add designs or points to the
         // folder the charts were drawn from.
@@ -22,7 +23,7 @@ pub fn write(folder: &OutputFolder, charts: &[Chart]) -> Result<()> {
     } else {
         None
     };
-    let html = render(folder, designs_csv.as_ref(), charts)?;
+    let html = render(folder, designs_csv.as_ref(), charts, lang)?;
     let path = folder.dir.join("report.html");
     std::fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -43,12 +44,17 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+// The Hangul family first, as in the charts' SVG: Korean names and lessons
+// are common, and a Latin-only family would leave Hangul to chance.
 const STYLE: &str = "
-body { font-family: system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', sans-serif;
+body { font-family: 'Noto Sans CJK KR', 'Noto Sans KR', system-ui, -apple-system, 'Segoe UI',
+       'Apple SD Gothic Neo', 'Malgun Gothic', 'DejaVu Sans', sans-serif;
        max-width: 1260px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
 h1 { margin-bottom: 0.2em; }
 h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
 .description { font-size: 1.1em; }
+.lesson { background: #f5f8f2; border-left: 4px solid #009E73; padding: 0.1em 1em; margin: 1em 0; }
+.lesson h2 { border: none; margin-top: 0.6em; font-size: 1.2em; }
 .meta { color: #555; }
 nav a { margin-right: 1em; }
 table { border-collapse: collapse; font-size: 0.92em; margin: 0.5em 0; }
@@ -66,14 +72,20 @@ figcaption { color: #444; margin-top: 0.3em; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 ";
 
-fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) -> Result<String> {
+fn render(
+    folder: &OutputFolder,
+    designs_csv: Option<&Table>,
+    charts: &[Chart],
+    lang: Lang,
+) -> Result<String> {
     let mut h = String::new();
     let title = format!("stratosim — {}", folder.scenario);
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        lang.tag(),
         escape(&title)
     );
     let _ = writeln!(h, "<h1>{}</h1>", escape(&folder.scenario));
@@ -84,80 +96,104 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
             escape(&folder.description)
         );
     }
+    if let Some(lesson) = super::lesson::read(&folder.dir)?.in_lang(lang) {
+        let _ = writeln!(
+            h,
+            "<section class=\"lesson\" id=\"lesson\">\n<h2>{}</h2>\n{}</section>",
+            text(lang, Key::Lesson),
+            paragraphs(lesson)
+        );
+    }
     let m = &folder.manifest;
     let mut meta = vec![
-        format!("{} design(s)", folder.designs.len()),
-        format!("{} replication(s)", folder.replications()),
+        say(lang, Line::DesignCount(folder.designs.len())),
+        say(lang, Line::ReplicationCount(folder.replications())),
     ];
-    meta.push(format!("seed {}", m.seed));
+    meta.push(say(lang, Line::Seed(m.seed)));
     if folder.has_sweep() {
-        meta.push(format!(
-            "sweep over {} ({} points)",
-            folder.axes.join(", "),
-            folder.points.len()
+        meta.push(say(
+            lang,
+            Line::SweepOver {
+                keys: &folder.axes.join(", "),
+                points: folder.points.len(),
+            },
         ));
     }
     if !m.stratosim_version.is_empty() {
         meta.push(format!("stratosim {}", m.stratosim_version));
     }
     if !m.catalog_region.is_empty() && !m.catalog_date.is_empty() {
-        meta.push(format!("prices: {}, {}", m.catalog_region, m.catalog_date));
+        meta.push(say(
+            lang,
+            Line::Prices {
+                region: &m.catalog_region,
+                date: &m.catalog_date,
+            },
+        ));
     }
     let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(&meta.join(" · ")));
     if !m.skipped_designs.is_empty() {
         let _ = writeln!(
             h,
-            "<p class=\"fail\">Not simulated: {}</p>",
-            escape(&m.skipped_designs.join("; "))
+            "<p class=\"fail\">{}</p>",
+            escape(&say(
+                lang,
+                Line::NotSimulated(&m.skipped_designs.join("; "))
+            ))
         );
     }
-    h.push_str(
-        "<nav><a href=\"#verdict\">SLO verdict</a><a href=\"#comparison\">Comparison</a>\
-         <a href=\"#charts\">Charts</a><a href=\"#manifest\">Manifest</a></nav>\n",
+    let _ = writeln!(
+        h,
+        "<nav><a href=\"#verdict\">{}</a><a href=\"#comparison\">{}</a>\
+         <a href=\"#charts\">{}</a><a href=\"#manifest\">{}</a></nav>",
+        text(lang, Key::SloVerdict),
+        text(lang, Key::Comparison),
+        text(lang, Key::Charts),
+        text(lang, Key::Manifest)
     );
 
-    h.push_str("<h2 id=\"verdict\">SLO verdict</h2>\n");
+    let _ = writeln!(h, "<h2 id=\"verdict\">{}</h2>", text(lang, Key::SloVerdict));
     let _ = writeln!(
         h,
         "<p class=\"verdict\">{}</p>",
-        verdict(folder, designs_csv)
+        verdict(folder, designs_csv, lang)
     );
     if let Some(unstable) = unstable_runs(folder) {
         let _ = writeln!(h, "<p class=\"fail\">{unstable}</p>");
     }
 
-    h.push_str("<h2 id=\"comparison\">Comparison</h2>\n");
+    let _ = writeln!(
+        h,
+        "<h2 id=\"comparison\">{}</h2>",
+        text(lang, Key::Comparison)
+    );
     match designs_csv {
         Some(table) => {
-            h.push_str(
-                "<p>From <code>designs.csv</code>: mean ± half-width of the 95% confidence \
-                 interval over replications.</p>\n",
-            );
-            h.push_str(&html_table(&designs_table(folder, table)));
+            let _ = writeln!(h, "<p>{}</p>", text(lang, Key::FromDesignsCsv));
+            h.push_str(&html_table(&designs_table(folder, table, lang), lang));
         }
         None => {
-            h.push_str(
-                "<p>From <code>summary.csv</code>: mean ± half-width of the 95% confidence \
-                 interval over replications.</p>\n",
-            );
-            h.push_str(&html_table(&summary_table(folder)));
+            let _ = writeln!(h, "<p>{}</p>", text(lang, Key::FromSummaryCsv));
+            h.push_str(&html_table(&summary_table(folder, lang), lang));
         }
     }
     if !folder.faults.is_empty() {
-        h.push_str("<h3>Faults</h3>\n<ul>\n");
+        let _ = writeln!(h, "<h3>{}</h3>\n<ul>", text(lang, Key::Faults));
         for f in &folder.faults {
-            let _ = writeln!(
-                h,
-                "<li>{}: from {} s to {} s</li>",
-                escape(&f.label()),
-                f.start_s,
-                f.end_s
+            let window = say(
+                lang,
+                Line::FaultWindow {
+                    label: &f.label(),
+                    from_s: f.start_s,
+                    to_s: f.end_s,
+                },
             );
+            let _ = writeln!(h, "<li>{}</li>", escape(&window));
         }
         h.push_str("</ul>\n");
     }
 
-    h.push_str("<h2 id=\"charts\">Charts</h2>\n");
+    let _ = writeln!(h, "<h2 id=\"charts\">{}</h2>", text(lang, Key::Charts));
     for chart in charts {
         let path = folder
             .dir
@@ -176,12 +212,12 @@ fn render(folder: &OutputFolder, designs_csv: Option<&Table>, charts: &[Chart]) 
              (<a href=\"{dir}/{stem}.png\">PNG</a>, <a href=\"{dir}/{stem}.svg\">SVG</a>)\
              </figcaption>\n</figure>",
             stem = escape(&chart.stem),
-            caption = escape(&chart.caption),
+            caption = escape(&say(lang, chart.caption.line())),
             dir = CHARTS_DIR,
         );
     }
 
-    h.push_str("<h2 id=\"manifest\">Manifest</h2>\n");
+    let _ = writeln!(h, "<h2 id=\"manifest\">{}</h2>", text(lang, Key::Manifest));
     // Keys in alphabetical order, as a JSON value lists them; without the
     // files' checksums and row counts, which are for stratosim to check.
     let shown = super::manifest::Manifest {
@@ -240,21 +276,21 @@ fn unstable_runs(folder: &OutputFolder) -> Option<String> {
 }
 
 /// The verdict: the cheapest design (and sweep point) that meets the SLO.
-fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>) -> String {
+fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>, lang: Lang) -> String {
     let slo = serde_json::to_value(&folder.manifest.slo).unwrap_or_default();
     let Some(bounds) = slo.as_object().filter(|o| !o.is_empty()) else {
-        return "The scenario sets no <code>[slo]</code>: there is no verdict.".to_string();
+        return text(lang, Key::NoSloNoVerdict).to_string();
     };
     let stated: Vec<String> = bounds
         .iter()
         .map(|(k, v)| format!("{} ≤ {}", escape(k), escape(&v.to_string())))
         .collect();
-    let stated = stated.join(", ");
+    let stated_html = &stated.join(", ");
     let Some(table) = designs_csv else {
-        return format!("SLO: {stated}. No <code>designs.csv</code> in this folder: no verdict.");
+        return say(lang, Line::VerdictWithoutDesignsCsv { stated_html });
     };
     let (Some(pass), Some(cost)) = (table.column("slo_pass"), table.column("cost_usd_mean")) else {
-        return format!("SLO: {stated}. <code>designs.csv</code> has no verdict column.");
+        return say(lang, Line::VerdictWithoutColumn { stated_html });
     };
     let best = table
         .rows
@@ -265,56 +301,93 @@ fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>) -> String {
     match best {
         Some((row, cost)) => {
             let point = folder.point_label(row.point);
-            format!(
-                "SLO: {stated}. <span class=\"pass\">{}{}</span> meets it at the lowest cost: \
-                 ${} over the measured window (mean).",
-                escape(&folder.designs[row.design]),
-                if point.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at {}", escape(&point))
+            let at = if point.is_empty() {
+                String::new()
+            } else {
+                say(lang, Line::AtPoint(&point))
+            };
+            let design_html = escape(&format!("{}{at}", folder.designs[row.design]));
+            say(
+                lang,
+                Line::VerdictCheapest {
+                    stated_html,
+                    design_html: &design_html,
+                    cost: &format_value(cost),
                 },
-                format_value(cost)
             )
         }
-        None => format!("SLO: {stated}. <span class=\"fail\">No design meets the SLO.</span>"),
+        None => say(lang, Line::VerdictNone { stated_html }),
     }
+}
+
+/// Plain text as HTML paragraphs: blank lines separate them; the lines of
+/// one paragraph flow together.
+fn paragraphs(text: &str) -> String {
+    let mut out = String::new();
+    for paragraph in text.split("\n\n") {
+        let lines: Vec<&str> = paragraph
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if !lines.is_empty() {
+            let _ = writeln!(out, "<p>{}</p>", escape(&lines.join(" ")));
+        }
+    }
+    out
 }
 
 /// A table to render: the header and rows of cells, each row with its design.
 struct Grid {
     header: Vec<String>,
     rows: Vec<(usize, Vec<String>)>,
+    /// The column of `designs.csv`'s `slo_pass`, if shown.
+    verdict: Option<usize>,
 }
 
-/// The header of the column that says whether a row meets the SLO.
-const SLO_COLUMN: &str = "meets SLO";
+/// A column's header: a word of the language, or one that is the same in
+/// every language.
+#[derive(Clone, Copy)]
+enum Header {
+    Word(Key),
+    Same(&'static str),
+}
+
+impl Header {
+    fn text(self, lang: Lang) -> &'static str {
+        match self {
+            Header::Word(key) => text(lang, key),
+            Header::Same(s) => s,
+        }
+    }
+}
 
 /// The metrics of `designs.csv` shown in the report, with their headers.
-const DESIGN_METRICS: [(&str, &str); 9] = [
-    ("requests", "requests"),
-    ("error_rate", "error rate"),
-    ("lost", "lost"),
-    ("response_p50_ms", "p50 ms"),
-    ("response_p99_ms", "p99 ms"),
-    ("completion_p99_ms", "completion p99 ms"),
-    ("throughput_rps", "throughput /s"),
-    ("cost_per_million_usd", "$ per 1M"),
-    ("monthly_cost_usd", "$ per month"),
+const DESIGN_METRICS: [(&str, Header); 9] = [
+    ("requests", Header::Word(Key::Requests)),
+    ("error_rate", Header::Word(Key::ErrorRate)),
+    ("lost", Header::Word(Key::Lost)),
+    ("response_p50_ms", Header::Same("p50 ms")),
+    ("response_p99_ms", Header::Same("p99 ms")),
+    ("completion_p99_ms", Header::Word(Key::CompletionP99Ms)),
+    ("throughput_rps", Header::Word(Key::ReportThroughput)),
+    ("cost_per_million_usd", Header::Word(Key::UsdPerMillion)),
+    ("monthly_cost_usd", Header::Word(Key::UsdPerMonth)),
 ];
 
-fn designs_table(folder: &OutputFolder, table: &Table) -> Grid {
-    let mut header = vec!["design".to_string()];
+fn designs_table(folder: &OutputFolder, table: &Table, lang: Lang) -> Grid {
+    let mut header = vec![text(lang, Key::Design).to_string()];
     header.extend(folder.axes.iter().cloned());
     let slo = table.column("slo_pass");
+    let verdict = slo.map(|_| header.len());
     if slo.is_some() {
-        header.push(SLO_COLUMN.into());
+        header.push(text(lang, Key::MeetsSlo).into());
     }
     let metrics: Vec<(&str, usize, Option<usize>, Option<usize>)> = DESIGN_METRICS
         .iter()
         .filter_map(|(m, title)| {
             let mean = table.column(&format!("{m}_mean"))?;
-            header.push((*title).to_string());
+            header.push(title.text(lang).to_string());
             Some((
                 *m,
                 mean,
@@ -344,22 +417,26 @@ fn designs_table(folder: &OutputFolder, table: &Table) -> Grid {
             (r.design, cells)
         })
         .collect();
-    Grid { header, rows }
+    Grid {
+        header,
+        rows,
+        verdict,
+    }
 }
 
-fn summary_table(folder: &OutputFolder) -> Grid {
-    let mut header = vec!["design".to_string()];
+fn summary_table(folder: &OutputFolder, lang: Lang) -> Grid {
+    let mut header = vec![text(lang, Key::Design).to_string()];
     header.extend(folder.axes.iter().cloned());
     header.extend(
         [
-            "requests",
-            "failed %",
-            "lost",
+            text(lang, Key::Requests),
+            text(lang, Key::FailedPercent),
+            text(lang, Key::Lost),
             "p50 ms",
             "p99 ms",
-            "throughput /s",
-            "cost $",
-            "$ per 1M",
+            text(lang, Key::ReportThroughput),
+            text(lang, Key::CostUsd),
+            text(lang, Key::UsdPerMillion),
         ]
         .map(String::from),
     );
@@ -396,16 +473,19 @@ fn summary_table(folder: &OutputFolder) -> Grid {
             rows.push((design, cells));
         }
     }
-    Grid { header, rows }
+    Grid {
+        header,
+        rows,
+        verdict: None,
+    }
 }
 
-fn html_table(grid: &Grid) -> String {
+fn html_table(grid: &Grid, lang: Lang) -> String {
     let mut h = String::from("<table>\n<thead><tr>");
     for c in &grid.header {
         let _ = write!(h, "<th>{}</th>", escape(c));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
-    let verdict_column = grid.header.iter().position(|c| c == SLO_COLUMN);
     for (design, cells) in &grid.rows {
         h.push_str("<tr>");
         for (i, c) in cells.iter().enumerate() {
@@ -419,9 +499,13 @@ fn html_table(grid: &Grid) -> String {
                     colour.2,
                     escape(c)
                 );
-            } else if Some(i) == verdict_column && (c == "yes" || c == "no") {
-                let class = if c == "yes" { "pass" } else { "fail" };
-                let _ = write!(h, "<td class=\"{class}\">{c}</td>");
+            } else if Some(i) == grid.verdict && (c == "yes" || c == "no") {
+                let (class, word) = if c == "yes" {
+                    ("pass", Key::Yes)
+                } else {
+                    ("fail", Key::No)
+                };
+                let _ = write!(h, "<td class=\"{class}\">{}</td>", text(lang, word));
             } else {
                 let _ = write!(h, "<td>{}</td>", escape(c));
             }
@@ -477,5 +561,9 @@ mod tests {
         assert_eq!(mean_pm(21083.0, 864.0), "21\u{2009}083 ± 864");
         assert_eq!(mean_pm(f64::NAN, 1.0), "–");
         assert_eq!(format_value(1234.4), "1234");
+        assert_eq!(
+            paragraphs("Why <this>?\nBecause.\n\n\n가용 영역\n하나"),
+            "<p>Why &lt;this&gt;? Because.</p>\n<p>가용 영역 하나</p>\n"
+        );
     }
 }

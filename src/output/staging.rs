@@ -25,7 +25,7 @@ const OLD_SUFFIX: &str = ".stratosim-old";
 
 /// What stratosim writes in an output folder: a folder holding anything
 /// else is not replaced.
-const OWN_ENTRIES: [&str; 11] = [
+const OWN_ENTRIES: [&str; 13] = [
     "manifest.json",
     "summary.csv",
     "components.csv",
@@ -36,6 +36,8 @@ const OWN_ENTRIES: [&str; 11] = [
     "report.html",
     "charts",
     ".stratosim-build",
+    super::lesson::ENGLISH_FILE,
+    super::lesson::KOREAN_FILE,
     // Left by versions that added replications in place.
     ".stratosim-new-runs",
 ];

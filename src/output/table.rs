@@ -4,7 +4,10 @@
 
 use std::fmt::Write;
 
+use unicode_width::UnicodeWidthStr;
+
 use super::designs::{Comparison, DesignRow, Summary};
+use super::lang::{Key, Lang, Line, say, text};
 use super::measure::Measure;
 
 /// `mean ± half` with `decimals` digits (just the mean without an interval).
@@ -20,9 +23,9 @@ fn pm(row: &DesignRow, m: Measure, scale: f64, decimals: usize) -> String {
 
 /// A difference from the baseline, `~` marking one the replications cannot
 /// tell from zero.
-fn delta(c: Option<&Comparison>, decimals: usize) -> String {
+fn delta(c: Option<&Comparison>, decimals: usize, lang: Lang) -> String {
     let Some(c) = c else {
-        return "baseline".into();
+        return text(lang, Key::Baseline).into();
     };
     let half = c.diff_high - c.diff_mean;
     let text = if half.is_nan() {
@@ -37,9 +40,10 @@ fn delta(c: Option<&Comparison>, decimals: usize) -> String {
 }
 
 /// The terminal table: one row per design × sweep point, in run order,
-/// with the differences from the baseline and the SLO's verdict.
-pub fn summary_table(s: &Summary) -> String {
-    let mut header = vec!["design".to_string()];
+/// with the differences from the baseline and the SLO's verdict. Columns
+/// are padded by display width: a Hangul syllable takes two columns.
+pub fn summary_table(s: &Summary, lang: Lang) -> String {
+    let mut header = vec![text(lang, Key::Design).to_string()];
     header.extend(
         s.axes
             .iter()
@@ -47,22 +51,32 @@ pub fn summary_table(s: &Summary) -> String {
     );
     header.extend(
         [
-            "requests",
-            "failed %",
-            "lost",
+            text(lang, Key::Requests),
+            text(lang, Key::FailedPercent),
+            text(lang, Key::Lost),
             "p50 ms",
             "p99 ms",
-            "mean ms",
-            "throughput/s",
-            "cost $",
-            "$ per 1M",
+            text(lang, Key::MeanMs),
+            text(lang, Key::Throughput),
+            text(lang, Key::CostUsd),
+            text(lang, Key::UsdPerMillion),
         ]
         .map(String::from),
     );
-    header.push(format!("Δ p99 ms vs {}", s.baseline));
-    header.push(format!("Δ $ vs {}", s.baseline));
+    header.push(say(
+        lang,
+        Line::DeltaP99 {
+            baseline: &s.baseline,
+        },
+    ));
+    header.push(say(
+        lang,
+        Line::DeltaCost {
+            baseline: &s.baseline,
+        },
+    ));
     if s.has_slo {
-        header.push("SLO".into());
+        header.push(text(lang, Key::Slo).into());
     }
     let mut rows = vec![header];
     for (i, r) in s.rows.iter().enumerate() {
@@ -86,19 +100,19 @@ pub fn summary_table(s: &Summary) -> String {
         for (m, decimals) in [(Measure::ResponseP99Ms, 1), (Measure::CostUsd, 3)] {
             row.push(match versus(m) {
                 None if !is_baseline => String::new(),
-                c => delta(c, decimals),
+                c => delta(c, decimals, lang),
             });
         }
         if let Some(v) = &r.slo {
             let mark = if v.pass {
-                "pass"
+                text(lang, Key::Pass)
             } else if v.binding == Measure::Unstable.name() {
-                "unstable"
+                text(lang, Key::Unstable)
             } else {
-                "miss"
+                text(lang, Key::Miss)
             };
             row.push(if s.answer == Some(i) {
-                format!("{mark} ◀ cheapest")
+                format!("{mark} {}", text(lang, Key::Cheapest))
             } else {
                 mark.to_string()
             });
@@ -106,12 +120,12 @@ pub fn summary_table(s: &Summary) -> String {
         rows.push(row);
     }
     let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
     for (i, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
+            let pad = widths[c] - cell.width();
             if c == 0 {
                 let _ = write!(out, "{cell}{}", " ".repeat(pad));
             } else {
@@ -161,12 +175,12 @@ pub fn unstable_note(s: &Summary) -> Option<String> {
 
 /// The SLO's answer in a sentence: the cheapest design and sweep point
 /// that meets it, with its margin; `None` without an SLO.
-pub fn slo_answer(s: &Summary) -> Option<String> {
+pub fn slo_answer(s: &Summary, lang: Lang) -> Option<String> {
     if !s.has_slo {
         return None;
     }
     let Some(i) = s.answer else {
-        return Some("No design meets the SLO.".into());
+        return Some(text(lang, Key::NoDesignMeetsSlo).into());
     };
     let r = &s.rows[i];
     let at = if r.point.is_empty() {
@@ -178,15 +192,18 @@ pub fn slo_answer(s: &Summary) -> Option<String> {
             .zip(&r.point)
             .map(|(a, v)| format!("{a} = {v}"))
             .collect();
-        format!(" at {}", point.join(", "))
+        say(lang, Line::AtPoint(&point.join(", ")))
     };
     let v = r.slo.as_ref()?;
-    Some(format!(
-        "Cheapest design meeting the SLO: {}{at}, ${:.2} a month, p99 {:.1} ms; tightest target {} with {:.1}% to spare.",
-        r.design,
-        r.mean[Measure::MonthlyCostUsd.index()],
-        r.mean[Measure::ResponseP99Ms.index()],
-        v.binding,
-        100.0 * v.margin
+    Some(say(
+        lang,
+        Line::CheapestMeetingSlo {
+            design: &r.design,
+            at: &at,
+            monthly_usd: r.mean[Measure::MonthlyCostUsd.index()],
+            p99_ms: r.mean[Measure::ResponseP99Ms.index()],
+            binding: &v.binding,
+            margin_percent: 100.0 * v.margin,
+        },
     ))
 }

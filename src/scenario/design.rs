@@ -487,6 +487,22 @@ mod tests {
         );
         let text = edit("[designs.d.app]", "[designs.d.app.x]");
         assert!(load_text(&text).is_err());
+        // Hangul names, quoted in TOML, are names like any other.
+        let text = MINI
+            .replace("[designs.d]", "[designs.\"모놀리스\"]")
+            .replace("[designs.d.app]", "[designs.\"모놀리스\".\"웹-서버\"]")
+            .replace("entry = \"app\"", "entry = \"웹-서버\"");
+        let s = load_text(&text).unwrap();
+        assert_eq!(s.designs[0].name, "모놀리스");
+        assert_eq!(component_names(&s, 0), ["웹-서버"]);
+        let text =
+            edit("[designs.d]", "[designs.\"v1.2\"]").replace("designs.d.", "designs.\"v1.2\".");
+        expect(
+            &errors(&text),
+            "designs.\"v1.2\"",
+            Some(line_of(&text, "v1.2")),
+            &["would split the key paths of `--set`"],
+        );
     }
 
     /// Shared components reached transitively come after the design's own, in

@@ -9,6 +9,7 @@
 //! models follow as written are in [`crate::settings`]. All are named here
 //! too, so that the whole validated scenario reads from one place.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use crate::time::{SimDuration, SimTime};
@@ -25,7 +26,7 @@ pub use crate::settings::{
 };
 
 /// A whole scenario file after validation.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Scenario {
     /// The file it was read from (for messages and the manifest).
     pub file: PathBuf,
@@ -33,6 +34,8 @@ pub struct Scenario {
     pub name: String,
     /// `[scenario] description`, free text.
     pub description: String,
+    /// `[scenario] lesson` and `lesson_ko`: what the scenario teaches.
+    pub lesson: Lesson,
     /// Simulated length of every run.
     pub duration: SimDuration,
     /// Requests arriving before this are simulated but not counted.
@@ -85,12 +88,13 @@ impl Scenario {
     }
 
     /// A copy without what has no bearing on a run's results: the file,
-    /// name, description, replication count, baseline, SLO and hash.
+    /// name, description, lesson, replication count, baseline, SLO and hash.
     fn results_only(&self) -> Scenario {
         Scenario {
             file: PathBuf::new(),
             name: String::new(),
             description: String::new(),
+            lesson: Lesson::default(),
             replications: 0,
             baseline: 0,
             slo: Slo::default(),
@@ -98,6 +102,64 @@ impl Scenario {
             ..self.clone()
         }
     }
+}
+
+/// Written by hand only to leave out the lesson: [`Scenario::runs_key`]
+/// and [`Scenario::design_key`] hash this text, and words for the reader
+/// decide no result (an edited lesson keeps a folder's runs reusable). Every
+/// other field is in it, as derived; the destructuring has no `..`, so a
+/// new field does not compile until it is added here.
+impl fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Scenario {
+            file,
+            name,
+            description,
+            lesson: _,
+            duration,
+            warmup,
+            seed,
+            replications,
+            interval,
+            backlog_limit,
+            baseline,
+            slo,
+            workload,
+            designs,
+            faults,
+            sweep,
+            hash,
+        } = self;
+        f.debug_struct("Scenario")
+            .field("file", file)
+            .field("name", name)
+            .field("description", description)
+            .field("duration", duration)
+            .field("warmup", warmup)
+            .field("seed", seed)
+            .field("replications", replications)
+            .field("interval", interval)
+            .field("backlog_limit", backlog_limit)
+            .field("baseline", baseline)
+            .field("slo", slo)
+            .field("workload", workload)
+            .field("designs", designs)
+            .field("faults", faults)
+            .field("sweep", sweep)
+            .field("hash", hash)
+            .finish()
+    }
+}
+
+/// `[scenario] lesson` and `lesson_ko`: multi-line text for the learner,
+/// shown after the terminal table and at the top of the report; each is
+/// empty when not given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lesson {
+    /// `lesson`: in English.
+    pub en: String,
+    /// `lesson_ko`: in Korean.
+    pub ko: String,
 }
 
 /// `[slo]`: service-level objectives, each optional. A design meets the SLO

@@ -130,3 +130,35 @@ pub fn erlang_c(c: u32, a: f64) -> f64 {
     let rho = a / f64::from(c);
     b / (1.0 - rho + rho * b)
 }
+
+/// The figures a lesson scenario's comments quote as percentages inside
+/// `(the run: …)`, in order of appearance (comment markers and line
+/// breaks inside the parentheses are skipped).
+pub fn quoted_run_figures(path: &Path) -> Vec<f64> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut figures = Vec::new();
+    for rest in text.split("(the run: ").skip(1) {
+        let inside = rest.split(')').next().unwrap();
+        for token in inside.split_whitespace() {
+            if let Some((number, _)) = token.split_once('%') {
+                let number = number.replace(',', "");
+                figures.push(
+                    number
+                        .parse()
+                        .unwrap_or_else(|_| panic!("figure {number:?}")),
+                );
+            }
+        }
+    }
+    figures
+}
+
+/// The mean over a design's replications of its failed requests [%].
+pub fn failed_percent(s: &Scenario, design: usize) -> f64 {
+    let runs = replications(s, design);
+    let sum: f64 = runs
+        .iter()
+        .map(|r| 100.0 * r.failed as f64 / r.requests as f64)
+        .sum();
+    sum / runs.len() as f64
+}

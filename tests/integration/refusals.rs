@@ -199,7 +199,7 @@ fn messages_say_what_is_wrong() {
         (
             "name = \"base\"",
             "name = \"..\"",
-            &["scenario.name", "parent folder"],
+            &["scenario.name", "dots only"],
         ),
         (
             "seed = 1",

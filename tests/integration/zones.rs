@@ -77,10 +77,17 @@ fn a_zone_outage_takes_the_zones_share_of_a_fixed_fleet_until_it_ends_plus_the_b
         assert_eq!(at(&r, "app", "instances_b", 940.0), 0.0);
         assert_eq!(at(&r, "app", "instances_b", 950.0), 2.0);
         assert_eq!(at(&r, "app", "instances", 950.0), 6.0);
-        // A direct caller skips crashed instances at once: only the work
-        // zone b held at 600 s fails (at most its 8 workers' calls).
+        // A direct caller knows the six addresses it started with and no
+        // health check: a third of its calls go to zone b's instances from
+        // the outage until they are back at 940 s, and fail (after the
+        // connection timeout): 50/s × 340 s / 3 ≈ 5,667.
         assert_eq!(r.requests, r.completed + r.failed + r.lost + r.pending);
-        assert!(r.failed <= 8, "failed: {}", r.failed);
+        let expected = 50.0 * 340.0 / 3.0;
+        let failed = r.failed as f64;
+        assert!(
+            (failed / expected - 1.0).abs() < 0.05,
+            "failed: {failed}, expected about {expected}"
+        );
     }
 }
 
@@ -215,4 +222,203 @@ fn cross_zone_balancing_sends_two_thirds_across_zones_billed_out_and_in_by_an_nl
             }
         }
     }
+}
+
+/// A group of 2 × m5.large in one zone behind an ALB, at 50 requests/s
+/// for 50 minutes; its zone is out from 20 min for 10 min. Boot 40 s.
+fn one_zone() -> String {
+    r#"
+[scenario]
+name = "one-zone"
+duration = "50m"
+warmup = "0s"
+seed = 5
+replications = 2
+interval = "10s"
+
+[workload]
+arrival = "poisson"
+rate = 50
+
+[[faults]]
+component = "app"
+kind = "zone_outage"
+zone = "a"
+at = "20m"
+duration = "10m"
+
+[designs.d]
+entry = "alb"
+
+[designs.d.alb]
+kind = "load_balancer"
+targets = "app"
+
+[designs.d.app]
+kind = "ec2"
+instance_type = "m5.large"
+zones = 1
+workers = 4
+service_time = "20ms"
+boot_time = "40s"
+
+[designs.d.app.autoscaling]
+min = 2
+max = 2
+target = 50
+"#
+    .to_string()
+}
+
+#[test]
+fn a_one_zone_group_has_no_capacity_until_its_zone_returns() {
+    let s = scenario(&one_zone());
+    for r in replications(&s, 0) {
+        // EC2 Auto Scaling launches only in the group's zones: nothing
+        // runs from the outage until the zone returns at 30 min.
+        for t in [700.0, 1190.0] {
+            assert_eq!(at(&r, "app", "instances", t), 2.0, "before, t={t}");
+        }
+        for t in [1300.0, 1500.0, 1800.0] {
+            assert_eq!(at(&r, "app", "instances", t), 0.0, "during, t={t}");
+            assert_eq!(at(&r, "app", "pending", t), 0.0, "no launch, t={t}");
+        }
+        // Relaunched at 30 min, in service after the boot and the first
+        // health check.
+        assert_eq!(at(&r, "app", "instances", 1900.0), 2.0);
+        // 10 of 50 minutes without capacity, plus boot and first check:
+        // 20% of the requests fail (the arithmetic of one zone).
+        assert_eq!(r.requests, r.completed + r.failed + r.lost + r.pending);
+        let share = r.failed as f64 / r.requests as f64;
+        assert!((share - 0.20).abs() <= 0.02, "failed share {share}");
+    }
+}
+
+/// 2 × m5.large over zones a and b (one each), at 40 requests/s; zone b
+/// is out from 10 min for 10 min. Called directly (`entry = "app"`) or
+/// through an ALB.
+fn direct_or_alb(entry: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "direct"
+duration = "30m"
+warmup = "0s"
+seed = 9
+replications = 2
+interval = "10s"
+
+[workload]
+arrival = "poisson"
+rate = 40
+
+[[faults]]
+component = "app"
+kind = "zone_outage"
+zone = "b"
+at = "10m"
+duration = "10m"
+
+[designs.d]
+entry = "{entry}"
+
+[designs.d.alb]
+kind = "load_balancer"
+targets = "app"
+
+[designs.d.app]
+kind = "ec2"
+instance_type = "m5.large"
+instances = 2
+zones = 2
+workers = 4
+service_time = "20ms"
+boot_time = "40s"
+"#
+    )
+}
+
+#[test]
+fn a_direct_caller_keeps_calling_a_failed_instance_an_alb_stops_after_its_unhealthy_threshold() {
+    let failed_at = |entry: &str| -> Vec<Vec<f64>> {
+        let s = scenario(&direct_or_alb(entry));
+        replications(&s, 0)
+            .iter()
+            .map(|r| {
+                assert_eq!(r.requests, r.completed + r.failed + r.lost + r.pending);
+                series(r, entry, "errors").map(|(_, v)| v).collect()
+            })
+            .collect()
+    };
+    // Errors per 10 s interval; interval k ends at 10(k+1) s.
+    let total = |e: &[f64], from: f64, to: f64| -> f64 {
+        e.iter()
+            .enumerate()
+            .filter(|&(k, _)| {
+                let end = 10.0 * (k as f64 + 1.0);
+                end > from && end <= to
+            })
+            .map(|(_, v)| v)
+            .sum()
+    };
+    for e in failed_at("app") {
+        // Half its calls go to zone b's instance for the whole outage, and
+        // fail 10 s later (the connection timeout): about 20 a second,
+        // from 610 s until the instance is back (1,240 s).
+        let during = total(&e, 700.0, 1200.0) / 500.0;
+        assert!((during - 20.0).abs() < 2.0, "direct: {during} errors/s");
+        assert_eq!(total(&e, 1300.0, 1800.0), 0.0, "back after its boot");
+    }
+    for e in failed_at("alb") {
+        // The ALB routes to the failed target until it has failed two
+        // checks (≤ 30 s + 30 s + 5 s), then only to zone a's.
+        assert!(total(&e, 600.0, 670.0) > 0.0);
+        assert_eq!(total(&e, 670.0, 1800.0), 0.0, "stopped after the threshold");
+    }
+}
+
+#[test]
+fn the_lesson_of_one_zone_against_three_quotes_its_run() {
+    // scenarios/zones-one-vs-three.toml: the failed shares its comments quote.
+    let path = repo().join("scenarios/zones-one-vs-three.toml");
+    let s = stratosim::scenario::load(&path, &[]).unwrap();
+    let quoted = quoted_run_figures(&path);
+    assert_eq!(quoted.len(), 2);
+    let (one, three) = (failed_percent(&s, 0), failed_percent(&s, 1));
+    assert!((one - quoted[0]).abs() < 0.05, "one zone: {one}%");
+    assert!((three - quoted[1]).abs() < 0.005, "three zones: {three}%");
+    // And the arithmetic: about 11 of 50 minutes, and about a third of
+    // the ~50 s before the health checks notice.
+    assert!((one - 22.0).abs() < 1.5);
+    assert!((three - 100.0 / 3.0 * 50.0 / 3000.0).abs() < 0.3);
+}
+
+#[test]
+fn the_lesson_of_an_internal_load_balancer_quotes_its_run() {
+    // scenarios/internal-alb.toml: failed shares and the back end's
+    // utilization, as its comments quote them.
+    let path = repo().join("scenarios/internal-alb.toml");
+    let s = stratosim::scenario::load(&path, &[]).unwrap();
+    let quoted = quoted_run_figures(&path);
+    assert_eq!(quoted.len(), 4);
+    let utilization = |design: usize| {
+        let runs = replications(&s, design);
+        100.0
+            * runs
+                .iter()
+                .map(|r| component(r, "app").utilization)
+                .sum::<f64>()
+            / runs.len() as f64
+    };
+    let figures = [
+        failed_percent(&s, 0),
+        failed_percent(&s, 1),
+        utilization(0),
+        utilization(1),
+    ];
+    for (figure, quoted) in figures.iter().zip(&quoted) {
+        assert!((figure - quoted).abs() < 0.05, "{figure} against {quoted}");
+    }
+    assert!(figures[0] > 10.0 * figures[1], "the ALB fails far fewer");
+    assert!(figures[2] < figures[3], "and uses the capacity it pays for");
 }

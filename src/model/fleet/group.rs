@@ -14,8 +14,9 @@ use crate::model::Ctx;
 use crate::model::targets::TargetState;
 use crate::rng::StreamRng;
 use crate::settings::{LifecycleSpec, ScalingMetric, TerminationPolicy};
+use crate::slab::Key;
 use crate::stats::TimeAverage;
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 
 /// How an EC2 fleet's instances come and go.
 #[derive(Clone, Debug)]
@@ -42,6 +43,9 @@ pub struct ScalingConfig {
     /// into the other zones, and rebalances when the zone returns. A fixed
     /// fleet keeps each zone's share in its zone.
     pub rebalance: bool,
+    /// How long a caller without a load balancer waits for a connection
+    /// to an instance that is gone before the call fails.
+    pub connect_timeout: SimDuration,
 }
 
 /// The lifecycle state of a fleet in a group.
@@ -126,6 +130,12 @@ impl Fleet {
             self.schedule_failure(i, ctx);
             self.schedule_interruption(i, ctx);
         }
+        self.direct = (0..desired)
+            .map(|slot| Key {
+                slot,
+                generation: self.servers[slot as usize].generation,
+            })
+            .collect();
         let sc = self.sc();
         sc.in_service.set(now, u64::from(desired));
         sc.capacity.set(now, u64::from(desired * workers));
@@ -159,7 +169,10 @@ impl Fleet {
                 };
                 self.launch(slot, now, ctx);
             }
-        } else if live < desired {
+        } else if live < desired && self.sc().zone_down[0] == 0 {
+            // One zone: while it is out there is nowhere to launch (EC2
+            // Auto Scaling launches only in the group's zones), so the
+            // group has no capacity until the zone returns.
             let mut missing = desired - live;
             for i in 0..self.servers.len() {
                 if missing == 0 {

@@ -48,6 +48,9 @@ impl Fleet {
         s.failed = false;
         s.generation = s.generation.wrapping_add(1);
         s.launched = now;
+        if !self.sc().cfg.rebalance {
+            self.recovered(server);
+        }
         let sc = self.sc();
         let boot = sc.cfg.lifecycle.boot_time.sample(&mut sc.rng);
         self.lifecycle_timer(InstanceTimer::Booted, server, boot, ctx);
@@ -220,6 +223,7 @@ impl Fleet {
                 job.doomed = true;
             }
         }
+        self.end_connection_waiters(server, ctx);
     }
 
     /// The instance is gone: its bill closes and the slot is free.
@@ -248,6 +252,7 @@ impl Fleet {
             sc.capacity.set(now, cap.saturating_sub(workers));
         }
         self.publish(server, TargetState::Absent, ctx);
+        self.close_pools(server, ctx);
     }
 
     /// A timer of the instance in `instance` (its slot and generation): it

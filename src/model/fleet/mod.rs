@@ -28,6 +28,8 @@
 
 mod autoscaling;
 mod billing;
+mod connections;
+mod direct;
 mod group;
 mod lifecycle;
 mod serve;
@@ -68,6 +70,8 @@ pub enum FleetTimer {
     Datapoint,
     /// Scheduled action number `n` of the group is due.
     Scheduled(u32),
+    /// A direct caller's connection to an instance that is gone times out.
+    Unreachable(Key),
 }
 
 /// What happens to an instance of a fleet in a group.
@@ -108,6 +112,11 @@ pub struct FleetConfig {
     /// The Auto Scaling group and instance lifecycle; `None` for a fixed
     /// fleet, whose instances are in service all along.
     pub scaling: Option<ScalingConfig>,
+    /// Connections a server keeps open to each database with a connection
+    /// limit it calls (its pool).
+    pub pool_size: u32,
+    /// As a database: the most connections open at once (`None`: no limit).
+    pub max_connections: Option<u32>,
 }
 
 /// Where an instance slot is in the lifecycle.
@@ -147,6 +156,10 @@ struct Server {
     warm_from: SimTime,
     /// Its application answers from then on; until then it keeps its CPU busy.
     app_up: SimTime,
+    /// Its connection pools, per database with a connection limit.
+    pools: Vec<connections::Pool>,
+    /// Jobs waiting for a pooled connection, in order.
+    conn_waiting: VecDeque<Key>,
     /// Worker-nanoseconds busy since `area_from` (for the CPU datapoints).
     busy_area: u128,
     busy_last: SimTime,
@@ -199,6 +212,14 @@ pub struct Fleet {
     servers: Vec<Server>,
     jobs: Slab<Job>,
     round_robin: u32,
+    /// What callers without a load balancer know of a fleet in a group:
+    /// the instances in service at the start (slot and generation), called
+    /// round robin with `direct_next`.
+    direct: Vec<Key>,
+    direct_next: u32,
+    /// Direct calls to instances that are gone, waiting out the
+    /// connection timeout, with their arrival.
+    unreachable: Slab<(Call, SimTime)>,
     busy: TimeAverage,
     queued: TimeAverage,
     calls: CallStats,
@@ -207,6 +228,9 @@ pub struct Fleet {
     /// Calls answered since time zero (for the cumulative cost series).
     handled_total: u64,
     scaling: Option<Box<Scaling>>,
+    /// As a database: connections open, and refused this interval.
+    connections_open: u32,
+    connection_errors: u64,
 }
 
 impl Fleet {
@@ -242,6 +266,9 @@ impl Fleet {
             servers,
             jobs: Slab::default(),
             round_robin: 0,
+            direct: Vec::new(),
+            direct_next: 0,
+            unreachable: Slab::default(),
             busy: TimeAverage::default(),
             queued: TimeAverage::default(),
             calls: CallStats::default(),
@@ -249,6 +276,8 @@ impl Fleet {
             window_start: SimTime::ZERO,
             handled_total: 0,
             scaling,
+            connections_open: 0,
+            connection_errors: 0,
         }
     }
 
@@ -278,8 +307,17 @@ impl Component for Fleet {
 
     fn on_reply(&mut self, token: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {
         if let Some(key) = self.jobs.key_of(token) {
+            let server = self.jobs.get(key).map(|j| j.server);
+            self.connection_used(key, outcome, ctx);
             self.advance(key, outcome.is_ok(), ctx);
+            if let Some(server) = server {
+                self.wake_connection_waiters(server, ctx);
+            }
         }
+    }
+
+    fn on_disconnect(&mut self, count: u32, _ctx: &mut Ctx<'_>) {
+        self.disconnected(count);
     }
 
     fn on_timer(&mut self, timer: FleetTimer, ctx: &mut Ctx<'_>) {
@@ -291,6 +329,7 @@ impl Component for Fleet {
             FleetTimer::Period => self.period_end(ctx),
             FleetTimer::Datapoint => self.datapoint(ctx),
             FleetTimer::Scheduled(index) => self.scheduled_action(index, ctx),
+            FleetTimer::Unreachable(key) => self.connection_timed_out(key, ctx),
         }
     }
 
@@ -331,6 +370,7 @@ impl Component for Fleet {
         );
         out.put(Metric::InFlight, in_flight as f64);
         out.put(Metric::Waiting, self.queued.level() as f64);
+        self.sample_connections(out);
         if let Some(sc) = &mut self.scaling {
             let count = |life: &[Life]| {
                 self.servers

@@ -1,8 +1,10 @@
 //! Serving calls: each server's workers and FIFO accept queue, the work
 //! and its downstream steps, and outages.
 
+use super::connections::take_connection;
 use super::{Fleet, FleetTimer, Job, Life};
 use crate::model::backlog;
+use crate::model::downstream::Connection;
 use crate::model::downstream::Progress;
 use crate::model::{Call, Ctx, Endpoint, Outcome, reply};
 use crate::slab::Key;
@@ -29,15 +31,28 @@ impl Fleet {
             self.answer(call, Outcome::Unavailable, now, ctx);
             return;
         }
+        if call.endpoint == Endpoint::Connect && !self.connect(call, now, ctx) {
+            return;
+        }
         let server = if let Some(sc) = &mut self.scaling {
             sc.period_calls += 1;
-            match self.pick_serving(call.endpoint) {
-                Some(s) => s,
-                None => {
-                    // Nothing runs there (a crashed or terminated instance,
-                    // or no instance at all): the connection is refused.
-                    self.answer(call, Outcome::Unavailable, now, ctx);
-                    return;
+            match call.endpoint {
+                Endpoint::Instance(i) => {
+                    if i < self.servers.len() as u32 && self.servers[i as usize].serves() {
+                        i
+                    } else {
+                        // Nothing runs there (a crashed or terminated
+                        // instance): the connection is refused.
+                        self.answer(call, Outcome::Unavailable, now, ctx);
+                        return;
+                    }
+                }
+                // No load balancer: the caller's own list of instances.
+                Endpoint::Any | Endpoint::Connect | Endpoint::Event => {
+                    match self.pick_direct(call, now, ctx) {
+                        Some(s) => s,
+                        None => return,
+                    }
                 }
             }
         } else {
@@ -65,23 +80,6 @@ impl Fleet {
             self.servers[server as usize].queue.push_back(job);
             self.queued.incr(now);
         }
-    }
-
-    /// The instance a call goes to: the chosen one if it serves, else (for
-    /// callers that choose none) the next serving one in turn.
-    fn pick_serving(&mut self, endpoint: Endpoint) -> Option<u32> {
-        let n = self.servers.len() as u32;
-        if let Endpoint::Instance(i) = endpoint {
-            return (i < n && self.servers[i as usize].serves()).then_some(i);
-        }
-        for _ in 0..n {
-            self.round_robin = (self.round_robin + 1) % n;
-            let s = &self.servers[self.round_robin as usize];
-            if s.serves() && s.life != Life::Draining {
-                return Some(self.round_robin);
-            }
-        }
-        None
     }
 
     fn new_job(&mut self, call: Call, arrived: SimTime, server: u32) -> Key {
@@ -125,7 +123,11 @@ impl Fleet {
             return;
         }
         let req = job.call.req;
+        let server = job.server;
         let retry = FleetTimer::SendRetry(key).into();
+        let pool_size = self.cfg.pool_size;
+        let pools = &mut self.servers[server as usize].pools;
+        let mut waits = false;
         let end = self.cfg.downstream.after(
             &mut job.progress,
             ok,
@@ -134,7 +136,15 @@ impl Fleet {
             retry,
             &mut self.rng,
             ctx,
+            |db| {
+                let c = take_connection(pools, db, pool_size);
+                waits = c == Connection::Wait;
+                c
+            },
         );
+        if waits {
+            self.servers[server as usize].conn_waiting.push_back(key);
+        }
         if let Some(outcome) = end {
             self.finish(key, outcome, ctx);
         }
@@ -143,9 +153,10 @@ impl Fleet {
     pub(super) fn retry_send(&mut self, key: Key, ctx: &mut Ctx<'_>) {
         if let Some(job) = self.jobs.get_mut(key) {
             let req = job.call.req;
+            // A send: no connection.
             self.cfg
                 .downstream
-                .issue(&mut job.progress, req, key.slot, ctx);
+                .issue(&mut job.progress, req, key.slot, ctx, |_| Connection::Open);
         }
     }
 
@@ -183,6 +194,9 @@ impl Fleet {
         }
         for job in self.jobs.values_mut() {
             job.doomed = true;
+        }
+        for s in 0..self.servers.len() as u32 {
+            self.end_connection_waiters(s, ctx);
         }
     }
 }

@@ -37,6 +37,8 @@ fn config(workers: u32, queue_limit: Option<u32>, service_ms: u64) -> FleetConfi
             billing: BILLING,
         },
         scaling: None,
+        pool_size: workers,
+        max_connections: None,
     }
 }
 
@@ -150,6 +152,7 @@ fn group() -> FleetConfig {
         spot: None,
         zones: 1,
         rebalance: true,
+        connect_timeout: secs(10),
     };
     FleetConfig {
         scaling: Some(scaling),

@@ -1,8 +1,10 @@
 //! Execution environments: provisioned ones, cold starts, the warm pool,
 //! reclaim after the keep-alive, and the concurrency they hold.
 
+use super::invocations::Phase;
 use super::{Lambda, LambdaTimer};
-use crate::model::Ctx;
+use crate::model::downstream::Used;
+use crate::model::{Ctx, Outcome};
 use crate::slab::Key;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +22,11 @@ pub(super) struct Env {
     pub(super) idle_spell: u32,
     /// The invocation it is running or starting for.
     pub(super) invocation: Option<Key>,
+    /// The databases (bits of the downstream's `databases`) it holds a
+    /// connection to: opened on its first call to each, held until it is
+    /// reclaimed (a connection made outside the handler lives with the
+    /// environment).
+    pub(super) connections: u64,
 }
 
 impl Env {
@@ -30,6 +37,7 @@ impl Env {
             provisioned,
             idle_spell: 0,
             invocation: None,
+            connections: 0,
         }
     }
 }
@@ -101,8 +109,34 @@ impl Lambda {
     }
 
     fn destroy(&mut self, env: Key, ctx: &mut Ctx<'_>) {
-        if self.envs.remove(env).is_some() {
+        if let Some(e) = self.envs.remove(env) {
             self.environments.decr(ctx.now());
+            self.close_connections(e.connections, ctx);
+        }
+    }
+
+    /// Closes the connections of the bit set `held`.
+    fn close_connections(&self, held: u64, ctx: &mut Ctx<'_>) {
+        let mut bits = held;
+        while bits != 0 {
+            let db = bits.trailing_zeros() as u8;
+            self.cfg.downstream.disconnect(db, 1, ctx);
+            bits &= bits - 1;
+        }
+    }
+
+    /// The call of invocation `inv` that just ended with `outcome`: a
+    /// connection it opened belongs to its environment from now on (or is
+    /// closed, when a timeout has already reclaimed the environment).
+    pub(super) fn connection_used(&mut self, inv: Key, outcome: Outcome, ctx: &mut Ctx<'_>) {
+        let Some(i) = self.invocations.get(inv) else {
+            return;
+        };
+        if let Some(Used::Opened(db)) = self.cfg.downstream.used(&i.progress, outcome) {
+            match self.envs.get_mut(i.env) {
+                Some(e) if i.phase != Phase::Abandoned => e.connections |= 1 << db,
+                _ => self.close_connections(1 << db, ctx),
+            }
         }
     }
 

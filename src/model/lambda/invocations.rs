@@ -2,7 +2,7 @@
 //! handler's work and downstream steps, batch items, timeouts.
 
 use super::{Env, EnvState, Lambda, LambdaTimer, Token};
-use crate::model::downstream::Progress;
+use crate::model::downstream::{Connection, Progress};
 use crate::model::{Call, Ctx, Outcome, refuse, reply};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};
@@ -159,10 +159,23 @@ impl Lambda {
         let req = i.call.req;
         let retry = LambdaTimer::SendRetry(inv).into();
         let token = Token::Step(inv.slot).encode();
-        let end =
-            self.cfg
-                .downstream
-                .after(&mut i.progress, ok, req, token, retry, &mut self.rng, ctx);
+        let held = self.envs.get(i.env).map_or(0, |e| e.connections);
+        let end = self.cfg.downstream.after(
+            &mut i.progress,
+            ok,
+            req,
+            token,
+            retry,
+            &mut self.rng,
+            ctx,
+            |db| {
+                if held & (1 << db) != 0 {
+                    Connection::Held
+                } else {
+                    Connection::Open
+                }
+            },
+        );
         match (end, i.batch) {
             (None, _) => {}
             (Some(outcome), None) => self.finish(inv, outcome, ctx),

@@ -29,7 +29,7 @@ mod environments;
 mod events;
 mod invocations;
 
-use super::downstream::Downstream;
+use super::downstream::{Connection, Downstream};
 use super::faults::FaultState;
 use super::token_bucket::TokenBucket;
 use super::{Call, Component, Ctx, Endpoint, Msg, Outcome};
@@ -220,7 +220,9 @@ impl Component for Lambda {
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         match call.endpoint {
             Endpoint::Event => self.on_event(call, ctx),
-            Endpoint::Any | Endpoint::Instance(_) => self.on_invoke(call, None, ctx),
+            Endpoint::Any | Endpoint::Connect | Endpoint::Instance(_) => {
+                self.on_invoke(call, None, ctx)
+            }
         }
     }
 
@@ -253,6 +255,7 @@ impl Component for Lambda {
             Token::Event(slot) => self.on_event_result(slot, outcome, ctx),
             Token::Step(slot) => {
                 if let Some(inv) = self.invocations.key_of(slot) {
+                    self.connection_used(inv, outcome, ctx);
                     self.advance(inv, outcome.is_ok(), ctx);
                 }
             }
@@ -268,7 +271,10 @@ impl Component for Lambda {
                 if let Some(i) = self.invocations.get_mut(inv) {
                     let req = i.call.req;
                     let token = Token::Step(inv.slot).encode();
-                    self.cfg.downstream.issue(&mut i.progress, req, token, ctx);
+                    // A send: no connection.
+                    self.cfg
+                        .downstream
+                        .issue(&mut i.progress, req, token, ctx, |_| Connection::Open);
                 }
             }
             LambdaTimer::Reclaim { env, idle_spell } => self.on_reclaim(env, idle_spell, ctx),

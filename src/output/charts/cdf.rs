@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Chart, in_parentheses, point_stem, replications_note};
+use super::{Caption, Chart, point_stem, replications_note};
 use crate::output::folder::{OutputFolder, Table, parse_number};
 
 /// One design's curve: (latency [ms], cumulative fraction) points.
@@ -94,11 +94,7 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
         style::save(&figure, dir, &stem)?;
         charts.push(Chart {
             stem,
-            caption: format!(
-                "Latency distribution per design{}: the fraction of successful requests \
-                 answered within a given time (log scale), p50 and p99 marked.",
-                in_parentheses(&label)
-            ),
+            caption: Caption::Latency { point: label },
         });
     }
     Ok(charts)

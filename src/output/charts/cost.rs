@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Chart, replications_note};
+use super::{Caption, Chart, replications_note};
 use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, parse_number};
 
@@ -124,14 +124,7 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     style::save(&figure, dir, &stem)?;
     Ok(vec![Chart {
         stem,
-        caption: format!(
-            "What each design costs, stacked by component ({}).",
-            if per_million {
-                "USD per million requests at each sweep point"
-            } else {
-                "USD over the measured window"
-            }
-        ),
+        caption: Caption::Cost { per_million },
     }])
 }
 

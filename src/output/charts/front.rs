@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Chart, replications_note};
+use super::{Caption, Chart, replications_note};
 use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, short_value};
 
@@ -97,10 +97,7 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     style::save(&figure, dir, &stem)?;
     Ok(vec![Chart {
         stem,
-        caption: "Cost per million requests against p99 response time for every design and \
-                  sweep point; the Pareto-optimal ones (no other is both cheaper and faster) \
-                  are joined, and the SLO's p99 bound is the vertical line."
-            .to_string(),
+        caption: Caption::Front,
     }])
 }
 

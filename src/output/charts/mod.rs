@@ -8,8 +8,10 @@
 //! - `cost-latency-front`: cost per million requests against p99.
 
 mod axis;
+mod backend;
 mod cdf;
 mod cost;
+pub mod fonts;
 mod front;
 pub mod style;
 mod sweep;
@@ -21,6 +23,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::folder::{OutputFolder, short_key, short_value};
+use super::lang::Line;
 
 /// The sub-folder of the charts.
 pub const CHARTS_DIR: &str = "charts";
@@ -36,7 +39,51 @@ pub struct Chart {
     /// The file name without extension.
     pub stem: String,
     /// What it shows, for the report's caption.
-    pub caption: String,
+    pub caption: Caption,
+}
+
+/// What a chart shows, for the report to say in its language (the chart
+/// files themselves are the same bytes in every language).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Caption {
+    /// `latency-cdf*`, at a sweep point (its label; empty without a sweep).
+    Latency {
+        /// The sweep point's label, as `rate=100`.
+        point: String,
+    },
+    /// `timeline*`, at a sweep point.
+    Timeline {
+        /// The sweep point's label, as `rate=100`.
+        point: String,
+    },
+    /// `sweep-*`, against a swept key.
+    Sweep {
+        /// The key.
+        key: String,
+    },
+    /// `cost-latency-front`.
+    Front,
+    /// `cost-by-component`: per million requests (with a sweep) or over
+    /// the measured window.
+    Cost {
+        /// Per million requests at each sweep point.
+        per_million: bool,
+    },
+}
+
+impl Caption {
+    /// The caption as a sentence of [`Line`].
+    pub fn line(&self) -> Line<'_> {
+        match self {
+            Caption::Latency { point } => Line::CaptionLatency { point },
+            Caption::Timeline { point } => Line::CaptionTimeline { point },
+            Caption::Sweep { key } => Line::CaptionSweep { key },
+            Caption::Front => Line::CaptionFront,
+            Caption::Cost { per_million } => Line::CaptionCost {
+                per_million: *per_million,
+            },
+        }
+    }
 }
 
 /// Draws every chart of `folder` into its `charts/` sub-folder and removes
@@ -124,15 +171,6 @@ fn remove_stale(dir: &Path, charts: &[Chart]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// " (rate=100)" after a caption's subject; nothing without a sweep.
-fn in_parentheses(point_label: &str) -> String {
-    if point_label.is_empty() {
-        String::new()
-    } else {
-        format!(" ({point_label})")
-    }
 }
 
 /// "mean over 3 replications" / "1 replication".

@@ -4,33 +4,21 @@
 //! re-exported here, so a chart needs this module only.
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use unicode_width::UnicodeWidthStr;
 
 pub use super::axis::{Axis, Coord, Scale, extent, format_number};
+use super::backend::WithFonts;
 
-/// The font family of every text. Registered under the generic name so the
-/// SVG files say `sans-serif`, which any viewer can resolve, while the PNG
-/// files are drawn with the DejaVu Sans bytes compiled into the binary: no
-/// system font is needed.
-pub const FONT: &str = "sans-serif";
-
-/// Registers the embedded DejaVu Sans once per process.
-pub fn register_font() -> Result<()> {
-    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
-    REGISTERED
-        .get_or_init(|| {
-            plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular())
-                .map_err(|_| "the embedded DejaVu Sans font is invalid".to_string())?;
-            plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold())
-                .map_err(|_| "the embedded DejaVu Sans Bold font is invalid".to_string())
-        })
-        .clone()
-        .map_err(|e| anyhow!(e))
-}
+/// The font families of every text, as the SVG files name them: the
+/// Hangul family first, for Korean names, then DejaVu Sans and the generic
+/// family. The PNG files are drawn with the fonts compiled into the binary
+/// (DejaVu Sans, falling back glyph by glyph to a Hangul subset of Noto
+/// Sans CJK KR; see `fonts.rs`): no system font is needed.
+pub const FONT: &str = "Noto Sans CJK KR, DejaVu Sans, sans-serif";
 
 /// Okabe and Ito's colour-blind-safe palette, ordered for lines on white
 /// (the pale yellow last). A design's colour is this at its index in the
@@ -311,11 +299,10 @@ pub trait Figure {
 
 /// Draws `figure` into `dir/stem.png` and `dir/stem.svg`.
 pub fn save(figure: &impl Figure, dir: &Path, stem: &str) -> Result<()> {
-    register_font()?;
     let size = figure.size();
     let png = dir.join(format!("{stem}.png"));
     {
-        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        let root = WithFonts::raster(BitMapBackend::new(&png, size)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing_error)?;
         figure.draw(&root)?;
         root.present()
@@ -323,7 +310,7 @@ pub fn save(figure: &impl Figure, dir: &Path, stem: &str) -> Result<()> {
     }
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let root = WithFonts::vector(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing_error)?;
         figure.draw(&root)?;
         root.present().map_err(drawing_error)?;
@@ -363,12 +350,13 @@ const LEGEND_ROW: u32 = 22;
 impl Header {
     /// The legend's rows for a chart `width` pixels wide: entries in order,
     /// a row filled before the next begins. Widths are estimated from the
-    /// label's length so the layout needs no font.
+    /// label's display width (a Hangul syllable counts two) so the layout
+    /// needs no font.
     fn rows(&self, width: u32) -> Vec<Vec<(i32, &Key)>> {
         let mut rows: Vec<Vec<(i32, &Key)>> = Vec::new();
         let mut x = 16;
         for key in &self.legend {
-            let w = 34 + 8 * key.0.chars().count() as i32 + 18;
+            let w = 34 + 8 * key.0.width() as i32 + 18;
             if rows.is_empty() || (x + w > width as i32 - 16 && x > 16) {
                 rows.push(Vec::new());
                 x = 16;

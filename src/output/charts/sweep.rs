@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Chart, slug};
+use super::{Caption, Chart, slug};
 use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, Row, Table, parse_number, short_key, short_value};
 
@@ -98,10 +98,7 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
         style::save(&figure, dir, &stem)?;
         charts.push(Chart {
             stem,
-            caption: format!(
-                "Each metric against {key}: a line per design, the mean over replications \
-                 with its 95% confidence band."
-            ),
+            caption: Caption::Sweep { key: key.clone() },
         });
     }
     Ok(charts)

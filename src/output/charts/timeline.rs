@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Chart, in_parentheses, point_stem, replications_note};
+use super::{Caption, Chart, point_stem, replications_note};
 use crate::output::folder::{FaultSpan, OutputFolder};
 
 /// More points than this per line are averaged in bins: a screen cannot
@@ -350,11 +350,7 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
         style::save(&figure, dir, &stem)?;
         charts.push(Chart {
             stem,
-            caption: format!(
-                "Behaviour over time per design{}: each panel one metric per interval, \
-                 fault windows shaded.",
-                in_parentheses(&label)
-            ),
+            caption: Caption::Timeline { point: label },
         });
     }
     Ok(charts)

@@ -3,6 +3,7 @@
 //! reported where it is, with what was expected and what was found.
 
 mod column;
+pub(crate) mod names;
 pub(crate) mod text;
 pub(crate) mod values;
 
@@ -13,7 +14,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::scenario::error::ScenarioError;
-use crate::scenario::reader::text::{Quoted, found, is_bare, join, one_of, quote, render};
+use crate::scenario::reader::text::{Quoted, found, join, one_of, render};
 use crate::scenario::reader::values::{
     ANY_DURATION, DurRange, NumRange, choice_value, dur_value, int_value, num_value,
 };
@@ -431,17 +432,11 @@ pub(crate) fn timed_items<T>(
     ok.then_some(items)
 }
 
-/// Design and component names become folder names and CSV fields.
+/// Design, component and class names are parts of key paths and CSV
+/// fields: letters of any script, digits, `_` and `-`.
 pub(crate) fn check_name(ctx: &mut Ctx, at: usize, path: &str, name: &str, what: &str) {
-    if !is_bare(name) {
-        ctx.error(
-            at,
-            path,
-            format!(
-                "expected a {what} name made of letters, digits, `_` and `-`, found {}",
-                quote(name)
-            ),
-        );
+    if let Some(problem) = names::key_name_problem(name, what) {
+        ctx.error(at, path, problem);
     }
 }
 

@@ -5,7 +5,7 @@ use toml::de::DeValue;
 use crate::suggest::nearest;
 
 /// Is `s` a bare TOML key (no quotes needed)?
-pub(crate) fn is_bare(s: &str) -> bool {
+fn is_bare(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')

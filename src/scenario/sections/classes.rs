@@ -3,9 +3,9 @@
 use toml::Spanned;
 use toml::de::DeValue;
 
-use crate::scenario::reader::text::is_bare;
+use crate::scenario::reader::names::key_name_problem;
 use crate::scenario::reader::values::{POSITIVE, num_value};
-use crate::scenario::reader::{Ctx, Table, check_name};
+use crate::scenario::reader::{Ctx, Table};
 
 /// `[workload] classes` (read before the rest of `[workload]`, which takes
 /// the result): class name → share, normalised to sum 1, in file order;
@@ -43,8 +43,8 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Vec<(String, f64)>> {
     let mut ok = true;
     for (name, at, share) in c.entries() {
         let key = c.key(name);
-        if !is_bare(name) {
-            check_name(ctx, at, &key, name, "class");
+        if let Some(problem) = key_name_problem(name, "class") {
+            ctx.error(at, key.clone(), problem);
             ok = false;
         }
         match num_value(ctx, &key, share, POSITIVE) {
@@ -132,7 +132,7 @@ mod tests {
             &text,
             "workload.classes.\"big order\"",
             "classes",
-            &["class name made of letters"],
+            &["class name of letters", "a space is not one"],
         );
         let text = edit("rate = 10", "rate = 10\nclases = { a = 1 }");
         expect_one(

@@ -1,18 +1,20 @@
-//! `[scenario]`: name, duration, warm-up, seed, replications, interval,
-//! backlog limit and baseline.
+//! `[scenario]`: name, description, lesson, duration, warm-up, seed,
+//! replications, interval, backlog limit and baseline.
 
 use toml::Spanned;
 use toml::de::DeValue;
 
-use crate::scenario::reader::text::quote_short;
+use crate::scenario::reader::names::folder_name_problem;
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE_DURATION};
 use crate::scenario::reader::{Ctx, NameRef, Table};
+use crate::scenario::spec::Lesson;
 use crate::time::SimDuration;
 
 /// `[scenario]` as read.
 pub(crate) struct Head {
     pub(crate) name: String,
     pub(crate) description: String,
+    pub(crate) lesson: Lesson,
     pub(crate) duration: Option<SimDuration>,
     /// As written, for messages.
     pub(crate) warmup: SimDuration,
@@ -35,6 +37,8 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
         &[
             "name",
             "description",
+            "lesson",
+            "lesson_ko",
             "duration",
             "warmup",
             "seed",
@@ -47,30 +51,16 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
     let name = t.req_str(
         ctx,
         "name",
-        "a name made of letters, digits, `.`, `_` and `-`",
+        "a name of letters, digits, `.`, `_` and `-` (it names the output folder)",
     );
-    if let Some(n) = name
-        && (n.is_empty()
-            || n.chars().all(|c| c == '.')
-            || !n
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
-    {
-        let message = if n.is_empty() || n.chars().all(|c| c == '.') {
-            // The true reason: such a name is made of allowed characters.
-            format!(
-                "expected a name for the output folder, found {}: `.` and `..` name the current and the parent folder, and a name cannot be empty",
-                quote_short(n)
-            )
-        } else {
-            format!(
-                "expected a name made of letters, digits, `.`, `_` and `-` (it names the output folder), found {}",
-                quote_short(n)
-            )
-        };
-        t.err(ctx, "name", message);
+    if let Some(problem) = name.and_then(folder_name_problem) {
+        t.err(ctx, "name", problem);
     }
     let description = t.str(ctx, "description", "a string");
+    let lesson = Lesson {
+        en: lesson_text(t.str(ctx, "lesson", "a string (multi-line: \"\"\"…\"\"\")")),
+        ko: lesson_text(t.str(ctx, "lesson_ko", "a string (multi-line: \"\"\"…\"\"\")")),
+    };
     let duration = t.req_dur(ctx, "duration", POSITIVE_DURATION);
     let duration_text = match t.get("duration").map(Spanned::get_ref) {
         Some(DeValue::String(s)) => s.to_string(),
@@ -116,6 +106,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
     Some(Head {
         name: name?.to_string(),
         description: description.unwrap_or_default().to_string(),
+        lesson,
         duration,
         warmup: warmup.unwrap_or_default(),
         seed: seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(1),
@@ -131,6 +122,16 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
 /// stable design holds, and small enough to stay within a few hundred
 /// megabytes per run.
 pub(crate) const DEFAULT_BACKLOG_LIMIT: u32 = 1_000_000;
+/// A lesson as shown: without the blank lines and spaces around it, and
+/// without the spaces that end its lines.
+fn lesson_text(text: Option<&str>) -> String {
+    let lines: Vec<&str> = text
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim_end)
+        .collect();
+    lines.join("\n").trim().to_string()
+}
 
 /// Most `timeseries.csv` intervals in one run.
 const MAX_INTERVALS: u64 = 1_000_000;
@@ -153,8 +154,17 @@ mod tests {
             &text,
             "scenario.name",
             "name",
-            &["`..` name the current and the parent folder"],
+            &["output folder", "dots only"],
         );
+        let text = edit("name = \"t\"", "name = \"서울/부산\"");
+        expect_one(
+            &text,
+            "scenario.name",
+            "name",
+            &["a `/` (it separates folders)"],
+        );
+        let text = edit("name = \"t\"", "name = \"웹-계층_비교.v2\"");
+        assert_eq!(load_text(&text).unwrap().name, "웹-계층_비교.v2");
         let text = edit("name = \"t\"", "name = \"\"");
         expect_one(&text, "scenario.name", "name", &["found \"\""]);
         let text = edit("name = \"t\"\n", "");
@@ -203,5 +213,35 @@ mod tests {
         expect(&errs, "scenario", None, &["missing [scenario]"]);
         expect(&errs, "workload", None, &["missing [workload]"]);
         expect(&errs, "designs", None, &["at least one design"]);
+    }
+
+    #[test]
+    fn lessons_in_two_languages() {
+        let text = edit(
+            "duration = \"1h\"",
+            "duration = \"1h\"\nlesson = \"\"\"\nWhy?   \n\nLook here.\n\"\"\"\nlesson_ko = \"왜일까?\"",
+        );
+        let s = load_text(&text).unwrap();
+        assert_eq!(s.lesson.en, "Why?\n\nLook here.");
+        assert_eq!(s.lesson.ko, "왜일까?");
+        // Words for the reader decide no result.
+        let plain = load_text(MINI).unwrap();
+        assert_eq!(s.runs_key(), plain.runs_key());
+        assert_eq!(s.design_key(0), plain.design_key(0));
+        assert_eq!(plain.lesson, Lesson::default());
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nlesson_ko = 3");
+        expect_one(
+            &text,
+            "scenario.lesson_ko",
+            "lesson_ko",
+            &["expected a string"],
+        );
+        let text = edit("duration = \"1h\"", "duration = \"1h\"\nleson = \"x\"");
+        expect_one(
+            &text,
+            "scenario.leson",
+            "leson",
+            &["did you mean `lesson`?"],
+        );
     }
 }

@@ -86,6 +86,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         file: ctx.file.to_path_buf(),
         name: head.name,
         description: head.description,
+        lesson: head.lesson,
         duration: head.duration?,
         warmup: head.warmup,
         seed: head.seed,

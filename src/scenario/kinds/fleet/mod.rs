@@ -30,12 +30,16 @@ const MAX_WORKERS: u32 = 1_000;
 /// components call it, queues feed its workers, topics deliver to it.
 pub(crate) const NAMED_BY: &[Role] = &[Role::Target, Role::Call, Role::Consumer, Role::Subscriber];
 
+/// Most connections an instance's pool holds to one database.
+const MAX_POOL_SIZE: u32 = 1_000_000;
+
 /// The keys every fleet has, besides its kind's own.
 const KEYS: &[&str] = &[
     "workers",
     "queue_limit",
     "service_time",
     "calls",
+    "pool_size",
     "sends",
     "autoscaling",
     "health_check",
@@ -61,6 +65,9 @@ pub struct Ec2Spec {
     pub workers: u32,
     /// Per-instance accept queue bound; beyond it a request gets a 503.
     pub queue_limit: Option<u32>,
+    /// Connections an instance keeps to each database with a connection
+    /// limit it calls (`pool_size`; default its workers).
+    pub pool_size: u32,
     /// Compute time per request (before the calls).
     pub service_time: Dist,
     /// Synchronous calls made one after another while the worker is held.
@@ -142,6 +149,7 @@ pub(crate) fn read(
     let instances = t.u32(ctx, keys.size, 1, MAX_INSTANCES);
     let workers = t.u32(ctx, "workers", 1, MAX_WORKERS);
     let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
+    let pool_size = t.u32(ctx, "pool_size", 1, MAX_POOL_SIZE);
     let service_time = t.req_dist(ctx, "service_time");
     let calls = reading.refer(ctx, t, "calls", Role::Call);
     let sends = reading.refer(ctx, t, "sends", Role::Send);
@@ -166,6 +174,7 @@ pub(crate) fn read(
             .map_or(instances.unwrap_or(1), |g| g.desired),
         workers: workers.unwrap_or(1),
         queue_limit,
+        pool_size: pool_size.or(workers).unwrap_or(1),
         service_time: service_time?,
         calls,
         sends,

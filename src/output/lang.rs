@@ -1,0 +1,648 @@
+//! The words the terminal and the report say, in each language (`--lang`).
+//!
+//! Fixed words are [`Key`]s ([`text`]); sentences that carry values are
+//! [`Line`]s ([`say`]), since the values sit at different places in each
+//! language. Each language is one exhaustive `match`, so a new key or line
+//! does not compile until every language has it. Scenario text (names,
+//! descriptions, lessons) and error messages are not here.
+
+/// The language of the terminal's and the report's words; results never
+/// depend on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English (the default).
+    #[default]
+    En,
+    /// Korean (한국어).
+    Ko,
+}
+
+impl Lang {
+    /// The language's tag for HTML's `lang` attribute.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+}
+
+/// A fixed word or phrase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    /// Column: the design.
+    Design,
+    /// Column: requests.
+    Requests,
+    /// Column: failed requests, percent.
+    FailedPercent,
+    /// Column: lost requests.
+    Lost,
+    /// Column: mean response time.
+    MeanMs,
+    /// Column: throughput (terminal).
+    Throughput,
+    /// Column: throughput (report; spaced as the report always wrote it).
+    ReportThroughput,
+    /// Column: the bill of the measured window.
+    CostUsd,
+    /// Column: cost per million requests.
+    UsdPerMillion,
+    /// Column: the monthly bill.
+    UsdPerMonth,
+    /// Column: failed over requests.
+    ErrorRate,
+    /// Column: p99 of completion times.
+    CompletionP99Ms,
+    /// Column: the SLO's verdict (terminal).
+    Slo,
+    /// Column: whether a row meets the SLO (report).
+    MeetsSlo,
+    /// Cell: this row is the baseline.
+    Baseline,
+    /// Cell: meets the SLO.
+    Pass,
+    /// Cell: misses the SLO.
+    Miss,
+    /// Cell: misses the SLO because a run ended unstable at this load.
+    Unstable,
+    /// Cell: `designs.csv`'s `yes`.
+    Yes,
+    /// Cell: `designs.csv`'s `no`.
+    No,
+    /// Cell mark: the cheapest row that meets the SLO.
+    Cheapest,
+    /// Sentence: no design meets the SLO.
+    NoDesignMeetsSlo,
+    /// Heading: the scenario's lesson.
+    Lesson,
+    /// Heading: the SLO verdict.
+    SloVerdict,
+    /// Heading: the comparison table.
+    Comparison,
+    /// Heading: the faults.
+    Faults,
+    /// Heading: the charts.
+    Charts,
+    /// Heading: the manifest.
+    Manifest,
+    /// HTML sentence: the report's table comes from `designs.csv`.
+    FromDesignsCsv,
+    /// HTML sentence: the report's table comes from `summary.csv`.
+    FromSummaryCsv,
+    /// HTML sentence: the scenario has no `[slo]`.
+    NoSloNoVerdict,
+}
+
+/// The text of `key` in `lang`.
+pub fn text(lang: Lang, key: Key) -> &'static str {
+    match lang {
+        Lang::En => english(key),
+        Lang::Ko => korean(key),
+    }
+}
+
+fn english(key: Key) -> &'static str {
+    match key {
+        Key::Design => "design",
+        Key::Requests => "requests",
+        Key::FailedPercent => "failed %",
+        Key::Lost => "lost",
+        Key::MeanMs => "mean ms",
+        Key::Throughput => "throughput/s",
+        Key::ReportThroughput => "throughput /s",
+        Key::CostUsd => "cost $",
+        Key::UsdPerMillion => "$ per 1M",
+        Key::UsdPerMonth => "$ per month",
+        Key::ErrorRate => "error rate",
+        Key::CompletionP99Ms => "completion p99 ms",
+        Key::Slo => "SLO",
+        Key::MeetsSlo => "meets SLO",
+        Key::Baseline => "baseline",
+        Key::Pass => "pass",
+        Key::Miss => "miss",
+        Key::Unstable => "unstable",
+        Key::Yes => "yes",
+        Key::No => "no",
+        Key::Cheapest => "◀ cheapest",
+        Key::NoDesignMeetsSlo => "No design meets the SLO.",
+        Key::Lesson => "Lesson",
+        Key::SloVerdict => "SLO verdict",
+        Key::Comparison => "Comparison",
+        Key::Faults => "Faults",
+        Key::Charts => "Charts",
+        Key::Manifest => "Manifest",
+        Key::FromDesignsCsv => {
+            "From <code>designs.csv</code>: mean ± half-width of the 95% confidence \
+             interval over replications."
+        }
+        Key::FromSummaryCsv => {
+            "From <code>summary.csv</code>: mean ± half-width of the 95% confidence \
+             interval over replications."
+        }
+        Key::NoSloNoVerdict => "The scenario sets no <code>[slo]</code>: there is no verdict.",
+    }
+}
+
+fn korean(key: Key) -> &'static str {
+    match key {
+        Key::Design => "설계",
+        Key::Requests => "요청",
+        Key::FailedPercent => "실패 %",
+        Key::Lost => "유실",
+        Key::MeanMs => "평균 ms",
+        Key::Throughput | Key::ReportThroughput => "처리량/s",
+        Key::CostUsd => "비용 $",
+        Key::UsdPerMillion => "100만 건당 $",
+        Key::UsdPerMonth => "월 $",
+        Key::ErrorRate => "오류율",
+        Key::CompletionP99Ms => "완료 p99 ms",
+        Key::Slo => "SLO",
+        Key::MeetsSlo => "SLO 충족",
+        Key::Baseline => "기준",
+        Key::Pass => "충족",
+        Key::Miss => "미달",
+        Key::Unstable => "불안정",
+        Key::Yes => "예",
+        Key::No => "아니요",
+        Key::Cheapest => "◀ 최저 비용",
+        Key::NoDesignMeetsSlo => "SLO를 충족하는 설계가 없습니다.",
+        Key::Lesson => "학습 포인트",
+        Key::SloVerdict => "SLO 판정",
+        Key::Comparison => "비교",
+        Key::Faults => "장애",
+        Key::Charts => "차트",
+        Key::Manifest => "매니페스트",
+        Key::FromDesignsCsv => {
+            "<code>designs.csv</code> 기준: 반복 실행에 걸친 평균 ± 95% 신뢰구간의 반폭."
+        }
+        Key::FromSummaryCsv => {
+            "<code>summary.csv</code> 기준: 반복 실행에 걸친 평균 ± 95% 신뢰구간의 반폭."
+        }
+        Key::NoSloNoVerdict => "시나리오에 <code>[slo]</code>가 없어 판정하지 않습니다.",
+    }
+}
+
+/// A sentence or phrase with values in it. Values given as `&str` that end
+/// up in HTML (`html` in the name) are escaped by the caller.
+#[derive(Clone, Copy, Debug)]
+pub enum Line<'a> {
+    /// Column: the paired difference of p99 from the baseline.
+    DeltaP99 {
+        /// The baseline design.
+        baseline: &'a str,
+    },
+    /// Column: the paired difference of cost from the baseline.
+    DeltaCost {
+        /// The baseline design.
+        baseline: &'a str,
+    },
+    /// A sweep point after a design: " at rate = 100".
+    AtPoint(&'a str),
+    /// The terminal's answer of the SLO.
+    CheapestMeetingSlo {
+        /// The design.
+        design: &'a str,
+        /// Its sweep point as [`Line::AtPoint`] says it (may be empty).
+        at: &'a str,
+        /// Its monthly bill [USD].
+        monthly_usd: f64,
+        /// Its p99 [ms].
+        p99_ms: f64,
+        /// The SLO target closest to being missed.
+        binding: &'a str,
+        /// The headroom of that target [%].
+        margin_percent: f64,
+    },
+    /// The note under the terminal table.
+    TableNote {
+        /// Replications per design.
+        replications: u32,
+        /// The baseline design.
+        baseline: &'a str,
+        /// The output folder.
+        folder: &'a str,
+    },
+    /// Where the charts and the report are.
+    ChartsAndReport {
+        /// The charts' folder.
+        charts: &'a str,
+        /// The report's path.
+        report: &'a str,
+    },
+    /// What `stratosim plot` wrote.
+    PlotWritten {
+        /// Charts drawn.
+        charts: usize,
+        /// The folder.
+        folder: &'a str,
+    },
+    /// Replications kept from an earlier run of the same runs.
+    KeptReplications {
+        /// The scenario.
+        scenario: &'a str,
+        /// Replications kept (0 to kept − 1).
+        kept: u32,
+        /// The folder.
+        folder: &'a str,
+        /// Runs still to simulate.
+        new_runs: usize,
+    },
+    /// What a shard wrote.
+    ShardWritten {
+        /// The scenario.
+        scenario: &'a str,
+        /// K of K/N.
+        shard: u32,
+        /// N of K/N.
+        of: u32,
+        /// Runs written.
+        runs: usize,
+        /// The folder.
+        folder: &'a str,
+    },
+    /// `--fail-on-slo` and no design meets the SLO.
+    SloMissed {
+        /// The scenario.
+        scenario: &'a str,
+    },
+    /// The progress bar's template (indicatif's placeholders).
+    ProgressTemplate,
+    /// The progress bar's message: how much faster than real time.
+    Speed {
+        /// The scenario.
+        scenario: &'a str,
+        /// Simulated seconds per second of wall-clock time.
+        speed: f64,
+    },
+    /// Report: how many designs.
+    DesignCount(usize),
+    /// Report: how many replications.
+    ReplicationCount(u64),
+    /// Report: the root seed.
+    Seed(u64),
+    /// Report: the swept keys.
+    SweepOver {
+        /// The keys, joined.
+        keys: &'a str,
+        /// Sweep points.
+        points: usize,
+    },
+    /// Report: the price catalog.
+    Prices {
+        /// Its region.
+        region: &'a str,
+        /// Its date.
+        date: &'a str,
+    },
+    /// Report: designs that were not simulated.
+    NotSimulated(&'a str),
+    /// Report: a fault's window.
+    FaultWindow {
+        /// "db outage", as the manifest names it.
+        label: &'a str,
+        /// Start [s].
+        from_s: f64,
+        /// End [s].
+        to_s: f64,
+    },
+    /// Report: the SLO without `designs.csv` (HTML).
+    VerdictWithoutDesignsCsv {
+        /// The targets, as HTML.
+        stated_html: &'a str,
+    },
+    /// Report: `designs.csv` lacks the verdict's columns (HTML).
+    VerdictWithoutColumn {
+        /// The targets, as HTML.
+        stated_html: &'a str,
+    },
+    /// Report: the cheapest design that meets the SLO (HTML).
+    VerdictCheapest {
+        /// The targets, as HTML.
+        stated_html: &'a str,
+        /// The design and its sweep point, as HTML.
+        design_html: &'a str,
+        /// Its mean cost over the window, formatted.
+        cost: &'a str,
+    },
+    /// Report: no design meets the SLO (HTML).
+    VerdictNone {
+        /// The targets, as HTML.
+        stated_html: &'a str,
+    },
+    /// Report: the latency distribution chart's caption.
+    CaptionLatency {
+        /// The sweep point's label (empty without a sweep).
+        point: &'a str,
+    },
+    /// Report: the timeline chart's caption.
+    CaptionTimeline {
+        /// The sweep point's label (empty without a sweep).
+        point: &'a str,
+    },
+    /// Report: the caption of the chart against a swept key.
+    CaptionSweep {
+        /// The swept key.
+        key: &'a str,
+    },
+    /// Report: the cost–latency front chart's caption.
+    CaptionFront,
+    /// Report: the cost chart's caption.
+    CaptionCost {
+        /// Per million requests at each sweep point, else over the window.
+        per_million: bool,
+    },
+}
+
+/// " (rate=100)" after a caption's subject; nothing without a sweep.
+fn in_parentheses(point: &str) -> String {
+    if point.is_empty() {
+        String::new()
+    } else {
+        format!(" ({point})")
+    }
+}
+
+/// The sentence `line` in `lang`.
+pub fn say(lang: Lang, line: Line<'_>) -> String {
+    match lang {
+        Lang::En => say_english(line),
+        Lang::Ko => say_korean(line),
+    }
+}
+
+fn plural(n: impl Into<u64>) -> &'static str {
+    if n.into() == 1 { "" } else { "s" }
+}
+
+fn say_english(line: Line<'_>) -> String {
+    match line {
+        Line::DeltaP99 { baseline } => format!("Δ p99 ms vs {baseline}"),
+        Line::DeltaCost { baseline } => format!("Δ $ vs {baseline}"),
+        Line::AtPoint(point) => format!(" at {point}"),
+        Line::CheapestMeetingSlo {
+            design,
+            at,
+            monthly_usd,
+            p99_ms,
+            binding,
+            margin_percent,
+        } => format!(
+            "Cheapest design meeting the SLO: {design}{at}, ${monthly_usd:.2} a month, p99 {p99_ms:.1} ms; tightest target {binding} with {margin_percent:.1}% to spare."
+        ),
+        Line::TableNote {
+            replications,
+            baseline,
+            folder,
+        } => format!(
+            "(mean ± 95% confidence half-width over {replications} replication{}; Δ: paired difference from {baseline}, ~ where not significant; results in {folder})",
+            plural(replications)
+        ),
+        Line::ChartsAndReport { charts, report } => {
+            format!("Charts in {charts}, the report in {report}")
+        }
+        Line::PlotWritten { charts, folder } => format!(
+            "{charts} chart{} and report.html written in {folder}",
+            plural(charts as u64)
+        ),
+        Line::KeptReplications {
+            scenario,
+            kept,
+            folder,
+            new_runs,
+        } => format!(
+            "{scenario}: keeping replication{} 0–{} from {folder}; running {new_runs} new run{}",
+            plural(kept),
+            kept.saturating_sub(1),
+            plural(new_runs as u64)
+        ),
+        Line::ShardWritten {
+            scenario,
+            shard,
+            of,
+            runs,
+            folder,
+        } => format!(
+            "{scenario}: shard {shard}/{of}, {runs} of the scenario's runs, written to {folder}; join the shards with `stratosim merge`"
+        ),
+        Line::SloMissed { scenario } => {
+            format!("{scenario}: no design meets the SLO (--fail-on-slo)")
+        }
+        Line::ProgressTemplate => {
+            "{spinner} {msg} [{bar:30}] {pos}/{len} runs, {elapsed} elapsed, ETA {eta}".into()
+        }
+        Line::Speed { scenario, speed } => format!("{scenario} {speed:.0}× real time"),
+        Line::DesignCount(n) => format!("{n} design(s)"),
+        Line::ReplicationCount(n) => format!("{n} replication(s)"),
+        Line::Seed(seed) => format!("seed {seed}"),
+        Line::SweepOver { keys, points } => format!("sweep over {keys} ({points} points)"),
+        Line::Prices { region, date } => format!("prices: {region}, {date}"),
+        Line::NotSimulated(designs) => format!("Not simulated: {designs}"),
+        Line::FaultWindow {
+            label,
+            from_s,
+            to_s,
+        } => format!("{label}: from {from_s} s to {to_s} s"),
+        Line::VerdictWithoutDesignsCsv { stated_html } => {
+            format!("SLO: {stated_html}. No <code>designs.csv</code> in this folder: no verdict.")
+        }
+        Line::VerdictWithoutColumn { stated_html } => {
+            format!("SLO: {stated_html}. <code>designs.csv</code> has no verdict column.")
+        }
+        Line::VerdictCheapest {
+            stated_html,
+            design_html,
+            cost,
+        } => format!(
+            "SLO: {stated_html}. <span class=\"pass\">{design_html}</span> meets it at the lowest cost: \
+             ${cost} over the measured window (mean)."
+        ),
+        Line::VerdictNone { stated_html } => format!(
+            "SLO: {stated_html}. <span class=\"fail\">{}</span>",
+            english(Key::NoDesignMeetsSlo)
+        ),
+        Line::CaptionLatency { point } => format!(
+            "Latency distribution per design{}: the fraction of successful requests \
+             answered within a given time (log scale), p50 and p99 marked.",
+            in_parentheses(point)
+        ),
+        Line::CaptionTimeline { point } => format!(
+            "Behaviour over time per design{}: each panel one metric per interval, \
+             fault windows shaded.",
+            in_parentheses(point)
+        ),
+        Line::CaptionSweep { key } => format!(
+            "Each metric against {key}: a line per design, the mean over replications \
+             with its 95% confidence band."
+        ),
+        Line::CaptionFront => "Cost per million requests against p99 response time for every \
+                               design and sweep point; the Pareto-optimal ones (no other is \
+                               both cheaper and faster) are joined, and the SLO's p99 bound is \
+                               the vertical line."
+            .into(),
+        Line::CaptionCost { per_million } => format!(
+            "What each design costs, stacked by component ({}).",
+            if per_million {
+                "USD per million requests at each sweep point"
+            } else {
+                "USD over the measured window"
+            }
+        ),
+    }
+}
+
+fn say_korean(line: Line<'_>) -> String {
+    match line {
+        Line::DeltaP99 { baseline } => format!("Δ p99 ms ({baseline} 대비)"),
+        Line::DeltaCost { baseline } => format!("Δ $ ({baseline} 대비)"),
+        Line::AtPoint(point) => format!(" ({point})"),
+        Line::CheapestMeetingSlo {
+            design,
+            at,
+            monthly_usd,
+            p99_ms,
+            binding,
+            margin_percent,
+        } => format!(
+            "SLO를 충족하는 가장 저렴한 설계: {design}{at}, 월 ${monthly_usd:.2}, p99 {p99_ms:.1} ms. 가장 빠듯한 목표는 {binding}이고 여유는 {margin_percent:.1}%입니다."
+        ),
+        Line::TableNote {
+            replications,
+            baseline,
+            folder,
+        } => format!(
+            "(반복 {replications}회의 평균 ± 95% 신뢰구간 반폭. Δ: {baseline} 대비 대응 차이, ~는 유의하지 않은 차이. 결과: {folder})"
+        ),
+        Line::ChartsAndReport { charts, report } => {
+            format!("차트: {charts}, 보고서: {report}")
+        }
+        Line::PlotWritten { charts, folder } => {
+            format!("{folder}에 차트 {charts}개와 report.html을 그렸습니다")
+        }
+        Line::KeptReplications {
+            scenario,
+            kept,
+            folder,
+            new_runs,
+        } => format!(
+            "{scenario}: {folder}의 반복 0–{}을 그대로 쓰고 새 실행 {new_runs}개를 돌립니다",
+            kept.saturating_sub(1)
+        ),
+        Line::ShardWritten {
+            scenario,
+            shard,
+            of,
+            runs,
+            folder,
+        } => format!(
+            "{scenario}: 샤드 {shard}/{of}, 시나리오 실행 {runs}개를 {folder}에 썼습니다. 샤드는 `stratosim merge`로 합칩니다"
+        ),
+        Line::SloMissed { scenario } => {
+            format!("{scenario}: SLO를 충족하는 설계가 없습니다 (--fail-on-slo)")
+        }
+        Line::ProgressTemplate => {
+            "{spinner} {msg} [{bar:30}] {pos}/{len} 실행, 경과 {elapsed}, 남은 시간 {eta}".into()
+        }
+        Line::Speed { scenario, speed } => format!("{scenario} 실제 시간의 {speed:.0}배"),
+        Line::DesignCount(n) => format!("설계 {n}개"),
+        Line::ReplicationCount(n) => format!("반복 {n}회"),
+        Line::Seed(seed) => format!("시드 {seed}"),
+        Line::SweepOver { keys, points } => format!("스윕: {keys} ({points}개 지점)"),
+        Line::Prices { region, date } => format!("가격: {region}, {date}"),
+        Line::NotSimulated(designs) => format!("시뮬레이션하지 않은 설계: {designs}"),
+        Line::FaultWindow {
+            label,
+            from_s,
+            to_s,
+        } => format!("{label}: {from_s}초부터 {to_s}초까지"),
+        Line::VerdictWithoutDesignsCsv { stated_html } => format!(
+            "SLO: {stated_html}. 이 폴더에는 <code>designs.csv</code>가 없어 판정할 수 없습니다."
+        ),
+        Line::VerdictWithoutColumn { stated_html } => {
+            format!("SLO: {stated_html}. <code>designs.csv</code>에 판정 열이 없습니다.")
+        }
+        Line::VerdictCheapest {
+            stated_html,
+            design_html,
+            cost,
+        } => format!(
+            "SLO: {stated_html}. 가장 적은 비용으로 충족하는 설계: <span class=\"pass\">{design_html}</span> \
+             (측정 구간 비용 평균 ${cost})."
+        ),
+        Line::VerdictNone { stated_html } => format!(
+            "SLO: {stated_html}. <span class=\"fail\">{}</span>",
+            korean(Key::NoDesignMeetsSlo)
+        ),
+        Line::CaptionLatency { point } => format!(
+            "설계별 지연 시간 분포{}: 성공한 요청 중 주어진 시간 안에 응답한 비율(로그 눈금), \
+             p50과 p99 표시.",
+            in_parentheses(point)
+        ),
+        Line::CaptionTimeline { point } => format!(
+            "설계별 시간에 따른 변화{}: 패널마다 구간별 지표 하나, 장애 구간은 음영 표시.",
+            in_parentheses(point)
+        ),
+        Line::CaptionSweep { key } => {
+            format!("{key}에 따른 각 지표: 설계마다 선 하나, 반복 실행의 평균과 95% 신뢰 구간 띠.")
+        }
+        Line::CaptionFront => "모든 설계와 스윕 지점의 p99 응답 시간 대비 100만 건당 비용. \
+                               파레토 최적인 점(더 싸면서 더 빠른 다른 점이 없는 점)을 잇고, \
+                               SLO의 p99 한도는 세로선으로 표시."
+            .into(),
+        Line::CaptionCost { per_million } => format!(
+            "설계별 비용, 구성 요소별로 쌓음({}).",
+            if per_million {
+                "스윕 지점별 100만 건당 USD"
+            } else {
+                "측정 구간의 USD"
+            }
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_text_in_every_language() {
+        let keys = [
+            Key::Design,
+            Key::Lesson,
+            Key::FromDesignsCsv,
+            Key::NoSloNoVerdict,
+        ];
+        for key in keys {
+            for lang in [Lang::En, Lang::Ko] {
+                assert!(!text(lang, key).is_empty());
+            }
+            assert_ne!(text(Lang::En, key), text(Lang::Ko, key));
+        }
+        assert_eq!(Lang::Ko.tag(), "ko");
+    }
+
+    #[test]
+    fn sentences_put_values_where_each_language_wants_them() {
+        let line = Line::KeptReplications {
+            scenario: "mmc",
+            kept: 2,
+            folder: "out",
+            new_runs: 4,
+        };
+        assert_eq!(
+            say(Lang::En, line),
+            "mmc: keeping replications 0–1 from out; running 4 new runs"
+        );
+        assert_eq!(
+            say(Lang::Ko, line),
+            "mmc: out의 반복 0–1을 그대로 쓰고 새 실행 4개를 돌립니다"
+        );
+        let f = Line::FaultWindow {
+            label: "db outage",
+            from_s: 600.0,
+            to_s: 720.5,
+        };
+        assert_eq!(say(Lang::En, f), "db outage: from 600 s to 720.5 s");
+        assert_eq!(say(Lang::Ko, f), "db outage: 600초부터 720.5초까지");
+    }
+}
