@@ -1,25 +1,27 @@
 //! What the commands do, apart from argument parsing: load and validate,
 //! expand sweeps, run in parallel, write the outputs.
+//!
+//! Every command that writes a folder writes it whole or not at all
+//! ([`Staging`]): into a fresh sibling folder, moved into place once
+//! complete, under a lock that a second command finds taken.
+
+mod budget;
+mod pipeline;
+mod run;
 
 use std::path::{Path, PathBuf};
 
-use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
-
-use crate::output::csv_files::{self, RunRecord};
-use crate::output::designs;
-use crate::output::format::cell;
+use crate::output::designs::{self, Summary};
+use crate::output::integrity::{self, BadFolder, Strictness};
 use crate::output::lang::{Key, Lang, Line, say, text};
-use crate::output::lesson::{self, Lesson};
-use crate::output::manifest::{
-    FaultWindow, Manifest, PriceOverride, read_manifest, write_manifest,
-};
-use crate::output::merge::{Source, combine};
-use crate::output::slo::SloTargets;
+use crate::output::lesson;
+use crate::output::manifest::{Manifest, read_manifest};
+use crate::output::merge::BadShards;
+use crate::output::staging::{Staging, StagingError};
 use crate::output::table;
-use crate::run;
-use crate::scenario::{self, Override, Scenario, ScenarioErrors};
-use crate::time::SimDuration;
+use crate::scenario::{self, Override, ScenarioErrors};
+
+pub use run::run;
 
 /// Why a command failed, and so its exit code.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,8 @@ pub struct RunArgs {
     pub shard: Option<String>,
     /// How the results are reported on the terminal.
     pub report: ReportArgs,
+    /// `--force`: run even what the estimate says is too big.
+    pub force: bool,
     /// The command line for the manifest.
     pub command_line: Vec<String>,
 }
@@ -108,39 +112,110 @@ pub enum Format {
     Json,
 }
 
-/// `K/N` → (K, N), 1 ≤ K ≤ N.
-fn parse_shard(text: &str) -> Result<(u32, u32), CliError> {
-    let bad = || {
-        CliError::Invalid(format!(
-            "--shard {text}: expected K/N with 1 ≤ K ≤ N, like 2/8"
-        ))
-    };
-    let (k, n) = text.split_once('/').ok_or_else(bad)?;
-    let (k, n): (u32, u32) = (
-        k.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
-    if k == 0 || k > n {
-        return Err(bad());
+impl From<StagingError> for CliError {
+    fn from(e: StagingError) -> Self {
+        match e {
+            StagingError::Unusable(why) => {
+                CliError::Invalid(format!("{why}\nnothing was written."))
+            }
+            StagingError::Busy(why) => CliError::Failed(anyhow::anyhow!(why)),
+        }
     }
-    Ok((k, n))
 }
 
-/// `stratosim check`: validates every file and reports on each.
-pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
+/// A failure of a command: a damaged folder or wrong shards are the
+/// user's to fix (exit 2); anything else is a failure to read or write
+/// (exit 1).
+fn classify(e: anyhow::Error) -> CliError {
+    if let Some(bad) = e.downcast_ref::<BadFolder>() {
+        return CliError::Invalid(format!("{bad}\nnothing was written."));
+    }
+    if let Some(bad) = e.downcast_ref::<BadShards>() {
+        return CliError::Invalid(format!("{bad}\nnothing was written."));
+    }
+    CliError::Failed(e)
+}
+
+/// The whole command line, for the lock a second command may find.
+fn this_command() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
+/// `--set` options (and `--seed`, `--replications`) as overrides.
+fn overrides(
+    set: &[String],
+    seed: Option<u64>,
+    replications: Option<u32>,
+) -> Result<Vec<Override>, CliError> {
+    let mut overrides = Vec::new();
+    for s in set {
+        let o: Override = s
+            .parse()
+            .map_err(|e: String| CliError::Invalid(format!("--set {s}: {e}")))?;
+        overrides.push(o);
+    }
+    if let Some(seed) = seed {
+        overrides.push(Override {
+            key: "scenario.seed".into(),
+            value: seed.to_string(),
+        });
+    }
+    if let Some(r) = replications {
+        overrides.push(Override {
+            key: "scenario.replications".into(),
+            value: r.to_string(),
+        });
+    }
+    Ok(overrides)
+}
+
+/// Problems with the values of `--seed` and `--replications` are the
+/// options', not `--set`'s: they name the option.
+fn name_options(
+    mut e: ScenarioErrors,
+    seed: Option<u64>,
+    replications: Option<u32>,
+) -> ScenarioErrors {
+    for err in &mut e.0 {
+        if err.file != Path::new("--set") {
+            continue;
+        }
+        let option = match err.key.as_str() {
+            "scenario.seed" if seed.is_some() => format!("--seed {}", seed.unwrap_or_default()),
+            "scenario.replications" if replications.is_some() => {
+                format!("--replications {}", replications.unwrap_or_default())
+            }
+            _ => continue,
+        };
+        err.file = PathBuf::from(option);
+        err.key = String::new();
+    }
+    e
+}
+
+/// `stratosim check`: validates every file (every sweep point) and reports
+/// on each.
+pub fn check(paths: &[PathBuf], set: &[String]) -> Result<(), CliError> {
+    let overrides = overrides(set, None, None)?;
     let mut problems = Vec::new();
     for path in paths {
-        match scenario::load(path, &[]) {
-            Ok(s) => print_out(&format!(
-                "{}: ok ({} design{}, {} fault{}, {} sweep point{})\n",
-                path.display(),
-                s.designs.len(),
-                plural(s.designs.len()),
-                s.faults.len(),
-                plural(s.faults.len()),
-                sweep_points(&s).len(),
-                plural(sweep_points(&s).len()),
-            )),
+        let loaded = scenario::read_text(path).and_then(|text| {
+            scenario::load_sweep(&text, path, &overrides).map(|l| {
+                let s = &l.base;
+                format!(
+                    "{}: ok ({} design{}, {} fault{}, {} sweep point{})\n",
+                    path.display(),
+                    s.designs.len(),
+                    plural(s.designs.len()),
+                    s.faults.len(),
+                    plural(s.faults.len()),
+                    l.points(),
+                    plural(l.points()),
+                )
+            })
+        });
+        match loaded {
+            Ok(line) => print_out(&line),
             Err(e) => problems.push(CliError::from(e).to_string()),
         }
     }
@@ -149,25 +224,6 @@ pub fn check(paths: &[PathBuf]) -> Result<(), CliError> {
     } else {
         Err(CliError::Invalid(problems.join("\n")))
     }
-}
-
-/// The prices `pricing` sets, with what its region's catalog holds, for
-/// the manifest.
-fn prices_overridden(pricing: &scenario::Pricing) -> Vec<PriceOverride> {
-    let region = crate::catalog::region(&pricing.region);
-    pricing
-        .overrides
-        .iter()
-        .map(|(key, value)| {
-            let listed = region.and_then(|c| c.price(key));
-            PriceOverride {
-                key: key.clone(),
-                value: *value,
-                catalog_value: listed.and_then(|p| p.value),
-                unit: listed.map_or_else(String::new, |p| p.unit.clone()),
-            }
-        })
-        .collect()
 }
 
 /// `stratosim prices [--region R] [INSTANCE_TYPE…]`: what the catalog of
@@ -255,8 +311,10 @@ fn price_table(catalog: &crate::catalog::Catalog, rows: &[&crate::catalog::Price
     out
 }
 
-/// `stratosim plot DIR`: redraws every chart and `report.html` (its words
-/// in `lang`) from the files a run wrote into `dir`.
+/// `stratosim plot DIR`: redraws every chart and `report.html` of a folder
+/// from its files. The run files must still hold every run's rows as the
+/// manifest records them; edited values are drawn as they are. The folder
+/// is replaced whole, like a run's.
 pub fn plot(dir: &Path, lang: Lang) -> Result<(), CliError> {
     let missing: Vec<&str> = crate::output::REQUIRED_FILES
         .iter()
@@ -270,7 +328,21 @@ pub fn plot(dir: &Path, lang: Lang) -> Result<(), CliError> {
             missing.join(", ")
         )));
     }
-    let written = crate::output::draw_charts_and_report(dir, lang)?;
+    let staging = Staging::begin(dir, &this_command())?;
+    let target = staging.target().to_path_buf();
+    let manifest = read_manifest(&target.join("manifest.json"))
+        .map_err(|e| CliError::Invalid(format!("{e:#}\nnothing was written.")))?;
+    for warning in
+        integrity::check(&target, &manifest, Strictness::Edited).map_err(|e| classify(e.into()))?
+    {
+        eprintln!("warning: {warning}");
+    }
+    keep_files(&target, staging.dir()).map_err(CliError::Failed)?;
+    let written = crate::output::draw_charts_and_report(staging.dir(), lang)
+        .map_err(|e| classify(seen_in(e, staging.dir(), &target)))?;
+    staging
+        .commit()
+        .map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
     let line = say(
         lang,
         Line::PlotWritten {
@@ -279,6 +351,42 @@ pub fn plot(dir: &Path, lang: Lang) -> Result<(), CliError> {
         },
     );
     print_out(&format!("{line}\n"));
+    Ok(())
+}
+
+/// `e`, naming the folder `shown` where it names `hidden` (the files plot
+/// reads are links in the hidden folder it writes; the user knows them by
+/// the folder they gave).
+fn seen_in(e: anyhow::Error, hidden: &Path, shown: &Path) -> anyhow::Error {
+    let text = |m: String| m.replace(&*hidden.to_string_lossy(), &shown.to_string_lossy());
+    match e.downcast::<BadFolder>() {
+        Ok(bad) => BadFolder(text(bad.0)).into(),
+        Err(other) => anyhow::anyhow!(text(format!("{other:#}"))),
+    }
+}
+
+/// Puts the files of folder `from` (not the charts and report drawn from
+/// them) into `to`: hard links where the file system has them, copies
+/// elsewhere.
+fn keep_files(from: &Path, to: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let derived = ["report.html", "charts"];
+        if derived.iter().any(|d| name == *d) || !entry.file_type()?.is_file() {
+            continue;
+        }
+        let dest = to.join(&name);
+        if std::fs::hard_link(entry.path(), &dest).is_err() {
+            std::fs::copy(entry.path(), &dest).map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot copy {} to {}: {e}",
+                    entry.path().display(),
+                    dest.display()
+                )
+            })?;
+        }
+    }
     Ok(())
 }
 
@@ -294,344 +402,6 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The overrides of every sweep point: the grid of all combinations, the
-/// first axis varying slowest. One empty point without a sweep.
-pub fn sweep_points(s: &Scenario) -> Vec<Vec<Override>> {
-    let mut points: Vec<Vec<Override>> = vec![Vec::new()];
-    for axis in &s.sweep {
-        points = points
-            .into_iter()
-            .flat_map(|p| {
-                axis.values.iter().map(move |v| {
-                    let mut q = p.clone();
-                    q.push(Override {
-                        key: axis.key.clone(),
-                        value: v.clone(),
-                    });
-                    q
-                })
-            })
-            .collect();
-    }
-    points
-}
-
-/// A scenario ready to run: every sweep point validated.
-struct Prepared {
-    path: PathBuf,
-    base: Scenario,
-    overrides: Vec<Override>,
-    points: Vec<(Vec<String>, Scenario)>,
-}
-
-fn prepare(path: &Path, args: &RunArgs) -> Result<Prepared, CliError> {
-    let mut overrides = Vec::new();
-    for s in &args.set {
-        let o: Override = s
-            .parse()
-            .map_err(|e: String| CliError::Invalid(format!("--set {s}: {e}")))?;
-        overrides.push(o);
-    }
-    if let Some(seed) = args.seed {
-        overrides.push(Override {
-            key: "scenario.seed".into(),
-            value: seed.to_string(),
-        });
-    }
-    if let Some(r) = args.replications {
-        overrides.push(Override {
-            key: "scenario.replications".into(),
-            value: r.to_string(),
-        });
-    }
-    let base = scenario::load(path, &overrides)?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Invalid(format!("{}: cannot read: {e}", path.display())))?;
-    let mut points = Vec::new();
-    for point in sweep_points(&base) {
-        let values = point.iter().map(|o| o.value.clone()).collect();
-        let mut all = overrides.clone();
-        all.extend(point);
-        let s = scenario::load_str(&text, path, &all)?;
-        points.push((values, s));
-    }
-    Ok(Prepared {
-        path: path.to_path_buf(),
-        base,
-        overrides,
-        points,
-    })
-}
-
-/// `stratosim run`.
-pub fn run(args: &RunArgs) -> Result<(), CliError> {
-    if args.jobs == Some(0) {
-        return Err(CliError::Invalid("--jobs must be at least 1".into()));
-    }
-    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    // Validate everything before anything runs or is written.
-    let prepared = args
-        .scenarios
-        .iter()
-        .map(|p| prepare(p, args))
-        .collect::<Result<Vec<_>, _>>()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| CliError::Failed(e.into()))?;
-    for p in &prepared {
-        let out = match (&args.out, prepared.len()) {
-            (Some(dir), 1) => dir.clone(),
-            (Some(dir), _) => dir.join(&p.base.name),
-            (None, _) => PathBuf::from("results").join(&p.base.name),
-        };
-        pool.install(|| run_one(p, &out, args, shard))?;
-    }
-    Ok(())
-}
-
-fn run_one(
-    p: &Prepared,
-    out: &Path,
-    args: &RunArgs,
-    shard: Option<(u32, u32)>,
-) -> Result<(), CliError> {
-    let base = &p.base;
-    let reps = base.replications;
-    let axes: Vec<String> = base.sweep.iter().map(|a| a.key.clone()).collect();
-    let manifest = Manifest {
-        stratosim_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: base.name.clone(),
-        scenario_file: p.path.display().to_string(),
-        scenario_hash: base.hash.clone(),
-        seed: base.seed,
-        replications: reps,
-        replication_seeds: (0..reps)
-            .map(|r| crate::rng::replication_seed(base.seed, r))
-            .collect(),
-        designs: base.designs.iter().map(|d| d.name.clone()).collect(),
-        // Every design is simulated: none is skipped.
-        skipped_designs: Vec::new(),
-        sweep_keys: axes.clone(),
-        sweep_points: p.points.len(),
-        overrides: p
-            .overrides
-            .iter()
-            .map(|o| format!("{}={}", o.key, o.value))
-            .collect(),
-        catalog_region: base.pricing.catalog.region.clone(),
-        catalog_date: base.pricing.catalog.catalog_date.clone(),
-        command_line: args.command_line.clone(),
-        sweep_values: p
-            .points
-            .iter()
-            .map(|(values, _)| values.iter().map(|v| cell(v)).collect())
-            .collect(),
-        baseline: base.designs[base.baseline].name.clone(),
-        answers_early: base
-            .designs
-            .iter()
-            .filter(|d| d.answers_early())
-            .map(|d| d.name.clone())
-            .collect(),
-        description: base.description.clone(),
-        faults: base.faults.iter().map(fault_window).collect(),
-        window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
-        slo: slo_targets(&base.slo),
-        runs_key: base.runs_key(),
-        shard: shard.map(|(k, n)| format!("{k}/{n}")),
-        prices_overridden: prices_overridden(&base.pricing),
-    };
-    // Replications already in `out` from the same runs are kept, and only
-    // the others run: replication r is the same whatever the total.
-    let kept = if shard.is_none() {
-        reusable_replications(out, &manifest)
-    } else {
-        0
-    };
-    // A shard takes every N-th run: the parts are disjoint, cover every
-    // run, and are about equally long whatever the grid's shape.
-    let jobs: Vec<(usize, usize, u32)> = (0..p.points.len())
-        .flat_map(|pt| {
-            (0..base.designs.len()).flat_map(move |d| (0..reps).map(move |r| (pt, d, r)))
-        })
-        .enumerate()
-        .filter(|(i, _)| shard.is_none_or(|(k, n)| *i as u32 % n == k - 1))
-        .map(|(_, job)| job)
-        .filter(|&(_, _, r)| r >= kept)
-        .collect();
-    let lang = args.report.lang;
-    if kept > 0 && !args.quiet {
-        let line = Line::KeptReplications {
-            scenario: &base.name,
-            kept,
-            folder: &out.display().to_string(),
-            new_runs: jobs.len(),
-        };
-        eprintln!("{}", say(lang, line));
-    }
-    let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::new(jobs.len() as u64);
-        b.set_style(
-            ProgressStyle::with_template(&say(lang, Line::ProgressTemplate))
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        b.set_message(base.name.clone());
-        // Elapsed time and ETA move even while a long run is in progress.
-        b.enable_steady_tick(std::time::Duration::from_millis(250));
-        b
-    };
-    // Simulated time done, for the bar's speed: how much faster than real
-    // time the runs go, all threads together.
-    let simulated_ns = std::sync::atomic::AtomicU64::new(0);
-    let started = std::time::Instant::now();
-    // A design that no swept key reaches runs the same at every sweep
-    // point: each distinct run is simulated once and its result reused.
-    let mut design_keys: std::collections::HashMap<(usize, usize), u64> =
-        std::collections::HashMap::new();
-    let mut first_of: std::collections::HashMap<(u64, u32), usize> =
-        std::collections::HashMap::new();
-    let same_as: Vec<usize> = jobs
-        .iter()
-        .enumerate()
-        .map(|(i, &(pt, d, r))| {
-            let key = *design_keys
-                .entry((pt, d))
-                .or_insert_with(|| p.points[pt].1.design_key(d));
-            *first_of.entry((key, r)).or_insert(i)
-        })
-        .collect();
-    let distinct: Vec<usize> = (0..jobs.len()).filter(|&i| same_as[i] == i).collect();
-    bar.set_length(distinct.len() as u64);
-    let results: Vec<crate::stats::RunResult> = distinct
-        .par_iter()
-        .map(|&i| {
-            let (pt, d, r) = jobs[i];
-            let scenario = &p.points[pt].1;
-            let result = run::simulate(scenario, d, r);
-            if !bar.is_hidden() {
-                let done = simulated_ns
-                    .fetch_add(scenario.duration.0, std::sync::atomic::Ordering::Relaxed)
-                    + scenario.duration.0;
-                let speed = done as f64 / 1e9 / started.elapsed().as_secs_f64().max(1e-9);
-                bar.set_message(say(
-                    lang,
-                    Line::Speed {
-                        scenario: &base.name,
-                        speed,
-                    },
-                ));
-            }
-            bar.inc(1);
-            result
-        })
-        .collect();
-    bar.finish_and_clear();
-    let slot_of: std::collections::HashMap<usize, usize> =
-        distinct.iter().enumerate().map(|(k, &i)| (i, k)).collect();
-    let records: Vec<RunRecord> = jobs
-        .iter()
-        .enumerate()
-        .map(|(i, &(pt, _, _))| RunRecord {
-            point: p.points[pt].0.clone(),
-            result: results[slot_of[&same_as[i]]].clone(),
-        })
-        .collect();
-
-    if kept == 0 {
-        write_runs(out, &axes, &records, &manifest)?;
-    } else {
-        // The new runs go to a folder of their own, then join the kept ones.
-        let fresh = out.join(".stratosim-new-runs");
-        write_runs(&fresh, &axes, &records, &manifest)?;
-        let sources = [
-            Source {
-                dir: out.to_path_buf(),
-                replications_below: Some(kept),
-            },
-            Source {
-                dir: fresh.clone(),
-                replications_below: None,
-            },
-        ];
-        combine(&sources, &manifest, out)?;
-        std::fs::remove_dir_all(&fresh).map_err(|e| CliError::Failed(e.into()))?;
-    }
-    lesson::write(
-        out,
-        &Lesson {
-            en: base.lesson.en.clone(),
-            ko: base.lesson.ko.clone(),
-        },
-    )?;
-    if shard.is_none() {
-        std::fs::write(out.join(BUILD_FILE), build_fingerprint())
-            .map_err(|e| CliError::Failed(e.into()))?;
-    }
-    if let Some((k, n)) = shard {
-        if !args.quiet {
-            let line = Line::ShardWritten {
-                scenario: &base.name,
-                shard: k,
-                of: n,
-                runs: records.len(),
-                folder: &out.display().to_string(),
-            };
-            print_out(&format!("{}\n", say(lang, line)));
-        }
-        return Ok(());
-    }
-    report(out, &args.report)
-}
-
-/// How `manifest.json` records a scenario's fault (for the charts' shaded
-/// windows).
-fn fault_window(fault: &scenario::Fault) -> FaultWindow {
-    let (kind, factor) = match fault.kind {
-        scenario::FaultKind::Outage => ("outage", None),
-        scenario::FaultKind::Slowdown { factor } => ("slowdown", Some(factor)),
-        scenario::FaultKind::ZoneOutage { .. } => ("zone_outage", None),
-    };
-    FaultWindow {
-        component: fault.component.clone(),
-        kind: kind.to_string(),
-        factor,
-        start_s: fault.at.as_secs_f64(),
-        end_s: (fault.at + fault.duration).as_secs_f64(),
-    }
-}
-
-/// How `manifest.json` records a scenario's `[slo]`.
-fn slo_targets(slo: &scenario::Slo) -> SloTargets {
-    SloTargets {
-        response_p99_ms: slo.response_p99.map(|d| d.as_secs_f64() * 1e3),
-        completion_p99_ms: slo.completion_p99.map(|d| d.as_secs_f64() * 1e3),
-        error_rate: slo.error_rate,
-        lost: slo.lost.map(|n| n as f64),
-        monthly_budget_usd: slo.monthly_budget,
-    }
-}
-
-/// Writes the runs' CSV files and the manifest into `dir`.
-fn write_runs(
-    dir: &Path,
-    axes: &[String],
-    records: &[RunRecord],
-    manifest: &Manifest,
-) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| CliError::Failed(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
-    csv_files::write_summary(&dir.join("summary.csv"), axes, records)?;
-    csv_files::write_components(&dir.join("components.csv"), axes, records)?;
-    csv_files::write_timeseries(&dir.join("timeseries.csv"), axes, records)?;
-    csv_files::write_latency(&dir.join("latency.csv"), axes, records)?;
-    write_manifest(&dir.join("manifest.json"), manifest)?;
-    Ok(())
-}
-
 /// Where a folder records which build of stratosim wrote its runs.
 const BUILD_FILE: &str = ".stratosim-build";
 
@@ -645,53 +415,50 @@ fn build_fingerprint() -> String {
     format!("{}\n", env!("STRATOSIM_BUILD_ID"))
 }
 
-/// How many replications (from 0) of `manifest`'s runs a whole earlier run
-/// left in `out`: none unless this very build wrote them from the same
-/// runs (scenario, overrides and seed), designs and sweep points.
-fn reusable_replications(out: &Path, manifest: &Manifest) -> u32 {
-    let Ok(old) = read_manifest(&out.join("manifest.json")) else {
-        return 0;
-    };
-    let same = old.shard.is_none()
-        && old.stratosim_version == manifest.stratosim_version
-        && !old.runs_key.is_empty()
-        && old.runs_key == manifest.runs_key
-        && old.seed == manifest.seed
-        && old.designs == manifest.designs
-        && old.sweep_keys == manifest.sweep_keys
-        && old.sweep_values == manifest.sweep_values
-        && crate::output::REQUIRED_FILES
-            .iter()
-            .all(|f| out.join(f).is_file())
-        && std::fs::read_to_string(out.join(BUILD_FILE)).ok() == Some(build_fingerprint());
-    if same {
-        old.replications.min(manifest.replications)
-    } else {
-        0
-    }
-}
-
 /// `stratosim merge`: joins shard folders into `out` and reports it.
 pub fn merge(dirs: &[PathBuf], out: &Path, args: &ReportArgs) -> Result<(), CliError> {
-    crate::output::merge::merge(dirs, out).map_err(|e| {
-        match e.downcast_ref::<crate::output::merge::BadShards>() {
-            Some(bad) => CliError::Invalid(format!("{bad}\nnothing was written.")),
-            None => CliError::Failed(e),
-        }
-    })?;
-    report(out, args)
+    let staging = Staging::begin(out, &this_command())?;
+    crate::output::merge::merge(dirs, staging.dir()).map_err(classify)?;
+    // The shards' build, when one build wrote them all: a later run of
+    // that build adds replications to the merged folder.
+    let builds: Vec<Option<String>> = dirs
+        .iter()
+        .map(|d| std::fs::read_to_string(d.join(BUILD_FILE)).ok())
+        .collect();
+    if let Some(Some(build)) = builds.first()
+        && builds.iter().all(|b| b.as_deref() == Some(build.as_str()))
+    {
+        std::fs::write(staging.dir().join(BUILD_FILE), build)
+            .map_err(|e| CliError::Failed(e.into()))?;
+    }
+    let summary = finish_folder(staging.dir(), args)?;
+    staging
+        .commit()
+        .map_err(|e| CliError::Failed(anyhow::anyhow!(e)))?;
+    report(out, &summary, args)
 }
 
-/// Summarises a finished folder (`designs.csv`, `comparisons.csv`), draws
-/// its charts and report, and reports it on the terminal.
-fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
-    let summary = designs::summarise(out)?;
-    designs::write(out, &summary)?;
-    let lang = args.lang;
+/// Summarises a folder's runs into `designs.csv` and `comparisons.csv`.
+fn write_summaries(dir: &Path) -> anyhow::Result<Summary> {
+    let summary = designs::summarise(dir)?;
+    designs::write(dir, &summary)?;
+    Ok(summary)
+}
+
+/// Completes a folder of runs before it is moved into place: its
+/// summaries, and its charts and report unless `--no-charts`.
+fn finish_folder(dir: &Path, args: &ReportArgs) -> Result<Summary, CliError> {
+    let summary = write_summaries(dir).map_err(classify)?;
     if !args.no_charts {
-        crate::output::draw_charts_and_report(out, lang)?;
+        crate::output::draw_charts_and_report(dir, args.lang).map_err(classify)?;
     }
+    Ok(summary)
+}
+
+/// Reports a finished folder on the terminal.
+fn report(out: &Path, summary: &Summary, args: &ReportArgs) -> Result<(), CliError> {
     let manifest = read_manifest(&out.join("manifest.json"))?;
+    let lang = args.lang;
     if !args.quiet {
         let text = match args.format {
             Format::Table => {
@@ -709,11 +476,17 @@ fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
                 );
                 let mut text = format!(
                     "{title}\n{}{note}\n{}\n",
-                    table::summary_table(&summary, lang),
+                    table::summary_table(summary, lang),
                     text(lang, Key::TableLegend)
                 );
-                if let Some(answer) = table::slo_answer(&summary, lang) {
-                    text.push_str(&answer);
+                for note in [
+                    table::unstable_note(summary),
+                    table::slo_answer(summary, lang),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    text.push_str(&note);
                     text.push('\n');
                 }
                 let lesson = lesson::read(out)?;
@@ -736,7 +509,7 @@ fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
             Format::Csv => std::fs::read_to_string(out.join("designs.csv"))
                 .map_err(|e| CliError::Failed(e.into()))?,
             Format::Json => {
-                let mut text = serde_json::to_string_pretty(&summary)
+                let mut text = serde_json::to_string_pretty(summary)
                     .map_err(|e| CliError::Failed(e.into()))?;
                 text.push('\n');
                 text
@@ -753,4 +526,32 @@ fn report(out: &Path, args: &ReportArgs) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+/// Reads a folder's manifest when its runs can be reused by `manifest`'s:
+/// written by this very build from the same runs (scenario, overrides,
+/// seed, designs, sweep points), whole, and every file as it was written.
+/// Returns why not otherwise (`None` when there is no earlier folder).
+fn reusable(out: &Path, manifest: &Manifest) -> Result<Manifest, Option<String>> {
+    let path = out.join("manifest.json");
+    if !path.is_file() {
+        return Err(None);
+    }
+    let old = read_manifest(&path).map_err(|e| Some(format!("{e:#}")))?;
+    let same = old.shard.is_none()
+        && old.stratosim_version == manifest.stratosim_version
+        && !old.runs_key.is_empty()
+        && old.runs_key == manifest.runs_key
+        && old.seed == manifest.seed
+        && old.designs == manifest.designs
+        && old.sweep_keys == manifest.sweep_keys
+        && old.sweep_values == manifest.sweep_values;
+    if !same {
+        return Err(None);
+    }
+    if std::fs::read_to_string(out.join(BUILD_FILE)).ok() != Some(build_fingerprint()) {
+        return Err(None);
+    }
+    integrity::check(out, &old, Strictness::Exact).map_err(|e| Some(e.to_string()))?;
+    Ok(old)
 }

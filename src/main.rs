@@ -43,6 +43,9 @@ enum Command {
         /// `stratosim merge` joins the parts' folders.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
+        /// Run even when the estimate of events or memory is above the limit.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         report: ReportFlags,
     },
@@ -63,6 +66,9 @@ enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Override any value by its key path, as `run --set` does.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
     /// Redraw the charts and report.html of an output folder from its files.
     Plot {
@@ -127,6 +133,7 @@ fn main() -> ExitCode {
             jobs,
             set,
             shard,
+            force,
             report,
         } => cli::run(&cli::RunArgs {
             scenarios,
@@ -138,10 +145,11 @@ fn main() -> ExitCode {
             quiet: report.quiet,
             shard,
             report: report.args(),
+            force,
             command_line: command_line_for_manifest(),
         }),
         Command::Merge { dirs, out, report } => cli::merge(&dirs, &out, &report.args()),
-        Command::Check { scenarios } => cli::check(&scenarios),
+        Command::Check { scenarios, set } => cli::check(&scenarios, &set),
         Command::Plot { dir, lang } => cli::plot(&dir, lang),
         Command::Prices {
             region,
@@ -159,12 +167,12 @@ fn main() -> ExitCode {
 
 /// The arguments as typed, less those that never change results (`--jobs`,
 /// `--shard`, `--out`, `--quiet`, `--format`, `--fail-on-slo`,
-/// `--no-charts`, `--lang`): they must
+/// `--no-charts`, `--force`, `--lang`): they must
 /// not change the manifest's bytes either, so that a merged folder is byte
 /// for byte a single run's.
 fn command_line_for_manifest() -> Vec<String> {
     const WITH_VALUE: [&str; 5] = ["--jobs", "--shard", "--out", "--format", "--lang"];
-    const FLAGS: [&str; 4] = ["-q", "--quiet", "--fail-on-slo", "--no-charts"];
+    const FLAGS: [&str; 5] = ["-q", "--quiet", "--fail-on-slo", "--no-charts", "--force"];
     let mut out = Vec::new();
     let mut args = std::env::args();
     while let Some(a) = args.next() {

@@ -3,4 +3,4 @@
 //! and runs. The command line runs many at once, in parallel, and keeps
 //! their results in a fixed order whatever the thread count.
 
-pub use crate::assemble::simulate;
+pub use crate::assemble::{simulate, simulate_reporting};

@@ -515,6 +515,18 @@ pub struct RunResult {
     pub samples: Vec<Sample>,
     /// Engine events delivered (for speed figures).
     pub events: u64,
+    /// Set when a backlog reached its limit and the run ended there,
+    /// unstable at this load; its figures cover the run until then.
+    pub unstable: Option<Unstable>,
+}
+
+/// Where and when a run became unstable at its load.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unstable {
+    /// The component whose backlog reached the limit.
+    pub component: String,
+    /// When it did.
+    pub at: SimTime,
 }
 
 impl RunResult {

@@ -9,12 +9,13 @@
 /// typo: at most `max(2, len/3)` edits away, where `len` is the length of
 /// `word` in characters. Ties go to the candidate that comes first, so the
 /// answer is deterministic for a given order. Returns `None` when nothing is
-/// close; a candidate equal to `word` is returned (distance zero).
+/// close; a candidate equal to `word` is returned (distance zero). An empty
+/// candidate is never suggested: "did you mean \"\"?" helps nobody.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let len = word.chars().count();
     let limit = (len / 3).max(2);
     let mut best: Option<(usize, &'a str)> = None;
-    for candidate in candidates {
+    for candidate in candidates.into_iter().filter(|c| !c.is_empty()) {
         // Cheap reject: the length difference alone is a lower bound.
         if candidate.chars().count().abs_diff(len) > limit {
             continue;
@@ -54,6 +55,12 @@ mod tests {
         assert_eq!(nearest("servicetime", keys), Some("service_time"));
         assert_eq!(nearest("call", keys), Some("calls"));
         assert_eq!(nearest("workers", keys), Some("workers"));
+    }
+
+    #[test]
+    fn never_suggests_the_empty_name() {
+        assert_eq!(nearest("x", ["", "abcdef"]), None);
+        assert_eq!(nearest("", [""]), None);
     }
 
     #[test]

@@ -82,7 +82,9 @@ impl SimDuration {
     }
 
     /// Parses a duration string such as `"250ms"`, `"30s"`, `"5m"`, `"2h"`,
-    /// `"4d"`, `"2h10m"` or `"1.5s"`. Units: `ns`, `us`, `ms`, `s`, `m`, `h`, `d`.
+    /// `"4d"`, `"2h10m"`, `"1.5s"`, `"5 min"` or `"2e3ms"`. Units: `ns`,
+    /// `us` (or `µs`), `ms`, `s`, `m` (or `min`), `h`, `d`; a space may stand
+    /// between a number and its unit.
     ///
     /// ```
     /// use stratosim::time::SimDuration;
@@ -95,30 +97,33 @@ impl SimDuration {
         if s.is_empty() {
             return Err("an empty string is not a duration".into());
         }
-        let bytes = s.as_bytes();
+        let shown = shown(text);
         let mut total = 0f64;
-        let mut i = 0;
-        while i < bytes.len() {
-            let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
-                i += 1;
-            }
-            if start == i {
+        let mut rest = s;
+        while !rest.is_empty() {
+            let len = number_len(rest);
+            if len == 0 {
                 return Err(format!(
-                    "`{text}` is not a duration: expected a number at `{}`",
-                    &s[start..]
+                    "`{shown}` is not a duration: expected a number at `{}`",
+                    self::shown(rest)
                 ));
             }
-            let number: f64 = s[start..i].parse().map_err(|_| {
-                format!("`{text}` is not a duration: bad number `{}`", &s[start..i])
+            let (digits, after) = rest.split_at(len);
+            let number: f64 = digits.parse().map_err(|_| {
+                format!(
+                    "`{shown}` is not a duration: bad number `{}`",
+                    self::shown(digits)
+                )
             })?;
-            let unit_start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            let scale = match &s[unit_start..i] {
+            let after = after.trim_start();
+            let unit_len = after
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(after.len());
+            let (unit, after) = after.split_at(unit_len);
+            let scale = match unit {
                 "ns" => 1e-9,
-                "us" | "µs" => 1e-6,
+                // The micro sign and the Greek letter mu look alike.
+                "us" | "\u{b5}s" | "\u{3bc}s" => 1e-6,
                 "ms" => 1e-3,
                 "s" => 1.0,
                 "m" | "min" => 60.0,
@@ -126,22 +131,66 @@ impl SimDuration {
                 "d" => 86400.0,
                 "" => {
                     return Err(format!(
-                        "`{text}` has no unit: write e.g. \"{number}s\" or \"{number}ms\""
+                        "`{shown}` has no unit: write e.g. \"{number}s\" or \"{number}ms\""
                     ));
                 }
                 other => {
                     return Err(format!(
-                        "`{text}` has an unknown unit `{other}` (use ns, us, ms, s, m, h or d)"
+                        "`{shown}` has an unknown unit `{}` (use ns, us, ms, s, m, h or d)",
+                        self::shown(other)
                     ));
                 }
             };
             total += number * scale;
+            rest = after.trim_start();
         }
-        if total * NANOS_PER_SEC as f64 >= u64::MAX as f64 {
-            return Err(format!("`{text}` is too long a duration"));
+        // 2^64 ns is about 584 years.
+        let nanos = total * NANOS_PER_SEC as f64;
+        if nanos.is_nan() || nanos >= u64::MAX as f64 {
+            return Err(format!(
+                "`{shown}` is too long a duration (at most about 584 years)"
+            ));
         }
         Ok(SimDuration::from_secs_f64(total))
     }
+}
+
+/// The length of the number at the start of `s`: digits and points, then
+/// an exponent (`e3`, `E-2`) when digits follow the `e`.
+fn number_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+        i += 1;
+    }
+    if i == 0 || i >= bytes.len() || !matches!(bytes[i], b'e' | b'E') {
+        return i;
+    }
+    let mut j = i + 1;
+    if j < bytes.len() && matches!(bytes[j], b'+' | b'-') {
+        j += 1;
+    }
+    let digits = j;
+    while j < bytes.len() && bytes[j].is_ascii_digit() {
+        j += 1;
+    }
+    if j > digits { j } else { i }
+}
+
+/// Text from a scenario, as a message shows it: on one line, and cut short
+/// when long.
+fn shown(text: &str) -> String {
+    const MAX: usize = 40;
+    let mut out: String = text
+        .chars()
+        .take(MAX)
+        .collect::<String>()
+        .escape_debug()
+        .collect();
+    if text.chars().nth(MAX).is_some() {
+        out.push('\u{2026}'); // …
+    }
+    out
 }
 
 impl Add<SimDuration> for SimTime {
@@ -243,8 +292,41 @@ mod tests {
 
     #[test]
     fn rejects_malformed_durations() {
-        for bad in ["", "10", "s", "5 parsecs", "1.2.3s", "-5s", "3x"] {
+        for bad in [
+            "",
+            "10",
+            "s",
+            "5 parsecs",
+            "1.2.3s",
+            "-5s",
+            "3x",
+            "5e",
+            "1e309s",
+        ] {
             assert!(SimDuration::parse(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    /// The messages of issue 11: each names the real problem.
+    #[test]
+    fn spaces_exponents_and_micro_signs() {
+        let parse = SimDuration::parse;
+        assert_eq!(parse("5 min"), Ok(SimDuration::from_secs(300)));
+        assert_eq!(parse("2h 10m"), Ok(SimDuration::from_secs(7800)));
+        assert_eq!(parse("5\u{b5}s"), Ok(SimDuration(5_000)));
+        assert_eq!(parse("5\u{3bc}s"), Ok(SimDuration(5_000)));
+        assert_eq!(parse("2e3ms"), Ok(SimDuration::from_secs(2)));
+        assert_eq!(parse("1.5E-3s"), Ok(SimDuration(1_500_000)));
+        let e = parse("1e309s").unwrap_err();
+        assert!(e.contains("too long"), "{e}");
+        let e = parse("5 parsecs").unwrap_err();
+        assert!(e.contains("unknown unit `parsecs`"), "{e}");
+        let e = parse("10").unwrap_err();
+        assert!(e.contains("no unit"), "{e}");
+        // A long value is cut, and a newline does not break the line.
+        let e = parse(&format!("{}x", "1".repeat(100_000))).unwrap_err();
+        assert!(e.len() < 200, "{e}");
+        let e = parse("5\nparsecs").unwrap_err();
+        assert!(!e.contains('\n'), "{e}");
     }
 }

@@ -13,6 +13,7 @@ pub(super) fn assemble(db: &DatabaseSpec, site: &Site<'_>) -> Fleet {
             instances: 1,
             workers: db.capacity,
             queue_limit: db.queue_limit,
+            backlog_limit: site.backlog_limit(),
             service_time: db.service_time.clone(),
             downstream: Downstream::default(),
             pricing: FleetPricing::Database {

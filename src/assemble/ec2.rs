@@ -41,6 +41,7 @@ pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
             instances: e.instances,
             workers: e.workers,
             queue_limit: e.queue_limit,
+            backlog_limit: site.backlog_limit(),
             service_time: e.service_time.clone(),
             downstream: site.downstream(&e.calls, &e.sends),
             pricing: FleetPricing::Instances {

@@ -50,6 +50,7 @@ pub(super) fn assemble(l: &LambdaSpec, site: &Site<'_>) -> Lambda {
             event_retries: l.async_retries,
             max_event_age: l.max_event_age,
             on_failure: l.on_failure.map(actor_of),
+            backlog_limit: site.backlog_limit(),
         },
         site.stream(),
         site.faults(),

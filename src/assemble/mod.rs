@@ -33,12 +33,24 @@ use crate::model::world::World;
 use crate::model::{DynComponent, Msg};
 use crate::rng;
 use crate::scenario::{ComponentId, ComponentSpec, Scenario};
-use crate::stats::{ComponentReport, IntervalSink, LatencySummary, RunResult};
+use crate::stats::{ComponentReport, IntervalSink, LatencySummary, RunResult, Unstable};
 use crate::time::{SimDuration, SimTime};
-use site::{Site, actor_of};
+use site::{Site, actor_of, component_of};
 
 /// Simulates design `design` of `scenario`, replication `replication`.
 pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResult {
+    simulate_reporting(scenario, design, replication, &mut |_| {})
+}
+
+/// [`simulate`], telling `progress` the simulated time reached at each
+/// stop of the loop (every interval boundary): the hook of the progress
+/// bar's estimate of the time left.
+pub fn simulate_reporting(
+    scenario: &Scenario,
+    design: usize,
+    replication: u32,
+    progress: &mut dyn FnMut(SimTime),
+) -> RunResult {
     let d = &scenario.designs[design];
     let seed = rng::replication_seed(scenario.seed, replication);
     let warmup_end = SimTime::ZERO + scenario.warmup;
@@ -95,17 +107,28 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             .for_each(|a| a.start_window(SimTime::ZERO));
     }
     let mut last_sample = SimTime::ZERO;
+    // A backlog that reached its limit ends the run at the next stop: what
+    // follows would only measure a queue growing without bound.
+    let mut ended = end;
     for stop in stops {
         engine.run_until(&mut actors, &mut world, stop);
         if stop == warmup_end {
             actors.iter_mut().for_each(|a| a.start_window(stop));
         }
         let is_boundary = stop == end || stop.0 % scenario.interval.0.max(1) == 0;
-        if is_boundary && stop > last_sample {
+        let unstable = world.overflow.is_some();
+        if (is_boundary || unstable) && stop > last_sample {
             last_sample = stop;
             sample(&mut actors, &mut world, stop, &mut samples);
         }
+        if unstable {
+            ended = stop;
+            progress(end);
+            break;
+        }
+        progress(stop);
     }
+    let end = ended;
 
     let client_report = actors[0].report(end);
     let mut components: Vec<_> = actors[1..]
@@ -117,8 +140,12 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             ..a.report(end)
         })
         .collect();
-    let window = end.since(warmup_end);
     let pending = world.requests.pending();
+    let window = if end > warmup_end {
+        end.since(warmup_end)
+    } else {
+        SimDuration::ZERO
+    };
     let o = world.requests.outcomes;
     transfer::bill(
         &scenario.pricing.catalog,
@@ -175,6 +202,12 @@ pub fn simulate(scenario: &Scenario, design: usize, replication: u32) -> RunResu
             .collect(),
         samples,
         events: engine.delivered(),
+        unstable: world.overflow.map(|o| Unstable {
+            component: component_of(o.actor)
+                .map_or("workload", |c| &d.components[c.0].name)
+                .to_string(),
+            at: o.at,
+        }),
     }
 }
 

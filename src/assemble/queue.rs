@@ -33,6 +33,7 @@ pub(super) fn assemble(q: &QueueSpec, site: &Site<'_>) -> Queue {
     Queue::new(
         QueueConfig {
             fifo,
+            backlog_limit: site.backlog_limit(),
             consumer: q.consumer.and_then(|c| consumer(c, site)),
             dead_letter: q.dead_letter.map(actor_of),
             visibility_timeout: q.visibility_timeout,

@@ -36,6 +36,11 @@ pub(super) fn actor_of(c: ComponentId) -> ActorId {
     ActorId(c.0 as u32 + 1)
 }
 
+/// The component of an engine actor; `None` for the workload.
+pub(super) fn component_of(a: ActorId) -> Option<ComponentId> {
+    (a.0 as usize).checked_sub(1).map(ComponentId)
+}
+
 /// One component of a design being assembled for one replication.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Site<'a> {
@@ -67,6 +72,12 @@ impl<'a> Site<'a> {
     /// The month a window's bill is projected to (catalog).
     pub(super) fn month(&self) -> SimDuration {
         catalog::builtin().month.duration()
+    }
+
+    /// The backlog a queue or a fleet may hold before the run is unstable
+    /// at this load (`[scenario] backlog_limit`).
+    pub(super) fn backlog_limit(&self) -> u32 {
+        self.scenario.backlog_limit
     }
 
     /// The component.

@@ -14,6 +14,7 @@
 //! concurrency, batches in flight, and the instance states fleets publish.
 
 pub mod api_gateway;
+pub mod backlog;
 pub mod batch;
 pub mod client;
 pub mod concurrency;

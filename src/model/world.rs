@@ -1,6 +1,7 @@
 //! The shared state of one run, which every component reaches through its
 //! context: the requests, and what components publish for each other.
 
+use super::backlog::Overflow;
 use super::batch::Batches;
 use super::concurrency::ConcurrencyPool;
 use super::requests::Requests;
@@ -19,4 +20,7 @@ pub struct World {
     /// Instance states published by scaling fleets, queue backlogs
     /// published for them.
     pub targets: Registry,
+    /// The first backlog that reached its limit, if any: the run ends as
+    /// unstable at this load.
+    pub overflow: Option<Overflow>,
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::confidence::mean_ci;
 use super::format::num;
+use super::integrity::BadFolder;
 use super::manifest::{Manifest, read_manifest};
 use super::measure::Measure;
 use super::slo::Verdict;
@@ -112,19 +113,21 @@ impl Summary {
 
 /// Reads `summary.csv` and `manifest.json` in `dir` and summarises them.
 pub fn summarise(dir: &Path) -> Result<Summary> {
-    let manifest = read_manifest(&dir.join("manifest.json"))?;
+    let manifest =
+        read_manifest(&dir.join("manifest.json")).map_err(|e| BadFolder(format!("{e:#}")))?;
     let runs = read_runs(&dir.join("summary.csv"), &manifest)?;
     Ok(summarise_runs(&manifest, &runs))
 }
 
 fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
+    let bad = |why: String| BadFolder(format!("{}: {why}", path.display()));
     let mut reader =
         csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let header = reader.headers()?.clone();
+    let header = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
     let column = |name: &str| -> Result<usize> {
         match header.iter().position(|h| h == name) {
             Some(i) => Ok(i),
-            None => bail!("{}: no column `{name}`", path.display()),
+            None => bail!(bad(format!("no column `{name}`"))),
         }
     };
     let design = column("design")?;
@@ -137,22 +140,23 @@ fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
     // The columns read directly; the derived metrics are computed below.
     let direct: Vec<(usize, usize)> = Measure::ALL
         .iter()
-        .filter(|m| !m.is_derived())
+        .filter(|m| !m.is_derived() && **m != Measure::Unstable)
         .map(|m| Ok((m.index(), column(m.name())?)))
         .collect::<Result<_>>()?;
+    // Absent from the folders of versions that ran every run to its end.
+    let unstable = header.iter().position(|h| h == Measure::Unstable.name());
     let mut runs = Vec::new();
-    for (line, record) in reader.records().enumerate() {
-        let record = record?;
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line());
         let field = |i: usize| record.get(i).unwrap_or_default();
         let mut values = [f64::NAN; Measure::COUNT];
         for &(m, c) in &direct {
-            values[m] = field(c).parse().with_context(|| {
-                format!(
-                    "{} line {}: `{}` is not a number",
-                    path.display(),
-                    line + 2,
-                    field(c)
-                )
+            values[m] = field(c).parse().map_err(|_| {
+                bad(format!(
+                    "line {line}: `{}` is not a number",
+                    field(c).escape_debug()
+                ))
             })?;
         }
         let requests = values[Measure::Requests.index()];
@@ -161,12 +165,23 @@ fn read_runs(path: &Path, manifest: &Manifest) -> Result<Vec<Run>> {
         } else {
             0.0
         };
+        values[Measure::Unstable.index()] = match unstable {
+            None => 0.0,
+            Some(c) => match field(c) {
+                "0" => 0.0,
+                "1" => 1.0,
+                other => bail!(bad(format!(
+                    "line {line}: `unstable` is 0 or 1, not `{}`",
+                    other.escape_debug()
+                ))),
+            },
+        };
         runs.push(Run {
             design: field(design).to_string(),
             point: axes.iter().map(|&i| field(i).to_string()).collect(),
-            replication: field(replication).parse().with_context(|| {
-                format!("{} line {}: bad replication", path.display(), line + 2)
-            })?,
+            replication: field(replication)
+                .parse()
+                .map_err(|_| bad(format!("line {line}: bad replication")))?,
             values,
         });
     }

@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use anyhow::{Context, Result, bail};
+
+use super::integrity::{BadFolder, Runs};
 use super::manifest::{FaultWindow, Manifest, read_manifest};
-use anyhow::{Context, Result};
 
 /// A fault as `manifest.json` records it.
 pub type FaultSpan = FaultWindow;
@@ -119,7 +121,10 @@ impl OutputFolder {
     /// Reads the manifest and the small CSV files of `dir` (`timeseries.csv`
     /// is streamed by the timeline chart, which keeps only what it draws).
     pub fn read(dir: &Path) -> Result<OutputFolder> {
-        let manifest = read_manifest(&dir.join("manifest.json"))?;
+        let manifest =
+            read_manifest(&dir.join("manifest.json")).map_err(|e| BadFolder(format!("{e:#}")))?;
+        // A manifest whose sweep points do not match its swept keys.
+        Runs::in_folder(dir, &manifest)?;
         let mut folder = OutputFolder {
             dir: dir.to_path_buf(),
             scenario: manifest.scenario.clone(),
@@ -134,6 +139,11 @@ impl OutputFolder {
             point_index: HashMap::new(),
             manifest,
         };
+        if folder.has_sweep() {
+            for values in folder.manifest.sweep_values.clone() {
+                folder.point_index_or_insert(&values);
+            }
+        }
         folder.summary = folder.read_table("summary.csv")?;
         folder.components = folder.read_table("components.csv")?;
         if dir.join("latency.csv").is_file() {
@@ -146,26 +156,49 @@ impl OutputFolder {
     }
 
     /// Reads a CSV file of the folder whose first columns are `design` and
-    /// the sweep axes, registering designs and points not seen before.
+    /// the sweep axes. Every row must be of a design of the manifest, and
+    /// of one of its sweep points when it lists them: a folder whose files
+    /// do not match its manifest is refused ([`BadFolder`]).
     pub fn read_table(&mut self, name: &str) -> Result<Table> {
         let path = self.dir.join(name);
+        let bad = |why: String| BadFolder(format!("{}: {why}", path.display()));
         let mut reader = csv::Reader::from_path(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let columns: Vec<String> = reader
             .headers()
-            .with_context(|| format!("cannot read {}", path.display()))?
+            .map_err(|e| bad(e.to_string()))?
             .iter()
             .map(String::from)
             .collect();
+        let mut want = vec!["design"];
+        want.extend(self.axes.iter().map(String::as_str));
+        if columns.len() < want.len() || columns.iter().zip(&want).any(|(c, w)| c != w) {
+            bail!(bad(format!(
+                "its columns do not start with {}, as the manifest says they must",
+                want.join(", ")
+            )));
+        }
+        let known_points = !self.manifest.sweep_values.is_empty();
         let mut rows = Vec::new();
         for record in reader.records() {
-            let record = record.with_context(|| format!("cannot read {}", path.display()))?;
+            let record = record.map_err(|e| bad(e.to_string()))?;
+            let line = record.position().map_or(0, |p| p.line());
             let cells: Vec<String> = record.iter().map(String::from).collect();
-            let Some(design) = cells.first() else {
-                continue;
+            let Some(design) = self.designs.iter().position(|d| *d == cells[0]) else {
+                bail!(bad(format!(
+                    "line {line}: design `{}` is not one of the manifest's",
+                    cells[0].escape_debug()
+                )));
             };
-            let design = self.design_index(design);
-            let point = self.point_index_or_insert(&cells);
+            let values = &cells[1..=self.axes.len()];
+            let point = match self.point_of(values) {
+                Some(p) => p,
+                None if !known_points || !self.has_sweep() => self.point_index_or_insert(values),
+                None => bail!(bad(format!(
+                    "line {line}: the sweep point {} is not one of the manifest's",
+                    values.join(", ").escape_debug()
+                ))),
+            };
             rows.push(Row {
                 design,
                 point,
@@ -175,26 +208,12 @@ impl OutputFolder {
         Ok(Table { columns, rows })
     }
 
-    /// The index of design `name`; a design the manifest does not list is
-    /// added after the others.
-    pub fn design_index(&mut self, name: &str) -> usize {
-        match self.designs.iter().position(|d| d == name) {
-            Some(i) => i,
-            None => {
-                self.designs.push(name.to_string());
-                self.designs.len() - 1
-            }
-        }
-    }
-
-    /// The point of a row whose cells start with the design and the axes.
-    fn point_index_or_insert(&mut self, cells: &[String]) -> usize {
-        let values: Vec<String> = (0..self.axes.len())
-            .map(|i| cells.get(i + 1).cloned().unwrap_or_default())
-            .collect();
-        self.point_of(&values).unwrap_or_else(|| {
-            self.points.push(values.clone());
-            self.point_index.insert(values, self.points.len() - 1);
+    /// The point of these axis values, added when new.
+    fn point_index_or_insert(&mut self, values: &[String]) -> usize {
+        self.point_of(values).unwrap_or_else(|| {
+            self.points.push(values.to_vec());
+            self.point_index
+                .insert(values.to_vec(), self.points.len() - 1);
             self.points.len() - 1
         })
     }

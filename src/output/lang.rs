@@ -86,6 +86,8 @@ pub enum Key {
     Pass,
     /// Cell: misses the SLO.
     Miss,
+    /// Cell: misses the SLO because a run ended unstable at this load.
+    Unstable,
     /// Cell: `designs.csv`'s `yes`.
     Yes,
     /// Cell: `designs.csv`'s `no`.
@@ -158,6 +160,7 @@ fn english(key: Key) -> &'static str {
         Key::Baseline => "baseline",
         Key::Pass => "pass",
         Key::Miss => "miss",
+        Key::Unstable => "unstable",
         Key::Yes => "yes",
         Key::No => "no",
         Key::Cheapest => "◀ cheapest",
@@ -215,6 +218,7 @@ fn korean(key: Key) -> &'static str {
         Key::Baseline => "기준",
         Key::Pass => "충족",
         Key::Miss => "미달",
+        Key::Unstable => "불안정",
         Key::Yes => "예",
         Key::No => "아니요",
         Key::Cheapest => "◀ 최저 비용",

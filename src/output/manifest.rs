@@ -2,6 +2,7 @@
 //! and to merge shards and summarise without the scenario file. One typed
 //! reader serves every command.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -74,6 +75,12 @@ pub struct Manifest {
     /// order; absent when it sets none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub prices_overridden: Vec<PriceOverride>,
+    /// Each file with a row per run item (`summary.csv`, `components.csv`,
+    /// `timeseries.csv`, `latency.csv`): its SHA-256 and the rows of each
+    /// of the folder's runs, so that reuse, `merge` and `plot` can tell a
+    /// damaged file from a whole one.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, FileRecord>,
 }
 
 /// One price a scenario set instead of the catalog's, as `manifest.json`
@@ -90,6 +97,17 @@ pub struct PriceOverride {
     pub catalog_value: Option<f64>,
     /// The unit of both.
     pub unit: String,
+}
+
+/// A run file as `manifest.json` records it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct FileRecord {
+    /// The SHA-256 of the file's bytes, in hex.
+    pub sha256: String,
+    /// The rows of each of the folder's runs, in run order (sweep point,
+    /// design, replication; a shard's runs only).
+    pub rows: Vec<u64>,
 }
 
 /// One `[[faults]]` entry as `manifest.json` records it.

@@ -52,11 +52,14 @@ pub enum Measure {
     /// The monthly bill per million completed requests of the month
     /// (infinite when none completed) [USD].
     CostPerMillionCompletedUsd,
+    /// 1 for a run ended as unstable at this load, else 0: over
+    /// replications, the fraction that were.
+    Unstable,
 }
 
 impl Measure {
     /// Every measure, in column order.
-    pub const ALL: [Measure; 21] = [
+    pub const ALL: [Measure; 22] = [
         Measure::Requests,
         Measure::Completed,
         Measure::Failed,
@@ -78,6 +81,7 @@ impl Measure {
         Measure::CompletionP99AllMs,
         Measure::GoodputRps,
         Measure::CostPerMillionCompletedUsd,
+        Measure::Unstable,
     ];
 
     /// The number of measures.
@@ -108,6 +112,7 @@ impl Measure {
             Measure::CompletionP99AllMs => "completion_p99_all_ms",
             Measure::GoodputRps => "goodput_rps",
             Measure::CostPerMillionCompletedUsd => "cost_per_million_completed_usd",
+            Measure::Unstable => "unstable",
         }
     }
 

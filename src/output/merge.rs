@@ -1,20 +1,25 @@
-//! Joins the folders of a run's shards (`run --shard K/N`) into the folder
-//! one run would have written: each CSV file's rows put back in run order
-//! (sweep point, design, replication), the manifest without its shard.
+//! Joins folders of runs into the folder one run would have written: the
+//! shards of a run (`run --shard K/N`, `stratosim merge`), or the
+//! replications kept from an earlier run and the new ones (`run` adding
+//! replications). Each run file's rows are put back in run order (sweep
+//! point, design, replication), streamed: memory does not grow with the
+//! files.
 //!
-//! A run's rows are contiguous in its shard's files and keep their order, so
-//! a stable sort of all rows by their run gives the single run's bytes.
+//! Nothing is trusted: each folder's files must have the SHA-256 its
+//! manifest records, and each run the rows it wrote, or the join is refused
+//! naming the file and what differs.
 
-use std::collections::HashMap;
-use std::fs;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::manifest::{Manifest, read_manifest, write_manifest};
-
-/// Files a folder summarises from its runs' rows, not merged row by row.
-const DERIVED: [&str; 2] = ["designs.csv", "comparisons.csv"];
+use super::integrity::{
+    self, BadFolder, Hashing, RUN_FILES, RunId, RunKeys, Runs, Strictness, parse_shard,
+};
+use super::manifest::{FileRecord, Manifest, read_manifest};
 
 /// A problem with the shards given, as opposed to a failure to read or
 /// write them.
@@ -22,14 +27,41 @@ const DERIVED: [&str; 2] = ["designs.csv", "comparisons.csv"];
 #[error("{0}")]
 pub struct BadShards(pub String);
 
-/// The shards' manifests, checked to be the parts of one run.
-struct Shards {
-    dirs: Vec<PathBuf>,
-    manifest: Manifest,
+/// A folder whose runs go into a joined folder.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// The runs it holds (as its manifest says, or fewer).
+    pub runs: Runs,
+    /// Only its runs of replications below this.
+    pub replications_below: Option<u32>,
 }
 
-fn check(dirs: &[PathBuf]) -> Result<Shards> {
-    let mut parts: Vec<(u32, u32, PathBuf, Manifest)> = Vec::new();
+impl Source {
+    /// A folder holding the runs its manifest says.
+    pub fn folder(dir: PathBuf, manifest: Manifest) -> Result<Source> {
+        Ok(Source {
+            runs: Runs::in_folder(&dir, &manifest)?,
+            dir,
+            manifest,
+            replications_below: None,
+        })
+    }
+
+    /// Whether the joined folder takes `run` from this source.
+    fn takes(&self, run: RunId) -> bool {
+        self.runs.position(run).is_some()
+            && self.replications_below.is_none_or(|b| run.replication < b)
+    }
+}
+
+/// Reads and checks the shards' manifests: the parts of one run, each
+/// once, all of them; returns them with the manifest of the whole.
+fn check(dirs: &[PathBuf]) -> Result<(Vec<Source>, Manifest)> {
+    let mut parts: Vec<(usize, usize, Source)> = Vec::new();
     for dir in dirs {
         let path = dir.join("manifest.json");
         if !path.is_file() {
@@ -38,50 +70,55 @@ fn check(dirs: &[PathBuf]) -> Result<Shards> {
                 dir.display()
             )));
         }
-        let m = read_manifest(&path)?;
-        let Some((k, n)) = m
-            .shard
-            .as_deref()
-            .and_then(|s| s.split_once('/'))
-            .and_then(|(k, n)| Some((k.parse::<u32>().ok()?, n.parse::<u32>().ok()?)))
-        else {
+        let m = read_manifest(&path).map_err(|e| BadShards(format!("{e:#}")))?;
+        let Some((k, n)) = m.shard.as_deref().and_then(parse_shard) else {
             bail!(BadShards(format!(
-                "{}: not the folder of a shard (run with --shard K/N)",
-                dir.display()
+                "{}: not the folder of a shard (run with --shard K/N; its manifest says {})",
+                dir.display(),
+                m.shard
+                    .as_deref()
+                    .map_or("none".to_string(), |s| format!("`{s}`"))
             )));
         };
-        parts.push((k, n, dir.clone(), m));
+        let source = Source::folder(dir.clone(), m).map_err(|e| BadShards(format!("{e:#}")))?;
+        parts.push((k, n, source));
     }
-    let n = parts[0].1;
-    let same = |a: &Manifest, b: &Manifest| {
-        a.stratosim_version == b.stratosim_version
-            && a.scenario_hash == b.scenario_hash
-            && a.seed == b.seed
-            && a.replications == b.replications
-            && a.designs == b.designs
-            && a.sweep_values == b.sweep_values
+    let Some(first) = parts.first() else {
+        bail!(BadShards("no shard folder given".into()));
     };
-    for (k, nk, dir, m) in &parts {
-        if *nk != n || !same(m, &parts[0].3) {
+    let n = first.1;
+    // The parts of one run agree on everything but which part they are,
+    // their files and the command that ran them: a manifest differing
+    // anywhere else is another run's, or damaged.
+    let common = |m: &Manifest| {
+        let mut m = m.clone();
+        m.shard = None;
+        m.files = BTreeMap::new();
+        m.command_line = Default::default();
+        serde_json::to_value(m).ok()
+    };
+    let same = |a: &Manifest, b: &Manifest| common(a).is_some() && common(a) == common(b);
+    for (k, nk, source) in &parts {
+        if *nk != n || !same(&source.manifest, &first.2.manifest) {
             bail!(BadShards(format!(
-                "{}: shard {k}/{nk} is not a part of the same run as {} (scenario, overrides, seed, replications, version and shard count must agree)",
-                dir.display(),
-                parts[0].2.display()
+                "{}: shard {k}/{nk} is not a part of the same run as {} (their manifests must agree but for the shard, its files and its command line)",
+                source.dir.display(),
+                first.2.dir.display()
             )));
         }
     }
-    let mut seen = vec![None; n as usize];
-    for (k, _, dir, _) in &parts {
-        if let Some(earlier) = seen[*k as usize - 1].replace(dir) {
+    let mut seen: Vec<Option<&Path>> = vec![None; n];
+    for (k, _, source) in &parts {
+        if let Some(earlier) = seen[*k - 1].replace(&source.dir) {
             bail!(BadShards(format!(
                 "shard {k}/{n} given twice: {} and {}",
                 earlier.display(),
-                dir.display()
+                source.dir.display()
             )));
         }
     }
     let missing: Vec<String> = (1..=n)
-        .filter(|k| seen[*k as usize - 1].is_none())
+        .filter(|k| seen[*k - 1].is_none())
         .map(|k| format!("{k}/{n}"))
         .collect();
     if !missing.is_empty() {
@@ -91,133 +128,232 @@ fn check(dirs: &[PathBuf]) -> Result<Shards> {
             missing.join(", ")
         )));
     }
-    let mut manifest = parts[0].3.clone();
+    let mut manifest = first.2.manifest.clone();
     manifest.shard = None;
-    Ok(Shards {
-        dirs: parts.into_iter().map(|p| p.2).collect(),
-        manifest,
-    })
+    manifest.files = BTreeMap::new();
+    Ok((parts.into_iter().map(|p| p.2).collect(), manifest))
 }
 
-/// Merges the shard folders `dirs` into `out`.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<()> {
-    let shards = check(dirs)?;
-    let sources: Vec<Source> = shards
-        .dirs
-        .iter()
-        .map(|d| Source {
-            dir: d.clone(),
-            replications_below: None,
-        })
-        .collect();
-    combine(&sources, &shards.manifest, out)?;
+/// Merges the shard folders `dirs` into `out`: their run files, checked,
+/// the manifest of the whole, and the lesson. Returns the manifest.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Manifest> {
+    let (sources, mut manifest) = check(dirs)?;
+    manifest.files = combine(&sources, &manifest, out)?;
+    super::manifest::write_manifest(&out.join("manifest.json"), &manifest)?;
     // Every shard holds the same scenario, so the same lesson.
-    super::lesson::copy(&shards.dirs[0], out)
+    super::lesson::copy(&sources[0].dir, out)?;
+    Ok(manifest)
 }
 
-/// A folder whose rows go into a combined folder.
-#[derive(Clone, Debug)]
-pub struct Source {
-    /// The folder.
-    pub dir: PathBuf,
-    /// Only rows of replications below this.
-    pub replications_below: Option<u32>,
+/// Writes into `out` each run file with the rows of `manifest`'s runs,
+/// each run taken from the source that holds it, and returns the files'
+/// records for the manifest. Every source's files are first checked
+/// against their manifest's SHA-256, then each of their runs against the
+/// rows it wrote.
+pub fn combine(
+    sources: &[Source],
+    manifest: &Manifest,
+    out: &Path,
+) -> Result<BTreeMap<String, FileRecord>> {
+    for source in sources {
+        integrity::check_runs(
+            &source.dir,
+            &source.manifest,
+            &source.runs,
+            Strictness::Exact,
+        )?;
+    }
+    let runs = Runs::of(manifest)?;
+    // For each run of the whole, the source that holds it.
+    let mut from = Vec::with_capacity(runs.len());
+    let keys = RunKeys::new(manifest);
+    for run in runs.iter() {
+        let Some(s) = (0..sources.len()).find(|&s| sources[s].takes(run)) else {
+            bail!(BadFolder(format!(
+                "no folder given holds the run of {}",
+                keys.label(run)
+            )));
+        };
+        from.push(s);
+    }
+    let mut files = BTreeMap::new();
+    for name in RUN_FILES {
+        let record = join_file(name, sources, &runs, &from, out)?;
+        files.insert(name.to_string(), record);
+    }
+    Ok(files)
 }
 
-/// Writes into `out` every CSV file of the first source (but those derived
-/// from them) with the rows of all the sources in run order, and
-/// `manifest`. The sources' runs must be disjoint.
-pub fn combine(sources: &[Source], manifest: &Manifest, out: &Path) -> Result<()> {
-    let m = manifest;
-    let first = &sources[0].dir;
-    let mut files: Vec<String> = Vec::new();
-    for entry in fs::read_dir(first).with_context(|| format!("cannot read {}", first.display()))? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".csv") && !DERIVED.contains(&name.as_str()) {
-            files.push(name);
+/// One source's file, read a row at a time: its rows' runs for ordering,
+/// its raw bytes for copying.
+struct Rows<'a> {
+    path: PathBuf,
+    keys: RunKeys<'a>,
+    runs: &'a Runs,
+    /// What the source's manifest says each of its runs wrote.
+    wrote: &'a [u64],
+    records: csv::Reader<BufReader<File>>,
+    bytes: BufReader<File>,
+    /// The next row: its run, its place among the source's runs, its length.
+    next: Option<(RunId, usize, u64)>,
+    record: csv::ByteRecord,
+    /// Rows found so far, per run of the source.
+    found: Vec<u64>,
+}
+
+impl<'a> Rows<'a> {
+    fn open(
+        source: &'a Source,
+        name: &str,
+        header: &mut Option<(PathBuf, Vec<u8>)>,
+    ) -> Result<Rows<'a>> {
+        let runs = &source.runs;
+        let path = source.dir.join(name);
+        let bad = |e: &dyn std::fmt::Display| BadFolder(format!("{}: {e}", path.display()));
+        let wrote = source
+            .manifest
+            .files
+            .get(name)
+            .map(|r| r.rows.as_slice())
+            .unwrap_or_default();
+        let mut records =
+            csv::Reader::from_reader(BufReader::new(File::open(&path).map_err(|e| bad(&e))?));
+        let keys = RunKeys::new(&source.manifest);
+        let columns = records.byte_headers().map_err(|e| bad(&e))?.clone();
+        keys.check_header(&path, &columns)?;
+        let header_len = records.position().byte();
+        let mut bytes = BufReader::new(File::open(&path).map_err(|e| bad(&e))?);
+        let mut head = vec![0; header_len as usize];
+        bytes.read_exact(&mut head).map_err(|e| bad(&e))?;
+        match header {
+            None => *header = Some((path.clone(), head)),
+            Some((first, h)) if *h != head => bail!(BadFolder(format!(
+                "{}: its columns differ from those of {}",
+                path.display(),
+                first.display()
+            ))),
+            Some(_) => {}
         }
+        let mut rows = Rows {
+            path,
+            keys,
+            runs,
+            wrote,
+            records,
+            bytes,
+            next: None,
+            record: csv::ByteRecord::new(),
+            found: vec![0; runs.len()],
+        };
+        rows.advance()?;
+        Ok(rows)
     }
-    files.sort();
-    let design_index: HashMap<&str, usize> = m
-        .designs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.as_str(), i))
-        .collect();
-    let point_index: HashMap<&[String], usize> = m
-        .sweep_values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.as_slice(), i))
-        .collect();
-    let mut merged_files = Vec::new();
-    for name in &files {
-        let texts = sources
-            .iter()
-            .map(|src| {
-                let path = src.dir.join(name);
-                fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let axes = m.sweep_keys.len();
-        let mut header: Option<&str> = None;
-        let mut rows: Vec<((usize, usize, u32), &str)> = Vec::new();
-        for (text, src) in texts.iter().zip(sources) {
-            let path = src.dir.join(name);
-            let first = text.find('\n').map_or(text.len(), |i| i + 1);
-            match header {
-                None => header = Some(&text[..first]),
-                Some(h) if h != &text[..first] => {
-                    bail!(
-                        "{}: its columns differ from the other folders'",
-                        path.display()
-                    )
-                }
-                Some(_) => {}
+
+    fn bad(&self, why: String) -> anyhow::Error {
+        BadFolder(format!("{}: {why}", self.path.display())).into()
+    }
+
+    /// Reads the next row's run (and checks the order of the rows).
+    fn advance(&mut self) -> Result<()> {
+        let start = self.records.position().byte();
+        let more = self
+            .records
+            .read_byte_record(&mut self.record)
+            .map_err(|e| self.bad(e.to_string()))?;
+        if !more {
+            self.next = None;
+            return Ok(());
+        }
+        let line = self.record.position().map_or(0, |p| p.line());
+        let len = self.records.position().byte() - start;
+        let run = self.keys.run_of(&self.record);
+        let Some((run, at)) = run.and_then(|r| Some((r, self.runs.position(r)?))) else {
+            return Err(self.bad(format!("line {line} is a row of no run of this folder")));
+        };
+        if let Some((_, before, _)) = self.next
+            && at < before
+        {
+            return Err(self.bad(format!(
+                "line {line}: a row of {} after rows of a later run (rows moved or repeated)",
+                self.keys.label(run)
+            )));
+        }
+        self.found[at] += 1;
+        self.next = Some((run, at, len));
+        Ok(())
+    }
+
+    /// Copies the rows of `run` to `out` (skipping, but counting, rows of
+    /// earlier runs the join does not take); returns how many.
+    fn copy_run(&mut self, run: RunId, out: &mut impl Write) -> Result<u64> {
+        let Some(target) = self.runs.position(run) else {
+            return Ok(0);
+        };
+        let mut copied = 0;
+        while let Some((r, at, len)) = self.next {
+            if at > target {
+                break;
             }
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_reader(&text.as_bytes()[first..]);
-            let mut record = csv::StringRecord::new();
-            let mut start = 0usize;
-            while reader.read_record(&mut record)? {
-                let end = reader.position().byte() as usize;
-                let line = &text[first + start..first + end];
-                start = end;
-                let design = record.get(0).unwrap_or_default();
-                let point: Vec<String> = (1..=axes)
-                    .map(|i| record.get(i).unwrap_or_default().to_string())
-                    .collect();
-                let key = (
-                    point_index.get(point.as_slice()).copied(),
-                    design_index.get(design).copied(),
-                    record.get(axes + 1).and_then(|r| r.parse::<u32>().ok()),
-                );
-                let (Some(p), Some(d), Some(r)) = key else {
-                    bail!(
-                        "{}: a row of an unknown run: {}",
-                        path.display(),
-                        line.trim_end()
-                    );
-                };
-                if src.replications_below.is_none_or(|below| r < below) {
-                    rows.push(((p, d, r), line));
-                }
+            if r == run {
+                io::copy(&mut (&mut self.bytes).take(len), out)
+                    .with_context(|| format!("cannot copy rows of {}", self.path.display()))?;
+                copied += 1;
+            } else {
+                self.bytes
+                    .seek_relative(len as i64)
+                    .with_context(|| format!("cannot read {}", self.path.display()))?;
+            }
+            self.advance()?;
+        }
+        Ok(copied)
+    }
+
+    /// Reads the rest of the file, then checks each run's rows against
+    /// what the run wrote.
+    fn finish(mut self) -> Result<()> {
+        while self.next.is_some() {
+            self.advance()?;
+        }
+        for ((run, &found), &wrote) in self.runs.iter().zip(&self.found).zip(self.wrote) {
+            if found != wrote {
+                return Err(self.bad(format!(
+                    "{} has {found} row{}; the run wrote {wrote}",
+                    self.keys.label(run),
+                    if found == 1 { "" } else { "s" }
+                )));
             }
         }
-        rows.sort_by_key(|(key, _)| *key);
-        let mut merged = String::with_capacity(texts.iter().map(String::len).sum());
-        merged.push_str(header.unwrap_or_default());
-        for (_, line) in rows {
-            merged.push_str(line);
-        }
-        merged_files.push((name, merged));
+        Ok(())
     }
-    // Written only once everything was read: `out` may be a source.
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (name, merged) in merged_files {
-        let path = out.join(name);
-        fs::write(&path, merged).with_context(|| format!("cannot write {}", path.display()))?;
+}
+
+/// Joins one run file of `sources` into `out`.
+fn join_file(
+    name: &str,
+    sources: &[Source],
+    runs: &Runs,
+    from: &[usize],
+    out: &Path,
+) -> Result<FileRecord> {
+    let mut header = None;
+    let mut readers = sources
+        .iter()
+        .map(|s| Rows::open(s, name, &mut header))
+        .collect::<Result<Vec<_>>>()?;
+    let path = out.join(name);
+    let context = || format!("cannot write {}", path.display());
+    let file = File::create(&path).with_context(context)?;
+    let mut w = Hashing::new(BufWriter::new(file));
+    if let Some((_, head)) = &header {
+        w.write_all(head).with_context(context)?;
     }
-    write_manifest(&out.join("manifest.json"), m)
+    let mut rows = Vec::with_capacity(runs.len());
+    for (run, &s) in runs.iter().zip(from) {
+        rows.push(readers[s].copy_run(run, &mut w)?);
+    }
+    for r in readers {
+        r.finish()?;
+    }
+    let (_, sha256) = w.finish().with_context(context)?;
+    Ok(FileRecord { sha256, rows })
 }

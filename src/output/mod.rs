@@ -12,13 +12,16 @@ pub mod csv_files;
 pub mod designs;
 pub mod folder;
 pub mod format;
+pub mod integrity;
 pub mod lang;
 pub mod lesson;
+pub mod lock;
 pub mod manifest;
 pub mod measure;
 pub mod merge;
 pub mod report;
 pub mod slo;
+pub mod staging;
 pub mod table;
 
 use std::path::Path;

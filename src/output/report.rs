@@ -158,6 +158,9 @@ fn render(
         "<p class=\"verdict\">{}</p>",
         verdict(folder, designs_csv, lang)
     );
+    if let Some(unstable) = unstable_runs(folder) {
+        let _ = writeln!(h, "<p class=\"fail\">{unstable}</p>");
+    }
 
     let _ = writeln!(
         h,
@@ -215,11 +218,61 @@ fn render(
     }
 
     let _ = writeln!(h, "<h2 id=\"manifest\">{}</h2>", text(lang, Key::Manifest));
-    // Keys in alphabetical order, as a JSON value lists them.
-    let manifest = serde_json::to_string_pretty(&serde_json::to_value(&folder.manifest)?)?;
+    // Keys in alphabetical order, as a JSON value lists them; without the
+    // files' checksums and row counts, which are for stratosim to check.
+    let shown = super::manifest::Manifest {
+        files: Default::default(),
+        ..folder.manifest.clone()
+    };
+    let manifest = serde_json::to_string_pretty(&serde_json::to_value(&shown)?)?;
     let _ = writeln!(h, "<pre>{}</pre>", escape(&manifest));
     h.push_str("</body>\n</html>\n");
     Ok(h)
+}
+
+/// The runs that ended unstable at this load (from `summary.csv`), in a
+/// sentence; `None` when every run reached its end.
+fn unstable_runs(folder: &OutputFolder) -> Option<String> {
+    /// Runs named one by one; the rest are counted.
+    const SHOWN: usize = 10;
+    let t = &folder.summary;
+    let (flag, component, at, replication) = (
+        t.column("unstable")?,
+        t.column("unstable_component")?,
+        t.column("unstable_at_s")?,
+        t.column("replication")?,
+    );
+    let runs: Vec<&super::folder::Row> = t.rows.iter().filter(|r| r.cells[flag] == "1").collect();
+    if runs.is_empty() {
+        return None;
+    }
+    let mut named: Vec<String> = runs
+        .iter()
+        .take(SHOWN)
+        .map(|r| {
+            let point = folder.point_label(r.point);
+            format!(
+                "{}{}, replication {}: <code>{}</code> at {} s",
+                escape(&folder.designs[r.design]),
+                if point.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", escape(&point))
+                },
+                escape(&r.cells[replication]),
+                escape(&r.cells[component]),
+                escape(&r.cells[at])
+            )
+        })
+        .collect();
+    if runs.len() > SHOWN {
+        named.push(format!("and {} more", runs.len() - SHOWN));
+    }
+    Some(format!(
+        "Unstable at this load: a backlog reached the scenario's <code>backlog_limit</code> \
+         and the run ended there, its figures no steady state ({}).",
+        named.join("; ")
+    ))
 }
 
 /// The verdict: the design (and sweep point) with the lowest monthly bill

@@ -65,8 +65,29 @@ impl SloTargets {
 
     /// The verdict on a row's means (indexed as [`Measure::ALL`]). A latency
     /// target is missed when no request completed (NaN) or more than 1%
-    /// did not (infinite).
+    /// did not (infinite); every target is missed when no request was
+    /// measured at all (binding `requests`, margin −100%), or when a run
+    /// ended unstable at this load (binding `unstable`, margin −100%).
     pub fn judge(&self, means: &[f64]) -> Verdict {
+        // A run that ended unstable measured a backlog growing without
+        // bound: its figures are no steady state that could meet a target.
+        if means[Measure::Unstable.index()] > 0.0 {
+            return Verdict {
+                pass: false,
+                margin: -1.0,
+                binding: Measure::Unstable.name().to_string(),
+            };
+        }
+        // Nothing measured meets nothing: with no request, latencies and
+        // error rates are empty and the bill tiny, and a pass would be a lie.
+        let requests = means[Measure::Requests.index()];
+        if requests.is_nan() || requests == 0.0 {
+            return Verdict {
+                pass: false,
+                margin: -1.0,
+                binding: Measure::Requests.name().to_string(),
+            };
+        }
         let mut verdict = Verdict {
             pass: true,
             margin: f64::INFINITY,
@@ -102,6 +123,7 @@ mod tests {
 
     fn means(pairs: &[(Measure, f64)]) -> Vec<f64> {
         let mut m = vec![0.0; Measure::COUNT];
+        m[Measure::Requests.index()] = 100.0;
         for (k, v) in pairs {
             m[k.index()] = *v;
         }
@@ -142,5 +164,37 @@ mod tests {
         };
         assert!(zero.judge(&means(&[])).pass);
         assert!(!zero.judge(&means(&[(Measure::Lost, 0.5)])).pass);
+    }
+
+    /// An SLO judged on no request at all does not pass (issue 11).
+    #[test]
+    fn no_request_meets_no_slo() {
+        let slo = SloTargets {
+            response_p99_ms: Some(200.0),
+            ..SloTargets::default()
+        };
+        let v = slo.judge(&means(&[(Measure::Requests, 0.0)]));
+        assert!(!v.pass);
+        assert_eq!(v.binding, "requests");
+        assert!(!slo.judge(&means(&[(Measure::Requests, f64::NAN)])).pass);
+    }
+
+    /// A run that ended unstable fails every target, even one it seemed to
+    /// meet until it ended, and even before anything was measured.
+    #[test]
+    fn an_unstable_run_meets_no_slo() {
+        let slo = SloTargets {
+            response_p99_ms: Some(200.0),
+            ..SloTargets::default()
+        };
+        for requests in [1000.0, 0.0] {
+            let v = slo.judge(&means(&[
+                (Measure::Requests, requests),
+                (Measure::ResponseP99Ms, 10.0),
+                (Measure::Unstable, 0.5),
+            ]));
+            assert!(!v.pass);
+            assert_eq!(v.binding, "unstable");
+        }
     }
 }

@@ -149,7 +149,13 @@ pub fn summary_table(s: &Summary, lang: Lang) -> String {
             });
         }
         if let Some(v) = &r.slo {
-            let mark = text(lang, if v.pass { Key::Pass } else { Key::Miss });
+            let mark = if v.pass {
+                text(lang, Key::Pass)
+            } else if v.binding == Measure::Unstable.name() {
+                text(lang, Key::Unstable)
+            } else {
+                text(lang, Key::Miss)
+            };
             row.push(if s.answer == Some(i) {
                 format!("{mark} {}", text(lang, Key::Cheapest))
             } else {
@@ -179,6 +185,37 @@ pub fn summary_table(s: &Summary, lang: Lang) -> String {
         }
     }
     out
+}
+
+/// The designs and sweep points whose runs ended unstable at this load, in
+/// a sentence; `None` when every run reached its end.
+pub fn unstable_note(s: &Summary) -> Option<String> {
+    let rows: Vec<String> = s
+        .rows
+        .iter()
+        .filter(|r| r.mean[Measure::Unstable.index()] > 0.0)
+        .map(|r| {
+            let unstable = (r.mean[Measure::Unstable.index()] * r.replications as f64).round();
+            let at: Vec<String> = s
+                .axes
+                .iter()
+                .zip(&r.point)
+                .map(|(a, v)| format!("{a} = {v}"))
+                .collect();
+            let at = if at.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", at.join(", "))
+            };
+            format!("{}{at} ({unstable} of {})", r.design, r.replications)
+        })
+        .collect();
+    (!rows.is_empty()).then(|| {
+        format!(
+            "Unstable at this load: {}. A backlog reached the scenario's backlog_limit and those runs ended there (summary.csv says where and when); their figures are no steady state.",
+            rows.join("; ")
+        )
+    })
 }
 
 /// The SLO's answer in a sentence: the cheapest design and sweep point

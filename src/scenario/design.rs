@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::scenario::kinds::{Kind, Raw, Role};
-use crate::scenario::reader::text::{did_you_mean_value, quote};
+use crate::scenario::reader::text::{did_you_mean_value, quote, with_article};
 use crate::scenario::reader::{Ctx, NameRef};
 use crate::scenario::spec::{
     Component, ComponentId, ComponentSpec, Design, Ec2Spec, QueueType, ScalingMetric, ScalingPolicy,
@@ -107,10 +107,10 @@ pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Desi
                 r.at,
                 r.key.clone(),
                 format!(
-                    "`{}` is a {}, but {field} must name a {} component",
+                    "`{}` is {}, but {field} must name {} component",
                     r.name,
-                    kind.name,
-                    Kind::named_by_text(role)
+                    with_article(kind.name),
+                    with_article(&Kind::named_by_text(role))
                 ),
             );
             return None;
@@ -291,11 +291,36 @@ fn check_event_source_mappings(
 }
 
 /// Reports each synchronous call cycle (`app → db → app`) at the reference
-/// that closes it. Iterative depth-first search: no recursion limit.
+/// that closes it, and each cycle that a message follows on success through
+/// at least one asynchronous hop (`worker → topic → queue → worker`): every
+/// message would start another, and a request's work would never end. A
+/// loop closed only through a dead-letter queue or an `on_failure`
+/// destination is allowed: only failing messages go round it, as retries.
 fn find_cycles(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
+    find_cycles_of(ctx, members, resolved, false);
+    find_cycles_of(ctx, members, resolved, true);
+}
+
+/// Reports each cycle at the reference that closes it: of calls alone, or
+/// with `asynchronous`, of every reference a message follows on success,
+/// through at least one asynchronous one (the others are call cycles).
+/// Iterative depth-first search: no recursion limit.
+fn find_cycles_of(
+    ctx: &mut Ctx,
+    members: &[&Raw],
+    resolved: &[Vec<(Role, Option<usize>)>],
+    asynchronous: bool,
+) {
     const WHITE: u8 = 0;
     const GREY: u8 = 1;
     const BLACK: u8 = 2;
+    let follows = |role: Role| {
+        if asynchronous {
+            !matches!(role, Role::DeadLetter | Role::OnFailure)
+        } else {
+            role.is_sync()
+        }
+    };
     let mut colour = vec![WHITE; members.len()];
     for start in 0..members.len() {
         if colour[start] != WHITE {
@@ -313,7 +338,7 @@ fn find_cycles(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<us
             if let Some(top) = path.last_mut() {
                 top.1 += 1;
             }
-            let Some(to) = to.filter(|_| role.is_sync()) else {
+            let Some(to) = to.filter(|_| follows(role)) else {
                 continue;
             };
             match colour[to] {
@@ -323,17 +348,30 @@ fn find_cycles(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<us
                 }
                 GREY => {
                     let from = path.iter().position(|&(n, _)| n == to).unwrap_or(0);
+                    // The reference each step took is the one before its
+                    // next; the last step is `role`.
+                    let any_async = !role.is_sync()
+                        || path[from..path.len() - 1]
+                            .iter()
+                            .any(|&(n, next)| !resolved[n][next - 1].0.is_sync());
+                    if any_async != asynchronous {
+                        continue;
+                    }
                     let mut names: Vec<&str> = path[from..]
                         .iter()
                         .map(|&(n, _)| members[n].name.as_str())
                         .collect();
                     names.push(members[to].name.as_str());
                     let r = &members[node].refs[next].to;
-                    ctx.error(
-                        r.at,
-                        r.key.clone(),
-                        format!("synchronous call cycle: {}", names.join(" → ")),
-                    );
+                    let message = if asynchronous {
+                        format!(
+                            "asynchronous cycle: {}: every message would start another, so the work of a request would never end",
+                            names.join(" → ")
+                        )
+                    } else {
+                        format!("synchronous call cycle: {}", names.join(" → "))
+                    };
+                    ctx.error(r.at, r.key.clone(), message);
                 }
                 _ => {}
             }
@@ -585,12 +623,28 @@ mod tests {
             (Some(ComponentId(1)), Some(ComponentId(2)))
         );
         assert_eq!(topic(&s, "t").subscriptions[0].target, ComponentId(3));
-        // An asynchronous loop through a topic is no call cycle.
-        let text = text.replace(
+        // An asynchronous loop through a topic is no call cycle, but each
+        // message would start another without end: refused (issue 11).
+        let looped = text.replace(
             "service_time = \"1ms\"\n",
             "service_time = \"1ms\"\nsends = \"t\"\n",
         );
-        load_text(&text).unwrap();
+        let errs = errors(&looped);
+        assert_eq!(errs.len(), 1, "{}", ScenarioErrors(errs.clone()));
+        assert_eq!(errs[0].key, "components.worker.sends");
+        assert!(
+            errs[0]
+                .message
+                .contains("asynchronous cycle: t → q → worker → t"),
+            "{}",
+            errs[0]
+        );
+        // A loop closed by a dead-letter queue carries only failed messages.
+        let retried = text.replace(
+            "[components.dlq]\nkind = \"queue\"\n",
+            "[components.dlq]\nkind = \"queue\"\nconsumer = \"worker\"\n",
+        );
+        load_text(&retried).unwrap();
         // References of unreached shared components are still checked.
         let text =
             format!("{MINI}\n[components.t]\nkind = \"topic\"\nsubscribers = [\"nobody\"]\n");
@@ -614,10 +668,15 @@ mod tests {
         );
         let text = edit("workers = 4", "workers = 4\ncalls = \"app\"");
         expect_one(&text, "designs.d.app.calls", "calls", &["cycle: app → app"]);
-        // An asynchronous loop is fine.
+        // An asynchronous loop is no deadlock, but it never ends.
         let text = edit("workers = 4", "workers = 4\nsends = [\"q\"]")
             + "\n[designs.d.q]\nkind = \"queue\"\nconsumer = \"app\"\n";
-        load_text(&text).unwrap();
+        expect_one(
+            &text,
+            "designs.d.q.consumer",
+            "consumer",
+            &["asynchronous cycle: app → q → app"],
+        );
     }
 
     #[test]
@@ -655,9 +714,14 @@ mod tests {
             "targets",
             &["cycle: fn → gw → fn"],
         );
-        // Its sends are not.
+        // Its sends are not: a loop of them is an asynchronous cycle.
         let text = with_lambda("runtime = \"go\"\nservice_time = \"1ms\"\nsends = \"fn\"\n");
-        load_text(&text).unwrap();
+        expect_one(
+            &text,
+            "designs.d.fn.sends",
+            "sends",
+            &["asynchronous cycle: fn → fn"],
+        );
         let text = with_lambda("runtime = \"go\"\nservice_time = \"1ms\"\ncalls = \"fn\"\n");
         expect_one(&text, "designs.d.fn.calls", "calls", &["cycle: fn → fn"]);
         // What they may name.

@@ -4,8 +4,8 @@
 use toml::de::DeValue;
 
 use crate::dist::Dist;
-use crate::scenario::reader::text::{Quoted, one_of};
-use crate::scenario::reader::values::{ANY_DURATION, NON_NEGATIVE, POSITIVE};
+use crate::scenario::reader::text::{Quoted, found, one_of};
+use crate::scenario::reader::values::{ANY_DURATION, NON_NEGATIVE, POSITIVE, unit_hint};
 use crate::scenario::reader::{Ctx, Table, Val};
 use crate::time::SimDuration;
 
@@ -75,8 +75,13 @@ pub(crate) fn dist_value_scaled(ctx: &mut Ctx, key: &str, v: &Val<'_>, scale: f6
                 }
             }
         }
-        _ => {
-            ctx.unexpected(key, v, DIST_EXPECTED);
+        other => {
+            let message = format!(
+                "expected {DIST_EXPECTED}, found {}{}",
+                found(other),
+                unit_hint(other)
+            );
+            ctx.error(at, key, message);
             None
         }
     }

@@ -45,7 +45,13 @@ pub struct ScenarioErrors(pub Vec<ScenarioError>);
 impl ScenarioErrors {
     /// Sorts (problems without a line first) and drops exact duplicates,
     /// which arise when a shared component is checked within several designs.
+    /// Every key and message is made one line of bounded length: a value
+    /// with a newline, or of a hundred kilobytes, is shown escaped and cut.
     pub(crate) fn new(mut errors: Vec<ScenarioError>) -> ScenarioErrors {
+        for e in &mut errors {
+            e.key = one_line(&e.key, MAX_KEY);
+            e.message = one_line(&e.message, MAX_MESSAGE);
+        }
         errors.sort_by(|a, b| (a.line, &a.key).cmp(&(b.line, &b.key)));
         let mut seen = HashSet::new();
         errors.retain(|e| seen.insert(e.clone()));
@@ -60,6 +66,35 @@ impl ScenarioErrors {
             message,
         }])
     }
+}
+
+/// The longest key path a message shows [characters].
+const MAX_KEY: usize = 200;
+/// The longest message shown [characters].
+const MAX_MESSAGE: usize = 600;
+
+/// `text` on one line (control characters escaped), cut in the middle when
+/// longer than `max` characters: the start says what was expected, the end
+/// often what was found.
+fn one_line(text: &str, max: usize) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    let n = escaped.chars().count();
+    if n <= max {
+        return escaped;
+    }
+    let head: String = escaped.chars().take(max * 2 / 3).collect();
+    let tail: String = escaped.chars().skip(n - max / 3).collect();
+    format!(
+        "{head} … ({} characters cut) … {tail}",
+        n - head.chars().count() - tail.chars().count()
+    )
 }
 
 impl fmt::Display for ScenarioErrors {
@@ -97,6 +132,18 @@ mod tests {
             lines[1].starts_with("t.toml:14: designs.d.app.wrokers: unknown key"),
             "{shown}"
         );
+        // One line each, of bounded length.
+        let long = format!("a\nb{}", "x".repeat(100_000));
+        let e = ScenarioErrors::new(vec![ScenarioError {
+            file: "t.toml".into(),
+            line: Some(1),
+            key: long.clone(),
+            message: long,
+        }]);
+        let shown = e.to_string();
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert!(shown.len() < 1_200, "{} bytes", shown.len());
+        assert!(shown.contains("a\\nb"), "{shown}");
         let e = ScenarioError {
             file: "--set".into(),
             line: None,

@@ -21,6 +21,7 @@ mod dist;
 mod error;
 mod kinds;
 mod overrides;
+mod points;
 mod reader;
 mod sections;
 pub mod spec;
@@ -31,21 +32,29 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
-use crate::scenario::overrides::{override_value, set_path};
-use crate::scenario::reader::{Ctx, LineIndex};
+use crate::scenario::overrides::{key_parts, override_value, set_path};
+use crate::scenario::reader::text::quote;
+use crate::scenario::reader::{Ctx, FROM_SET, LineIndex, Val};
+use crate::scenario::sections::sweep::Axis;
 use crate::scenario::sections::walk;
 
 pub use error::{ScenarioError, ScenarioErrors};
 pub use kinds::kind_names;
 pub use overrides::Override;
+pub use points::Loaded;
 pub use spec::*;
 
 /// Reads the scenario at `path` (and any trace or empirical CSV it names,
 /// relative to the scenario's folder), applies `overrides` and validates it.
 pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErrors> {
+    load_str(&read_text(path)?, path, overrides)
+}
+
+/// The text of the scenario file at `path`.
+pub fn read_text(path: &Path) -> Result<String, ScenarioErrors> {
     let bytes = std::fs::read(path)
         .map_err(|e| ScenarioErrors::single(path, format!("cannot read the scenario: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         ScenarioErrors::single(
             path,
             format!(
@@ -53,17 +62,73 @@ pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioErr
                 e.utf8_error().valid_up_to()
             ),
         )
-    })?;
-    load_str(&text, path, overrides)
+    })
 }
 
 /// Like [`load`], from text already read; `path` is used in messages and to
-/// find the CSV files the scenario names.
+/// find the CSV files the scenario names. Each value of a sweep is checked
+/// on its own; [`load_sweep`] checks every sweep point.
 pub fn load_str(
     text: &str,
     path: &Path,
     overrides: &[Override],
 ) -> Result<Scenario, ScenarioErrors> {
+    read(text, path, overrides).map(|loaded| loaded.base)
+}
+
+/// What `run` and `check` load: the scenario of `text` (read from `path`)
+/// with `overrides` applied, every sweep point validated, each point's
+/// scenario built on demand from the one document. An override of a swept
+/// key path is refused (every sweep point would override it); an override
+/// `sweep."key.path"=[…]` sets a sweep axis.
+pub fn load_sweep<'t>(
+    text: &'t str,
+    path: &Path,
+    overrides: &'t [Override],
+) -> Result<Loaded<'t>, ScenarioErrors> {
+    let loaded = read(text, path, overrides)?;
+    let mut errors = Vec::new();
+    for o in overrides {
+        let Ok(parts) = key_parts(&o.key) else {
+            continue;
+        };
+        if parts.first().is_some_and(|p| p == "sweep") {
+            continue;
+        }
+        for axis in &loaded.axes {
+            let Ok(swept) = key_parts(&axis.key) else {
+                continue;
+            };
+            let n = parts.len().min(swept.len());
+            if parts[..n] == swept[..n] {
+                errors.push(ScenarioError {
+                    file: PathBuf::from("--set"),
+                    line: None,
+                    key: o.key.clone(),
+                    message: format!(
+                        "`{}` is swept by [sweep] (line {}), which sets it at every point; change the sweep instead: --set 'sweep.{}=[…]'",
+                        axis.key,
+                        axis.values.first().map_or(0, |v| loaded.lines.line(v.span().start)),
+                        quote(&axis.key)
+                    ),
+                });
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ScenarioErrors::new(errors));
+    }
+    loaded.check_points()?;
+    Ok(loaded)
+}
+
+/// Parses and validates `text`: the base scenario, and the document and
+/// sweep axes each point is built from.
+fn read<'t>(
+    text: &'t str,
+    path: &Path,
+    overrides: &'t [Override],
+) -> Result<Loaded<'t>, ScenarioErrors> {
     let hash = scenario_hash(text, overrides);
     let lines = LineIndex::new(text);
     let (doc, syntax) = DeTable::parse_recoverable(text);
@@ -75,15 +140,21 @@ pub fn load_str(
                 file: path.to_path_buf(),
                 line: e.span().map(|s| lines.line(s.start)),
                 key: String::new(),
-                message: e.message().to_string(),
+                message: syntax_message(text, e),
             })
             .collect();
         return Err(ScenarioErrors::new(errors));
     }
     let mut root = DeValue::Table(doc.into_inner());
+    // The sweep is applied point by point, to a document without it: a
+    // copy per value then costs the scenario's size, not the sweep's.
+    let mut sweep: Option<Val<'t>> = match &mut root {
+        DeValue::Table(t) => t.remove("sweep"),
+        _ => None,
+    };
     let mut set_errors = Vec::new();
     for o in overrides {
-        if let Err(message) = set_path(&mut root, &o.key, override_value(&o.value)) {
+        if let Err(message) = apply(&mut root, &mut sweep, o) {
             set_errors.push(ScenarioError {
                 file: PathBuf::from("--set"),
                 line: None,
@@ -99,21 +170,69 @@ pub fn load_str(
     let mut ctx = Ctx::new(path, &lines, &dir);
     let scenario = walk(&mut ctx, &root);
     let base_errors = ctx.errors.clone();
-    let sweep = sections::sweep::read(&mut ctx, &root, &base_errors);
+    let axes = sections::sweep::read(&mut ctx, sweep.as_ref(), &root, &base_errors);
     ctx.errors.extend(set_errors);
     if !ctx.errors.is_empty() {
         return Err(ScenarioErrors::new(ctx.errors));
     }
-    match scenario {
-        Some(mut s) => {
-            s.sweep = sweep;
-            s.hash = hash;
-            Ok(s)
-        }
-        None => Err(ScenarioErrors::single(
+    let Some(mut base) = scenario else {
+        return Err(ScenarioErrors::single(
             path,
             "internal error: the scenario was rejected without a message".into(),
-        )),
+        ));
+    };
+    base.sweep = axes.iter().map(Axis::to_spec).collect();
+    base.hash = hash;
+    let cache = std::mem::take(&mut ctx.cache);
+    Ok(Loaded::new(base, root, axes, lines, dir, cache))
+}
+
+/// Applies one override: `sweep.KEY` (or `sweep."KEY"`) sets the sweep
+/// axis `KEY`; any other key path is set in the document.
+fn apply<'t>(
+    root: &mut DeValue<'t>,
+    sweep: &mut Option<Val<'t>>,
+    o: &'t Override,
+) -> Result<(), String> {
+    let parts = key_parts(&o.key)?;
+    if parts.first().map(String::as_str) != Some("sweep") {
+        return set_path(root, &o.key, override_value(&o.value));
+    }
+    let value = override_value(&o.value);
+    if parts.len() == 1 {
+        *sweep = Some(value);
+        return Ok(());
+    }
+    let table = sweep
+        .get_or_insert_with(|| Val::new(FROM_SET..FROM_SET, DeValue::Table(Default::default())));
+    let DeValue::Table(t) = table.get_mut() else {
+        return Err("[sweep] is not a table, so no axis can be set in it".into());
+    };
+    let axis = parts[1..].join(".");
+    let key = toml::Spanned::new(FROM_SET..FROM_SET, std::borrow::Cow::Owned(axis.clone()));
+    t.remove(axis.as_str());
+    t.insert(key, value);
+    Ok(())
+}
+
+/// A TOML syntax error's message; a duplicate key is named, which the
+/// parser's own message does not do.
+fn syntax_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim_end().to_string();
+    if !message.contains("duplicate key") {
+        return message;
+    }
+    let key = e
+        .span()
+        .and_then(|s| text.get(s))
+        .map(|k| k.trim().trim_matches(['[', ']']).trim())
+        .filter(|k| !k.is_empty() && !k.contains('\n'));
+    match key {
+        Some(k) => format!(
+            "duplicate key `{}`: a key may be given once in its table",
+            reader::text::cut(k)
+        ),
+        None => message,
     }
 }
 
@@ -366,6 +485,59 @@ mod tests {
         );
     }
 
+    /// The messages of issue 11, each naming the real problem.
+    #[test]
+    fn messages_name_the_problem() {
+        // A duplicate key is named.
+        let text = edit("workers = 4", "workers = 4\nworkers = 5");
+        let errs = errors(&text);
+        assert!(
+            errs[0].message.contains("duplicate key `workers`"),
+            "{}",
+            errs[0]
+        );
+        // A bare number for a duration: seconds or milliseconds?
+        let text = edit("service_time = \"10ms\"", "service_time = 60");
+        expect_one(
+            &text,
+            "designs.d.app.service_time",
+            "service_time",
+            &["\"60s\" for seconds", "\"60ms\" for milliseconds"],
+        );
+        let text = edit(
+            "service_time = \"10ms\"",
+            "service_time = { dist = \"exp\", mean = 60 }",
+        );
+        let errs = errors(&text);
+        assert!(
+            errs[0].message.contains("\"60s\"") && errs[0].message.contains("\"60ms\""),
+            "{}",
+            errs[0]
+        );
+        // Units the table names are reachable; spaces and exponents work.
+        for ok in ["\"5 min\"", "\"5µs\"", "\"1e1ms\""] {
+            let text = edit("service_time = \"10ms\"", &format!("service_time = {ok}"));
+            load_text(&text).unwrap();
+        }
+        let text = edit("duration = \"1h\"", "duration = \"1e309s\"");
+        expect_one(&text, "scenario.duration", "duration", &["too long"]);
+        // A huge value makes a short message, on one line.
+        let huge = "x".repeat(100_000);
+        let text = edit(
+            "instance_type = \"m5.large\"",
+            &format!("instance_type = \"{huge}\""),
+        );
+        let shown = load_text(&text).unwrap_err().to_string();
+        assert!(shown.len() < 2_000, "{} bytes", shown.len());
+        let text = edit(
+            "instance_type = \"m5.large\"",
+            "instance_type = \"m5.\\nlarge\"",
+        );
+        let shown = load_text(&text).unwrap_err().to_string();
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        assert!(!shown.contains("did you mean \"\""), "{shown}");
+    }
+
     #[test]
     fn override_from_str_and_hash() {
         let o: Override = "designs.monolith.app.instances=8".parse().unwrap();
@@ -454,8 +626,56 @@ mod tests {
         }
     }
 
+    /// A value a user might write anywhere: numbers at the edges, durations
+    /// with odd units and spacing, strings with newlines, arrays and tables.
+    fn any_value() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|x| format!("{x:?}")),
+            (
+                "-?[0-9]{0,4}(\\.[0-9]{0,3})?(e[0-9]{1,3})?",
+                " ?",
+                "(ns|µs|us|ms|s|m|min|h|d|x|)"
+            )
+                .prop_map(|(n, sp, u)| format!("\"{n}{sp}{u}\"")),
+            "[a-z.\\\\ \n\t]{0,20}".prop_map(|t| format!("{t:?}")),
+            proptest::collection::vec(0u32..20, 0..6).prop_map(|v| format!("{v:?}")),
+            Just("{ dist = \"exp\", mean = \"1ms\" }".to_string()),
+            Just("{}".to_string()),
+        ]
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// The parser's fuzz target: a contract example with one value
+        /// replaced never panics, and each problem is one line naming a key
+        /// or a line.
+        #[test]
+        fn any_value_anywhere_is_read_or_refused_on_one_line(
+            example in 0usize..64,
+            line in 0usize..400,
+            value in any_value(),
+        ) {
+            let dir = std::fs::read_dir(EXAMPLES).unwrap();
+            let mut paths: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            let path = &paths[example % paths.len()];
+            let text = std::fs::read_to_string(path).unwrap();
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            let settable: Vec<usize> =
+                (0..lines.len()).filter(|&i| lines[i].contains(" = ")).collect();
+            let i = settable[line % settable.len()];
+            let key = lines[i].split_once(" = ").unwrap().0.to_string();
+            lines[i] = format!("{key} = {value}");
+            if let Err(errs) = load_str(&lines.join("\n"), path, &[]) {
+                for e in &errs.0 {
+                    proptest::prop_assert!(!e.message.contains('\n') && !e.key.contains('\n'), "{e}");
+                    proptest::prop_assert!(e.line.is_some() || !e.key.is_empty(), "{e}");
+                }
+            }
+        }
+
         #[test]
         fn never_panics_on_random_edits(at in 0usize..400, junk in "[\\[\\]{}=\",.a-z0-9 \n]{0,12}") {
             let mut text = MINI.to_string();

@@ -87,6 +87,44 @@ fn bad_index(here: &str, len: usize, part: &str) -> String {
     }
 }
 
+/// The parts of a dotted key path: `designs.monolith.app.workers`, or with
+/// quoted parts as TOML writes keys that hold dots: `sweep."workload.rate"`.
+pub(crate) fn key_parts(key: &str) -> Result<Vec<String>, String> {
+    let empty = || format!("`{key}` is not a dotted key path (it has an empty part)");
+    let mut parts = Vec::new();
+    let mut rest = key.trim();
+    loop {
+        let (part, after) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let Some(end) = rest[1..].find(q) else {
+                    return Err(format!(
+                        "`{key}` is not a dotted key path (a quote is not closed)"
+                    ));
+                };
+                (rest[1..1 + end].to_string(), rest[end + 2..].trim_start())
+            }
+            _ => {
+                let end = rest.find('.').unwrap_or(rest.len());
+                let part = rest[..end].trim();
+                if part.is_empty() {
+                    return Err(empty());
+                }
+                (part.to_string(), &rest[end..])
+            }
+        };
+        parts.push(part);
+        match after.strip_prefix('.') {
+            Some(next) => rest = next.trim_start(),
+            None if after.is_empty() => return Ok(parts),
+            None => {
+                return Err(format!(
+                    "`{key}` is not a dotted key path (expected `.` after a quoted part)"
+                ));
+            }
+        }
+    }
+}
+
 /// Sets the dotted `key` of `root` to `value`. Every table on the way must
 /// exist (a numeric part indexes an array, e.g. `faults.0.at`); the last
 /// part is replaced or inserted.
@@ -95,12 +133,8 @@ pub(crate) fn set_path<'i>(
     key: &str,
     value: Val<'i>,
 ) -> Result<(), String> {
-    let parts: Vec<&str> = key.split('.').map(str::trim).collect();
-    if parts.iter().any(|p| p.is_empty()) {
-        return Err(format!(
-            "`{key}` is not a dotted key path (it has an empty part)"
-        ));
-    }
+    let parts = key_parts(key)?;
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     let Some((last, parents)) = parts.split_last() else {
         return Err("empty key path".into());
     };

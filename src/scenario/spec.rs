@@ -48,6 +48,10 @@ pub struct Scenario {
     pub replications: u32,
     /// Width of one `timeseries.csv` sample (default 60 s).
     pub interval: SimDuration,
+    /// `[scenario] backlog_limit`: a queue's messages, a fleet's calls (in
+    /// service or waiting) or a function's asynchronous events, above which
+    /// a run ends as unstable at this load (default 1,000,000).
+    pub backlog_limit: u32,
     /// The design the others are compared with (default: the first).
     pub baseline: usize,
     /// `[slo]`: the targets each design and sweep point is judged against.
@@ -165,6 +169,7 @@ impl fmt::Debug for Scenario {
             seed,
             replications,
             interval,
+            backlog_limit,
             baseline,
             slo,
             workload,
@@ -183,6 +188,7 @@ impl fmt::Debug for Scenario {
             .field("seed", seed)
             .field("replications", replications)
             .field("interval", interval)
+            .field("backlog_limit", backlog_limit)
             .field("baseline", baseline)
             .field("slo", slo)
             .field("workload", workload)

@@ -295,16 +295,17 @@ rate = 10
 
 #[test]
 fn short_polling_bills_the_empty_receives_it_makes() {
-    // No traffic at all: 4 pollers, 40 ms round trip. Short polling makes
-    // one receive per round trip: 4 × 600 s / 0.04 s = 60,000 empty
-    // receives; long polling (20 s) makes one per 20.04 s: about 120.
+    // No traffic but for one request at the very end (an empty trace is
+    // refused): 4 pollers, 40 ms round trip. Short polling makes one
+    // receive per round trip: 4 × 600 s / 0.04 s = 60,000 empty receives;
+    // long polling (20 s) makes one per 20.04 s: about 120.
     let head = r#"
 [scenario]
 name = "q"
 duration = "10m"
 seed = 10
 [workload]
-trace = "/dev/null"
+trace = "last.csv"
 "#;
     let short = pipeline(
         head,
@@ -313,6 +314,7 @@ trace = "/dev/null"
     );
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("s.toml");
+    std::fs::write(tmp.path().join("last.csv"), "600\n").unwrap();
     std::fs::write(&path, &short).unwrap();
     let r = simulate(&stratosim::scenario::load(&path, &[]).unwrap(), 0, 0);
     let empty = total(&r, "q", "empty_receives");

@@ -100,6 +100,9 @@ pub struct FleetConfig {
     pub workers: u32,
     /// Queue bound per server.
     pub queue_limit: Option<u32>,
+    /// The calls the fleet may hold (in service or waiting), beyond which
+    /// the run is unstable at this load.
+    pub backlog_limit: u32,
     /// Work per call.
     pub service_time: Dist,
     /// Calls and sends after the work.

@@ -3,6 +3,7 @@
 
 use super::connections::take_connection;
 use super::{Fleet, FleetTimer, Job, Life};
+use crate::model::backlog;
 use crate::model::downstream::Connection;
 use crate::model::downstream::Progress;
 use crate::model::{Call, Ctx, Endpoint, Outcome, reply};
@@ -71,6 +72,7 @@ impl Fleet {
             .cfg
             .queue_limit
             .is_some_and(|limit| s.queue.len() >= limit as usize)
+            || backlog::reached(ctx, self.jobs.len(), self.cfg.backlog_limit)
         {
             self.answer(call, Outcome::Error, now, ctx);
         } else {

@@ -28,6 +28,7 @@ fn config(workers: u32, queue_limit: Option<u32>, service_ms: u64) -> FleetConfi
         instances: 1,
         workers,
         queue_limit,
+        backlog_limit: u32::MAX,
         service_time: Dist::constant(SimDuration::from_millis(service_ms)),
         downstream: Downstream::default(),
         pricing: FleetPricing::Instances {

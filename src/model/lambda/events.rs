@@ -2,6 +2,7 @@
 //! queue, retried, and given up to the on-failure destination.
 
 use super::{Lambda, LambdaTimer, Token};
+use crate::model::backlog;
 use crate::model::{Call, Ctx, Endpoint, Msg, Outcome, reply};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};
@@ -31,6 +32,10 @@ impl Lambda {
     /// outstanding until the event has run.
     pub(super) fn on_event(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
+        if backlog::reached(ctx, self.events.len(), self.cfg.backlog_limit) {
+            reply(ctx, call, Outcome::Throttled);
+            return;
+        }
         ctx.world.requests.work_started(call.req);
         reply(ctx, call, Outcome::Ok);
         let key = self.events.insert(Event {

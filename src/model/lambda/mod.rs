@@ -131,6 +131,9 @@ pub struct LambdaConfig {
     pub max_event_age: SimDuration,
     /// Where given-up events go.
     pub on_failure: Option<crate::engine::ActorId>,
+    /// The asynchronous events the function may hold, beyond which the run
+    /// is unstable at this load.
+    pub backlog_limit: u32,
 }
 
 /// Per-interval counters.

@@ -39,6 +39,7 @@ fn config(reserved: Option<u32>) -> LambdaConfig {
         event_retries: 2,
         max_event_age: SimDuration::from_secs(6 * 3600),
         on_failure: None,
+        backlog_limit: u32::MAX,
     }
 }
 

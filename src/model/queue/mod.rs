@@ -143,6 +143,9 @@ pub struct QueueConfig {
     pub latency: Dist,
     /// Payload of one message [bytes].
     pub message_bytes: u32,
+    /// The messages the queue may hold, beyond which the run is unstable
+    /// at this load.
+    pub backlog_limit: u32,
     /// Price [USD per 1M requests].
     pub price_per_million: f64,
     /// Billing chunk [bytes] (64 KiB).

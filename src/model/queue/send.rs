@@ -5,6 +5,7 @@
 use rand::RngExt;
 
 use super::{Message, Place, Queue, QueueTimer};
+use crate::model::backlog;
 use crate::model::requests::RequestId;
 use crate::model::{Call, Ctx, Outcome, refuse, reply};
 use crate::slab::Key;
@@ -22,6 +23,14 @@ impl Queue {
             && !bucket.try_take(now)
         {
             self.count(|t| t.throttled += 1);
+            refuse(ctx, &mut self.calls, call, Outcome::Error);
+            return;
+        }
+        if backlog::reached(
+            ctx,
+            self.messages.len() + self.sends.len(),
+            self.cfg.backlog_limit,
+        ) {
             refuse(ctx, &mut self.calls, call, Outcome::Error);
             return;
         }

@@ -34,6 +34,7 @@ fn config(pollers: u32) -> QueueConfig {
         calls_per_second: None,
         latency: Dist::constant(SimDuration::from_millis(1)),
         message_bytes: 1024,
+        backlog_limit: u32::MAX,
         price_per_million: 0.5,
         chunk_bytes: 65536.0,
         month: SimDuration::from_secs(730 * 3600),
@@ -176,4 +177,44 @@ fn a_message_received_max_receives_times_moves_to_the_dead_letter_queue() {
     rig.world.requests.respond(req, rig.engine.now());
     assert_eq!(rig.world.requests.outcomes.lost, 0);
     assert_eq!(rig.world.requests.live(), 1);
+}
+
+/// A queue holding its limit refuses more sends and tells the world, which
+/// ends the run as unstable at this load.
+#[test]
+fn a_queue_at_its_backlog_limit_refuses_and_marks_the_run_unstable() {
+    let cfg = QueueConfig {
+        consumer: None,
+        backlog_limit: 3,
+        ..config(1)
+    };
+    let queue = Queue::new(cfg, crate::rng::stream(1, "q"), FaultState::default());
+    let caller = Caller::default();
+    let replies = caller.replies.clone();
+    let mut rig = Rig::new(vec![
+        Box::new(queue),
+        Box::new(Caller::default()),
+        Box::new(caller),
+    ]);
+    // Each send is stored 1 ms later: at 3 ms the queue holds three.
+    rig.calls_at(SENDERS, QUEUE, &[0, 1, 2, 3, 4]);
+    rig.run_until(at_ms(100));
+    let mut outcomes: Vec<(u32, Outcome)> = replies
+        .borrow()
+        .iter()
+        .map(|r| (r.token, r.outcome))
+        .collect();
+    outcomes.sort_by_key(|o| o.0);
+    assert_eq!(
+        outcomes,
+        [
+            (0, Outcome::Ok),
+            (1, Outcome::Ok),
+            (2, Outcome::Ok),
+            (3, Outcome::Error),
+            (4, Outcome::Error),
+        ]
+    );
+    let overflow = rig.world.overflow.expect("the run is unstable");
+    assert_eq!((overflow.actor, overflow.at), (ActorId(QUEUE), at_ms(3)));
 }

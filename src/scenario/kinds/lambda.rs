@@ -4,7 +4,7 @@
 use crate::dist::Dist;
 use crate::scenario::dist::{DIST_EXPECTED, dist_value_scaled};
 use crate::scenario::kinds::{ComponentId, ComponentSpec};
-use crate::scenario::kinds::{Kind, Reading, Role};
+use crate::scenario::kinds::{Kind, Reading, Role, single_name};
 use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::values::DurRange;
 use crate::scenario::reader::values::integer_value;
@@ -200,6 +200,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let max_event_age = t.dur(ctx, "max_event_age", ages);
     let calls = reading.refer(ctx, t, "calls", Role::Call);
     let sends = reading.refer(ctx, t, "sends", Role::Send);
+    single_name(ctx, t, "on_failure");
     let on_failure = reading.refer(ctx, t, "on_failure", Role::OnFailure);
     // Values refused above fall back to their defaults here; the reported
     // problem keeps the scenario from loading.
@@ -353,6 +354,21 @@ mod tests {
         assert_eq!(errs.len(), 1, "{}", ScenarioErrors(errs.clone()));
         assert_eq!(errs[0].key, "designs.d.fn.service_time");
         assert!(errs[0].message.contains("missing `service_time`"));
+    }
+
+    /// An array would silently keep its first entry: refused like a queue's
+    /// `consumer` (issue 11).
+    #[test]
+    fn on_failure_names_one_destination() {
+        let text = with_lambda(
+            "runtime = \"go\"\nservice_time = \"1ms\"\non_failure = [\"dlq\", \"other\"]\n",
+        ) + "\n[designs.d.dlq]\nkind = \"queue\"\n[designs.d.other]\nkind = \"queue\"\n";
+        expect_one(
+            &text,
+            "designs.d.fn.on_failure",
+            "on_failure",
+            &["expected one component name, found an array"],
+        );
     }
 
     #[test]

@@ -297,6 +297,16 @@ impl Reading<'_> {
     }
 }
 
+/// `name` must be one component name, not an array: a queue has one
+/// consumer, a function one failure destination.
+pub(crate) fn single_name(ctx: &mut Ctx, t: &Table, name: &str) {
+    if let Some(v) = t.get(name)
+        && !matches!(v.get_ref(), DeValue::String(_))
+    {
+        ctx.unexpected(t.key(name), v, "one component name");
+    }
+}
+
 /// A component as read, before it is placed in a design.
 #[derive(Debug)]
 pub(crate) struct Raw {

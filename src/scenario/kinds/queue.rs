@@ -1,12 +1,10 @@
 //! `kind = "queue"`: an SQS queue, standard or FIFO, with its consumer,
 //! redrive policy and event source mapping settings.
 
-use toml::de::DeValue;
-
 use crate::catalog::Sourced;
 use crate::dist::Dist;
 use crate::scenario::kinds::{ComponentId, ComponentSpec};
-use crate::scenario::kinds::{Kind, Reading, Role};
+use crate::scenario::kinds::{Kind, Reading, Role, single_name};
 use crate::scenario::reader::values::{DurRange, NumRange, Unit};
 use crate::scenario::reader::{Ctx, Table};
 use crate::time::SimDuration;
@@ -237,15 +235,6 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     }))
 }
 
-/// `name` must be one component name, not an array.
-fn single_name(ctx: &mut Ctx, t: &Table, name: &str) {
-    if let Some(v) = t.get(name)
-        && !matches!(v.get_ref(), DeValue::String(_))
-    {
-        ctx.unexpected(t.key(name), v, "one component name");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use crate::scenario::test_support::*;
@@ -272,16 +261,17 @@ mod tests {
         assert_eq!(q.message_bytes, 1024);
 
         let text = edit("workers = 4", "workers = 4\nsends = \"q\"")
-            + "\n[designs.d.q]\nkind = \"queue\"\ntype = \"fifo\"\nconsumer = \"app\"\n\
+            + "\n[designs.d.q]\nkind = \"queue\"\ntype = \"fifo\"\nconsumer = \"w\"\n\
                visibility_timeout = \"2m\"\nmax_receives = 3\ndead_letter = \"dlq\"\n\
                retention = \"1d\"\ndelay = \"5s\"\nbatch_size = 10\nwait_time = \"20s\"\n\
                groups = 8\nhigh_throughput = true\nlatency = { dist = \"exp\", mean = \"5ms\" }\n\
                message_size = 1048576\n\
-               \n[designs.d.dlq]\nkind = \"queue\"\ntype = \"fifo\"\n";
+               \n[designs.d.dlq]\nkind = \"queue\"\ntype = \"fifo\"\n\
+               \n[designs.d.w]\nkind = \"ec2\"\ninstance_type = \"t3.micro\"\nservice_time = \"1ms\"\n";
         let s = load_text(&text).unwrap();
         let q = queue(&s, "q");
         assert_eq!(q.queue_type, QueueType::Fifo);
-        assert_eq!(q.consumer, Some(ComponentId(0)));
+        assert_eq!(q.consumer, Some(ComponentId(3)));
         assert_eq!(q.dead_letter, Some(ComponentId(2)));
         assert_eq!(q.max_receives, Some(3));
         assert_eq!(q.visibility_timeout, SimDuration::from_secs(120));
@@ -377,7 +367,7 @@ mod tests {
             &text,
             "designs.d.q.dead_letter",
             "dead_letter",
-            &["`app` is a ec2", "must name a queue"],
+            &["`app` is an ec2", "must name a queue"],
         );
     }
 

@@ -92,6 +92,26 @@ mod tests {
             Some(line_of(&text, "trace")),
             &["`bad.csv` line 4", "1.5"],
         );
+        // An empty trace, or one that ends before the run starts counting
+        // nothing: no request would be measured (issue 11).
+        std::fs::write(dir.path().join("empty.csv"), "time\n").unwrap();
+        std::fs::write(dir.path().join("late.csv"), "99999\n").unwrap();
+        let text = edit("rate = 10", "trace = \"empty.csv\"");
+        let errs = run(&text).unwrap_err().0;
+        expect(
+            &errs,
+            "workload.trace",
+            Some(line_of(&text, "trace")),
+            &["`empty.csv` has no arrival times"],
+        );
+        let text = edit("rate = 10", "trace = \"late.csv\"");
+        let errs = run(&text).unwrap_err().0;
+        expect(
+            &errs,
+            "workload.trace",
+            Some(line_of(&text, "trace")),
+            &["no arrival time of `late.csv` falls within"],
+        );
         let text = edit("rate = 10", "trace = \"none.csv\"");
         let errs = run(&text).unwrap_err().0;
         expect(

@@ -36,6 +36,7 @@ pub(crate) const FROM_SET: usize = usize::MAX;
 pub(crate) const NO_LINE: usize = usize::MAX - 1;
 
 /// Byte offset → 1-based line.
+#[derive(Debug)]
 pub(crate) struct LineIndex {
     newlines: Vec<usize>,
 }

@@ -44,6 +44,31 @@ pub(crate) fn quote(s: &str) -> String {
     out
 }
 
+/// At most this many characters of a value are shown in a message.
+const SHOWN: usize = 60;
+
+/// `s` cut to [`SHOWN`] characters, with an ellipsis when cut.
+pub(crate) fn cut(s: &str) -> String {
+    match s.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_string(),
+    }
+}
+
+/// [`quote`] for a message: a long string is cut short, so that a huge
+/// value does not make a huge message.
+pub(crate) fn quote_short(s: &str) -> String {
+    match s.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", quote(&s[..end])),
+        None => quote(s),
+    }
+}
+
+/// [`render`] for a message, cut short like [`quote_short`].
+pub(crate) fn render_short(value: &DeValue<'_>) -> String {
+    cut(&render(value))
+}
+
 /// `value` as a TOML literal, as a user would write it after `--set KEY=`.
 pub(crate) fn render(value: &DeValue<'_>) -> String {
     match value {
@@ -70,11 +95,7 @@ pub(crate) fn render(value: &DeValue<'_>) -> String {
 /// "an integer (5)", "a string (\"x\")", … for "found …" in messages.
 pub(crate) fn found(value: &DeValue<'_>) -> String {
     match value {
-        DeValue::String(s) => {
-            let short: String = s.chars().take(60).collect();
-            let dots = if short.len() < s.len() { "…" } else { "" };
-            format!("a string ({}{dots})", quote(&short))
-        }
+        DeValue::String(s) => format!("a string ({})", quote_short(s)),
         DeValue::Integer(i) => format!("an integer ({i})"),
         DeValue::Float(f) => format!("a float ({f})"),
         DeValue::Boolean(b) => format!("a boolean ({b})"),
@@ -82,6 +103,15 @@ pub(crate) fn found(value: &DeValue<'_>) -> String {
         DeValue::Array(_) => "an array".into(),
         DeValue::Table(_) => "a table".into(),
     }
+}
+
+/// `word` after "a" or "an" as it is read out: "an ec2", "a lambda".
+pub(crate) fn with_article(word: &str) -> String {
+    let vowel = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
 /// How [`one_of`] writes each option.

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use toml::de::DeValue;
 
 use crate::catalog::Sourced;
-use crate::scenario::reader::text::{Quoted, did_you_mean_value, found, one_of, quote, render};
+use crate::scenario::reader::text::{
+    Quoted, did_you_mean_value, found, one_of, quote_short, render_short,
+};
 use crate::scenario::reader::{Ctx, Val};
 use crate::time::SimDuration;
 
@@ -143,7 +145,7 @@ pub(crate) fn choice_value<T: Copy>(
                 format!(
                     "expected {}, found {}{hint}",
                     one_of(&names, Quoted::Value),
-                    quote(s)
+                    quote_short(s)
                 ),
             );
             None
@@ -194,7 +196,7 @@ pub(crate) fn num_value(ctx: &mut Ctx, key: &str, v: &Val<'_>, range: NumRange) 
             format!(
                 "expected a {finite}number {}, found {}",
                 range.text,
-                render(v.get_ref())
+                render_short(v.get_ref())
             ),
         );
         return None;
@@ -216,9 +218,9 @@ pub(crate) fn dur_value(
                 at,
                 key,
                 format!(
-                    "expected a duration string such as \"250ms\", found {}; write e.g. \"{}s\"",
+                    "expected a duration string such as \"250ms\", found {}{}",
                     found(other),
-                    render(other)
+                    unit_hint(other)
                 ),
             );
             return None;
@@ -241,7 +243,11 @@ pub(crate) fn dur_value(
                 ctx.error(
                     at,
                     key,
-                    format!("expected a duration {}, found {}", range.text, quote(text)),
+                    format!(
+                        "expected a duration {}, found {}",
+                        range.text,
+                        quote_short(text)
+                    ),
                 );
                 None
             }
@@ -254,6 +260,19 @@ pub(crate) fn dur_value(
             );
             None
         }
+    }
+}
+
+/// For a bare number where a duration was expected: "; write \"60s\" for
+/// seconds or \"60ms\" for milliseconds". Guessing one unit would be a
+/// 1000× trap, so both are offered; nothing for other values.
+pub(crate) fn unit_hint(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let n = render_short(value);
+            format!("; write \"{n}s\" for seconds or \"{n}ms\" for milliseconds")
+        }
+        _ => String::new(),
     }
 }
 

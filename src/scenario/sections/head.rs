@@ -1,5 +1,5 @@
 //! `[scenario]`: name, description, lesson, duration, warm-up, seed,
-//! replications, interval, baseline and region.
+//! replications, interval, backlog limit, baseline and region.
 
 use toml::Spanned;
 use toml::de::DeValue;
@@ -23,6 +23,7 @@ pub(crate) struct Head {
     pub(crate) seed: u64,
     pub(crate) replications: u32,
     pub(crate) interval: SimDuration,
+    pub(crate) backlog_limit: u32,
     pub(crate) baseline: Option<NameRef>,
     /// The catalog region, one the catalog holds; `None` when it is not.
     pub(crate) region: Option<String>,
@@ -47,6 +48,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
             "seed",
             "replications",
             "interval",
+            "backlog_limit",
             "baseline",
             "region",
         ],
@@ -100,6 +102,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
             ),
         );
     }
+    let backlog_limit = t.u32(ctx, "backlog_limit", 1, u32::MAX);
     let baseline = t.str(ctx, "baseline", "a design name").map(|b| NameRef {
         name: b.to_string(),
         at: t.at("baseline"),
@@ -133,11 +136,17 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
         seed: seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(1),
         replications: replications.unwrap_or(1),
         interval: interval.unwrap_or(SimDuration::from_secs(60)),
+        backlog_limit: backlog_limit.unwrap_or(DEFAULT_BACKLOG_LIMIT),
         baseline,
         region,
     })
 }
 
+/// The backlog (messages in a queue, calls a fleet holds, a function's
+/// asynchronous events) above which a run ends as unstable at this load. Far above what a
+/// stable design holds, and small enough to stay within a few hundred
+/// megabytes per run.
+pub(crate) const DEFAULT_BACKLOG_LIMIT: u32 = 1_000_000;
 /// A lesson as shown: without the blank lines and spaces around it, and
 /// without the spaces that end its lines.
 fn lesson_text(text: Option<&str>) -> String {

@@ -121,6 +121,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         seed: head.seed,
         replications: head.replications,
         interval: head.interval,
+        backlog_limit: head.backlog_limit,
         baseline,
         slo: slo?,
         workload: workload?,

@@ -182,6 +182,19 @@ fn workload_trace(ctx: &mut Ctx, t: &Table, duration: Option<SimDuration>) -> Op
         .map(|&(_, x)| SimTime::from_secs_f64(x))
         .filter(|&t| t <= end)
         .collect();
+    // No request at all would measure nothing, and an SLO would seem met.
+    if times.is_empty() {
+        let message = if values.is_empty() {
+            format!("`{file}` has no arrival times: a trace needs at least one")
+        } else {
+            format!(
+                "no arrival time of `{file}` falls within the scenario's duration (the first is at {} s)",
+                values[0].1
+            )
+        };
+        t.err(ctx, "trace", message);
+        return None;
+    }
     Some(RateProfile::Trace(times.into()))
 }
 
