@@ -7,7 +7,7 @@
 #
 # Needs: cargo, hyperfine (apt-get install hyperfine), python3 with SimPy
 # 4.1.2 (pip install simpy==4.1.2). Every figure is for one thread:
-# - criterion (`cargo bench --bench engine`): the hand-written M/M/16 loop
+# - criterion (`cargo bench --profile dist --bench engine`): the hand-written M/M/16 loop
 #   (reference/handwritten_mm16), simulate() of the same M/M/16
 #   (mmc/m_m_16) and of the three-tier design (three_tier/alb_ec2_db), and
 #   the benchmarks of each part;
@@ -23,17 +23,18 @@ write=false
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release --locked >&2
-cargo bench --locked --bench engine >&2
+# The fastest build (`dist`: one codegen unit, thin LTO), as in the tables.
+cargo build --profile dist --locked >&2
+cargo bench --profile dist --locked --bench engine >&2
 
 hyperfine --warmup 2 --runs 10 -N --prepare "rm -rf $work/out" \
   --export-json "$work/hyperfine.json" \
-  "target/release/stratosim run benches/mm16-2m.toml --out $work/out --jobs 1 --quiet" \
-  "target/release/stratosim run benches/memory-2m-three-tier.toml --out $work/out --jobs 1 --quiet" >&2
+  "target/dist/stratosim run benches/mm16-2m.toml --out $work/out --jobs 1 --quiet" \
+  "target/dist/stratosim run benches/memory-2m-three-tier.toml --out $work/out --jobs 1 --quiet" >&2
 # The requests each run simulated, from its summary.csv.
 for f in mm16-2m memory-2m-three-tier; do
   rm -rf "$work/out"
-  target/release/stratosim run "benches/$f.toml" --out "$work/out" --jobs 1 --quiet --no-charts
+  target/dist/stratosim run "benches/$f.toml" --out "$work/out" --jobs 1 --quiet --no-charts
   cp "$work/out/summary.csv" "$work/$f.csv"
 done
 
@@ -85,7 +86,7 @@ def mps(x):
 
 out = []
 out.append(f"Measured on {datetime.date.today()} with `benches/perf-table.sh` at commit `{commit}`: "
-           f"{machine}; {rustc}; release profile; one thread. "
+           f"{machine}; {rustc}; `dist` profile; one thread. "
            "Criterion figures are medians (95% interval in brackets); whole-process figures "
            "are the median of 10 `hyperfine` runs, each into a fresh folder (the fastest run, "
            "and the CPU time, in brackets).")

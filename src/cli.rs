@@ -480,7 +480,7 @@ fn report(out: &Path, summary: &Summary, args: &ReportArgs) -> Result<(), CliErr
                     text(lang, Key::TableLegend)
                 );
                 for note in [
-                    table::unstable_note(summary),
+                    table::unstable_note(summary, lang),
                     table::slo_answer(summary, lang),
                 ]
                 .into_iter()

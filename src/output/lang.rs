@@ -324,6 +324,41 @@ pub enum Line<'a> {
         /// The scenario.
         scenario: &'a str,
     },
+    /// A design (and sweep point) some of whose runs ended unstable.
+    UnstableDesign {
+        /// The design.
+        design: &'a str,
+        /// Its sweep point as [`Line::AtPoint`] says it (may be empty).
+        at: &'a str,
+        /// Runs that ended unstable.
+        unstable: usize,
+        /// Its replications.
+        replications: usize,
+    },
+    /// One run that ended unstable, in the report.
+    UnstableRun {
+        /// The design, and its sweep point as [`Line::AtPoint`] says it.
+        design: &'a str,
+        /// The replication.
+        replication: &'a str,
+        /// The component whose backlog reached the limit.
+        component: &'a str,
+        /// When [s].
+        at_s: &'a str,
+    },
+    /// Runs ended unstable at this load: the terminal's note, after the
+    /// designs ([`Line::UnstableDesign`] joined).
+    UnstableNote {
+        /// The designs.
+        designs: &'a str,
+    },
+    /// The report's sentence, after the runs ([`Line::UnstableRun`] joined).
+    UnstableReport {
+        /// The runs.
+        runs: &'a str,
+    },
+    /// "and N more", after the runs named.
+    AndMore(usize),
     /// The progress bar's template (indicatif's placeholders).
     ProgressTemplate,
     /// The progress bar's message: how much faster than real time.
@@ -438,6 +473,25 @@ fn say_english(line: Line<'_>) -> String {
         Line::DeltaP99 { baseline } => format!("Δ p99 ms vs {baseline}"),
         Line::DeltaCost { baseline } => format!("Δ $ per month vs {baseline}"),
         Line::AtPoint(point) => format!(" at {point}"),
+        Line::UnstableDesign {
+            design,
+            at,
+            unstable,
+            replications,
+        } => format!("{design}{at} ({unstable} of {replications})"),
+        Line::UnstableRun {
+            design,
+            replication,
+            component,
+            at_s,
+        } => format!("{design}, replication {replication}: <code>{component}</code> at {at_s} s"),
+        Line::UnstableNote { designs } => format!(
+            "Unstable at this load: {designs}. A backlog reached the scenario's backlog_limit and those runs ended there (summary.csv says where and when); their figures are no steady state."
+        ),
+        Line::UnstableReport { runs } => format!(
+            "Unstable at this load: a backlog reached the scenario's <code>backlog_limit</code> and the run ended there, its figures no steady state ({runs})."
+        ),
+        Line::AndMore(n) => format!("and {n} more"),
         Line::CheapestMeetingSlo {
             design,
             at,
@@ -555,6 +609,25 @@ fn say_korean(line: Line<'_>) -> String {
         Line::DeltaP99 { baseline } => format!("Δ p99 ms ({baseline} 대비)"),
         Line::DeltaCost { baseline } => format!("Δ 월 $ ({baseline} 대비)"),
         Line::AtPoint(point) => format!(" ({point})"),
+        Line::UnstableDesign {
+            design,
+            at,
+            unstable,
+            replications,
+        } => format!("{design}{at} ({replications}회 중 {unstable}회)"),
+        Line::UnstableRun {
+            design,
+            replication,
+            component,
+            at_s,
+        } => format!("{design}, 반복 {replication}: {at_s}초에 <code>{component}</code>"),
+        Line::UnstableNote { designs } => format!(
+            "이 부하에서 불안정: {designs}. 적체가 시나리오의 backlog_limit에 도달해 해당 실행은 그 시점에 끝났습니다(어디서 언제인지는 summary.csv에 있습니다). 그 수치는 정상 상태가 아닙니다."
+        ),
+        Line::UnstableReport { runs } => format!(
+            "이 부하에서 불안정: 적체가 시나리오의 <code>backlog_limit</code>에 도달해 실행이 그 시점에 끝났으며, 그 수치는 정상 상태가 아닙니다({runs})."
+        ),
+        Line::AndMore(n) => format!("그 밖에 {n}개"),
         Line::CheapestMeetingSlo {
             design,
             at,

@@ -158,7 +158,7 @@ fn render(
         "<p class=\"verdict\">{}</p>",
         verdict(folder, designs_csv, lang)
     );
-    if let Some(unstable) = unstable_runs(folder) {
+    if let Some(unstable) = unstable_runs(folder, lang) {
         let _ = writeln!(h, "<p class=\"fail\">{unstable}</p>");
     }
 
@@ -232,7 +232,7 @@ fn render(
 
 /// The runs that ended unstable at this load (from `summary.csv`), in a
 /// sentence; `None` when every run reached its end.
-fn unstable_runs(folder: &OutputFolder) -> Option<String> {
+fn unstable_runs(folder: &OutputFolder, lang: Lang) -> Option<String> {
     /// Runs named one by one; the rest are counted.
     const SHOWN: usize = 10;
     let t = &folder.summary;
@@ -251,27 +251,30 @@ fn unstable_runs(folder: &OutputFolder) -> Option<String> {
         .take(SHOWN)
         .map(|r| {
             let point = folder.point_label(r.point);
-            format!(
-                "{}{}, replication {}: <code>{}</code> at {} s",
-                escape(&folder.designs[r.design]),
-                if point.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at {}", escape(&point))
+            let at_point = if point.is_empty() {
+                String::new()
+            } else {
+                say(lang, Line::AtPoint(&point))
+            };
+            say(
+                lang,
+                Line::UnstableRun {
+                    design: &escape(&format!("{}{at_point}", folder.designs[r.design])),
+                    replication: &escape(&r.cells[replication]),
+                    component: &escape(&r.cells[component]),
+                    at_s: &escape(&r.cells[at]),
                 },
-                escape(&r.cells[replication]),
-                escape(&r.cells[component]),
-                escape(&r.cells[at])
             )
         })
         .collect();
     if runs.len() > SHOWN {
-        named.push(format!("and {} more", runs.len() - SHOWN));
+        named.push(say(lang, Line::AndMore(runs.len() - SHOWN)));
     }
-    Some(format!(
-        "Unstable at this load: a backlog reached the scenario's <code>backlog_limit</code> \
-         and the run ended there, its figures no steady state ({}).",
-        named.join("; ")
+    Some(say(
+        lang,
+        Line::UnstableReport {
+            runs: &named.join("; "),
+        },
     ))
 }
 

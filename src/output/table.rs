@@ -189,7 +189,7 @@ pub fn summary_table(s: &Summary, lang: Lang) -> String {
 
 /// The designs and sweep points whose runs ended unstable at this load, in
 /// a sentence; `None` when every run reached its end.
-pub fn unstable_note(s: &Summary) -> Option<String> {
+pub fn unstable_note(s: &Summary, lang: Lang) -> Option<String> {
     let rows: Vec<String> = s
         .rows
         .iter()
@@ -205,15 +205,25 @@ pub fn unstable_note(s: &Summary) -> Option<String> {
             let at = if at.is_empty() {
                 String::new()
             } else {
-                format!(" at {}", at.join(", "))
+                say(lang, Line::AtPoint(&at.join(", ")))
             };
-            format!("{}{at} ({unstable} of {})", r.design, r.replications)
+            say(
+                lang,
+                Line::UnstableDesign {
+                    design: &r.design,
+                    at: &at,
+                    unstable: unstable as usize,
+                    replications: r.replications,
+                },
+            )
         })
         .collect();
     (!rows.is_empty()).then(|| {
-        format!(
-            "Unstable at this load: {}. A backlog reached the scenario's backlog_limit and those runs ended there (summary.csv says where and when); their figures are no steady state.",
-            rows.join("; ")
+        say(
+            lang,
+            Line::UnstableNote {
+                designs: &rows.join("; "),
+            },
         )
     })
 }

@@ -57,6 +57,7 @@ fn at(r: &stratosim::stats::RunResult, name: &str, metric: &str, t: f64) -> f64 
         .map_or(f64::NAN, |(_, v)| v)
 }
 
+#[cfg(feature = "slow-tests")]
 #[test]
 fn target_tracking_settles_at_the_size_the_arithmetic_gives_in_the_time_it_allows() {
     // 175/s × 40 ms = 7 busy workers: on 4 instances (16 workers) CPU is
@@ -340,6 +341,7 @@ fn slow_start_changes_nothing_but_the_new_targets_share() {
     assert_eq!(r.requests, r.completed + r.failed + r.lost + r.pending);
 }
 
+#[cfg(feature = "slow-tests")]
 #[test]
 fn step_scaling_adds_the_step_of_the_datapoint() {
     // From 43.75% on 4 instances the rate steps to 82.5%: the datapoint

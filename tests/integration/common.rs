@@ -131,6 +131,30 @@ pub fn erlang_c(c: u32, a: f64) -> f64 {
     b / (1.0 - rho + rho * b)
 }
 
+/// Whether the tests run in CI (the `CI` environment variable is set, and
+/// not to `0` or `false`): there every check must run.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
+}
+
+/// Called by a test that cannot run its check here (`what`, because of
+/// `why`): in CI this fails the test, elsewhere it says why it skips. (Only
+/// slow tests have such checks today.)
+#[cfg(feature = "slow-tests")]
+pub fn cannot_check(what: &str, why: &str) {
+    assert!(!in_ci(), "CI is set, so {what} must be checked, but {why}");
+    note(&format!(
+        "{what} not checked ({why}); with CI set this fails"
+    ));
+}
+
+/// Says something on stderr even when the test passes (the test harness
+/// captures `eprintln!`, not the stream itself).
+pub fn note(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "note: {text}");
+}
+
 /// The figures a lesson scenario's comments quote as percentages inside
 /// `(the run: …)`, in order of appearance (comment markers and line
 /// breaks inside the parentheses are skipped).

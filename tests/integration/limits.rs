@@ -251,5 +251,14 @@ fn an_unstable_run_is_reported_so_everywhere_and_fails_the_slo() {
         let report = fs::read_to_string(out.join("report.html")).unwrap();
         assert!(report.contains("Unstable at this load"));
         assert!(report.contains(&format!("<code>{component}</code>")));
+        // The same in Korean, from the folder just written.
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_stratosim"))
+            .args(["plot", out.to_str().unwrap(), "--lang", "ko"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        let report = fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(report.contains("이 부하에서 불안정"), "{report}");
+        assert!(report.contains(&format!("<code>{component}</code>")));
     }
 }

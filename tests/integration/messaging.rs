@@ -445,6 +445,7 @@ service_time = "5ms"
     assert_eq!(r.failed, 0);
 }
 
+#[cfg(feature = "slow-tests")]
 #[test]
 fn the_decoupled_flash_sale_fails_and_loses_nothing_while_the_monolith_fails() {
     use stratosim::scenario::{Override, load};

@@ -5,7 +5,6 @@ use std::fs;
 use std::path::Path;
 
 use crate::common::*;
-use stratosim::output::confidence::mean_ci;
 use stratosim::run::simulate;
 
 /// Two designs of an M/M/c web tier, swept over the instance count, with an
@@ -244,8 +243,11 @@ fn shards_merge_into_the_bytes_of_one_run() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+#[cfg(feature = "slow-tests")]
 #[test]
 fn confidence_intervals_cover_the_m_m_1_mean_95_percent_of_the_time() {
+    use stratosim::output::confidence::mean_ci;
+
     // M/M/1 at ρ = 0.5, μ = 100/s: the mean response is 1/(μ − λ) = 20 ms.
     // Each of 200 independent experiments (their own seeds) makes a 95%
     // t-interval from 5 replications; about 190 should cover 20 ms. The

@@ -495,6 +495,7 @@ fn a_failed_item_fails_its_batch_unless_failures_are_reported() {
     assert!(lost_whole > 5_000 && lost_partial > 5_000);
 }
 
+#[cfg(feature = "slow-tests")]
 #[test]
 fn the_contract_flash_sale_loses_nothing_with_its_lambda_consumer() {
     let dir = contract_examples();

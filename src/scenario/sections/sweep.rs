@@ -58,6 +58,13 @@ pub(crate) fn read<'i>(
         .iter()
         .map(|e| (e.key.as_str(), e.message.as_str()))
         .collect();
+    // Each value is validated on the document without its sweep: copying
+    // the sweep's values for each of them would make the work grow with
+    // their square.
+    let mut without_sweep = root.clone();
+    if let DeValue::Table(map) = &mut without_sweep {
+        map.remove("sweep");
+    }
     let mut seen = HashSet::new();
     let mut axes = Vec::new();
     for (key, key_at, value) in axes_in {
@@ -86,7 +93,7 @@ pub(crate) fn read<'i>(
         };
         check_repeats(ctx, &path, items);
         for item in items.iter() {
-            let mut doc = root.clone();
+            let mut doc = without_sweep.clone();
             if let Err(message) = set_path(&mut doc, &key, item.clone()) {
                 ctx.error(key_at, path.clone(), message);
                 break;
