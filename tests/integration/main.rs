@@ -17,6 +17,7 @@ mod connections;
 mod conservation;
 mod folders;
 mod korean;
+mod lessons;
 mod limits;
 mod messaging;
 mod models;
