@@ -69,6 +69,9 @@ pub enum Metric {
     Expired,
     /// Duplicate deliveries.
     Duplicates,
+    /// Messages whose work was first done after that of a message sent
+    /// later to the same queue (a FIFO queue: the same message group).
+    OutOfOrder,
     /// API calls throttled (a FIFO queue).
     Throttled,
     /// Data sent across zones since time zero [GB] (a load balancer).
@@ -135,6 +138,7 @@ impl Metric {
             Metric::Redriven => "redriven",
             Metric::Expired => "expired",
             Metric::Duplicates => "duplicates",
+            Metric::OutOfOrder => "out_of_order",
             Metric::Throttled => "throttled",
             Metric::CrossZoneGb => "cross_zone_gb",
             Metric::Concurrency => "concurrency",

@@ -198,6 +198,7 @@ struct Traffic {
     redriven: u64,
     expired: u64,
     duplicates: u64,
+    out_of_order: u64,
     throttled: u64,
     /// Billed API requests (64 KiB chunks counted).
     requests: u64,
@@ -429,6 +430,7 @@ impl Component for Queue {
         out.put(Metric::Redriven, t.redriven as f64);
         out.put(Metric::Expired, t.expired as f64);
         out.put(Metric::Duplicates, t.duplicates as f64);
+        out.put(Metric::OutOfOrder, t.out_of_order as f64);
         out.put(Metric::Throttled, t.throttled as f64);
         out.put(Metric::CostUsd, self.cost(self.total_requests));
     }

@@ -228,6 +228,16 @@ impl Queue {
         let m = *m;
         if first {
             ctx.world.requests.work_done(m.req, ctx.now());
+            // A consumer sees the work in sending order unless a message
+            // sent later was done first: concurrent pollers of a standard
+            // queue, or a redelivery. A FIFO group hands out one batch at a
+            // time, in order, so only a failure inside a batch reorders it.
+            let group = &mut self.groups[m.group as usize];
+            if m.seq < group.done_up_to {
+                self.count(|t| t.out_of_order += 1);
+            } else {
+                group.done_up_to = m.seq + 1;
+            }
         } else {
             self.count(|t| t.duplicates += 1);
         }

@@ -218,3 +218,45 @@ fn a_queue_at_its_backlog_limit_refuses_and_marks_the_run_unstable() {
     let overflow = rig.world.overflow.expect("the run is unstable");
     assert_eq!((overflow.actor, overflow.at), (ActorId(QUEUE), at_ms(3)));
 }
+
+/// Sends 6 messages 10 ms apart to `cfg`'s queue, whose consumer takes
+/// 100 ms for the first message it is handed and 20 ms for each other;
+/// returns the queue's `out_of_order`.
+fn out_of_order(cfg: QueueConfig) -> f64 {
+    let handed = std::cell::Cell::new(0u32);
+    let consumer = Callee::new(Box::new(move |_| {
+        let n = handed.get();
+        handed.set(n + 1);
+        let work = if n == 0 { 100 } else { 20 };
+        (SimDuration::from_millis(work), Outcome::Ok)
+    }));
+    let (mut rig, _) = rig(cfg, consumer);
+    let reqs: Vec<_> = (0..6).map(|_| rig.request()).collect();
+    for (i, &req) in reqs.iter().enumerate() {
+        rig.call(at_ms(10 * (i as u64 + 1)), SENDERS, QUEUE, req, 0);
+    }
+    rig.run_until(at_ms(10_000));
+    let end = rig.engine.now();
+    for req in reqs {
+        rig.world.requests.respond(req, end);
+    }
+    assert_eq!(rig.world.requests.outcomes.completed, 6);
+    rig.sample(QUEUE as usize).get(Metric::OutOfOrder)
+}
+
+#[test]
+fn work_is_done_out_of_order_only_by_concurrent_pollers_of_a_standard_queue() {
+    // Four pollers: message 0 takes 100 ms, and 1 (sent 10 ms later, done
+    // 20 ms after its receive) is done first; 0 alone is out of order.
+    assert_eq!(out_of_order(config(4)), 1.0);
+    // One poller does them one after another, in sending order.
+    assert_eq!(out_of_order(config(1)), 0.0);
+    // A FIFO group hands out the next message only once the previous one
+    // is deleted, however many pollers.
+    let fifo = QueueConfig {
+        fifo: true,
+        calls_per_second: Some(300.0),
+        ..config(4)
+    };
+    assert_eq!(out_of_order(fifo), 0.0);
+}

@@ -15,6 +15,9 @@ pub(super) struct Group {
     pub(super) in_flight: u32,
     /// Listed in `ready_groups`.
     pub(super) listed: bool,
+    /// One past the highest `seq` whose work is done (0: none yet), for
+    /// counting work done out of sending order.
+    pub(super) done_up_to: u64,
 }
 
 impl Queue {
