@@ -208,6 +208,12 @@ impl LoadBalancer {
         };
         // Without cross-zone balancing the node chooses among its zone's.
         let in_zone = node.filter(|_| !self.cfg.cross_zone);
+        let ramped = in_zone.is_none() && self.slow_start.ramping(now);
+        // A node with a rotation of its own takes its turn.
+        let own_turn = match (node, in_zone, ramped) {
+            (Some(node), None, false) => self.nodes.take_turn(node),
+            _ => None,
+        };
         let (routing, rng, outstanding) = (self.cfg.routing, &mut self.rng, &self.outstanding);
         let set = match in_zone {
             Some(node) => &mut self.nodes.sets[node as usize],
@@ -218,9 +224,10 @@ impl LoadBalancer {
             self.no_target(key, ctx);
             return;
         }
-        let ramped = in_zone.is_none() && self.slow_start.ramping(now);
         let endpoint = if ramped {
             self.slow_start.choose(set, &self.weights, rng, now)
+        } else if let Some(turn) = own_turn {
+            set.member_at(turn)
         } else {
             set.choose(routing, rng, outstanding)
         };

@@ -18,6 +18,13 @@ pub(super) struct Nodes {
     /// Without cross-zone balancing, per node, the routable targets of its
     /// zone (and those without a zone).
     pub(super) sets: Vec<TargetSet>,
+    /// With cross-zone round robin, per node, its position in its own
+    /// rotation over every routable target. Each node of an ELB balances on
+    /// its own: one rotation shared by all would pair the nodes with the
+    /// targets in lockstep whenever they come in equal numbers (or a
+    /// multiple), so that one node always picked its own zone's target and
+    /// no request ever crossed a zone.
+    pub(super) turns: Vec<u64>,
     /// Requests sent to a target in another zone: since the window
     /// start, and since time zero.
     pub(super) cross_window: u64,
@@ -29,8 +36,10 @@ impl Nodes {
     /// (`cross_zone`) or each to its own.
     pub(super) fn new(zones: u32, cross_zone: bool, routing: Routing) -> Self {
         let sets = if zones > 1 && !cross_zone { zones } else { 0 };
+        let rotations = zones > 1 && cross_zone && routing == Routing::RoundRobin;
         Nodes {
             up: (0..zones).collect(),
+            turns: vec![0; if rotations { zones as usize } else { 0 }],
             sets: (0..sets).map(|_| TargetSet::new(routing, 0)).collect(),
             ..Nodes::default()
         }
@@ -44,6 +53,14 @@ impl Nodes {
         let k = (self.next % self.up.len() as u64) as usize;
         self.next += 1;
         Some(self.up[k])
+    }
+
+    /// With cross-zone round robin, the next turn of `node`'s own rotation;
+    /// `None` when the nodes share the balancer's routing.
+    pub(super) fn take_turn(&mut self, node: u32) -> Option<u64> {
+        let turn = self.turns.get_mut(node as usize)?;
+        *turn += 1;
+        Some(*turn - 1)
     }
 }
 

@@ -98,6 +98,12 @@ impl TargetSet {
         &self.members
     }
 
+    /// The member whose turn `turn` is in a rotation over the members (the
+    /// set is not empty).
+    pub(super) fn member_at(&self, turn: u64) -> u32 {
+        self.members[(turn % self.members.len() as u64) as usize]
+    }
+
     /// No target may be chosen.
     pub(super) fn is_empty(&self) -> bool {
         self.members.is_empty()
@@ -116,7 +122,7 @@ impl TargetSet {
         let n = members.len() as u32;
         match routing {
             Routing::RoundRobin => {
-                let i = members[(self.picks % u64::from(n)) as usize];
+                let i = self.member_at(self.picks);
                 self.picks += 1;
                 i
             }

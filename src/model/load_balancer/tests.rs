@@ -27,12 +27,20 @@ const PRICING: LbPricing = LbPricing {
 /// A round-robin balancer without latency over three instances of one
 /// component, which answers at once; the calls it got, and the replies.
 fn rig() -> (Rig, Log<Call>, Log<Replied>) {
-    let targets = (0..3)
-        .map(|i| Target {
+    balancer_rig(&[None; 3], 1)
+}
+
+/// A round-robin balancer without latency and with cross-zone balancing,
+/// with `zones` nodes, over one instance of one component per entry of
+/// `zone_of` (its zone), which answers at once.
+fn balancer_rig(zone_of: &[Option<u32>], zones: u32) -> (Rig, Log<Call>, Log<Replied>) {
+    let targets = (0..)
+        .zip(zone_of)
+        .map(|(i, &zone)| Target {
             actor: ActorId(TARGETS),
             endpoint: Endpoint::Instance(i),
             weight: 1.0,
-            zone: None,
+            zone,
         })
         .collect();
     let cfg = LoadBalancerConfig {
@@ -41,7 +49,7 @@ fn rig() -> (Rig, Log<Call>, Log<Replied>) {
         targets,
         latency: Dist::constant(SimDuration::ZERO),
         slow_start: SimDuration::ZERO,
-        zones: 1,
+        zones,
         cross_zone: true,
         zoned_fleets: Vec::new(),
     };
@@ -124,4 +132,17 @@ fn the_bill_counts_the_started_hours_and_the_capacity_units() {
     // 2 balancer-hours, and 100 / (25 × 3600) LCU-hours.
     let expected = 2.0 * 0.0225 + 100.0 / 90_000.0 * 0.008;
     assert!((cost - expected).abs() < 1e-15, "{cost}");
+}
+
+#[test]
+fn each_node_rotates_on_its_own_so_cross_zone_requests_cross_in_proportion() {
+    // Two zones, one instance in each: with one rotation shared by both
+    // nodes, node a would always pick a's instance and node b b's, and no
+    // request would cross. Each node rotating on its own sends half of its
+    // requests to the other zone, as cross-zone balancing does.
+    let (mut rig, calls, _) = balancer_rig(&[Some(0), Some(1)], 2);
+    let routed = route(&mut rig, &calls, 0, 100);
+    assert_eq!(routed.iter().filter(|&&i| i == 0).count(), 50, "{routed:?}");
+    let crossed = rig.sample(BALANCER as usize).get(Metric::CrossZoneGb);
+    assert_eq!(crossed, PRICING.cross_zone_gb(50));
 }
