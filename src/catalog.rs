@@ -50,6 +50,37 @@ const EC2_PREFIX: &str = "ec2.";
 /// The one price that is not in USD: the Spot discount a `spot` fleet pays.
 const SPOT_DISCOUNT_KEY: &str = "ec2_purchase.spot_discount_pct";
 
+/// The prices billed by volume tiers over a month: the price's key, its section, and the
+/// names of the section's tier sizes and tier prices. The tiers were read for us-east-1; a
+/// region's file gives flat prices only, so a region's month is billed flat at its price
+/// (see [`flatten_tiers`]).
+const TIERED_PRICES: [(&str, &str, &str, &str); 4] = [
+    (
+        "api_gateway.http_per_million",
+        "api_gateway",
+        "http_tiers_calls",
+        "http_tier_prices_per_million",
+    ),
+    (
+        "api_gateway.rest_per_million",
+        "api_gateway",
+        "rest_tiers_calls",
+        "rest_tier_prices_per_million",
+    ),
+    (
+        "lambda.gb_second_x86",
+        "lambda",
+        "duration_tiers_x86_gb_s",
+        "duration_tier_prices_x86",
+    ),
+    (
+        "lambda.gb_second_arm64",
+        "lambda",
+        "duration_tiers_arm64_gb_s",
+        "duration_tier_prices_arm64",
+    ),
+];
+
 /// One number from the catalog together with where it came from.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1103,6 +1134,42 @@ fn lay_over(
     for (key, why) in missing.iter() {
         unset_price(table, key, why)?;
     }
+    flatten_tiers(table, region)
+}
+
+/// Makes each volume tier list of `table` one tier at its price's value in `region`: the
+/// default's lists were read for us-east-1 and hold nowhere else. A region whose first tier
+/// equals us-east-1's may still tier differently (Seoul's REST API: 3.50 for the first 333 M
+/// calls as in us-east-1, then 3.19, 2.71, 1.72 where us-east-1 has 2.80, 2.38, 1.51), so
+/// without its own source a region's month is billed flat, never at another region's
+/// discounts. A missing price's single tier is 0: the flat price decides the bill either way.
+fn flatten_tiers(table: &mut toml::Table, region: &str) -> Result<(), String> {
+    for (key, section, sizes, prices) in TIERED_PRICES {
+        let flat = price_entry(table, key)
+            .and_then(|e| e.get("value").and_then(toml::Value::as_float))
+            .filter(|v| !v.is_nan())
+            .unwrap_or(0.0);
+        let section = table
+            .get_mut(section)
+            .and_then(toml::Value::as_table_mut)
+            .ok_or_else(|| format!("the catalog has no [{section}] section"))?;
+        for (name, values) in [(sizes, vec![]), (prices, vec![toml::Value::from(flat)])] {
+            let list = section
+                .get_mut(name)
+                .and_then(toml::Value::as_table_mut)
+                .ok_or_else(|| format!("the catalog has no `{name}` tier list"))?;
+            list.insert("values".into(), values.into());
+            list.insert(
+                "source".into(),
+                format!(
+                    "no {region} tiers found: a month is billed flat at `{key}` (the default \
+                     catalog's tiers were read for us-east-1)"
+                )
+                .into(),
+            );
+            list.insert("tag".into(), "DERIVED".into());
+        }
+    }
     Ok(())
 }
 
@@ -1397,6 +1464,22 @@ mod tests {
             (Some(0.50), "3P (one source)")
         );
         assert!(seoul.missing_under("sqs.").next().is_none());
+        // A Seoul month is billed flat: us-east-1's volume tiers hold there only (Seoul's REST
+        // tiers after the first are dearer than us-east-1's).
+        assert!(seoul.api_gateway.rest_tiers_calls.values.is_empty());
+        assert_eq!(
+            seoul.api_gateway.rest_tier_prices_per_million.values,
+            [3.50]
+        );
+        assert_eq!(seoul.lambda.duration_tier_prices_x86.values, [0.0000166667]);
+        assert_eq!(
+            builtin()
+                .api_gateway
+                .rest_tier_prices_per_million
+                .values
+                .len(),
+            4
+        );
         // Seoul differs from us-east-1 where its sources say so.
         assert_eq!(seoul.api_gateway.http_per_million.value, 1.23);
         assert_eq!(seoul.lambda.provisioned_gb_second_x86.value, 0.0000119592);

@@ -338,3 +338,31 @@ fn prices_command_prints_the_catalog() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean \"m5.large\"?"));
 }
+
+#[test]
+fn a_seoul_month_is_billed_flat_without_seoul_tiers() {
+    // A REST API at a steady 200 requests per second: 525.6 M calls a
+    // month, past the first tier of 333 M. us-east-1 tiers it:
+    //   333 M × $3.50/M + 192.6 M × $2.80/M = $1,704.78
+    // Seoul's first tier is the same $3.50, but its later tiers are not
+    // us-east-1's and the catalog has no source for them: the month is
+    // billed flat, 525.6 M × $3.50/M = $1,839.60, never at us-east-1's
+    // discounts.
+    let text = |region: &str| {
+        format!(
+            "[scenario]\nname = \"m\"\nduration = \"2m\"\nseed = 1\nregion = \"{region}\"\n\
+             [workload]\narrival = \"constant\"\nrate = 200\n[designs.d]\nentry = \"api\"\n\
+             [designs.d.api]\nkind = \"api_gateway\"\ntype = \"rest\"\ntargets = \"app\"\n\
+             [designs.d.app]\nkind = \"ec2\"\ninstance_type = \"m5.large\"\ninstances = 2\n\
+             workers = 16\nservice_time = \"5ms\"\n"
+        )
+    };
+    for (region, want) in [("us-east-1", 1704.78), ("ap-northeast-2", 1839.60)] {
+        let r = simulate(&scenario(&text(region)), 0, 0);
+        let got = component(&r, "api").monthly_cost_usd;
+        assert!(
+            (got - want).abs() < want * 0.01,
+            "{region}: {got} vs {want}"
+        );
+    }
+}
