@@ -50,6 +50,37 @@ const EC2_PREFIX: &str = "ec2.";
 /// The one price that is not in USD: the Spot discount a `spot` fleet pays.
 const SPOT_DISCOUNT_KEY: &str = "ec2_purchase.spot_discount_pct";
 
+/// The prices billed by volume tiers over a month: the price's key, its section, and the
+/// names of the section's tier sizes and tier prices. The tiers were read for us-east-1; a
+/// region's file gives flat prices only, so a region's month is billed flat at its price
+/// (see [`flatten_tiers`]).
+const TIERED_PRICES: [(&str, &str, &str, &str); 4] = [
+    (
+        "api_gateway.http_per_million",
+        "api_gateway",
+        "http_tiers_calls",
+        "http_tier_prices_per_million",
+    ),
+    (
+        "api_gateway.rest_per_million",
+        "api_gateway",
+        "rest_tiers_calls",
+        "rest_tier_prices_per_million",
+    ),
+    (
+        "lambda.gb_second_x86",
+        "lambda",
+        "duration_tiers_x86_gb_s",
+        "duration_tier_prices_x86",
+    ),
+    (
+        "lambda.gb_second_arm64",
+        "lambda",
+        "duration_tiers_arm64_gb_s",
+        "duration_tier_prices_arm64",
+    ),
+];
+
 /// One number from the catalog together with where it came from.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1103,6 +1134,42 @@ fn lay_over(
     for (key, why) in missing.iter() {
         unset_price(table, key, why)?;
     }
+    flatten_tiers(table, region)
+}
+
+/// Makes each volume tier list of `table` one tier at its price's value in `region`: the
+/// default's lists were read for us-east-1 and hold nowhere else. A region whose first tier
+/// equals us-east-1's may still tier differently (Seoul's REST API: 3.50 for the first 333 M
+/// calls as in us-east-1, then 3.19, 2.71, 1.72 where us-east-1 has 2.80, 2.38, 1.51), so
+/// without its own source a region's month is billed flat, never at another region's
+/// discounts. A missing price's single tier is 0: the flat price decides the bill either way.
+fn flatten_tiers(table: &mut toml::Table, region: &str) -> Result<(), String> {
+    for (key, section, sizes, prices) in TIERED_PRICES {
+        let flat = price_entry(table, key)
+            .and_then(|e| e.get("value").and_then(toml::Value::as_float))
+            .filter(|v| !v.is_nan())
+            .unwrap_or(0.0);
+        let section = table
+            .get_mut(section)
+            .and_then(toml::Value::as_table_mut)
+            .ok_or_else(|| format!("the catalog has no [{section}] section"))?;
+        for (name, values) in [(sizes, vec![]), (prices, vec![toml::Value::from(flat)])] {
+            let list = section
+                .get_mut(name)
+                .and_then(toml::Value::as_table_mut)
+                .ok_or_else(|| format!("the catalog has no `{name}` tier list"))?;
+            list.insert("values".into(), values.into());
+            list.insert(
+                "source".into(),
+                format!(
+                    "no {region} tiers found: a month is billed flat at `{key}` (the default \
+                     catalog's tiers were read for us-east-1)"
+                )
+                .into(),
+            );
+            list.insert("tag".into(), "DERIVED".into());
+        }
+    }
     Ok(())
 }
 
@@ -1380,18 +1447,55 @@ mod tests {
         let price = seoul.price("lambda.gb_second_x86").unwrap();
         assert_eq!(price.value, Some(0.0000166667));
         assert!(price.source.contains("lambda/pricing"), "{price:?}");
-        // SQS: no public Seoul figure was found, so it is missing, with why.
+        // SQS: Seoul's Price List row as a capability table quotes it, a cost script agreeing;
+        // FIFO has the one source only, and its tag says so.
         let sqs = seoul.price("sqs.standard_per_million").unwrap();
-        assert_eq!(sqs.value, None);
+        assert_eq!(sqs.value, Some(0.40));
         assert!(
             sqs.source
-                .starts_with("missing: no public ap-northeast-2 figure")
+                .contains("AWSQueueService/current/ap-northeast-2")
+                && sqs.tag == "3P",
+            "{sqs:?}"
         );
-        assert!(seoul.sqs.standard_per_million.value.is_nan());
-        let missing: Vec<&str> = seoul.missing_under("sqs.").map(|(k, _)| k).collect();
+        assert_eq!(seoul.sqs.standard_per_million.value, 0.40);
+        let fifo = seoul.price("sqs.fifo_per_million").unwrap();
+        assert_eq!(
+            (fifo.value, fifo.tag.as_str()),
+            (Some(0.50), "3P (one source)")
+        );
+        assert!(seoul.missing_under("sqs.").next().is_none());
+        // A Seoul month is billed flat: us-east-1's volume tiers hold there only (Seoul's REST
+        // tiers after the first are dearer than us-east-1's).
+        assert!(seoul.api_gateway.rest_tiers_calls.values.is_empty());
+        assert_eq!(
+            seoul.api_gateway.rest_tier_prices_per_million.values,
+            [3.50]
+        );
+        assert_eq!(seoul.lambda.duration_tier_prices_x86.values, [0.0000166667]);
+        assert_eq!(
+            builtin()
+                .api_gateway
+                .rest_tier_prices_per_million
+                .values
+                .len(),
+            4
+        );
+        // Seoul differs from us-east-1 where its sources say so.
+        assert_eq!(seoul.api_gateway.http_per_million.value, 1.23);
+        assert_eq!(seoul.lambda.provisioned_gb_second_x86.value, 0.0000119592);
+        // Fargate Spot: no public Seoul figure was found, so it is missing, with why.
+        let spot = seoul.price("fargate.spot_vcpu_hour_x86").unwrap();
+        assert_eq!(spot.value, None);
+        assert!(
+            spot.source
+                .starts_with("missing: no public ap-northeast-2 figure"),
+            "{spot:?}"
+        );
+        assert!(seoul.fargate.spot_vcpu_hour_x86.value.is_nan());
+        let missing: Vec<&str> = seoul.missing_under("fargate.").map(|(k, _)| k).collect();
         assert_eq!(
             missing,
-            ["sqs.fifo_per_million", "sqs.standard_per_million"]
+            ["fargate.spot_gb_hour_x86", "fargate.spot_vcpu_hour_x86"]
         );
         // Limits and defaults are AWS's everywhere.
         assert_eq!(
@@ -1418,14 +1522,14 @@ mod tests {
     #[test]
     fn a_scenario_sets_any_price() {
         let overrides = [
-            ("sqs.standard_per_million".to_string(), 0.44),
+            ("fargate.spot_vcpu_hour_x86".to_string(), 0.015),
             ("ec2.m5.large".to_string(), 0.08),
         ];
         let c = Catalog::for_region("ap-northeast-2", &overrides).unwrap();
-        assert_eq!(c.sqs.standard_per_million.value, 0.44);
-        assert_eq!(c.sqs.standard_per_million.tag, "SCENARIO");
+        assert_eq!(c.fargate.spot_vcpu_hour_x86.value, 0.015);
+        assert_eq!(c.fargate.spot_vcpu_hour_x86.tag, "SCENARIO");
         assert_eq!(c.instance_type("m5.large").unwrap().hourly_usd, 0.08);
-        assert!(c.missing_under("sqs.standard").next().is_none());
+        assert!(c.missing_under("fargate.spot_vcpu").next().is_none());
         assert_eq!(c.price("ec2.m5.large").unwrap().source, "scenario [prices]");
         // What it does not set stays the region's.
         assert_eq!(c.instance_type("m5.xlarge").unwrap().hourly_usd, 0.236);
@@ -1434,20 +1538,20 @@ mod tests {
         let err = Catalog::for_region("mars-north-1", &[]).unwrap_err();
         assert!(err.contains("mars-north-1"), "{err}");
         // A scenario's catalog: what it lacks and does not bill is 0, and says so.
-        let billed = BTreeSet::from(["sqs.standard_per_million".to_string()]);
+        let billed = BTreeSet::from(["fargate.spot_vcpu_hour_x86".to_string()]);
         let c = Catalog::for_scenario("ap-northeast-2", &[], &billed).unwrap();
-        assert_eq!(c.sns.publish_per_million.value, 0.0);
+        assert_eq!(c.fargate.spot_gb_hour_x86.value, 0.0);
         assert!(c.instance_type("c5.large").unwrap().hourly_usd == 0.0);
-        let sns = c.price("sns.publish_per_million").unwrap();
-        assert_eq!(sns.value, Some(0.0));
-        assert_eq!(sns.tag, "UNCONFIRMED");
+        let gb = c.price("fargate.spot_gb_hour_x86").unwrap();
+        assert_eq!(gb.value, Some(0.0));
+        assert_eq!(gb.tag, "UNCONFIRMED");
         assert_eq!(
-            sns.source,
+            gb.source,
             "not billed by the scenario (no ap-northeast-2 figure)"
         );
-        assert!(c.sqs.standard_per_million.value.is_nan());
-        assert!(c.missing.contains_key("sns.publish_per_million"));
-        assert_eq!(c.sqs.fifo_per_million.value, 0.0);
+        assert!(c.fargate.spot_vcpu_hour_x86.value.is_nan());
+        assert!(c.missing.contains_key("fargate.spot_gb_hour_x86"));
+        assert_eq!(c.ec2_purchase.spot_discount_pct.value, 0.0);
     }
 
     #[test]

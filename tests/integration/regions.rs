@@ -123,12 +123,18 @@ fn seoul_prices_equal_their_sourced_values() {
     assert_eq!(seoul.alb.hourly.value, 0.0225);
     assert_eq!(seoul.fargate.vcpu_hour_x86.value, 0.04656);
     assert_eq!(seoul.instance_type("m6i.large").unwrap().hourly_usd, 0.118);
-    // No public Seoul figure for SQS was found: the catalog says so.
+    // SQS standard: Seoul's Price List row as a public capability table
+    // quotes it, a public cost script agreeing.
     let sqs = seoul.price("sqs.standard_per_million").unwrap();
-    assert_eq!(sqs.value, None);
+    assert_eq!(sqs.value, Some(0.40));
+    assert_eq!(sqs.tag, "3P", "{sqs:?}");
+    assert_eq!(seoul.sqs.standard_per_million.value, 0.40);
+    // No public Seoul figure for Fargate Spot was found: the catalog says so.
+    let spot = seoul.price("fargate.spot_vcpu_hour_x86").unwrap();
+    assert_eq!(spot.value, None);
     assert!(
-        sqs.source.contains("no public ap-northeast-2 figure"),
-        "{sqs:?}"
+        spot.source.contains("no public ap-northeast-2 figure"),
+        "{spot:?}"
     );
     // A Seoul fleet of m5.large is billed at Seoul's price.
     let text = "[scenario]\nname = \"s\"\nduration = \"1h\"\nregion = \"ap-northeast-2\"\n\
@@ -146,26 +152,27 @@ fn a_missing_price_is_asked_for_by_name() {
     // Every component whose bill a Seoul figure is missing for is named,
     // with the [prices] lines that would set it.
     for want in [
-        "designs.a.jobs: the ap-northeast-2 catalog has no price for sqs.standard_per_million",
-        "\"sqs.standard_per_million\" = …",
-        "designs.b.orders: the ap-northeast-2 catalog has no price for sqs.fifo_per_million",
-        "designs.a.gateway: the ap-northeast-2 catalog has no price for api_gateway.http_per_million",
-        "designs.b.gateway: the ap-northeast-2 catalog has no price for api_gateway.rest_per_million",
-        "designs.a.events: the ap-northeast-2 catalog has no price for sns.publish_per_million",
         "designs.a.tasks: the ap-northeast-2 catalog has no price for fargate.spot_vcpu_hour_x86",
+        "\"fargate.spot_vcpu_hour_x86\" = …",
         "designs.a.app: the ap-northeast-2 catalog has no price for ec2_purchase.spot_discount_pct",
-        "designs.b.fn: the ap-northeast-2 catalog has no price for lambda.provisioned_gb_second_arm64",
     ] {
         assert!(err.contains(want), "{want} not in:\n{err}");
     }
     // What Seoul's catalog has a source for needs nothing more: an
-    // on-demand x86 function, load balancers (the NLB's inter-AZ transfer
-    // too), an on-demand fleet of a sourced type.
+    // on-demand x86 function, queues, a topic, both API types, load
+    // balancers (the NLB's inter-AZ transfer too), an on-demand fleet of a
+    // sourced type, provisioned concurrency on arm64.
     for fine in [
         "designs.a.worker",
+        "designs.a.jobs",
+        "designs.b.orders",
+        "designs.a.events",
+        "designs.a.gateway",
+        "designs.b.gateway",
         "designs.a.balancer",
         "designs.b.nlb",
         "designs.b.fleet",
+        "designs.b.fn",
     ] {
         assert!(!err.contains(fine), "{fine} in:\n{err}");
     }
@@ -330,4 +337,32 @@ fn prices_command_prints_the_catalog() {
     let o = stratosim(&["prices", "m5.lrge"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean \"m5.large\"?"));
+}
+
+#[test]
+fn a_seoul_month_is_billed_flat_without_seoul_tiers() {
+    // A REST API at a steady 200 requests per second: 525.6 M calls a
+    // month, past the first tier of 333 M. us-east-1 tiers it:
+    //   333 M × $3.50/M + 192.6 M × $2.80/M = $1,704.78
+    // Seoul's first tier is the same $3.50, but its later tiers are not
+    // us-east-1's and the catalog has no source for them: the month is
+    // billed flat, 525.6 M × $3.50/M = $1,839.60, never at us-east-1's
+    // discounts.
+    let text = |region: &str| {
+        format!(
+            "[scenario]\nname = \"m\"\nduration = \"2m\"\nseed = 1\nregion = \"{region}\"\n\
+             [workload]\narrival = \"constant\"\nrate = 200\n[designs.d]\nentry = \"api\"\n\
+             [designs.d.api]\nkind = \"api_gateway\"\ntype = \"rest\"\ntargets = \"app\"\n\
+             [designs.d.app]\nkind = \"ec2\"\ninstance_type = \"m5.large\"\ninstances = 2\n\
+             workers = 16\nservice_time = \"5ms\"\n"
+        )
+    };
+    for (region, want) in [("us-east-1", 1704.78), ("ap-northeast-2", 1839.60)] {
+        let r = simulate(&scenario(&text(region)), 0, 0);
+        let got = component(&r, "api").monthly_cost_usd;
+        assert!(
+            (got - want).abs() < want * 0.01,
+            "{region}: {got} vs {want}"
+        );
+    }
 }
