@@ -24,6 +24,8 @@ use crate::common::repo;
 #[cfg(feature = "slow-tests")]
 use crate::common::stratosim;
 
+// Read only by the slow check of the figures (feature `slow-tests`).
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 /// One `scenarios/expected/<name>.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +38,7 @@ struct Expected {
     figure: Vec<Figure>,
 }
 
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Figure {
@@ -58,6 +61,7 @@ struct Figure {
     set: Vec<String>,
 }
 
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 /// A value, or a list of values any of which matches.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -66,6 +70,7 @@ enum OneOrMore {
     More(Vec<String>),
 }
 
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 impl OneOrMore {
     fn matches(&self, v: &str) -> bool {
         match self {
