@@ -6,7 +6,9 @@
 //! A figure names the text it is quoted as (`quote`, which must appear in
 //! the scenario file, comment markers and line breaks aside), where to read
 //! it (`file`: `summary`, `components` or `timeseries`; `design`, and
-//! `component`, `at` for a sweep point), the `column` (for `timeseries`, the
+//! `component`, `at` for a sweep point or any other column's value, or a
+//! list of values any of which matches: the intervals of several bursts,
+//! say), the `column` (for `timeseries`, the
 //! metric), the `value` quoted and how far the mean over replications (and
 //! over intervals for a time series, or its last interval with
 //! `statistic = "last"`) may lie from it (`within`, in the column's unit).
@@ -22,6 +24,8 @@ use crate::common::repo;
 #[cfg(feature = "slow-tests")]
 use crate::common::stratosim;
 
+// Read only by the slow check of the figures (feature `slow-tests`).
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 /// One `scenarios/expected/<name>.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +38,7 @@ struct Expected {
     figure: Vec<Figure>,
 }
 
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Figure {
@@ -42,9 +47,10 @@ struct Figure {
     file: String,
     design: String,
     component: Option<String>,
-    /// Sweep columns and their values, as `summary.csv` writes them.
+    /// Columns and their values, as the CSV writes them: a sweep point, a
+    /// replication, an interval's `time_s`.
     #[serde(default)]
-    at: BTreeMap<String, String>,
+    at: BTreeMap<String, OneOrMore>,
     column: String,
     /// `mean` (default) or, for a time series, `last`.
     statistic: Option<String>,
@@ -53,6 +59,25 @@ struct Figure {
     /// More `--set` overrides for this figure's run.
     #[serde(default)]
     set: Vec<String>,
+}
+
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
+/// A value, or a list of values any of which matches.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMore {
+    One(String),
+    More(Vec<String>),
+}
+
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
+impl OneOrMore {
+    fn matches(&self, v: &str) -> bool {
+        match self {
+            OneOrMore::One(one) => one == v,
+            OneOrMore::More(more) => more.iter().any(|m| m == v),
+        }
+    }
 }
 
 fn summary() -> String {
@@ -163,13 +188,12 @@ fn measured(out: &Path, f: &Figure) -> f64 {
     if let Some(c) = &f.component {
         wanted.push((column("component"), c.as_str()));
     }
-    for (k, v) in &f.at {
-        wanted.push((column(k), v.as_str()));
-    }
+    let at: Vec<(usize, &OneOrMore)> = f.at.iter().map(|(k, v)| (column(k), v)).collect();
     let rows: Vec<csv::StringRecord> = reader
         .records()
         .map(|r| r.unwrap())
         .filter(|r| wanted.iter().all(|(i, v)| &r[*i] == *v))
+        .filter(|r| at.iter().all(|(i, v)| v.matches(&r[*i])))
         .collect();
     let number = |r: &csv::StringRecord, i: usize| r[i].parse::<f64>().unwrap();
     let values: Vec<f64> = if f.statistic.as_deref() == Some("last") {
