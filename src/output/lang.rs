@@ -894,7 +894,13 @@ fn say_english(line: Line<'_>) -> String {
                     "unbounded".into()
                 }
             };
-            let vs = versus(baseline, said);
+            let vs = match baseline {
+                // "unbounded (monolith: unbounded)" reads as a stammer.
+                Some((name, ms)) if !p99_ms.is_finite() && !ms.is_finite() => {
+                    format!(", as for {name}")
+                }
+                _ => versus(baseline, said),
+            };
             if p99_ms.is_finite() {
                 format!(
                     "p99 {latency} time over all requests: {}{vs}.",
@@ -1086,7 +1092,12 @@ fn say_korean(line: Line<'_>) -> String {
                     "상한 없음".into()
                 }
             };
-            let vs = versus(baseline, said);
+            let vs = match baseline {
+                Some((name, ms)) if !p99_ms.is_finite() && !ms.is_finite() => {
+                    format!(" ({name}도 마찬가지)")
+                }
+                _ => versus(baseline, said),
+            };
             if p99_ms.is_finite() {
                 format!("전체 요청의 {latency} p99: {}{vs}.", said(p99_ms))
             } else {

@@ -3,10 +3,12 @@
 //! from `summary.csv` and `manifest.json`), never written by hand. Each
 //! says what became of the requests (completed, failed, lost, pending, as
 //! totals over the replications), the headline p99 over all requests, the
-//! goodput and the monthly bill, against the baseline design at the same
-//! sweep point. In a sweep, a design is told at one point: the SLO's
-//! answer or its cheapest point that meets the SLO, else its cheapest
-//! point that completes 99% of the requests, else the one completing most.
+//! goodput and the monthly bill, against the baseline design's. In a
+//! sweep, a design is told at one point: the SLO's answer or its cheapest
+//! point that meets the SLO, else its cheapest point that completes 99% of
+//! the requests, else the one completing most; the baseline is chosen the
+//! same way among its points at the same workload (the same values of the
+//! swept keys that are not one design's).
 
 use super::designs::{DesignRow, Summary};
 use super::lang::{Key, Lang, Line, say, text};
@@ -54,12 +56,9 @@ impl Outcome {
 /// Share of requests a point must complete to count as serving them.
 const SERVES: f64 = 0.99;
 
-/// The row a design is told at, and why that one (`None` when the design
-/// has a single row: no sweep).
-fn chosen(s: &Summary, design: &str) -> Option<(usize, Option<Key>)> {
-    let rows: Vec<usize> = (0..s.rows.len())
-        .filter(|&i| s.rows[i].design == design)
-        .collect();
+/// The row of `rows` (one design's) a design is told at, and why that one
+/// (no reason with a single row: no sweep).
+fn chosen(s: &Summary, rows: Vec<usize>) -> Option<(usize, Option<Key>)> {
     if rows.len() == 1 {
         return Some((rows[0], None));
     }
@@ -111,40 +110,66 @@ pub fn takeaways(s: &Summary, lang: Lang) -> Vec<String> {
     }
     designs
         .into_iter()
-        .filter_map(|d| chosen(s, d))
+        .filter_map(|d| chosen(s, rows_where(s, |r| r.design == d)))
         .map(|(i, why)| takeaway(s, i, why, lang))
         .collect()
+}
+
+/// The rows of `s` that `keep`.
+fn rows_where(s: &Summary, keep: impl Fn(&DesignRow) -> bool) -> Vec<usize> {
+    (0..s.rows.len()).filter(|&i| keep(&s.rows[i])).collect()
+}
+
+/// Whether swept key `axis` changes design `design`: a key of another
+/// design's components does not; the workload's and the scenario's do.
+fn changes(axis: &str, design: &str) -> bool {
+    !axis.starts_with("designs.") || axis.starts_with(&format!("designs.{design}."))
+}
+
+/// Whether rows `a` and `b` are at the same values of the swept keys that
+/// change every design (the workload's, the scenario's).
+fn same_shared_point(s: &Summary, a: &DesignRow, b: &DesignRow) -> bool {
+    s.axes
+        .iter()
+        .enumerate()
+        .filter(|(_, axis)| !axis.starts_with("designs."))
+        .all(|(k, _)| a.point[k] == b.point[k])
 }
 
 /// The takeaway of row `i`, told at its point for reason `why`.
 fn takeaway(s: &Summary, i: usize, why: Option<Key>, lang: Lang) -> String {
     let r = &s.rows[i];
+    // Named by the swept keys that change this design only: a sweep over
+    // another design's fleet leaves this one's figures as they are.
+    let point: Vec<String> = s
+        .axes
+        .iter()
+        .zip(&r.point)
+        .filter(|(a, _)| changes(a, &r.design))
+        .map(|(a, v)| format!("{} = {v}", a.rsplit('.').next().unwrap_or(a)))
+        .collect();
     let subject = match why {
-        None => r.design.clone(),
-        Some(why) => {
-            let point: Vec<String> = s
-                .axes
-                .iter()
-                .zip(&r.point)
-                .map(|(a, v)| format!("{} = {v}", a.rsplit('.').next().unwrap_or(a)))
-                .collect();
-            say(
-                lang,
-                Line::TakeawayAt {
-                    design: &r.design,
-                    point: &point.join(", "),
-                    why: text(lang, why),
-                },
-            )
-        }
+        Some(why) if !point.is_empty() => say(
+            lang,
+            Line::TakeawayAt {
+                design: &r.design,
+                point: &point.join(", "),
+                why: text(lang, why),
+            },
+        ),
+        _ => r.design.clone(),
     };
+    // The baseline as it would be told at this design's workload: its
+    // own best point among those with the same shared swept values.
     let base = (r.design != s.baseline)
         .then(|| {
-            s.rows
-                .iter()
-                .find(|b| b.design == s.baseline && b.point == r.point)
+            chosen(
+                s,
+                rows_where(s, |b| b.design == s.baseline && same_shared_point(s, b, r)),
+            )
         })
-        .flatten();
+        .flatten()
+        .map(|(i, _)| &s.rows[i]);
     let versus = |m: Measure| base.map(|b| (s.baseline.as_str(), b.mean[m.index()]));
     let headline = s.headline(&r.design);
     let latency = text(
@@ -274,6 +299,20 @@ mod tests {
              second (monolith: 41.6). $1,187.50 per month, $10.01 per million requests \
              (monolith: $1,091.00 per month)."
         );
+        // Both unbounded: said once.
+        let mut both = outage();
+        both.rows[1].mean[Measure::CompletionP99AllMs.index()] = f64::INFINITY;
+        let t = takeaways(&both, Lang::En);
+        assert!(
+            t[1].contains("over all requests is unbounded, as for monolith. Goodput"),
+            "{}",
+            t[1]
+        );
+        assert!(
+            takeaways(&both, Lang::Ko)[1].contains("상한이 없습니다 (monolith도 마찬가지)."),
+            "{:?}",
+            takeaways(&both, Lang::Ko)
+        );
         let ko = takeaways(&outage(), Lang::Ko);
         assert!(
             ko[0].contains("요청 179,500건 중 149,638건 완료, 29,862건 실패(16.6%)"),
@@ -304,7 +343,7 @@ mod tests {
             )
         };
         let s = Summary {
-            axes: vec!["designs.web.app.instances".into()],
+            axes: vec!["workload.rate".into()],
             baseline: "web".into(),
             rows: vec![
                 point("web", "2", 50.0, 100.0, false),
@@ -321,19 +360,29 @@ mod tests {
         };
         let t = takeaways(&s, Lang::En);
         assert!(
-            t[0].starts_with("web at instances = 4 (the cheapest point that meets the SLO): "),
+            t[0].starts_with("web at rate = 4 (the cheapest point that meets the SLO): "),
             "{}",
             t[0]
         );
         assert!(
             t[1].starts_with(
-                "lean at instances = 4 (no point completes 99% of the requests; the one \
+                "lean at rate = 4 (no point completes 99% of the requests; the one \
                  completing most): 380 of 400"
             ),
             "{}",
             t[1]
         );
-        // Compared with the baseline at the same point.
+        // Compared with the baseline at the same workload.
+        assert!(t[1].contains("; web: 0 failed (0%)."), "{}", t[1]);
+        // A key of one design's fleet names only that design's point, and
+        // the baseline is told at its own best point.
+        let s = Summary {
+            axes: vec!["designs.web.app.instances".into()],
+            ..s
+        };
+        let t = takeaways(&s, Lang::En);
+        assert!(t[0].starts_with("web at instances = 4 ("), "{}", t[0]);
+        assert!(t[1].starts_with("lean: 380 of 400"), "{}", t[1]);
         assert!(t[1].contains("; web: 0 failed (0%)."), "{}", t[1]);
     }
 }
