@@ -19,6 +19,7 @@ use crate::output::manifest::{Manifest, read_manifest};
 use crate::output::merge::BadShards;
 use crate::output::staging::{Staging, StagingError};
 use crate::output::table;
+use crate::output::takeaway;
 use crate::scenario::{self, Override, ScenarioErrors};
 
 pub use run::run;
@@ -488,6 +489,11 @@ fn report(out: &Path, summary: &Summary, args: &ReportArgs) -> Result<(), CliErr
                 {
                     text.push_str(&note);
                     text.push('\n');
+                }
+                let heading = crate::output::lang::text(lang, Key::Takeaways);
+                text.push_str(&format!("\n{heading}\n"));
+                for takeaway in takeaway::takeaways(summary, lang) {
+                    text.push_str(&format!("- {takeaway}\n"));
                 }
                 let lesson = lesson::read(out)?;
                 if let Some(lesson) = lesson.in_lang(lang) {

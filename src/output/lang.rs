@@ -6,6 +6,9 @@
 //! does not compile until every language has it. Scenario text (names,
 //! descriptions, lessons) and error messages are not here.
 
+use super::plain_numbers::{count, dollars, duration, percent, rate};
+use super::takeaway::Outcome;
+
 /// The language of the terminal's and the report's words; results never
 /// depend on it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -114,6 +117,18 @@ pub enum Key {
     FromSummaryCsv,
     /// HTML sentence: the scenario has no `[slo]`.
     NoSloNoVerdict,
+    /// Heading: the generated takeaways, one per design.
+    Takeaways,
+    /// Sentence under the takeaways' heading: where their numbers come from.
+    TakeawaysSource,
+    /// Heading: the report's legend of its numbers.
+    NumbersLegend,
+    /// Why a sweep's takeaway is at its point: the cheapest meeting the SLO.
+    PointMeetsSlo,
+    /// Why: the cheapest point completing 99% of the requests.
+    PointServes99,
+    /// Why: no point completes 99%; the one completing the most.
+    PointServesMost,
 }
 
 /// The text of `key` in `lang`.
@@ -180,6 +195,15 @@ fn english(key: Key) -> &'static str {
              interval over replications."
         }
         Key::NoSloNoVerdict => "The scenario sets no <code>[slo]</code>: there is no verdict.",
+        Key::Takeaways => "Takeaways",
+        Key::TakeawaysSource => {
+            "Computed from summary.csv and manifest.json: counts are totals over all \
+             replications, the other figures their means."
+        }
+        Key::NumbersLegend => "What the numbers mean",
+        Key::PointMeetsSlo => "the cheapest point that meets the SLO",
+        Key::PointServes99 => "the cheapest point that completes 99% of the requests",
+        Key::PointServesMost => "no point completes 99% of the requests; the one completing most",
     }
 }
 
@@ -236,6 +260,159 @@ fn korean(key: Key) -> &'static str {
             "<code>summary.csv</code> 기준: 반복 실행에 걸친 평균 ± 95% 신뢰구간의 반폭."
         }
         Key::NoSloNoVerdict => "시나리오에 <code>[slo]</code>가 없어 판정하지 않습니다.",
+        Key::Takeaways => "요점",
+        Key::TakeawaysSource => {
+            "summary.csv와 manifest.json에서 계산했습니다. 건수는 모든 반복 실행의 합계이고, \
+             나머지 수치는 평균입니다."
+        }
+        Key::NumbersLegend => "숫자의 뜻",
+        Key::PointMeetsSlo => "SLO를 충족하는 가장 저렴한 지점",
+        Key::PointServes99 => "요청의 99% 이상을 완료한 가장 저렴한 지점",
+        Key::PointServesMost => "요청의 99%를 완료한 지점이 없어, 가장 많이 완료한 지점",
+    }
+}
+
+/// The report's legend: each number or mark the report shows, as its
+/// column names it, and what it means, one line each.
+pub fn legend(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    let term = |key| text(lang, key);
+    match lang {
+        Lang::En => vec![
+            (
+                term(Key::Requests),
+                "Requests that arrived after the warmup; each ends completed, failed, lost or pending.",
+            ),
+            (
+                term(Key::Failed),
+                "Requests answered with an error, or timed out after the client's last retry.",
+            ),
+            (term(Key::ErrorRate), "Failed requests over all requests."),
+            (
+                term(Key::Lost),
+                "Requests answered with success whose work will never be done (a message dropped or expired).",
+            ),
+            (
+                term(Key::Pending),
+                "Requests still in progress when the window ended.",
+            ),
+            (
+                term(Key::ResponseP99AllMs),
+                "The time 99% of all requests got their answer within; failed, lost and pending requests count as slower than every served one, so it is ∞ once they exceed 1%. The SLO judges this.",
+            ),
+            (
+                term(Key::CompletionP99AllMs),
+                "The same over the time until all of a request's work was done: the headline of a design that answers before its work is done (a queue, a topic, an asynchronous send).",
+            ),
+            (
+                term(Key::ServedP50Ms),
+                "Median response time of the completed requests only.",
+            ),
+            (
+                term(Key::ServedP99Ms),
+                "p99 response time of the completed requests only: a design that fails its slow requests looks fast by it.",
+            ),
+            (
+                term(Key::ReportThroughput),
+                "Requests that ended (completed, failed or lost) per second.",
+            ),
+            (
+                term(Key::Goodput),
+                "Requests completed (success and all their work done) per second.",
+            ),
+            (
+                term(Key::UsdPerMonth),
+                "The bill of a steady 730-hour month projected from the window: time-based charges at their rate, usage scaled from the measured traffic.",
+            ),
+            (
+                term(Key::UsdPerMillion),
+                "That monthly bill per million requests of the month.",
+            ),
+            (
+                term(Key::MeetsSlo),
+                "Whether the design's means meet every target of the scenario's [slo].",
+            ),
+            (
+                "±",
+                "Half-width of the 95% confidence interval over the replications: the true mean lies in mean ± half-width with 95% confidence.",
+            ),
+            (
+                "Δ",
+                "The paired difference from the baseline design, replication by replication (both see the same arrivals).",
+            ),
+            (
+                "~",
+                "A difference the replications cannot tell from zero (its interval contains 0).",
+            ),
+            (
+                "∞",
+                "Unbounded: more than 1% of the requests were not completed.",
+            ),
+        ],
+        Lang::Ko => vec![
+            (
+                term(Key::Requests),
+                "워밍업 이후 도착한 요청. 각 요청은 완료, 실패, 유실, 진행 중 가운데 하나로 끝납니다.",
+            ),
+            (
+                term(Key::Failed),
+                "오류로 응답받았거나 클라이언트의 마지막 재시도까지 타임아웃된 요청.",
+            ),
+            (term(Key::ErrorRate), "전체 요청 중 실패한 요청의 비율."),
+            (
+                term(Key::Lost),
+                "성공 응답을 받았지만 그 작업은 끝내 처리되지 않는 요청(버려지거나 만료된 메시지).",
+            ),
+            (
+                term(Key::Pending),
+                "측정 구간이 끝날 때 아직 처리 중이던 요청.",
+            ),
+            (
+                term(Key::ResponseP99AllMs),
+                "전체 요청의 99%가 응답을 받은 시간. 실패·유실·진행 중인 요청은 성공한 어떤 요청보다 느린 것으로 세므로, 그 비율이 1%를 넘으면 ∞입니다. SLO는 이 값으로 판정합니다.",
+            ),
+            (
+                term(Key::CompletionP99AllMs),
+                "같은 방식으로 잰, 요청의 작업이 모두 끝나기까지의 시간. 작업이 끝나기 전에 응답하는 설계(대기열, 토픽, 비동기 전송)에서는 이 값이 기준 지연입니다.",
+            ),
+            (term(Key::ServedP50Ms), "완료된 요청만의 응답 시간 중앙값."),
+            (
+                term(Key::ServedP99Ms),
+                "완료된 요청만의 p99 응답 시간. 느린 요청을 실패시키는 설계는 이 값으로는 빨라 보입니다.",
+            ),
+            (
+                term(Key::ReportThroughput),
+                "초당 끝난 요청(완료, 실패, 유실) 수.",
+            ),
+            (
+                term(Key::Goodput),
+                "초당 완료된 요청(성공하고 작업도 모두 끝난 요청) 수.",
+            ),
+            (
+                term(Key::UsdPerMonth),
+                "측정 구간에서 추정한 730시간 정상 상태 한 달 요금. 시간 단위 요금은 그 요율로, 사용량 요금은 측정한 트래픽에 비례해 계산합니다.",
+            ),
+            (
+                term(Key::UsdPerMillion),
+                "그 한 달 요금을 그달 요청 100만 건당으로 나눈 값.",
+            ),
+            (
+                term(Key::MeetsSlo),
+                "설계의 평균이 시나리오 [slo]의 모든 목표를 충족하는지 여부.",
+            ),
+            (
+                "±",
+                "반복 실행에 걸친 95% 신뢰구간의 반폭. 참 평균이 평균 ± 반폭 안에 있을 신뢰도가 95%입니다.",
+            ),
+            (
+                "Δ",
+                "기준 설계와의 대응 차이. 반복마다 같은 도착을 겪은 두 설계의 차이입니다.",
+            ),
+            (
+                "~",
+                "반복 실행으로는 0과 구별할 수 없는 차이(신뢰구간이 0을 포함).",
+            ),
+            ("∞", "상한 없음: 요청의 1% 넘게 완료되지 못했습니다."),
+        ],
     }
 }
 
@@ -445,6 +622,88 @@ pub enum Line<'a> {
         /// Per million requests at each sweep point, else over the window.
         per_million: bool,
     },
+    /// A takeaway's subject in a sweep: the design at the point it is
+    /// told at, and why that point.
+    TakeawayAt {
+        /// The design.
+        design: &'a str,
+        /// The sweep point ("instances = 4").
+        point: &'a str,
+        /// Why this point ([`Key::PointMeetsSlo`], …).
+        why: &'a str,
+    },
+    /// A takeaway's first sentence: what became of the requests, against
+    /// the baseline's.
+    TakeawayCounts {
+        /// The design (and its point, [`Line::TakeawayAt`]).
+        design: &'a str,
+        /// Replications the counts add up.
+        replications: usize,
+        /// Its requests, totals over the replications.
+        outcome: Outcome,
+        /// The baseline design and its outcome at the same point.
+        baseline: Option<(&'a str, Outcome)>,
+    },
+    /// A takeaway's headline latency: the p99 over all requests.
+    TakeawayLatency {
+        /// Which latency ([`Key::Response`] or [`Key::Completion`]).
+        latency: &'a str,
+        /// Its p99 over all requests [ms]; infinite when more than 1% were
+        /// not completed.
+        p99_ms: f64,
+        /// The baseline design and its p99 of the same latency [ms].
+        baseline: Option<(&'a str, f64)>,
+    },
+    /// A takeaway's goodput.
+    TakeawayGoodput {
+        /// Completed requests per second.
+        goodput_rps: f64,
+        /// The baseline design and its goodput.
+        baseline: Option<(&'a str, f64)>,
+    },
+    /// A takeaway's bill.
+    TakeawayCost {
+        /// The steady-state monthly bill [USD].
+        monthly_usd: f64,
+        /// Per million requests of that month [USD].
+        per_million_usd: f64,
+        /// The baseline design and its monthly bill [USD].
+        baseline: Option<(&'a str, f64)>,
+    },
+}
+
+/// What became of a takeaway's requests, " 12 lost, 3 still pending at the
+/// end" in English; the parts that are zero left out.
+fn rest_english(o: &Outcome) -> String {
+    let mut out = String::new();
+    if o.lost > 0.0 {
+        out.push_str(&format!(", {} lost", count(o.lost)));
+    }
+    if o.pending > 0.0 {
+        out.push_str(&format!(", {} still pending at the end", count(o.pending)));
+    }
+    out
+}
+
+/// The same in Korean.
+fn rest_korean(o: &Outcome) -> String {
+    let mut out = String::new();
+    if o.lost > 0.0 {
+        out.push_str(&format!(", {}건 유실", count(o.lost)));
+    }
+    if o.pending > 0.0 {
+        out.push_str(&format!(", 끝날 때 {}건 진행 중", count(o.pending)));
+    }
+    out
+}
+
+/// " (monolith: 292 ms)" after a takeaway's figure; nothing without a
+/// baseline to compare with.
+fn versus<T>(baseline: Option<(&str, T)>, said: impl Fn(T) -> String) -> String {
+    match baseline {
+        Some((name, value)) => format!(" ({name}: {})", said(value)),
+        None => String::new(),
+    }
 }
 
 /// " (rate=100)" after a caption's subject; nothing without a sweep.
@@ -601,6 +860,77 @@ fn say_english(line: Line<'_>) -> String {
                 "USD over the measured window"
             }
         ),
+        Line::TakeawayAt { design, point, why } => format!("{design} at {point} ({why})"),
+        Line::TakeawayCounts {
+            design,
+            replications,
+            outcome: o,
+            baseline,
+        } => format!(
+            "{design}: {} of {} requests completed over {replications} replication{}; {} failed \
+             ({}){}{}.",
+            count(o.served),
+            count(o.requests),
+            plural(replications as u64),
+            count(o.failed),
+            percent(o.failed, o.requests),
+            rest_english(&o),
+            baseline.map_or(String::new(), |(name, b)| format!(
+                "; {name}: {} failed ({}){}",
+                count(b.failed),
+                percent(b.failed, b.requests),
+                rest_english(&b)
+            )),
+        ),
+        Line::TakeawayLatency {
+            latency,
+            p99_ms,
+            baseline,
+        } => {
+            let said = |ms: f64| {
+                if ms.is_finite() {
+                    duration(ms, Lang::En)
+                } else {
+                    "unbounded".into()
+                }
+            };
+            let vs = match baseline {
+                // "unbounded (monolith: unbounded)" reads as a stammer.
+                Some((name, ms)) if !p99_ms.is_finite() && !ms.is_finite() => {
+                    format!(", as for {name}")
+                }
+                _ => versus(baseline, said),
+            };
+            if p99_ms.is_finite() {
+                format!(
+                    "p99 {latency} time over all requests: {}{vs}.",
+                    said(p99_ms)
+                )
+            } else {
+                format!(
+                    "More than 1% of the requests never completed (failed, lost or still \
+                     pending), so the p99 {latency} time over all requests is unbounded{vs}."
+                )
+            }
+        }
+        Line::TakeawayGoodput {
+            goodput_rps,
+            baseline,
+        } => format!(
+            "Goodput: {} completed requests per second{}.",
+            rate(goodput_rps),
+            versus(baseline, rate)
+        ),
+        Line::TakeawayCost {
+            monthly_usd,
+            per_million_usd,
+            baseline,
+        } => format!(
+            "{} per month, {} per million requests{}.",
+            dollars(monthly_usd),
+            dollars(per_million_usd),
+            versus(baseline, |usd| format!("{} per month", dollars(usd)))
+        ),
     }
 }
 
@@ -729,6 +1059,71 @@ fn say_korean(line: Line<'_>) -> String {
             } else {
                 "측정 구간의 USD"
             }
+        ),
+        Line::TakeawayAt { design, point, why } => format!("{design} ({point}, {why})"),
+        Line::TakeawayCounts {
+            design,
+            replications,
+            outcome: o,
+            baseline,
+        } => format!(
+            "{design}: 반복 {replications}회 동안 요청 {}건 중 {}건 완료, {}건 실패({}){}{}.",
+            count(o.requests),
+            count(o.served),
+            count(o.failed),
+            percent(o.failed, o.requests),
+            rest_korean(&o),
+            baseline.map_or(String::new(), |(name, b)| format!(
+                "; {name}: {}건 실패({}){}",
+                count(b.failed),
+                percent(b.failed, b.requests),
+                rest_korean(&b)
+            )),
+        ),
+        Line::TakeawayLatency {
+            latency,
+            p99_ms,
+            baseline,
+        } => {
+            let said = |ms: f64| {
+                if ms.is_finite() {
+                    duration(ms, Lang::Ko)
+                } else {
+                    "상한 없음".into()
+                }
+            };
+            let vs = match baseline {
+                Some((name, ms)) if !p99_ms.is_finite() && !ms.is_finite() => {
+                    format!(" ({name}도 마찬가지)")
+                }
+                _ => versus(baseline, said),
+            };
+            if p99_ms.is_finite() {
+                format!("전체 요청의 {latency} p99: {}{vs}.", said(p99_ms))
+            } else {
+                format!(
+                    "요청의 1% 넘게 끝내 완료되지 못해(실패·유실·진행 중) 전체 요청의 {latency} \
+                     p99에는 상한이 없습니다{vs}."
+                )
+            }
+        }
+        Line::TakeawayGoodput {
+            goodput_rps,
+            baseline,
+        } => format!(
+            "유효 처리량: 초당 {}건 완료{}.",
+            rate(goodput_rps),
+            versus(baseline, |g| format!("{}건", rate(g)))
+        ),
+        Line::TakeawayCost {
+            monthly_usd,
+            per_million_usd,
+            baseline,
+        } => format!(
+            "월 {}, 요청 100만 건당 {}{}.",
+            dollars(monthly_usd),
+            dollars(per_million_usd),
+            versus(baseline, |usd| format!("월 {}", dollars(usd)))
         ),
     }
 }

@@ -19,10 +19,12 @@ pub mod lock;
 pub mod manifest;
 pub mod measure;
 pub mod merge;
+pub mod plain_numbers;
 pub mod report;
 pub mod slo;
 pub mod staging;
 pub mod table;
+pub mod takeaway;
 
 use std::path::Path;
 

@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained page per run (the charts are inline
 //! SVG): the scenario's description and lesson, the SLO verdict, the
-//! comparison table, the faults, the charts and the manifest. Built from the output files
+//! comparison table, the faults, the takeaways per design, the legend of
+//! the numbers, the charts and the manifest. Built from the output files
 //! only; `designs.csv` gives the table and the verdict when it exists,
 //! `summary.csv` the table otherwise.
 
@@ -69,6 +70,10 @@ td:first-child, th:first-child { text-align: left; }
 figure { margin: 1.5em 0; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; margin-top: 0.3em; }
+.takeaways li { margin: 0.4em 0; }
+.legend dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; font-size: 0.92em; }
+.legend dt { font-weight: bold; }
+.legend dd { margin: 0; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 ";
 
@@ -193,6 +198,9 @@ fn render(
         h.push_str("</ul>\n");
     }
 
+    h.push_str(&takeaways_section(folder, lang));
+    h.push_str(&legend_section(lang));
+
     let _ = writeln!(h, "<h2 id=\"charts\">{}</h2>", text(lang, Key::Charts));
     for chart in charts {
         let path = folder
@@ -228,6 +236,39 @@ fn render(
     let _ = writeln!(h, "<pre>{}</pre>", escape(&manifest));
     h.push_str("</body>\n</html>\n");
     Ok(h)
+}
+
+/// The takeaways, one per design, computed from `summary.csv` and
+/// `manifest.json` as the terminal's are. Empty for a folder that cannot
+/// be summarised (one written by a version without the all-requests
+/// columns): its report still shows what it has.
+fn takeaways_section(folder: &OutputFolder, lang: Lang) -> String {
+    let Ok(summary) = super::designs::summarise(&folder.dir) else {
+        return String::new();
+    };
+    let mut h = format!(
+        "<section class=\"takeaways\" id=\"takeaways\">\n<h2>{}</h2>\n<p class=\"meta\">{}</p>\n<ul>\n",
+        text(lang, Key::Takeaways),
+        text(lang, Key::TakeawaysSource)
+    );
+    for t in super::takeaway::takeaways(&summary, lang) {
+        let _ = writeln!(h, "<li>{}</li>", escape(&t));
+    }
+    h.push_str("</ul>\n</section>\n");
+    h
+}
+
+/// The legend: what every number and mark of the report means.
+fn legend_section(lang: Lang) -> String {
+    let mut h = format!(
+        "<section class=\"legend\" id=\"legend\">\n<h2>{}</h2>\n<dl>\n",
+        text(lang, Key::NumbersLegend)
+    );
+    for (term, meaning) in super::lang::legend(lang) {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(term), escape(meaning));
+    }
+    h.push_str("</dl>\n</section>\n");
+    h
 }
 
 /// The runs that ended unstable at this load (from `summary.csv`), in a

@@ -27,6 +27,7 @@ mod refusals;
 mod regions;
 mod reporting;
 mod serverless;
+mod takeaways;
 mod zones;
 
 /// CI runs every test: without the `slow-tests` feature some are left out,
