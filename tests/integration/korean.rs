@@ -288,7 +288,7 @@ fn the_language_changes_words_never_results() {
         .skip(1)
         .map(|c| &c[..c.find(" (<a href").unwrap()])
         .collect();
-    assert_eq!(captions.len(), 4, "{captions:?}");
+    assert_eq!(captions.len(), 5, "{captions:?}");
     for caption in captions {
         let english = caption.chars().filter(char::is_ascii_lowercase).count();
         let hangul = caption
