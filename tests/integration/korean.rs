@@ -254,7 +254,7 @@ fn the_language_changes_words_never_results() {
 
     // `plot --lang ko` redraws the report in Korean, from the files.
     let o = stratosim(&["plot", en.to_str().unwrap(), "--lang", "ko"]);
-    assert!(success(&o).contains("차트 4개와 report.html을 그렸습니다"));
+    assert!(success(&o).contains("차트 5개와 report.html을 그렸습니다"));
     let report = fs::read_to_string(en.join("report.html")).unwrap();
     assert_eq!(report, fs::read_to_string(ko.join("report.html")).unwrap());
 
