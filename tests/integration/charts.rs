@@ -301,6 +301,27 @@ fn plot_survives_empty_and_odd_files() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(dir.join("report.html").is_file());
     assert!(dir.join("charts/timeline.png").is_file());
+    // A manifest without `topology` (an older folder): no diagram.
+    assert!(!dir.join("charts/design-diagram.svg").exists());
+
+    // A topology that names what is not there (a design the folder does
+    // not have, a link to no component, no entry) draws what is.
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    manifest["topology"] = serde_json::json!([
+        { "design": "a", "entry": "gone", "components": [
+            { "name": "web", "kind": "ec2" }, { "name": "q", "kind": "queue" } ],
+          "links": [ { "from": "web", "to": "q", "kind": "sends" },
+                     { "from": "q", "to": "nowhere", "kind": "consumer" } ] },
+        { "design": "z", "components": [ { "name": "x", "kind": "lambda" } ] }
+    ]);
+    fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
+    let o = stratosim(&["plot", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = fs::read_to_string(dir.join("charts/design-diagram.svg")).unwrap();
+    assert!(svg.contains("<title>web (ec2)</title>") && svg.contains("<title>q (queue)</title>"));
+    assert!(svg.contains("<title>web -&gt; q (sends)</title>"));
+    assert!(!svg.contains("nowhere") && !svg.contains("<title>x ("));
 }
 
 #[test]

@@ -16,6 +16,7 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use unicode_width::UnicodeWidthStr;
 
 use super::style::{self, Figure, Header, Sample};
 use super::{Caption, Chart, replications_note};
@@ -119,7 +120,7 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     let longest_name = topologies
         .iter()
         .flat_map(|t| &t.components)
-        .map(|c| c.name.chars().count())
+        .map(|c| c.name.width())
         .max()
         .unwrap_or(0) as i32;
     let box_w = MIN_BOX_W.max(9 * longest_name + 24);
