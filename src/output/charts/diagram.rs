@@ -44,6 +44,8 @@ const LANE: i32 = 20;
 const BAND_GAP: i32 = 26;
 /// Left and right margins [px].
 const MARGIN: i32 = 24;
+/// Space between bands side by side [px].
+const SIDE_GAP: i32 = 80;
 
 /// The kinds, in the order their colours and legend entries take.
 const KINDS: [&str; 8] = [
@@ -94,6 +96,8 @@ struct Arrow {
 struct Band {
     design: String,
     colour: RGBColor,
+    /// Left of the band [px of the figure].
+    left: i32,
     /// Top of the band [px of the figure].
     top: i32,
     nodes: Vec<Node>,
@@ -125,34 +129,39 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
         .unwrap_or(0) as i32;
     let box_w = MIN_BOX_W.max(9 * longest_name + 24);
     let header = header(folder, point, topologies);
-    let mut top = header.height(1200) as i32;
     let mut bands = Vec::new();
-    let mut widest = 0;
     for (d, design) in folder.designs.iter().enumerate() {
         let Some(topology) = topologies.iter().find(|t| &t.design == design) else {
             continue;
         };
-        let band = lay_out(folder, d, point, topology, top, box_w);
-        widest = widest.max(band_width(&band, box_w));
-        top += band_height(&band);
-        bands.push(band);
+        bands.push(lay_out(folder, d, point, topology, 0, box_w));
     }
     if bands.is_empty() {
         return Ok(Vec::new());
     }
-    let width = (widest + MARGIN).max(1200) as u32;
-    // The header's legend wraps by the figure's width; lay out again if it
-    // is wider than assumed.
-    let shift = header.height(width) as i32 - header.height(1200) as i32;
-    if shift != 0 {
-        for band in &mut bands {
-            shift_band(band, shift);
+    let widest = bands
+        .iter()
+        .map(|b| band_width(b, box_w))
+        .max()
+        .unwrap_or(0);
+    let width = (widest + MARGIN).max(1200);
+    // Bands side by side while they fit in the width, else on the next row.
+    let mut row_top = header.height(width as u32) as i32;
+    let (mut x, mut row_h) = (0, 0);
+    for band in &mut bands {
+        let w = band_width(band, box_w) - MARGIN;
+        if x > 0 && MARGIN + x + w > width - MARGIN {
+            row_top += row_h;
+            (x, row_h) = (0, 0);
         }
-        top += shift;
+        row_h = row_h.max(band_height(band));
+        shift_band(band, x, row_top);
+        x += w + SIDE_GAP;
     }
+    let top = row_top + row_h;
     let figure = DiagramFigure {
         header,
-        width,
+        width: width as u32,
         height: top as u32,
         box_w,
         bands,
@@ -420,6 +429,7 @@ fn lay_out(
     Band {
         design: topology.design.clone(),
         colour: style::design_colour(design),
+        left: MARGIN,
         top,
         nodes,
         arrows,
@@ -448,17 +458,21 @@ fn band_height(band: &Band) -> i32 {
     boxes_bottom.max(lanes_bottom + 8) - band.top + BAND_GAP
 }
 
-/// Moves a band down by `dy` [px].
-fn shift_band(band: &mut Band, dy: i32) {
+/// Moves a band right by `dx` and down by `dy` [px].
+fn shift_band(band: &mut Band, dx: i32, dy: i32) {
+    band.left += dx;
     band.top += dy;
     for node in &mut band.nodes {
+        node.at.0 += dx;
         node.at.1 += dy;
     }
     for arrow in &mut band.arrows {
         for p in &mut arrow.path {
+            p.0 += dx;
             p.1 += dy;
         }
         if let Some(l) = &mut arrow.label {
+            l.0 += dx;
             l.1 += dy;
         }
     }
@@ -523,7 +537,7 @@ impl Figure for DiagramFigure {
         for band in &self.bands {
             root.draw(&Text::new(
                 band.design.clone(),
-                (MARGIN, band.top + 6),
+                (band.left, band.top + 6),
                 (style::FONT, style::PANEL_TITLE_SIZE)
                     .into_font()
                     .style(FontStyle::Bold)
