@@ -8,6 +8,7 @@
 mod budget;
 mod pipeline;
 mod run;
+mod topology;
 
 use std::path::{Path, PathBuf};
 

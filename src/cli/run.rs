@@ -293,6 +293,7 @@ fn manifest_of(
             .filter(|d| d.answers_early())
             .map(|d| d.name.clone())
             .collect(),
+        topology: base.designs.iter().map(super::topology::of).collect(),
         description: base.description.clone(),
         faults: base.faults.iter().map(fault_window).collect(),
         window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),

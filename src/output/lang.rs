@@ -615,6 +615,11 @@ pub enum Line<'a> {
         /// The swept key.
         key: &'a str,
     },
+    /// Report: the design diagram's caption.
+    CaptionDiagram {
+        /// The sweep point measured (empty without a sweep).
+        point: &'a str,
+    },
     /// Report: the cost–latency front chart's caption.
     CaptionFront,
     /// Report: the cost chart's caption.
@@ -847,6 +852,14 @@ fn say_english(line: Line<'_>) -> String {
             "Each metric against {key}: a line per design, the mean over replications \
              with its 95% confidence band."
         ),
+        Line::CaptionDiagram { point } => format!(
+            "Each design drawn{}: a box per component, tinted by kind; solid arrows wait for \
+             the answer (routes, calls), dashed ones hand work on (sends, subscriptions, a \
+             queue's consumer, dead-letter and on-failure destinations). Each box gives the \
+             component's utilisation, the calls it handled per second and its errors, the \
+             mean over replications of the measured window.",
+            in_parentheses(point)
+        ),
         Line::CaptionFront => "Cost per million requests against p99 response time for every \
                                design and sweep point; the Pareto-optimal ones (no other is \
                                both cheaper and faster) are joined, and the SLO's p99 bound is \
@@ -1048,6 +1061,14 @@ fn say_korean(line: Line<'_>) -> String {
         Line::CaptionSweep { key } => {
             format!("{key}에 따른 각 지표: 설계마다 선 하나, 반복 실행의 평균과 95% 신뢰 구간 띠.")
         }
+        Line::CaptionDiagram { point } => format!(
+            "설계별 구성도{}: 구성 요소마다 종류별 색의 상자 하나. 실선 화살표는 응답을 \
+             기다리는 연결(라우팅, 호출), 점선 화살표는 작업을 넘기는 연결(전송, 구독, \
+             대기열의 소비자, 배달 못한 편지 대기열과 실패 시 대상)입니다. 상자마다 구성 \
+             요소의 사용률, 초당 처리한 호출 수와 오류 수를 측정 구간의 반복 실행 평균으로 \
+             표시합니다.",
+            in_parentheses(point)
+        ),
         Line::CaptionFront => "모든 설계와 스윕 지점의 p99 응답 시간 대비 100만 건당 비용. \
                                파레토 최적인 점(더 싸면서 더 빠른 다른 점이 없는 점)을 잇고, \
                                SLO의 p99 한도는 세로선으로 표시."

@@ -56,6 +56,11 @@ pub struct Manifest {
     /// completion.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub answers_early: Vec<String>,
+    /// Each design's components and the links between them, in the
+    /// manifest's design order, for the diagram; absent in folders written
+    /// before it was recorded (they have no diagram).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub topology: Vec<DesignTopology>,
     /// The scenario's `description`.
     pub description: String,
     /// The scenario's faults, for the charts' shaded windows.
@@ -97,6 +102,51 @@ pub struct PriceOverride {
     pub catalog_value: Option<f64>,
     /// The unit of both.
     pub unit: String,
+}
+
+/// One design's components and links as `manifest.json` records them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DesignTopology {
+    /// The design's name.
+    pub design: String,
+    /// The component that receives each request.
+    pub entry: String,
+    /// Its components, in the scenario's order.
+    pub components: Vec<TopologyComponent>,
+    /// The links between them, in the order of their components.
+    pub links: Vec<TopologyLink>,
+}
+
+/// A component of a [`DesignTopology`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct TopologyComponent {
+    /// Its name.
+    pub name: String,
+    /// Its `kind`, as in `components.csv`.
+    pub kind: String,
+}
+
+/// A link of a [`DesignTopology`]: `from` hands requests or messages to `to`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct TopologyLink {
+    /// The component that hands work on.
+    pub from: String,
+    /// The component that receives it.
+    pub to: String,
+    /// What the link is: `routes` and `calls` wait for the answer;
+    /// `sends`, `consumer`, `dead_letter`, `subscription` and `on_failure`
+    /// do not.
+    pub kind: String,
+}
+
+impl TopologyLink {
+    /// The sender waits for the answer (a solid arrow in the diagram).
+    pub fn is_synchronous(&self) -> bool {
+        matches!(self.kind.as_str(), "routes" | "calls")
+    }
 }
 
 /// A run file as `manifest.json` records it.

@@ -129,6 +129,7 @@ fn run_draws_every_chart_and_plot_redraws_the_same_bytes() {
         [
             "cost-by-component",
             "cost-latency-front",
+            "design-diagram",
             "latency-cdf",
             "timeline"
         ]
@@ -199,7 +200,7 @@ fn run_draws_every_chart_and_plot_redraws_the_same_bytes() {
     fs::remove_file(out.join("report.html")).unwrap();
     let o = stratosim(&["plot", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("4 charts"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("5 charts"));
     let after = snapshot(&out);
     assert_eq!(before.len(), after.len());
     for ((name, a), (_, b)) in before.iter().zip(&after) {
@@ -209,7 +210,7 @@ fn run_draws_every_chart_and_plot_redraws_the_same_bytes() {
     // The report: the description escaped, every chart inline, the manifest.
     let report = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("Two designs &lt;compared&gt; &amp; charted."));
-    assert_eq!(report.matches("<svg ").count(), 4);
+    assert_eq!(report.matches("<svg ").count(), 5);
     assert!(report.contains("&quot;scenario_hash&quot;"));
     assert!(report.contains("no <code>[slo]</code>"));
 }
@@ -224,6 +225,7 @@ fn a_sweep_charts_each_point_and_each_metric_against_the_swept_value() {
         [
             "cost-by-component",
             "cost-latency-front",
+            "design-diagram",
             "latency-cdf-1-rate-50",
             "latency-cdf-2-rate-150",
             "sweep-workload.rate",
@@ -299,6 +301,27 @@ fn plot_survives_empty_and_odd_files() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(dir.join("report.html").is_file());
     assert!(dir.join("charts/timeline.png").is_file());
+    // A manifest without `topology` (an older folder): no diagram.
+    assert!(!dir.join("charts/design-diagram.svg").exists());
+
+    // A topology that names what is not there (a design the folder does
+    // not have, a link to no component, no entry) draws what is.
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    manifest["topology"] = serde_json::json!([
+        { "design": "a", "entry": "gone", "components": [
+            { "name": "web", "kind": "ec2" }, { "name": "q", "kind": "queue" } ],
+          "links": [ { "from": "web", "to": "q", "kind": "sends" },
+                     { "from": "q", "to": "nowhere", "kind": "consumer" } ] },
+        { "design": "z", "components": [ { "name": "x", "kind": "lambda" } ] }
+    ]);
+    fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
+    let o = stratosim(&["plot", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = fs::read_to_string(dir.join("charts/design-diagram.svg")).unwrap();
+    assert!(svg.contains("<title>web (ec2)</title>") && svg.contains("<title>q (queue)</title>"));
+    assert!(svg.contains("<title>web -&gt; q (sends)</title>"));
+    assert!(!svg.contains("nowhere") && !svg.contains("<title>x ("));
 }
 
 #[test]

@@ -254,7 +254,7 @@ fn the_language_changes_words_never_results() {
 
     // `plot --lang ko` redraws the report in Korean, from the files.
     let o = stratosim(&["plot", en.to_str().unwrap(), "--lang", "ko"]);
-    assert!(success(&o).contains("차트 4개와 report.html을 그렸습니다"));
+    assert!(success(&o).contains("차트 5개와 report.html을 그렸습니다"));
     let report = fs::read_to_string(en.join("report.html")).unwrap();
     assert_eq!(report, fs::read_to_string(ko.join("report.html")).unwrap());
 
@@ -288,7 +288,7 @@ fn the_language_changes_words_never_results() {
         .skip(1)
         .map(|c| &c[..c.find(" (<a href").unwrap()])
         .collect();
-    assert_eq!(captions.len(), 4, "{captions:?}");
+    assert_eq!(captions.len(), 5, "{captions:?}");
     for caption in captions {
         let english = caption.chars().filter(char::is_ascii_lowercase).count();
         let hangul = caption

@@ -15,6 +15,8 @@ mod common;
 mod connections;
 #[cfg(feature = "slow-tests")]
 mod conservation;
+#[cfg(feature = "slow-tests")]
+mod diagrams;
 mod folders;
 mod korean;
 mod lessons;

@@ -1,6 +1,7 @@
 //! The charts of an output folder, drawn from its files only (never from the
 //! engine), as PNG and SVG in `charts/`: the same files give the same bytes.
 //!
+//! - `design-diagram`: every design's components and links, measured;
 //! - `latency-cdf*`: the distribution of response (and completion) times;
 //! - `timeline*`: arrival rate, p99, queues, capacity and errors over time;
 //! - `cost-by-component`: each design's bill, stacked by component;
@@ -11,6 +12,7 @@ mod axis;
 mod backend;
 mod cdf;
 mod cost;
+mod diagram;
 pub mod fonts;
 mod front;
 pub mod style;
@@ -61,6 +63,12 @@ pub enum Caption {
         /// The key.
         key: String,
     },
+    /// `design-diagram`, measured at a sweep point (its label; empty
+    /// without a sweep).
+    Diagram {
+        /// The sweep point's label, as `rate=100`.
+        point: String,
+    },
     /// `cost-latency-front`.
     Front,
     /// `cost-by-component`: per million requests (with a sweep) or over
@@ -78,6 +86,7 @@ impl Caption {
             Caption::Latency { point } => Line::CaptionLatency { point },
             Caption::Timeline { point } => Line::CaptionTimeline { point },
             Caption::Sweep { key } => Line::CaptionSweep { key },
+            Caption::Diagram { point } => Line::CaptionDiagram { point },
             Caption::Front => Line::CaptionFront,
             Caption::Cost { per_million } => Line::CaptionCost {
                 per_million: *per_million,
@@ -102,11 +111,13 @@ pub fn draw_all(folder: &OutputFolder) -> Result<Vec<Chart>> {
     }
     overall.extend(front::draw(folder, &dir)?);
     overall.extend(cost::draw(folder, &dir)?);
-    let charts: Vec<Chart> = if folder.has_sweep() {
-        overall.into_iter().chain(per_point).collect()
+    // The diagram first: what each design is, before how it did.
+    let mut charts = diagram::draw(folder, &dir)?;
+    if folder.has_sweep() {
+        charts.extend(overall.into_iter().chain(per_point));
     } else {
-        per_point.into_iter().chain(overall).collect()
-    };
+        charts.extend(per_point.into_iter().chain(overall));
+    }
     remove_stale(&dir, &charts)?;
     Ok(charts)
 }

@@ -287,6 +287,43 @@ where
     Ok(())
 }
 
+/// The dashes along `path` [px]: 9 px drawn, 6 px left out.
+pub fn dashes(path: &[(i32, i32)]) -> Vec<Vec<(i32, i32)>> {
+    const ON: f64 = 9.0;
+    const PERIOD: f64 = 15.0;
+    let mut out = Vec::new();
+    let mut phase = 0.0;
+    for pair in path.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let (dx, dy) = (f64::from(b.0 - a.0), f64::from(b.1 - a.1));
+        let length = dx.hypot(dy);
+        if length == 0.0 {
+            continue;
+        }
+        let at = |t: f64| {
+            (
+                a.0 + (dx * t / length).round() as i32,
+                a.1 + (dy * t / length).round() as i32,
+            )
+        };
+        let mut t = 0.0;
+        while t < length {
+            let into = phase % PERIOD;
+            if into < ON {
+                let end = (t + ON - into).min(length);
+                out.push(vec![at(t), at(end)]);
+                phase += end - t;
+                t = end;
+            } else {
+                let end = (t + PERIOD - into).min(length);
+                phase += end - t;
+                t = end;
+            }
+        }
+    }
+    out
+}
+
 /// A figure that can be drawn on any plotters backend.
 pub trait Figure {
     /// Width and height [px].
@@ -299,6 +336,18 @@ pub trait Figure {
 
 /// Draws `figure` into `dir/stem.png` and `dir/stem.svg`.
 pub fn save(figure: &impl Figure, dir: &Path, stem: &str) -> Result<()> {
+    save_with_svg_extra(figure, dir, stem, "")
+}
+
+/// As [`save`], with `extra` (SVG elements) added at the end of the SVG,
+/// above what plotters drew: what only a vector file can carry, such as
+/// `<title>`s to hover.
+pub fn save_with_svg_extra(
+    figure: &impl Figure,
+    dir: &Path,
+    stem: &str,
+    extra: &str,
+) -> Result<()> {
     let size = figure.size();
     let png = dir.join(format!("{stem}.png"));
     {
@@ -315,6 +364,9 @@ pub fn save(figure: &impl Figure, dir: &Path, stem: &str) -> Result<()> {
         figure.draw(&root)?;
         root.present().map_err(drawing_error)?;
     }
+    if let Some(end) = svg.rfind("</svg>") {
+        svg.insert_str(end, extra);
+    }
     let svg_path = dir.join(format!("{stem}.svg"));
     std::fs::write(&svg_path, svg).map_err(|e| anyhow!("cannot write {}: {e}", svg_path.display()))
 }
@@ -328,6 +380,8 @@ pub enum Sample {
     Swatch(RGBAColor),
     /// A marker of a [`marker`] shape.
     Marker(usize, ShapeStyle),
+    /// A dashed line (an asynchronous link).
+    Dashed(ShapeStyle),
 }
 
 /// One legend entry.
@@ -415,6 +469,15 @@ impl Header {
                             .into_dyn()
                     }
                     Sample::Marker(shape, style) => marker((x + 13, y), shape, style),
+                    Sample::Dashed(style) => {
+                        let mut pieces = dashes(&[(x, y), (x + 26, y)]).into_iter();
+                        let first = pieces.next().unwrap_or_default();
+                        for dash in pieces {
+                            top.draw(&PathElement::new(dash, style))
+                                .map_err(drawing_error)?;
+                        }
+                        PathElement::new(first, style).into_dyn()
+                    }
                 };
                 top.draw(&sample).map_err(drawing_error)?;
                 top.draw(&Text::new(label.clone(), (x + 34, y - 8), text(LABEL_SIZE)))
@@ -432,4 +495,15 @@ pub fn design_keys(designs: &[String]) -> Vec<Key> {
         .enumerate()
         .map(|(i, d)| (d.clone(), Sample::Line(design_colour(i).stroke_width(3))))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dashes_cover_three_fifths_of_a_line() {
+        let d = dashes(&[(0, 0), (30, 0)]);
+        assert_eq!(d, vec![vec![(0, 0), (9, 0)], vec![(15, 0), (24, 0)]]);
+    }
 }

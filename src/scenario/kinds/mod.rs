@@ -90,6 +90,39 @@ impl ComponentSpec {
         }
     }
 
+    /// Every link to another component, in the spec's order, with what the
+    /// link is: `routes` (a load balancer's or API's targets) and `calls`
+    /// are synchronous; `sends`, `consumer` (a queue's poller),
+    /// `dead_letter`, `subscription` and `on_failure` hand work on
+    /// asynchronously. The report's diagram draws these.
+    pub fn links(&self) -> Vec<(ComponentId, &'static str)> {
+        let tag = |ids: &[ComponentId], what: &'static str| -> Vec<(ComponentId, &'static str)> {
+            ids.iter().map(|&id| (id, what)).collect()
+        };
+        match self {
+            ComponentSpec::LoadBalancer(lb) => tag(&lb.targets, "routes"),
+            ComponentSpec::ApiGateway(a) => tag(&a.targets, "routes"),
+            ComponentSpec::Ec2(e) => [tag(&e.calls, "calls"), tag(&e.sends, "sends")].concat(),
+            ComponentSpec::Database(_) => Vec::new(),
+            ComponentSpec::Queue(q) => [
+                tag(q.consumer.as_slice(), "consumer"),
+                tag(q.dead_letter.as_slice(), "dead_letter"),
+            ]
+            .concat(),
+            ComponentSpec::Topic(t) => t
+                .subscriptions
+                .iter()
+                .map(|s| (s.target, "subscription"))
+                .collect(),
+            ComponentSpec::Lambda(l) => [
+                tag(&l.calls, "calls"),
+                tag(&l.sends, "sends"),
+                tag(l.on_failure.as_slice(), "on_failure"),
+            ]
+            .concat(),
+        }
+    }
+
     /// Every reference to another component, to fill in or rewrite.
     pub fn references_mut(&mut self) -> Vec<&mut ComponentId> {
         match self {
