@@ -23,6 +23,7 @@ pub mod report;
 pub mod slo;
 pub mod staging;
 pub mod table;
+pub mod varying;
 
 use std::path::Path;
 

@@ -214,6 +214,15 @@ impl Axis {
         }
     }
 
+    /// The value whose plot value is `p`: the inverse of [`Axis::map`]
+    /// (for lines that span the axis from end to end).
+    pub fn value_at(&self, p: f64) -> f64 {
+        match self.scale {
+            Scale::Log => 10f64.powf(p),
+            Scale::Linear | Scale::Categories => p,
+        }
+    }
+
     /// `v` mapped and held inside the axis (for bands and shaded windows
     /// that reach beyond it).
     pub fn map_clamped(&self, v: f64) -> Option<f64> {
