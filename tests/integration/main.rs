@@ -16,6 +16,7 @@ mod connections;
 #[cfg(feature = "slow-tests")]
 mod conservation;
 mod folders;
+mod front;
 mod korean;
 mod lessons;
 mod limits;

@@ -335,7 +335,12 @@ impl Figure for FrontFigure {
             .iter()
             .any(|p| p.p99_ms.is_infinite())
             .then(|| beyond(&xs));
-        let x = Axis::fit(&self.x_desc, xs.iter().copied().chain(infinity), 20.0);
+        let mut x = Axis::fit(&self.x_desc, xs.iter().copied().chain(infinity), 20.0);
+        if let Some(inf) = infinity {
+            // No number beside the place of infinity.
+            let last = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            x = x.ticks_up_to((last + inf) / 2.0);
+        }
         // From zero, so that a 27% gap looks like one; a log scale (said in
         // the label) when the costs span more than 20×.
         let ys = self
