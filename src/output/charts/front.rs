@@ -211,10 +211,17 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
             (folder.designs[d].clone(), Sample::Marker(0, colour))
         })
         .collect();
-    legend.push((
-        "Pareto-optimal".into(),
-        Sample::Line(style::REFERENCE.stroke_width(1)),
-    ));
+    let candidates: Vec<Point> = points
+        .iter()
+        .filter(|p| p.within_budget && p.drawable())
+        .cloned()
+        .collect();
+    if !candidates.is_empty() {
+        legend.push((
+            "Pareto-optimal".into(),
+            Sample::Line(style::REFERENCE.stroke_width(1)),
+        ));
+    }
     if points.iter().any(|p| p.answer) {
         legend.push((
             "the SLO's answer: the cheapest meeting it".into(),
@@ -224,11 +231,6 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     for (_, label) in &slo_lines {
         legend.push((label.clone(), Sample::Line(style::LIMIT.stroke_width(2))));
     }
-    let candidates: Vec<Point> = points
-        .iter()
-        .filter(|p| p.within_budget && p.drawable())
-        .cloned()
-        .collect();
     let figure = FrontFigure {
         header: Header {
             title: format!("Cost against p99 — {}", folder.scenario),
@@ -339,7 +341,13 @@ impl Figure for FrontFigure {
         if let Some(inf) = infinity {
             // No number beside the place of infinity.
             let last = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            x = x.ticks_up_to((last + inf) / 2.0);
+            x = if last.is_finite() {
+                x.ticks_up_to((last + inf) / 2.0)
+            } else {
+                // Every p99 infinite: no number on the axis at all.
+                let below = x.value_at(x.lo) - 1.0;
+                x.ticks_up_to(below)
+            };
         }
         // From zero, so that a 27% gap looks like one; a log scale (said in
         // the label) when the costs span more than 20×.
@@ -373,11 +381,12 @@ impl Figure for FrontFigure {
                 &[(inf, y.value_at(y.lo)), (inf, y.value_at(y.hi))],
                 style::REFERENCE.mix(0.4).stroke_width(1),
             )?;
-            let top = (x.map(inf).unwrap_or(x.hi), y.hi);
+            // Named at the foot of its column, clear of the points' labels.
+            let foot = (x.map(inf).unwrap_or(x.hi), y.lo);
             chart
                 .draw_series(std::iter::once(
-                    EmptyElement::at(top)
-                        + Text::new("p99 ∞", (-22, 4), style::text(style::LABEL_SIZE)),
+                    EmptyElement::at(foot)
+                        + Text::new("p99 ∞", (-22, -20), style::text(style::LABEL_SIZE)),
                 ))
                 .map_err(style::drawing_error)?;
         }
