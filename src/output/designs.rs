@@ -18,6 +18,7 @@ use super::integrity::BadFolder;
 use super::manifest::{Manifest, read_manifest};
 use super::measure::Measure;
 use super::slo::Verdict;
+use super::varying::varying_axes;
 
 /// One row of `summary.csv`, with the derived metrics.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,8 +89,8 @@ pub struct Summary {
     pub rows: Vec<DesignRow>,
     /// Paired differences from the baseline.
     pub comparisons: Vec<Comparison>,
-    /// The row with the lowest monthly bill that meets the SLO and
-    /// completed requests (index into `rows`).
+    /// The row with the lowest monthly bill that meets the SLO, completed
+    /// requests and kept within the failure budget (index into `rows`).
     pub answer: Option<usize>,
     /// An SLO was given.
     pub has_slo: bool,
@@ -108,6 +109,19 @@ impl Summary {
         } else {
             Measure::ResponseP99AllMs
         }
+    }
+
+    /// The swept keys (indices into `axes`) whose values change `design`'s
+    /// results: those its rows should be named by.
+    pub fn varying_axes(&self, design: &str) -> Vec<usize> {
+        let mut points: Vec<Vec<String>> = Vec::new();
+        let mut results: Vec<Option<Vec<u64>>> = Vec::new();
+        for r in self.rows.iter().filter(|r| r.design == design) {
+            points.push(r.point.clone());
+            // Bits, so that two NaN means compare equal.
+            results.push(Some(r.mean.iter().map(|m| m.to_bits()).collect()));
+        }
+        varying_axes(&points, &results)
     }
 }
 
@@ -261,10 +275,16 @@ fn summarise_runs(manifest: &Manifest, runs: &[Run]) -> Summary {
         }
     }
     let monthly = Measure::MonthlyCostUsd.index();
+    // A design over its failure budget is never the answer, even under an
+    // SLO that sets only a bill or a latency it happens to meet.
     let answer = rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.slo.as_ref().is_some_and(|v| v.pass) && r.completed_any())
+        .filter(|(_, r)| {
+            r.slo.as_ref().is_some_and(|v| v.pass)
+                && r.completed_any()
+                && slo.means_within_failure_budget(&r.mean)
+        })
         .min_by(|a, b| a.1.mean[monthly].total_cmp(&b.1.mean[monthly]))
         .map(|(i, _)| i);
     Summary {
@@ -412,5 +432,16 @@ mod tests {
             r.values[Measure::Completed.index()] = 0.0;
         }
         assert_eq!(summarise_runs(&manifest, &idle).answer, Some(1));
+        // Nor is one that fails more than its budget (1% without an
+        // `error_rate`), though it meets the latency target.
+        let mut failing = runs.to_vec();
+        for r in failing.iter_mut().filter(|r| r.design == "a") {
+            r.values[Measure::Failed.index()] = 2.0;
+        }
+        assert_eq!(summarise_runs(&manifest, &failing).answer, Some(1));
+        for r in failing.iter_mut().filter(|r| r.design == "a") {
+            r.values[Measure::Failed.index()] = 1.0;
+        }
+        assert_eq!(summarise_runs(&manifest, &failing).answer, Some(0));
     }
 }

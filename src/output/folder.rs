@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 
 use super::integrity::{BadFolder, Runs};
 use super::manifest::{FaultWindow, Manifest, read_manifest};
+use super::varying::varying_axes;
 
 /// A fault as `manifest.json` records it.
 pub type FaultSpan = FaultWindow;
@@ -235,6 +236,33 @@ impl OutputFolder {
             .iter()
             .zip(&self.points[point])
             .map(|(a, v)| format!("{}={}", short_key(a), short_value(v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The swept keys (indices into `axes`) whose values change design
+    /// `design`'s rows of `summary.csv`: the keys its points are named by.
+    pub fn varying_axes(&self, design: usize) -> Vec<usize> {
+        let first = 1 + self.axes.len();
+        let mut results: Vec<Option<Vec<&[String]>>> = vec![None; self.points.len()];
+        for row in self.summary.rows.iter().filter(|r| r.design == design) {
+            results[row.point]
+                .get_or_insert_with(Vec::new)
+                .push(&row.cells[first.min(row.cells.len())..]);
+        }
+        varying_axes(&self.points, &results)
+    }
+
+    /// The point's values of the given axes as "rate=100, memory_mb=512".
+    pub fn point_label_of(&self, point: usize, axes: &[usize]) -> String {
+        axes.iter()
+            .map(|&a| {
+                format!(
+                    "{}={}",
+                    short_key(&self.axes[a]),
+                    short_value(&self.points[point][a])
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }

@@ -860,9 +860,11 @@ fn say_english(line: Line<'_>) -> String {
              mean over replications of the measured window.",
             in_parentheses(point)
         ),
-        Line::CaptionFront => "Cost per million requests against p99 response time for every \
-                               design and sweep point; the Pareto-optimal ones (no other is \
-                               both cheaper and faster) are joined, and the SLO's p99 bound is \
+        Line::CaptionFront => "Cost per million successful requests against the p99 over all \
+                               requests for every design and sweep point; hollow points fail \
+                               more than their budget and are never on the front; the \
+                               Pareto-optimal ones (no other is both cheaper and faster) are \
+                               joined, the SLO's answer is ringed, and the SLO's p99 bound is \
                                the vertical line."
             .into(),
         Line::CaptionCost { per_million } => format!(
@@ -1069,9 +1071,11 @@ fn say_korean(line: Line<'_>) -> String {
              표시합니다.",
             in_parentheses(point)
         ),
-        Line::CaptionFront => "모든 설계와 스윕 지점의 p99 응답 시간 대비 100만 건당 비용. \
-                               파레토 최적인 점(더 싸면서 더 빠른 다른 점이 없는 점)을 잇고, \
-                               SLO의 p99 한도는 세로선으로 표시."
+        Line::CaptionFront => "모든 설계와 스윕 지점의, 모든 요청에 대한 p99 대비 성공한 \
+                               요청 100만 건당 비용. 속이 빈 점은 실패 허용 한도를 넘어 \
+                               곡선에서 빠지고, 파레토 최적인 점(더 싸면서 더 빠른 다른 점이 \
+                               없는 점)을 잇고, SLO의 답은 고리로, SLO의 p99 한도는 세로선으로 \
+                               표시."
             .into(),
         Line::CaptionCost { per_million } => format!(
             "설계별 비용, 구성 요소별로 쌓음({}).",

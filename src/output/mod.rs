@@ -25,6 +25,7 @@ pub mod slo;
 pub mod staging;
 pub mod table;
 pub mod takeaway;
+pub mod varying;
 
 use std::path::Path;
 

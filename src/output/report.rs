@@ -11,7 +11,7 @@ use std::fmt::Write;
 use super::charts::style::{design_colour, format_number};
 use super::charts::{CHARTS_DIR, Chart};
 use super::confidence::mean_ci;
-use super::folder::{OutputFolder, Table, parse_number, short_value};
+use super::folder::{OutputFolder, Row, Table, parse_number, short_value};
 use super::lang::{Key, Lang, Line, say, text};
 
 /// Writes `report.html` into the folder, its words in `lang`.
@@ -320,7 +320,8 @@ fn unstable_runs(folder: &OutputFolder, lang: Lang) -> Option<String> {
 }
 
 /// The verdict: the design (and sweep point) with the lowest monthly bill
-/// that meets the SLO; one that completed nothing is never the answer.
+/// that meets the SLO; one that completed nothing or failed more than its
+/// budget is never the answer.
 fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>, lang: Lang) -> String {
     let slo = serde_json::to_value(&folder.manifest.slo).unwrap_or_default();
     let Some(bounds) = slo.as_object().filter(|o| !o.is_empty()) else {
@@ -341,16 +342,32 @@ fn verdict(folder: &OutputFolder, designs_csv: Option<&Table>, lang: Lang) -> St
         return say(lang, Line::VerdictWithoutColumn { stated_html });
     };
     let completed = table.column("completed_mean");
+    let mean = |r: &Row, name: &str| {
+        table
+            .column(&format!("{name}_mean"))
+            .and_then(|c| parse_number(&r.cells[c]))
+    };
+    // Over its failure budget, a design is no answer (older folders
+    // without the counts are taken as they are).
+    let within_budget = |r: &Row| match (mean(r, "requests"), mean(r, "failed")) {
+        (Some(requests), Some(failed)) => folder.manifest.slo.within_failure_budget(
+            requests,
+            failed,
+            mean(r, "lost").unwrap_or(0.0),
+        ),
+        _ => true,
+    };
     let best = table
         .rows
         .iter()
         .filter(|r| r.cells[pass] == "yes")
         .filter(|r| completed.is_none_or(|c| parse_number(&r.cells[c]).is_some_and(|n| n > 0.0)))
+        .filter(|r| within_budget(r))
         .filter_map(|r| parse_number(&r.cells[cost]).map(|c| (r, c)))
         .min_by(|a, b| a.1.total_cmp(&b.1));
     match best {
         Some((row, cost)) => {
-            let point = folder.point_label(row.point);
+            let point = folder.point_label_of(row.point, &folder.varying_axes(row.design));
             let at = if point.is_empty() {
                 String::new()
             } else {

@@ -39,7 +39,46 @@ pub struct SloTargets {
     pub monthly_budget_usd: Option<f64>,
 }
 
+/// The failure share a design may have without an SLO that says
+/// otherwise: more than 1% failed or lost and it is no answer, however
+/// cheap or fast.
+pub const DEFAULT_FAILURE_BUDGET: f64 = 0.01;
+
+/// The share of requests that failed or were lost (NaN without requests).
+pub fn failure_share(requests: f64, failed: f64, lost: f64) -> f64 {
+    if requests > 0.0 {
+        (failed + lost) / requests
+    } else {
+        f64::NAN
+    }
+}
+
 impl SloTargets {
+    /// The failure share a design may have: the SLO's `error_rate`, or
+    /// [`DEFAULT_FAILURE_BUDGET`] when it sets none.
+    pub fn failure_budget(&self) -> f64 {
+        self.error_rate.unwrap_or(DEFAULT_FAILURE_BUDGET)
+    }
+
+    /// True when a design's means of requests, failed and lost keep within
+    /// the failure budget: its failed and lost requests over requests at
+    /// most [`SloTargets::failure_budget`], and its lost at most the SLO's
+    /// `lost`. A design with no request is not within any budget.
+    pub fn within_failure_budget(&self, requests: f64, failed: f64, lost: f64) -> bool {
+        let share = failure_share(requests, failed, lost);
+        share <= self.failure_budget() && self.lost.is_none_or(|most| lost <= most)
+    }
+
+    /// [`SloTargets::within_failure_budget`] on a row's means (indexed as
+    /// [`Measure::ALL`]).
+    pub fn means_within_failure_budget(&self, means: &[f64]) -> bool {
+        self.within_failure_budget(
+            means[Measure::Requests.index()],
+            means[Measure::Failed.index()],
+            means[Measure::Lost.index()],
+        )
+    }
+
     /// True when at least one target is set.
     pub fn is_set(&self) -> bool {
         *self != SloTargets::default()
@@ -177,6 +216,25 @@ mod tests {
         assert!(!v.pass);
         assert_eq!(v.binding, "requests");
         assert!(!slo.judge(&means(&[(Measure::Requests, f64::NAN)])).pass);
+    }
+
+    /// The failure budget is the SLO's error rate, or 1% without one; lost
+    /// requests count against it as failed ones do.
+    #[test]
+    fn the_failure_budget_counts_failed_and_lost() {
+        let none = SloTargets::default();
+        assert!(none.within_failure_budget(1000.0, 5.0, 5.0));
+        assert!(!none.within_failure_budget(1000.0, 5.0, 6.0));
+        assert!(!none.within_failure_budget(0.0, 0.0, 0.0));
+        let strict = SloTargets {
+            error_rate: Some(0.001),
+            lost: Some(0.0),
+            ..SloTargets::default()
+        };
+        assert!(strict.within_failure_budget(1000.0, 1.0, 0.0));
+        assert!(!strict.within_failure_budget(1000.0, 2.0, 0.0));
+        assert!(!strict.within_failure_budget(1000.0, 0.0, 1.0));
+        assert!((failure_share(179_500.0, 29_862.0, 0.0) - 0.166_362).abs() < 1e-6);
     }
 
     /// A run that ended unstable fails every target, even one it seemed to

@@ -238,15 +238,16 @@ pub fn slo_answer(s: &Summary, lang: Lang) -> Option<String> {
         return Some(text(lang, Key::NoDesignMeetsSlo).into());
     };
     let r = &s.rows[i];
-    let at = if r.point.is_empty() {
+    // Only the swept keys that change this design's results name its point:
+    // a serverless answer is not "at instances = 13".
+    let point: Vec<String> = s
+        .varying_axes(&r.design)
+        .into_iter()
+        .map(|a| format!("{} = {}", s.axes[a], r.point[a]))
+        .collect();
+    let at = if point.is_empty() {
         String::new()
     } else {
-        let point: Vec<String> = s
-            .axes
-            .iter()
-            .zip(&r.point)
-            .map(|(a, v)| format!("{a} = {v}"))
-            .collect();
         say(lang, Line::AtPoint(&point.join(", ")))
     };
     let v = r.slo.as_ref()?;

@@ -235,7 +235,7 @@ fn a_sweep_charts_each_point_and_each_metric_against_the_swept_value() {
     );
     let sweep = fs::read_to_string(out.join("charts/sweep-workload.rate.svg")).unwrap();
     for panel in [
-        "p99 response time",
+        "p99 over all requests",
         "Throughput",
         "Cost per million requests",
     ] {
@@ -245,8 +245,8 @@ fn a_sweep_charts_each_point_and_each_metric_against_the_swept_value() {
     assert!(!sweep.contains("<polygon"), "no band without replications");
     let front = fs::read_to_string(out.join("charts/cost-latency-front.svg")).unwrap();
     assert!(front.contains("Pareto-optimal"));
-    // Both sweep values label the points.
-    assert!(front.contains(">\n50\n<") && front.contains(">\n150\n<"));
+    // Both sweep values label the points, by the key that changes them.
+    assert!(front.contains(">\nrate=50\n<") && front.contains(">\nrate=150"));
 }
 
 #[test]
@@ -351,7 +351,7 @@ fn the_report_gives_the_slo_verdict_from_designs_csv() {
     assert!(report.contains("100 ± 10"), "designs.csv is the table");
     assert!(report.contains("<td class=\"pass\">yes</td>"));
     let front = fs::read_to_string(out.join("charts/cost-latency-front.svg")).unwrap();
-    assert!(front.contains("SLO: p99 ≤ 150 ms"));
+    assert!(front.contains("SLO: response p99 ≤ 150 ms"));
 
     fs::write(
         out.join("designs.csv"),

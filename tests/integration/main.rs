@@ -18,6 +18,7 @@ mod conservation;
 #[cfg(feature = "slow-tests")]
 mod diagrams;
 mod folders;
+mod front;
 mod korean;
 mod lessons;
 mod limits;

@@ -214,6 +214,25 @@ impl Axis {
         }
     }
 
+    /// The axis without the tick labels past `v` (where a chart draws
+    /// something that is not a number on this scale, such as infinity).
+    pub fn ticks_up_to(mut self, v: f64) -> Axis {
+        if let Some(limit) = self.map(v) {
+            self.ticks.retain(|t| *t <= limit + 1e-9);
+            self.light.retain(|t| *t <= limit + 1e-9);
+        }
+        self
+    }
+
+    /// The value whose plot value is `p`: the inverse of [`Axis::map`]
+    /// (for lines that span the axis from end to end).
+    pub fn value_at(&self, p: f64) -> f64 {
+        match self.scale {
+            Scale::Log => 10f64.powf(p),
+            Scale::Linear | Scale::Categories => p,
+        }
+    }
+
     /// `v` mapped and held inside the axis (for bands and shaded windows
     /// that reach beyond it).
     pub fn map_clamped(&self, v: f64) -> Option<f64> {

@@ -20,12 +20,28 @@ struct Metric {
     unit: &'static str,
     /// Latencies may span orders of magnitude: a log axis then.
     latency: bool,
-    value: fn(&Table, &Row) -> Option<f64>,
+    /// The value of a row of a design answered before its work is done
+    /// (`true`) or not.
+    value: fn(&Table, &Row, bool) -> Option<f64>,
 }
 
 fn cell(table: &Table, row: &Row, name: &str) -> Option<f64> {
     table.column(name).and_then(|c| parse_number(&row.cells[c]))
 }
+
+/// A cell that may be infinite (a p99 over all requests once more than 1%
+/// were not served).
+fn cell_or_infinite(table: &Table, row: &Row, name: &str) -> Option<f64> {
+    let c = table.column(name)?;
+    row.cells[c]
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| !v.is_nan())
+}
+
+/// The panel of the p99 over all requests, which the SLO line marks.
+const P99_PANEL: usize = 1;
 
 /// `part` as a percentage of `requests`.
 fn share(table: &Table, row: &Row, part: &str) -> Option<f64> {
@@ -38,37 +54,44 @@ const METRICS: [Metric; 6] = [
         title: "Median response time",
         unit: "p50 [ms]",
         latency: true,
-        value: |t, r| cell(t, r, "response_p50_ms"),
+        value: |t, r, _| cell(t, r, "response_p50_ms"),
     },
     Metric {
-        title: "p99 response time",
+        title: "p99 over all requests",
         unit: "p99 [ms]",
         latency: true,
-        value: |t, r| cell(t, r, "response_p99_ms"),
+        value: |t, r, early| {
+            let column = if early {
+                "completion_p99_all_ms"
+            } else {
+                "response_p99_all_ms"
+            };
+            cell_or_infinite(t, r, column)
+        },
     },
     Metric {
         title: "Failed requests",
         unit: "failed [% of requests]",
         latency: false,
-        value: |t, r| share(t, r, "failed"),
+        value: |t, r, _| share(t, r, "failed"),
     },
     Metric {
         title: "Lost requests",
         unit: "lost [% of requests]",
         latency: false,
-        value: |t, r| share(t, r, "lost"),
+        value: |t, r, _| share(t, r, "lost"),
     },
     Metric {
         title: "Throughput",
         unit: "completed [requests/s]",
         latency: false,
-        value: |t, r| cell(t, r, "throughput_rps"),
+        value: |t, r, _| cell(t, r, "throughput_rps"),
     },
     Metric {
         title: "Cost per million requests",
         unit: "[USD per million]",
         latency: false,
-        value: |t, r| cell(t, r, "cost_per_million_usd"),
+        value: |t, r, _| cell(t, r, "cost_per_million_usd"),
     },
 ];
 
@@ -84,6 +107,8 @@ struct Line {
 struct SweepFigure {
     header: Header,
     x: Axis,
+    /// The SLO's p99 targets drawn on the p99 panel [ms].
+    slo_lines: Vec<f64>,
     /// Indices into [`METRICS`] of the panels drawn.
     panels: Vec<usize>,
     lines: Vec<Line>,
@@ -143,6 +168,10 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
     }
     let mut lines = Vec::new();
     for design in 0..folder.designs.len() {
+        let early = folder
+            .manifest
+            .answers_early
+            .contains(&folder.designs[design]);
         for (marker, combination) in combinations.iter().enumerate() {
             let points: Vec<usize> = (0..folder.points.len())
                 .filter(|&p| others(p) == *combination)
@@ -156,8 +185,13 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
                             let values: Vec<f64> = folder
                                 .summary
                                 .rows_of(design, p)
-                                .filter_map(|r| (m.value)(&folder.summary, r))
+                                .filter_map(|r| (m.value)(&folder.summary, r, early))
                                 .collect();
+                            // One infinite replication makes the mean
+                            // infinite, drawn at the panel's top.
+                            if values.iter().any(|v| v.is_infinite()) {
+                                return (position[p], f64::INFINITY, f64::NAN, f64::NAN);
+                            }
                             let (mean, half) = mean_ci(&values);
                             (position[p], mean, mean - half, mean + half)
                         })
@@ -181,11 +215,11 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
     let panels = (0..METRICS.len())
         .filter(|&m| {
             let values = || lines.iter().flat_map(|l| l.metrics[m].iter().map(|p| p.1));
-            values().any(f64::is_finite)
+            values().any(|v| !v.is_nan())
                 && (METRICS[m].title != "Lost requests" || values().any(|v| v > 0.0))
         })
         .collect();
-    let legend = lines
+    let mut legend: Vec<style::Key> = lines
         .iter()
         .map(|l| {
             let colour = style::design_colour(l.design);
@@ -197,15 +231,45 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
             (l.label.clone(), sample)
         })
         .collect();
+    let early = |d: usize| folder.manifest.answers_early.contains(&folder.designs[d]);
+    let designs = 0..folder.designs.len();
+    let (any_response, any_completion) = (
+        designs.clone().any(|d| !early(d)),
+        designs.clone().any(early),
+    );
+    let slo = &folder.manifest.slo;
+    let mut slo_lines = Vec::new();
+    for (target, on, what) in [
+        (slo.response_p99_ms, any_response, "response"),
+        (slo.completion_p99_ms, any_completion, "completion"),
+    ] {
+        if let Some(target) = target.filter(|_| on) {
+            slo_lines.push(target);
+            legend.push((
+                format!("SLO: {what} p99 ≤ {} ms", style::format_number(target, 0)),
+                Sample::Line(style::LIMIT.stroke_width(2)),
+            ));
+        }
+    }
+    let mut subtitle =
+        vec!["mean over replications; shaded: 95% confidence interval (none with one replication)"];
+    if any_completion {
+        subtitle.push("p99 of completion for designs answered before their work is done");
+    }
+    let infinite = lines
+        .iter()
+        .any(|l| l.metrics[P99_PANEL].iter().any(|p| p.1.is_infinite()));
+    if infinite {
+        subtitle.push("hollow at the top: p99 ∞, over 1% of requests not served");
+    }
     SweepFigure {
         header: Header {
             title: format!("Against {key} — {}", folder.scenario),
-            subtitle:
-                "mean over replications; shaded: 95% confidence interval (none with one replication)"
-                    .to_string(),
+            subtitle: subtitle.join("; "),
             legend,
         },
         x,
+        slo_lines,
         panels,
         lines,
     }
@@ -235,10 +299,17 @@ impl Figure for SweepFigure {
             .iter()
             .map(|&m| {
                 let metric = &METRICS[m];
+                let targets = if m == P99_PANEL {
+                    self.slo_lines.clone()
+                } else {
+                    Vec::new()
+                };
                 let values = self
                     .lines
                     .iter()
-                    .flat_map(|l| l.metrics[m].iter().flat_map(|p| [p.1, p.2, p.3]));
+                    .flat_map(|l| l.metrics[m].iter().flat_map(|p| [p.1, p.2, p.3]))
+                    .filter(|v| v.is_finite())
+                    .chain(targets);
                 if metric.latency {
                     Axis::auto(metric.unit, values.filter(|v| *v > 0.0), 100.0)
                 } else {
@@ -270,6 +341,39 @@ impl Figure for SweepFigure {
                             .map(|p| style::marker::<DB, _>(p, line.marker, colour.filled())),
                     )
                     .map_err(style::drawing_error)?;
+                // An infinite p99 is a hollow marker at the panel's top.
+                let top: Vec<(f64, f64)> = data
+                    .iter()
+                    .filter(|p| p.1.is_infinite())
+                    .filter_map(|p| Some((self.x.map(p.0)?, y.hi)))
+                    .collect();
+                chart
+                    .draw_series(
+                        top.iter().map(|&p| {
+                            style::marker::<DB, _>(p, line.marker, colour.stroke_width(2))
+                        }),
+                    )
+                    .map_err(style::drawing_error)?;
+                chart
+                    .draw_series(top.iter().map(|&p| {
+                        EmptyElement::at(p)
+                            + Text::new("∞", (9, -4), style::text(style::LABEL_SIZE).color(&colour))
+                    }))
+                    .map_err(style::drawing_error)?;
+            }
+            if m == P99_PANEL {
+                for &target in &self.slo_lines {
+                    style::line(
+                        &mut chart,
+                        &self.x,
+                        y,
+                        &[
+                            (self.x.value_at(self.x.lo), target),
+                            (self.x.value_at(self.x.hi), target),
+                        ],
+                        style::LIMIT.stroke_width(2),
+                    )?;
+                }
             }
         }
         Ok(())

@@ -283,6 +283,8 @@ struct TimelineFigure<'a> {
     unit: (f64, &'static str),
     end_s: f64,
     panels: Vec<Panel>,
+    /// The SLO's response p99 target, a line on the p99 panel [ms].
+    slo_p99_ms: Option<f64>,
 }
 
 const PANEL_HEIGHT: u32 = 210;
@@ -329,6 +331,23 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             notes.push("shaded: fault windows".into());
         }
         let mut legend = style::design_keys(&folder.designs);
+        // The per-interval p99 is of the served responses; the line shows
+        // where the SLO's bound lies, not the verdict (which counts every
+        // request over the whole window).
+        let slo_p99_ms = folder
+            .manifest
+            .slo
+            .response_p99_ms
+            .filter(|_| panels.iter().any(|p| p.metric == Metric::ResponseP99));
+        if let Some(target) = slo_p99_ms {
+            legend.push((
+                format!(
+                    "SLO: response p99 ≤ {} ms (over the whole window)",
+                    style::format_number(target, 0)
+                ),
+                Sample::Line(style::LIMIT.stroke_width(2)),
+            ));
+        }
         for fault in &folder.faults {
             let key = (fault.label(), Sample::Swatch(fault_colour(fault)));
             if !legend.iter().any(|k| k.0 == key.0) {
@@ -345,6 +364,7 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             unit: time_unit(end_s),
             end_s,
             panels,
+            slo_p99_ms,
         };
         let stem = point_stem(folder, "timeline", point);
         style::save(&figure, dir, &stem)?;
@@ -390,7 +410,7 @@ impl Figure for TimelineFigure<'_> {
                 // A design that collapses can have a p99 a thousand times
                 // the others': a log axis keeps both readable.
                 if panel.metric == Metric::ResponseP99 {
-                    Axis::auto(panel.metric.unit(), values, 100.0)
+                    Axis::auto(panel.metric.unit(), values.chain(self.slo_p99_ms), 100.0)
                 } else {
                     Axis::from_zero(panel.metric.unit(), values)
                 }
@@ -417,6 +437,18 @@ impl Figure for TimelineFigure<'_> {
             for fault in &self.folder.faults {
                 let window = (fault.start_s / per_unit, fault.end_s / per_unit);
                 style::shade_x(&mut chart, &x, y, window, fault_colour(fault))?;
+            }
+            if let Some(target) = self
+                .slo_p99_ms
+                .filter(|_| panel.metric == Metric::ResponseP99)
+            {
+                style::line(
+                    &mut chart,
+                    &x,
+                    y,
+                    &[(x.value_at(x.lo), target), (x.value_at(x.hi), target)],
+                    style::LIMIT.stroke_width(2),
+                )?;
             }
             for (design, line) in &scaled {
                 style::line(
