@@ -432,7 +432,12 @@ fn simulate_into(
     threads: usize,
 ) -> Result<BTreeMap<String, FileRecord>, CliError> {
     let name = &l.base.name;
-    let mut files = RunFiles::create(dir, axes).map_err(CliError::Failed)?;
+    let alarms = l.base.designs.iter().any(|d| {
+        d.components
+            .iter()
+            .any(|c| matches!(c.spec, crate::scenario::ComponentSpec::Alarm(_)))
+    });
+    let mut files = RunFiles::create(dir, axes, alarms).map_err(CliError::Failed)?;
     let total_ms: u64 = jobs
         .distinct
         .iter()

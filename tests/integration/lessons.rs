@@ -5,8 +5,9 @@
 //!
 //! A figure names the text it is quoted as (`quote`, which must appear in
 //! the scenario file, comment markers and line breaks aside), where to read
-//! it (`file`: `summary`, `components` or `timeseries`; `design`, and
-//! `component`, `at` for a sweep point), the `column` (for `timeseries`, the
+//! it (`file`: `summary`, `components`, `timeseries` or `alarms`; `design`,
+//! and `component` (for `alarms`, the alarm), `at` for a sweep point or any
+//! other column's value, such as `{ to = "ALARM" }` in `alarms.csv`), the `column` (for `timeseries`, the
 //! metric), the `value` quoted and how far the mean over replications (and
 //! over intervals for a time series, or its last interval with
 //! `statistic = "last"`) may lie from it (`within`, in the column's unit).
@@ -115,15 +116,18 @@ fn every_shipped_scenario_lists_the_figures_it_quotes() {
                 scenario.display()
             );
             assert!(
-                matches!(f.file.as_str(), "summary" | "components" | "timeseries"),
-                "{}: file {:?} (summary, components or timeseries)",
+                matches!(
+                    f.file.as_str(),
+                    "summary" | "components" | "timeseries" | "alarms"
+                ),
+                "{}: file {:?} (summary, components, timeseries or alarms)",
                 expected.display(),
                 f.file
             );
             assert_eq!(
                 f.component.is_some(),
                 f.file != "summary",
-                "{}: {:?}: a component exactly for components.csv and timeseries.csv",
+                "{}: {:?}: a component exactly for components.csv, timeseries.csv and alarms.csv",
                 expected.display(),
                 f.quote
             );
@@ -161,7 +165,12 @@ fn measured(out: &Path, f: &Figure) -> f64 {
         wanted.push((column("metric"), f.column.as_str()));
     }
     if let Some(c) = &f.component {
-        wanted.push((column("component"), c.as_str()));
+        let by = if f.file == "alarms" {
+            "alarm"
+        } else {
+            "component"
+        };
+        wanted.push((column(by), c.as_str()));
     }
     for (k, v) in &f.at {
         wanted.push((column(k), v.as_str()));
