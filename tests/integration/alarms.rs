@@ -208,3 +208,36 @@ fn check_names_the_key_and_suggests() {
         .to_string();
     assert!(err.contains("at most `evaluation_periods` (3)"), "{err}");
 }
+
+/// `alarms.csv` is written by `run`, and again when the folder is run into
+/// a second time (its replications are then run anew, not reused).
+#[cfg(feature = "slow-tests")]
+#[test]
+fn run_writes_alarms_csv_every_time() {
+    use crate::common::{repo, stratosim};
+    let out = std::env::temp_dir().join(format!("stratosim-alarms-{}", std::process::id()));
+    let scenario = repo().join("scenarios/alarm-notification.toml");
+    for _ in 0..2 {
+        let o = stratosim(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--no-charts",
+            "--replications",
+            "1",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(out.join("alarms.csv")).unwrap();
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            rows[0],
+            "design,replication,time_s,alarm,from,to,datapoint,notifications"
+        );
+        assert_eq!(rows.len(), 1 + 2 * 3, "{text}");
+        assert!(rows[2].starts_with("one_of_one,0,660.000,db-errors,OK,ALARM,"));
+        assert!(rows[5].starts_with("three_of_three,0,780.000,db-errors,OK,ALARM,"));
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -24,6 +24,8 @@ use crate::common::repo;
 use crate::common::stratosim;
 
 /// One `scenarios/expected/<name>.toml`.
+// Read only by the slow check of the figures.
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expected {
@@ -35,6 +37,8 @@ struct Expected {
     figure: Vec<Figure>,
 }
 
+// Read only by the slow check of the figures.
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Figure {
