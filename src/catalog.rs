@@ -158,6 +158,8 @@ pub struct Catalog {
     pub sqs: SqsPricing,
     /// SNS publish and delivery prices.
     pub sns: SnsPricing,
+    /// CloudWatch alarm prices.
+    pub cloudwatch: CloudWatchPricing,
     /// Lambda request, duration and provisioned-concurrency prices, limits and defaults.
     pub lambda: LambdaPricing,
     /// Lambda default cold starts, one entry per `runtime` a scenario may name (`container`
@@ -491,6 +493,21 @@ pub struct SnsPricing {
     pub lambda_delivery_per_million: Sourced,
     /// Publish → delivery [ms] (an assumption).
     pub delivery_latency_ms: Sourced,
+    /// Email deliveries [USD per 1M].
+    pub email_delivery_per_million: Sourced,
+    /// SMS messages [USD per message]: it varies by country and no figure
+    /// is sourced, so the base catalog lacks it (a scenario gives it).
+    pub sms_per_message: Sourced,
+}
+
+/// CloudWatch alarm prices.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudWatchPricing {
+    /// A standard-resolution metric alarm (period of 60 s or more) [USD per alarm-month].
+    pub standard_alarm_month: Sourced,
+    /// A high-resolution metric alarm (period under 60 s) [USD per alarm-month].
+    pub high_resolution_alarm_month: Sourced,
 }
 
 /// Lambda prices (first duration tier), billing granularity, limits and the defaults of a
@@ -718,6 +735,12 @@ impl Catalog {
             lay_over(&mut table, text, region, &mut missing)?;
         }
         missing.extend(ec2_missing(&table));
+        // Prices the default catalog itself has no figure for.
+        for p in price_rows(&table) {
+            if p.value.is_none() {
+                missing.entry(p.key).or_insert(p.source);
+            }
+        }
         for (key, value) in overrides {
             set_price(&mut table, key, *value, "scenario [prices]", OVERRIDE_TAG)?;
             missing.remove(key);
@@ -1515,8 +1538,15 @@ mod tests {
                 None => assert!(seoul.missing.contains_key(&p.key), "{p:?}"),
             }
         }
-        // us-east-1 has every service price.
-        assert!(builtin().missing.keys().all(|k| k.starts_with("ec2.")));
+        // us-east-1 has every service price but SMS, whose price depends
+        // on the destination country: a scenario with SMS subscribers sets it.
+        assert!(
+            builtin()
+                .missing
+                .keys()
+                .all(|k| k.starts_with("ec2.") || k == "sns.sms_per_message")
+        );
+        assert!(builtin().missing.contains_key("sns.sms_per_message"));
     }
 
     #[test]

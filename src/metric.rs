@@ -98,6 +98,15 @@ pub enum Metric {
     DeliveryRetries,
     /// Deliveries given up.
     Undeliverable,
+    /// Deliveries to email endpoints (a topic).
+    Emails,
+    /// Deliveries to SMS endpoints (a topic).
+    SmsMessages,
+    /// An alarm's state at the end of the interval: 1 in ALARM, 0 OK, -1
+    /// INSUFFICIENT_DATA.
+    AlarmState,
+    /// Notifications an alarm published to its topics.
+    Notifications,
 }
 
 impl Metric {
@@ -152,9 +161,69 @@ impl Metric {
             Metric::Delivered => "delivered",
             Metric::DeliveryRetries => "delivery_retries",
             Metric::Undeliverable => "undeliverable",
+            Metric::Emails => "emails",
+            Metric::SmsMessages => "sms",
+            Metric::AlarmState => "alarm_state",
+            Metric::Notifications => "notifications",
         })
     }
+
+    /// The metric named `name` in `timeseries.csv` (zone metrics aside).
+    pub fn named(name: &str) -> Option<Metric> {
+        NAMED.iter().copied().find(|m| m.name(&[]) == name)
+    }
 }
+
+/// Every metric but the per-zone ones, whose names depend on the zones.
+pub const NAMED: &[Metric] = &[
+    Metric::Arrivals,
+    Metric::Completions,
+    Metric::Errors,
+    Metric::ResponseP99Ms,
+    Metric::Lost,
+    Metric::InFlight,
+    Metric::CostUsd,
+    Metric::Attempts,
+    Metric::Timeouts,
+    Metric::Utilization,
+    Metric::Waiting,
+    Metric::Connections,
+    Metric::ConnectionErrors,
+    Metric::Instances,
+    Metric::Pending,
+    Metric::Draining,
+    Metric::Desired,
+    Metric::ScalingEvents,
+    Metric::Interruptions,
+    Metric::QueueDepth,
+    Metric::OldestAgeS,
+    Metric::Sent,
+    Metric::Received,
+    Metric::Deleted,
+    Metric::EmptyReceives,
+    Metric::DeadLettered,
+    Metric::Redriven,
+    Metric::Expired,
+    Metric::Duplicates,
+    Metric::OutOfOrder,
+    Metric::Throttled,
+    Metric::CrossZoneGb,
+    Metric::Concurrency,
+    Metric::Environments,
+    Metric::ColdStarts,
+    Metric::Throttles,
+    Metric::InitMs,
+    Metric::EventsWaiting,
+    Metric::EventsDropped,
+    Metric::Published,
+    Metric::Delivered,
+    Metric::DeliveryRetries,
+    Metric::Undeliverable,
+    Metric::Emails,
+    Metric::SmsMessages,
+    Metric::AlarmState,
+    Metric::Notifications,
+];
 
 #[cfg(test)]
 mod tests {

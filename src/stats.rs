@@ -374,6 +374,23 @@ pub struct ComponentReport {
     /// Billed instance-hours in the window (EC2 fleets; per second, 60 s
     /// minimum per launch): `cost_usd` = this × the hourly price.
     pub instance_hours: f64,
+    /// The state changes of an alarm, in time order; empty elsewhere.
+    pub transitions: Vec<AlarmTransition>,
+}
+
+/// One row of `alarms.csv`: an alarm changed state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlarmTransition {
+    /// When the datapoint that changed it was evaluated.
+    pub time: SimTime,
+    /// The state before, as CloudWatch names it (`OK`, `ALARM`, `INSUFFICIENT_DATA`).
+    pub from: &'static str,
+    /// The state after.
+    pub to: &'static str,
+    /// The datapoint evaluated (`None`: the period had no data).
+    pub datapoint: Option<f64>,
+    /// Notifications published for it (one per topic of the state's actions).
+    pub notifications: u32,
 }
 
 /// One tidy row of `timeseries.csv` (before the design and replication columns).

@@ -49,7 +49,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     // TOML text to validated plain data.
     (
         "scenario",
-        &["time", "rng", "suggest", "dist", "settings", "catalog"],
+        &[
+            "time", "rng", "suggest", "metric", "dist", "settings", "catalog",
+        ],
     ),
     // CSV, charts and the report, from plain results.
     ("output", &["time", "suggest", "metric", "stats"]),

@@ -13,6 +13,7 @@
 //! of the design around their component. [`model_of`] is where a new kind
 //! gets its line.
 
+mod alarm;
 mod api_gateway;
 mod client;
 mod database;
@@ -222,6 +223,7 @@ fn model_of(site: &Site<'_>) -> Box<dyn DynComponent> {
         ComponentSpec::Topic(t) => Box::new(topic::assemble(t, site)),
         ComponentSpec::Lambda(l) => Box::new(lambda::assemble(l, site)),
         ComponentSpec::ApiGateway(a) => Box::new(api_gateway::assemble(a, site)),
+        ComponentSpec::Alarm(a) => Box::new(alarm::assemble(a, site)),
     }
 }
 
@@ -261,6 +263,9 @@ fn sample(
     sink.put(Metric::ResponseP99Ms, outcomes.responses.quantile_ms(0.99));
     sink.put(Metric::InFlight, live);
     sink.put(Metric::CostUsd, total_cost);
+    if !world.watched.is_empty() {
+        world.watched.publish(&samples[first..]);
+    }
 }
 
 /// Dollar amounts are compared to a millionth of a cent: far tighter than
@@ -286,7 +291,8 @@ mod tests {
     /// One component of every kind, all reached by the workload: a gateway
     /// before a balancer before a fleet that calls a database, sends to a
     /// queue a function consumes and publishes to a topic a Fargate service
-    /// subscribes to. A new kind joins it here.
+    /// subscribes to, and an alarm on the fleet's errors notifying that
+    /// topic. A new kind joins it here.
     const EVERY_KIND: &str = r#"[scenario]
 name = "every-kind"
 duration = "2min"
@@ -337,6 +343,16 @@ kind = "fargate"
 vcpu = 0.25
 memory_gb = 0.5
 service_time = "5ms"
+
+[designs.all.app-errors]
+kind = "alarm"
+component = "app"
+metric = "errors"
+statistic = "sum"
+evaluation_periods = 1
+comparison = ">"
+threshold = 0
+ok_actions = "events"
 "#;
 
     #[test]

@@ -69,6 +69,11 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// The run's sampling interval (`[scenario] interval`).
+    pub(super) fn interval(&self) -> SimDuration {
+        self.scenario.interval
+    }
+
     /// The month a window's bill is projected to (catalog).
     pub(super) fn month(&self) -> SimDuration {
         catalog::builtin().month.duration()

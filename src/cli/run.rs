@@ -321,7 +321,9 @@ fn run_one(
     let base = &l.base;
     // Replications already in `out` from the same runs are kept, and only
     // the others run: replication r is the same whatever the total.
-    let previous = if shard.is_none() {
+    // `alarms.csv` is not among the files a reuse carries over: a scenario
+    // with alarms runs every replication.
+    let previous = if shard.is_none() && !has_alarms(base) {
         match reusable(staging.target(), &manifest) {
             Ok(old) => Some(old),
             Err(why) => {
@@ -421,6 +423,15 @@ fn run_one(
     report(out, &summary, &args.report)
 }
 
+/// A design of `s` has an alarm, whose history goes to `alarms.csv`.
+fn has_alarms(s: &Scenario) -> bool {
+    s.designs.iter().any(|d| {
+        d.components
+            .iter()
+            .any(|c| matches!(c.spec, crate::scenario::ComponentSpec::Alarm(_)))
+    })
+}
+
 /// Simulates the runs of `jobs` and writes their rows into `dir`, a run at
 /// a time in run order; returns the files' records for the manifest.
 fn simulate_into(
@@ -433,7 +444,7 @@ fn simulate_into(
     threads: usize,
 ) -> Result<BTreeMap<String, FileRecord>, CliError> {
     let name = &l.base.name;
-    let mut files = RunFiles::create(dir, axes).map_err(CliError::Failed)?;
+    let mut files = RunFiles::create(dir, axes, has_alarms(&l.base)).map_err(CliError::Failed)?;
     let total_ms: u64 = jobs
         .distinct
         .iter()

@@ -13,11 +13,13 @@
 //! [`World`]: the requests, the account's Lambda
 //! concurrency, batches in flight, and the instance states fleets publish.
 
+pub mod alarm;
 pub mod api_gateway;
 pub mod backlog;
 pub mod batch;
 pub mod client;
 pub mod concurrency;
+pub mod datapoints;
 pub mod downstream;
 pub mod faults;
 pub mod fleet;
@@ -32,6 +34,7 @@ mod testing;
 pub mod timers;
 pub mod token_bucket;
 pub mod topic;
+pub mod watched;
 pub mod world;
 
 use crate::engine::{self, ActorId};
@@ -142,6 +145,10 @@ pub enum Msg {
         /// Connections closed.
         count: u32,
     },
+    /// An alarm changed state and publishes its notification to the
+    /// receiving topic (no request of the workload: it reaches the topic's
+    /// email and SMS endpoints).
+    Notify,
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {
         /// Index into the scenario's `[[faults]]`.
@@ -222,6 +229,9 @@ pub trait Component {
     /// A caller closed `count` connections it held to the component.
     fn on_disconnect(&mut self, _count: u32, _ctx: &mut Ctx<'_>) {}
 
+    /// An alarm publishes a notification to the component (a topic).
+    fn on_notify(&mut self, _ctx: &mut Ctx<'_>) {}
+
     /// Fault number `index` begins (`start`) or ends on the component.
     fn on_fault(&mut self, _index: u32, _start: bool, _ctx: &mut Ctx<'_>) {}
 
@@ -271,6 +281,7 @@ impl<C: Component> DynComponent for C {
             } => self.on_invoke_batch(batch, reply_to, token, ctx),
             Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
             Msg::Disconnect { count } => self.on_disconnect(count, ctx),
+            Msg::Notify => self.on_notify(ctx),
             Msg::Fault { index, start } => self.on_fault(index, start, ctx),
             Msg::Start => self.on_start(ctx),
         }

@@ -77,4 +77,6 @@ timers! {
     Lambda(super::lambda::LambdaTimer),
     /// A queue's.
     Queue(super::queue::QueueTimer),
+    /// An alarm's.
+    Alarm(super::alarm::AlarmTimer),
 }

@@ -15,6 +15,7 @@ use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
 use crate::rng::StreamRng;
+use crate::settings::Protocol;
 use crate::slab::{Key, Slab};
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
@@ -72,17 +73,33 @@ pub struct Subscriber {
     pub policy: DeliveryPolicy,
 }
 
+/// A subscription of an email or SMS endpoint: it only receives, so its
+/// deliveries are counted and billed and end nothing of the request.
+#[derive(Clone, Debug)]
+pub struct EndpointSubscriber {
+    /// Email or SMS.
+    pub protocol: Protocol,
+    /// Classes delivered (`None`: all, and alarm notifications).
+    pub filter: Option<Vec<u8>>,
+}
+
 /// The settings a topic is built from.
 #[derive(Clone, Debug)]
 pub struct TopicConfig {
-    /// The subscriptions, in order.
+    /// The subscriptions of components, in order.
     pub subscribers: Vec<Subscriber>,
+    /// The subscriptions of email and SMS endpoints.
+    pub endpoints: Vec<EndpointSubscriber>,
     /// Publish acceptance and delivery latency.
     pub latency: Dist,
     /// [USD per 1M publishes].
     pub publish_per_million: f64,
     /// [USD per 1M HTTP/S deliveries].
     pub http_delivery_per_million: f64,
+    /// [USD per 1M email deliveries].
+    pub email_delivery_per_million: f64,
+    /// [USD per SMS message].
+    pub sms_per_message: f64,
     /// The month a window's bill is projected to.
     pub month: SimDuration,
 }
@@ -102,6 +119,8 @@ struct Counters {
     http_delivered: u64,
     retries: u64,
     undeliverable: u64,
+    emails: u64,
+    sms: u64,
 }
 
 /// An SNS topic.
@@ -145,8 +164,34 @@ impl Topic {
 
     fn cost(&self, c: &Counters) -> f64 {
         (c.published as f64 * self.cfg.publish_per_million
-            + c.http_delivered as f64 * self.cfg.http_delivery_per_million)
+            + c.http_delivered as f64 * self.cfg.http_delivery_per_million
+            + c.emails as f64 * self.cfg.email_delivery_per_million)
             / 1e6
+            + c.sms as f64 * self.cfg.sms_per_message
+    }
+
+    /// Delivers a message of class `class` (`None`: an alarm's
+    /// notification, which only unfiltered endpoints receive) to the
+    /// email and SMS endpoints.
+    fn deliver_to_endpoints(&mut self, class: Option<u8>) {
+        let (mut emails, mut sms) = (0, 0);
+        for e in &self.cfg.endpoints {
+            let matches = match (&e.filter, class) {
+                (None, _) => true,
+                (Some(f), Some(c)) => f.contains(&c),
+                (Some(_), None) => false,
+            };
+            if matches {
+                match e.protocol {
+                    Protocol::Email => emails += 1,
+                    Protocol::Sms => sms += 1,
+                }
+            }
+        }
+        self.count(|c| {
+            c.emails += emails;
+            c.sms += sms;
+        });
     }
 
     fn on_published(&mut self, key: Key, ctx: &mut Ctx<'_>) {
@@ -156,6 +201,7 @@ impl Topic {
         let now = ctx.now();
         self.count(|c| c.published += 1);
         let class = ctx.world.requests.get(call.req).map_or(0, |r| r.class);
+        self.deliver_to_endpoints(Some(class));
         for (i, sub) in self.cfg.subscribers.iter().enumerate() {
             if sub.filter.as_ref().is_some_and(|f| !f.contains(&class)) {
                 continue;
@@ -246,6 +292,14 @@ impl Component for Topic {
         }
     }
 
+    fn on_notify(&mut self, _ctx: &mut Ctx<'_>) {
+        if self.faults.is_down() {
+            return;
+        }
+        self.count(|c| c.published += 1);
+        self.deliver_to_endpoints(None);
+    }
+
     fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
         self.faults.apply(index, start);
     }
@@ -263,6 +317,10 @@ impl Component for Topic {
         out.put(Metric::Delivered, c.delivered as f64);
         out.put(Metric::DeliveryRetries, c.retries as f64);
         out.put(Metric::Undeliverable, c.undeliverable as f64);
+        if !self.cfg.endpoints.is_empty() {
+            out.put(Metric::Emails, c.emails as f64);
+            out.put(Metric::SmsMessages, c.sms as f64);
+        }
         out.put(Metric::InFlight, self.deliveries.len() as f64);
         out.put(Metric::CostUsd, self.cost(&self.total));
     }

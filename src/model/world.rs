@@ -6,6 +6,7 @@ use super::batch::Batches;
 use super::concurrency::ConcurrencyPool;
 use super::requests::Requests;
 use super::targets::Registry;
+use super::watched::Watched;
 
 /// What components share, beyond the messages they send each other.
 #[derive(Debug, Default)]
@@ -23,4 +24,6 @@ pub struct World {
     /// The first backlog that reached its limit, if any: the run ends as
     /// unstable at this load.
     pub overflow: Option<Overflow>,
+    /// The latest values of the metrics alarms watch.
+    pub watched: Watched,
 }

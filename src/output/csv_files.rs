@@ -63,6 +63,8 @@ pub struct RunFiles {
     components: Sink<csv::Writer<Raw>>,
     timeseries: Sink<Raw>,
     latency: Sink<csv::Writer<Raw>>,
+    /// `alarms.csv`, when a design has an alarm.
+    alarms: Option<Sink<csv::Writer<Raw>>>,
 }
 
 impl std::fmt::Debug for RunFiles {
@@ -75,8 +77,9 @@ impl std::fmt::Debug for RunFiles {
 
 impl RunFiles {
     /// Creates the files in `dir` with their headers; `axes` are the swept
-    /// key paths.
-    pub fn create(dir: &Path, axes: &[String]) -> Result<RunFiles> {
+    /// key paths; `alarms`: a design has an alarm, whose history goes to
+    /// `alarms.csv`.
+    pub fn create(dir: &Path, axes: &[String], alarms: bool) -> Result<RunFiles> {
         let header = |columns: &[&str]| -> Vec<String> {
             let mut h: Vec<String> = vec!["design".into()];
             h.extend(axes.iter().cloned());
@@ -107,6 +110,23 @@ impl RunFiles {
                 "latency.csv",
                 &header(&["replication", "quantile", "response_ms", "completion_ms"]),
             )?,
+            alarms: if alarms {
+                Some(csv_sink(
+                    dir,
+                    "alarms.csv",
+                    &header(&[
+                        "replication",
+                        "time_s",
+                        "alarm",
+                        "from",
+                        "to",
+                        "datapoint",
+                        "notifications",
+                    ]),
+                )?)
+            } else {
+                None
+            },
         })
     }
 
@@ -126,6 +146,11 @@ impl RunFiles {
         let rows = write_latency(&mut self.latency.out, run)
             .with_context(|| format!("cannot write {}", self.latency.path.display()))?;
         self.latency.rows.push(rows);
+        if let Some(alarms) = &mut self.alarms {
+            let rows = write_alarms(&mut alarms.out, run)
+                .with_context(|| format!("cannot write {}", alarms.path.display()))?;
+            alarms.rows.push(rows);
+        }
         Ok(())
     }
 
@@ -133,7 +158,8 @@ impl RunFiles {
     /// the manifest.
     pub fn finish(self) -> Result<BTreeMap<String, FileRecord>> {
         let mut files = BTreeMap::new();
-        for sink in [self.summary, self.components, self.latency] {
+        let sinks = [self.summary, self.components, self.latency];
+        for sink in sinks.into_iter().chain(self.alarms) {
             let context = || format!("cannot write {}", sink.path.display());
             let hashing = sink
                 .out
@@ -319,6 +345,29 @@ fn write_timeseries<W: Write>(out: &mut W, run: &RunRecord<'_>) -> Result<u64> {
         )?;
     }
     Ok(r.samples.len() as u64)
+}
+
+/// `alarms.csv`: per run, every change of state of every alarm, in time
+/// order per alarm.
+fn write_alarms<W: Write>(w: &mut csv::Writer<W>, run: &RunRecord<'_>) -> Result<u64> {
+    let mut rows = 0;
+    for c in &run.result.components {
+        for t in &c.transitions {
+            let mut row = key_cells(run);
+            row.extend([
+                run.result.replication.to_string(),
+                num(t.time.as_secs_f64(), 3),
+                c.name.clone(),
+                t.from.to_string(),
+                t.to.to_string(),
+                t.datapoint.map_or(String::new(), |v| num(v, 6)),
+                t.notifications.to_string(),
+            ]);
+            w.write_record(&row)?;
+            rows += 1;
+        }
+    }
+    Ok(rows)
 }
 
 /// `latency.csv`: per run, the response and completion time at each of

@@ -25,12 +25,13 @@ const OLD_SUFFIX: &str = ".stratosim-old";
 
 /// What stratosim writes in an output folder: a folder holding anything
 /// else is not replaced.
-const OWN_ENTRIES: [&str; 13] = [
+const OWN_ENTRIES: [&str; 14] = [
     "manifest.json",
     "summary.csv",
     "components.csv",
     "timeseries.csv",
     "latency.csv",
+    "alarms.csv",
     "designs.csv",
     "comparisons.csv",
     "report.html",

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::scenario::kinds::{Kind, Raw, Role};
-use crate::scenario::reader::text::{did_you_mean_value, quote, with_article};
+use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote, with_article};
 use crate::scenario::reader::{Ctx, NameRef};
 use crate::scenario::spec::{
     Component, ComponentId, ComponentSpec, Design, Ec2Spec, QueueType, ScalingMetric, ScalingPolicy,
@@ -140,6 +140,7 @@ pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Desi
     check_dead_letters(ctx, &members, &resolved);
     check_event_source_mappings(ctx, &members, &resolved);
     check_backlog_metrics(ctx, &d.name, &members, &resolved);
+    check_alarm_metrics(ctx, &members, &resolved);
     if ctx.errors.len() > errors_before {
         return None;
     }
@@ -163,6 +164,39 @@ pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Desi
         response_size: d.response_size,
         components,
     })
+}
+
+/// An alarm's `metric` must be one its `component` writes.
+fn check_alarm_metrics(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
+    for (c, refs) in members.iter().zip(resolved) {
+        let Some(ComponentSpec::Alarm(a)) = &c.spec else {
+            continue;
+        };
+        let watched = refs
+            .iter()
+            .find(|(role, _)| *role == Role::Watched)
+            .and_then(|(_, to)| *to);
+        let Some(w) = watched.map(|i| members[i]) else {
+            continue;
+        };
+        let Some(kind) = w.kind else {
+            continue;
+        };
+        let metric = a.metric.name(&[]);
+        let written = crate::scenario::kinds::alarm::writes(kind.name);
+        if !written.contains(&metric.as_ref()) {
+            ctx.error(
+                a.metric_at.0,
+                a.metric_at.1.clone(),
+                format!(
+                    "`{}` is {}, which writes no `{metric}` to timeseries.csv; it writes {}",
+                    w.name,
+                    with_article(kind.name),
+                    one_of(written, Quoted::Value)
+                ),
+            );
+        }
+    }
 }
 
 /// A group that scales on `backlog_per_instance` needs the queue it

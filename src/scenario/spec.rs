@@ -17,9 +17,9 @@ use crate::catalog::{self, Catalog};
 use crate::time::{SimDuration, SimTime};
 
 pub use crate::scenario::kinds::{
-    ApiGatewaySpec, ApiType, Architecture, AutoScalingSpec, ComponentId, ComponentSpec,
-    DatabaseSpec, Ec2Spec, FargateSpec, LambdaSpec, LbType, LoadBalancerSpec, PurchaseSpec,
-    QueueSpec, QueueType, Subscription, TopicSpec,
+    AlarmSpec, ApiGatewaySpec, ApiType, Architecture, AutoScalingSpec, ComponentId, ComponentSpec,
+    DatabaseSpec, Ec2Spec, EndpointSpec, FargateSpec, LambdaSpec, LbType, LoadBalancerSpec,
+    PurchaseSpec, QueueSpec, QueueType, Subscription, TopicSpec,
 };
 pub use crate::settings::{
     ArrivalProcess, Backoff, Client, FaultKind, HealthCheckSpec, Jitter, LifecycleSpec,

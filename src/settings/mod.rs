@@ -9,14 +9,18 @@
 //!
 //! One file per concept: `workload` (arrivals, rate, client), `routing`,
 //! `lifecycle` (an instance's life), `scaling` (a group's policies),
-//! `faults`.
+//! `faults`, `alarms` (a CloudWatch alarm's rule).
 
+mod alarms;
+mod endpoints;
 mod faults;
 mod lifecycle;
 mod routing;
 mod scaling;
 mod workload;
 
+pub use alarms::{Comparison, MissingData, Statistic};
+pub use endpoints::Protocol;
 pub use faults::FaultKind;
 pub use lifecycle::{HealthCheckSpec, LifecycleSpec};
 pub use routing::Routing;

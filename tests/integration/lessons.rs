@@ -5,8 +5,9 @@
 //!
 //! A figure names the text it is quoted as (`quote`, which must appear in
 //! the scenario file, comment markers and line breaks aside), where to read
-//! it (`file`: `summary`, `components` or `timeseries`; `design`, and
-//! `component`, `at` for a sweep point or any other column's value, or a
+//! it (`file`: `summary`, `components`, `timeseries` or `alarms`; `design`,
+//! and `component` (for `alarms`, the alarm), `at` for a sweep point or any
+//! other column's value, such as `{ to = "ALARM" }` in `alarms.csv`, or a
 //! list of values any of which matches: the intervals of several bursts,
 //! say), the `column` (for `timeseries`, the
 //! metric), the `value` quoted and how far the mean over replications (and
@@ -24,9 +25,9 @@ use crate::common::repo;
 #[cfg(feature = "slow-tests")]
 use crate::common::stratosim;
 
+/// One `scenarios/expected/<name>.toml`.
 // Read only by the slow check of the figures (feature `slow-tests`).
 #[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
-/// One `scenarios/expected/<name>.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Expected {
@@ -38,6 +39,7 @@ struct Expected {
     figure: Vec<Figure>,
 }
 
+// Read only by the slow check of the figures.
 #[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,15 +140,18 @@ fn every_shipped_scenario_lists_the_figures_it_quotes() {
                 scenario.display()
             );
             assert!(
-                matches!(f.file.as_str(), "summary" | "components" | "timeseries"),
-                "{}: file {:?} (summary, components or timeseries)",
+                matches!(
+                    f.file.as_str(),
+                    "summary" | "components" | "timeseries" | "alarms"
+                ),
+                "{}: file {:?} (summary, components, timeseries or alarms)",
                 expected.display(),
                 f.file
             );
             assert_eq!(
                 f.component.is_some(),
                 f.file != "summary",
-                "{}: {:?}: a component exactly for components.csv and timeseries.csv",
+                "{}: {:?}: a component exactly for components.csv, timeseries.csv and alarms.csv",
                 expected.display(),
                 f.quote
             );
@@ -184,7 +189,12 @@ fn measured(out: &Path, f: &Figure) -> f64 {
         wanted.push((column("metric"), f.column.as_str()));
     }
     if let Some(c) = &f.component {
-        wanted.push((column("component"), c.as_str()));
+        let by = if f.file == "alarms" {
+            "alarm"
+        } else {
+            "component"
+        };
+        wanted.push((column(by), c.as_str()));
     }
     let at: Vec<(usize, &OneOrMore)> = f.at.iter().map(|(k, v)| (column(k), v)).collect();
     let rows: Vec<csv::StringRecord> = reader

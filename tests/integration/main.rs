@@ -5,6 +5,7 @@
 //! `cargo test --release` is quick; `.ci/run` turns it on, and with `CI` set
 //! a run without it fails (`ci_runs_the_slow_tests_too`).
 
+mod alarms;
 mod autoscaling;
 mod bills;
 #[cfg(feature = "slow-tests")]

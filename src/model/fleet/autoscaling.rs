@@ -22,7 +22,7 @@
 //! desired at their times. The desired capacity always stays within
 //! [min, max].
 
-use std::collections::VecDeque;
+use crate::model::datapoints::Datapoints;
 
 use crate::settings::{ScalingMetric, ScalingPolicy, ScheduledAction, TerminationPolicy};
 use crate::time::{SimDuration, SimTime};
@@ -91,9 +91,8 @@ pub struct Group {
     pub max: u32,
     /// The capacity the group works towards.
     pub desired: u32,
-    /// The latest datapoints, newest last (`None`: no data that period).
-    history: VecDeque<Option<f64>>,
-    keep: usize,
+    /// The latest datapoints of the policy's metric.
+    history: Datapoints,
     high_datapoints: usize,
     low_datapoints: usize,
     low_fraction: f64,
@@ -116,8 +115,7 @@ impl Group {
             min: cfg.min,
             max: cfg.max,
             desired: cfg.desired.clamp(cfg.min, cfg.max),
-            history: VecDeque::with_capacity(keep + 1),
-            keep,
+            history: Datapoints::new(keep),
             high_datapoints,
             low_datapoints,
             low_fraction: alarms.low_fraction,
@@ -148,11 +146,6 @@ impl Group {
         changed
     }
 
-    /// The last `n` datapoints all exist and satisfy `f`.
-    fn all_last(&self, n: usize, f: impl Fn(f64) -> bool) -> bool {
-        self.history.len() >= n && self.history.iter().rev().take(n).all(|v| v.is_some_and(&f))
-    }
-
     /// A datapoint arrived at `now` (`None`: no instance reported),
     /// measured on `measured` instances (CPU: those past their warm-up; the
     /// per-target metrics: those in service, at least one, so that an empty
@@ -165,10 +158,7 @@ impl Group {
         cap: Capacity,
         now: SimTime,
     ) -> bool {
-        self.history.push_back(value);
-        while self.history.len() > self.keep {
-            self.history.pop_front();
-        }
+        self.history.push(value);
         match self.cfg.policy.clone() {
             ScalingPolicy::None => false,
             ScalingPolicy::TargetTracking {
@@ -185,7 +175,7 @@ impl Group {
                 // have warmed up since.
                 let needed = (f64::from(measured) * v / target).ceil();
                 let needed = needed.min(f64::from(u32::MAX)) as u32;
-                if self.all_last(self.high_datapoints, |x| x > target) {
+                if self.history.all_last(self.high_datapoints, |x| x > target) {
                     return needed > self.desired && self.set(needed);
                 }
                 let cooled = self
@@ -195,7 +185,7 @@ impl Group {
                 if !disable_scale_in
                     && !cap.scaling_out
                     && cooled
-                    && self.all_last(self.low_datapoints, |x| x < low)
+                    && self.history.all_last(self.low_datapoints, |x| x < low)
                     && needed < self.desired
                     && self.set(needed.max(self.desired - self.scale_in_bound()))
                 {
@@ -208,9 +198,7 @@ impl Group {
                 steps, datapoints, ..
             } => {
                 let n = datapoints as usize;
-                let count = |f: &dyn Fn(f64) -> bool| {
-                    self.history.iter().filter(|v| v.is_some_and(f)).count()
-                };
+                let count = |f: &dyn Fn(f64) -> bool| self.history.count(f);
                 // Steps are sorted: scale-out steps from the highest bound
                 // down, then scale-in steps from the lowest bound up.
                 let out_threshold = steps

@@ -36,7 +36,7 @@ pub struct ApiGatewaySpec {
 
 pub(crate) const KIND: Kind = Kind {
     name: "api_gateway",
-    named_by: &[Role::Call, Role::Subscriber],
+    named_by: &[Role::Call, Role::Subscriber, Role::Watched],
     read,
 };
 

@@ -25,7 +25,7 @@ pub struct DatabaseSpec {
 
 pub(crate) const KIND: Kind = Kind {
     name: "database",
-    named_by: &[Role::Target, Role::Call],
+    named_by: &[Role::Target, Role::Call, Role::Watched],
     read,
 };
 

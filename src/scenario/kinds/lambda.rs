@@ -66,6 +66,7 @@ pub(crate) const KIND: Kind = Kind {
         Role::Send,
         Role::Consumer,
         Role::Subscriber,
+        Role::Watched,
     ],
     read,
 };

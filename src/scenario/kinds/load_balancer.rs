@@ -41,7 +41,7 @@ pub struct LoadBalancerSpec {
 
 pub(crate) const KIND: Kind = Kind {
     name: "load_balancer",
-    named_by: &[Role::Target, Role::Call, Role::Subscriber],
+    named_by: &[Role::Target, Role::Call, Role::Subscriber, Role::Watched],
     read,
 };
 

@@ -6,6 +6,7 @@
 //! compiler then asks to complete); ARCHITECTURE.md has the whole
 //! checklist, model and assembler included.
 
+pub(crate) mod alarm;
 mod api_gateway;
 mod database;
 mod ec2;
@@ -21,13 +22,15 @@ use toml::de::DeValue;
 
 use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val, check_name};
+use crate::settings::Protocol;
+pub use alarm::AlarmSpec;
 pub use api_gateway::{ApiGatewaySpec, ApiType};
 pub use database::DatabaseSpec;
 pub use fleet::{AutoScalingSpec, Ec2Spec, FargateSpec, PurchaseSpec};
 pub use lambda::{Architecture, LambdaSpec};
 pub use load_balancer::{LbType, LoadBalancerSpec};
 pub use queue::{QueueSpec, QueueType};
-pub use topic::{Subscription, TopicSpec};
+pub use topic::{EndpointSpec, Subscription, TopicSpec};
 
 /// Index of a component within its design.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -54,6 +57,8 @@ pub enum ComponentSpec {
     Lambda(LambdaSpec),
     /// `kind = "api_gateway"`.
     ApiGateway(ApiGatewaySpec),
+    /// `kind = "alarm"` (CloudWatch).
+    Alarm(AlarmSpec),
 }
 
 impl ComponentSpec {
@@ -73,6 +78,7 @@ impl ComponentSpec {
             ComponentSpec::Topic(_) => &topic::KIND,
             ComponentSpec::Lambda(_) => &lambda::KIND,
             ComponentSpec::ApiGateway(_) => &api_gateway::KIND,
+            ComponentSpec::Alarm(_) => &alarm::KIND,
         }
     }
 
@@ -86,7 +92,8 @@ impl ComponentSpec {
             ComponentSpec::Lambda(l) => !l.sends.is_empty(),
             ComponentSpec::LoadBalancer(_)
             | ComponentSpec::Database(_)
-            | ComponentSpec::ApiGateway(_) => false,
+            | ComponentSpec::ApiGateway(_)
+            | ComponentSpec::Alarm(_) => false,
         }
     }
 
@@ -138,6 +145,10 @@ impl ComponentSpec {
                 .chain(&mut l.on_failure)
                 .collect(),
             ComponentSpec::ApiGateway(a) => a.targets.iter_mut().collect(),
+            ComponentSpec::Alarm(a) => std::iter::once(&mut a.component)
+                .chain(&mut a.alarm_actions)
+                .chain(&mut a.ok_actions)
+                .collect(),
         }
     }
 
@@ -182,9 +193,18 @@ impl ComponentSpec {
                 QueueType::Standard => keys(&["sqs.standard_per_million"]),
                 QueueType::Fifo => keys(&["sqs.fifo_per_million"]),
             },
-            ComponentSpec::Topic(_) => {
-                keys(&["sns.publish_per_million", "sns.http_delivery_per_million"])
+            ComponentSpec::Topic(t) => {
+                let mut k = keys(&["sns.publish_per_million", "sns.http_delivery_per_million"]);
+                let uses = |p| t.endpoints.iter().any(|e| e.protocol == p);
+                if uses(Protocol::Email) {
+                    k.push("sns.email_delivery_per_million".into());
+                }
+                if uses(Protocol::Sms) {
+                    k.push("sns.sms_per_message".into());
+                }
+                k
             }
+            ComponentSpec::Alarm(a) => vec![alarm::price_key(a).into()],
             ComponentSpec::Lambda(l) => {
                 let mut k = keys(&["lambda.request_per_million"]);
                 k.push(
@@ -242,6 +262,7 @@ const KINDS: &[&Kind] = &[
     &database::KIND,
     &load_balancer::KIND,
     &api_gateway::KIND,
+    &alarm::KIND,
 ];
 
 /// The name of every kind scenarios may write, in the order messages list
@@ -280,6 +301,10 @@ pub(crate) enum Role {
     Subscriber,
     /// A function's `on_failure` destination.
     OnFailure,
+    /// The `component` an alarm watches.
+    Watched,
+    /// A topic of an alarm's `alarm_actions` or `ok_actions`.
+    AlarmAction,
 }
 
 impl Role {

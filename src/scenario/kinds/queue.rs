@@ -68,6 +68,7 @@ pub(crate) const KIND: Kind = Kind {
         Role::Subscriber,
         Role::DeadLetter,
         Role::OnFailure,
+        Role::Watched,
     ],
     read,
 };

@@ -7,6 +7,7 @@ use crate::scenario::kinds::{ComponentId, ComponentSpec};
 use crate::scenario::kinds::{Kind, Reading, Role};
 use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val};
+use crate::settings::Protocol;
 
 /// One subscription of a topic.
 #[derive(Clone, Debug)]
@@ -17,18 +18,29 @@ pub struct Subscription {
     pub filter: Option<Vec<usize>>,
 }
 
+/// A subscription of an email or SMS endpoint: `{ protocol = "email" }`.
+#[derive(Clone, Debug)]
+pub struct EndpointSpec {
+    /// `protocol`.
+    pub protocol: Protocol,
+    /// The request classes delivered (`None`: all, and alarm notifications).
+    pub filter: Option<Vec<usize>>,
+}
+
 /// `kind = "topic"`: an SNS topic.
 #[derive(Clone, Debug)]
 pub struct TopicSpec {
-    /// `subscribers`, in order.
+    /// `subscribers` that are components, in order.
     pub subscriptions: Vec<Subscription>,
+    /// `subscribers` that are email or SMS endpoints, in order.
+    pub endpoints: Vec<EndpointSpec>,
     /// `latency`: time to accept a publish, and to deliver to a subscriber.
     pub latency: Dist,
 }
 
 pub(crate) const KIND: Kind = Kind {
     name: "topic",
-    named_by: &[Role::Send],
+    named_by: &[Role::Send, Role::Watched, Role::AlarmAction],
     read,
 };
 
@@ -37,16 +49,16 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let latency = t.dist(ctx, "latency").unwrap_or_else(|| {
         Dist::constant(crate::catalog::builtin().sns.delivery_latency_ms.millis())
     });
-    let expected =
-        "an array of component names or of tables { target = \"name\", filter = [\"class\", …] }";
+    let expected = "an array of component names or of tables { target = \"name\", filter = [\"class\", …] } or { protocol = \"email\" }";
     if !t.require(ctx, "subscribers", expected) {
         return None;
     }
     let v = t.get("subscribers")?;
     let key = t.key("subscribers");
-    let topic = |subscriptions| {
+    let topic = |subscriptions, endpoints| {
         ComponentSpec::Topic(TopicSpec {
             subscriptions,
+            endpoints,
             latency,
         })
     };
@@ -66,7 +78,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
                 target,
                 filter: None,
             };
-            return Some(topic(targets.into_iter().map(all).collect()));
+            return Some(topic(targets.into_iter().map(all).collect(), Vec::new()));
         }
         _ => {
             ctx.unexpected(key, v, expected);
@@ -74,6 +86,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         }
     };
     let mut subscriptions = Vec::new();
+    let mut endpoints = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         match item.get_ref() {
@@ -93,11 +106,22 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
                     ok = false;
                     continue;
                 };
-                s.check_keys(ctx, &["target", "filter"]);
                 let filter = match s.get("filter") {
                     None => Some(None),
                     Some(f) => class_filter(ctx, &s.key("filter"), f, reading.classes).map(Some),
                 };
+                if s.has("protocol") && !s.has("target") {
+                    s.check_keys(ctx, &["protocol", "filter"]);
+                    let protocols = [("email", Protocol::Email), ("sms", Protocol::Sms)];
+                    match (s.choice(ctx, "protocol", &protocols), filter) {
+                        (Some(protocol), Some(filter)) => {
+                            endpoints.push(EndpointSpec { protocol, filter })
+                        }
+                        _ => ok = false,
+                    }
+                    continue;
+                }
+                s.check_keys(ctx, &["target", "filter"]);
                 let target = s.req_str(ctx, "target", "a component name").map(|name| {
                     let to = NameRef {
                         name: name.to_string(),
@@ -119,7 +143,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
             }
         }
     }
-    ok.then(|| topic(subscriptions))
+    ok.then(|| topic(subscriptions, endpoints))
 }
 
 /// A subscription's `filter`: request classes of `[workload] classes`, as

@@ -67,6 +67,9 @@ pub(crate) struct Ctx<'c> {
     pub(crate) catalog: Arc<Catalog>,
     /// The prices the components read so far bill.
     pub(crate) billed: BTreeSet<String>,
+    /// `[scenario] interval` (60 s until it is read), against which an
+    /// alarm's period is checked.
+    pub(crate) interval: SimDuration,
 }
 
 impl<'c> Ctx<'c> {
@@ -80,6 +83,7 @@ impl<'c> Ctx<'c> {
             cache: HashMap::new(),
             catalog: Arc::new(catalog::builtin().clone()),
             billed: BTreeSet::new(),
+            interval: SimDuration::from_secs(60),
         }
     }
 

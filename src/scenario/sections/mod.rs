@@ -44,6 +44,9 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         ],
     );
     let head = head::read(ctx, &root);
+    if let Some(h) = &head {
+        ctx.interval = h.interval;
+    }
     // The components are read against the region's prices and the
     // scenario's own: whether their region can bill them is checked there.
     let region = head.as_ref().and_then(|h| h.region.clone());

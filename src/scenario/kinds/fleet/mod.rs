@@ -28,7 +28,13 @@ const MAX_WORKERS: u32 = 1_000;
 
 /// What may name a fleet: load balancers and gateways route to it, other
 /// components call it, queues feed its workers, topics deliver to it.
-pub(crate) const NAMED_BY: &[Role] = &[Role::Target, Role::Call, Role::Consumer, Role::Subscriber];
+pub(crate) const NAMED_BY: &[Role] = &[
+    Role::Target,
+    Role::Call,
+    Role::Consumer,
+    Role::Subscriber,
+    Role::Watched,
+];
 
 /// Most connections an instance's pool holds to one database.
 const MAX_POOL_SIZE: u32 = 1_000_000;

@@ -1,0 +1,202 @@
+//! A CloudWatch metric alarm: it watches one metric of one component,
+//! turns the values of each period into a datapoint by its statistic,
+//! evaluates the latest datapoints M of N ([`super::datapoints`]) and, on
+//! each change of state, publishes one notification to each topic of the
+//! new state's actions (`alarm_actions` on ALARM, `ok_actions` on OK).
+//!
+//! Its datapoints are built from the interval values the run samples (the
+//! values of `timeseries.csv`): a period is a whole number of intervals,
+//! and the datapoint of a period is available, and evaluated, at its end.
+
+use super::datapoints::{AlarmState, Datapoints, MOfN};
+use super::monthly::Projection;
+use super::{Component, Ctx, Msg};
+use crate::engine::ActorId;
+use crate::metric::Metric;
+use crate::settings::{Comparison, MissingData, Statistic};
+use crate::stats::{AlarmTransition, ComponentReport, IntervalSink};
+use crate::time::{SimDuration, SimTime};
+
+/// An alarm's own timer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmTimer {
+    /// An interval ended: read the watched metric.
+    Read,
+}
+
+/// The settings an alarm is built from.
+#[derive(Clone, Debug)]
+pub struct AlarmConfig {
+    /// The component watched.
+    pub watched: ActorId,
+    /// Its metric.
+    pub metric: Metric,
+    /// How a period's values make a datapoint.
+    pub statistic: Statistic,
+    /// The length of a period: a whole number of intervals.
+    pub period: SimDuration,
+    /// The run's sampling interval.
+    pub interval: SimDuration,
+    /// `datapoints_to_alarm` (M).
+    pub datapoints_to_alarm: u32,
+    /// `evaluation_periods` (N).
+    pub evaluation_periods: u32,
+    /// The comparison with the threshold.
+    pub comparison: Comparison,
+    /// The threshold.
+    pub threshold: f64,
+    /// How a period without data counts.
+    pub missing: MissingData,
+    /// Topics notified on ALARM.
+    pub alarm_actions: Vec<ActorId>,
+    /// Topics notified on OK.
+    pub ok_actions: Vec<ActorId>,
+    /// The alarm's price [USD per alarm-month].
+    pub per_month: f64,
+    /// The month a window's bill is projected to.
+    pub month: SimDuration,
+}
+
+/// A CloudWatch metric alarm.
+#[derive(Debug)]
+pub struct Alarm {
+    cfg: AlarmConfig,
+    state: AlarmState,
+    datapoints: Datapoints,
+    /// The values of the current period so far.
+    period_values: Vec<f64>,
+    transitions: Vec<AlarmTransition>,
+    interval_notifications: u64,
+    window_start: SimTime,
+}
+
+impl Alarm {
+    /// An alarm in INSUFFICIENT_DATA, as every alarm begins.
+    pub fn new(cfg: AlarmConfig) -> Self {
+        Alarm {
+            datapoints: Datapoints::new(cfg.evaluation_periods as usize),
+            state: AlarmState::InsufficientData,
+            period_values: Vec::new(),
+            transitions: Vec::new(),
+            interval_notifications: 0,
+            window_start: SimTime::ZERO,
+            cfg,
+        }
+    }
+
+    /// The watched value of the interval that just ended. A response
+    /// percentile of an interval in which the component answered nothing
+    /// is no data, as CloudWatch publishes no latency datapoint then.
+    fn read(&self, ctx: &Ctx<'_>) -> Option<f64> {
+        let w = &ctx.world.watched;
+        let value = w.value(self.cfg.watched, self.cfg.metric)?;
+        if self.cfg.metric == Metric::ResponseP99Ms {
+            let answered = w
+                .value(self.cfg.watched, Metric::Completions)
+                .unwrap_or(0.0)
+                + w.value(self.cfg.watched, Metric::Errors).unwrap_or(0.0);
+            if answered == 0.0 {
+                return None;
+            }
+        }
+        value.is_finite().then_some(value)
+    }
+
+    fn on_read(&mut self, ctx: &mut Ctx<'_>) {
+        let now = ctx.now();
+        if let Some(v) = self.read(ctx) {
+            self.period_values.push(v);
+        }
+        ctx.schedule(self.cfg.interval, AlarmTimer::Read.into());
+        if !now.0.is_multiple_of(self.cfg.period.0.max(1)) {
+            return;
+        }
+        let datapoint = self.cfg.statistic.of(&self.period_values);
+        self.period_values.clear();
+        self.datapoints.push(datapoint);
+        let rule = MOfN {
+            m: self.cfg.datapoints_to_alarm,
+            of: self.cfg.evaluation_periods,
+            missing: self.cfg.missing,
+            current: self.state,
+        };
+        let (comparison, threshold) = (self.cfg.comparison, self.cfg.threshold);
+        let next = self
+            .datapoints
+            .evaluate(&rule, |x| comparison.breaches(x, threshold));
+        if next == self.state {
+            return;
+        }
+        let topics = match next {
+            AlarmState::Alarm => self.cfg.alarm_actions.as_slice(),
+            AlarmState::Ok => self.cfg.ok_actions.as_slice(),
+            AlarmState::InsufficientData => &[],
+        };
+        for &topic in topics {
+            ctx.send(topic, SimDuration::ZERO, Msg::Notify);
+        }
+        self.interval_notifications += topics.len() as u64;
+        self.transitions.push(AlarmTransition {
+            time: now,
+            from: self.state.name(),
+            to: next.name(),
+            datapoint,
+            notifications: topics.len() as u32,
+        });
+        self.state = next;
+    }
+
+    fn cost(&self, window: SimDuration) -> f64 {
+        self.cfg.per_month * window.as_secs_f64() / self.cfg.month.as_secs_f64()
+    }
+}
+
+impl Component for Alarm {
+    type Timer = AlarmTimer;
+
+    fn on_start(&mut self, ctx: &mut Ctx<'_>) {
+        ctx.world.watched.watch(self.cfg.watched, self.cfg.metric);
+        if self.cfg.metric == Metric::ResponseP99Ms {
+            ctx.world
+                .watched
+                .watch(self.cfg.watched, Metric::Completions);
+            ctx.world.watched.watch(self.cfg.watched, Metric::Errors);
+        }
+        ctx.schedule(self.cfg.interval, AlarmTimer::Read.into());
+    }
+
+    fn on_timer(&mut self, timer: AlarmTimer, ctx: &mut Ctx<'_>) {
+        match timer {
+            AlarmTimer::Read => self.on_read(ctx),
+        }
+    }
+
+    fn start_window(&mut self, now: SimTime) {
+        self.window_start = now;
+    }
+
+    fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        out.put(Metric::AlarmState, self.state.value());
+        out.put(
+            Metric::Notifications,
+            std::mem::take(&mut self.interval_notifications) as f64,
+        );
+        out.put(Metric::CostUsd, self.cost(now.since(SimTime::ZERO)));
+    }
+
+    fn report(&mut self, now: SimTime) -> ComponentReport {
+        let window = now.since(self.window_start);
+        let month = Projection {
+            month: self.cfg.month,
+            window,
+        };
+        let in_window = |t: &&AlarmTransition| t.time >= self.window_start;
+        ComponentReport {
+            handled: self.transitions.iter().filter(in_window).count() as u64,
+            cost_usd: self.cost(window),
+            monthly_cost_usd: self.cost(window) * month.windows(),
+            transitions: self.transitions.clone(),
+            ..ComponentReport::default()
+        }
+    }
+}
