@@ -2,7 +2,8 @@
 //! component a box tinted by its kind, laid out in columns left to right
 //! by its distance from the entry; a synchronous link (`routes`, `calls`)
 //! a solid arrow, an asynchronous one (`sends`, `consumer`, `dead_letter`,
-//! `subscription`, `on_failure`) a dashed one. Each box carries what
+//! `subscription`, `on_failure`, an alarm's `watches` and `notifies`) a
+//! dashed one. Each box carries what
 //! `components.csv` measured: utilisation, throughput and errors, the mean
 //! over replications. Drawn from the manifest's `topology` (a folder
 //! written before it was recorded has no diagram). In the SVG each box and
@@ -48,7 +49,7 @@ const MARGIN: i32 = 24;
 const SIDE_GAP: i32 = 80;
 
 /// The kinds, in the order their colours and legend entries take.
-const KINDS: [&str; 8] = [
+const KINDS: [&str; 9] = [
     "load_balancer",
     "api_gateway",
     "ec2",
@@ -57,6 +58,7 @@ const KINDS: [&str; 8] = [
     "queue",
     "topic",
     "database",
+    "alarm",
 ];
 
 /// The kinds whose `utilization` is busy capacity over capacity (a queue,
@@ -188,7 +190,9 @@ fn header(folder: &OutputFolder, point: usize, topologies: &[DesignTopology]) ->
             Sample::Line(style::REFERENCE.stroke_width(2)),
         ),
         (
-            "asynchronous: sends, subscriptions, consumers, dead letters, on failure".to_string(),
+            "asynchronous: sends, subscriptions, consumers, dead letters, on failure, \
+             alarms' watches and notifications"
+                .to_string(),
             Sample::Dashed(RGBColor(0x80, 0x80, 0x80).stroke_width(2)),
         ),
     ];

@@ -127,6 +127,17 @@ impl ComponentSpec {
                 tag(l.on_failure.as_slice(), "on_failure"),
             ]
             .concat(),
+            // An alarm watches a component's metric and notifies topics
+            // (a topic of both its ALARM and OK actions is one link).
+            ComponentSpec::Alarm(a) => {
+                let mut topics: Vec<ComponentId> = Vec::new();
+                for &t in a.alarm_actions.iter().chain(&a.ok_actions) {
+                    if !topics.contains(&t) {
+                        topics.push(t);
+                    }
+                }
+                [tag(&[a.component], "watches"), tag(&topics, "notifies")].concat()
+            }
         }
     }
 
