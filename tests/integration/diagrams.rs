@@ -45,7 +45,7 @@ fn names(value: &Value) -> Vec<String> {
 
 /// A component's links as the scenario writes them: (to, kind).
 fn links(table: &Table) -> Vec<(String, &'static str)> {
-    const KEYS: [(&str, &str); 7] = [
+    const KEYS: [(&str, &str); 10] = [
         ("targets", "routes"),
         ("calls", "calls"),
         ("sends", "sends"),
@@ -53,6 +53,10 @@ fn links(table: &Table) -> Vec<(String, &'static str)> {
         ("dead_letter", "dead_letter"),
         ("subscribers", "subscription"),
         ("on_failure", "on_failure"),
+        // An alarm's (only an alarm's table has `component`).
+        ("component", "watches"),
+        ("alarm_actions", "notifies"),
+        ("ok_actions", "notifies"),
     ];
     KEYS.iter()
         .filter_map(|(key, kind)| table.get(*key).map(|v| (v, *kind)))
@@ -143,6 +147,15 @@ fn every_shipped_scenarios_diagram_names_every_component_and_link() {
         assert!(
             report[first..].starts_with("<figure id=\"design-diagram\">"),
             "{}: the diagram is the report's first chart",
+            scenario.display()
+        );
+        // Each band says what became of its design's requests, since a
+        // client's timeouts show in no box.
+        assert!(
+            svg.contains("of requests failed, lost or pending")
+                || svg.contains("every request completed")
+                || svg.contains("no request in the measured window"),
+            "{}: no outcome in the diagram",
             scenario.display()
         );
         for (design, titles) in expected(scenario) {

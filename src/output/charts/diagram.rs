@@ -97,6 +97,9 @@ struct Arrow {
 /// One design's band.
 struct Band {
     design: String,
+    /// What became of the design's requests ("61.7% of requests not
+    /// completed"): a failure a client saw (a timeout) is in no box.
+    outcome: String,
     colour: RGBColor,
     /// Left of the band [px of the figure].
     left: i32,
@@ -317,6 +320,35 @@ fn measures(
     lines
 }
 
+/// The share of the design's requests (all replications at `point`) that
+/// did not complete, as the band's title says it: a design whose clients
+/// time out shows no error in any box, and must not look healthy.
+fn outcome(folder: &OutputFolder, design: usize, point: usize) -> String {
+    let table = &folder.summary;
+    let sum = |column: &str| -> f64 {
+        table.column(column).map_or(0.0, |c| {
+            table
+                .rows_of(design, point)
+                .filter_map(|r| crate::output::folder::parse_number(&r.cells[c]))
+                .sum()
+        })
+    };
+    let requests = sum("requests");
+    if requests <= 0.0 {
+        return "no request in the measured window".to_string();
+    }
+    let not_completed = sum("failed") + sum("lost") + sum("pending");
+    if not_completed == 0.0 {
+        return "every request completed".to_string();
+    }
+    let share = 100.0 * not_completed / requests;
+    let decimals = if share >= 10.0 { 1 } else { 2 };
+    format!(
+        "{}% of requests failed, lost or pending",
+        style::format_number(share, decimals)
+    )
+}
+
 /// A rate with three significant figures at most: "1,234", "41.5", "0.52".
 fn rate(v: f64) -> String {
     let decimals = if v >= 100.0 || v == 0.0 {
@@ -432,6 +464,7 @@ fn lay_out(
     }
     Band {
         design: topology.design.clone(),
+        outcome: outcome(folder, design, point),
         colour: style::design_colour(design),
         left: MARGIN,
         top,
@@ -548,6 +581,15 @@ impl Figure for DiagramFigure {
                     .color(&band.colour),
             ))
             .map_err(style::drawing_error)?;
+            if !band.outcome.is_empty() {
+                let name_w = (band.design.width() as i32 + 2) * 10;
+                root.draw(&Text::new(
+                    format!("· {}", band.outcome),
+                    (band.left + name_w, band.top + 8),
+                    (style::FONT, style::LABEL_SIZE).into_font().color(&grey),
+                ))
+                .map_err(style::drawing_error)?;
+            }
             for arrow in &band.arrows {
                 let colour = if arrow.synchronous {
                     style::REFERENCE
