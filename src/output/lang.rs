@@ -6,29 +6,9 @@
 //! does not compile until every language has it. Scenario text (names,
 //! descriptions, lessons) and error messages are not here.
 
+pub use super::language::Lang;
+use super::outcome::Outcome;
 use super::plain_numbers::{count, dollars, duration, percent, rate};
-use super::takeaway::Outcome;
-
-/// The language of the terminal's and the report's words; results never
-/// depend on it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    /// English (the default).
-    #[default]
-    En,
-    /// Korean (한국어).
-    Ko,
-}
-
-impl Lang {
-    /// The language's tag for HTML's `lang` attribute.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ko => "ko",
-        }
-    }
-}
 
 /// A fixed word or phrase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! size, dollars with cents. Used by the takeaways ([`super::takeaway`]);
 //! the tables keep their own, column-aligned formats.
 
-use super::lang::Lang;
+use super::language::Lang;
 
 /// `digits` (ASCII, no sign) with a comma every three digits from the right.
 fn grouped(digits: &str) -> String {

@@ -13,43 +13,18 @@
 use super::designs::{DesignRow, Summary};
 use super::lang::{Key, Lang, Line, say, text};
 use super::measure::Measure;
+use super::outcome::Outcome;
 
-/// What became of a design's requests: totals over its replications.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Outcome {
-    /// Requests that arrived after the warmup.
-    pub requests: f64,
-    /// Completed (success, all work done).
-    pub served: f64,
-    /// Failed.
-    pub failed: f64,
-    /// Lost.
-    pub lost: f64,
-    /// Still in progress at the end.
-    pub pending: f64,
-}
-
-impl Outcome {
-    /// The totals of `row`: its means times its replications (each a sum
-    /// of whole counts, so rounding recovers it exactly).
-    fn of(row: &DesignRow) -> Outcome {
-        let total = |m: Measure| (row.mean[m.index()] * row.replications as f64).round();
-        Outcome {
-            requests: total(Measure::Requests),
-            served: total(Measure::Completed),
-            failed: total(Measure::Failed),
-            lost: total(Measure::Lost),
-            pending: total(Measure::Pending),
-        }
-    }
-
-    /// Completed over requests (0 without requests).
-    fn served_share(&self) -> f64 {
-        if self.requests > 0.0 {
-            self.served / self.requests
-        } else {
-            0.0
-        }
+/// The totals of `row`: its means times its replications (each a sum of
+/// whole counts, so rounding recovers it exactly).
+fn outcome_of(row: &DesignRow) -> Outcome {
+    let total = |m: Measure| (row.mean[m.index()] * row.replications as f64).round();
+    Outcome {
+        requests: total(Measure::Requests),
+        served: total(Measure::Completed),
+        failed: total(Measure::Failed),
+        lost: total(Measure::Lost),
+        pending: total(Measure::Pending),
     }
 }
 
@@ -85,12 +60,12 @@ fn chosen(s: &Summary, rows: Vec<usize>) -> Option<(usize, Option<Key>)> {
     let serves: Vec<usize> = rows
         .iter()
         .copied()
-        .filter(|&i| Outcome::of(&s.rows[i]).served_share() >= SERVES)
+        .filter(|&i| outcome_of(&s.rows[i]).served_share() >= SERVES)
         .collect();
     if let Some(i) = cheapest(serves) {
         return Some((i, Some(Key::PointServes99)));
     }
-    let share = |i: &usize| Outcome::of(&s.rows[*i]).served_share();
+    let share = |i: &usize| outcome_of(&s.rows[*i]).served_share();
     rows.into_iter()
         .max_by(|a, b| {
             share(a)
@@ -185,8 +160,8 @@ fn takeaway(s: &Summary, i: usize, why: Option<Key>, lang: Lang) -> String {
         Line::TakeawayCounts {
             design: &subject,
             replications: r.replications,
-            outcome: Outcome::of(r),
-            baseline: base.map(|b| (s.baseline.as_str(), Outcome::of(b))),
+            outcome: outcome_of(r),
+            baseline: base.map(|b| (s.baseline.as_str(), outcome_of(b))),
         },
         Line::TakeawayLatency {
             latency,
