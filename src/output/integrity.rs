@@ -23,6 +23,20 @@ pub const RUN_FILES: [&str; 4] = [
     "latency.csv",
 ];
 
+/// The file of alarm histories, a run file too when a design has an alarm.
+pub const ALARMS_FILE: &str = "alarms.csv";
+
+/// The run files of the folder whose manifest is `manifest`: the four of
+/// every run, and `alarms.csv` when the manifest records one (a design has
+/// an alarm), so that it is checked, merged and refused like the others.
+pub fn run_files(manifest: &Manifest) -> Vec<&'static str> {
+    let mut files = RUN_FILES.to_vec();
+    if manifest.files.contains_key(ALARMS_FILE) {
+        files.push(ALARMS_FILE);
+    }
+    files
+}
+
 /// A folder whose files are not what its manifest says: exit 2, naming the
 /// file and what differs.
 #[derive(Debug, thiserror::Error)]
@@ -408,7 +422,7 @@ pub fn check_runs(
         };
     }
     let mut warnings = Vec::new();
-    for name in RUN_FILES {
+    for name in run_files(manifest) {
         let path = dir.join(name);
         let Some(record) = manifest.files.get(name) else {
             return Err(BadFolder(format!(

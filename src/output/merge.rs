@@ -16,9 +16,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::integrity::{
-    self, BadFolder, Hashing, RUN_FILES, RunId, RunKeys, Runs, Strictness, parse_shard,
-};
+use super::integrity::{self, BadFolder, Hashing, RunId, RunKeys, Runs, Strictness, parse_shard};
 use super::manifest::{FileRecord, Manifest, read_manifest};
 
 /// A problem with the shards given, as opposed to a failure to read or
@@ -177,7 +175,10 @@ pub fn combine(
         from.push(s);
     }
     let mut files = BTreeMap::new();
-    for name in RUN_FILES {
+    // The run files are those the sources record (`alarms.csv` with an
+    // alarm); the merged manifest's records are being made anew.
+    let recorded = sources.first().map(|s| &s.manifest).unwrap_or(manifest);
+    for name in integrity::run_files(recorded) {
         let record = join_file(name, sources, &runs, &from, out)?;
         files.insert(name.to_string(), record);
     }

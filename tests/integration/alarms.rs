@@ -241,3 +241,73 @@ fn run_writes_alarms_csv_every_time() {
     }
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// Shards of a scenario with alarms merge into the folder of one run:
+/// `alarms.csv` joined run by run, byte for byte; a shard whose
+/// `alarms.csv` lost a row is refused with nothing written.
+#[cfg(feature = "slow-tests")]
+#[test]
+fn shards_with_alarms_merge_into_one_runs_alarms_csv() {
+    use crate::common::{repo, stratosim};
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo().join("scenarios/alarm-notification.toml");
+    let run = |out: &std::path::Path, shard: Option<&str>| {
+        let mut args = vec![
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--no-charts",
+            "--replications",
+            "2",
+        ];
+        if let Some(s) = shard {
+            args.extend(["--shard", s]);
+        }
+        let o = stratosim(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (whole, one, two) = (
+        tmp.path().join("whole"),
+        tmp.path().join("one"),
+        tmp.path().join("two"),
+    );
+    run(&whole, None);
+    run(&one, Some("1/2"));
+    run(&two, Some("2/2"));
+    let merge = |first: &std::path::Path, out: &std::path::Path| {
+        stratosim(&[
+            "merge",
+            first.to_str().unwrap(),
+            two.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    let merged = tmp.path().join("merged");
+    let o = merge(&one, &merged);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |dir: &std::path::Path| std::fs::read(dir.join("alarms.csv")).unwrap();
+    assert_eq!(read(&merged), read(&whole), "merged alarms.csv");
+    // A shard whose alarms.csv lost its last row.
+    let text = String::from_utf8(read(&one)).unwrap();
+    let cut: Vec<&str> = text.lines().collect();
+    assert!(cut.len() > 2, "{text}");
+    std::fs::write(
+        one.join("alarms.csv"),
+        cut[..cut.len() - 1].join("\n") + "\n",
+    )
+    .unwrap();
+    let refused = tmp.path().join("refused");
+    let o = merge(&one, &refused);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("alarms.csv"));
+    assert!(!refused.exists(), "refused, yet wrote");
+}
