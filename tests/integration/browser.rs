@@ -158,21 +158,6 @@ fn render(
     Ok((findings, console))
 }
 
-/// The shipped scenarios: `scenarios/*.toml` and the contract's examples.
-fn shipped_scenarios() -> Vec<PathBuf> {
-    let mut all = Vec::new();
-    for dir in [repo().join("scenarios"), contract_examples()] {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "toml") {
-                all.push(path);
-            }
-        }
-    }
-    all.sort();
-    all
-}
-
 /// Runs `scenario` at a reduced size (5 simulated minutes, 2 replications)
 /// into a folder of `tmp`, returning the folder.
 fn small_run(scenario: &Path, tmp: &Path) -> PathBuf {

@@ -120,6 +120,23 @@ pub fn contract_examples() -> PathBuf {
     repo().join("scenarios/contract")
 }
 
+/// The shipped scenarios: `scenarios/*.toml` and the contract's examples.
+// Read by slow tests only (the diagrams and the browser's reports).
+#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
+pub fn shipped_scenarios() -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    for dir in [repo().join("scenarios"), contract_examples()] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                all.push(path);
+            }
+        }
+    }
+    all.sort();
+    all
+}
+
 /// Erlang C: the probability that an arrival waits in M/M/c with offered load `a` = λ/μ.
 pub fn erlang_c(c: u32, a: f64) -> f64 {
     // Erlang B by the stable recursion, then C from B.

@@ -5,26 +5,11 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use toml::{Table, Value};
 
 use crate::common::*;
-
-/// The shipped scenarios: `scenarios/*.toml` and the contract's examples.
-fn shipped_scenarios() -> Vec<PathBuf> {
-    let mut all = Vec::new();
-    for dir in [repo().join("scenarios"), contract_examples()] {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "toml") {
-                all.push(path);
-            }
-        }
-    }
-    all.sort();
-    all
-}
 
 /// The names a key of a component's table gives: one name or an array of
 /// names (or, for `subscribers`, tables with a `target`).
