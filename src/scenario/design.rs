@@ -183,7 +183,7 @@ fn check_alarm_metrics(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, O
             continue;
         };
         let metric = a.metric.name(&[]);
-        let written = crate::scenario::kinds::alarm::writes(kind.name);
+        let written = kind.writes();
         if !written.contains(&metric.as_ref()) {
             ctx.error(
                 a.metric_at.0,
@@ -192,7 +192,7 @@ fn check_alarm_metrics(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, O
                     "`{}` is {}, which writes no `{metric}` to timeseries.csv; it writes {}",
                     w.name,
                     with_article(kind.name),
-                    one_of(written, Quoted::Value)
+                    one_of(&written, Quoted::Value)
                 ),
             );
         }

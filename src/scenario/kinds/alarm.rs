@@ -43,6 +43,7 @@ pub(crate) const KIND: Kind = Kind {
     name: "alarm",
     named_by: &[],
     read,
+    writes: &["alarm_state", "notifications"],
 };
 
 /// Shortest period: CloudWatch's high-resolution alarms evaluate every 10 s.
@@ -58,98 +59,6 @@ pub(crate) fn price_key(a: &AlarmSpec) -> &'static str {
         "cloudwatch.high_resolution_alarm_month"
     } else {
         "cloudwatch.standard_alarm_month"
-    }
-}
-
-/// The metrics a component of kind `kind` writes to `timeseries.csv` each
-/// interval, which an alarm may watch.
-pub(crate) fn writes(kind: &str) -> &'static [&'static str] {
-    const CALLS: [&str; 4] = ["arrivals", "completions", "errors", "response_p99_ms"];
-    match kind {
-        "ec2" | "fargate" | "database" => &[
-            "arrivals",
-            "completions",
-            "errors",
-            "response_p99_ms",
-            "in_flight",
-            "cost_usd",
-            "utilization",
-            "waiting",
-            "instances",
-            "pending",
-            "draining",
-            "desired",
-            "scaling_events",
-            "interruptions",
-            "connections",
-            "connection_errors",
-        ],
-        "queue" => &[
-            "arrivals",
-            "completions",
-            "errors",
-            "response_p99_ms",
-            "in_flight",
-            "cost_usd",
-            "queue_depth",
-            "oldest_age_s",
-            "sent",
-            "received",
-            "deleted",
-            "empty_receives",
-            "dead_lettered",
-            "redriven",
-            "expired",
-            "duplicates",
-            "out_of_order",
-            "throttled",
-        ],
-        "topic" => &[
-            "arrivals",
-            "completions",
-            "errors",
-            "response_p99_ms",
-            "in_flight",
-            "cost_usd",
-            "published",
-            "delivered",
-            "delivery_retries",
-            "undeliverable",
-        ],
-        "lambda" => &[
-            "arrivals",
-            "completions",
-            "errors",
-            "response_p99_ms",
-            "in_flight",
-            "cost_usd",
-            "concurrency",
-            "environments",
-            "cold_starts",
-            "throttles",
-            "init_ms",
-            "events_waiting",
-            "events_dropped",
-        ],
-        "load_balancer" => &[
-            "arrivals",
-            "completions",
-            "errors",
-            "response_p99_ms",
-            "in_flight",
-            "cost_usd",
-            "cross_zone_gb",
-        ],
-        "api_gateway" => &[
-            "arrivals",
-            "completions",
-            "errors",
-            "response_p99_ms",
-            "in_flight",
-            "cost_usd",
-            "throttles",
-        ],
-        _ => &CALLS,
     }
 }
 

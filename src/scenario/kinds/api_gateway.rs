@@ -38,6 +38,7 @@ pub(crate) const KIND: Kind = Kind {
     name: "api_gateway",
     named_by: &[Role::Call, Role::Subscriber, Role::Watched],
     read,
+    writes: &["throttles"],
 };
 
 /// Defaults are the account-level ones (aws-facts.md §8).

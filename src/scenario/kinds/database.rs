@@ -27,6 +27,7 @@ pub(crate) const KIND: Kind = Kind {
     name: "database",
     named_by: &[Role::Target, Role::Call, Role::Watched],
     read,
+    writes: super::fleet::WRITES,
 };
 
 /// Most operations a database serves at once.

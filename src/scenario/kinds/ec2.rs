@@ -15,6 +15,7 @@ pub(crate) const KIND: Kind = Kind {
     name: "ec2",
     named_by: fleet::NAMED_BY,
     read,
+    writes: fleet::WRITES,
 };
 
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {

@@ -14,6 +14,7 @@ pub(crate) const KIND: Kind = Kind {
     name: "fargate",
     named_by: fleet::NAMED_BY,
     read,
+    writes: fleet::WRITES,
 };
 
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {

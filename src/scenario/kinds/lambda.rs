@@ -69,6 +69,15 @@ pub(crate) const KIND: Kind = Kind {
         Role::Watched,
     ],
     read,
+    writes: &[
+        "concurrency",
+        "environments",
+        "cold_starts",
+        "throttles",
+        "init_ms",
+        "events_waiting",
+        "events_dropped",
+    ],
 };
 
 /// The runtime without a catalog figure: container-image functions.

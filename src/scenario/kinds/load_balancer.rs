@@ -43,6 +43,7 @@ pub(crate) const KIND: Kind = Kind {
     name: "load_balancer",
     named_by: &[Role::Target, Role::Call, Role::Subscriber, Role::Watched],
     read,
+    writes: &["cross_zone_gb"],
 };
 
 const ROUTINGS: &[(&str, Routing)] = &[

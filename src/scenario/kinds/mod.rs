@@ -261,7 +261,21 @@ pub(crate) struct Kind {
     /// problem was reported. The spec's `ComponentId`s number the references
     /// recorded in the [`Reading`] until the design resolves them.
     pub(crate) read: fn(&mut Ctx, &Table, &mut Reading) -> Option<ComponentSpec>,
+    /// The metrics of its own it writes to `timeseries.csv` each interval,
+    /// besides those every component writes ([`EVERY_COMPONENT_WRITES`]):
+    /// what an alarm may watch.
+    pub(crate) writes: &'static [&'static str],
 }
+
+/// The metrics every component writes to `timeseries.csv` each interval.
+const EVERY_COMPONENT_WRITES: [&str; 6] = [
+    "arrivals",
+    "completions",
+    "errors",
+    "response_p99_ms",
+    "in_flight",
+    "cost_usd",
+];
 
 /// Every kind, in the order messages list them.
 const KINDS: &[&Kind] = &[
@@ -283,6 +297,16 @@ pub fn kind_names() -> impl Iterator<Item = &'static str> {
 }
 
 impl Kind {
+    /// Every metric a component of this kind writes to `timeseries.csv`
+    /// each interval.
+    pub(crate) fn writes(&self) -> Vec<&'static str> {
+        EVERY_COMPONENT_WRITES
+            .iter()
+            .chain(self.writes)
+            .copied()
+            .collect()
+    }
+
     /// The kinds a reference in `role` may name, for messages:
     /// "queue, topic or lambda".
     pub(crate) fn named_by_text(role: Role) -> String {

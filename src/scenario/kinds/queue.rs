@@ -71,6 +71,20 @@ pub(crate) const KIND: Kind = Kind {
         Role::Watched,
     ],
     read,
+    writes: &[
+        "queue_depth",
+        "oldest_age_s",
+        "sent",
+        "received",
+        "deleted",
+        "empty_receives",
+        "dead_lettered",
+        "redriven",
+        "expired",
+        "duplicates",
+        "out_of_order",
+        "throttled",
+    ],
 };
 
 const QUEUE_TYPES: &[(&str, QueueType)] =

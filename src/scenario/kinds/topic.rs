@@ -42,6 +42,12 @@ pub(crate) const KIND: Kind = Kind {
     name: "topic",
     named_by: &[Role::Send, Role::Watched, Role::AlarmAction],
     read,
+    writes: &[
+        "published",
+        "delivered",
+        "delivery_retries",
+        "undeliverable",
+    ],
 };
 
 fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec> {

@@ -28,6 +28,21 @@ const MAX_WORKERS: u32 = 1_000;
 
 /// What may name a fleet: load balancers and gateways route to it, other
 /// components call it, queues feed its workers, topics deliver to it.
+/// The metrics of its own a fleet (ec2, fargate, a database) writes to
+/// `timeseries.csv` each interval.
+pub(crate) const WRITES: &[&str] = &[
+    "utilization",
+    "waiting",
+    "instances",
+    "pending",
+    "draining",
+    "desired",
+    "scaling_events",
+    "interruptions",
+    "connections",
+    "connection_errors",
+];
+
 pub(crate) const NAMED_BY: &[Role] = &[
     Role::Target,
     Role::Call,
