@@ -55,6 +55,40 @@ impl DesignRow {
     pub fn completed_any(&self) -> bool {
         self.mean[Measure::Completed.index()] > 0.0
     }
+
+    /// A row for the tests of what reads rows: the given means (0 for the
+    /// other measures), no intervals, and an SLO verdict `pass` with no
+    /// margin.
+    #[cfg(test)]
+    pub(crate) fn for_tests(
+        design: &str,
+        point: &str,
+        replications: usize,
+        values: &[(Measure, f64)],
+        pass: bool,
+    ) -> DesignRow {
+        let mut mean = vec![0.0; Measure::COUNT];
+        for (m, v) in values {
+            mean[m.index()] = *v;
+        }
+        DesignRow {
+            design: design.into(),
+            point: if point.is_empty() {
+                Vec::new()
+            } else {
+                vec![point.into()]
+            },
+            replications,
+            low: vec![f64::NAN; Measure::COUNT],
+            high: vec![f64::NAN; Measure::COUNT],
+            mean,
+            slo: Some(Verdict {
+                pass,
+                margin: 0.0,
+                binding: String::new(),
+            }),
+        }
+    }
 }
 
 /// A design's paired difference from the baseline for one metric.

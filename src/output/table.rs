@@ -269,26 +269,9 @@ pub fn slo_answer(s: &Summary, lang: Lang) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::slo::Verdict;
 
     fn row(design: &str, values: &[(Measure, f64)], pass: bool) -> DesignRow {
-        let mut mean = vec![0.0; Measure::COUNT];
-        for (m, v) in values {
-            mean[m.index()] = *v;
-        }
-        DesignRow {
-            design: design.into(),
-            point: Vec::new(),
-            replications: 1,
-            low: vec![f64::NAN; Measure::COUNT],
-            high: vec![f64::NAN; Measure::COUNT],
-            mean,
-            slo: Some(Verdict {
-                pass,
-                margin: 0.0,
-                binding: String::new(),
-            }),
-        }
+        DesignRow::for_tests(design, "", 1, values, pass)
     }
 
     #[test]

@@ -185,30 +185,9 @@ fn takeaway(s: &Summary, i: usize, why: Option<Key>, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::slo::Verdict;
 
     fn row(design: &str, point: &str, values: &[(Measure, f64)], pass: bool) -> DesignRow {
-        let mut mean = vec![0.0; Measure::COUNT];
-        for (m, v) in values {
-            mean[m.index()] = *v;
-        }
-        DesignRow {
-            design: design.into(),
-            point: if point.is_empty() {
-                Vec::new()
-            } else {
-                vec![point.into()]
-            },
-            replications: 4,
-            low: vec![f64::NAN; Measure::COUNT],
-            high: vec![f64::NAN; Measure::COUNT],
-            mean,
-            slo: Some(Verdict {
-                pass,
-                margin: 0.0,
-                binding: String::new(),
-            }),
-        }
+        DesignRow::for_tests(design, point, 4, values, pass)
     }
 
     fn outage() -> Summary {

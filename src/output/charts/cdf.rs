@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Caption, Chart, point_stem, replications_note};
+use super::{Caption, Chart, point_stem, replications_note, saved};
 use crate::output::folder::{OutputFolder, Table, parse_number};
 
 /// One design's curve: (latency [ms], cumulative fraction) points.
@@ -91,11 +91,12 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             panels,
         };
         let stem = point_stem(folder, "latency-cdf", point);
-        style::save(&figure, dir, &stem)?;
-        charts.push(Chart {
+        charts.push(saved(
+            &figure,
+            dir,
             stem,
-            caption: Caption::Latency { point: label },
-        });
+            Caption::Latency { point: label },
+        )?);
     }
     Ok(charts)
 }

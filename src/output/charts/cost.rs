@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Caption, Chart, replications_note};
+use super::{Caption, Chart, replications_note, saved};
 use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, parse_number};
 
@@ -120,12 +120,12 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
         },
         bars,
     };
-    let stem = "cost-by-component".to_string();
-    style::save(&figure, dir, &stem)?;
-    Ok(vec![Chart {
-        stem,
-        caption: Caption::Cost { per_million },
-    }])
+    Ok(vec![saved(
+        &figure,
+        dir,
+        "cost-by-component".into(),
+        Caption::Cost { per_million },
+    )?])
 }
 
 /// A price with sensible precision: "$1,234", "$12.35", "$0.0123".

@@ -18,7 +18,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Caption, Chart, replications_note};
+use super::{Caption, Chart, replications_note, saved};
 use crate::output::confidence::mean_ci;
 use crate::output::designs::summarise;
 use crate::output::folder::OutputFolder;
@@ -242,12 +242,12 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
         points,
         slo_lines,
     };
-    let stem = "cost-latency-front".to_string();
-    style::save(&figure, dir, &stem)?;
-    Ok(vec![Chart {
-        stem,
-        caption: Caption::Front,
-    }])
+    Ok(vec![saved(
+        &figure,
+        dir,
+        "cost-latency-front".into(),
+        Caption::Front,
+    )?])
 }
 
 /// The points no other point beats on both p99 and cost, by rising p99.

@@ -134,6 +134,13 @@ fn charted_points(n: usize) -> Vec<usize> {
     }
 }
 
+/// Draws `figure` as `charts/<stem>.png` and `.svg` in `dir`, and names it
+/// for the report.
+fn saved(figure: &impl style::Figure, dir: &Path, stem: String, caption: Caption) -> Result<Chart> {
+    style::save(figure, dir, &stem)?;
+    Ok(Chart { stem, caption })
+}
+
 /// A chart's file stem for sweep point `point`: `base` alone without a
 /// sweep, else `base-` and the point's values (`timeline-rate-100`).
 fn point_stem(folder: &OutputFolder, base: &str, point: usize) -> String {

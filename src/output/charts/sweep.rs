@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Caption, Chart, slug};
+use super::{Caption, Chart, saved, slug};
 use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, Row, Table, parse_number, short_key, short_value};
 
@@ -120,11 +120,12 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     for (axis, key) in folder.axes.iter().enumerate() {
         let figure = figure_for(folder, axis, key);
         let stem = format!("sweep-{}", slug(key));
-        style::save(&figure, dir, &stem)?;
-        charts.push(Chart {
+        charts.push(saved(
+            &figure,
+            dir,
             stem,
-            caption: Caption::Sweep { key: key.clone() },
-        });
+            Caption::Sweep { key: key.clone() },
+        )?);
     }
     Ok(charts)
 }

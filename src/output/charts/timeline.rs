@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
-use super::{Caption, Chart, point_stem, replications_note};
+use super::{Caption, Chart, point_stem, replications_note, saved};
 use crate::output::folder::{FaultSpan, OutputFolder};
 
 /// More points than this per line are averaged in bins: a screen cannot
@@ -367,11 +367,12 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             slo_p99_ms,
         };
         let stem = point_stem(folder, "timeline", point);
-        style::save(&figure, dir, &stem)?;
-        charts.push(Chart {
+        charts.push(saved(
+            &figure,
+            dir,
             stem,
-            caption: Caption::Timeline { point: label },
-        });
+            Caption::Timeline { point: label },
+        )?);
     }
     Ok(charts)
 }
