@@ -251,6 +251,27 @@ fn an_event_source_mapping_costs_the_same_per_message_at_30_and_300_pollers() {
     }
 }
 
+/// A queue consumed by an Auto Scaling group of 4 instances whose `max` is
+/// 100 and 1,000: the pollers of the empty slots wait for their instance
+/// without polling, so the events per message do not grow with `max`
+/// beyond each poller's first look at the start (0.6 events per message
+/// more here, once; looking again every second, as they once did, is
+/// 2 × 900 × 8 more polls a second, about 70 events per message).
+#[test]
+fn a_group_consumer_costs_the_same_per_message_at_max_100_and_1000() {
+    let group = |max: u32| {
+        bench_scenario(
+            "group-consumer.toml",
+            &[("designs.group.worker.autoscaling.max", max)],
+        )
+    };
+    let (a, _) = run(&group(100), 0);
+    let (b, _) = run(&group(1_000), 0);
+    assert!(a.completed > 20_000 && b.completed > 20_000);
+    let per = |r: &RunResult| r.events as f64 / r.requests as f64;
+    assert_flat("events per message", per(&a), per(&b), 1.1);
+}
+
 /// A backlog of 100,000 and 1,000,000 messages: the bytes per queued
 /// message do not grow, and stay small.
 #[test]

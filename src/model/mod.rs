@@ -149,6 +149,12 @@ pub enum Msg {
     /// receiving topic (no request of the workload: it reaches the topic's
     /// email and SMS endpoints).
     Notify,
+    /// Instance `instance` of a fleet the receiver watches started taking
+    /// work from queues (see [`Registry::watch`](targets::Registry::watch)).
+    InstancePolls {
+        /// The instance's slot.
+        instance: u32,
+    },
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {
         /// Index into the scenario's `[[faults]]`.
@@ -232,6 +238,10 @@ pub trait Component {
     /// An alarm publishes a notification to the component (a topic).
     fn on_notify(&mut self, _ctx: &mut Ctx<'_>) {}
 
+    /// Instance `instance` of a fleet the component watches started taking
+    /// work from queues.
+    fn on_instance_polls(&mut self, _instance: u32, _ctx: &mut Ctx<'_>) {}
+
     /// Fault number `index` begins (`start`) or ends on the component.
     fn on_fault(&mut self, _index: u32, _start: bool, _ctx: &mut Ctx<'_>) {}
 
@@ -282,6 +292,7 @@ impl<C: Component> DynComponent for C {
             Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
             Msg::Disconnect { count } => self.on_disconnect(count, ctx),
             Msg::Notify => self.on_notify(ctx),
+            Msg::InstancePolls { instance } => self.on_instance_polls(instance, ctx),
             Msg::Fault { index, start } => self.on_fault(index, start, ctx),
             Msg::Start => self.on_start(ctx),
         }

@@ -50,13 +50,36 @@ pub struct Registry {
     backlog: Vec<u64>,
     /// Per actor index, a bit per availability zone that is down.
     zones_down: Vec<u32>,
+    /// Per actor index, who is told when one of its instances starts
+    /// polling (the queues it consumes).
+    watchers: Vec<Vec<ActorId>>,
     /// Bumped at every change of a state, so readers re-read only then.
     generation: u64,
 }
 
 impl Registry {
-    /// Instance `instance` of fleet `actor` is now in `state`.
-    pub fn publish(&mut self, actor: ActorId, instance: u32, state: TargetState) {
+    /// `watcher` is told ([`Msg::InstancePolls`](super::Msg::InstancePolls))
+    /// whenever an instance of fleet `actor` starts polling, so that its
+    /// pollers waiting for that instance need not look again and again.
+    pub fn watch(&mut self, actor: ActorId, watcher: ActorId) {
+        let a = actor.0 as usize;
+        if self.watchers.len() <= a {
+            self.watchers.resize_with(a + 1, Vec::new);
+        }
+        if !self.watchers[a].contains(&watcher) {
+            self.watchers[a].push(watcher);
+        }
+    }
+
+    /// The `i`-th watcher of fleet `actor`, if it has that many.
+    #[inline]
+    pub fn watcher(&self, actor: ActorId, i: usize) -> Option<ActorId> {
+        self.watchers.get(actor.0 as usize)?.get(i).copied()
+    }
+
+    /// Instance `instance` of fleet `actor` is now in `state`; true when
+    /// this makes it start polling.
+    pub fn publish(&mut self, actor: ActorId, instance: u32, state: TargetState) -> bool {
         let a = actor.0 as usize;
         if self.fleets.len() <= a {
             self.fleets.resize_with(a + 1, Vec::new);
@@ -66,10 +89,12 @@ impl Registry {
         if states.len() <= i {
             states.resize(i + 1, TargetState::Absent);
         }
-        if states[i] != state {
+        let before = states[i];
+        if before != state {
             states[i] = state;
             self.generation += 1;
         }
+        state.polls() && !before.polls()
     }
 
     /// The state of an instance, `None` when its fleet publishes nothing

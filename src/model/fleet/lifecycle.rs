@@ -5,7 +5,7 @@ use rand::RngExt;
 
 use super::{Fleet, FleetTimer, InstanceTimer, Life};
 use crate::model::targets::TargetState;
-use crate::model::{Ctx, Outcome};
+use crate::model::{Ctx, Msg, Outcome};
 use crate::slab::Key;
 use crate::time::{SimDuration, SimTime};
 
@@ -33,8 +33,18 @@ impl Fleet {
     }
 
     pub(super) fn publish(&self, server: u32, state: TargetState, ctx: &mut Ctx<'_>) {
-        if let Some(sc) = &self.scaling {
-            ctx.world.targets.publish(sc.me, server, state);
+        if let Some(sc) = &self.scaling
+            && ctx.world.targets.publish(sc.me, server, state)
+        {
+            let mut i = 0;
+            while let Some(queue) = ctx.world.targets.watcher(sc.me, i) {
+                ctx.send(
+                    queue,
+                    SimDuration::ZERO,
+                    Msg::InstancePolls { instance: server },
+                );
+                i += 1;
+            }
         }
     }
 

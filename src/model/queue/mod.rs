@@ -404,6 +404,10 @@ impl Component for Queue {
         }
     }
 
+    fn on_instance_polls(&mut self, instance: u32, ctx: &mut Ctx<'_>) {
+        self.instance_polls(instance, ctx);
+    }
+
     fn on_fault(&mut self, index: u32, start: bool, _ctx: &mut Ctx<'_>) {
         self.faults.apply(index, start);
     }

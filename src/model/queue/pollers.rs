@@ -15,6 +15,9 @@ pub(super) struct Poller {
     pub(super) waiting: bool,
     /// Beyond the event source mapping's current scale: not polling.
     pub(super) parked: bool,
+    /// Its instance is not running: it polls again when the fleet says the
+    /// instance started ([`Queue::instance_polls`]), not before.
+    pub(super) sleeping: bool,
     /// When its batching window closes (an event source mapping with a
     /// window): until then it gathers messages, unless the batch fills first.
     pub(super) window_closes: Option<SimTime>,
@@ -28,23 +31,59 @@ pub(super) struct Poller {
     pub(super) next: u32,
 }
 
-/// How long a poller whose host is down waits before it polls again: its
-/// process is gone, so this only paces the check for the host's return.
+/// How long a poller whose host is in an outage waits before it polls
+/// again: its process is gone, so this only paces the check for the host's
+/// return. (A host that is not running at all wakes its pollers when it
+/// starts, see [`Queue::instance_polls`].)
 pub(super) const PARKED_POLLER_RECHECK: SimDuration = SimDuration::from_secs(1);
 
 impl Queue {
     /// The poller loop starts with every poller's first receive.
     pub(super) fn start_pollers(&mut self, ctx: &mut Ctx<'_>) {
-        if self.cfg.consumer.is_some_and(|c| c.event_source_mapping) {
-            ctx.schedule(SimDuration::from_secs(60), QueueTimer::ScalePollers.into());
+        if let Some(c) = self.cfg.consumer {
+            if c.event_source_mapping {
+                ctx.schedule(SimDuration::from_secs(60), QueueTimer::ScalePollers.into());
+            } else {
+                let me = ctx.me();
+                ctx.world.targets.watch(c.actor, me);
+            }
         }
-        // Pollers start out of step, each within one API round trip: hosts
-        // and processes never start in the same nanosecond, and pollers in
-        // lockstep would poll in bursts.
-        let spread = self.cfg.latency.mean_secs();
         for p in 0..self.pollers.len() as u32 {
-            let offset = SimDuration::from_secs_f64(self.rng.random_range(0.0..=spread));
-            ctx.schedule(offset, self.poller_timer(p, PollerTimer::Poll));
+            self.poll_soon(p, ctx);
+        }
+    }
+
+    /// Whether poller `p`'s instance is running (always, for a consumer
+    /// that is not a fleet in an Auto Scaling group).
+    fn host_polls(&self, p: u32, ctx: &Ctx<'_>) -> bool {
+        self.cfg.consumer.is_none_or(|c| {
+            ctx.world
+                .targets
+                .polls(c.actor, self.pollers[p as usize].instance)
+        })
+    }
+
+    /// Poller `p` polls within one API round trip: hosts and processes
+    /// never start in the same nanosecond, and pollers in lockstep would
+    /// poll in bursts.
+    fn poll_soon(&mut self, p: u32, ctx: &mut Ctx<'_>) {
+        let spread = self.cfg.latency.mean_secs();
+        let offset = SimDuration::from_secs_f64(self.rng.random_range(0.0..=spread));
+        ctx.schedule(offset, self.poller_timer(p, PollerTimer::Poll));
+    }
+
+    /// Instance `instance` of the consumer started: its pollers that wait
+    /// for it start polling. A group's empty slots cost nothing until then
+    /// (they used to look every second, max × workers × 2 polls a second).
+    pub(super) fn instance_polls(&mut self, instance: u32, ctx: &mut Ctx<'_>) {
+        let Some(c) = self.cfg.consumer else {
+            return;
+        };
+        let first = instance * c.workers;
+        for p in first..(first + c.workers).min(self.pollers.len() as u32) {
+            if std::mem::take(&mut self.pollers[p as usize].sleeping) {
+                self.poll_soon(p, ctx);
+            }
         }
     }
 
@@ -58,18 +97,10 @@ impl Queue {
             poller.window_closes = None;
             return;
         }
-        if let Some(c) = self.cfg.consumer
-            && !ctx
-                .world
-                .targets
-                .polls(c.actor, self.pollers[p as usize].instance)
-        {
+        if !self.host_polls(p, ctx) {
             // Its instance is not running (booting, draining, terminated, or
-            // a slot of an Auto Scaling group never filled): look again later.
-            ctx.schedule(
-                PARKED_POLLER_RECHECK,
-                self.poller_timer(p, PollerTimer::Poll),
-            );
+            // a slot of an Auto Scaling group never filled): wait for it.
+            self.pollers[p as usize].sleeping = true;
             return;
         }
         if self.pollers[p as usize].window_closes.is_none()
