@@ -21,6 +21,7 @@ use crate::output::csv_files::RunFiles;
 use crate::output::format::cell;
 use crate::output::integrity::Runs;
 use crate::output::lang::{Line, say};
+use crate::output::language::RequestsCalled;
 use crate::output::lesson;
 use crate::output::manifest::{FaultWindow, FileRecord, Manifest, PriceOverride, write_manifest};
 use crate::output::merge::{Source, combine};
@@ -295,6 +296,10 @@ fn manifest_of(
             .collect(),
         topology: base.designs.iter().map(super::topology::of).collect(),
         description: base.description.clone(),
+        requests_called: RequestsCalled {
+            en: base.requests_called.en.clone(),
+            ko: base.requests_called.ko.clone(),
+        },
         faults: base.faults.iter().map(fault_window).collect(),
         window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
         slo: slo_targets(&base.slo),

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::confidence::mean_ci;
 use super::format::num;
 use super::integrity::BadFolder;
+use super::language::RequestsCalled;
 use super::manifest::{Manifest, read_manifest};
 use super::measure::Measure;
 use super::slo::Verdict;
@@ -131,6 +132,8 @@ pub struct Summary {
     /// The designs answered before their work is done: their headline
     /// latency is completion.
     pub answers_early: Vec<String>,
+    /// What the scenario calls its requests.
+    pub requests_called: RequestsCalled,
 }
 
 impl Summary {
@@ -329,6 +332,7 @@ fn summarise_runs(manifest: &Manifest, runs: &[Run]) -> Summary {
         answer,
         has_slo,
         answers_early: manifest.answers_early.clone(),
+        requests_called: manifest.requests_called.clone(),
     }
 }
 

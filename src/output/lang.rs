@@ -560,6 +560,8 @@ pub enum Line<'a> {
     TakeawayCounts {
         /// The design (and its point, [`Line::TakeawayAt`]).
         design: &'a str,
+        /// What the scenario calls its requests ("requests", "orders").
+        called: &'a str,
         /// Replications the counts add up.
         replications: usize,
         /// Its requests, totals over the replications.
@@ -571,6 +573,8 @@ pub enum Line<'a> {
     TakeawayLatency {
         /// Which latency ([`Key::Response`] or [`Key::Completion`]).
         latency: &'a str,
+        /// What the scenario calls its requests ("requests", "orders").
+        called: &'a str,
         /// Its p99 over all requests [ms]; infinite when more than 1% were
         /// not completed.
         p99_ms: f64,
@@ -581,6 +585,8 @@ pub enum Line<'a> {
     TakeawayGoodput {
         /// Completed requests per second.
         goodput_rps: f64,
+        /// What the scenario calls its requests ("requests", "orders").
+        called: &'a str,
         /// The baseline design and its goodput.
         baseline: Option<(&'a str, f64)>,
     },
@@ -588,6 +594,8 @@ pub enum Line<'a> {
     TakeawayCost {
         /// The steady-state monthly bill [USD].
         monthly_usd: f64,
+        /// What the scenario calls its requests ("requests", "orders").
+        called: &'a str,
         /// Per million requests of that month [USD].
         per_million_usd: f64,
         /// The baseline design and its monthly bill [USD].
@@ -955,11 +963,12 @@ pub fn say(lang: Lang, line: Line<'_>) -> String {
         },
         Line::TakeawayCounts {
             design,
+            called,
             replications,
             outcome: o,
             baseline,
         } => {
-            let (requests, served) = (count(o.requests), count(o.served));
+            let (total, served) = (count(o.requests), count(o.served));
             let (failed, share, rest) = (
                 count(o.failed),
                 percent(o.failed, o.requests),
@@ -978,18 +987,19 @@ pub fn say(lang: Lang, line: Line<'_>) -> String {
             });
             match lang {
                 Lang::En => format!(
-                    "{design}: {served} of {requests} requests completed over {replications} \
+                    "{design}: {served} of {total} {called} completed over {replications} \
                      replication{}; {failed} failed ({share}){rest}{of_baseline}.",
                     plural(replications as u64),
                 ),
                 Lang::Ko => format!(
-                    "{design}: 반복 {replications}회 동안 요청 {requests}건 중 {served}건 완료, \
+                    "{design}: 반복 {replications}회 동안 {called} {total}건 중 {served}건 완료, \
                      {failed}건 실패({share}){rest}{of_baseline}."
                 ),
             }
         }
         Line::TakeawayLatency {
             latency,
+            called,
             p99_ms,
             baseline,
         } => {
@@ -1008,26 +1018,27 @@ pub fn say(lang: Lang, line: Line<'_>) -> String {
             };
             match (p99_ms.is_finite(), lang) {
                 (true, Lang::En) => format!(
-                    "p99 {latency} time over all requests: {}{vs}.",
+                    "p99 {latency} time over all {called}: {}{vs}.",
                     said(p99_ms)
                 ),
-                (true, Lang::Ko) => format!("전체 요청의 {latency} p99: {}{vs}.", said(p99_ms)),
+                (true, Lang::Ko) => format!("전체 {called}의 {latency} p99: {}{vs}.", said(p99_ms)),
                 (false, Lang::En) => format!(
-                    "More than 1% of the requests never completed (failed, lost or still \
-                     pending), so the p99 {latency} time over all requests is unbounded{vs}."
+                    "More than 1% of the {called} never completed (failed, lost or still \
+                     pending), so the p99 {latency} time over all {called} is unbounded{vs}."
                 ),
                 (false, Lang::Ko) => format!(
-                    "요청의 1% 넘게 끝내 완료되지 못해(실패·유실·진행 중) 전체 요청의 {latency} \
+                    "{called}의 1% 넘게 끝내 완료되지 못해(실패·유실·진행 중) 전체 {called}의 {latency} \
                      p99에는 상한이 없습니다{vs}."
                 ),
             }
         }
         Line::TakeawayGoodput {
             goodput_rps,
+            called,
             baseline,
         } => match lang {
             Lang::En => format!(
-                "Goodput: {} completed requests per second{}.",
+                "Goodput: {} completed {called} per second{}.",
                 rate(goodput_rps),
                 versus(baseline, rate)
             ),
@@ -1039,17 +1050,18 @@ pub fn say(lang: Lang, line: Line<'_>) -> String {
         },
         Line::TakeawayCost {
             monthly_usd,
+            called,
             per_million_usd,
             baseline,
         } => match lang {
             Lang::En => format!(
-                "{} per month, {} per million requests{}.",
+                "{} per month, {} per million {called}{}.",
                 dollars(monthly_usd),
                 dollars(per_million_usd),
                 versus(baseline, |usd| format!("{} per month", dollars(usd)))
             ),
             Lang::Ko => format!(
-                "월 {}, 요청 100만 건당 {}{}.",
+                "월 {}, {called} 100만 건당 {}{}.",
                 dollars(monthly_usd),
                 dollars(per_million_usd),
                 versus(baseline, |usd| format!("월 {}", dollars(usd)))

@@ -13,6 +13,37 @@ pub enum Lang {
     Ko,
 }
 
+/// What the scenario calls its requests (`requests_called`,
+/// `requests_called_ko`: "orders", "주문"), for the takeaways to say the
+/// learner's word; empty in a language where it says nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RequestsCalled {
+    /// In English, plural.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub en: String,
+    /// In Korean.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ko: String,
+}
+
+impl RequestsCalled {
+    /// The scenario gives no word in any language.
+    pub fn is_unset(&self) -> bool {
+        self.en.is_empty() && self.ko.is_empty()
+    }
+
+    /// The word in `lang`: the scenario's, or the plain one.
+    pub fn in_lang(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.en.is_empty() => &self.en,
+            Lang::En => "requests",
+            Lang::Ko if !self.ko.is_empty() => &self.ko,
+            Lang::Ko => "요청",
+        }
+    }
+}
+
 impl Lang {
     /// The language's tag for HTML's `lang` attribute.
     pub fn tag(self) -> &'static str {

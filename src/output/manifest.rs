@@ -9,6 +9,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use super::language::RequestsCalled;
 use super::slo::SloTargets;
 
 /// What `manifest.json` records: enough to repeat the run, and to merge
@@ -63,6 +64,10 @@ pub struct Manifest {
     pub topology: Vec<DesignTopology>,
     /// The scenario's `description`.
     pub description: String,
+    /// What the scenario calls its requests, for the takeaways; absent
+    /// when it says nothing.
+    #[serde(skip_serializing_if = "RequestsCalled::is_unset")]
+    pub requests_called: RequestsCalled,
     /// The scenario's faults, for the charts' shaded windows.
     pub faults: Vec<FaultWindow>,
     /// The measured window: duration less warmup [s].

@@ -314,6 +314,7 @@ mod tests {
             answer: Some(1),
             has_slo: true,
             answers_early: vec!["decoupled".into(), "idle".into()],
+            requests_called: Default::default(),
         };
         let text = summary_table(&s, Lang::En);
         let line = |design: &str| {

@@ -156,24 +156,29 @@ fn takeaway(s: &Summary, i: usize, why: Option<Key>, lang: Lang) -> String {
         },
     );
     let mean = |m: Measure| r.mean[m.index()];
+    let called = s.requests_called.in_lang(lang);
     [
         Line::TakeawayCounts {
             design: &subject,
+            called,
             replications: r.replications,
             outcome: outcome_of(r),
             baseline: base.map(|b| (s.baseline.as_str(), outcome_of(b))),
         },
         Line::TakeawayLatency {
             latency,
+            called,
             p99_ms: mean(headline),
             baseline: versus(headline),
         },
         Line::TakeawayGoodput {
             goodput_rps: mean(Measure::GoodputRps),
+            called,
             baseline: versus(Measure::GoodputRps),
         },
         Line::TakeawayCost {
             monthly_usd: mean(Measure::MonthlyCostUsd),
+            called,
             per_million_usd: mean(Measure::CostPerMillionUsd),
             baseline: versus(Measure::MonthlyCostUsd),
         },
@@ -185,6 +190,7 @@ fn takeaway(s: &Summary, i: usize, why: Option<Key>, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::language::RequestsCalled;
 
     fn row(design: &str, point: &str, values: &[(Measure, f64)], pass: bool) -> DesignRow {
         DesignRow::for_tests(design, point, 4, values, pass)
@@ -231,6 +237,7 @@ mod tests {
             answer: Some(1),
             has_slo: true,
             answers_early: vec!["decoupled".into()],
+            requests_called: Default::default(),
         }
     }
 
@@ -281,6 +288,36 @@ mod tests {
     }
 
     #[test]
+    fn takeaways_say_the_learners_word_for_the_requests() {
+        let mut s = outage();
+        s.requests_called = RequestsCalled {
+            en: "orders".into(),
+            ko: "주문".into(),
+        };
+        let en = takeaways(&s, Lang::En);
+        assert!(
+            en[0]
+                .contains("149,638 of 179,500 orders completed over 4 replications; 29,862 failed"),
+            "{}",
+            en[0]
+        );
+        assert!(en[1].contains("time over all orders: 621 s"), "{}", en[1]);
+        assert!(en[1].contains("completed orders per second"), "{}", en[1]);
+        assert!(en[1].contains("per million orders"), "{}", en[1]);
+        let ko = takeaways(&s, Lang::Ko);
+        assert!(
+            ko[0].contains("주문 179,500건 중 149,638건 완료, 29,862건 실패(16.6%)"),
+            "{}",
+            ko[0]
+        );
+        assert!(ko[1].contains("전체 주문의 완료 p99: 621초"), "{}", ko[1]);
+        assert!(ko[1].contains("주문 100만 건당"), "{}", ko[1]);
+        // A word in one language only: the other says its plain word.
+        s.requests_called.ko.clear();
+        assert!(takeaways(&s, Lang::Ko)[0].contains("요청 179,500건 중"));
+    }
+
+    #[test]
     fn a_sweep_tells_each_design_at_its_best_point() {
         use Measure::*;
         let point = |design: &str, n: &str, completed: f64, cost: f64, pass: bool| {
@@ -311,6 +348,7 @@ mod tests {
             answer: Some(4),
             has_slo: true,
             answers_early: Vec::new(),
+            requests_called: Default::default(),
         };
         let t = takeaways(&s, Lang::En);
         assert!(

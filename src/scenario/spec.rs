@@ -38,6 +38,9 @@ pub struct Scenario {
     pub description: String,
     /// `[scenario] lesson` and `lesson_ko`: what the scenario teaches.
     pub lesson: Lesson,
+    /// `requests_called` and `requests_called_ko`: what the takeaways call
+    /// the requests.
+    pub requests_called: RequestsCalled,
     /// Simulated length of every run.
     pub duration: SimDuration,
     /// Requests arriving before this are simulated but not counted.
@@ -141,6 +144,7 @@ impl Scenario {
             name: String::new(),
             description: String::new(),
             lesson: Lesson::default(),
+            requests_called: RequestsCalled::default(),
             replications: 0,
             baseline: 0,
             slo: Slo::default(),
@@ -164,6 +168,7 @@ impl fmt::Debug for Scenario {
             name,
             description,
             lesson: _,
+            requests_called: _,
             duration,
             warmup,
             seed,
@@ -211,6 +216,17 @@ pub struct Lesson {
     /// `lesson`: in English.
     pub en: String,
     /// `lesson_ko`: in Korean.
+    pub ko: String,
+}
+
+/// `[scenario] requests_called` and `requests_called_ko`: the learner's
+/// word for the scenario's requests ("orders", "주문"), which the generated
+/// takeaways use instead of "requests" / "요청"; each empty when not given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestsCalled {
+    /// `requests_called`: in English, plural ("orders").
+    pub en: String,
+    /// `requests_called_ko`: in Korean ("주문").
     pub ko: String,
 }
 

@@ -208,3 +208,44 @@ fn the_report_has_the_takeaways_and_a_legend_of_its_numbers() {
     assert!(html.contains("<h2>요점</h2>") && html.contains("<h2>숫자의 뜻</h2>"));
     assert!(html.contains("건 실패") && html.contains("<dt>유효 처리량/s</dt>"));
 }
+
+#[test]
+fn takeaways_use_the_scenarios_word_for_its_requests_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = [
+        "--set",
+        "scenario.requests_called=\"orders\"",
+        "--set",
+        "scenario.requests_called_ko=\"주문\"",
+        "--no-charts",
+    ];
+    let en = run(dir.path(), &words);
+    let out = dir.path().join("out");
+    let cramped = takeaway(&en, "cramped");
+    assert!(
+        cramped.contains(&format!(
+            "{} of {} orders completed over 3 replications; {} failed",
+            count(total(&out, "cramped", "completed")),
+            count(total(&out, "cramped", "requests")),
+            count(total(&out, "cramped", "failed")),
+        )),
+        "{cramped}"
+    );
+    let manifest = fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(
+        manifest
+            .contains("\"requests_called\": {\n    \"en\": \"orders\",\n    \"ko\": \"주문\"\n  }"),
+        "{manifest}"
+    );
+    // `plot` reads the word back from the folder.
+    let o = stratosim(&["plot", out.to_str().unwrap(), "--lang", "ko"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains(&format!(
+            "주문 {}건 중",
+            count(total(&out, "cramped", "requests"))
+        )),
+        "{html}"
+    );
+}

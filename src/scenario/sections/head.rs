@@ -9,7 +9,7 @@ use crate::scenario::reader::names::folder_name_problem;
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE_DURATION};
 use crate::scenario::reader::{Ctx, NameRef, Table};
-use crate::scenario::spec::Lesson;
+use crate::scenario::spec::{Lesson, RequestsCalled};
 use crate::time::SimDuration;
 
 /// `[scenario]` as read.
@@ -17,6 +17,7 @@ pub(crate) struct Head {
     pub(crate) name: String,
     pub(crate) description: String,
     pub(crate) lesson: Lesson,
+    pub(crate) requests_called: RequestsCalled,
     pub(crate) duration: Option<SimDuration>,
     /// As written, for messages.
     pub(crate) warmup: SimDuration,
@@ -43,6 +44,8 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
             "description",
             "lesson",
             "lesson_ko",
+            "requests_called",
+            "requests_called_ko",
             "duration",
             "warmup",
             "seed",
@@ -65,6 +68,10 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
     let lesson = Lesson {
         en: lesson_text(t.str(ctx, "lesson", "a string (multi-line: \"\"\"…\"\"\")")),
         ko: lesson_text(t.str(ctx, "lesson_ko", "a string (multi-line: \"\"\"…\"\"\")")),
+    };
+    let requests_called = RequestsCalled {
+        en: noun(ctx, &t, "requests_called"),
+        ko: noun(ctx, &t, "requests_called_ko"),
     };
     let duration = t.req_dur(ctx, "duration", POSITIVE_DURATION);
     let duration_text = match t.get("duration").map(Spanned::get_ref) {
@@ -131,6 +138,7 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
         name: name?.to_string(),
         description: description.unwrap_or_default().to_string(),
         lesson,
+        requests_called,
         duration,
         warmup: warmup.unwrap_or_default(),
         seed: seed.and_then(|s| u64::try_from(s).ok()).unwrap_or(1),
@@ -147,6 +155,31 @@ pub(crate) fn read(ctx: &mut Ctx, root: &Table) -> Option<Head> {
 /// stable design holds, and small enough to stay within a few hundred
 /// megabytes per run.
 pub(crate) const DEFAULT_BACKLOG_LIMIT: u32 = 1_000_000;
+/// A word for the requests, as the takeaways say it: one line of at most
+/// [`MAX_NOUN_CHARS`] characters; empty when not given or wrong (then with
+/// an error).
+fn noun(ctx: &mut Ctx, t: &Table, key: &str) -> String {
+    let Some(word) = t.str(ctx, key, "a word for the requests, such as \"orders\"") else {
+        return String::new();
+    };
+    let word = word.trim();
+    if word.is_empty() || word.contains(['\n', '\r']) || word.chars().count() > MAX_NOUN_CHARS {
+        t.err(
+            ctx,
+            key,
+            format!(
+                "expected a word for the requests on one line of 1 to {MAX_NOUN_CHARS} characters, found {}",
+                t.shown(key)
+            ),
+        );
+        return String::new();
+    }
+    word.to_string()
+}
+
+/// The longest word for the requests: it stands in sentences.
+const MAX_NOUN_CHARS: usize = 40;
+
 /// A lesson as shown: without the blank lines and spaces around it, and
 /// without the spaces that end its lines.
 fn lesson_text(text: Option<&str>) -> String {
@@ -267,6 +300,44 @@ mod tests {
             "scenario.leson",
             "leson",
             &["did you mean `lesson`?"],
+        );
+    }
+
+    #[test]
+    fn the_learners_word_for_the_requests() {
+        let text = edit(
+            "duration = \"1h\"",
+            "duration = \"1h\"\nrequests_called = \" orders \"\nrequests_called_ko = \"주문\"",
+        );
+        let s = load_text(&text).unwrap();
+        assert_eq!(s.requests_called.en, "orders");
+        assert_eq!(s.requests_called.ko, "주문");
+        // Like the lesson, a word for the reader decides no result.
+        let plain = load_text(MINI).unwrap();
+        assert_eq!(s.runs_key(), plain.runs_key());
+        assert_eq!(
+            plain.requests_called,
+            crate::scenario::spec::RequestsCalled::default()
+        );
+        let text = edit(
+            "duration = \"1h\"",
+            "duration = \"1h\"\nrequests_called = \"\"",
+        );
+        expect_one(
+            &text,
+            "scenario.requests_called",
+            "requests_called",
+            &["1 to 40 characters", "found \"\""],
+        );
+        let text = edit(
+            "duration = \"1h\"",
+            "duration = \"1h\"\nrequest_called = \"x\"",
+        );
+        expect_one(
+            &text,
+            "scenario.request_called",
+            "request_called",
+            &["did you mean `requests_called`?"],
         );
     }
 }

@@ -119,6 +119,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         name: head.name,
         description: head.description,
         lesson: head.lesson,
+        requests_called: head.requests_called,
         duration: head.duration?,
         warmup: head.warmup,
         seed: head.seed,
