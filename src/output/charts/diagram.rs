@@ -49,7 +49,7 @@ const MARGIN: i32 = 24;
 const SIDE_GAP: i32 = 80;
 
 /// The kinds, in the order their colours and legend entries take.
-const KINDS: [&str; 9] = [
+const KINDS: [&str; 10] = [
     "load_balancer",
     "api_gateway",
     "ec2",
@@ -59,6 +59,7 @@ const KINDS: [&str; 9] = [
     "topic",
     "database",
     "alarm",
+    "db_proxy",
 ];
 
 /// The kinds whose `utilization` is busy capacity over capacity (a queue,
