@@ -8,7 +8,7 @@
 //! at each interval boundary.
 //!
 //! One file per kind turns a spec into a model: `ec2` (EC2 and Fargate
-//! fleets), `database`, `load_balancer`, `queue`, `topic`, `lambda`,
+//! fleets), `database`, `db_proxy`, `load_balancer`, `queue`, `topic`, `lambda`,
 //! `api_gateway`, and `client` for the workload. `site` is what they know
 //! of the design around their component. [`model_of`] is where a new kind
 //! gets its line.
