@@ -63,8 +63,9 @@ const KINDS: [&str; 10] = [
 ];
 
 /// The kinds whose `utilization` is busy capacity over capacity (a queue,
-/// a topic or a router has none to speak of).
-const BUSY_KINDS: [&str; 4] = ["ec2", "fargate", "lambda", "database"];
+/// a topic or a router has none to speak of; a database proxy's is its
+/// connections borrowed over its connections).
+const BUSY_KINDS: [&str; 5] = ["ec2", "fargate", "lambda", "database", "db_proxy"];
 
 /// The colour of a kind's boxes.
 fn kind_colour(kind: &str) -> RGBColor {
