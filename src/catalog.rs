@@ -160,6 +160,8 @@ pub struct Catalog {
     pub sns: SnsPricing,
     /// CloudWatch alarm prices.
     pub cloudwatch: CloudWatchPricing,
+    /// RDS Proxy price, billing minimum and connection-pool defaults.
+    pub rds_proxy: RdsProxyPricing,
     /// Lambda request, duration and provisioned-concurrency prices, limits and defaults.
     pub lambda: LambdaPricing,
     /// Lambda default cold starts, one entry per `runtime` a scenario may name (`container`
@@ -508,6 +510,23 @@ pub struct CloudWatchPricing {
     pub standard_alarm_month: Sourced,
     /// A high-resolution metric alarm (period under 60 s) [USD per alarm-month].
     pub high_resolution_alarm_month: Sourced,
+}
+
+/// RDS Proxy: billed per vCPU-hour of the database instance behind it,
+/// with a minimum; the defaults and limits of its connection pool.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RdsProxyPricing {
+    /// [USD per vCPU-hour of the database instance].
+    pub vcpu_hour: Sourced,
+    /// The fewest vCPUs a proxy is billed for (a provisioned instance).
+    pub minimum_vcpus: Sourced,
+    /// Default `ConnectionBorrowTimeout` [s].
+    pub borrow_timeout_default_s: Sourced,
+    /// Longest `ConnectionBorrowTimeout` [s].
+    pub borrow_timeout_max_s: Sourced,
+    /// Default `MaxConnectionsPercent` [% of the database's max_connections].
+    pub max_connections_percent_default: Sourced,
 }
 
 /// Lambda prices (first duration tier), billing granularity, limits and the defaults of a

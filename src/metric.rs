@@ -30,9 +30,11 @@ pub enum Metric {
     Utilization,
     /// Calls waiting for a worker (a fleet).
     Waiting,
-    /// Connections open (a database with `max_connections`).
+    /// Connections open (a database with `max_connections`); a proxy's
+    /// connections borrowed, mean over the interval.
     Connections,
-    /// Connections refused: too many (a database with `max_connections`).
+    /// Connections refused: too many (a database with `max_connections`);
+    /// a proxy's borrows that timed out.
     ConnectionErrors,
     /// Instances in service (a fleet).
     Instances,
@@ -107,6 +109,11 @@ pub enum Metric {
     AlarmState,
     /// Notifications an alarm published to its topics.
     Notifications,
+    /// Mean wait of a proxy's borrows granted in the interval [ms].
+    BorrowWaitMs,
+    /// A proxy's borrows granted in the interval after waiting for a
+    /// connection.
+    BorrowsWaited,
 }
 
 impl Metric {
@@ -165,6 +172,8 @@ impl Metric {
             Metric::SmsMessages => "sms",
             Metric::AlarmState => "alarm_state",
             Metric::Notifications => "notifications",
+            Metric::BorrowWaitMs => "borrow_wait_ms",
+            Metric::BorrowsWaited => "borrows_waited",
         })
     }
 
@@ -223,6 +232,8 @@ pub const NAMED: &[Metric] = &[
     Metric::SmsMessages,
     Metric::AlarmState,
     Metric::Notifications,
+    Metric::BorrowWaitMs,
+    Metric::BorrowsWaited,
 ];
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! at each interval boundary.
 //!
 //! One file per kind turns a spec into a model: `ec2` (EC2 and Fargate
-//! fleets), `database`, `load_balancer`, `queue`, `topic`, `lambda`,
+//! fleets), `database`, `db_proxy`, `load_balancer`, `queue`, `topic`, `lambda`,
 //! `api_gateway`, and `client` for the workload. `site` is what they know
 //! of the design around their component. [`model_of`] is where a new kind
 //! gets its line.
@@ -17,6 +17,7 @@ mod alarm;
 mod api_gateway;
 mod client;
 mod database;
+mod db_proxy;
 mod ec2;
 mod lambda;
 mod load_balancer;
@@ -224,6 +225,7 @@ fn model_of(site: &Site<'_>) -> Box<dyn DynComponent> {
         ComponentSpec::Lambda(l) => Box::new(lambda::assemble(l, site)),
         ComponentSpec::ApiGateway(a) => Box::new(api_gateway::assemble(a, site)),
         ComponentSpec::Alarm(a) => Box::new(alarm::assemble(a, site)),
+        ComponentSpec::DbProxy(p) => Box::new(db_proxy::assemble(p, site)),
     }
 }
 
@@ -316,7 +318,7 @@ kind = "ec2"
 instance_type = "m5.large"
 workers = 8
 service_time = "5ms"
-calls = "db"
+calls = ["db", "proxy"]
 sends = ["jobs", "events"]
 
 [designs.all.db]
@@ -324,6 +326,12 @@ kind = "database"
 capacity = 8
 service_time = "2ms"
 cost_per_hour = 0.5
+max_connections = 100
+vcpus = 2
+
+[designs.all.proxy]
+kind = "db_proxy"
+target = "db"
 
 [designs.all.jobs]
 kind = "queue"

@@ -123,6 +123,15 @@ impl<'a> Site<'a> {
                 _ => None,
             })
             .collect();
+        // A call to a database proxy goes on the caller's session.
+        let is_proxy = |c: &ComponentId| matches!(self.spec_of(*c), ComponentSpec::DbProxy(_));
+        let sessions: Vec<bool> = calls.iter().map(is_proxy).collect();
+        let mut proxies: Vec<ActorId> = Vec::new();
+        for &c in calls.iter().filter(|c| is_proxy(c)) {
+            if !proxies.contains(&actor_of(c)) {
+                proxies.push(actor_of(c));
+            }
+        }
         Downstream {
             calls: calls.iter().map(|&c| actor_of(c)).collect(),
             sends: sends.iter().map(|&c| actor_of(c)).collect(),
@@ -132,6 +141,12 @@ impl<'a> Site<'a> {
                 Vec::new()
             },
             databases: databases.into_iter().map(actor_of).collect(),
+            sessions: if proxies.is_empty() {
+                Vec::new()
+            } else {
+                sessions
+            },
+            proxies,
         }
     }
 
@@ -143,14 +158,19 @@ impl<'a> Site<'a> {
 
     /// A fleet's lifecycle stream.
     pub(super) fn lifecycle_stream(&self) -> StreamRng {
-        let name = &self.component().name;
-        rng::stream(self.seed, &format!("{LIFECYCLE_STREAM}{name}"))
+        self.named_stream(LIFECYCLE_STREAM)
     }
 
     /// A fleet's Spot interruption stream.
     pub(super) fn spot_stream(&self) -> StreamRng {
+        self.named_stream(SPOT_STREAM)
+    }
+
+    /// The component's stream of one concern, named `prefix` and its name,
+    /// apart from its other streams.
+    pub(super) fn named_stream(&self, prefix: &str) -> StreamRng {
         let name = &self.component().name;
-        rng::stream(self.seed, &format!("{SPOT_STREAM}{name}"))
+        rng::stream(self.seed, &format!("{prefix}{name}"))
     }
 
     /// The scenario's faults that target the component, by their index in

@@ -29,6 +29,12 @@ pub struct Downstream {
     /// The databases with a connection limit the calls reach, each once
     /// (at most [`MAX_DATABASES`]).
     pub databases: Vec<ActorId>,
+    /// Per call (empty when none does), true when it goes to a database
+    /// proxy, on the session of the unit's holder.
+    pub sessions: Vec<bool>,
+    /// The database proxies the calls reach, each once: told when a
+    /// holder's session ends.
+    pub proxies: Vec<ActorId>,
 }
 
 /// Most databases with a connection limit one component calls (their
@@ -57,6 +63,19 @@ pub struct Progress {
     send_attempts: u32,
     /// The call in flight opens its connection.
     connecting: bool,
+    /// The session of the work's holder (an environment's or instance's
+    /// number), for calls through a database proxy.
+    session: u32,
+}
+
+impl Progress {
+    /// The start of a unit of work held by session number `session`.
+    pub fn new(session: u32) -> Self {
+        Progress {
+            session,
+            ..Progress::default()
+        }
+    }
 }
 
 /// How the call that just ended used a connection to a database with a
@@ -152,6 +171,7 @@ impl Downstream {
         p.connecting = false;
         let (target, endpoint) = if step < self.calls.len() {
             let endpoint = match self.connects.get(step).copied().flatten().map(connection) {
+                None if self.sessions.get(step) == Some(&true) => Endpoint::Session(p.session),
                 None | Some(Connection::Held) => Endpoint::Any,
                 Some(Connection::Open) => {
                     p.connecting = true;
@@ -167,6 +187,19 @@ impl Downstream {
         p.next += 1;
         call(ctx, target, req, token, endpoint);
         true
+    }
+
+    /// The holder's session number `session` ends: the proxies it may have
+    /// called close it.
+    pub fn end_session(&self, session: u32, ctx: &mut Ctx<'_>) {
+        let caller = ctx.me();
+        for &proxy in &self.proxies {
+            ctx.send(
+                proxy,
+                SimDuration::ZERO,
+                Msg::SessionEnd { caller, session },
+            );
+        }
     }
 
     /// Sends `count` closed connections to database number `db`.

@@ -20,6 +20,7 @@ pub mod batch;
 pub mod client;
 pub mod concurrency;
 pub mod datapoints;
+pub mod db_proxy;
 pub mod downstream;
 pub mod faults;
 pub mod fleet;
@@ -60,6 +61,10 @@ pub enum Endpoint {
     /// connection limit), then makes the call on it: refused at once with
     /// [`Outcome::Throttled`] when the database has no connection left.
     Connect,
+    /// A call through a database proxy on the caller's session with this
+    /// number (a Lambda execution environment's slot, a fleet instance's),
+    /// which lasts until the caller sends [`Msg::SessionEnd`].
+    Session(u32),
     /// An asynchronous delivery (a send, an SNS delivery to an AWS-managed
     /// endpoint): a function treats it as an event, accepted at once and
     /// run later; queues and topics accept every call that way anyway.
@@ -144,6 +149,15 @@ pub enum Msg {
     Disconnect {
         /// Connections closed.
         count: u32,
+    },
+    /// A caller closes its session number `session` with the receiver (a
+    /// database proxy): an execution environment reclaimed, an instance
+    /// terminated.
+    SessionEnd {
+        /// The caller.
+        caller: ActorId,
+        /// Its session's number.
+        session: u32,
     },
     /// An alarm changed state and publishes its notification to the
     /// receiving topic (no request of the workload: it reaches the topic's
@@ -235,6 +249,9 @@ pub trait Component {
     /// A caller closed `count` connections it held to the component.
     fn on_disconnect(&mut self, _count: u32, _ctx: &mut Ctx<'_>) {}
 
+    /// `caller` closed its session number `session` with the component.
+    fn on_session_end(&mut self, _caller: ActorId, _session: u32, _ctx: &mut Ctx<'_>) {}
+
     /// An alarm publishes a notification to the component (a topic).
     fn on_notify(&mut self, _ctx: &mut Ctx<'_>) {}
 
@@ -291,6 +308,7 @@ impl<C: Component> DynComponent for C {
             } => self.on_invoke_batch(batch, reply_to, token, ctx),
             Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
             Msg::Disconnect { count } => self.on_disconnect(count, ctx),
+            Msg::SessionEnd { caller, session } => self.on_session_end(caller, session, ctx),
             Msg::Notify => self.on_notify(ctx),
             Msg::InstancePolls { instance } => self.on_instance_polls(instance, ctx),
             Msg::Fault { index, start } => self.on_fault(index, start, ctx),

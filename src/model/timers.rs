@@ -79,4 +79,6 @@ timers! {
     Queue(super::queue::QueueTimer),
     /// An alarm's.
     Alarm(super::alarm::AlarmTimer),
+    /// A database proxy's.
+    Proxy(super::db_proxy::ProxyTimer),
 }

@@ -141,6 +141,7 @@ pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Desi
     check_event_source_mappings(ctx, &members, &resolved);
     check_backlog_metrics(ctx, &d.name, &members, &resolved);
     check_alarm_metrics(ctx, &members, &resolved);
+    check_proxy_targets(ctx, &members, &resolved);
     if ctx.errors.len() > errors_before {
         return None;
     }
@@ -195,6 +196,39 @@ fn check_alarm_metrics(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, O
                     one_of(&written, Quoted::Value)
                 ),
             );
+        }
+    }
+}
+
+/// A database proxy's `target` must have a connection limit (the proxy
+/// shares it out) and its `vcpus` (the proxy is billed by them).
+fn check_proxy_targets(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
+    for (c, refs) in members.iter().zip(resolved) {
+        for (r, (role, to)) in c.refs.iter().zip(refs) {
+            let Some(ComponentSpec::Database(db)) = to
+                .filter(|_| *role == Role::ProxyTarget)
+                .and_then(|i| members[i].spec.as_ref())
+            else {
+                continue;
+            };
+            let mut lacks = Vec::new();
+            if db.max_connections.is_none() {
+                lacks.push("`max_connections` (the connections the proxy shares out)");
+            }
+            if db.vcpus.is_none() {
+                lacks.push("`vcpus` (RDS Proxy is billed per vCPU-hour of the database instance)");
+            }
+            if !lacks.is_empty() {
+                ctx.error(
+                    r.to.at,
+                    r.to.key.clone(),
+                    format!(
+                        "`{}` is the target of a db_proxy, so it needs {}",
+                        r.to.name,
+                        lacks.join(" and ")
+                    ),
+                );
+            }
         }
     }
 }

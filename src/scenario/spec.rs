@@ -18,8 +18,8 @@ use crate::time::{SimDuration, SimTime};
 
 pub use crate::scenario::kinds::{
     AlarmSpec, ApiGatewaySpec, ApiType, Architecture, AutoScalingSpec, ComponentId, ComponentSpec,
-    DatabaseSpec, Ec2Spec, EndpointSpec, FargateSpec, LambdaSpec, LbType, LoadBalancerSpec,
-    PurchaseSpec, QueueSpec, QueueType, Subscription, TopicSpec,
+    DatabaseSpec, DbProxySpec, Ec2Spec, EndpointSpec, FargateSpec, LambdaSpec, LbType,
+    LoadBalancerSpec, PurchaseSpec, QueueSpec, QueueType, Subscription, TopicSpec,
 };
 pub use crate::settings::{
     ArrivalProcess, Backoff, Client, FaultKind, HealthCheckSpec, Jitter, LifecycleSpec,

@@ -16,6 +16,7 @@ mod common;
 mod connections;
 #[cfg(feature = "slow-tests")]
 mod conservation;
+mod db_proxy;
 #[cfg(feature = "slow-tests")]
 mod diagrams;
 mod folders;

@@ -146,11 +146,13 @@ impl Fleet {
         }
     }
 
-    /// Instance `server` is terminated: its pooled connections close.
+    /// Instance `server` is terminated: its pooled connections close, and
+    /// its session with any database proxy.
     pub(super) fn close_pools(&mut self, server: u32, ctx: &mut Ctx<'_>) {
         let pools = std::mem::take(&mut self.servers[server as usize].pools);
         for (db, p) in pools.iter().enumerate() {
             self.cfg.downstream.disconnect(db as u8, p.open, ctx);
         }
+        self.cfg.downstream.end_session(server, ctx);
     }
 }

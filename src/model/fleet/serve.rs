@@ -48,7 +48,7 @@ impl Fleet {
                     }
                 }
                 // No load balancer: the caller's own list of instances.
-                Endpoint::Any | Endpoint::Connect | Endpoint::Event => {
+                Endpoint::Any | Endpoint::Connect | Endpoint::Session(_) | Endpoint::Event => {
                     match self.pick_direct(call, now, ctx) {
                         Some(s) => s,
                         None => return,
@@ -87,7 +87,7 @@ impl Fleet {
             call,
             arrived,
             server,
-            progress: Progress::default(),
+            progress: Progress::new(server),
             doomed: false,
         })
     }

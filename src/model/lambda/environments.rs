@@ -112,6 +112,7 @@ impl Lambda {
         if let Some(e) = self.envs.remove(env) {
             self.environments.decr(ctx.now());
             self.close_connections(e.connections, ctx);
+            self.cfg.downstream.end_session(env.slot, ctx);
         }
     }
 

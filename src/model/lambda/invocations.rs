@@ -54,7 +54,7 @@ impl Invocation {
             env,
             started: now,
             phase,
-            progress: Progress::default(),
+            progress: Progress::new(env.slot),
             provisioned,
             init: SimDuration::ZERO,
         }
@@ -213,7 +213,7 @@ impl Lambda {
             Some(req) => {
                 i.item += 1;
                 i.call.req = req;
-                i.progress = Progress::default();
+                i.progress = Progress::new(i.env.slot);
                 i.phase = Phase::Running;
                 self.work(inv, ctx);
             }

@@ -220,7 +220,7 @@ impl Component for Lambda {
     fn on_call(&mut self, call: Call, ctx: &mut Ctx<'_>) {
         match call.endpoint {
             Endpoint::Event => self.on_event(call, ctx),
-            Endpoint::Any | Endpoint::Connect | Endpoint::Instance(_) => {
+            Endpoint::Any | Endpoint::Connect | Endpoint::Session(_) | Endpoint::Instance(_) => {
                 self.on_invoke(call, None, ctx)
             }
         }

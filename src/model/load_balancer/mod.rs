@@ -156,7 +156,7 @@ impl LoadBalancer {
         let state = |t: &Target| match t.endpoint {
             Endpoint::Instance(i) => world.targets.state(t.actor, i),
             // A whole component publishes nothing: always routable.
-            Endpoint::Any | Endpoint::Connect | Endpoint::Event => None,
+            Endpoint::Any | Endpoint::Connect | Endpoint::Session(_) | Endpoint::Event => None,
         };
         let healthy: Vec<bool> = self
             .cfg

@@ -82,7 +82,7 @@ fn route(rig: &mut Rig, calls: &Log<Call>, at: u64, n: u64) -> Vec<u32> {
         .iter()
         .map(|c| match c.endpoint {
             Endpoint::Instance(i) => i,
-            Endpoint::Any | Endpoint::Connect | Endpoint::Event => u32::MAX,
+            Endpoint::Any | Endpoint::Connect | Endpoint::Session(_) | Endpoint::Event => u32::MAX,
         })
         .collect()
 }

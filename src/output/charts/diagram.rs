@@ -49,7 +49,7 @@ const MARGIN: i32 = 24;
 const SIDE_GAP: i32 = 80;
 
 /// The kinds, in the order their colours and legend entries take.
-const KINDS: [&str; 9] = [
+const KINDS: [&str; 10] = [
     "load_balancer",
     "api_gateway",
     "ec2",
@@ -59,11 +59,13 @@ const KINDS: [&str; 9] = [
     "topic",
     "database",
     "alarm",
+    "db_proxy",
 ];
 
 /// The kinds whose `utilization` is busy capacity over capacity (a queue,
-/// a topic or a router has none to speak of).
-const BUSY_KINDS: [&str; 4] = ["ec2", "fargate", "lambda", "database"];
+/// a topic or a router has none to speak of; a database proxy's is its
+/// connections borrowed over its connections).
+const BUSY_KINDS: [&str; 5] = ["ec2", "fargate", "lambda", "database", "db_proxy"];
 
 /// The colour of a kind's boxes.
 fn kind_colour(kind: &str) -> RGBColor {

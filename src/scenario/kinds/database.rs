@@ -17,6 +17,9 @@ pub struct DatabaseSpec {
     pub queue_limit: Option<u32>,
     /// Most connections open at once; `None`: no limit.
     pub max_connections: Option<u32>,
+    /// vCPUs of the instance, which an RDS Proxy in front of it is billed
+    /// by; `None` when not given.
+    pub vcpus: Option<u32>,
     /// `cost_per_hour` [USD/h], user-supplied (no catalog price for a generic database).
     pub cost_per_hour: f64,
     /// `cost_per_million` [USD per 1M operations], user-supplied.
@@ -25,7 +28,7 @@ pub struct DatabaseSpec {
 
 pub(crate) const KIND: Kind = Kind {
     name: "database",
-    named_by: &[Role::Target, Role::Call, Role::Watched],
+    named_by: &[Role::Target, Role::Call, Role::Watched, Role::ProxyTarget],
     read,
     writes: super::fleet::WRITES,
 };
@@ -34,6 +37,8 @@ pub(crate) const KIND: Kind = Kind {
 const MAX_CAPACITY: u32 = 1_000_000;
 /// Most connections a database may allow.
 const MAX_CONNECTIONS: u32 = 1_000_000;
+/// Most vCPUs of a database instance (RDS's largest classes have 192).
+const MAX_VCPUS: u32 = 1024;
 
 fn read(ctx: &mut Ctx, t: &Table, _reading: &mut Reading) -> Option<ComponentSpec> {
     t.check_keys(
@@ -44,6 +49,7 @@ fn read(ctx: &mut Ctx, t: &Table, _reading: &mut Reading) -> Option<ComponentSpe
             "service_time",
             "queue_limit",
             "max_connections",
+            "vcpus",
             "cost_per_hour",
             "cost_per_million",
         ],
@@ -52,6 +58,7 @@ fn read(ctx: &mut Ctx, t: &Table, _reading: &mut Reading) -> Option<ComponentSpe
     let service_time = t.req_dist(ctx, "service_time");
     let queue_limit = t.u32(ctx, "queue_limit", 0, u32::MAX);
     let max_connections = t.u32(ctx, "max_connections", 1, MAX_CONNECTIONS);
+    let vcpus = t.u32(ctx, "vcpus", 1, MAX_VCPUS);
     let cost_per_hour = t.num(ctx, "cost_per_hour", NON_NEGATIVE);
     let cost_per_million = t.num(ctx, "cost_per_million", NON_NEGATIVE);
     Some(ComponentSpec::Database(DatabaseSpec {
@@ -59,6 +66,7 @@ fn read(ctx: &mut Ctx, t: &Table, _reading: &mut Reading) -> Option<ComponentSpe
         service_time: service_time?,
         queue_limit,
         max_connections,
+        vcpus,
         cost_per_hour: cost_per_hour.unwrap_or(0.0),
         cost_per_million: cost_per_million.unwrap_or(0.0),
     }))

@@ -9,6 +9,7 @@
 pub(crate) mod alarm;
 mod api_gateway;
 mod database;
+mod db_proxy;
 mod ec2;
 mod fargate;
 mod fleet;
@@ -26,6 +27,7 @@ use crate::settings::Protocol;
 pub use alarm::AlarmSpec;
 pub use api_gateway::{ApiGatewaySpec, ApiType};
 pub use database::DatabaseSpec;
+pub use db_proxy::DbProxySpec;
 pub use fleet::{AutoScalingSpec, Ec2Spec, FargateSpec, PurchaseSpec};
 pub use lambda::{Architecture, LambdaSpec};
 pub use load_balancer::{LbType, LoadBalancerSpec};
@@ -59,6 +61,8 @@ pub enum ComponentSpec {
     ApiGateway(ApiGatewaySpec),
     /// `kind = "alarm"` (CloudWatch).
     Alarm(AlarmSpec),
+    /// `kind = "db_proxy"` (RDS Proxy).
+    DbProxy(DbProxySpec),
 }
 
 impl ComponentSpec {
@@ -79,6 +83,7 @@ impl ComponentSpec {
             ComponentSpec::Lambda(_) => &lambda::KIND,
             ComponentSpec::ApiGateway(_) => &api_gateway::KIND,
             ComponentSpec::Alarm(_) => &alarm::KIND,
+            ComponentSpec::DbProxy(_) => &db_proxy::KIND,
         }
     }
 
@@ -93,6 +98,7 @@ impl ComponentSpec {
             ComponentSpec::LoadBalancer(_)
             | ComponentSpec::Database(_)
             | ComponentSpec::ApiGateway(_)
+            | ComponentSpec::DbProxy(_)
             | ComponentSpec::Alarm(_) => false,
         }
     }
@@ -109,6 +115,8 @@ impl ComponentSpec {
         match self {
             ComponentSpec::LoadBalancer(lb) => tag(&lb.targets, "routes"),
             ComponentSpec::ApiGateway(a) => tag(&a.targets, "routes"),
+            // The proxy forwards every call to its database.
+            ComponentSpec::DbProxy(p) => tag(&[p.target], "routes"),
             ComponentSpec::Ec2(e) => [tag(&e.calls, "calls"), tag(&e.sends, "sends")].concat(),
             ComponentSpec::Database(_) => Vec::new(),
             ComponentSpec::Queue(q) => [
@@ -156,6 +164,7 @@ impl ComponentSpec {
                 .chain(&mut l.on_failure)
                 .collect(),
             ComponentSpec::ApiGateway(a) => a.targets.iter_mut().collect(),
+            ComponentSpec::DbProxy(p) => vec![&mut p.target],
             ComponentSpec::Alarm(a) => std::iter::once(&mut a.component)
                 .chain(&mut a.alarm_actions)
                 .chain(&mut a.ok_actions)
@@ -216,6 +225,7 @@ impl ComponentSpec {
                 k
             }
             ComponentSpec::Alarm(a) => vec![alarm::price_key(a).into()],
+            ComponentSpec::DbProxy(_) => keys(&["rds_proxy.vcpu_hour"]),
             ComponentSpec::Lambda(l) => {
                 let mut k = keys(&["lambda.request_per_million"]);
                 k.push(
@@ -288,6 +298,7 @@ const KINDS: &[&Kind] = &[
     &load_balancer::KIND,
     &api_gateway::KIND,
     &alarm::KIND,
+    &db_proxy::KIND,
 ];
 
 /// The name of every kind scenarios may write, in the order messages list
@@ -340,12 +351,14 @@ pub(crate) enum Role {
     Watched,
     /// A topic of an alarm's `alarm_actions` or `ok_actions`.
     AlarmAction,
+    /// A database proxy's `target` (synchronous).
+    ProxyTarget,
 }
 
 impl Role {
     /// The caller waits for the answer (so a loop of these is a deadlock).
     pub(crate) fn is_sync(self) -> bool {
-        matches!(self, Role::Target | Role::Call)
+        matches!(self, Role::Target | Role::Call | Role::ProxyTarget)
     }
 }
 
