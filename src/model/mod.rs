@@ -149,6 +149,22 @@ pub enum Msg {
     /// receiving topic (no request of the workload: it reaches the topic's
     /// email and SMS endpoints).
     Notify,
+    /// An Auto Scaling group publishes a datapoint of its own metric to an
+    /// alarm that watches it (NaN: no data that period).
+    Datapoint {
+        /// The datapoint.
+        value: f64,
+    },
+    /// An alarm invokes the receiving group's scaling policy number
+    /// `policy` on its datapoint `value` (NaN: no data) and its `threshold`.
+    ScalingPolicy {
+        /// The policy's number among the group's `policies`.
+        policy: u32,
+        /// The datapoint evaluated.
+        value: f64,
+        /// The alarm's threshold, which the policy's step bounds are relative to.
+        threshold: f64,
+    },
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {
         /// Index into the scenario's `[[faults]]`.
@@ -156,6 +172,17 @@ pub enum Msg {
         /// True when it begins.
         start: bool,
     },
+}
+
+/// A datapoint as a message carries it (NaN: no data, which keeps the
+/// message as small as the others).
+pub fn datapoint_value(value: Option<f64>) -> f64 {
+    value.unwrap_or(f64::NAN)
+}
+
+/// A datapoint as a message carried it.
+fn datapoint(value: f64) -> Option<f64> {
+    (!value.is_nan()).then_some(value)
 }
 
 /// Calls `target` for `req`, to be answered to this component with `token`.
@@ -232,6 +259,21 @@ pub trait Component {
     /// An alarm publishes a notification to the component (a topic).
     fn on_notify(&mut self, _ctx: &mut Ctx<'_>) {}
 
+    /// A group publishes a datapoint of its metric (`None`: no data) to
+    /// the component (an alarm).
+    fn on_datapoint(&mut self, _value: Option<f64>, _ctx: &mut Ctx<'_>) {}
+
+    /// An alarm invokes the component's (a group's) scaling policy number
+    /// `policy` on its datapoint and its threshold.
+    fn on_scaling_policy(
+        &mut self,
+        _policy: u32,
+        _value: Option<f64>,
+        _threshold: f64,
+        _ctx: &mut Ctx<'_>,
+    ) {
+    }
+
     /// Fault number `index` begins (`start`) or ends on the component.
     fn on_fault(&mut self, _index: u32, _start: bool, _ctx: &mut Ctx<'_>) {}
 
@@ -282,6 +324,12 @@ impl<C: Component> DynComponent for C {
             Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
             Msg::Disconnect { count } => self.on_disconnect(count, ctx),
             Msg::Notify => self.on_notify(ctx),
+            Msg::Datapoint { value } => self.on_datapoint(datapoint(value), ctx),
+            Msg::ScalingPolicy {
+                policy,
+                value,
+                threshold,
+            } => self.on_scaling_policy(policy, datapoint(value), threshold, ctx),
             Msg::Fault { index, start } => self.on_fault(index, start, ctx),
             Msg::Start => self.on_start(ctx),
         }
