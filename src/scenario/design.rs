@@ -169,7 +169,7 @@ pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Desi
 }
 
 /// The Auto Scaling group of a fleet, if it has one.
-fn group_of<'a>(c: &'a Raw) -> Option<&'a AutoScalingSpec> {
+fn group_of(c: &Raw) -> Option<&AutoScalingSpec> {
     match &c.spec {
         Some(ComponentSpec::Ec2(e)) => e.autoscaling.as_ref(),
         _ => None,

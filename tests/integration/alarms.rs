@@ -368,9 +368,11 @@ fn the_timeline_shades_each_alarms_periods_in_alarm() {
         "1",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // The periods in ALARM, per design in file order: (start, end) [s].
+    // The periods in ALARM, per design in file order [s].
     let csv = std::fs::read_to_string(out.join("alarms.csv")).unwrap();
-    let mut lanes: Vec<(String, Vec<(f64, Option<f64>)>)> = Vec::new();
+    // Per design, its periods in ALARM: (start, end when it ended).
+    type Periods = Vec<(f64, Option<f64>)>;
+    let mut lanes: Vec<(String, Periods)> = Vec::new();
     for row in csv.lines().skip(1) {
         let cells: Vec<&str> = row.split(',').collect();
         let (design, time) = (cells[0].to_string(), cells[2].parse::<f64>().unwrap());
