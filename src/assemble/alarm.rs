@@ -1,9 +1,10 @@
-//! `kind = "alarm"` → a CloudWatch [`Alarm`]: the watched component and
-//! the action topics as actors, and the catalog's price of its resolution.
+//! `kind = "alarm"` → a CloudWatch [`Alarm`]: the watched component, the
+//! action topics and the scaling policies' groups as actors, and the
+//! catalog's price of its resolution.
 
 use super::site::{Site, actor_of};
-use crate::model::alarm::{Alarm, AlarmConfig};
-use crate::scenario::AlarmSpec;
+use crate::model::alarm::{Alarm, AlarmConfig, AlarmSource, PolicyAction};
+use crate::scenario::{AlarmMetric, AlarmSpec, ComponentSpec, PolicyRef};
 use crate::time::SimDuration;
 
 /// The alarm of `a`.
@@ -15,9 +16,20 @@ pub(super) fn assemble(a: &AlarmSpec, site: &Site<'_>) -> Alarm {
     } else {
         cw.standard_alarm_month.value
     };
+    let policies = |refs: &[PolicyRef]| -> Vec<PolicyAction> {
+        refs.iter()
+            .map(|p| PolicyAction {
+                group: actor_of(p.group),
+                policy: policy_number(site.spec_of(p.group), &p.name),
+            })
+            .collect()
+    };
     Alarm::new(AlarmConfig {
         watched: actor_of(a.component),
-        metric: a.metric,
+        source: match a.metric {
+            AlarmMetric::Series(m) => AlarmSource::Series(m),
+            AlarmMetric::Group(m) => AlarmSource::Group(m),
+        },
         statistic: a.statistic,
         period: a.period,
         interval: site.interval(),
@@ -28,7 +40,21 @@ pub(super) fn assemble(a: &AlarmSpec, site: &Site<'_>) -> Alarm {
         missing: a.missing,
         alarm_actions: a.alarm_actions.iter().map(|&t| actor_of(t)).collect(),
         ok_actions: a.ok_actions.iter().map(|&t| actor_of(t)).collect(),
+        alarm_policies: policies(&a.alarm_policies),
+        ok_policies: policies(&a.ok_policies),
         per_month,
         month: site.month(),
     })
+}
+
+/// The number of the policy `name` among the group's `policies` (the
+/// scenario's check made sure it is there).
+fn policy_number(group: &ComponentSpec, name: &str) -> u32 {
+    let ComponentSpec::Ec2(e) = group else {
+        return u32::MAX;
+    };
+    e.autoscaling
+        .as_ref()
+        .and_then(|g| g.policies.iter().position(|p| p.name == name))
+        .map_or(u32::MAX, |i| i as u32)
 }

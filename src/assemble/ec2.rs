@@ -158,6 +158,7 @@ fn group(e: &Ec2Spec, catalog: &Catalog) -> Option<GroupConfig> {
             max_scale_in: g.max_scale_in,
             scheduled: g.scheduled.clone(),
             alarms,
+            policies: g.policies.clone(),
         },
         None => GroupConfig {
             min: e.instances,
@@ -172,6 +173,7 @@ fn group(e: &Ec2Spec, catalog: &Catalog) -> Option<GroupConfig> {
             max_scale_in: None,
             scheduled: Vec::new(),
             alarms,
+            policies: Vec::new(),
         },
     })
 }

@@ -325,10 +325,10 @@ fn run_one(
 ) -> Result<(), CliError> {
     let base = &l.base;
     // Replications already in `out` from the same runs are kept, and only
-    // the others run: replication r is the same whatever the total.
-    // `alarms.csv` is not among the files a reuse carries over: a scenario
-    // with alarms runs every replication.
-    let previous = if shard.is_none() && !has_alarms(base) {
+    // the others run: replication r is the same whatever the total. The
+    // files kept are the manifest's run files, `alarms.csv` among them when
+    // a design has an alarm, each checked by its SHA-256 and rows.
+    let previous = if shard.is_none() {
         match reusable(staging.target(), &manifest) {
             Ok(old) => Some(old),
             Err(why) => {

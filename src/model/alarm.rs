@@ -7,13 +7,22 @@
 //! Its datapoints are built from the interval values the run samples (the
 //! values of `timeseries.csv`): a period is a whole number of intervals,
 //! and the datapoint of a period is available, and evaluated, at its end.
+//! An alarm on an Auto Scaling group's own metric (`cpu`,
+//! `requests_per_target`, `backlog_per_instance`) is handed the group's
+//! datapoints instead, when the group publishes them (after its metric
+//! delay): the datapoints the group's own policies see.
+//!
+//! Its actions may also name scaling policies of a group: as CloudWatch
+//! does for Auto Scaling actions, it invokes them at every evaluation while
+//! it stays in the state whose actions name them, handing over the
+//! datapoint and its threshold.
 
-use super::datapoints::{AlarmState, Datapoints, MOfN};
+use super::datapoints::{AlarmRule, AlarmState, Evaluation};
 use super::monthly::Projection;
 use super::{Component, Ctx, Msg};
 use crate::engine::ActorId;
 use crate::metric::Metric;
-use crate::settings::{Comparison, MissingData, Statistic};
+use crate::settings::{Comparison, MissingData, ScalingMetric, Statistic};
 use crate::stats::{AlarmTransition, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
 
@@ -24,13 +33,34 @@ pub enum AlarmTimer {
     Read,
 }
 
+/// Where an alarm's datapoints come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmSource {
+    /// The watched component's metric in `timeseries.csv`, made a datapoint
+    /// per period by the alarm's statistic.
+    Series(Metric),
+    /// The datapoints of an Auto Scaling group's own metric, as the group
+    /// publishes them.
+    Group(ScalingMetric),
+}
+
+/// A scaling policy an alarm's actions name: the group's actor and the
+/// policy's number in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyAction {
+    /// The fleet whose group has the policy.
+    pub group: ActorId,
+    /// The policy's number among the group's `policies`.
+    pub policy: u32,
+}
+
 /// The settings an alarm is built from.
 #[derive(Clone, Debug)]
 pub struct AlarmConfig {
     /// The component watched.
     pub watched: ActorId,
     /// Its metric.
-    pub metric: Metric,
+    pub source: AlarmSource,
     /// How a period's values make a datapoint.
     pub statistic: Statistic,
     /// The length of a period: a whole number of intervals.
@@ -51,6 +81,10 @@ pub struct AlarmConfig {
     pub alarm_actions: Vec<ActorId>,
     /// Topics notified on OK.
     pub ok_actions: Vec<ActorId>,
+    /// Scaling policies invoked while in ALARM.
+    pub alarm_policies: Vec<PolicyAction>,
+    /// Scaling policies invoked while OK.
+    pub ok_policies: Vec<PolicyAction>,
     /// The alarm's price [USD per alarm-month].
     pub per_month: f64,
     /// The month a window's bill is projected to.
@@ -61,8 +95,7 @@ pub struct AlarmConfig {
 #[derive(Debug)]
 pub struct Alarm {
     cfg: AlarmConfig,
-    state: AlarmState,
-    datapoints: Datapoints,
+    evaluation: Evaluation,
     /// The values of the current period so far.
     period_values: Vec<f64>,
     transitions: Vec<AlarmTransition>,
@@ -74,8 +107,13 @@ impl Alarm {
     /// An alarm in INSUFFICIENT_DATA, as every alarm begins.
     pub fn new(cfg: AlarmConfig) -> Self {
         Alarm {
-            datapoints: Datapoints::new(cfg.evaluation_periods as usize),
-            state: AlarmState::InsufficientData,
+            evaluation: Evaluation::new(AlarmRule {
+                m: cfg.datapoints_to_alarm,
+                of: cfg.evaluation_periods,
+                missing: cfg.missing,
+                comparison: cfg.comparison,
+                threshold: cfg.threshold,
+            }),
             period_values: Vec::new(),
             transitions: Vec::new(),
             interval_notifications: 0,
@@ -87,10 +125,10 @@ impl Alarm {
     /// The watched value of the interval that just ended. A response
     /// percentile of an interval in which the component answered nothing
     /// is no data, as CloudWatch publishes no latency datapoint then.
-    fn read(&self, ctx: &Ctx<'_>) -> Option<f64> {
+    fn read(&self, metric: Metric, ctx: &Ctx<'_>) -> Option<f64> {
         let w = &ctx.world.watched;
-        let value = w.value(self.cfg.watched, self.cfg.metric)?;
-        if self.cfg.metric == Metric::ResponseP99Ms {
+        let value = w.value(self.cfg.watched, metric)?;
+        if metric == Metric::ResponseP99Ms {
             let answered = w
                 .value(self.cfg.watched, Metric::Completions)
                 .unwrap_or(0.0)
@@ -102,9 +140,9 @@ impl Alarm {
         value.is_finite().then_some(value)
     }
 
-    fn on_read(&mut self, ctx: &mut Ctx<'_>) {
+    fn on_read(&mut self, metric: Metric, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        if let Some(v) = self.read(ctx) {
+        if let Some(v) = self.read(metric, ctx) {
             self.period_values.push(v);
         }
         ctx.schedule(self.cfg.interval, AlarmTimer::Read.into());
@@ -113,18 +151,29 @@ impl Alarm {
         }
         let datapoint = self.cfg.statistic.of(&self.period_values);
         self.period_values.clear();
-        self.datapoints.push(datapoint);
-        let rule = MOfN {
-            m: self.cfg.datapoints_to_alarm,
-            of: self.cfg.evaluation_periods,
-            missing: self.cfg.missing,
-            current: self.state,
+        self.evaluate(datapoint, ctx);
+    }
+
+    /// A period's datapoint is evaluated now: a change of state notifies the
+    /// new state's topics; the new state's scaling policies are invoked,
+    /// changed or not.
+    fn evaluate(&mut self, datapoint: Option<f64>, ctx: &mut Ctx<'_>) {
+        let before = self.evaluation.state();
+        let next = self.evaluation.push(datapoint);
+        let policies = match next {
+            AlarmState::Alarm => self.cfg.alarm_policies.as_slice(),
+            AlarmState::Ok => self.cfg.ok_policies.as_slice(),
+            AlarmState::InsufficientData => &[],
         };
-        let (comparison, threshold) = (self.cfg.comparison, self.cfg.threshold);
-        let next = self
-            .datapoints
-            .evaluate(&rule, |x| comparison.breaches(x, threshold));
-        if next == self.state {
+        for p in policies {
+            let msg = Msg::ScalingPolicy {
+                policy: p.policy,
+                value: super::datapoint_value(datapoint),
+                threshold: self.cfg.threshold,
+            };
+            ctx.send(p.group, SimDuration::ZERO, msg);
+        }
+        if next == before {
             return;
         }
         let topics = match next {
@@ -137,13 +186,12 @@ impl Alarm {
         }
         self.interval_notifications += topics.len() as u64;
         self.transitions.push(AlarmTransition {
-            time: now,
-            from: self.state.name(),
+            time: ctx.now(),
+            from: before.name(),
             to: next.name(),
             datapoint,
             notifications: topics.len() as u32,
         });
-        self.state = next;
     }
 
     fn cost(&self, window: SimDuration) -> f64 {
@@ -155,8 +203,16 @@ impl Component for Alarm {
     type Timer = AlarmTimer;
 
     fn on_start(&mut self, ctx: &mut Ctx<'_>) {
-        ctx.world.watched.watch(self.cfg.watched, self.cfg.metric);
-        if self.cfg.metric == Metric::ResponseP99Ms {
+        let metric = match self.cfg.source {
+            AlarmSource::Series(metric) => metric,
+            AlarmSource::Group(metric) => {
+                let me = ctx.me();
+                ctx.world.group_alarms.watch(self.cfg.watched, metric, me);
+                return;
+            }
+        };
+        ctx.world.watched.watch(self.cfg.watched, metric);
+        if metric == Metric::ResponseP99Ms {
             ctx.world
                 .watched
                 .watch(self.cfg.watched, Metric::Completions);
@@ -166,9 +222,14 @@ impl Component for Alarm {
     }
 
     fn on_timer(&mut self, timer: AlarmTimer, ctx: &mut Ctx<'_>) {
-        match timer {
-            AlarmTimer::Read => self.on_read(ctx),
+        match (timer, self.cfg.source) {
+            (AlarmTimer::Read, AlarmSource::Series(metric)) => self.on_read(metric, ctx),
+            (AlarmTimer::Read, AlarmSource::Group(_)) => {}
         }
+    }
+
+    fn on_datapoint(&mut self, value: Option<f64>, ctx: &mut Ctx<'_>) {
+        self.evaluate(value, ctx);
     }
 
     fn start_window(&mut self, now: SimTime) {
@@ -176,7 +237,7 @@ impl Component for Alarm {
     }
 
     fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
-        out.put(Metric::AlarmState, self.state.value());
+        out.put(Metric::AlarmState, self.evaluation.state().value());
         out.put(
             Metric::Notifications,
             std::mem::take(&mut self.interval_notifications) as f64,

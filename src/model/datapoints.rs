@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 
-use crate::settings::MissingData;
+use crate::settings::{Comparison, MissingData};
 
 /// The latest datapoints of a metric, newest last.
 #[derive(Clone, Debug)]
@@ -35,16 +35,6 @@ impl Datapoints {
         while self.recent.len() > self.keep {
             self.recent.pop_front();
         }
-    }
-
-    /// The last `n` datapoints all exist and satisfy `f`.
-    pub fn all_last(&self, n: usize, f: impl Fn(f64) -> bool) -> bool {
-        self.recent.len() >= n && self.recent.iter().rev().take(n).all(|v| v.is_some_and(&f))
-    }
-
-    /// The datapoints kept that exist and satisfy `f`.
-    pub fn count(&self, f: impl Fn(f64) -> bool) -> usize {
-        self.recent.iter().filter(|v| v.is_some_and(&f)).count()
     }
 
     /// The state of an alarm on these datapoints (the latest `rule.of` of
@@ -127,6 +117,72 @@ pub struct MOfN {
     pub current: AlarmState,
 }
 
+/// What an alarm evaluates: M of its latest N datapoints against its
+/// threshold, missing data as its treatment says.
+#[derive(Clone, Copy, Debug)]
+pub struct AlarmRule {
+    /// `datapoints_to_alarm` (M).
+    pub m: u32,
+    /// `evaluation_periods` (N).
+    pub of: u32,
+    /// `treat_missing_data`.
+    pub missing: MissingData,
+    /// How a datapoint meets the threshold.
+    pub comparison: Comparison,
+    /// The threshold.
+    pub threshold: f64,
+}
+
+/// A CloudWatch alarm's evaluation: its rule, its latest datapoints and its
+/// state. The one alarm model: a `kind = "alarm"` holds one, and so does
+/// each alarm an Auto Scaling policy creates inside its group (target
+/// tracking's high and low alarms, a step policy's scale-out and scale-in
+/// alarms).
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    rule: AlarmRule,
+    datapoints: Datapoints,
+    state: AlarmState,
+}
+
+impl Evaluation {
+    /// An alarm in INSUFFICIENT_DATA, as every alarm begins.
+    pub fn new(rule: AlarmRule) -> Self {
+        Evaluation {
+            datapoints: Datapoints::new(rule.of as usize),
+            state: AlarmState::InsufficientData,
+            rule,
+        }
+    }
+
+    /// A period's datapoint (`None`: no data) is evaluated: returns the
+    /// alarm's state after it.
+    pub fn push(&mut self, datapoint: Option<f64>) -> AlarmState {
+        self.datapoints.push(datapoint);
+        let r = self.rule;
+        let rule = MOfN {
+            m: r.m,
+            of: r.of,
+            missing: r.missing,
+            current: self.state,
+        };
+        self.state = self
+            .datapoints
+            .evaluate(&rule, |x| r.comparison.breaches(x, r.threshold));
+        self.state
+    }
+
+    /// The alarm's state.
+    pub fn state(&self) -> AlarmState {
+        self.state
+    }
+
+    /// The alarm's rule.
+    pub fn rule(&self) -> &AlarmRule {
+        &self.rule
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,11 +257,18 @@ mod tests {
 
     #[test]
     fn the_window_keeps_the_latest_datapoints() {
-        let mut d = Datapoints::new(3);
-        [X, X, O, X].iter().for_each(|&p| d.push(p));
-        assert_eq!(d.count(|x| x > 5.0), 2);
-        assert!(d.all_last(1, |x| x > 5.0));
-        assert!(!d.all_last(2, |x| x > 5.0));
-        assert!(!d.all_last(4, |_| true));
+        // 2 of 3 above 5: the first X has left the window of three.
+        let mut e = Evaluation::new(AlarmRule {
+            m: 2,
+            of: 3,
+            missing: MissingData::Missing,
+            comparison: Comparison::Greater,
+            threshold: 5.0,
+        });
+        assert_eq!(e.push(X), AlarmState::Ok);
+        assert_eq!(e.push(X), AlarmState::Alarm);
+        assert_eq!(e.push(O), AlarmState::Alarm);
+        assert_eq!(e.push(O), AlarmState::Ok);
+        assert_eq!(e.state(), AlarmState::Ok);
     }
 }

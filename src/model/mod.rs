@@ -169,6 +169,22 @@ pub enum Msg {
         /// The instance's slot.
         instance: u32,
     },
+    /// An Auto Scaling group publishes a datapoint of its own metric to an
+    /// alarm that watches it (NaN: no data that period).
+    Datapoint {
+        /// The datapoint.
+        value: f64,
+    },
+    /// An alarm invokes the receiving group's scaling policy number
+    /// `policy` on its datapoint `value` (NaN: no data) and its `threshold`.
+    ScalingPolicy {
+        /// The policy's number among the group's `policies`.
+        policy: u32,
+        /// The datapoint evaluated.
+        value: f64,
+        /// The alarm's threshold, which the policy's step bounds are relative to.
+        threshold: f64,
+    },
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {
         /// Index into the scenario's `[[faults]]`.
@@ -176,6 +192,17 @@ pub enum Msg {
         /// True when it begins.
         start: bool,
     },
+}
+
+/// A datapoint as a message carries it (NaN: no data, which keeps the
+/// message as small as the others).
+pub fn datapoint_value(value: Option<f64>) -> f64 {
+    value.unwrap_or(f64::NAN)
+}
+
+/// A datapoint as a message carried it.
+fn datapoint(value: f64) -> Option<f64> {
+    (!value.is_nan()).then_some(value)
 }
 
 /// Calls `target` for `req`, to be answered to this component with `token`.
@@ -259,6 +286,21 @@ pub trait Component {
     /// work from queues.
     fn on_instance_polls(&mut self, _instance: u32, _ctx: &mut Ctx<'_>) {}
 
+    /// A group publishes a datapoint of its metric (`None`: no data) to
+    /// the component (an alarm).
+    fn on_datapoint(&mut self, _value: Option<f64>, _ctx: &mut Ctx<'_>) {}
+
+    /// An alarm invokes the component's (a group's) scaling policy number
+    /// `policy` on its datapoint and its threshold.
+    fn on_scaling_policy(
+        &mut self,
+        _policy: u32,
+        _value: Option<f64>,
+        _threshold: f64,
+        _ctx: &mut Ctx<'_>,
+    ) {
+    }
+
     /// Fault number `index` begins (`start`) or ends on the component.
     fn on_fault(&mut self, _index: u32, _start: bool, _ctx: &mut Ctx<'_>) {}
 
@@ -311,6 +353,12 @@ impl<C: Component> DynComponent for C {
             Msg::SessionEnd { caller, session } => self.on_session_end(caller, session, ctx),
             Msg::Notify => self.on_notify(ctx),
             Msg::InstancePolls { instance } => self.on_instance_polls(instance, ctx),
+            Msg::Datapoint { value } => self.on_datapoint(datapoint(value), ctx),
+            Msg::ScalingPolicy {
+                policy,
+                value,
+                threshold,
+            } => self.on_scaling_policy(policy, datapoint(value), threshold, ctx),
             Msg::Fault { index, start } => self.on_fault(index, start, ctx),
             Msg::Start => self.on_start(ctx),
         }

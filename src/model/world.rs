@@ -6,7 +6,7 @@ use super::batch::Batches;
 use super::concurrency::ConcurrencyPool;
 use super::requests::Requests;
 use super::targets::Registry;
-use super::watched::Watched;
+use super::watched::{GroupAlarms, Watched};
 
 /// What components share, beyond the messages they send each other.
 #[derive(Debug, Default)]
@@ -26,4 +26,6 @@ pub struct World {
     pub overflow: Option<Overflow>,
     /// The latest values of the metrics alarms watch.
     pub watched: Watched,
+    /// The alarms on the groups' own metrics.
+    pub group_alarms: GroupAlarms,
 }

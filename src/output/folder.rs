@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::integrity::{BadFolder, Runs};
+use super::integrity::{ALARMS_FILE, BadFolder, Runs};
 use super::manifest::{FaultWindow, Manifest, read_manifest};
 use super::varying::varying_axes;
 
@@ -107,6 +107,8 @@ pub struct OutputFolder {
     pub components: Table,
     /// `latency.csv`, when the folder has one.
     pub latency: Option<Table>,
+    /// `alarms.csv`, when the folder has one (a design has an alarm).
+    pub alarms: Option<Table>,
     point_index: HashMap<Vec<String>, usize>,
 }
 
@@ -137,6 +139,7 @@ impl OutputFolder {
             summary: Table::default(),
             components: Table::default(),
             latency: None,
+            alarms: None,
             point_index: HashMap::new(),
             manifest,
         };
@@ -149,6 +152,9 @@ impl OutputFolder {
         folder.components = folder.read_table("components.csv")?;
         if dir.join("latency.csv").is_file() {
             folder.latency = Some(folder.read_table("latency.csv")?);
+        }
+        if dir.join(ALARMS_FILE).is_file() {
+            folder.alarms = Some(folder.read_table(ALARMS_FILE)?);
         }
         if folder.points.is_empty() {
             folder.points.push(vec![String::new(); folder.axes.len()]);

@@ -5,7 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::scenario::kinds::{Kind, Raw, Role};
+use crate::scenario::kinds::alarm::{GROUP_METRICS, statistic_name};
+use crate::scenario::kinds::{AlarmMetric, AutoScalingSpec, Kind, Raw, Role};
 use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote, with_article};
 use crate::scenario::reader::{Ctx, NameRef};
 use crate::scenario::spec::{
@@ -142,6 +143,7 @@ pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Desi
     check_backlog_metrics(ctx, &d.name, &members, &resolved);
     check_alarm_metrics(ctx, &members, &resolved);
     check_proxy_targets(ctx, &members, &resolved);
+    check_alarm_policies(ctx, &members, &resolved);
     if ctx.errors.len() > errors_before {
         return None;
     }
@@ -167,7 +169,18 @@ pub(crate) fn place(ctx: &mut Ctx, d: &RawDesign, shared: &[Raw]) -> Option<Desi
     })
 }
 
-/// An alarm's `metric` must be one its `component` writes.
+/// The Auto Scaling group of a fleet, if it has one.
+fn group_of(c: &Raw) -> Option<&AutoScalingSpec> {
+    match &c.spec {
+        Some(ComponentSpec::Ec2(e)) => e.autoscaling.as_ref(),
+        _ => None,
+    }
+}
+
+/// An alarm's `metric` must be one its `component` writes, or, for an
+/// alarm on an Auto Scaling group's own metric, the component must have a
+/// group, and the alarm must take its datapoints as the group makes them
+/// (its period, the statistic AWS's policies use).
 fn check_alarm_metrics(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
     for (c, refs) in members.iter().zip(resolved) {
         let Some(ComponentSpec::Alarm(a)) = &c.spec else {
@@ -183,12 +196,58 @@ fn check_alarm_metrics(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, O
         let Some(kind) = w.kind else {
             continue;
         };
-        let metric = a.metric.name(&[]);
+        let (at, key) = (a.metric_at.0, a.metric_at.1.clone());
         let written = kind.writes();
-        if !written.contains(&metric.as_ref()) {
+        let metric = match a.metric {
+            AlarmMetric::Series(m) => m.name(&[]).into_owned(),
+            AlarmMetric::Group(m) => {
+                let Some(&(name, _, statistic, wanted)) = GROUP_METRICS.iter().find(|g| g.1 == m)
+                else {
+                    continue;
+                };
+                let Some(g) = group_of(w) else {
+                    ctx.error(
+                        at,
+                        key,
+                        format!(
+                            "`{name}` is the metric of an Auto Scaling group, and `{}` is {} without one ([….autoscaling]); it writes {}",
+                            w.name,
+                            with_article(kind.name),
+                            one_of(&written, Quoted::Value)
+                        ),
+                    );
+                    continue;
+                };
+                if a.period != g.period {
+                    ctx.error(
+                        at,
+                        key.clone(),
+                        format!(
+                            "the group of `{}` makes one `{name}` datapoint every {}s (its `period`), so the alarm's `period` must be {}s, found {}s",
+                            w.name,
+                            g.period.as_secs_f64(),
+                            g.period.as_secs_f64(),
+                            a.period.as_secs_f64()
+                        ),
+                    );
+                }
+                if a.statistic != statistic {
+                    ctx.error(
+                        at,
+                        key,
+                        format!(
+                            "the group's `{name}` datapoints are its {wanted} over the period, so the alarm's `statistic` must be \"{wanted}\", found \"{}\"",
+                            statistic_name(a.statistic)
+                        ),
+                    );
+                }
+                continue;
+            }
+        };
+        if !written.contains(&metric.as_str()) {
             ctx.error(
-                a.metric_at.0,
-                a.metric_at.1.clone(),
+                at,
+                key,
                 format!(
                     "`{}` is {}, which writes no `{metric}` to timeseries.csv; it writes {}",
                     w.name,
@@ -233,6 +292,59 @@ fn check_proxy_targets(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, O
     }
 }
 
+/// A scaling policy an alarm's actions name (`"app.scale_out"`) must be
+/// one of the `policies` of that fleet's Auto Scaling group.
+fn check_alarm_policies(ctx: &mut Ctx, members: &[&Raw], resolved: &[Vec<(Role, Option<usize>)>]) {
+    for (c, refs) in members.iter().zip(resolved) {
+        let Some(ComponentSpec::Alarm(a)) = &c.spec else {
+            continue;
+        };
+        for p in a.alarm_policies.iter().chain(&a.ok_policies) {
+            let Some(g) = refs.get(p.group.0).and_then(|(_, to)| *to) else {
+                continue;
+            };
+            let fleet = members[g];
+            let (at, key) = (p.at.0, p.at.1.clone());
+            let written = format!("\"{}.{}\"", fleet.name, p.name);
+            let Some(group) = group_of(fleet) else {
+                ctx.error(
+                    at,
+                    key,
+                    format!(
+                        "{written} names a scaling policy of `{}`, which has no Auto Scaling group; give it [….autoscaling] with policies.{} = {{ steps = [...] }}",
+                        fleet.name, p.name
+                    ),
+                );
+                continue;
+            };
+            if group.policies.iter().any(|q| q.name == p.name) {
+                continue;
+            }
+            let message = if group.policies.is_empty() {
+                format!(
+                    "{written}: the Auto Scaling group of `{}` has no `policies`; give it policies.{} = {{ steps = [...] }}",
+                    fleet.name, p.name
+                )
+            } else {
+                let names = group.policies.iter().map(|q| q.name.as_str());
+                let hint = did_you_mean_value(&p.name, names.clone());
+                let all: Vec<String> = names.map(|n| format!("\"{}.{n}\"", fleet.name)).collect();
+                let hint = if hint.is_empty() {
+                    format!("; it has {}", all.join(", "))
+                } else {
+                    hint
+                };
+                format!(
+                    "no policy named {} in the Auto Scaling group of `{}`{hint}",
+                    quote(&p.name),
+                    fleet.name
+                )
+            };
+            ctx.error(at, key, message);
+        }
+    }
+}
+
 /// A group that scales on `backlog_per_instance` needs the queue it
 /// consumes: some queue of the design must name it as its `consumer`.
 fn check_backlog_metrics(
@@ -249,12 +361,21 @@ fn check_backlog_metrics(
         else {
             continue;
         };
-        let backlog = match &g.policy {
+        let policy_backlog = match &g.policy {
             ScalingPolicy::TargetTracking { metric, .. } | ScalingPolicy::Step { metric, .. } => {
                 *metric == ScalingMetric::BacklogPerInstance
             }
             ScalingPolicy::None => false,
         };
+        // An alarm on the group's backlog per instance needs it as well.
+        let alarm_backlog = members.iter().zip(resolved).any(|(a, refs)| {
+            matches!(&a.spec, Some(ComponentSpec::Alarm(a))
+                if a.metric == AlarmMetric::Group(ScalingMetric::BacklogPerInstance))
+                && refs
+                    .iter()
+                    .any(|(r, to)| *r == Role::Watched && *to == Some(i))
+        });
+        let backlog = policy_backlog || alarm_backlog;
         let consumed = resolved.iter().any(|refs| {
             refs.iter()
                 .any(|(r, to)| *r == Role::Consumer && *to == Some(i))

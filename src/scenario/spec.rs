@@ -17,14 +17,15 @@ use crate::catalog::{self, Catalog};
 use crate::time::{SimDuration, SimTime};
 
 pub use crate::scenario::kinds::{
-    AlarmSpec, ApiGatewaySpec, ApiType, Architecture, AutoScalingSpec, ComponentId, ComponentSpec,
-    DatabaseSpec, DbProxySpec, Ec2Spec, EndpointSpec, FargateSpec, LambdaSpec, LbType,
-    LoadBalancerSpec, PurchaseSpec, QueueSpec, QueueType, Subscription, TopicSpec,
+    AlarmMetric, AlarmSpec, ApiGatewaySpec, ApiType, Architecture, AutoScalingSpec, ComponentId,
+    ComponentSpec, DatabaseSpec, DbProxySpec, Ec2Spec, EndpointSpec, FargateSpec, LambdaSpec,
+    LbType, LoadBalancerSpec, PolicyRef, PurchaseSpec, QueueSpec, QueueType, Subscription,
+    TopicSpec,
 };
 pub use crate::settings::{
     ArrivalProcess, Backoff, Client, FaultKind, HealthCheckSpec, Jitter, LifecycleSpec,
     RateProfile, Routing, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment,
-    TerminationPolicy, Workload,
+    StepPolicy, TerminationPolicy, Workload,
 };
 
 /// A whole scenario file after validation.

@@ -25,6 +25,6 @@ pub use faults::FaultKind;
 pub use lifecycle::{HealthCheckSpec, LifecycleSpec};
 pub use routing::Routing;
 pub use scaling::{
-    ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, TerminationPolicy,
+    ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy, TerminationPolicy,
 };
 pub use workload::{ArrivalProcess, Backoff, Client, Jitter, RateProfile, Workload};

@@ -54,6 +54,19 @@ pub struct StepAdjustment {
     pub change: i32,
 }
 
+/// `policies.NAME = { steps = [...] }`: a step scaling policy of the group
+/// that alarms invoke (`alarm_actions = ["app.NAME"]`). Its steps' bounds
+/// are relative to the threshold of the alarm that invokes it, as AWS's
+/// step adjustments are: `{ above = 0, change = 1 }` applies from the
+/// threshold up, `{ above = 20, change = 3 }` from 20 above it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepPolicy {
+    /// Its name in the group.
+    pub name: String,
+    /// Its steps, sorted as [`ScalingPolicy::Step`]'s.
+    pub steps: Vec<StepAdjustment>,
+}
+
 /// `termination_policy`: which instance a scale-in terminates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TerminationPolicy {

@@ -209,37 +209,71 @@ fn check_names_the_key_and_suggests() {
     assert!(err.contains("at most `evaluation_periods` (3)"), "{err}");
 }
 
-/// `alarms.csv` is written by `run`, and again when the folder is run into
-/// a second time (its replications are then run anew, not reused).
+/// `alarms.csv` is written by `run`, and carried over when the folder is
+/// run into again: a second run with one more replication keeps the first
+/// (it says so) and runs only the new one, and its `alarms.csv` is byte for
+/// byte that of a fresh run of both; a third run reuses every replication
+/// and leaves `alarms.csv` as it was. An `alarms.csv` that lost a row is not
+/// reused: every replication runs again.
 #[cfg(feature = "slow-tests")]
 #[test]
-fn run_writes_alarms_csv_every_time() {
+fn a_rerun_reuses_the_replications_and_their_alarms_csv() {
     use crate::common::{repo, stratosim};
-    let out = std::env::temp_dir().join(format!("stratosim-alarms-{}", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
     let scenario = repo().join("scenarios/alarm-notification.toml");
-    for _ in 0..2 {
+    let run = |out: &std::path::Path, replications: &str| {
         let o = stratosim(&[
             "run",
             scenario.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
-            "--quiet",
             "--no-charts",
             "--replications",
-            "1",
+            replications,
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let text = std::fs::read_to_string(out.join("alarms.csv")).unwrap();
-        let rows: Vec<&str> = text.lines().collect();
-        assert_eq!(
-            rows[0],
-            "design,replication,time_s,alarm,from,to,datapoint,notifications"
-        );
-        assert_eq!(rows.len(), 1 + 2 * 3, "{text}");
-        assert!(rows[2].starts_with("one_of_one,0,660.000,db-errors,OK,ALARM,"));
-        assert!(rows[5].starts_with("three_of_three,0,780.000,db-errors,OK,ALARM,"));
-    }
-    let _ = std::fs::remove_dir_all(&out);
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let read = |dir: &std::path::Path| std::fs::read_to_string(dir.join("alarms.csv")).unwrap();
+    let (out, fresh) = (tmp.path().join("out"), tmp.path().join("fresh"));
+    let said = run(&out, "1");
+    assert!(!said.contains("keeping"), "{said}");
+    let text = read(&out);
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        rows[0],
+        "design,replication,time_s,alarm,from,to,datapoint,notifications"
+    );
+    assert_eq!(rows.len(), 1 + 2 * 3, "{text}");
+    assert!(rows[2].starts_with("one_of_one,0,660.000,db-errors,OK,ALARM,"));
+    assert!(rows[5].starts_with("three_of_three,0,780.000,db-errors,OK,ALARM,"));
+    // One more replication: the first is kept, two new runs (one per design).
+    let said = run(&out, "2");
+    assert!(
+        said.contains("keeping replication 0–0") && said.contains("running 2 new runs"),
+        "{said}"
+    );
+    run(&fresh, "2");
+    assert_eq!(read(&out), read(&fresh), "alarms.csv of a rerun");
+    assert_eq!(read(&out).lines().count(), 1 + 2 * 2 * 3);
+    // Nothing new: every run is reused, alarms.csv unchanged.
+    let before = read(&out);
+    let said = run(&out, "2");
+    assert!(said.contains("running 0 new runs"), "{said}");
+    assert_eq!(read(&out), before);
+    // A row lost: the folder is not reused, and alarms.csv is whole again.
+    let cut: Vec<&str> = before.lines().collect();
+    std::fs::write(
+        out.join("alarms.csv"),
+        cut[..cut.len() - 1].join("\n") + "\n",
+    )
+    .unwrap();
+    let said = run(&out, "2");
+    assert!(
+        said.contains("are not reused") && said.contains("alarms.csv"),
+        "{said}"
+    );
+    assert_eq!(read(&out), before);
 }
 
 /// Shards of a scenario with alarms merge into the folder of one run:
@@ -310,4 +344,96 @@ fn shards_with_alarms_merge_into_one_runs_alarms_csv() {
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains("alarms.csv"));
     assert!(!refused.exists(), "refused, yet wrote");
+}
+
+/// The timeline of the lesson shades, in a lane per alarm of each design,
+/// the periods each alarm spent in ALARM, at the times `alarms.csv` gives:
+/// the shaded rectangles' edges lie on one time axis with the transitions'
+/// times, the first design's lane above the second's, and the lanes are
+/// named by alarm and design.
+#[cfg(feature = "slow-tests")]
+#[test]
+fn the_timeline_shades_each_alarms_periods_in_alarm() {
+    use crate::common::{repo, stratosim};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let scenario = repo().join("scenarios/alarm-notification.toml");
+    let o = stratosim(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--replications",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The periods in ALARM, per design in file order [s].
+    let csv = std::fs::read_to_string(out.join("alarms.csv")).unwrap();
+    // Per design, its periods in ALARM: (start, end when it ended).
+    type Periods = Vec<(f64, Option<f64>)>;
+    let mut lanes: Vec<(String, Periods)> = Vec::new();
+    for row in csv.lines().skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        let (design, time) = (cells[0].to_string(), cells[2].parse::<f64>().unwrap());
+        if !lanes.iter().any(|l| l.0 == design) {
+            lanes.push((design.clone(), Vec::new()));
+        }
+        let lane = lanes.iter_mut().find(|l| l.0 == design).unwrap();
+        if cells[4] == "ALARM" {
+            lane.1.last_mut().unwrap().1 = Some(time);
+        }
+        if cells[5] == "ALARM" {
+            lane.1.push((time, None));
+        }
+    }
+    assert_eq!(lanes.len(), 2, "{csv}");
+    let svg = std::fs::read_to_string(out.join("charts/timeline.svg")).unwrap();
+    assert!(svg.contains("Alarms in ALARM"));
+    assert!(svg.contains("db-errors · one_of_one") && svg.contains("db-errors · three_of_three"));
+    assert!(svg.contains("alarm in ALARM"), "legend entry");
+    // The violet rectangles: (x, y, width, height) [px].
+    let number = |tag: &str, name: &str| -> f64 {
+        let from = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[from..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut rects: Vec<(f64, f64, f64, f64)> = svg
+        .split("<rect")
+        .skip(1)
+        .map(|t| &t[..t.find("/>").unwrap()])
+        .filter(|t| t.contains("fill=\"#6A3D9A\""))
+        .map(|t| {
+            (
+                number(t, "x"),
+                number(t, "y"),
+                number(t, "width"),
+                number(t, "height"),
+            )
+        })
+        .collect();
+    // The legend's swatch is in the header, above every lane.
+    rects.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let lane_rects = &rects[1..];
+    let spans: Vec<(f64, f64)> = lanes
+        .iter()
+        .flat_map(|l| {
+            l.1.iter()
+                .map(|&(a, b)| (a, b.expect("each period in ALARM ends")))
+        })
+        .collect();
+    assert_eq!(lane_rects.len(), spans.len(), "{rects:?}");
+    // Sorted by y, the first design's lane first: the same order as `spans`
+    // (one period per lane here).
+    assert!(lane_rects[0].1 < lane_rects[1].1);
+    // One time axis: x = a + b·t through the two starts, and the ends on it.
+    let (t0, t1) = (spans[0].0, spans[1].0);
+    assert!(t0 != t1, "{spans:?}");
+    let b = (lane_rects[1].0 - lane_rects[0].0) / (t1 - t0);
+    let a = lane_rects[0].0 - b * t0;
+    assert!(b > 0.0);
+    for (r, (start, end)) in lane_rects.iter().zip(&spans) {
+        assert!((r.0 - (a + b * start)).abs() < 2.0, "{r:?} {start}");
+        assert!((r.0 + r.2 - (a + b * end)).abs() < 2.0, "{r:?} {end}");
+    }
+    assert!(out.join("charts/timeline.png").is_file());
 }

@@ -365,3 +365,131 @@ fn step_scaling_adds_the_step_of_the_datapoint() {
         assert_eq!(total(&r, "app", "scaling_events"), 1.0);
     }
 }
+
+/// The step policy of `step_scaling_adds_the_step_of_the_datapoint` made
+/// the group's named policies, invoked by two `kind = "alarm"`s on the
+/// group's `cpu` with the thresholds and M of N the internal policy's
+/// alarms have (1 of 1, above 60, below 30), the steps relative to them.
+fn alarm_driven_steps() -> String {
+    let alarms = r#"
+[designs.d.cpu-high]
+kind = "alarm"
+component = "app"
+metric = "cpu"
+statistic = "average"
+evaluation_periods = 1
+comparison = ">"
+threshold = 60
+treat_missing_data = "notBreaching"
+alarm_actions = ["app.scale_out"]
+
+[designs.d.cpu-low]
+kind = "alarm"
+component = "app"
+metric = "cpu"
+statistic = "average"
+evaluation_periods = 1
+comparison = "<"
+threshold = 30
+treat_missing_data = "notBreaching"
+alarm_actions = ["app.scale_in"]
+"#;
+    let group = "desired = 4\npolicies.scale_out = { steps = [{ above = 0, change = 2 }, { above = 20, change = 3 }] }\npolicies.scale_in = { steps = [{ below = 0, change = -1 }] }";
+    tracked(175.0, "30m", 330.0, group, alarms)
+        .replace("target = 50\n", "")
+        .replace("warmup = \"60s\"", "warmup = \"3m\"")
+}
+
+#[cfg(feature = "slow-tests")]
+#[test]
+fn an_alarm_driving_a_step_policy_scales_as_the_groups_own_step_policy() {
+    let group = "policy = \"step\"\nsteps = [{ above = 60, change = 2 }, { above = 80, change = 3 }, { below = 30, change = -1 }]\ndesired = 4";
+    let internal = scenario(
+        &tracked(175.0, "30m", 330.0, group, "")
+            .replace("target = 50\n", "")
+            .replace("warmup = \"60s\"", "warmup = \"3m\""),
+    );
+    let driven = scenario(&alarm_driven_steps());
+    let gauges = [
+        "desired",
+        "instances",
+        "pending",
+        "scaling_events",
+        "utilization",
+    ];
+    for (a, b) in replications(&internal, 0)
+        .into_iter()
+        .zip(replications(&driven, 0))
+    {
+        for metric in gauges {
+            let one: Vec<(f64, f64)> = series(&a, "app", metric).collect();
+            let two: Vec<(f64, f64)> = series(&b, "app", metric).collect();
+            assert_eq!(one, two, "{metric}, replication {}", a.replication);
+        }
+        assert_eq!(
+            (a.completed, a.failed, a.lost, a.pending),
+            (b.completed, b.failed, b.lost, b.pending)
+        );
+        // The hand-checked figures: 82.5% falls in the step 20 above the
+        // threshold of 60 (+3), from the 4 instances past their warm-up.
+        assert_eq!(at(&b, "app", "desired", 1920.0), 4.0);
+        assert_eq!(at(&b, "app", "desired", 1980.0), 7.0);
+        assert_eq!(last(&b, "app", "instances"), 7.0);
+        assert_eq!(total(&b, "app", "scaling_events"), 1.0);
+        // The high alarm went to ALARM once, when the step was taken, and
+        // back to OK when the group had scaled; the low one never fired.
+        let high = component(&b, "cpu-high");
+        let to_alarm: Vec<f64> = high
+            .transitions
+            .iter()
+            .filter(|t| t.to == "ALARM")
+            .map(|t| t.time.as_secs_f64())
+            .collect();
+        assert_eq!(to_alarm, vec![1920.0], "the datapoint of [1800, 1860)");
+        assert!(
+            component(&b, "cpu-low")
+                .transitions
+                .iter()
+                .all(|t| t.to != "ALARM")
+        );
+    }
+}
+
+#[test]
+fn alarm_actions_name_a_groups_policies() {
+    let check = |text: &str| {
+        stratosim::scenario::load_str(text, std::path::Path::new("t.toml"), &[])
+            .unwrap_err()
+            .to_string()
+    };
+    let ok = alarm_driven_steps();
+    assert!(stratosim::scenario::load_str(&ok, std::path::Path::new("t.toml"), &[]).is_ok());
+    let err = check(&ok.replace("\"app.scale_out\"", "\"app.scale_uot\""));
+    assert!(err.contains("designs.d.cpu-high.alarm_actions"), "{err}");
+    assert!(err.contains("no policy named \"scale_uot\""), "{err}");
+    assert!(err.contains("did you mean \"scale_out\"?"), "{err}");
+    let err = check(&ok.replace("\"app.scale_out\"", "\"ap.scale_out\""));
+    assert!(err.contains("no component named \"ap\""), "{err}");
+    // A group without `policies`.
+    let none = ok
+        .replace("policies.scale_out = { steps = [{ above = 0, change = 2 }, { above = 20, change = 3 }] }\n", "")
+        .replace("policies.scale_in = { steps = [{ below = 0, change = -1 }] }", "policy = \"scheduled\"");
+    let err = check(&none);
+    assert!(err.contains("has no `policies`"), "{err}");
+    // The group makes one datapoint a minute.
+    let err = check(&ok.replacen(
+        "evaluation_periods = 1\n",
+        "evaluation_periods = 1\nperiod = \"120s\"\n",
+        1,
+    ));
+    assert!(err.contains("designs.d.cpu-high.metric"), "{err}");
+    assert!(err.contains("must be 60s"), "{err}");
+    let err = check(&ok.replacen("statistic = \"average\"", "statistic = \"maximum\"", 1));
+    assert!(err.contains("must be \"average\""), "{err}");
+    // A policy's steps are checked as a step policy's are.
+    let err = check(&ok.replace("{ below = 0, change = -1 }", "{ below = 0, change = 1 }"));
+    assert!(
+        err.contains("designs.d.app.autoscaling.policies.scale_in.steps[0]"),
+        "{err}"
+    );
+}

@@ -21,10 +21,21 @@
 //! added twice; it has no cooldown. Scheduled actions set min, max and
 //! desired at their times. The desired capacity always stays within
 //! [min, max].
+//!
+//! The alarms a policy creates are [`Evaluation`]s, the model of a
+//! `kind = "alarm"` too (missing data not breaching: a period without data
+//! scales nothing). A group's named step policies (`policies`) have no alarm
+//! of their own: a `kind = "alarm"` invokes one ([`Group::invoke`]) at each
+//! of its evaluations while it is in the state whose actions name it, and
+//! the policy applies the step of the datapoint, its bounds relative to the
+//! alarm's threshold, by the same rule as `policy = "step"`.
 
-use crate::model::datapoints::Datapoints;
+use crate::model::datapoints::{AlarmRule, AlarmState, Evaluation};
 
-use crate::settings::{ScalingMetric, ScalingPolicy, ScheduledAction, TerminationPolicy};
+use crate::settings::{
+    Comparison, MissingData, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment,
+    StepPolicy, TerminationPolicy,
+};
 use crate::time::{SimDuration, SimTime};
 
 /// An Auto Scaling group as the fleet runs it, its defaults resolved (a
@@ -57,6 +68,8 @@ pub struct GroupConfig {
     pub scheduled: Vec<ScheduledAction>,
     /// The alarms target tracking creates.
     pub alarms: TrackingAlarms,
+    /// The named step policies that alarms invoke.
+    pub policies: Vec<StepPolicy>,
 }
 
 /// What the fleet counts when a datapoint is evaluated.
@@ -91,34 +104,89 @@ pub struct Group {
     pub max: u32,
     /// The capacity the group works towards.
     pub desired: u32,
-    /// The latest datapoints of the policy's metric.
-    history: Datapoints,
-    high_datapoints: usize,
-    low_datapoints: usize,
-    low_fraction: f64,
+    /// The alarms the policy created on its metric: target tracking's
+    /// high and low alarms, a step policy's scale-out and scale-in alarms.
+    high: Option<Evaluation>,
+    low: Option<Evaluation>,
     last_scale_in: Option<SimTime>,
+}
+
+/// The alarm an Auto Scaling policy creates: `m` of `of` datapoints
+/// `comparison` `threshold`, a period without data not breaching.
+fn policy_alarm(m: u32, of: u32, comparison: Comparison, threshold: f64) -> Evaluation {
+    Evaluation::new(AlarmRule {
+        m,
+        of,
+        missing: MissingData::NotBreaching,
+        comparison,
+        threshold,
+    })
+}
+
+/// The change of the step among `steps` on the side `above` (scale-out
+/// steps, or scale-in ones) that `value` falls in, each step's bound offset
+/// by `offset` (the threshold of the alarm invoking a named policy; 0 for
+/// `policy = "step"`, whose bounds are the metric's own values); the least
+/// extreme step of that side when it falls in none.
+fn step_change(steps: &[StepAdjustment], above: bool, value: f64, offset: f64) -> Option<i32> {
+    let passes = |s: &&StepAdjustment| {
+        s.above == above
+            && if above {
+                value > s.bound + offset
+            } else {
+                value < s.bound + offset
+            }
+    };
+    steps
+        .iter()
+        .find(passes)
+        .or_else(|| steps.iter().rfind(|s| s.above == above))
+        .map(|s| s.change)
 }
 
 impl Group {
     /// A group at its initial desired capacity.
     pub fn new(cfg: GroupConfig) -> Self {
         let alarms = cfg.alarms;
-        let high_datapoints = alarms.high_datapoints as usize;
-        let low_datapoints = alarms.low_datapoints as usize;
-        let keep = match &cfg.policy {
+        let (high, low) = match &cfg.policy {
+            ScalingPolicy::None => (None, None),
+            ScalingPolicy::TargetTracking { target, .. } => {
+                let (h, l) = (alarms.high_datapoints, alarms.low_datapoints);
+                let low = target * alarms.low_fraction;
+                (
+                    Some(policy_alarm(h, h, Comparison::Greater, *target)),
+                    Some(policy_alarm(l, l, Comparison::Less, low)),
+                )
+            }
             ScalingPolicy::Step {
-                evaluation_periods, ..
-            } => *evaluation_periods as usize,
-            _ => high_datapoints.max(low_datapoints),
+                steps,
+                datapoints,
+                evaluation_periods,
+                ..
+            } => {
+                // Steps are sorted: scale-out steps from the highest bound
+                // down, then scale-in steps from the lowest bound up; each
+                // alarm's threshold is the least extreme bound of its side.
+                let threshold = |above: bool| {
+                    steps
+                        .iter()
+                        .filter(|s| s.above == above)
+                        .map(|s| s.bound)
+                        .next_back()
+                };
+                let (m, n) = (*datapoints, *evaluation_periods);
+                (
+                    threshold(true).map(|th| policy_alarm(m, n, Comparison::Greater, th)),
+                    threshold(false).map(|th| policy_alarm(m, n, Comparison::Less, th)),
+                )
+            }
         };
         Group {
             min: cfg.min,
             max: cfg.max,
             desired: cfg.desired.clamp(cfg.min, cfg.max),
-            history: Datapoints::new(keep),
-            high_datapoints,
-            low_datapoints,
-            low_fraction: alarms.low_fraction,
+            high,
+            low,
             last_scale_in: None,
             cfg,
         }
@@ -158,7 +226,11 @@ impl Group {
         cap: Capacity,
         now: SimTime,
     ) -> bool {
-        self.history.push(value);
+        let in_alarm = |e: &mut Option<Evaluation>| {
+            e.as_mut()
+                .is_some_and(|e| e.push(value) == AlarmState::Alarm)
+        };
+        let (high, low) = (in_alarm(&mut self.high), in_alarm(&mut self.low));
         match self.cfg.policy.clone() {
             ScalingPolicy::None => false,
             ScalingPolicy::TargetTracking {
@@ -175,17 +247,16 @@ impl Group {
                 // have warmed up since.
                 let needed = (f64::from(measured) * v / target).ceil();
                 let needed = needed.min(f64::from(u32::MAX)) as u32;
-                if self.history.all_last(self.high_datapoints, |x| x > target) {
+                if high {
                     return needed > self.desired && self.set(needed);
                 }
                 let cooled = self
                     .last_scale_in
                     .is_none_or(|t| now >= t + self.cfg.scale_in_cooldown);
-                let low = target * self.low_fraction;
                 if !disable_scale_in
                     && !cap.scaling_out
                     && cooled
-                    && self.history.all_last(self.low_datapoints, |x| x < low)
+                    && low
                     && needed < self.desired
                     && self.set(needed.max(self.desired - self.scale_in_bound()))
                 {
@@ -194,55 +265,77 @@ impl Group {
                 }
                 false
             }
-            ScalingPolicy::Step {
-                steps, datapoints, ..
-            } => {
-                let n = datapoints as usize;
-                let count = |f: &dyn Fn(f64) -> bool| self.history.count(f);
-                // Steps are sorted: scale-out steps from the highest bound
-                // down, then scale-in steps from the lowest bound up.
-                let out_threshold = steps
-                    .iter()
-                    .filter(|s| s.above)
-                    .map(|s| s.bound)
-                    .next_back();
-                let in_threshold = steps
-                    .iter()
-                    .filter(|s| !s.above)
-                    .map(|s| s.bound)
-                    .next_back();
-                if let Some(th) = out_threshold
-                    && count(&|x| x > th) >= n
-                {
-                    let v = value.unwrap_or(th);
-                    let step = steps
-                        .iter()
-                        .find(|s| s.above && v > s.bound)
-                        .or_else(|| steps.iter().rfind(|s| s.above));
-                    if let Some(s) = step {
-                        let target = i64::from(cap.warm) + i64::from(s.change);
-                        let target = target.clamp(0, i64::from(u32::MAX)) as u32;
-                        return target > self.desired && self.set(target);
-                    }
+            ScalingPolicy::Step { steps, .. } => {
+                // A period without data applies the step on the threshold.
+                let threshold =
+                    |e: &Option<Evaluation>| e.as_ref().map_or(0.0, |e| e.rule().threshold);
+                if high {
+                    let v = value.unwrap_or(threshold(&self.high));
+                    return self.step(&steps, true, v, 0.0, cap);
                 }
-                if let Some(th) = in_threshold
-                    && !cap.scaling_out
-                    && count(&|x| x < th) >= n
-                {
-                    let v = value.unwrap_or(th);
-                    let step = steps
-                        .iter()
-                        .find(|s| !s.above && v < s.bound)
-                        .or_else(|| steps.iter().rfind(|s| !s.above));
-                    if let Some(s) = step {
-                        let target = i64::from(cap.in_service) + i64::from(s.change);
-                        let target = target.clamp(0, i64::from(u32::MAX)) as u32;
-                        return target < self.desired && self.set(target);
-                    }
+                if low && !cap.scaling_out {
+                    let v = value.unwrap_or(threshold(&self.low));
+                    return self.step(&steps, false, v, 0.0, cap);
                 }
                 false
             }
         }
+    }
+
+    /// Applies the step of `steps` on the side `above` that `value` falls in
+    /// (bounds offset by `offset`): a scale-out adds its instances to those
+    /// past their warm-up, so that instances still warming up are not added
+    /// twice, and never lowers the desired capacity; a scale-in removes its
+    /// instances from those in service and never raises it. Returns true when
+    /// the desired capacity changed.
+    fn step(
+        &mut self,
+        steps: &[StepAdjustment],
+        above: bool,
+        value: f64,
+        offset: f64,
+        cap: Capacity,
+    ) -> bool {
+        let Some(change) = step_change(steps, above, value, offset) else {
+            return false;
+        };
+        let from = if above { cap.warm } else { cap.in_service };
+        let target = i64::from(from) + i64::from(change);
+        let target = target.clamp(0, i64::from(u32::MAX)) as u32;
+        if above {
+            target > self.desired && self.set(target)
+        } else {
+            target < self.desired && self.set(target)
+        }
+    }
+
+    /// An alarm whose threshold is `threshold` invokes the group's named
+    /// policy number `policy` on its datapoint `value` (`None`: no data, as
+    /// if on the threshold). A policy with steps on both sides applies the
+    /// side the datapoint is on; a scale-in waits while a scale-out is under
+    /// way, as a step policy's does. Returns true when the desired capacity
+    /// changed.
+    pub fn invoke(
+        &mut self,
+        policy: u32,
+        value: Option<f64>,
+        threshold: f64,
+        cap: Capacity,
+    ) -> bool {
+        let Some(p) = self.cfg.policies.get(policy as usize) else {
+            return false;
+        };
+        let steps = p.steps.clone();
+        let v = value.unwrap_or(threshold);
+        let has = |above: bool| steps.iter().any(|s| s.above == above);
+        let above = match (has(true), has(false)) {
+            (true, true) => v >= threshold,
+            (out, _) => out,
+        };
+        if !above && cap.scaling_out {
+            return false;
+        }
+        self.step(&steps, above, v, threshold, cap)
     }
 
     /// The most instances one target-tracking scale-in removes:
@@ -296,6 +389,7 @@ mod tests {
                 low_datapoints: 15,
                 low_fraction: 0.9,
             },
+            policies: Vec::new(),
         })
     }
 
@@ -407,6 +501,46 @@ mod tests {
             "2 of 3 below 30"
         );
         assert_eq!(g.desired, 7);
+    }
+
+    #[test]
+    fn an_alarm_invokes_a_named_policy_with_bounds_relative_to_its_threshold() {
+        let step = |bound: f64, above: bool, change: i32| StepAdjustment {
+            bound,
+            above,
+            change,
+        };
+        let mut g = group(ScalingPolicy::None);
+        g.cfg.policies = vec![
+            StepPolicy {
+                name: "out".into(),
+                steps: vec![step(20.0, true, 4), step(0.0, true, 1)],
+            },
+            StepPolicy {
+                name: "in".into(),
+                steps: vec![step(0.0, false, -1)],
+            },
+        ];
+        // Threshold 70: 95 is 25 above it, in the +4 step; 4 warm → 8.
+        assert!(g.invoke(0, Some(95.0), 70.0, WARM4));
+        assert_eq!(g.desired, 8);
+        // Invoked again while the four new instances warm up: 4 warm + 4
+        // is no more than 8, so nothing is added twice.
+        assert!(!g.invoke(0, Some(95.0), 70.0, warm(4, true)));
+        assert_eq!(g.desired, 8);
+        // Once they are warm, 75 (5 above) adds one.
+        assert!(g.invoke(0, Some(75.0), 70.0, warm(8, false)));
+        assert_eq!(g.desired, 9);
+        // No data: as on the threshold, the least extreme step.
+        assert!(g.invoke(0, None, 70.0, warm(9, false)));
+        assert_eq!(g.desired, 10);
+        // Scale-in waits while a scale-out is under way, then removes one
+        // from those in service.
+        assert!(!g.invoke(1, Some(10.0), 30.0, warm(10, true)));
+        assert!(g.invoke(1, Some(10.0), 30.0, warm(10, false)));
+        assert_eq!(g.desired, 9);
+        // An unknown policy number does nothing.
+        assert!(!g.invoke(7, Some(95.0), 70.0, WARM4));
     }
 
     #[test]

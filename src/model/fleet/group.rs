@@ -10,8 +10,8 @@ use rand::RngExt;
 use super::autoscaling::{Capacity, Group, GroupConfig};
 use super::{Fleet, FleetTimer, Life, SpotConfig};
 use crate::engine::ActorId;
-use crate::model::Ctx;
 use crate::model::targets::TargetState;
+use crate::model::{Ctx, Msg, datapoint_value};
 use crate::rng::StreamRng;
 use crate::settings::{LifecycleSpec, ScalingMetric, TerminationPolicy};
 use crate::slab::Key;
@@ -292,11 +292,10 @@ impl Fleet {
             in_service.max(1)
         };
         let sc = self.sc();
-        let value = match metric {
-            None => None,
-            Some(ScalingMetric::Cpu) => (cpu_n > 0).then(|| 100.0 * cpu_sum / f64::from(cpu_n)),
-            Some(ScalingMetric::RequestsPerTarget) => Some(sc.period_calls as f64 / per_instance),
-            Some(ScalingMetric::BacklogPerInstance) => {
+        let value_of = |metric: ScalingMetric| match metric {
+            ScalingMetric::Cpu => (cpu_n > 0).then(|| 100.0 * cpu_sum / f64::from(cpu_n)),
+            ScalingMetric::RequestsPerTarget => Some(sc.period_calls as f64 / per_instance),
+            ScalingMetric::BacklogPerInstance => {
                 let backlog = sc
                     .cfg
                     .backlog_queue
@@ -304,15 +303,45 @@ impl Fleet {
                 Some(backlog as f64 / per_instance)
             }
         };
+        let value = metric.and_then(value_of);
+        // The same datapoints reach the alarms on the group's metrics, as
+        // CloudWatch publishes them: after the metric delay.
+        let delay = sc.group.cfg().metric_delay;
+        let published: Vec<(ActorId, f64)> = ctx
+            .world
+            .group_alarms
+            .of(sc.me)
+            .map(|(m, alarm)| (alarm, datapoint_value(value_of(m))))
+            .collect();
         sc.period_calls = 0;
         sc.period_start = now;
-        let spec = sc.group.cfg();
-        let (period, delay) = (spec.period, spec.metric_delay);
+        let period = sc.group.cfg().period;
         if metric.is_some() {
             sc.datapoints.push_back((value, measured));
             ctx.schedule(delay, FleetTimer::Datapoint.into());
         }
+        for (alarm, value) in published {
+            ctx.send(alarm, delay, Msg::Datapoint { value });
+        }
         ctx.schedule(period, FleetTimer::Period.into());
+    }
+
+    /// An alarm invokes the group's scaling policy number `policy`.
+    pub(super) fn scaling_policy(
+        &mut self,
+        policy: u32,
+        value: Option<f64>,
+        threshold: f64,
+        ctx: &mut Ctx<'_>,
+    ) {
+        let cap = self.group_capacity(ctx.now());
+        let Some(sc) = self.scaling.as_mut() else {
+            return;
+        };
+        if sc.group.invoke(policy, value, threshold, cap) {
+            sc.events += 1;
+            self.reconcile(ctx);
+        }
     }
 
     /// The oldest waiting datapoint reaches the alarms.

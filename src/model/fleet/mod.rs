@@ -335,6 +335,16 @@ impl Component for Fleet {
         }
     }
 
+    fn on_scaling_policy(
+        &mut self,
+        policy: u32,
+        value: Option<f64>,
+        threshold: f64,
+        ctx: &mut Ctx<'_>,
+    ) {
+        self.scaling_policy(policy, value, threshold, ctx);
+    }
+
     fn on_fault(&mut self, index: u32, start: bool, ctx: &mut Ctx<'_>) {
         if let Some(zone) = self.faults.zone_of(index) {
             if self.scaling.is_some() {

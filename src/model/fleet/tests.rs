@@ -137,6 +137,7 @@ fn group() -> FleetConfig {
                 low_datapoints: 15,
                 low_fraction: 0.9,
             },
+            policies: Vec::new(),
         },
         lifecycle: LifecycleSpec {
             boot_time: Dist::constant(secs(30)),

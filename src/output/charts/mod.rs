@@ -8,6 +8,7 @@
 //! - `sweep-*`: each metric against a swept value, with confidence bands;
 //! - `cost-latency-front`: cost per million requests against p99.
 
+mod alarm_lanes;
 mod axis;
 mod backend;
 mod cdf;

@@ -1,7 +1,8 @@
 //! The timeline: panels stacked on a shared time axis (arrival rate, p99 per
 //! interval, queue depth, instances, Lambda concurrency, errors and losses),
-//! one line per design, the mean over replications, fault windows shaded.
-//! Only the metrics a scenario has get a panel.
+//! one line per design, the mean over replications, fault windows shaded;
+//! under them, a lane per alarm shaded where it was in ALARM
+//! ([`super::alarm_lanes`]). Only the metrics a scenario has get a panel.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -10,6 +11,7 @@ use anyhow::{Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::alarm_lanes::{self, ALARM_COLOUR, Lane};
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::{Caption, Chart, point_stem, replications_note, saved};
 use crate::output::folder::{FaultSpan, OutputFolder};
@@ -285,9 +287,14 @@ struct TimelineFigure<'a> {
     panels: Vec<Panel>,
     /// The SLO's response p99 target, a line on the p99 panel [ms].
     slo_p99_ms: Option<f64>,
+    /// The alarms' lanes, in a panel under the others (none: no panel).
+    alarms: Vec<Lane>,
 }
 
 const PANEL_HEIGHT: u32 = 210;
+/// The height of an alarm lane, and of the alarm panel's title and margins.
+const LANE_HEIGHT: u32 = 30;
+const LANES_FRAME_HEIGHT: u32 = 50;
 const X_LABELS_HEIGHT: u32 = 50;
 
 /// Draws one timeline per charted sweep point.
@@ -330,6 +337,7 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
         if !folder.faults.is_empty() {
             notes.push("shaded: fault windows".into());
         }
+        let alarms = alarm_lanes::lanes(folder, point, end_s);
         let mut legend = style::design_keys(&folder.designs);
         // The per-interval p99 is of the served responses; the line shows
         // where the SLO's bound lies, not the verdict (which counts every
@@ -354,6 +362,12 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
                 legend.push(key);
             }
         }
+        if !alarms.is_empty() {
+            legend.push((
+                "alarm in ALARM (darker: in more replications)".into(),
+                Sample::Swatch(ALARM_COLOUR.mix(0.75)),
+            ));
+        }
         let figure = TimelineFigure {
             folder,
             header: Header {
@@ -365,6 +379,7 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             end_s,
             panels,
             slo_p99_ms,
+            alarms,
         };
         let stem = point_stem(folder, "timeline", point);
         charts.push(saved(
@@ -392,7 +407,10 @@ impl Figure for TimelineFigure<'_> {
     fn size(&self) -> (u32, u32) {
         (
             1200,
-            self.header.height(1200) + PANEL_HEIGHT * self.panels.len() as u32 + X_LABELS_HEIGHT,
+            self.header.height(1200)
+                + PANEL_HEIGHT * self.panels.len() as u32
+                + self.lanes_height()
+                + X_LABELS_HEIGHT,
         )
     }
 
@@ -417,9 +435,10 @@ impl Figure for TimelineFigure<'_> {
                 }
             })
             .collect();
-        let all_ys: Vec<&Axis> = ys.iter().collect();
+        let lanes_y = (!self.alarms.is_empty()).then(|| alarm_lanes::axis(&self.alarms));
+        let all_ys: Vec<&Axis> = ys.iter().chain(&lanes_y).collect();
         for (i, (panel, y)) in self.panels.iter().zip(&ys).enumerate() {
-            let last = i + 1 == self.panels.len();
+            let last = i + 1 == self.panels.len() && lanes_y.is_none();
             let height = PANEL_HEIGHT + if last { X_LABELS_HEIGHT } else { 0 };
             let (area, below) = rest.split_vertically(height);
             rest = below;
@@ -461,7 +480,33 @@ impl Figure for TimelineFigure<'_> {
                 )?;
             }
         }
+        if let Some(y) = &lanes_y {
+            let mut chart = style::panel(
+                &rest,
+                "Alarms in ALARM",
+                &x,
+                y,
+                PanelOptions::aligned(true, &all_ys),
+            )?;
+            for fault in &self.folder.faults {
+                let window = (fault.start_s / per_unit, fault.end_s / per_unit);
+                style::shade_x(&mut chart, &x, y, window, fault_colour(fault))?;
+            }
+            let replications = self.folder.replications();
+            alarm_lanes::draw(&mut chart, &x, &self.alarms, per_unit, replications)?;
+        }
         Ok(())
+    }
+}
+
+impl TimelineFigure<'_> {
+    /// The height of the alarm panel (0 without alarms).
+    fn lanes_height(&self) -> u32 {
+        if self.alarms.is_empty() {
+            0
+        } else {
+            LANES_FRAME_HEIGHT + LANE_HEIGHT * self.alarms.len() as u32
+        }
     }
 }
 

@@ -1,21 +1,65 @@
 //! `kind = "alarm"`: a CloudWatch metric alarm on one metric of one
-//! component of the design, notifying SNS topics when its state changes.
+//! component of the design, notifying SNS topics when its state changes
+//! and invoking an Auto Scaling group's step policies
+//! (`alarm_actions = ["app.scale_out"]`) while it stays in the state.
 
 use crate::metric::{self, Metric};
 use crate::scenario::kinds::{ComponentId, ComponentSpec, Kind, Reading, Role, single_name};
 use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote};
 use crate::scenario::reader::values::DurRange;
-use crate::scenario::reader::{Ctx, Table};
-use crate::settings::{Comparison, MissingData, Statistic};
+use crate::scenario::reader::{Ctx, NameRef, Table};
+use crate::settings::{Comparison, MissingData, ScalingMetric, Statistic};
 use crate::time::SimDuration;
+
+/// What an alarm watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmMetric {
+    /// A metric the component writes to `timeseries.csv`.
+    Series(Metric),
+    /// An Auto Scaling group's own metric (`cpu`, `requests_per_target`,
+    /// `backlog_per_instance`): the datapoints its policies see.
+    Group(ScalingMetric),
+}
+
+/// The group metrics an alarm may watch, by the names `[….autoscaling]
+/// metric` gives them, with the statistic AWS's policies use for each
+/// (CPUUtilization's Average, ALBRequestCountPerTarget's Sum, the backlog
+/// per instance's Average).
+pub(crate) const GROUP_METRICS: &[(&str, ScalingMetric, Statistic, &str)] = &[
+    ("cpu", ScalingMetric::Cpu, Statistic::Average, "average"),
+    (
+        "requests_per_target",
+        ScalingMetric::RequestsPerTarget,
+        Statistic::Sum,
+        "sum",
+    ),
+    (
+        "backlog_per_instance",
+        ScalingMetric::BacklogPerInstance,
+        Statistic::Average,
+        "average",
+    ),
+];
+
+/// `"app.scale_out"` in `alarm_actions` or `ok_actions`: the step policy
+/// `name` of the Auto Scaling group of `group`.
+#[derive(Clone, Debug)]
+pub struct PolicyRef {
+    /// The fleet whose group has the policy.
+    pub group: ComponentId,
+    /// The policy's name in the group's `policies`.
+    pub name: String,
+    /// Where it is written, and its key path, for the design's check.
+    pub at: (usize, String),
+}
 
 /// `kind = "alarm"`.
 #[derive(Clone, Debug)]
 pub struct AlarmSpec {
     /// `component`: the component watched.
     pub component: ComponentId,
-    /// `metric`: one it writes to `timeseries.csv`.
-    pub metric: Metric,
+    /// `metric`: one it writes to `timeseries.csv`, or its group's own.
+    pub metric: AlarmMetric,
     /// Where `metric` is written, and its key path, for the design's check
     /// that the component writes it.
     pub metric_at: (usize, String),
@@ -37,6 +81,10 @@ pub struct AlarmSpec {
     pub alarm_actions: Vec<ComponentId>,
     /// `ok_actions`: topics notified on OK.
     pub ok_actions: Vec<ComponentId>,
+    /// `alarm_actions`: scaling policies invoked while in ALARM.
+    pub alarm_policies: Vec<PolicyRef>,
+    /// `ok_actions`: scaling policies invoked while OK.
+    pub ok_policies: Vec<PolicyRef>,
 }
 
 pub(crate) const KIND: Kind = Kind {
@@ -45,6 +93,23 @@ pub(crate) const KIND: Kind = Kind {
     read,
     writes: &["alarm_state", "notifications"],
 };
+
+/// `statistic`'s values.
+const STATISTICS: [(&str, Statistic); 5] = [
+    ("average", Statistic::Average),
+    ("sum", Statistic::Sum),
+    ("minimum", Statistic::Minimum),
+    ("maximum", Statistic::Maximum),
+    ("p99", Statistic::P99),
+];
+
+/// The name a scenario gives `statistic`.
+pub(crate) fn statistic_name(statistic: Statistic) -> &'static str {
+    STATISTICS
+        .iter()
+        .find(|s| s.1 == statistic)
+        .map_or("", |s| s.0)
+}
 
 /// Shortest period: CloudWatch's high-resolution alarms evaluate every 10 s.
 const MIN_PERIOD_S: u64 = 10;
@@ -92,6 +157,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let names: Vec<String> = metric::NAMED
         .iter()
         .map(|m| m.name(&[]).into_owned())
+        .chain(GROUP_METRICS.iter().map(|g| g.0.to_string()))
         .collect();
     let metric = t
         .req_str(
@@ -100,8 +166,11 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
             "a metric of timeseries.csv, such as \"errors\"",
         )
         .and_then(|name| match Metric::named(name) {
-            Some(m) => Some(m),
+            Some(m) => Some(AlarmMetric::Series(m)),
             None => {
+                if let Some(g) = GROUP_METRICS.iter().find(|g| g.0 == name) {
+                    return Some(AlarmMetric::Group(g.1));
+                }
                 let hint = did_you_mean_value(name, names.iter().map(String::as_str));
                 t.err(
                     ctx,
@@ -111,13 +180,7 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
                 None
             }
         });
-    let statistics = [
-        ("average", Statistic::Average),
-        ("sum", Statistic::Sum),
-        ("minimum", Statistic::Minimum),
-        ("maximum", Statistic::Maximum),
-        ("p99", Statistic::P99),
-    ];
+    let statistics = STATISTICS;
     let statistic = if t.require(
         ctx,
         "statistic",
@@ -192,8 +255,8 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
     let missing = t
         .choice(ctx, "treat_missing_data", &treatments)
         .unwrap_or(MissingData::Missing);
-    let alarm_actions = reading.refer(ctx, t, "alarm_actions", Role::AlarmAction);
-    let ok_actions = reading.refer(ctx, t, "ok_actions", Role::AlarmAction);
+    let (alarm_actions, alarm_policies) = actions(ctx, t, reading, "alarm_actions");
+    let (ok_actions, ok_policies) = actions(ctx, t, reading, "ok_actions");
     let n = n?;
     Some(ComponentSpec::Alarm(AlarmSpec {
         component: component?,
@@ -208,5 +271,37 @@ fn read(ctx: &mut Ctx, t: &Table, reading: &mut Reading) -> Option<ComponentSpec
         missing,
         alarm_actions,
         ok_actions,
+        alarm_policies,
+        ok_policies,
     }))
+}
+
+/// `alarm_actions` or `ok_actions`: topics by name, and scaling policies
+/// as `"<fleet>.<policy>"` (a component name holds no `.`, so the two
+/// cannot be confused).
+fn actions(
+    ctx: &mut Ctx,
+    t: &Table,
+    reading: &mut Reading,
+    key: &str,
+) -> (Vec<ComponentId>, Vec<PolicyRef>) {
+    let (mut topics, mut policies) = (Vec::new(), Vec::new());
+    for to in t.names(ctx, key) {
+        match to.name.split_once('.') {
+            Some((group, policy)) => {
+                let at = (to.at, to.key.clone());
+                let group = NameRef {
+                    name: group.to_string(),
+                    ..to
+                };
+                policies.push(PolicyRef {
+                    group: reading.push(group, Role::ScalingAction),
+                    name: policy.to_string(),
+                    at,
+                });
+            }
+            None => topics.push(reading.push(to, Role::AlarmAction)),
+        }
+    }
+    (topics, policies)
 }

@@ -24,7 +24,7 @@ use toml::de::DeValue;
 use crate::scenario::reader::text::{Quoted, one_of};
 use crate::scenario::reader::{Ctx, NameRef, Table, Val, check_name};
 use crate::settings::Protocol;
-pub use alarm::AlarmSpec;
+pub use alarm::{AlarmMetric, AlarmSpec, PolicyRef};
 pub use api_gateway::{ApiGatewaySpec, ApiType};
 pub use database::DatabaseSpec;
 pub use db_proxy::DbProxySpec;
@@ -137,14 +137,31 @@ impl ComponentSpec {
             .concat(),
             // An alarm watches a component's metric and notifies topics
             // (a topic of both its ALARM and OK actions is one link).
+            // and scales groups by their policies (once per group).
             ComponentSpec::Alarm(a) => {
-                let mut topics: Vec<ComponentId> = Vec::new();
-                for &t in a.alarm_actions.iter().chain(&a.ok_actions) {
-                    if !topics.contains(&t) {
-                        topics.push(t);
+                let once = |ids: &mut dyn Iterator<Item = ComponentId>| {
+                    let mut unique: Vec<ComponentId> = Vec::new();
+                    for t in ids {
+                        if !unique.contains(&t) {
+                            unique.push(t);
+                        }
                     }
-                }
-                [tag(&[a.component], "watches"), tag(&topics, "notifies")].concat()
+                    unique
+                };
+                let topics = once(&mut a.alarm_actions.iter().chain(&a.ok_actions).copied());
+                let groups = once(
+                    &mut a
+                        .alarm_policies
+                        .iter()
+                        .chain(&a.ok_policies)
+                        .map(|p| p.group),
+                );
+                [
+                    tag(&[a.component], "watches"),
+                    tag(&topics, "notifies"),
+                    tag(&groups, "scales"),
+                ]
+                .concat()
             }
         }
     }
@@ -168,6 +185,8 @@ impl ComponentSpec {
             ComponentSpec::Alarm(a) => std::iter::once(&mut a.component)
                 .chain(&mut a.alarm_actions)
                 .chain(&mut a.ok_actions)
+                .chain(a.alarm_policies.iter_mut().map(|p| &mut p.group))
+                .chain(a.ok_policies.iter_mut().map(|p| &mut p.group))
                 .collect(),
         }
     }
@@ -353,6 +372,8 @@ pub(crate) enum Role {
     AlarmAction,
     /// A database proxy's `target` (synchronous).
     ProxyTarget,
+    /// The fleet of a scaling policy in an alarm's actions (`"app.scale_out"`).
+    ScalingAction,
 }
 
 impl Role {

@@ -1,11 +1,11 @@
-//! `[….autoscaling]`: an EC2 Auto Scaling group, its dynamic scaling policy
-//! and its scheduled actions.
+//! `[….autoscaling]`: an EC2 Auto Scaling group, its dynamic scaling policy,
+//! the named step policies its alarms invoke, and its scheduled actions.
 
 use crate::scenario::kinds::fleet::MAX_INSTANCES;
 use crate::scenario::reader::values::{ANY_DURATION, DurRange, NumRange, POSITIVE, Unit};
-use crate::scenario::reader::{Ctx, Table, array, timed_items};
+use crate::scenario::reader::{Ctx, Table, array, check_name, timed_items};
 use crate::settings::{
-    ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, TerminationPolicy,
+    ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy, TerminationPolicy,
 };
 use crate::time::SimDuration;
 
@@ -39,6 +39,9 @@ pub struct AutoScalingSpec {
     pub max_scale_in: Option<u32>,
     /// `[[….autoscaling.scheduled]]`, sorted by time.
     pub scheduled: Vec<ScheduledAction>,
+    /// `[….autoscaling.policies]`: named step policies that alarms invoke,
+    /// in file order.
+    pub policies: Vec<StepPolicy>,
 }
 
 const POLICIES: &[(&str, &str)] = &[
@@ -83,6 +86,7 @@ pub(crate) fn read(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSp
             "termination_policy",
             "scheduled",
             "max_scale_in",
+            "policies",
         ],
     );
     let min = if a.require(ctx, "min", "an integer ≥ 0") {
@@ -132,7 +136,13 @@ pub(crate) fn read(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSp
     } else {
         POSITIVE
     };
-    let kind = policy.unwrap_or("target_tracking");
+    // A group whose alarms invoke its named policies needs no policy of
+    // its own.
+    let kind = policy.unwrap_or(if a.has("policies") {
+        "scheduled"
+    } else {
+        "target_tracking"
+    });
     let mut target = None;
     if kind == "target_tracking" && policy_ok {
         if a.require(ctx, "target", "a number > 0 (percent for metric = \"cpu\")") && metric_ok {
@@ -203,6 +213,7 @@ pub(crate) fn read(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSp
     let termination = a.choice(ctx, "termination_policy", TERMINATION_POLICIES);
     let max_scale_in = a.u32(ctx, "max_scale_in", 1, bound);
     let scheduled = scheduled_actions(ctx, a, bound);
+    let policies = step_policies(ctx, a);
     if !(policy_ok && metric_ok && ok) {
         return None;
     }
@@ -237,7 +248,54 @@ pub(crate) fn read(ctx: &mut Ctx, a: &Table, bound: u32) -> Option<AutoScalingSp
         termination: termination.unwrap_or(TerminationPolicy::Default),
         max_scale_in,
         scheduled: scheduled?,
+        policies: policies?,
     })
+}
+
+/// `policies = { scale_out = { steps = [{ above = 0, change = 1 }] }, … }`:
+/// step policies by name, their bounds relative to the threshold of the
+/// alarm that invokes them (AWS's step adjustments).
+fn step_policies(ctx: &mut Ctx, a: &Table) -> Option<Vec<StepPolicy>> {
+    let Some(t) = a.sub(ctx, "policies") else {
+        return (!a.has("policies")).then(Vec::new);
+    };
+    let relative = NumRange::closed(
+        f64::MIN,
+        f64::MAX,
+        "a number (relative to the alarm's threshold)",
+    );
+    let (mut policies, mut ok) = (Vec::new(), true);
+    for (name, at, v) in t.entries() {
+        let path = t.key(name);
+        check_name(ctx, at, &path, name, "policy");
+        let expected = "a step policy such as { steps = [{ above = 0, change = 1 }] }";
+        let Some(p) = Table::of(ctx, path, v, expected) else {
+            ok = false;
+            continue;
+        };
+        p.check_keys(ctx, &["steps"]);
+        let example = "an array of steps relative to the alarm's threshold, such as [{ above = 0, change = 1 }, { above = 20, change = 3 }]";
+        match p
+            .require(ctx, "steps", example)
+            .then(|| scaling_steps(ctx, &p, relative.clone()))
+            .flatten()
+        {
+            Some(steps) if steps.is_empty() => {
+                p.err(
+                    ctx,
+                    "steps",
+                    "expected at least one step, found an empty array",
+                );
+                ok = false;
+            }
+            Some(steps) => policies.push(StepPolicy {
+                name: name.to_string(),
+                steps,
+            }),
+            None => ok = false,
+        }
+    }
+    ok.then_some(policies)
 }
 
 /// `steps = [{ above = 70, change = 2 }, { below = 30, change = -1 }]`.

@@ -49,6 +49,7 @@ pub(crate) const NAMED_BY: &[Role] = &[
     Role::Consumer,
     Role::Subscriber,
     Role::Watched,
+    Role::ScalingAction,
 ];
 
 /// Most connections an instance's pool holds to one database.
