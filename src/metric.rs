@@ -107,6 +107,14 @@ pub enum Metric {
     AlarmState,
     /// Notifications an alarm published to its topics.
     Notifications,
+    /// 1 when a deployment (or patching, or rollback) of the fleet was
+    /// under way in the interval.
+    Deploying,
+    /// Instances in service on the release the fleet deploys or deployed
+    /// last.
+    NewRelease,
+    /// Rollbacks started by the fleet's `rollback_on` alarms.
+    Rollbacks,
 }
 
 impl Metric {
@@ -165,6 +173,9 @@ impl Metric {
             Metric::SmsMessages => "sms",
             Metric::AlarmState => "alarm_state",
             Metric::Notifications => "notifications",
+            Metric::Deploying => "deploying",
+            Metric::NewRelease => "new_release",
+            Metric::Rollbacks => "rollbacks",
         })
     }
 
@@ -223,6 +234,9 @@ pub const NAMED: &[Metric] = &[
     Metric::SmsMessages,
     Metric::AlarmState,
     Metric::Notifications,
+    Metric::Deploying,
+    Metric::NewRelease,
+    Metric::Rollbacks,
 ];
 
 #[cfg(test)]

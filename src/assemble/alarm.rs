@@ -3,7 +3,7 @@
 
 use super::site::{Site, actor_of};
 use crate::model::alarm::{Alarm, AlarmConfig};
-use crate::scenario::AlarmSpec;
+use crate::scenario::{AlarmSpec, ComponentSpec};
 use crate::time::SimDuration;
 
 /// The alarm of `a`.
@@ -28,7 +28,23 @@ pub(super) fn assemble(a: &AlarmSpec, site: &Site<'_>) -> Alarm {
         missing: a.missing,
         alarm_actions: a.alarm_actions.iter().map(|&t| actor_of(t)).collect(),
         ok_actions: a.ok_actions.iter().map(|&t| actor_of(t)).collect(),
+        followers: followers(site),
         per_month,
         month: site.month(),
     })
+}
+
+/// The fleets of the design that roll a deployment back on the alarm.
+fn followers(site: &Site<'_>) -> Vec<crate::engine::ActorId> {
+    site.components()
+        .filter(|(_, spec)| match spec {
+            ComponentSpec::Ec2(e) => e
+                .deploy
+                .deployments
+                .iter()
+                .any(|d| d.rollback_on == Some(site.id)),
+            _ => false,
+        })
+        .map(|(id, _)| actor_of(id))
+        .collect()
 }

@@ -51,6 +51,9 @@ pub struct AlarmConfig {
     pub alarm_actions: Vec<ActorId>,
     /// Topics notified on OK.
     pub ok_actions: Vec<ActorId>,
+    /// Components told of every change of state (fleets that roll a
+    /// deployment back on this alarm).
+    pub followers: Vec<ActorId>,
     /// The alarm's price [USD per alarm-month].
     pub per_month: f64,
     /// The month a window's bill is projected to.
@@ -136,6 +139,15 @@ impl Alarm {
             ctx.send(topic, SimDuration::ZERO, Msg::Notify);
         }
         self.interval_notifications += topics.len() as u64;
+        let in_alarm = next == AlarmState::Alarm;
+        for &follower in &self.cfg.followers {
+            let alarm = ctx.me();
+            ctx.send(
+                follower,
+                SimDuration::ZERO,
+                Msg::AlarmChanged { alarm, in_alarm },
+            );
+        }
         self.transitions.push(AlarmTransition {
             time: now,
             from: self.state.name(),

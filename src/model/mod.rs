@@ -149,6 +149,14 @@ pub enum Msg {
     /// receiving topic (no request of the workload: it reaches the topic's
     /// email and SMS endpoints).
     Notify,
+    /// An alarm whose state a component follows (a fleet that rolls a
+    /// deployment back on it) went into ALARM (`in_alarm`) or out of it.
+    AlarmChanged {
+        /// The alarm.
+        alarm: ActorId,
+        /// True when its new state is ALARM.
+        in_alarm: bool,
+    },
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {
         /// Index into the scenario's `[[faults]]`.
@@ -232,6 +240,9 @@ pub trait Component {
     /// An alarm publishes a notification to the component (a topic).
     fn on_notify(&mut self, _ctx: &mut Ctx<'_>) {}
 
+    /// An alarm the component follows changed state (see [`Msg::AlarmChanged`]).
+    fn on_alarm_changed(&mut self, _alarm: ActorId, _in_alarm: bool, _ctx: &mut Ctx<'_>) {}
+
     /// Fault number `index` begins (`start`) or ends on the component.
     fn on_fault(&mut self, _index: u32, _start: bool, _ctx: &mut Ctx<'_>) {}
 
@@ -282,6 +293,7 @@ impl<C: Component> DynComponent for C {
             Msg::Redrive { req, accounted } => self.on_redrive(req, accounted, ctx),
             Msg::Disconnect { count } => self.on_disconnect(count, ctx),
             Msg::Notify => self.on_notify(ctx),
+            Msg::AlarmChanged { alarm, in_alarm } => self.on_alarm_changed(alarm, in_alarm, ctx),
             Msg::Fault { index, start } => self.on_fault(index, start, ctx),
             Msg::Start => self.on_start(ctx),
         }
