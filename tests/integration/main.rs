@@ -16,6 +16,7 @@ mod common;
 mod connections;
 #[cfg(feature = "slow-tests")]
 mod conservation;
+mod deployments;
 #[cfg(feature = "slow-tests")]
 mod diagrams;
 mod folders;
