@@ -151,18 +151,21 @@ fn read_one(
     Some(deployment)
 }
 
+/// Where a deployment goes in one design: the design, the fleet and the
+/// `rollback_on` alarm.
+type Place = (usize, ComponentId, Option<ComponentId>);
+
 /// Where deployment `t` of `component` goes: per design that has the
 /// component, its place and that of the `rollback_on` alarm. The component
 /// must be an `ec2` or `fargate` fleet and the alarm an alarm in every
 /// design that has the fleet.
-#[allow(clippy::type_complexity)]
 fn attach_to(
     ctx: &mut Ctx,
     t: &Table,
     component: &str,
     rollback_on: Option<&str>,
     designs: &[Option<Design>],
-) -> Option<Vec<(usize, ComponentId, Option<ComponentId>)>> {
+) -> Option<Vec<Place>> {
     let mut places = Vec::new();
     for (i, d) in designs.iter().enumerate() {
         let Some(d) = d else {
