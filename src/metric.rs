@@ -114,6 +114,14 @@ pub enum Metric {
     /// A proxy's borrows granted in the interval after waiting for a
     /// connection.
     BorrowsWaited,
+    /// 1 when a deployment (or patching, or rollback) of the fleet was
+    /// under way in the interval.
+    Deploying,
+    /// Instances in service on the release the fleet deploys or deployed
+    /// last.
+    NewRelease,
+    /// Rollbacks started by the fleet's `rollback_on` alarms.
+    Rollbacks,
 }
 
 impl Metric {
@@ -174,6 +182,9 @@ impl Metric {
             Metric::Notifications => "notifications",
             Metric::BorrowWaitMs => "borrow_wait_ms",
             Metric::BorrowsWaited => "borrows_waited",
+            Metric::Deploying => "deploying",
+            Metric::NewRelease => "new_release",
+            Metric::Rollbacks => "rollbacks",
         })
     }
 
@@ -234,6 +245,9 @@ pub const NAMED: &[Metric] = &[
     Metric::Notifications,
     Metric::BorrowWaitMs,
     Metric::BorrowsWaited,
+    Metric::Deploying,
+    Metric::NewRelease,
+    Metric::Rollbacks,
 ];
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ pub(super) fn assemble(a: &AlarmSpec, site: &Site<'_>) -> Alarm {
         ok_actions: a.ok_actions.iter().map(|&t| actor_of(t)).collect(),
         alarm_policies: policies(&a.alarm_policies),
         ok_policies: policies(&a.ok_policies),
+        followers: followers(site),
         per_month,
         month: site.month(),
     })
@@ -57,4 +58,19 @@ fn policy_number(group: &ComponentSpec, name: &str) -> u32 {
         .as_ref()
         .and_then(|g| g.policies.iter().position(|p| p.name == name))
         .map_or(u32::MAX, |i| i as u32)
+}
+
+/// The fleets of the design that roll a deployment back on the alarm.
+fn followers(site: &Site<'_>) -> Vec<crate::engine::ActorId> {
+    site.components()
+        .filter(|(_, spec)| match spec {
+            ComponentSpec::Ec2(e) => e
+                .deploy
+                .deployments
+                .iter()
+                .any(|d| d.rollback_on == Some(site.id)),
+            _ => false,
+        })
+        .map(|(id, _)| actor_of(id))
+        .collect()
 }

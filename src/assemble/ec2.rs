@@ -7,8 +7,8 @@
 use super::site::{Site, actor_of};
 use crate::catalog::{self, Catalog, InstanceType};
 use crate::model::fleet::{
-    Ec2Billing, Fleet, FleetConfig, FleetPricing, GroupConfig, ScalingConfig, SpotConfig,
-    TrackingAlarms,
+    DeployConfig, DeploymentConfig, Ec2Billing, Fleet, FleetConfig, FleetPricing, GroupConfig,
+    ScalingConfig, SpotConfig, TrackingAlarms,
 };
 use crate::scenario::{ComponentSpec, Ec2Spec};
 use crate::settings::{ScalingPolicy, TerminationPolicy};
@@ -35,6 +35,7 @@ pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
         zones: zones(e),
         rebalance: e.autoscaling.is_some(),
         connect_timeout: catalog.connections.connect_timeout_s.secs(),
+        deploy: deploy(e, site),
     });
     Fleet::new(
         FleetConfig {
@@ -121,14 +122,35 @@ fn spot(e: &Ec2Spec, catalog: &Catalog, site: &Site<'_>) -> Option<SpotConfig> {
     })
 }
 
+/// The fleet's deployments and patching, if any.
+fn deploy(e: &Ec2Spec, site: &Site<'_>) -> Option<DeployConfig> {
+    (!e.deploy.is_empty()).then(|| DeployConfig {
+        deployments: e
+            .deploy
+            .deployments
+            .iter()
+            .map(|d| DeploymentConfig {
+                at: d.at,
+                policy: d.policy,
+                batch_size: d.batch_size,
+                release: d.release.clone(),
+                rollback_on: d.rollback_on.map(actor_of),
+            })
+            .collect(),
+        patching: e.deploy.patching,
+        rng: site.deploy_stream(),
+    })
+}
+
 /// The instances of the fleet come and go: it has an `[autoscaling]`
-/// group, or its instances fail, are interrupted (Spot) or are spread over
-/// zones (which may go down).
+/// group, or its instances fail, are interrupted (Spot), are spread over
+/// zones (which may go down) or are replaced by deployments.
 fn in_group(e: &Ec2Spec) -> bool {
     e.autoscaling.is_some()
         || e.lifecycle.mtbf.is_some()
         || e.purchase.uses_spot()
         || !e.zones.is_empty()
+        || !e.deploy.is_empty()
 }
 
 /// The group of a fleet whose instances come and go: its `[autoscaling]`,
@@ -180,9 +202,11 @@ fn group(e: &Ec2Spec, catalog: &Catalog) -> Option<GroupConfig> {
 
 /// The instance slots of a fleet: its instances when fixed; for a group,
 /// twice the largest `max` it may ever have (room for as many instances
-/// draining as running), in every zone (slot `i` is in zone `i % zones`,
-/// and all the capacity may have to fit in one zone). A load balancer has
-/// one target per slot, a queue a poller per worker of each.
+/// draining as running), three times when it deploys (an immutable
+/// deployment's new set beside the old, and the old draining), in every
+/// zone (slot `i` is in zone `i % zones`, and all the capacity may have to
+/// fit in one zone). A load balancer has one target per slot, a queue a
+/// poller per worker of each.
 pub(super) fn slots(e: &Ec2Spec) -> u32 {
     if !in_group(e) {
         return e.instances;
@@ -195,7 +219,8 @@ pub(super) fn slots(e: &Ec2Spec) -> u32 {
             .fold(g.max, u32::max),
         None => e.instances,
     };
-    max.saturating_mul(2).max(1).saturating_mul(zones(e))
+    let room = if e.deploy.is_empty() { 2 } else { 3 };
+    max.saturating_mul(room).max(1).saturating_mul(zones(e))
 }
 
 /// How many availability zones the fleet spreads over (at least one).

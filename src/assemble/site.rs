@@ -29,6 +29,8 @@ pub(super) fn tiers(list: TierList<'_>, flat: f64, units: f64) -> Tiers {
 const LIFECYCLE_STREAM: &str = "lifecycle:";
 /// Prefix of the name of a fleet's Spot interruption stream.
 const SPOT_STREAM: &str = "spot:";
+/// Prefix of the name of the stream of a fleet's bad releases.
+const DEPLOY_STREAM: &str = "deploy:";
 
 /// The engine actor of a component: the workload is actor 0, the
 /// components follow in design order.
@@ -171,6 +173,12 @@ impl<'a> Site<'a> {
     pub(super) fn named_stream(&self, prefix: &str) -> StreamRng {
         let name = &self.component().name;
         rng::stream(self.seed, &format!("{prefix}{name}"))
+    }
+
+    /// The stream of a fleet's bad releases (which calls they fail).
+    pub(super) fn deploy_stream(&self) -> StreamRng {
+        let name = &self.component().name;
+        rng::stream(self.seed, &format!("{DEPLOY_STREAM}{name}"))
     }
 
     /// The scenario's faults that target the component, by their index in

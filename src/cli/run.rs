@@ -23,7 +23,9 @@ use crate::output::integrity::Runs;
 use crate::output::lang::{Line, say};
 use crate::output::language::RequestsCalled;
 use crate::output::lesson;
-use crate::output::manifest::{FaultWindow, FileRecord, Manifest, PriceOverride, write_manifest};
+use crate::output::manifest::{
+    DeploymentMark, FaultWindow, FileRecord, Manifest, PriceOverride, write_manifest,
+};
 use crate::output::merge::{Source, combine};
 use crate::output::slo::SloTargets;
 use crate::output::staging::{self, Staging};
@@ -301,6 +303,7 @@ fn manifest_of(
             ko: base.requests_called.ko.clone(),
         },
         faults: base.faults.iter().map(fault_window).collect(),
+        deployments: base.deployments.iter().map(deployment_mark).collect(),
         window_s: SimDuration(base.duration.0.saturating_sub(base.warmup.0)).as_secs_f64(),
         slo: slo_targets(&base.slo),
         runs_key: base.runs_key(),
@@ -592,6 +595,22 @@ fn fault_window(fault: &scenario::Fault) -> FaultWindow {
         factor,
         start_s: fault.at.as_secs_f64(),
         end_s: (fault.at + fault.duration).as_secs_f64(),
+    }
+}
+
+/// How `manifest.json` records a scenario's deployment (for the charts'
+/// marks).
+fn deployment_mark(d: &scenario::Deployment) -> DeploymentMark {
+    DeploymentMark {
+        component: d.component.clone(),
+        policy: d.policy.name().to_string(),
+        batch_size: match d.batch_size {
+            scenario::BatchSize::Count(n) => n.to_string(),
+            scenario::BatchSize::Percent(p) => format!("{p}%"),
+        },
+        at_s: d.at.as_secs_f64(),
+        error_rate: (d.release.error_rate > 0.0).then_some(d.release.error_rate),
+        rollback_on: d.rollback_on.clone(),
     }
 }
 

@@ -85,6 +85,9 @@ pub struct AlarmConfig {
     pub alarm_policies: Vec<PolicyAction>,
     /// Scaling policies invoked while OK.
     pub ok_policies: Vec<PolicyAction>,
+    /// Components told of every change of state (fleets that roll a
+    /// deployment back on this alarm).
+    pub followers: Vec<ActorId>,
     /// The alarm's price [USD per alarm-month].
     pub per_month: f64,
     /// The month a window's bill is projected to.
@@ -185,6 +188,15 @@ impl Alarm {
             ctx.send(topic, SimDuration::ZERO, Msg::Notify);
         }
         self.interval_notifications += topics.len() as u64;
+        let in_alarm = next == AlarmState::Alarm;
+        for &follower in &self.cfg.followers {
+            let alarm = ctx.me();
+            ctx.send(
+                follower,
+                SimDuration::ZERO,
+                Msg::AlarmChanged { alarm, in_alarm },
+            );
+        }
         self.transitions.push(AlarmTransition {
             time: ctx.now(),
             from: before.name(),

@@ -185,6 +185,14 @@ pub enum Msg {
         /// The alarm's threshold, which the policy's step bounds are relative to.
         threshold: f64,
     },
+    /// An alarm whose state a component follows (a fleet that rolls a
+    /// deployment back on it) went into ALARM (`in_alarm`) or out of it.
+    AlarmChanged {
+        /// The alarm.
+        alarm: ActorId,
+        /// True when its new state is ALARM.
+        in_alarm: bool,
+    },
     /// Fault number `index` of the scenario begins (`start`) or ends on the receiver.
     Fault {
         /// Index into the scenario's `[[faults]]`.
@@ -301,6 +309,9 @@ pub trait Component {
     ) {
     }
 
+    /// An alarm the component follows changed state (see [`Msg::AlarmChanged`]).
+    fn on_alarm_changed(&mut self, _alarm: ActorId, _in_alarm: bool, _ctx: &mut Ctx<'_>) {}
+
     /// Fault number `index` begins (`start`) or ends on the component.
     fn on_fault(&mut self, _index: u32, _start: bool, _ctx: &mut Ctx<'_>) {}
 
@@ -359,6 +370,7 @@ impl<C: Component> DynComponent for C {
                 value,
                 threshold,
             } => self.on_scaling_policy(policy, datapoint(value), threshold, ctx),
+            Msg::AlarmChanged { alarm, in_alarm } => self.on_alarm_changed(alarm, in_alarm, ctx),
             Msg::Fault { index, start } => self.on_fault(index, start, ctx),
             Msg::Start => self.on_start(ctx),
         }

@@ -70,6 +70,11 @@ pub struct Manifest {
     pub requests_called: RequestsCalled,
     /// The scenario's faults, for the charts' shaded windows.
     pub faults: Vec<FaultWindow>,
+    /// The scenario's `[[deployments]]`, for the charts' marks; absent
+    /// when it has none. Whether a run rolled one back is in its fleet's
+    /// `rollbacks` and `deploying` series of `timeseries.csv`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deployments: Vec<DeploymentMark>,
     /// The measured window: duration less warmup [s].
     pub window_s: f64,
     /// The SLO, when the scenario has one.
@@ -180,6 +185,34 @@ pub struct FaultWindow {
     pub start_s: f64,
     /// End [s of simulated time].
     pub end_s: f64,
+}
+
+/// One `[[deployments]]` entry as `manifest.json` records it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DeploymentMark {
+    /// The fleet's name.
+    pub component: String,
+    /// `all_at_once`, `rolling`, `rolling_with_additional_batch`,
+    /// `immutable` or `blue_green`.
+    pub policy: String,
+    /// `batch_size` as a count or a share ("25%").
+    pub batch_size: String,
+    /// Start [s of simulated time].
+    pub at_s: f64,
+    /// The release's share of failed calls (a bad release), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_rate: Option<f64>,
+    /// The alarm that rolls it back, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_on: Option<String>,
+}
+
+impl DeploymentMark {
+    /// "web rolling deployment".
+    pub fn label(&self) -> String {
+        format!("{} {} deployment", self.component, self.policy)
+    }
 }
 
 /// Writes `manifest.json`.

@@ -18,14 +18,14 @@ use crate::time::{SimDuration, SimTime};
 
 pub use crate::scenario::kinds::{
     AlarmMetric, AlarmSpec, ApiGatewaySpec, ApiType, Architecture, AutoScalingSpec, ComponentId,
-    ComponentSpec, DatabaseSpec, DbProxySpec, Ec2Spec, EndpointSpec, FargateSpec, LambdaSpec,
-    LbType, LoadBalancerSpec, PolicyRef, PurchaseSpec, QueueSpec, QueueType, Subscription,
-    TopicSpec,
+    ComponentSpec, DatabaseSpec, DbProxySpec, DeploySpec, DeploymentSpec, Ec2Spec, EndpointSpec,
+    FargateSpec, LambdaSpec, LbType, LoadBalancerSpec, PolicyRef, PurchaseSpec, QueueSpec,
+    QueueType, Subscription, TopicSpec,
 };
 pub use crate::settings::{
-    ArrivalProcess, Backoff, Client, FaultKind, HealthCheckSpec, Jitter, LifecycleSpec,
-    RateProfile, Routing, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment,
-    StepPolicy, TerminationPolicy, Workload,
+    ArrivalProcess, Backoff, BatchSize, Client, DeployPolicy, FaultKind, HealthCheckSpec, Jitter,
+    LifecycleSpec, RateProfile, Release, Routing, ScalingMetric, ScalingPolicy, ScheduledAction,
+    StepAdjustment, StepPolicy, TerminationPolicy, Workload,
 };
 
 /// A whole scenario file after validation.
@@ -66,6 +66,8 @@ pub struct Scenario {
     pub designs: Vec<Design>,
     /// Faults, in file order.
     pub faults: Vec<Fault>,
+    /// `[[deployments]]`, in file order (each fleet also holds its own).
+    pub deployments: Vec<Deployment>,
     /// `[sweep]` axes, in file order (the grid is their product).
     pub sweep: Vec<SweepAxis>,
     /// FNV-1a hash of the scenario text and `--set` overrides, hex.
@@ -181,6 +183,7 @@ impl fmt::Debug for Scenario {
             workload,
             designs,
             faults,
+            deployments,
             sweep,
             hash,
             pricing,
@@ -199,9 +202,12 @@ impl fmt::Debug for Scenario {
             .field("slo", slo)
             .field("workload", workload)
             .field("designs", designs)
-            .field("faults", faults)
-            .field("sweep", sweep)
-            .field("hash", hash);
+            .field("faults", faults);
+        // Absent when empty: scenarios without deployments keep their keys.
+        if !deployments.is_empty() {
+            s.field("deployments", deployments);
+        }
+        s.field("sweep", sweep).field("hash", hash);
         if !pricing.is_default() {
             s.field("pricing", pricing);
         }
@@ -302,6 +308,23 @@ pub struct Fault {
     pub at: SimTime,
     /// How long it lasts.
     pub duration: SimDuration,
+}
+
+/// `[[deployments]]`.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    /// The fleet's name (a deployment applies to every design that has it).
+    pub component: String,
+    /// When it starts.
+    pub at: SimTime,
+    /// `policy`.
+    pub policy: DeployPolicy,
+    /// `batch_size` (default one instance).
+    pub batch_size: BatchSize,
+    /// `service_time` and `error_rate` of the new release.
+    pub release: Release,
+    /// `rollback_on`: the name of the alarm that rolls it back.
+    pub rollback_on: Option<String>,
 }
 
 /// One `[sweep]` axis.

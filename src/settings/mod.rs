@@ -9,9 +9,11 @@
 //!
 //! One file per concept: `workload` (arrivals, rate, client), `routing`,
 //! `lifecycle` (an instance's life), `scaling` (a group's policies),
-//! `faults`, `alarms` (a CloudWatch alarm's rule).
+//! `faults`, `alarms` (a CloudWatch alarm's rule), `deploy` (deployments
+//! and patching).
 
 mod alarms;
+mod deploy;
 mod endpoints;
 mod faults;
 mod lifecycle;
@@ -20,6 +22,7 @@ mod scaling;
 mod workload;
 
 pub use alarms::{Comparison, MissingData, Statistic};
+pub use deploy::{BatchSize, DeployPolicy, PatchingSpec, Release};
 pub use endpoints::Protocol;
 pub use faults::FaultKind;
 pub use lifecycle::{HealthCheckSpec, LifecycleSpec};

@@ -328,3 +328,26 @@ fn contract_copies_match_the_contract() {
         );
     }
 }
+
+#[test]
+fn bad_deployments_are_reported_with_key_path_and_suggestion() {
+    let deployment = |body: &str| format!("{TWO_DESIGNS}\n[[deployments]]\n{body}\n");
+    let text = deployment("component = \"app\"\nat = \"1m\"\npolicy = \"rollin\"");
+    let msg = rejected(&text);
+    assert!(msg.contains("deployments[0].policy"), "{msg}");
+    assert!(
+        msg.contains(&format!(":{}:", line_of(&text, "rollin"))),
+        "{msg}"
+    );
+    assert!(msg.contains("did you mean \"rolling\"?"), "{msg}");
+    let msg = rejected(&deployment(
+        "component = \"db\"\nat = \"1m\"\npolicy = \"rolling\"",
+    ));
+    assert!(msg.contains("deployments[0].component"), "{msg}");
+    assert!(msg.contains("apply to `ec2` and `fargate` fleets"), "{msg}");
+    let msg = rejected(&deployment(
+        "component = \"app\"\nat = \"1m\"\npolicy = \"rolling\"\nbatch_sise = 2",
+    ));
+    assert!(msg.contains("deployments[0].batch_sise"), "{msg}");
+    assert!(msg.contains("batch_size"), "{msg}");
+}

@@ -17,6 +17,7 @@ mod connections;
 #[cfg(feature = "slow-tests")]
 mod conservation;
 mod db_proxy;
+mod deployments;
 #[cfg(feature = "slow-tests")]
 mod diagrams;
 mod folders;

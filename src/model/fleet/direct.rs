@@ -10,7 +10,7 @@
 //! automatic recovery keeps an instance's private IP address), so direct
 //! callers reach it again; an Auto Scaling group's launch is a new instance.
 
-use super::{Fleet, FleetTimer};
+use super::{Fleet, FleetTimer, Life};
 use crate::model::{Call, Ctx, Outcome};
 use crate::slab::Key;
 use crate::time::SimTime;
@@ -48,7 +48,7 @@ impl Fleet {
     /// its slot.
     fn is_current(&self, known: Key) -> bool {
         let s = &self.servers[known.slot as usize];
-        s.generation == known.generation && s.life != super::Life::Free
+        s.generation == known.generation && s.life != Life::Free
     }
 
     /// The connection to an instance that is gone timed out.
@@ -76,6 +76,30 @@ impl Fleet {
         });
         if let Some(i) = found {
             self.direct[i] = Key { slot, generation };
+        }
+    }
+
+    /// A deployment took instances out: the addresses direct callers knew
+    /// them by now reach the instances that replace them (live, of
+    /// `release`, not known yet), as an in-place deployment keeps an
+    /// instance's address while its application is replaced.
+    pub(super) fn hand_over_direct(&mut self, release: u32) {
+        for i in 0..self.direct.len() {
+            let k = self.direct[i];
+            let out = !self.is_current(k) || self.servers[k.slot as usize].life == Life::Draining;
+            if !out {
+                continue;
+            }
+            let known =
+                |f: &Fleet, slot: u32| f.direct.iter().any(|d| d.slot == slot && f.is_current(*d));
+            let heir = (0..self.servers.len() as u32).find(|&j| {
+                let s = &self.servers[j as usize];
+                s.live() && s.release == release && !known(self, j)
+            });
+            if let Some(slot) = heir {
+                let generation = self.servers[slot as usize].generation;
+                self.direct[i] = Key { slot, generation };
+            }
         }
     }
 }

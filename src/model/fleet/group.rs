@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use rand::RngExt;
 
 use super::autoscaling::{Capacity, Group, GroupConfig};
+use super::deploy::{DeployConfig, Deploying};
 use super::{Fleet, FleetTimer, Life, SpotConfig};
 use crate::engine::ActorId;
 use crate::model::targets::TargetState;
@@ -46,6 +47,8 @@ pub struct ScalingConfig {
     /// How long a caller without a load balancer waits for a connection
     /// to an instance that is gone before the call fails.
     pub connect_timeout: SimDuration,
+    /// Its deployments and patching, if any.
+    pub deploy: Option<DeployConfig>,
 }
 
 /// The lifecycle state of a fleet in a group.
@@ -75,12 +78,19 @@ pub(super) struct Scaling {
     pub(super) interruptions: u64,
     /// Per zone, the zone outages in force (nested outages count).
     pub(super) zone_down: Vec<u32>,
+    /// Instances a deployment runs above the desired capacity.
+    pub(super) surge: u32,
+    /// Deployments and patching.
+    pub(super) deploy: Option<Deploying>,
 }
 
 impl Scaling {
     /// A group as `cfg` says, drawing its lifecycle's chances from `rng`.
-    pub(super) fn new(cfg: ScalingConfig, rng: StreamRng) -> Self {
+    pub(super) fn new(mut cfg: ScalingConfig, rng: StreamRng) -> Self {
+        let deploy = cfg.deploy.take().map(Deploying::new);
         Scaling {
+            surge: 0,
+            deploy,
             zone_down: vec![0; cfg.zones as usize],
             group: Group::new(cfg.group.clone()),
             cfg,
@@ -143,13 +153,22 @@ impl Fleet {
         for (i, at) in actions.into_iter().enumerate() {
             ctx.send_at(me, at, FleetTimer::Scheduled(i as u32).into());
         }
+        self.schedule_deployments(ctx);
+    }
+
+    /// The instances the group keeps: its desired capacity and a
+    /// deployment's surge.
+    pub(super) fn target_size(&self) -> u32 {
+        self.scaling
+            .as_ref()
+            .map_or(0, |sc| sc.group.desired + sc.surge)
     }
 
     /// Launches or terminates instances until the group has its desired
     /// capacity (launches wait for a free slot if every slot is taken).
     pub(super) fn reconcile(&mut self, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
-        let desired = self.sc().group.desired;
+        let desired = self.target_size();
         // Without capacity rebalancing an interrupted instance is replaced
         // only once it is gone; a rebalancing launch (zones) counts once it
         // has replaced its instance.
@@ -324,6 +343,7 @@ impl Fleet {
             ctx.send(alarm, delay, Msg::Datapoint { value });
         }
         ctx.schedule(period, FleetTimer::Period.into());
+        self.deploy_step(ctx);
     }
 
     /// An alarm invokes the group's scaling policy number `policy`.

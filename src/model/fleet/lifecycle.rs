@@ -58,6 +58,15 @@ impl Fleet {
         s.failed = false;
         s.generation = s.generation.wrapping_add(1);
         s.launched = now;
+        let (release, held) = self
+            .scaling
+            .as_ref()
+            .and_then(|sc| sc.deploy.as_ref())
+            .map_or((0, false), |d| (d.current, d.holds_launches()));
+        let s = &mut self.servers[server as usize];
+        s.release = release;
+        s.held = held;
+        s.ready = false;
         if !self.sc().cfg.rebalance {
             self.recovered(server);
         }
@@ -103,11 +112,17 @@ impl Fleet {
         self.lifecycle_timer(InstanceTimer::Healthy, server, delay, ctx);
     }
 
-    fn enter_service(&mut self, server: u32, ctx: &mut Ctx<'_>) {
+    pub(super) fn enter_service(&mut self, server: u32, ctx: &mut Ctx<'_>) {
         let now = ctx.now();
         let workers = u64::from(self.cfg.workers);
         let s = &mut self.servers[server as usize];
         if s.failed || s.life != Life::Registering {
+            return;
+        }
+        if s.held {
+            // Blue/green: healthy, out of traffic until the shift.
+            s.ready = true;
+            self.deploy_step(ctx);
             return;
         }
         s.life = Life::InService;
@@ -124,6 +139,7 @@ impl Fleet {
                 self.deregister(old, ctx);
             }
         }
+        self.deploy_step(ctx);
     }
 
     /// Scale-in: the instance stops taking new work and finishes what it

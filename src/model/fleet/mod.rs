@@ -29,6 +29,7 @@
 mod autoscaling;
 mod billing;
 mod connections;
+mod deploy;
 mod direct;
 mod group;
 mod lifecycle;
@@ -49,6 +50,7 @@ use crate::stats::{CallStats, ComponentReport, IntervalSink, MeanDuration, TimeA
 use crate::time::{SimDuration, SimTime};
 pub use autoscaling::{GroupConfig, TrackingAlarms};
 pub use billing::{Ec2Billing, FleetPricing};
+pub use deploy::{DeployConfig, DeploymentConfig, Due};
 use group::Scaling;
 pub use group::ScalingConfig;
 pub use spot::SpotConfig;
@@ -72,6 +74,8 @@ pub enum FleetTimer {
     Scheduled(u32),
     /// A direct caller's connection to an instance that is gone times out.
     Unreachable(Key),
+    /// A deployment or a patching is due.
+    Deploy(Due),
 }
 
 /// What happens to an instance of a fleet in a group.
@@ -158,6 +162,12 @@ struct Server {
     warm_from: SimTime,
     /// Its application answers from then on; until then it keeps its CPU busy.
     app_up: SimTime,
+    /// The release it runs (0: the fleet's own; see `deploy`).
+    release: u32,
+    /// Blue/green: launched for a new fleet still out of traffic.
+    held: bool,
+    /// Held, and its health check has passed.
+    ready: bool,
     /// Its connection pools, per database with a connection limit.
     pools: Vec<connections::Pool>,
     /// Jobs waiting for a pooled connection, in order.
@@ -203,6 +213,8 @@ struct Job {
     progress: Progress,
     /// An outage began while the job held a worker: it ends in an error.
     doomed: bool,
+    /// A bad release fails it after its work.
+    faulty: bool,
 }
 
 /// An EC2 fleet or a database.
@@ -332,6 +344,18 @@ impl Component for Fleet {
             FleetTimer::Datapoint => self.datapoint(ctx),
             FleetTimer::Scheduled(index) => self.scheduled_action(index, ctx),
             FleetTimer::Unreachable(key) => self.connection_timed_out(key, ctx),
+            FleetTimer::Deploy(due) => self.deployment_due(due, ctx),
+        }
+    }
+
+    fn on_alarm_changed(
+        &mut self,
+        alarm: crate::engine::ActorId,
+        in_alarm: bool,
+        ctx: &mut Ctx<'_>,
+    ) {
+        if self.scaling.is_some() {
+            self.alarm_changed(alarm, in_alarm, ctx);
         }
     }
 
@@ -400,6 +424,13 @@ impl Component for Fleet {
                     Metric::Interruptions,
                     std::mem::take(&mut sc.interruptions) as f64,
                 );
+            }
+            if let Some(d) = &mut sc.deploy {
+                let on_current = d.on_current(&self.servers);
+                let (deploying, rollbacks) = d.take_interval();
+                out.put(Metric::Deploying, f64::from(u8::from(deploying)));
+                out.put(Metric::NewRelease, on_current as f64);
+                out.put(Metric::Rollbacks, rollbacks as f64);
             }
             // Per zone, when there are several, its instances in service.
             let zones = sc.cfg.zones;

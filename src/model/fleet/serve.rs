@@ -89,6 +89,7 @@ impl Fleet {
             server,
             progress: Progress::new(server),
             doomed: false,
+            faulty: false,
         })
     }
 
@@ -104,7 +105,16 @@ impl Fleet {
         if now >= self.window_start {
             self.waits.record(now.since(job.arrived));
         }
-        let mut service = self.cfg.service_time.sample(&mut self.rng);
+        let server = job.server;
+        let mut service = match self.release_service_time(server) {
+            Some(work) => work,
+            None => self.cfg.service_time.sample(&mut self.rng),
+        };
+        if self.release_fails(server)
+            && let Some(job) = self.jobs.get_mut(key)
+        {
+            job.faulty = true;
+        }
         let factor = self.faults.slowdown();
         if factor != 1.0 {
             service = service.mul_f64(factor);
@@ -120,6 +130,11 @@ impl Fleet {
         };
         if job.doomed {
             self.finish(key, Outcome::Unavailable, ctx);
+            return;
+        }
+        if job.faulty {
+            // A bad release: the work was done, the answer is an error.
+            self.finish(key, Outcome::Error, ctx);
             return;
         }
         let req = job.call.req;

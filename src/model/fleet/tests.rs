@@ -3,11 +3,13 @@
 
 use super::*;
 use crate::engine::ActorId;
+use crate::model::Msg;
 use crate::model::targets::TargetState;
 use crate::model::testing::{Caller, Log, Replied, Rig, at_ms, replied};
 use crate::model::{Endpoint, Outcome};
 use crate::settings::{
-    HealthCheckSpec, LifecycleSpec, ScalingPolicy, ScheduledAction, TerminationPolicy,
+    BatchSize, DeployPolicy, HealthCheckSpec, LifecycleSpec, PatchingSpec, Release, ScalingPolicy,
+    ScheduledAction, TerminationPolicy,
 };
 use crate::time::SimDuration;
 
@@ -158,6 +160,7 @@ fn group() -> FleetConfig {
         zones: 1,
         rebalance: true,
         connect_timeout: secs(10),
+        deploy: None,
     };
     FleetConfig {
         scaling: Some(scaling),
@@ -203,4 +206,203 @@ fn an_instance_boots_registers_serves_then_drains_its_work_and_goes() {
     // Billed: the first instance 115 s, the second from 10 s on.
     let hours = (115.0 + 106.0) / 3600.0;
     assert!((report.instance_hours - hours).abs() < 1e-12);
+}
+
+/// A fixed fleet of `n` instances (a group that only replaces), without a
+/// load balancer, whose launches boot in 30 s and answer 5 s later, with
+/// one deployment at 100 s by `policy` of `batch` instances at a time.
+fn deploying(n: u32, policy: DeployPolicy, batch: u32, release: Release) -> FleetConfig {
+    let mut cfg = group();
+    let sc = cfg.scaling.as_mut().expect("a group");
+    sc.group.min = n;
+    sc.group.max = n;
+    sc.group.desired = n;
+    sc.group.scheduled.clear();
+    sc.slots = 3 * n;
+    sc.load_balanced = false;
+    sc.rebalance = false;
+    sc.deploy = Some(DeployConfig {
+        deployments: vec![DeploymentConfig {
+            at: at_ms(100_000),
+            policy,
+            batch_size: BatchSize::Count(batch),
+            release,
+            rollback_on: Some(ActorId(ALARM)),
+        }],
+        patching: None,
+        rng: crate::rng::stream(1, "deploy:app"),
+    });
+    FleetConfig {
+        instances: n,
+        ..cfg
+    }
+}
+
+/// The alarm a deployment rolls back on (no actor: the test sends its
+/// message).
+const ALARM: u32 = 9;
+
+/// Instances in service, sampled each second from `from` to `to` [s].
+fn in_service(rig: &mut Rig, from: u64, to: u64) -> Vec<f64> {
+    (from..=to)
+        .map(|s| {
+            rig.run_until(at_ms(s * 1000));
+            rig.sample(FLEET as usize).get(Metric::Instances)
+        })
+        .collect()
+}
+
+#[test]
+fn all_at_once_has_no_capacity_for_boot_and_start() {
+    let (mut rig, _) = rig(deploying(3, DeployPolicy::AllAtOnce, 1, Release::default()));
+    let n = in_service(&mut rig, 99, 140);
+    // Out at 100 s; booted at 130 s, answering at 135 s.
+    assert_eq!(n[0], 3.0);
+    assert!(n[2..=35].iter().all(|&x| x == 0.0), "{n:?}");
+    assert!(n[37..].iter().all(|&x| x == 3.0), "{n:?}");
+    let s = rig.sample(FLEET as usize);
+    assert_eq!(
+        (s.get(Metric::NewRelease), s.get(Metric::Deploying)),
+        (3.0, 0.0)
+    );
+}
+
+#[test]
+fn rolling_keeps_all_but_a_batch_and_takes_a_batch_per_boot_and_start() {
+    let (mut rig, _) = rig(deploying(4, DeployPolicy::Rolling, 1, Release::default()));
+    let n = in_service(&mut rig, 99, 250);
+    // Four batches of 35 s: 100 → 240 s, never fewer than 3.
+    assert!(n.iter().all(|&x| x >= 3.0), "{n:?}");
+    assert_eq!(n[(239 - 99) as usize], 3.0);
+    assert_eq!(n[(241 - 99) as usize], 4.0);
+    let s = rig.sample(FLEET as usize);
+    assert_eq!(s.get(Metric::NewRelease), 4.0);
+}
+
+#[test]
+fn an_additional_batch_and_immutable_never_drop_below_the_fleet_and_bill_the_surge() {
+    for (policy, extra_secs) in [
+        // A batch of one beside the four for each of four 35 s batches.
+        (DeployPolicy::RollingWithAdditionalBatch, 4 * 35),
+        // Four beside the four for 35 s.
+        (DeployPolicy::Immutable, 4 * 35),
+        (DeployPolicy::BlueGreen, 4 * 35),
+    ] {
+        let (mut rig, _) = rig(deploying(4, policy, 1, Release::default()));
+        let n = in_service(&mut rig, 99, 400);
+        assert!(n.iter().all(|&x| x >= 4.0), "{policy:?}: {n:?}");
+        assert_eq!(n.last(), Some(&4.0));
+        // Idle instances go the moment they are taken out: the bill is four
+        // instances for 400 s and the surge's seconds, to the second.
+        let report = rig.report(FLEET as usize);
+        let hours = f64::from(4 * 400 + extra_secs) / 3600.0;
+        assert!(
+            (report.instance_hours - hours).abs() < 1e-9,
+            "{policy:?}: {} h, not {hours} h",
+            report.instance_hours
+        );
+    }
+}
+
+#[test]
+fn blue_green_holds_the_new_fleet_out_of_traffic_until_all_of_it_is_healthy() {
+    let mut cfg = deploying(2, DeployPolicy::BlueGreen, 1, Release::default());
+    let sc = cfg.scaling.as_mut().expect("a group");
+    sc.load_balanced = true;
+    sc.lifecycle.boot_time =
+        Dist::uniform(SimDuration::from_secs(20), SimDuration::from_secs(60)).expect("a range");
+    let (mut rig, _) = rig(cfg);
+    let mut shifted = None;
+    for s in 100..300 {
+        rig.run_until(at_ms(s * 1000));
+        let states: Vec<_> = (0..6)
+            .map(|i| rig.world.targets.state(ActorId(FLEET), i))
+            .collect();
+        let healthy = states
+            .iter()
+            .filter(|&&x| x == Some(TargetState::Healthy))
+            .count();
+        assert_eq!(healthy, 2, "at {s} s: {states:?}");
+        if shifted.is_none() && states[0] != Some(TargetState::Healthy) {
+            shifted = Some(s);
+            // Both new ones healthy at once, the old ones draining or gone.
+            assert!(
+                states[2..4]
+                    .iter()
+                    .all(|&x| x == Some(TargetState::Healthy))
+            );
+        }
+    }
+    assert!(shifted.is_some(), "traffic shifted");
+}
+
+#[test]
+fn a_bad_release_fails_its_calls_until_an_alarm_rolls_it_back() {
+    let bad = Release {
+        service_time: None,
+        error_rate: 1.0,
+    };
+    let (mut rig, replies) = rig(deploying(1, DeployPolicy::AllAtOnce, 1, bad));
+    // In service from 135 s; the alarm fires at 200 s: the previous release
+    // is back at 235 s.
+    rig.engine.schedule(
+        at_ms(200_000),
+        ActorId(FLEET),
+        Msg::AlarmChanged {
+            alarm: ActorId(ALARM),
+            in_alarm: true,
+        },
+    );
+    rig.calls_at(CALLER, FLEET, &[50_000, 150_000, 240_000]);
+    rig.run_until(at_ms(300_000));
+    assert_eq!(
+        replies.take(),
+        vec![
+            replied(50_000 + 20_000, 0, Outcome::Ok),
+            // The work done, the bad release answers an error.
+            replied(150_000 + 20_000, 1, Outcome::Error),
+            replied(240_000 + 20_000, 2, Outcome::Ok),
+        ]
+    );
+    let s = rig.sample(FLEET as usize);
+    assert_eq!(s.get(Metric::Rollbacks), 1.0);
+    // A second ALARM rolls nothing back: the release is the good one.
+    rig.engine.schedule(
+        at_ms(310_000),
+        ActorId(FLEET),
+        Msg::AlarmChanged {
+            alarm: ActorId(ALARM),
+            in_alarm: true,
+        },
+    );
+    rig.run_until(at_ms(320_000));
+    assert_eq!(rig.sample(FLEET as usize).get(Metric::Rollbacks), 0.0);
+}
+
+#[test]
+fn patching_replaces_every_instance_each_period() {
+    let mut cfg = deploying(2, DeployPolicy::Rolling, 1, Release::default());
+    let d = cfg
+        .scaling
+        .as_mut()
+        .and_then(|sc| sc.deploy.as_mut())
+        .expect("deploys");
+    d.deployments.clear();
+    d.patching = Some(PatchingSpec {
+        every: SimDuration::from_secs(1000),
+        first: SimDuration::from_secs(500),
+        batch_size: BatchSize::Count(1),
+    });
+    let (mut rig, _) = rig(cfg);
+    // Patched at 500 s and 1,500 s, one of two at a time, 35 s each: the
+    // second goes as the first's replacement enters service, so one
+    // instance serves for 70 s each time.
+    let n = in_service(&mut rig, 499, 1600);
+    let dips = n.windows(2).filter(|w| w[0] == 2.0 && w[1] == 1.0).count();
+    assert_eq!(dips, 2, "{n:?}");
+    assert_eq!(n.iter().filter(|&&x| x == 1.0).count(), 2 * 70);
+    assert!(n.iter().all(|&x| x >= 1.0));
+    let report = rig.report(FLEET as usize);
+    // Each replacement is billed from its launch; the old goes at once.
+    assert!((report.instance_hours - 2.0 * 1600.0 / 3600.0).abs() < 1e-9);
 }

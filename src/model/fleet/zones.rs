@@ -59,7 +59,7 @@ impl Fleet {
     pub(super) fn zoned_free_slot(&self) -> Option<u32> {
         let sc = self.scaling.as_ref()?;
         let zones = sc.cfg.zones;
-        let desired = sc.group.desired;
+        let desired = self.target_size();
         let counts = self.zone_counts();
         let mut order: Vec<u32> = (0..zones)
             .filter(|&z| sc.zone_down[z as usize] == 0)

@@ -338,6 +338,9 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             notes.push("shaded: fault windows".into());
         }
         let alarms = alarm_lanes::lanes(folder, point, end_s);
+        if !folder.manifest.deployments.is_empty() {
+            notes.push("vertical lines: deployments begin".into());
+        }
         let mut legend = style::design_keys(&folder.designs);
         // The per-interval p99 is of the served responses; the line shows
         // where the SLO's bound lies, not the verdict (which counts every
@@ -367,6 +370,12 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
                 "alarm in ALARM (darker: in more replications)".into(),
                 Sample::Swatch(ALARM_COLOUR.mix(0.75)),
             ));
+        }
+        for d in &folder.manifest.deployments {
+            let key = (d.label(), Sample::Line(DEPLOYMENT.stroke_width(2)));
+            if !legend.iter().any(|k| k.0 == key.0) {
+                legend.push(key);
+            }
         }
         let figure = TimelineFigure {
             folder,
@@ -458,6 +467,13 @@ impl Figure for TimelineFigure<'_> {
                 let window = (fault.start_s / per_unit, fault.end_s / per_unit);
                 style::shade_x(&mut chart, &x, y, window, fault_colour(fault))?;
             }
+            for d in &self.folder.manifest.deployments {
+                let at = d.at_s / per_unit;
+                if x.map(at).is_some() {
+                    let span = [(at, y.value_at(y.lo)), (at, y.value_at(y.hi))];
+                    style::line(&mut chart, &x, y, &span, DEPLOYMENT.stroke_width(2))?;
+                }
+            }
             if let Some(target) = self
                 .slo_p99_ms
                 .filter(|_| panel.metric == Metric::ResponseP99)
@@ -509,6 +525,9 @@ impl TimelineFigure<'_> {
         }
     }
 }
+
+/// The mark of a deployment's start: dark grey, apart from the designs' colours.
+const DEPLOYMENT: RGBColor = RGBColor(0x55, 0x55, 0x55);
 
 /// The shading of a fault: outages red, slowdowns and others orange.
 fn fault_colour(fault: &FaultSpan) -> RGBAColor {

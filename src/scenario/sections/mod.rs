@@ -2,6 +2,7 @@
 //! them all.
 
 mod classes;
+mod deployments;
 pub(crate) mod designs;
 mod faults;
 mod head;
@@ -38,6 +39,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
             "components",
             "designs",
             "faults",
+            "deployments",
             "sweep",
             "slo",
             "prices",
@@ -72,7 +74,8 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
     let workload = workload::read(ctx, &root, head.as_ref(), classes.clone());
     let shared = designs::shared(ctx, &root, class_names);
     let raw_designs = designs::read(ctx, &root, class_names);
-    let designs: Vec<Option<Design>> = raw_designs.iter().map(|d| place(ctx, d, &shared)).collect();
+    let mut designs: Vec<Option<Design>> =
+        raw_designs.iter().map(|d| place(ctx, d, &shared)).collect();
     check_unreached(ctx, &raw_designs, &shared);
     let mut component_names: Vec<&str> = shared.iter().map(|c| c.name.as_str()).collect();
     for d in &raw_designs {
@@ -88,6 +91,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         })
         .collect();
     let faults = faults::read(ctx, &root, &component_names, &zoned);
+    let deployments = deployments::read(ctx, &root, &component_names, &mut designs);
     let head = head?;
     let mut baseline = 0;
     if let Some(b) = &head.baseline {
@@ -131,6 +135,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         workload: workload?,
         designs: designs.into_iter().collect::<Option<Vec<_>>>()?,
         faults: faults?,
+        deployments: deployments?,
         sweep: Vec::new(),
         hash: String::new(),
         pricing: Pricing {

@@ -3,6 +3,7 @@
 //! failures and purchase options.
 
 mod autoscaling;
+pub(crate) mod deploy;
 mod health_check;
 mod purchase;
 
@@ -14,6 +15,7 @@ use crate::scenario::reader::{Ctx, Table};
 use crate::settings::LifecycleSpec;
 use crate::time::SimDuration;
 pub use autoscaling::AutoScalingSpec;
+pub use deploy::{DeploySpec, DeploymentSpec};
 pub use purchase::PurchaseSpec;
 
 // Our own bounds, not AWS's: far above any real fleet, low enough that
@@ -41,6 +43,9 @@ pub(crate) const WRITES: &[&str] = &[
     "interruptions",
     "connections",
     "connection_errors",
+    "deploying",
+    "new_release",
+    "rollbacks",
 ];
 
 pub(crate) const NAMED_BY: &[Role] = &[
@@ -73,11 +78,12 @@ const KEYS: &[&str] = &[
     "interruption_frequency",
     "spot_discount",
     "savings_plan",
+    "patching",
 ];
 
 /// `kind = "ec2"`: a fleet of identical instances, fixed or in an Auto
 /// Scaling group.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Ec2Spec {
     /// A type from the catalog, e.g. `m5.large`.
     pub instance_type: String,
@@ -110,6 +116,52 @@ pub struct Ec2Spec {
     /// `zones`: the availability zones the fleet spreads over, by name;
     /// empty when not given (one zone, no zone model).
     pub zones: Vec<String>,
+    /// Its deployments (from `[[deployments]]`) and `patching`.
+    pub deploy: DeploySpec,
+}
+
+/// Written by hand only to leave out `deploy` when the fleet deploys
+/// nothing: the scenario's run keys hash this text, and fleets that deploy
+/// nothing keep the keys they had before deployments existed (their
+/// folders stay reusable). The destructuring has no `..`, so a new field
+/// does not compile until it is added here.
+impl std::fmt::Debug for Ec2Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Ec2Spec {
+            instance_type,
+            instances,
+            workers,
+            queue_limit,
+            pool_size,
+            service_time,
+            calls,
+            sends,
+            autoscaling,
+            lifecycle,
+            purchase,
+            fargate,
+            zones,
+            deploy,
+        } = self;
+        let mut s = f.debug_struct("Ec2Spec");
+        s.field("instance_type", instance_type)
+            .field("instances", instances)
+            .field("workers", workers)
+            .field("queue_limit", queue_limit)
+            .field("pool_size", pool_size)
+            .field("service_time", service_time)
+            .field("calls", calls)
+            .field("sends", sends)
+            .field("autoscaling", autoscaling)
+            .field("lifecycle", lifecycle)
+            .field("purchase", purchase)
+            .field("fargate", fargate)
+            .field("zones", zones);
+        if !deploy.is_empty() {
+            s.field("deploy", deploy);
+        }
+        s.finish()
+    }
 }
 
 /// `kind = "fargate"`: the size of one task.
@@ -184,6 +236,7 @@ pub(crate) fn read(
     );
     let deregistration_delay = t.dur(ctx, "deregistration_delay", delays);
     let mtbf = t.dur(ctx, "mtbf", POSITIVE_DURATION);
+    let patching = deploy::read_patching(ctx, t);
     let autoscaling = match group {
         Some(g) => Some(g?),
         None => None,
@@ -211,6 +264,10 @@ pub(crate) fn read(
         purchase: purchase?,
         fargate: own.fargate,
         zones: own.zones,
+        deploy: DeploySpec {
+            deployments: Vec::new(),
+            patching: patching.ok()?,
+        },
     })
 }
 
