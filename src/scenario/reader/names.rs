@@ -5,7 +5,8 @@
 //! components and request classes are parts of dotted key paths (`--set`,
 //! `[sweep]`), so they cannot hold a `.` either.
 
-use super::text::quote;
+use super::text::{did_you_mean_value, quote};
+use super::{Ctx, Table};
 
 /// The most bytes of a file name on common file systems (ext4, APFS, NTFS's
 /// 255 UTF-16 units hold at least as many characters).
@@ -69,6 +70,31 @@ fn character_problem(name: &str, marks: &str) -> Option<String> {
         c => format!("`{c}` (U+{:04X})", u32::from(c)),
     };
     Some(format!("{}: {what} is not one", quote(name)))
+}
+
+/// Whether `name`, the value of `key` in `t` (a fault's or a deployment's
+/// `component`), names one of `components` (of every design and
+/// `[components]`); if not, says so with the nearest name.
+pub(crate) fn names_a_component(
+    ctx: &mut Ctx,
+    t: &Table,
+    key: &str,
+    name: &str,
+    components: &[&str],
+) -> bool {
+    if components.contains(&name) {
+        return true;
+    }
+    let hint = did_you_mean_value(name, components.iter().copied());
+    t.err(
+        ctx,
+        key,
+        format!(
+            "no component named {} in any design or in [components]{hint}",
+            quote(name)
+        ),
+    );
+    false
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! alarm resolved in that design.
 
 use crate::scenario::kinds::fleet::deploy::{DEFAULT_BATCH, batch_size};
+use crate::scenario::reader::names::names_a_component;
 use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote};
 use crate::scenario::reader::values::{ANY_DURATION, NumRange};
 use crate::scenario::reader::{Ctx, Table, array};
@@ -77,18 +78,8 @@ fn read_one(
         ],
     );
     let component = t.req_str(ctx, "component", "the name of an ec2 or fargate fleet");
-    if let Some(c) = component
-        && !components.contains(&c)
-    {
-        let hint = did_you_mean_value(c, components.iter().copied());
-        t.err(
-            ctx,
-            "component",
-            format!(
-                "no component named {} in any design or in [components]{hint}",
-                quote(c)
-            ),
-        );
+    if let Some(c) = component {
+        names_a_component(ctx, t, "component", c, components);
     }
     let names: Vec<&str> = POLICIES.iter().map(|p| p.0).collect();
     let policy = if t.require(ctx, "policy", &one_of(&names, Quoted::Value)) {

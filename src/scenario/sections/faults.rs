@@ -2,6 +2,7 @@
 
 use toml::de::DeValue;
 
+use crate::scenario::reader::names::names_a_component;
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE, POSITIVE_DURATION};
 use crate::scenario::reader::{Ctx, Table, array};
@@ -31,17 +32,8 @@ pub(crate) fn read(
         );
         let component = t.req_str(ctx, "component", "a component name");
         if let Some(c) = component
-            && !components.contains(&c)
+            && !names_a_component(ctx, &t, "component", c, components)
         {
-            let hint = did_you_mean_value(c, components.iter().copied());
-            t.err(
-                ctx,
-                "component",
-                format!(
-                    "no component named {} in any design or in [components]{hint}",
-                    quote(c)
-                ),
-            );
             ok = false;
         }
         let kinds = [
