@@ -87,6 +87,8 @@ pub enum Key {
     Comparison,
     /// Heading: the faults.
     Faults,
+    /// Report heading: the deployments of the scenario.
+    Deployments,
     /// Heading: the charts.
     Charts,
     /// Heading: the manifest.
@@ -173,6 +175,7 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::SloVerdict => ("SLO verdict", "SLO 판정"),
         Key::Comparison => ("Comparison", "비교"),
         Key::Faults => ("Faults", "장애"),
+        Key::Deployments => ("Deployments", "배포"),
         Key::Charts => ("Charts", "차트"),
         Key::Manifest => ("Manifest", "매니페스트"),
         Key::FromDesignsCsv => (
@@ -493,6 +496,21 @@ pub enum Line<'a> {
         from_s: f64,
         /// End [s].
         to_s: f64,
+    },
+    /// Report: a deployment of the scenario.
+    Deployment {
+        /// The fleet deployed to.
+        component: &'a str,
+        /// Its policy as the scenario writes it (`rolling`).
+        policy: &'a str,
+        /// `batch_size` as written ("1", "25%").
+        batch_size: &'a str,
+        /// Start [s].
+        at_s: f64,
+        /// The new release's share of failed calls, when it is a bad one.
+        error_rate: Option<f64>,
+        /// The alarm that rolls it back, when one does.
+        rollback_on: Option<&'a str>,
     },
     /// Report: the SLO without `designs.csv` (HTML).
     VerdictWithoutDesignsCsv {
@@ -830,6 +848,35 @@ pub fn say(lang: Lang, line: Line<'_>) -> String {
             Lang::En => format!("{label}: from {from_s} s to {to_s} s"),
             Lang::Ko => format!("{label}: {from_s}초부터 {to_s}초까지"),
         },
+        Line::Deployment {
+            component,
+            policy,
+            batch_size,
+            at_s,
+            error_rate,
+            rollback_on,
+        } => {
+            let bad = error_rate.map_or(String::new(), |e| {
+                // A percentage to a tenth: 0.1 is "10", never "10.000000000000002".
+                let share = (1000.0 * e).round() / 10.0;
+                match lang {
+                    Lang::En => format!("; the release fails {share}% of its calls"),
+                    Lang::Ko => format!("; 새 릴리스는 호출의 {share}%를 실패"),
+                }
+            });
+            let back = rollback_on.map_or(String::new(), |alarm| match lang {
+                Lang::En => format!("; rolled back when {alarm} goes into ALARM"),
+                Lang::Ko => format!("; {alarm} 경보가 ALARM이 되면 롤백"),
+            });
+            match lang {
+                Lang::En => format!(
+                    "{component}: {policy} deployment in batches of {batch_size}, from {at_s} s{bad}{back}"
+                ),
+                Lang::Ko => format!(
+                    "{component}: {policy} 배포, 배치 크기 {batch_size}, {at_s}초부터{bad}{back}"
+                ),
+            }
+        }
         Line::VerdictWithoutDesignsCsv { stated_html } => match lang {
             Lang::En => {
                 format!(

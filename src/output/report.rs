@@ -197,6 +197,25 @@ fn render(
         }
         h.push_str("</ul>\n");
     }
+    let deployments = &folder.manifest.deployments;
+    if !deployments.is_empty() {
+        let _ = writeln!(h, "<h3>{}</h3>\n<ul>", text(lang, Key::Deployments));
+        for d in deployments {
+            let line = say(
+                lang,
+                Line::Deployment {
+                    component: &d.component,
+                    policy: &d.policy,
+                    batch_size: &d.batch_size,
+                    at_s: d.at_s,
+                    error_rate: d.error_rate,
+                    rollback_on: d.rollback_on.as_deref(),
+                },
+            );
+            let _ = writeln!(h, "<li>{}</li>", escape(&line));
+        }
+        h.push_str("</ul>\n");
+    }
 
     h.push_str(&takeaways_section(folder, lang));
     h.push_str(&legend_section(lang));

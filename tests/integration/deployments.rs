@@ -220,3 +220,35 @@ threshold = 10
         assert_eq!(last(&r, "web", "new_release"), 4.0);
     }
 }
+
+/// The report lists each deployment as the faults are listed, in both
+/// languages, with what makes it a bad release and what rolls it back.
+#[test]
+fn the_report_lists_the_deployments() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let scenario = repo().join("scenarios/bad-release-rollback.toml");
+    let o = stratosim(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--replications",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<h3>Deployments</h3>"), "{html}");
+    assert!(
+        html.contains("<li>web_guarded: rolling deployment in batches of 1, from 300 s; the release fails 10% of its calls; rolled back when web-errors goes into ALARM</li>"),
+        "{html}"
+    );
+    let o = stratosim(&["plot", out.to_str().unwrap(), "--lang", "ko"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<h3>배포</h3>"), "{html}");
+    assert!(
+        html.contains("<li>web_guarded: rolling 배포, 배치 크기 1, 300초부터; 새 릴리스는 호출의 10%를 실패; web-errors 경보가 ALARM이 되면 롤백</li>"),
+        "{html}"
+    );
+}
