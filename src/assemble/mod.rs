@@ -29,10 +29,11 @@ mod transfer;
 use crate::catalog;
 use crate::engine::{ActorId, Engine};
 use crate::metric::Metric;
+use crate::model::Msg;
 use crate::model::client::ClientTimer;
+use crate::model::hosted::Hosted;
 use crate::model::monthly::Projection;
 use crate::model::world::World;
-use crate::model::{DynComponent, Msg};
 use crate::rng;
 use crate::scenario::{ComponentId, ComponentSpec, Scenario};
 use crate::stats::{ComponentReport, IntervalSink, LatencySummary, RunResult, Unstable};
@@ -60,7 +61,7 @@ pub fn simulate_reporting(
 
     let mut client = client::assemble(scenario, d, seed);
     let first_arrival = client.first_arrival();
-    let mut actors: Vec<Box<dyn DynComponent>> = vec![Box::new(client)];
+    let mut actors: Vec<Hosted> = vec![client.into()];
     for i in 0..d.components.len() {
         actors.push(model_of(&Site::new(scenario, d, ComponentId(i), seed)));
     }
@@ -148,6 +149,7 @@ pub fn simulate_reporting(
     } else {
         SimDuration::ZERO
     };
+    world.requests.settle_interval();
     let o = world.requests.outcomes;
     transfer::bill(
         &scenario.pricing.catalog,
@@ -215,17 +217,17 @@ pub fn simulate_reporting(
 
 /// The model of the component at `site`. The compiler makes this match name
 /// every kind of component: a new kind adds its line here.
-fn model_of(site: &Site<'_>) -> Box<dyn DynComponent> {
+fn model_of(site: &Site<'_>) -> Hosted {
     match &site.component().spec {
-        ComponentSpec::LoadBalancer(lb) => Box::new(load_balancer::assemble(lb, site)),
-        ComponentSpec::Ec2(e) => Box::new(ec2::assemble(e, site)),
-        ComponentSpec::Database(db) => Box::new(database::assemble(db, site)),
-        ComponentSpec::Queue(q) => Box::new(queue::assemble(q, site)),
-        ComponentSpec::Topic(t) => Box::new(topic::assemble(t, site)),
-        ComponentSpec::Lambda(l) => Box::new(lambda::assemble(l, site)),
-        ComponentSpec::ApiGateway(a) => Box::new(api_gateway::assemble(a, site)),
-        ComponentSpec::Alarm(a) => Box::new(alarm::assemble(a, site)),
-        ComponentSpec::DbProxy(p) => Box::new(db_proxy::assemble(p, site)),
+        ComponentSpec::LoadBalancer(lb) => load_balancer::assemble(lb, site).into(),
+        ComponentSpec::Ec2(e) => ec2::assemble(e, site).into(),
+        ComponentSpec::Database(db) => database::assemble(db, site).into(),
+        ComponentSpec::Queue(q) => queue::assemble(q, site).into(),
+        ComponentSpec::Topic(t) => Hosted::other(topic::assemble(t, site)),
+        ComponentSpec::Lambda(l) => lambda::assemble(l, site).into(),
+        ComponentSpec::ApiGateway(a) => Hosted::other(api_gateway::assemble(a, site)),
+        ComponentSpec::Alarm(a) => Hosted::other(alarm::assemble(a, site)),
+        ComponentSpec::DbProxy(p) => Hosted::other(db_proxy::assemble(p, site)),
     }
 }
 
@@ -233,7 +235,7 @@ fn model_of(site: &Site<'_>) -> Box<dyn DynComponent> {
 /// own series (as the workload's): outcomes, requests in flight, and the
 /// total of the components' costs.
 fn sample(
-    actors: &mut [Box<dyn DynComponent>],
+    actors: &mut [Hosted],
     world: &mut World,
     now: SimTime,
     samples: &mut Vec<crate::stats::Sample>,
@@ -253,7 +255,7 @@ fn sample(
         .map(|s| s.value)
         .sum();
     let live = world.requests.live() as f64;
-    let outcomes = std::mem::take(&mut world.requests.interval);
+    let outcomes = world.requests.end_interval();
     let mut sink = IntervalSink {
         time: now,
         component: 0,

@@ -9,7 +9,7 @@
 //!
 //! A component implements the handlers of the messages it cares about;
 //! the others ignore theirs by default. A run holds components of every
-//! kind as [`DynComponent`]s. What they share beyond messages is the
+//! kind as [`Hosted`](hosted::Hosted)s. What they share beyond messages is the
 //! [`World`]: the requests, the account's Lambda
 //! concurrency, batches in flight, and the instance states fleets publish.
 
@@ -24,6 +24,7 @@ pub mod db_proxy;
 pub mod downstream;
 pub mod faults;
 pub mod fleet;
+pub mod hosted;
 pub mod lambda;
 pub mod load_balancer;
 pub mod monthly;

@@ -103,11 +103,35 @@ pub struct IntervalOutcomes {
     pub failed: u64,
     /// Requests lost.
     pub lost: u64,
-    /// Response times of the successes.
+    /// Response times of the successes: after [`Requests::end_interval`],
+    /// all of them; before, those not in `at_once_in_window`.
     pub responses: Latencies,
+    /// Responses of the interval's requests that count in the window and
+    /// completed with their response: kept apart and added to the window's
+    /// and the interval's histograms when the interval ends, so that each
+    /// response is recorded once on the hot path rather than twice.
+    at_once_in_window: Latencies,
 }
 
 impl Requests {
+    /// Ends the interval: its tally, whose `responses` are all of its
+    /// successes, and a fresh one for the next.
+    pub fn end_interval(&mut self) -> IntervalOutcomes {
+        self.settle_interval();
+        std::mem::take(&mut self.interval)
+    }
+
+    /// Adds the interval's responses kept apart so far to the window's and
+    /// the interval's histograms; the window's tally is then whole (as the
+    /// report wants it, whether or not the interval ended).
+    pub fn settle_interval(&mut self) {
+        let at_once = std::mem::take(&mut self.interval.at_once_in_window);
+        if at_once.count() > 0 {
+            self.outcomes.at_once.add(&at_once);
+            self.interval.responses.add(&at_once);
+        }
+    }
+
     /// The live request `req`, if it has not ended.
     #[inline]
     pub fn get(&self, req: RequestId) -> Option<&RequestState> {
@@ -201,11 +225,11 @@ impl Requests {
             state.lost_work,
             state.outstanding_work == 0 && !state.lost_work,
         );
-        self.interval.responses.record(response);
-        if counted {
-            if at_once {
-                self.outcomes.at_once.record(response);
-            } else {
+        if counted && at_once {
+            self.interval.at_once_in_window.record(response);
+        } else {
+            self.interval.responses.record(response);
+            if counted {
                 self.outcomes.responses_other.record(response);
             }
         }
@@ -273,6 +297,8 @@ mod tests {
         w.respond(b, SimTime(1_000_010));
         w.fail(c);
         w.fail(c);
+        let interval = w.end_interval();
+        assert_eq!(interval.responses.count(), 2);
         assert_eq!(w.outcomes.requests, 3);
         assert_eq!(w.outcomes.completed, 1);
         assert_eq!(w.outcomes.failed, 1);
@@ -282,7 +308,7 @@ mod tests {
             w.outcomes.responses().mean_ms(),
             SimDuration(1_000_000).as_millis_f64()
         );
-        assert_eq!(w.interval.completed, 2);
+        assert_eq!(interval.completed, 2);
     }
 
     #[test]

@@ -439,19 +439,19 @@ impl Fleet {
     /// The work of a call on `server`: its release's service time, if it
     /// has its own.
     pub(super) fn release_service_time(&mut self, server: u32) -> Option<SimDuration> {
+        // The deployment first: most fleets have none, and then no server
+        // is looked at.
+        let d = self.scaling.as_ref()?.deploy.as_ref()?;
         let release = self.servers[server as usize].release;
-        let sc = self.scaling.as_mut()?;
-        let d = sc.deploy.as_ref()?;
         let dist = d.release(release).service_time.as_ref()?;
         Some(dist.sample(&mut self.rng))
     }
 
     /// Whether the call just served on `server` fails (a bad release).
     pub(super) fn release_fails(&mut self, server: u32) -> bool {
-        let release = self.servers[server as usize].release;
-        self.scaling
-            .as_mut()
-            .and_then(|sc| sc.deploy.as_mut())
-            .is_some_and(|d| d.fails(release))
+        let Some(d) = self.scaling.as_mut().and_then(|sc| sc.deploy.as_mut()) else {
+            return false;
+        };
+        d.fails(self.servers[server as usize].release)
     }
 }

@@ -1,0 +1,127 @@
+//! The components of a run as the engine holds them: the kinds most
+//! requests pass through as variants of their own, the others behind a
+//! vtable.
+//!
+//! Why not all boxed: every event is handed to its component through one
+//! call, and a call through `Box<dyn DynComponent>` is an indirect jump
+//! whose target changes from event to event (the client, then the fleet,
+//! then the client again). Matching on an enum lets the compiler inline
+//! each hot kind's handlers into the engine's loop, so an event costs a
+//! predictable compare instead of a mispredicted jump. A new kind needs no
+//! line here: it runs as [`Hosted::Other`] until a measurement says it is
+//! worth a variant.
+
+use super::client::ClientActor;
+use super::fleet::Fleet;
+use super::lambda::Lambda;
+use super::load_balancer::LoadBalancer;
+use super::queue::Queue;
+use super::world::World;
+use super::{Ctx, DynComponent, Msg};
+use crate::engine;
+use crate::stats::{ComponentReport, IntervalSink};
+use crate::time::SimTime;
+
+/// A component of any kind, as a run holds it.
+pub enum Hosted {
+    /// The workload's client.
+    Client(Box<ClientActor>),
+    /// An EC2 or Fargate fleet, or a database.
+    Fleet(Box<Fleet>),
+    /// A load balancer.
+    LoadBalancer(Box<LoadBalancer>),
+    /// A Lambda function.
+    Lambda(Box<Lambda>),
+    /// An SQS queue.
+    Queue(Box<Queue>),
+    /// Any other kind, called through its vtable.
+    Other(Box<dyn DynComponent>),
+}
+
+/// Runs `$body` with `$c` bound to the component, whatever its kind.
+macro_rules! each_kind {
+    ($hosted:expr, $c:ident => $body:expr) => {
+        match $hosted {
+            Hosted::Client($c) => $body,
+            Hosted::Fleet($c) => $body,
+            Hosted::LoadBalancer($c) => $body,
+            Hosted::Lambda($c) => $body,
+            Hosted::Queue($c) => $body,
+            Hosted::Other($c) => $body,
+        }
+    };
+}
+
+impl Hosted {
+    /// A component of a kind without a variant of its own.
+    pub fn other(component: impl DynComponent + 'static) -> Self {
+        Hosted::Other(Box::new(component))
+    }
+
+    /// See [`Component::start_window`](super::Component::start_window).
+    pub fn start_window(&mut self, now: SimTime) {
+        each_kind!(self, c => c.start_window(now))
+    }
+
+    /// See [`Component::sample`](super::Component::sample).
+    pub fn sample(&mut self, now: SimTime, out: &mut IntervalSink<'_>) {
+        each_kind!(self, c => c.sample(now, out))
+    }
+
+    /// See [`Component::report`](super::Component::report).
+    pub fn report(&mut self, now: SimTime) -> ComponentReport {
+        each_kind!(self, c => c.report(now))
+    }
+}
+
+/// Names the kind only: the components' state is too large to print whole.
+impl std::fmt::Debug for Hosted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            Hosted::Client(_) => "Client",
+            Hosted::Fleet(_) => "Fleet",
+            Hosted::LoadBalancer(_) => "LoadBalancer",
+            Hosted::Lambda(_) => "Lambda",
+            Hosted::Queue(_) => "Queue",
+            Hosted::Other(_) => "Other",
+        };
+        write!(f, "Hosted::{kind}")
+    }
+}
+
+impl engine::Actor<Msg, World> for Hosted {
+    #[inline(always)]
+    fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        each_kind!(self, c => c.handle(msg, ctx))
+    }
+}
+
+impl From<ClientActor> for Hosted {
+    fn from(c: ClientActor) -> Self {
+        Hosted::Client(Box::new(c))
+    }
+}
+
+impl From<Fleet> for Hosted {
+    fn from(c: Fleet) -> Self {
+        Hosted::Fleet(Box::new(c))
+    }
+}
+
+impl From<LoadBalancer> for Hosted {
+    fn from(c: LoadBalancer) -> Self {
+        Hosted::LoadBalancer(Box::new(c))
+    }
+}
+
+impl From<Lambda> for Hosted {
+    fn from(c: Lambda) -> Self {
+        Hosted::Lambda(Box::new(c))
+    }
+}
+
+impl From<Queue> for Hosted {
+    fn from(c: Queue) -> Self {
+        Hosted::Queue(Box::new(c))
+    }
+}
