@@ -16,8 +16,6 @@
 //! it sifts and is written once, where it belongs. Four children per node
 //! rather than two halve the number of levels an event moves through.
 
-use std::collections::VecDeque;
-
 use super::ActorId;
 use crate::time::SimTime;
 
@@ -54,7 +52,12 @@ pub struct EventQueue<M> {
     /// A min-heap by [`Event::key`] with [`ARITY`] children per node:
     /// `heap[i]` is due no later than its children.
     heap: Vec<Event<M>>,
-    now_fifo: VecDeque<Event<M>>,
+    /// The events due now, in scheduling order, from `fifo_head` on: a
+    /// plain vector emptied whenever its last event is taken (the clock
+    /// cannot move while it holds any), cheaper than a ring buffer's
+    /// wrap-around on every push and pop.
+    now_fifo: Vec<Event<M>>,
+    fifo_head: usize,
     next_seq: u64,
     pub(super) now: SimTime,
 }
@@ -63,7 +66,8 @@ impl<M: Copy> EventQueue<M> {
     pub(super) fn new() -> Self {
         EventQueue {
             heap: Vec::with_capacity(1024),
-            now_fifo: VecDeque::with_capacity(256),
+            now_fifo: Vec::with_capacity(256),
+            fifo_head: 0,
             next_seq: 0,
             now: SimTime::ZERO,
         }
@@ -87,7 +91,7 @@ impl<M: Copy> EventQueue<M> {
             msg,
         };
         if time == self.now {
-            self.now_fifo.push_back(event);
+            self.now_fifo.push(event);
         } else {
             self.heap_push(event);
         }
@@ -96,7 +100,7 @@ impl<M: Copy> EventQueue<M> {
     /// Where the earliest event waits, if it is due before `end`.
     #[inline(always)]
     pub(super) fn next_before(&self, end: SimTime) -> Option<Source> {
-        if let Some(front) = self.now_fifo.front() {
+        if let Some(front) = self.now_fifo.get(self.fifo_head) {
             // FIFO events are due now; the heap's top goes first only if it
             // is due now too and was scheduled earlier.
             if self.heap.first().is_none_or(|h| h.key() > front.key()) {
@@ -117,8 +121,12 @@ impl<M: Copy> EventQueue<M> {
         // stall on the store buffer.
         let event = match source {
             Source::Fifo => {
-                let e = self.now_fifo[0];
-                self.now_fifo.pop_front();
+                let e = self.now_fifo[self.fifo_head];
+                self.fifo_head += 1;
+                if self.fifo_head == self.now_fifo.len() {
+                    self.now_fifo.clear();
+                    self.fifo_head = 0;
+                }
                 e
             }
             Source::Heap => self.heap_take_top(),
@@ -132,14 +140,18 @@ impl<M: Copy> EventQueue<M> {
         self.now = end;
         // Events left in the FIFO are due before `end`; once the clock moves
         // they belong in the heap with everything else in the future.
-        while let Some(e) = self.now_fifo.pop_front() {
+        let head = std::mem::take(&mut self.fifo_head);
+        let mut fifo = std::mem::take(&mut self.now_fifo);
+        for &e in &fifo[head..] {
             self.heap_push(e);
         }
+        fifo.clear();
+        self.now_fifo = fifo;
     }
 
     /// Number of events waiting.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.now_fifo.len()
+        self.heap.len() + self.now_fifo.len() - self.fifo_head
     }
 
     /// True when nothing is scheduled.
