@@ -5,44 +5,10 @@ use crate::scenario::kinds::fleet::MAX_INSTANCES;
 use crate::scenario::reader::values::{ANY_DURATION, DurRange, NumRange, POSITIVE, Unit};
 use crate::scenario::reader::{Ctx, Table, array, check_name, timed_items};
 use crate::settings::{
-    ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy, TerminationPolicy,
+    AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy,
+    TerminationPolicy,
 };
 use crate::time::SimDuration;
-
-/// `[….autoscaling]`: an EC2 Auto Scaling group.
-#[derive(Clone, Debug)]
-pub struct AutoScalingSpec {
-    /// `min`: the group never has fewer instances.
-    pub min: u32,
-    /// `max`: … nor more.
-    pub max: u32,
-    /// `desired` (default `min`): the instances at time zero, all in service.
-    pub desired: u32,
-    /// The dynamic scaling policy.
-    pub policy: ScalingPolicy,
-    /// `scale_in_cooldown` (default 300 s).
-    pub scale_in_cooldown: SimDuration,
-    /// `scale_out_cooldown` (default 300 s).
-    pub scale_out_cooldown: SimDuration,
-    /// `warmup` (default 300 s): a new instance's metrics are left out of
-    /// the group's aggregate this long after it entered service.
-    pub warmup: SimDuration,
-    /// `period` (default 60 s): CloudWatch aggregation period of a datapoint.
-    pub period: SimDuration,
-    /// `metric_delay` (default 60 s): a datapoint is available this long
-    /// after its period ends.
-    pub metric_delay: SimDuration,
-    /// `termination_policy` (default `default`).
-    pub termination: TerminationPolicy,
-    /// `max_scale_in`: the most instances one target-tracking scale-in
-    /// removes (default: a tenth of the desired capacity, at least one).
-    pub max_scale_in: Option<u32>,
-    /// `[[….autoscaling.scheduled]]`, sorted by time.
-    pub scheduled: Vec<ScheduledAction>,
-    /// `[….autoscaling.policies]`: named step policies that alarms invoke,
-    /// in file order.
-    pub policies: Vec<StepPolicy>,
-}
 
 const POLICIES: &[(&str, &str)] = &[
     ("target_tracking", "target_tracking"),
