@@ -19,36 +19,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Simulate every design of each scenario and write the results.
-    Run {
-        /// Scenario files (TOML).
-        #[arg(required = true)]
-        scenarios: Vec<PathBuf>,
-        /// Output folder (default: results/<scenario name>/; with several
-        /// scenarios, one sub-folder each).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Root seed (overrides `[scenario] seed`).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Replications per design (overrides `[scenario] replications`).
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Override any value by its key path: `designs.monolith.app.instances=8`.
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-        /// Run only the K-th of N disjoint parts of the runs (1 ≤ K ≤ N);
-        /// `stratosim merge` joins the parts' folders.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<String>,
-        /// Run even when the estimate of events or memory is above the limit.
-        #[arg(long)]
-        force: bool,
-        #[command(flatten)]
-        report: ReportFlags,
-    },
+    Run(RunFlags),
     /// Join the folders of the shards of one run (`run --shard K/N`) into
     /// the folder a single run would have written.
     Merge {
@@ -89,6 +60,57 @@ enum Command {
     },
 }
 
+/// What `run` is given.
+#[derive(Debug, clap::Args)]
+struct RunFlags {
+    /// Scenario files (TOML).
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Output folder (default: results/<scenario name>/; with several
+    /// scenarios, one sub-folder each).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Root seed (overrides `[scenario] seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Replications per design (overrides `[scenario] replications`).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Override any value by its key path: `designs.monolith.app.instances=8`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Run only the K-th of N disjoint parts of the runs (1 ≤ K ≤ N);
+    /// `stratosim merge` joins the parts' folders.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Run even when the estimate of events or memory is above the limit.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    report: ReportFlags,
+}
+
+impl RunFlags {
+    fn args(self) -> cli::RunArgs {
+        cli::RunArgs {
+            quiet: self.report.quiet,
+            report: self.report.args(),
+            scenarios: self.scenarios,
+            out: self.out,
+            seed: self.seed,
+            replications: self.replications,
+            jobs: self.jobs,
+            set: self.set,
+            shard: self.shard,
+            force: self.force,
+            command_line: command_line_for_manifest(),
+        }
+    }
+}
+
 /// How the results are reported on the terminal.
 #[derive(Debug, clap::Args)]
 struct ReportFlags {
@@ -125,29 +147,7 @@ impl ReportFlags {
 fn main() -> ExitCode {
     let args = Cli::parse();
     let outcome = match args.command {
-        Command::Run {
-            scenarios,
-            out,
-            seed,
-            replications,
-            jobs,
-            set,
-            shard,
-            force,
-            report,
-        } => cli::run(&cli::RunArgs {
-            scenarios,
-            out,
-            seed,
-            replications,
-            jobs,
-            set,
-            quiet: report.quiet,
-            shard,
-            report: report.args(),
-            force,
-            command_line: command_line_for_manifest(),
-        }),
+        Command::Run(flags) => cli::run(&flags.args()),
         Command::Merge { dirs, out, report } => cli::merge(&dirs, &out, &report.args()),
         Command::Check { scenarios, set } => cli::check(&scenarios, &set),
         Command::Plot { dir, lang } => cli::plot(&dir, lang),

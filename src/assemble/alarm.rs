@@ -4,6 +4,7 @@
 
 use super::site::{Site, actor_of};
 use crate::model::alarm::{Alarm, AlarmConfig, AlarmSource, PolicyAction};
+use crate::model::datapoints::AlarmRule;
 use crate::scenario::{AlarmMetric, AlarmSpec, ComponentSpec, PolicyRef};
 use crate::time::SimDuration;
 
@@ -33,11 +34,13 @@ pub(super) fn assemble(a: &AlarmSpec, site: &Site<'_>) -> Alarm {
         statistic: a.statistic,
         period: a.period,
         interval: site.interval(),
-        datapoints_to_alarm: a.datapoints_to_alarm,
-        evaluation_periods: a.evaluation_periods,
-        comparison: a.comparison,
-        threshold: a.threshold,
-        missing: a.missing,
+        rule: AlarmRule {
+            m: a.datapoints_to_alarm,
+            of: a.evaluation_periods,
+            missing: a.missing,
+            comparison: a.comparison,
+            threshold: a.threshold,
+        },
         alarm_actions: a.alarm_actions.iter().map(|&t| actor_of(t)).collect(),
         ok_actions: a.ok_actions.iter().map(|&t| actor_of(t)).collect(),
         alarm_policies: policies(&a.alarm_policies),

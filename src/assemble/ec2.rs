@@ -11,7 +11,7 @@ use crate::model::fleet::{
     ScalingConfig, SpotConfig, TrackingAlarms,
 };
 use crate::scenario::{ComponentSpec, Ec2Spec};
-use crate::settings::{ScalingPolicy, TerminationPolicy};
+use crate::settings::{AutoScalingSpec, ScalingPolicy, TerminationPolicy};
 
 /// The fleet of `e`.
 pub(super) fn assemble(e: &Ec2Spec, site: &Site<'_>) -> Fleet {
@@ -166,38 +166,25 @@ fn group(e: &Ec2Spec, catalog: &Catalog) -> Option<GroupConfig> {
         low_datapoints: a.tt_low_datapoints.value as u32,
         low_fraction: a.tt_low_threshold.value,
     };
-    Some(match &e.autoscaling {
-        Some(g) => GroupConfig {
-            min: g.min,
-            max: g.max,
-            desired: g.desired,
-            policy: g.policy.clone(),
-            scale_in_cooldown: g.scale_in_cooldown,
-            warmup: g.warmup,
-            period: g.period,
-            metric_delay: g.metric_delay,
-            termination: g.termination,
-            max_scale_in: g.max_scale_in,
-            scheduled: g.scheduled.clone(),
-            alarms,
-            policies: g.policies.clone(),
-        },
-        None => GroupConfig {
+    let settings = match &e.autoscaling {
+        Some(g) => g.clone(),
+        None => AutoScalingSpec {
             min: e.instances,
             max: e.instances,
             desired: e.instances,
             policy: ScalingPolicy::None,
             scale_in_cooldown: a.default_cooldown_s.secs(),
+            scale_out_cooldown: a.default_cooldown_s.secs(),
             warmup: a.default_warmup_s.secs(),
             period: a.metric_period_s.secs(),
             metric_delay: a.metric_delay_s.secs(),
             termination: TerminationPolicy::Default,
             max_scale_in: None,
             scheduled: Vec::new(),
-            alarms,
             policies: Vec::new(),
         },
-    })
+    };
+    Some(GroupConfig { settings, alarms })
 }
 
 /// The instance slots of a fleet: its instances when fixed; for a group,

@@ -22,7 +22,7 @@ use super::monthly::Projection;
 use super::{Component, Ctx, Msg};
 use crate::engine::ActorId;
 use crate::metric::Metric;
-use crate::settings::{Comparison, MissingData, ScalingMetric, Statistic};
+use crate::settings::{ScalingMetric, Statistic};
 use crate::stats::{AlarmTransition, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
 
@@ -67,16 +67,8 @@ pub struct AlarmConfig {
     pub period: SimDuration,
     /// The run's sampling interval.
     pub interval: SimDuration,
-    /// `datapoints_to_alarm` (M).
-    pub datapoints_to_alarm: u32,
-    /// `evaluation_periods` (N).
-    pub evaluation_periods: u32,
-    /// The comparison with the threshold.
-    pub comparison: Comparison,
-    /// The threshold.
-    pub threshold: f64,
-    /// How a period without data counts.
-    pub missing: MissingData,
+    /// M of N datapoints against the threshold.
+    pub rule: AlarmRule,
     /// Topics notified on ALARM.
     pub alarm_actions: Vec<ActorId>,
     /// Topics notified on OK.
@@ -110,13 +102,7 @@ impl Alarm {
     /// An alarm in INSUFFICIENT_DATA, as every alarm begins.
     pub fn new(cfg: AlarmConfig) -> Self {
         Alarm {
-            evaluation: Evaluation::new(AlarmRule {
-                m: cfg.datapoints_to_alarm,
-                of: cfg.evaluation_periods,
-                missing: cfg.missing,
-                comparison: cfg.comparison,
-                threshold: cfg.threshold,
-            }),
+            evaluation: Evaluation::new(cfg.rule),
             period_values: Vec::new(),
             transitions: Vec::new(),
             interval_notifications: 0,
@@ -172,7 +158,7 @@ impl Alarm {
             let msg = Msg::ScalingPolicy {
                 policy: p.policy,
                 value: super::datapoint_value(datapoint),
-                threshold: self.cfg.threshold,
+                threshold: self.cfg.rule.threshold,
             };
             ctx.send(p.group, SimDuration::ZERO, msg);
         }

@@ -6,11 +6,12 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::scenario::kinds::alarm::{GROUP_METRICS, statistic_name};
-use crate::scenario::kinds::{AlarmMetric, AutoScalingSpec, Kind, Raw, Role};
+use crate::scenario::kinds::{AlarmMetric, Kind, Raw, Role};
 use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote, with_article};
 use crate::scenario::reader::{Ctx, NameRef};
 use crate::scenario::spec::{
-    Component, ComponentId, ComponentSpec, Design, Ec2Spec, QueueType, ScalingMetric, ScalingPolicy,
+    AutoScalingSpec, Component, ComponentId, ComponentSpec, Design, Ec2Spec, QueueType,
+    ScalingMetric, ScalingPolicy,
 };
 use crate::time::SimDuration;
 

@@ -17,15 +17,15 @@ use crate::catalog::{self, Catalog};
 use crate::time::{SimDuration, SimTime};
 
 pub use crate::scenario::kinds::{
-    AlarmMetric, AlarmSpec, ApiGatewaySpec, ApiType, Architecture, AutoScalingSpec, ComponentId,
-    ComponentSpec, DatabaseSpec, DbProxySpec, DeploySpec, DeploymentSpec, Ec2Spec, EndpointSpec,
-    FargateSpec, LambdaSpec, LbType, LoadBalancerSpec, PolicyRef, PurchaseSpec, QueueSpec,
-    QueueType, Subscription, TopicSpec,
+    AlarmMetric, AlarmSpec, ApiGatewaySpec, ApiType, Architecture, ComponentId, ComponentSpec,
+    DatabaseSpec, DbProxySpec, DeploySpec, DeploymentSpec, Ec2Spec, EndpointSpec, FargateSpec,
+    LambdaSpec, LbType, LoadBalancerSpec, PolicyRef, PurchaseSpec, QueueSpec, QueueType,
+    Subscription, TopicSpec,
 };
 pub use crate::settings::{
-    ArrivalProcess, Backoff, BatchSize, Client, DeployPolicy, FaultKind, HealthCheckSpec, Jitter,
-    LifecycleSpec, RateProfile, Release, Routing, ScalingMetric, ScalingPolicy, ScheduledAction,
-    StepAdjustment, StepPolicy, TerminationPolicy, Workload,
+    ArrivalProcess, AutoScalingSpec, Backoff, BatchSize, Client, DeployPolicy, FaultKind,
+    HealthCheckSpec, Jitter, LifecycleSpec, RateProfile, Release, Routing, ScalingMetric,
+    ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy, TerminationPolicy, Workload,
 };
 
 /// A whole scenario file after validation.

@@ -3,14 +3,14 @@
 //! reference to another component). The scenario reads them and the models
 //! act on them, so they sit below both; like [`time`](crate::time) and
 //! [`dist`](crate::dist), this module uses nothing else of the crate. What
-//! the models need resolved first (prices, a queue's type, a group's
-//! defaults) is not here: each model has its own config, which
+//! the models need resolved first (prices, a queue's type, the alarms a
+//! scaling policy creates) is not here: each model has its own config, which
 //! [`assemble`](crate::assemble) fills.
 //!
 //! One file per concept: `workload` (arrivals, rate, client), `routing`,
-//! `lifecycle` (an instance's life), `scaling` (a group's policies),
-//! `faults`, `alarms` (a CloudWatch alarm's rule), `deploy` (deployments
-//! and patching).
+//! `lifecycle` (an instance's life), `scaling` (an Auto Scaling group and
+//! its policies), `faults`, `alarms` (a CloudWatch alarm's rule), `deploy`
+//! (deployments and patching).
 
 mod alarms;
 mod deploy;
@@ -28,6 +28,7 @@ pub use faults::FaultKind;
 pub use lifecycle::{HealthCheckSpec, LifecycleSpec};
 pub use routing::Routing;
 pub use scaling::{
-    ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy, TerminationPolicy,
+    AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy,
+    TerminationPolicy,
 };
 pub use workload::{ArrivalProcess, Backoff, Client, Jitter, RateProfile, Workload};

@@ -1,7 +1,50 @@
-//! An Auto Scaling group's policies: the metric it watches, how it scales
-//! on it, which instance a scale-in terminates, and its scheduled actions.
+//! An Auto Scaling group: its bounds and timings, the metric it watches,
+//! how it scales on it, which instance a scale-in terminates, and its
+//! scheduled actions.
 
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
+
+/// `[….autoscaling]`: an EC2 Auto Scaling group as the scenario sets it
+/// (its defaults filled in when it is read) and the fleet runs it. Its
+/// `Debug` text is part of a scenario's runs key: its fields and their
+/// order stay as they are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AutoScalingSpec {
+    /// `min`: the group never has fewer instances.
+    pub min: u32,
+    /// `max`: … nor more.
+    pub max: u32,
+    /// `desired` (default `min`): the instances at time zero, all in service.
+    pub desired: u32,
+    /// The dynamic scaling policy.
+    pub policy: ScalingPolicy,
+    /// `scale_in_cooldown` (default 300 s): target tracking scales in again
+    /// only this long after it last did.
+    pub scale_in_cooldown: SimDuration,
+    /// `scale_out_cooldown` (default 300 s): read and kept, but no policy
+    /// waits for it (target tracking scales out as fast as it can, and step
+    /// scaling has no cooldown).
+    pub scale_out_cooldown: SimDuration,
+    /// `warmup` (default 300 s): a new instance's metrics are left out of
+    /// the group's aggregate this long after it entered service.
+    pub warmup: SimDuration,
+    /// `period` (default 60 s): CloudWatch aggregation period of a datapoint.
+    pub period: SimDuration,
+    /// `metric_delay` (default 60 s): a datapoint is available this long
+    /// after its period ends.
+    pub metric_delay: SimDuration,
+    /// `termination_policy` (default `default`): which instance a scale-in
+    /// terminates.
+    pub termination: TerminationPolicy,
+    /// `max_scale_in`: the most instances one target-tracking scale-in
+    /// removes; `None`: a tenth of the desired capacity, at least one.
+    pub max_scale_in: Option<u32>,
+    /// `[[….autoscaling.scheduled]]`, sorted by time.
+    pub scheduled: Vec<ScheduledAction>,
+    /// `[….autoscaling.policies]`: named step policies that alarms invoke,
+    /// in file order.
+    pub policies: Vec<StepPolicy>,
+}
 
 /// The metric a dynamic scaling policy watches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -33,43 +33,20 @@
 use crate::model::datapoints::{AlarmRule, AlarmState, Evaluation};
 
 use crate::settings::{
-    Comparison, MissingData, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment,
-    StepPolicy, TerminationPolicy,
+    AutoScalingSpec, Comparison, MissingData, ScalingMetric, ScalingPolicy, ScheduledAction,
+    StepAdjustment,
 };
-use crate::time::{SimDuration, SimTime};
+use crate::time::SimTime;
 
-/// An Auto Scaling group as the fleet runs it, its defaults resolved (a
-/// fixed fleet that replaces its instances is a group without a policy).
+/// An Auto Scaling group as the fleet runs it (a fixed fleet that replaces
+/// its instances is a group without a policy).
 #[derive(Clone, Debug)]
 pub struct GroupConfig {
-    /// The group never has fewer instances.
-    pub min: u32,
-    /// … nor more.
-    pub max: u32,
-    /// The instances at time zero, all in service.
-    pub desired: u32,
-    /// The dynamic scaling policy.
-    pub policy: ScalingPolicy,
-    /// Target tracking scales in again only this long after it last did.
-    pub scale_in_cooldown: SimDuration,
-    /// A new instance's metrics are left out of the group's aggregate this
-    /// long after it entered service.
-    pub warmup: SimDuration,
-    /// The aggregation period of a datapoint.
-    pub period: SimDuration,
-    /// A datapoint is available this long after its period ends.
-    pub metric_delay: SimDuration,
-    /// Which instance a scale-in terminates.
-    pub termination: TerminationPolicy,
-    /// The most instances one target-tracking scale-in removes; `None`: a
-    /// tenth of the desired capacity, at least one.
-    pub max_scale_in: Option<u32>,
-    /// The scheduled actions, sorted by time.
-    pub scheduled: Vec<ScheduledAction>,
+    /// Its bounds, policies, timings and scheduled actions, as the scenario
+    /// set them.
+    pub settings: AutoScalingSpec,
     /// The alarms target tracking creates.
     pub alarms: TrackingAlarms,
-    /// The named step policies that alarms invoke.
-    pub policies: Vec<StepPolicy>,
 }
 
 /// What the fleet counts when a datapoint is evaluated.
@@ -147,8 +124,8 @@ fn step_change(steps: &[StepAdjustment], above: bool, value: f64, offset: f64) -
 impl Group {
     /// A group at its initial desired capacity.
     pub fn new(cfg: GroupConfig) -> Self {
-        let alarms = cfg.alarms;
-        let (high, low) = match &cfg.policy {
+        let (settings, alarms) = (&cfg.settings, cfg.alarms);
+        let (high, low) = match &settings.policy {
             ScalingPolicy::None => (None, None),
             ScalingPolicy::TargetTracking { target, .. } => {
                 let (h, l) = (alarms.high_datapoints, alarms.low_datapoints);
@@ -182,9 +159,9 @@ impl Group {
             }
         };
         Group {
-            min: cfg.min,
-            max: cfg.max,
-            desired: cfg.desired.clamp(cfg.min, cfg.max),
+            min: settings.min,
+            max: settings.max,
+            desired: settings.desired.clamp(settings.min, settings.max),
             high,
             low,
             last_scale_in: None,
@@ -194,7 +171,7 @@ impl Group {
 
     /// The metric of the dynamic policy, if there is one.
     pub fn metric(&self) -> Option<ScalingMetric> {
-        match &self.cfg.policy {
+        match &self.cfg.settings.policy {
             ScalingPolicy::None => None,
             ScalingPolicy::TargetTracking { metric, .. } | ScalingPolicy::Step { metric, .. } => {
                 Some(*metric)
@@ -202,9 +179,9 @@ impl Group {
         }
     }
 
-    /// The group's settings.
-    pub fn cfg(&self) -> &GroupConfig {
-        &self.cfg
+    /// The group's settings, as the scenario set them.
+    pub fn settings(&self) -> &AutoScalingSpec {
+        &self.cfg.settings
     }
 
     fn set(&mut self, desired: u32) -> bool {
@@ -231,7 +208,7 @@ impl Group {
                 .is_some_and(|e| e.push(value) == AlarmState::Alarm)
         };
         let (high, low) = (in_alarm(&mut self.high), in_alarm(&mut self.low));
-        match self.cfg.policy.clone() {
+        match self.cfg.settings.policy.clone() {
             ScalingPolicy::None => false,
             ScalingPolicy::TargetTracking {
                 target,
@@ -252,7 +229,7 @@ impl Group {
                 }
                 let cooled = self
                     .last_scale_in
-                    .is_none_or(|t| now >= t + self.cfg.scale_in_cooldown);
+                    .is_none_or(|t| now >= t + self.cfg.settings.scale_in_cooldown);
                 if !disable_scale_in
                     && !cap.scaling_out
                     && cooled
@@ -322,7 +299,7 @@ impl Group {
         threshold: f64,
         cap: Capacity,
     ) -> bool {
-        let Some(p) = self.cfg.policies.get(policy as usize) else {
+        let Some(p) = self.cfg.settings.policies.get(policy as usize) else {
             return false;
         };
         let steps = p.steps.clone();
@@ -344,6 +321,7 @@ impl Group {
     /// gradually"; the bound is this model's reading of it.
     fn scale_in_bound(&self) -> u32 {
         self.cfg
+            .settings
             .max_scale_in
             .unwrap_or_else(|| self.desired.div_ceil(10))
             .max(1)
@@ -367,29 +345,33 @@ impl Group {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::StepAdjustment;
+    use crate::settings::{StepPolicy, TerminationPolicy};
+    use crate::time::SimDuration;
 
     /// A group of 4 (1 to 20) with `policy` and AWS's alarms: 3 of 3
     /// datapoints above the target, 15 of 15 below 90% of it.
     fn group(policy: ScalingPolicy) -> Group {
         Group::new(GroupConfig {
-            min: 1,
-            max: 20,
-            desired: 4,
-            policy,
-            scale_in_cooldown: SimDuration::from_secs(300),
-            warmup: SimDuration::from_secs(300),
-            period: SimDuration::from_secs(60),
-            metric_delay: SimDuration::from_secs(60),
-            termination: TerminationPolicy::Default,
-            scheduled: Vec::new(),
-            max_scale_in: None,
+            settings: AutoScalingSpec {
+                min: 1,
+                max: 20,
+                desired: 4,
+                policy,
+                scale_in_cooldown: SimDuration::from_secs(300),
+                scale_out_cooldown: SimDuration::from_secs(300),
+                warmup: SimDuration::from_secs(300),
+                period: SimDuration::from_secs(60),
+                metric_delay: SimDuration::from_secs(60),
+                termination: TerminationPolicy::Default,
+                max_scale_in: None,
+                scheduled: Vec::new(),
+                policies: Vec::new(),
+            },
             alarms: TrackingAlarms {
                 high_datapoints: 3,
                 low_datapoints: 15,
                 low_fraction: 0.9,
             },
-            policies: Vec::new(),
         })
     }
 
@@ -511,7 +493,7 @@ mod tests {
             change,
         };
         let mut g = group(ScalingPolicy::None);
-        g.cfg.policies = vec![
+        g.cfg.settings.policies = vec![
             StepPolicy {
                 name: "out".into(),
                 steps: vec![step(20.0, true, 4), step(0.0, true, 1)],

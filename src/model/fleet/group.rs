@@ -125,8 +125,8 @@ impl Fleet {
         let sc = self.sc();
         sc.me = me;
         let desired = sc.group.desired;
-        let period = sc.group.cfg().period;
-        let actions: Vec<SimTime> = sc.group.cfg().scheduled.iter().map(|a| a.at).collect();
+        let period = sc.group.settings().period;
+        let actions: Vec<SimTime> = sc.group.settings().scheduled.iter().map(|a| a.at).collect();
         for i in 0..desired {
             let spot = self.next_is_spot();
             let s = &mut self.servers[i as usize];
@@ -221,7 +221,7 @@ impl Fleet {
     /// The instance a scale-in terminates, by the termination policy (in
     /// a zoned fleet, among those of the zone with the most instances).
     fn victim(&mut self) -> Option<u32> {
-        let policy = self.sc().group.cfg().termination;
+        let policy = self.sc().group.settings().termination;
         let mut live: Vec<u32> = (0..self.servers.len() as u32)
             .filter(|&i| self.servers[i as usize].live())
             .collect();
@@ -325,7 +325,7 @@ impl Fleet {
         let value = metric.and_then(value_of);
         // The same datapoints reach the alarms on the group's metrics, as
         // CloudWatch publishes them: after the metric delay.
-        let delay = sc.group.cfg().metric_delay;
+        let delay = sc.group.settings().metric_delay;
         let published: Vec<(ActorId, f64)> = ctx
             .world
             .group_alarms
@@ -334,7 +334,7 @@ impl Fleet {
             .collect();
         sc.period_calls = 0;
         sc.period_start = now;
-        let period = sc.group.cfg().period;
+        let period = sc.group.settings().period;
         if metric.is_some() {
             sc.datapoints.push_back((value, measured));
             ctx.schedule(delay, FleetTimer::Datapoint.into());
@@ -380,7 +380,7 @@ impl Fleet {
 
     pub(super) fn scheduled_action(&mut self, index: u32, ctx: &mut Ctx<'_>) {
         let sc = self.sc();
-        let Some(action) = sc.group.cfg().scheduled.get(index as usize).copied() else {
+        let Some(action) = sc.group.settings().scheduled.get(index as usize).copied() else {
             return;
         };
         if sc.group.scheduled(&action) {

@@ -87,7 +87,7 @@ impl Fleet {
         // now, though the application may still be starting and nothing
         // reaches it until it answers its first health check. A warm-up
         // shorter than that start lets idle instances into the CPU average.
-        let warm_from = now + sc.group.cfg().warmup;
+        let warm_from = now + sc.group.settings().warmup;
         let start = sc.cfg.lifecycle.start_time.sample(&mut sc.rng);
         let delay = if load_balanced {
             // Health checks begin at a phase of their own; the first that

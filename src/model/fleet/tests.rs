@@ -8,8 +8,8 @@ use crate::model::targets::TargetState;
 use crate::model::testing::{Caller, Log, Replied, Rig, at_ms, replied};
 use crate::model::{Endpoint, Outcome};
 use crate::settings::{
-    BatchSize, DeployPolicy, HealthCheckSpec, LifecycleSpec, PatchingSpec, Release, ScalingPolicy,
-    ScheduledAction, TerminationPolicy,
+    AutoScalingSpec, BatchSize, DeployPolicy, HealthCheckSpec, LifecycleSpec, PatchingSpec,
+    Release, ScalingPolicy, ScheduledAction, TerminationPolicy,
 };
 use crate::time::SimDuration;
 
@@ -123,23 +123,26 @@ fn group() -> FleetConfig {
     };
     let scaling = ScalingConfig {
         group: GroupConfig {
-            min: 1,
-            max: 2,
-            desired: 1,
-            policy: ScalingPolicy::None,
-            scale_in_cooldown: secs(300),
-            warmup: secs(0),
-            period: secs(60),
-            metric_delay: secs(60),
-            termination: TerminationPolicy::OldestInstance,
-            max_scale_in: None,
-            scheduled: vec![action(10, 2), action(100, 1)],
+            settings: AutoScalingSpec {
+                min: 1,
+                max: 2,
+                desired: 1,
+                policy: ScalingPolicy::None,
+                scale_in_cooldown: secs(300),
+                scale_out_cooldown: secs(300),
+                warmup: secs(0),
+                period: secs(60),
+                metric_delay: secs(60),
+                termination: TerminationPolicy::OldestInstance,
+                max_scale_in: None,
+                scheduled: vec![action(10, 2), action(100, 1)],
+                policies: Vec::new(),
+            },
             alarms: TrackingAlarms {
                 high_datapoints: 3,
                 low_datapoints: 15,
                 low_fraction: 0.9,
             },
-            policies: Vec::new(),
         },
         lifecycle: LifecycleSpec {
             boot_time: Dist::constant(secs(30)),
@@ -214,10 +217,10 @@ fn an_instance_boots_registers_serves_then_drains_its_work_and_goes() {
 fn deploying(n: u32, policy: DeployPolicy, batch: u32, release: Release) -> FleetConfig {
     let mut cfg = group();
     let sc = cfg.scaling.as_mut().expect("a group");
-    sc.group.min = n;
-    sc.group.max = n;
-    sc.group.desired = n;
-    sc.group.scheduled.clear();
+    sc.group.settings.min = n;
+    sc.group.settings.max = n;
+    sc.group.settings.desired = n;
+    sc.group.settings.scheduled.clear();
     sc.slots = 3 * n;
     sc.load_balanced = false;
     sc.rebalance = false;

@@ -456,17 +456,9 @@ impl Figure for TimelineFigure<'_> {
                 .iter()
                 .map(|(d, l)| (*d, l.iter().map(|&(t, v)| (t / per_unit, v)).collect()))
                 .collect();
-            let mut chart = style::panel(
-                &area,
-                panel.metric.title(),
-                &x,
-                y,
-                PanelOptions::aligned(last, &all_ys),
-            )?;
-            for fault in &self.folder.faults {
-                let window = (fault.start_s / per_unit, fault.end_s / per_unit);
-                style::shade_x(&mut chart, &x, y, window, fault_colour(fault))?;
-            }
+            let options = PanelOptions::aligned(last, &all_ys);
+            let mut chart =
+                self.faults_shaded(&area, panel.metric.title(), &x, y, per_unit, options)?;
             for d in &self.folder.manifest.deployments {
                 let at = d.at_s / per_unit;
                 if x.map(at).is_some() {
@@ -497,17 +489,9 @@ impl Figure for TimelineFigure<'_> {
             }
         }
         if let Some(y) = &lanes_y {
-            let mut chart = style::panel(
-                &rest,
-                "Alarms in ALARM",
-                &x,
-                y,
-                PanelOptions::aligned(true, &all_ys),
-            )?;
-            for fault in &self.folder.faults {
-                let window = (fault.start_s / per_unit, fault.end_s / per_unit);
-                style::shade_x(&mut chart, &x, y, window, fault_colour(fault))?;
-            }
+            let options = PanelOptions::aligned(true, &all_ys);
+            let mut chart =
+                self.faults_shaded(&rest, "Alarms in ALARM", &x, y, per_unit, options)?;
             let replications = self.folder.replications();
             alarm_lanes::draw(&mut chart, &x, &self.alarms, per_unit, replications)?;
         }
@@ -516,6 +500,28 @@ impl Figure for TimelineFigure<'_> {
 }
 
 impl TimelineFigure<'_> {
+    /// A panel on `area` with the fault windows shaded (times on `x` in
+    /// units of `per_unit` seconds).
+    fn faults_shaded<'a, DB: DrawingBackend + 'a>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+        title: &str,
+        x: &Axis,
+        y: &Axis,
+        per_unit: f64,
+        options: PanelOptions,
+    ) -> Result<ChartContext<'a, DB, style::Coord>>
+    where
+        DB::ErrorType: 'static,
+    {
+        let mut chart = style::panel(area, title, x, y, options)?;
+        for fault in &self.folder.faults {
+            let window = (fault.start_s / per_unit, fault.end_s / per_unit);
+            style::shade_x(&mut chart, x, y, window, fault_colour(fault))?;
+        }
+        Ok(chart)
+    }
+
     /// The height of the alarm panel (0 without alarms).
     fn lanes_height(&self) -> u32 {
         if self.alarms.is_empty() {

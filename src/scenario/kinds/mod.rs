@@ -28,7 +28,7 @@ pub use alarm::{AlarmMetric, AlarmSpec, PolicyRef};
 pub use api_gateway::{ApiGatewaySpec, ApiType};
 pub use database::DatabaseSpec;
 pub use db_proxy::DbProxySpec;
-pub use fleet::{AutoScalingSpec, DeploySpec, DeploymentSpec, Ec2Spec, FargateSpec, PurchaseSpec};
+pub use fleet::{DeploySpec, DeploymentSpec, Ec2Spec, FargateSpec, PurchaseSpec};
 pub use lambda::{Architecture, LambdaSpec};
 pub use load_balancer::{LbType, LoadBalancerSpec};
 pub use queue::{QueueSpec, QueueType};

@@ -396,6 +396,36 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 }
 
+/// `name = [{ … }, …]` in `t`: an array of tables (`expected` when it is
+/// not an array, `expected_item` for an item that is not a table), each
+/// read by `item`. Absent: empty. `None` when any item has a problem,
+/// after every problem was reported.
+pub(crate) fn table_items<T>(
+    ctx: &mut Ctx,
+    t: &Table,
+    name: &str,
+    expected: &str,
+    expected_item: &str,
+    mut item: impl FnMut(&mut Ctx, &Table) -> Option<T>,
+) -> Option<Vec<T>> {
+    let Some(v) = t.get(name) else {
+        return Some(Vec::new());
+    };
+    let key = t.key(name);
+    let values = array(ctx, &key, v, expected)?;
+    let mut items = Vec::new();
+    let mut ok = true;
+    for (i, value) in values.iter().enumerate() {
+        match Table::of(ctx, format!("{key}[{i}]"), value, expected_item)
+            .and_then(|s| item(ctx, &s))
+        {
+            Some(x) => items.push(x),
+            None => ok = false,
+        }
+    }
+    ok.then_some(items)
+}
+
 /// `key = [{ at = …, … }, …]`: an array of tables in strictly increasing
 /// order of their required `at`, the rest of each read by `item` (which
 /// checks its keys, `at` included). Absent: empty. `None` when any item
@@ -409,21 +439,11 @@ pub(crate) fn timed_items<T>(
     what: &str,
     mut item: impl FnMut(&mut Ctx, &Table) -> Option<T>,
 ) -> Option<Vec<(SimTime, T)>> {
-    let Some(v) = t.get(name) else {
-        return Some(Vec::new());
-    };
-    let key = t.key(name);
-    let values = array(ctx, &key, v, expected)?;
-    let mut items = Vec::new();
-    let mut ok = true;
     let mut last: Option<SimDuration> = None;
-    for (i, value) in values.iter().enumerate() {
-        let Some(s) = Table::of(ctx, format!("{key}[{i}]"), value, expected_item) else {
-            ok = false;
-            continue;
-        };
+    table_items(ctx, t, name, expected, expected_item, |ctx, s| {
         let at = s.req_dur(ctx, "at", ANY_DURATION);
-        let rest = item(ctx, &s);
+        let rest = item(ctx, s);
+        let mut in_order = true;
         if let Some(a) = at {
             if let Some(prev) = last
                 && a <= prev
@@ -433,16 +453,15 @@ pub(crate) fn timed_items<T>(
                     "at",
                     format!("expected the {what} in strictly increasing order of `at`"),
                 );
-                ok = false;
+                in_order = false;
             }
             last = Some(a);
         }
         match (at, rest) {
-            (Some(a), Some(r)) => items.push((SimTime(a.0), r)),
-            _ => ok = false,
+            (Some(a), Some(r)) if in_order => Some((SimTime(a.0), r)),
+            _ => None,
         }
-    }
-    ok.then_some(items)
+    })
 }
 
 /// Design, component and class names are parts of key paths and CSV

@@ -6,7 +6,7 @@ use crate::scenario::kinds::fleet::deploy::{DEFAULT_BATCH, batch_size};
 use crate::scenario::reader::names::names_a_component;
 use crate::scenario::reader::text::{Quoted, did_you_mean_value, one_of, quote};
 use crate::scenario::reader::values::{ANY_DURATION, NumRange};
-use crate::scenario::reader::{Ctx, Table, array};
+use crate::scenario::reader::{Ctx, Table, table_items};
 use crate::scenario::spec::{ComponentId, ComponentSpec, Deployment, DeploymentSpec, Design};
 use crate::settings::{DeployPolicy, Release};
 use crate::time::SimTime;
@@ -30,33 +30,14 @@ pub(crate) fn read(
     components: &[&str],
     designs: &mut [Option<Design>],
 ) -> Option<Vec<Deployment>> {
-    let Some(v) = root.get("deployments") else {
-        return Some(Vec::new());
-    };
-    let items = array(
+    table_items(
         ctx,
+        root,
         "deployments",
-        v,
         "an array of tables ([[deployments]])",
-    )?;
-    let mut deployments = Vec::new();
-    let mut ok = true;
-    for (i, item) in items.iter().enumerate() {
-        let Some(t) = Table::of(
-            ctx,
-            format!("deployments[{i}]"),
-            item,
-            "a table ([[deployments]])",
-        ) else {
-            ok = false;
-            continue;
-        };
-        match read_one(ctx, &t, components, designs) {
-            Some(d) => deployments.push(d),
-            None => ok = false,
-        }
-    }
-    ok.then_some(deployments)
+        "a table ([[deployments]])",
+        |ctx, t| read_one(ctx, t, components, designs),
+    )
 }
 
 fn read_one(

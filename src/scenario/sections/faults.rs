@@ -5,7 +5,7 @@ use toml::de::DeValue;
 use crate::scenario::reader::names::names_a_component;
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::values::{ANY_DURATION, POSITIVE, POSITIVE_DURATION};
-use crate::scenario::reader::{Ctx, Table, array};
+use crate::scenario::reader::{Ctx, Table, table_items};
 use crate::scenario::spec::{Fault, FaultKind};
 use crate::time::SimTime;
 
@@ -15,79 +15,79 @@ pub(crate) fn read(
     components: &[&str],
     zoned: &[(&str, &[String])],
 ) -> Option<Vec<Fault>> {
-    let Some(v) = root.get("faults") else {
-        return Some(Vec::new());
+    table_items(
+        ctx,
+        root,
+        "faults",
+        "an array of tables ([[faults]])",
+        "a table ([[faults]])",
+        |ctx, t| fault(ctx, t, components, zoned),
+    )
+}
+
+/// One `[[faults]]` table.
+fn fault(
+    ctx: &mut Ctx,
+    t: &Table,
+    components: &[&str],
+    zoned: &[(&str, &[String])],
+) -> Option<Fault> {
+    t.check_keys(
+        ctx,
+        &["component", "kind", "factor", "zone", "at", "duration"],
+    );
+    let component = t.req_str(ctx, "component", "a component name");
+    let named = component.is_none_or(|c| names_a_component(ctx, t, "component", c, components));
+    let kinds = [
+        ("outage", "outage"),
+        ("slowdown", "slowdown"),
+        ("zone_outage", "zone_outage"),
+    ];
+    let kind = if t.require(ctx, "kind", "\"outage\", \"slowdown\" or \"zone_outage\"") {
+        t.choice(ctx, "kind", &kinds)
+    } else {
+        None
     };
-    let items = array(ctx, "faults", v, "an array of tables ([[faults]])")?;
-    let mut faults = Vec::new();
-    let mut ok = true;
-    for (i, item) in items.iter().enumerate() {
-        let Some(t) = Table::of(ctx, format!("faults[{i}]"), item, "a table ([[faults]])") else {
-            ok = false;
-            continue;
-        };
-        t.check_keys(
-            ctx,
-            &["component", "kind", "factor", "zone", "at", "duration"],
-        );
-        let component = t.req_str(ctx, "component", "a component name");
-        if let Some(c) = component
-            && !names_a_component(ctx, &t, "component", c, components)
-        {
-            ok = false;
-        }
-        let kinds = [
-            ("outage", "outage"),
-            ("slowdown", "slowdown"),
-            ("zone_outage", "zone_outage"),
-        ];
-        let kind = if t.require(ctx, "kind", "\"outage\", \"slowdown\" or \"zone_outage\"") {
-            t.choice(ctx, "kind", &kinds)
-        } else {
+    let factor = match kind {
+        Some("slowdown") => t.req_num(ctx, "factor", POSITIVE),
+        _ => {
+            if t.has("factor") && kind.is_some() {
+                t.err(
+                    ctx,
+                    "factor",
+                    "`factor` only applies to kind = \"slowdown\"",
+                );
+            }
             None
-        };
-        let factor = match kind {
-            Some("slowdown") => t.req_num(ctx, "factor", POSITIVE),
-            _ => {
-                if t.has("factor") && kind.is_some() {
-                    t.err(
-                        ctx,
-                        "factor",
-                        "`factor` only applies to kind = \"slowdown\"",
-                    );
-                }
-                None
-            }
-        };
-        let zone = match kind {
-            Some("zone_outage") => fault_zone(ctx, &t, component, zoned),
-            _ => {
-                if t.has("zone") && kind.is_some() {
-                    t.err(ctx, "zone", "`zone` only applies to kind = \"zone_outage\"");
-                }
-                None
-            }
-        };
-        // A fault after the end never happens (allowed, as for schedule steps).
-        let at = t.req_dur(ctx, "at", ANY_DURATION);
-        let length = t.req_dur(ctx, "duration", POSITIVE_DURATION);
-        let kind = match (kind, factor, zone) {
-            (Some("outage"), _, _) => Some(FaultKind::Outage),
-            (Some("zone_outage"), _, Some(zone)) => Some(FaultKind::ZoneOutage { zone }),
-            (Some("slowdown"), Some(factor), _) => Some(FaultKind::Slowdown { factor }),
-            _ => None,
-        };
-        match (component, kind, at, length) {
-            (Some(c), Some(kind), Some(at), Some(duration)) => faults.push(Fault {
-                component: c.to_string(),
-                kind,
-                at: SimTime(at.0),
-                duration,
-            }),
-            _ => ok = false,
         }
+    };
+    let zone = match kind {
+        Some("zone_outage") => fault_zone(ctx, t, component, zoned),
+        _ => {
+            if t.has("zone") && kind.is_some() {
+                t.err(ctx, "zone", "`zone` only applies to kind = \"zone_outage\"");
+            }
+            None
+        }
+    };
+    // A fault after the end never happens (allowed, as for schedule steps).
+    let at = t.req_dur(ctx, "at", ANY_DURATION);
+    let length = t.req_dur(ctx, "duration", POSITIVE_DURATION);
+    let kind = match (kind, factor, zone) {
+        (Some("outage"), _, _) => Some(FaultKind::Outage),
+        (Some("zone_outage"), _, Some(zone)) => Some(FaultKind::ZoneOutage { zone }),
+        (Some("slowdown"), Some(factor), _) => Some(FaultKind::Slowdown { factor }),
+        _ => None,
+    };
+    match (component, kind, at, length) {
+        (Some(c), Some(kind), Some(at), Some(duration)) if named => Some(Fault {
+            component: c.to_string(),
+            kind,
+            at: SimTime(at.0),
+            duration,
+        }),
+        _ => None,
     }
-    ok.then_some(faults)
 }
 
 /// The `zone` of a zone outage of fleet `component`: a zone name of the

@@ -3,46 +3,12 @@
 
 use crate::scenario::kinds::fleet::MAX_INSTANCES;
 use crate::scenario::reader::values::{ANY_DURATION, DurRange, NumRange, POSITIVE, Unit};
-use crate::scenario::reader::{Ctx, Table, array, check_name, timed_items};
+use crate::scenario::reader::{Ctx, Table, check_name, table_items, timed_items};
 use crate::settings::{
-    ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy, TerminationPolicy,
+    AutoScalingSpec, ScalingMetric, ScalingPolicy, ScheduledAction, StepAdjustment, StepPolicy,
+    TerminationPolicy,
 };
 use crate::time::SimDuration;
-
-/// `[….autoscaling]`: an EC2 Auto Scaling group.
-#[derive(Clone, Debug)]
-pub struct AutoScalingSpec {
-    /// `min`: the group never has fewer instances.
-    pub min: u32,
-    /// `max`: … nor more.
-    pub max: u32,
-    /// `desired` (default `min`): the instances at time zero, all in service.
-    pub desired: u32,
-    /// The dynamic scaling policy.
-    pub policy: ScalingPolicy,
-    /// `scale_in_cooldown` (default 300 s).
-    pub scale_in_cooldown: SimDuration,
-    /// `scale_out_cooldown` (default 300 s).
-    pub scale_out_cooldown: SimDuration,
-    /// `warmup` (default 300 s): a new instance's metrics are left out of
-    /// the group's aggregate this long after it entered service.
-    pub warmup: SimDuration,
-    /// `period` (default 60 s): CloudWatch aggregation period of a datapoint.
-    pub period: SimDuration,
-    /// `metric_delay` (default 60 s): a datapoint is available this long
-    /// after its period ends.
-    pub metric_delay: SimDuration,
-    /// `termination_policy` (default `default`).
-    pub termination: TerminationPolicy,
-    /// `max_scale_in`: the most instances one target-tracking scale-in
-    /// removes (default: a tenth of the desired capacity, at least one).
-    pub max_scale_in: Option<u32>,
-    /// `[[….autoscaling.scheduled]]`, sorted by time.
-    pub scheduled: Vec<ScheduledAction>,
-    /// `[….autoscaling.policies]`: named step policies that alarms invoke,
-    /// in file order.
-    pub policies: Vec<StepPolicy>,
-}
 
 const POLICIES: &[(&str, &str)] = &[
     ("target_tracking", "target_tracking"),
@@ -300,84 +266,14 @@ fn step_policies(ctx: &mut Ctx, a: &Table) -> Option<Vec<StepPolicy>> {
 
 /// `steps = [{ above = 70, change = 2 }, { below = 30, change = -1 }]`.
 fn scaling_steps(ctx: &mut Ctx, a: &Table, range: NumRange) -> Option<Vec<StepAdjustment>> {
-    let v = a.get("steps")?;
-    let key = a.key("steps");
-    let items = array(
+    let mut steps = table_items(
         ctx,
-        &key,
-        v,
+        a,
+        "steps",
         "an array of steps such as [{ above = 70, change = 2 }]",
+        "a step { above = 70, change = 2 } or { below = 30, change = -1 }",
+        |ctx, s| scaling_step(ctx, s, &range),
     )?;
-    let mut steps = Vec::new();
-    let mut ok = true;
-    for (i, item) in items.iter().enumerate() {
-        let Some(s) = Table::of(
-            ctx,
-            format!("{key}[{i}]"),
-            item,
-            "a step { above = 70, change = 2 } or { below = 30, change = -1 }",
-        ) else {
-            ok = false;
-            continue;
-        };
-        s.check_keys(ctx, &["above", "below", "change"]);
-        let above = s.num(ctx, "above", range.clone());
-        let below = s.num(ctx, "below", range.clone());
-        let change = if s.require(ctx, "change", "a non-zero integer") {
-            s.int(
-                ctx,
-                "change",
-                -i128::from(MAX_INSTANCES),
-                i128::from(MAX_INSTANCES),
-            )
-        } else {
-            None
-        };
-        if change == Some(0) {
-            s.err(ctx, "change", "expected a non-zero integer, found 0");
-            ok = false;
-        }
-        let step = match (s.has("above"), s.has("below")) {
-            (true, false) => above.map(|b| (b, true)),
-            (false, true) => below.map(|b| (b, false)),
-            (both, _) => {
-                let message = if both {
-                    "a step has either `above` or `below`, not both"
-                } else {
-                    "missing `above` or `below`: expected the metric value the step starts at"
-                };
-                ctx.error(s.at, s.path.clone(), message);
-                None
-            }
-        };
-        match (step, change) {
-            (Some((bound, above)), Some(c)) if c != 0 => {
-                let change = c as i32;
-                if above != (change > 0) {
-                    s.err(
-                        ctx,
-                        "change",
-                        if above {
-                            "a step `above` a bound adds instances: expected `change` > 0"
-                        } else {
-                            "a step `below` a bound removes instances: expected `change` < 0"
-                        },
-                    );
-                    ok = false;
-                } else {
-                    steps.push(StepAdjustment {
-                        bound,
-                        above,
-                        change,
-                    });
-                }
-            }
-            _ => ok = false,
-        }
-    }
-    if !ok {
-        return None;
-    }
     // Sorted from the most extreme bound in each direction, so the first
     // step a datapoint passes is the one that applies.
     steps.sort_by(|x, y| match (x.above, y.above) {
@@ -387,6 +283,58 @@ fn scaling_steps(ctx: &mut Ctx, a: &Table, range: NumRange) -> Option<Vec<StepAd
         (false, true) => std::cmp::Ordering::Greater,
     });
     Some(steps)
+}
+
+/// `{ above = 70, change = 2 }` or `{ below = 30, change = -1 }`.
+fn scaling_step(ctx: &mut Ctx, s: &Table, range: &NumRange) -> Option<StepAdjustment> {
+    s.check_keys(ctx, &["above", "below", "change"]);
+    let above = s.num(ctx, "above", range.clone());
+    let below = s.num(ctx, "below", range.clone());
+    let change = if s.require(ctx, "change", "a non-zero integer") {
+        s.int(
+            ctx,
+            "change",
+            -i128::from(MAX_INSTANCES),
+            i128::from(MAX_INSTANCES),
+        )
+    } else {
+        None
+    };
+    if change == Some(0) {
+        s.err(ctx, "change", "expected a non-zero integer, found 0");
+    }
+    let step = match (s.has("above"), s.has("below")) {
+        (true, false) => above.map(|b| (b, true)),
+        (false, true) => below.map(|b| (b, false)),
+        (both, _) => {
+            let message = if both {
+                "a step has either `above` or `below`, not both"
+            } else {
+                "missing `above` or `below`: expected the metric value the step starts at"
+            };
+            ctx.error(s.at, s.path.clone(), message);
+            None
+        }
+    };
+    let (bound, above) = step?;
+    let change = change.filter(|&c| c != 0)? as i32;
+    if above != (change > 0) {
+        s.err(
+            ctx,
+            "change",
+            if above {
+                "a step `above` a bound adds instances: expected `change` > 0"
+            } else {
+                "a step `below` a bound removes instances: expected `change` < 0"
+            },
+        );
+        return None;
+    }
+    Some(StepAdjustment {
+        bound,
+        above,
+        change,
+    })
 }
 
 /// `scheduled = [{ at = "8h", min = 4, desired = 6 }, …]`.

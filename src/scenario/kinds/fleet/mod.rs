@@ -12,9 +12,8 @@ use crate::scenario::kinds::ComponentId;
 use crate::scenario::kinds::{Reading, Role};
 use crate::scenario::reader::values::{DurRange, POSITIVE_DURATION, Unit};
 use crate::scenario::reader::{Ctx, Table};
-use crate::settings::LifecycleSpec;
+use crate::settings::{AutoScalingSpec, LifecycleSpec};
 use crate::time::SimDuration;
-pub use autoscaling::AutoScalingSpec;
 pub use deploy::{DeploySpec, DeploymentSpec};
 pub use purchase::PurchaseSpec;
 
