@@ -16,6 +16,7 @@
 //! across components. The scenario layer knows nothing of the engine or the
 //! simulation models.
 
+mod catalogs;
 mod design;
 mod dist;
 mod error;

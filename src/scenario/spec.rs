@@ -103,7 +103,7 @@ impl Default for Pricing {
         Pricing {
             region: catalog::DEFAULT_REGION.to_string(),
             overrides: Vec::new(),
-            catalog: Arc::new(catalog::builtin().clone()),
+            catalog: crate::scenario::catalogs::builtin(),
         }
     }
 }

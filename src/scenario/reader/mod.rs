@@ -14,7 +14,7 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::catalog::{self, Catalog};
+use crate::catalog::Catalog;
 use crate::scenario::error::ScenarioError;
 use crate::scenario::reader::text::{Quoted, found, join, one_of, render};
 use crate::scenario::reader::values::{
@@ -81,7 +81,7 @@ impl<'c> Ctx<'c> {
             dir,
             errors: Vec::new(),
             cache: HashMap::new(),
-            catalog: Arc::new(catalog::builtin().clone()),
+            catalog: crate::scenario::catalogs::builtin(),
             billed: BTreeSet::new(),
             interval: SimDuration::from_secs(60),
         }

@@ -15,7 +15,6 @@ use std::sync::Arc;
 
 use toml::de::DeValue;
 
-use crate::catalog::Catalog;
 use crate::scenario::design::{check_unreached, place};
 use crate::scenario::reader::text::{did_you_mean_value, quote};
 use crate::scenario::reader::{Ctx, NO_LINE, Table};
@@ -60,8 +59,8 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         .map(|p| (p.key.clone(), p.value))
         .collect();
     if let Some(region) = &region {
-        match Catalog::for_region(region, &overrides) {
-            Ok(c) => ctx.catalog = Arc::new(c),
+        match crate::scenario::catalogs::for_region(region, &overrides) {
+            Ok(c) => ctx.catalog = c,
             Err(e) => ctx.error(NO_LINE, "prices", e),
         }
     }
@@ -111,7 +110,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         return None;
     }
     let region = region?;
-    let catalog = match Catalog::for_scenario(&region, &overrides, &ctx.billed) {
+    let catalog = match crate::scenario::catalogs::for_scenario(&region, &overrides, &ctx.billed) {
         Ok(c) => c,
         Err(e) => {
             ctx.error(NO_LINE, "prices", e);
@@ -141,7 +140,7 @@ pub(crate) fn walk(ctx: &mut Ctx, root: &DeValue<'_>) -> Option<Scenario> {
         pricing: Pricing {
             region,
             overrides,
-            catalog: Arc::new(catalog),
+            catalog,
         },
     })
 }
