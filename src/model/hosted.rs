@@ -22,34 +22,60 @@ use crate::engine;
 use crate::stats::{ComponentReport, IntervalSink};
 use crate::time::SimTime;
 
-/// A component of any kind, as a run holds it.
-pub enum Hosted {
-    /// The workload's client.
-    Client(Box<ClientActor>),
-    /// An EC2 or Fargate fleet, or a database.
-    Fleet(Box<Fleet>),
-    /// A load balancer.
-    LoadBalancer(Box<LoadBalancer>),
-    /// A Lambda function.
-    Lambda(Box<Lambda>),
-    /// An SQS queue.
-    Queue(Box<Queue>),
-    /// Any other kind, called through its vtable.
-    Other(Box<dyn DynComponent>),
-}
+/// [`Hosted`] with one variant per kind listed, besides `Other`, the
+/// conversion of each listed kind into it, and `each_kind!`, which runs an
+/// expression on the component whatever its kind.
+macro_rules! hosted {
+    ($($(#[$doc:meta])* $variant:ident($kind:ty),)*) => {
+        /// A component of any kind, as a run holds it.
+        pub enum Hosted {
+            $($(#[$doc])* $variant(Box<$kind>),)*
+            /// Any other kind, called through its vtable.
+            Other(Box<dyn DynComponent>),
+        }
 
-/// Runs `$body` with `$c` bound to the component, whatever its kind.
-macro_rules! each_kind {
-    ($hosted:expr, $c:ident => $body:expr) => {
-        match $hosted {
-            Hosted::Client($c) => $body,
-            Hosted::Fleet($c) => $body,
-            Hosted::LoadBalancer($c) => $body,
-            Hosted::Lambda($c) => $body,
-            Hosted::Queue($c) => $body,
-            Hosted::Other($c) => $body,
+        $(
+            impl From<$kind> for Hosted {
+                fn from(component: $kind) -> Self {
+                    Hosted::$variant(Box::new(component))
+                }
+            }
+        )*
+
+        /// Names the kind only: the components' state is too large to print whole.
+        impl std::fmt::Debug for Hosted {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let kind = match self {
+                    $(Hosted::$variant(_) => stringify!($variant),)*
+                    Hosted::Other(_) => "Other",
+                };
+                write!(f, "Hosted::{kind}")
+            }
+        }
+
+        /// Runs `$body` with `$c` bound to the component, whatever its kind.
+        macro_rules! each_kind {
+            ($hosted:expr, $c:ident => $body:expr) => {
+                match $hosted {
+                    $(Hosted::$variant($c) => $body,)*
+                    Hosted::Other($c) => $body,
+                }
+            };
         }
     };
+}
+
+hosted! {
+    /// The workload's client.
+    Client(ClientActor),
+    /// An EC2 or Fargate fleet, or a database.
+    Fleet(Fleet),
+    /// A load balancer.
+    LoadBalancer(LoadBalancer),
+    /// A Lambda function.
+    Lambda(Lambda),
+    /// An SQS queue.
+    Queue(Queue),
 }
 
 impl Hosted {
@@ -74,54 +100,9 @@ impl Hosted {
     }
 }
 
-/// Names the kind only: the components' state is too large to print whole.
-impl std::fmt::Debug for Hosted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = match self {
-            Hosted::Client(_) => "Client",
-            Hosted::Fleet(_) => "Fleet",
-            Hosted::LoadBalancer(_) => "LoadBalancer",
-            Hosted::Lambda(_) => "Lambda",
-            Hosted::Queue(_) => "Queue",
-            Hosted::Other(_) => "Other",
-        };
-        write!(f, "Hosted::{kind}")
-    }
-}
-
 impl engine::Actor<Msg, World> for Hosted {
     #[inline(always)]
     fn handle(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
         each_kind!(self, c => c.handle(msg, ctx))
-    }
-}
-
-impl From<ClientActor> for Hosted {
-    fn from(c: ClientActor) -> Self {
-        Hosted::Client(Box::new(c))
-    }
-}
-
-impl From<Fleet> for Hosted {
-    fn from(c: Fleet) -> Self {
-        Hosted::Fleet(Box::new(c))
-    }
-}
-
-impl From<LoadBalancer> for Hosted {
-    fn from(c: LoadBalancer) -> Self {
-        Hosted::LoadBalancer(Box::new(c))
-    }
-}
-
-impl From<Lambda> for Hosted {
-    fn from(c: Lambda) -> Self {
-        Hosted::Lambda(Box::new(c))
-    }
-}
-
-impl From<Queue> for Hosted {
-    fn from(c: Queue) -> Self {
-        Hosted::Queue(Box::new(c))
     }
 }
