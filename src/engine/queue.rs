@@ -140,13 +140,12 @@ impl<M: Copy> EventQueue<M> {
         self.now = end;
         // Events left in the FIFO are due before `end`; once the clock moves
         // they belong in the heap with everything else in the future.
-        let head = std::mem::take(&mut self.fifo_head);
-        let mut fifo = std::mem::take(&mut self.now_fifo);
-        for &e in &fifo[head..] {
+        for i in self.fifo_head..self.now_fifo.len() {
+            let e = self.now_fifo[i];
             self.heap_push(e);
         }
-        fifo.clear();
-        self.now_fifo = fifo;
+        self.now_fifo.clear();
+        self.fifo_head = 0;
     }
 
     /// Number of events waiting.

@@ -125,11 +125,12 @@ impl Requests {
     /// the interval's histograms; the window's tally is then whole (as the
     /// report wants it, whether or not the interval ended).
     pub fn settle_interval(&mut self) {
-        let at_once = std::mem::take(&mut self.interval.at_once_in_window);
-        if at_once.count() > 0 {
-            self.outcomes.at_once.add(&at_once);
-            self.interval.responses.add(&at_once);
+        if self.interval.at_once_in_window.count() == 0 {
+            return;
         }
+        let at_once = std::mem::take(&mut self.interval.at_once_in_window);
+        self.outcomes.at_once.add(&at_once);
+        self.interval.responses.add(&at_once);
     }
 
     /// The live request `req`, if it has not ended.

@@ -6,7 +6,7 @@
 //! which made checking a large sweep take minutes.
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use crate::catalog::{self, Catalog};
 
@@ -21,8 +21,8 @@ const KEPT: usize = 4;
 
 /// The default region's catalog, as every reading starts with it.
 pub(crate) fn builtin() -> Arc<Catalog> {
-    static BUILTIN: OnceLock<Arc<Catalog>> = OnceLock::new();
-    Arc::clone(BUILTIN.get_or_init(|| Arc::new(catalog::builtin().clone())))
+    for_region(catalog::DEFAULT_REGION, &[])
+        .unwrap_or_else(|e| panic!("the embedded default catalog is broken: {e}"))
 }
 
 /// [`Catalog::for_region`], shared while its inputs repeat.

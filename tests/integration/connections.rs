@@ -10,7 +10,7 @@ use crate::common::*;
 /// before its one query, so that the first `k` arrivals take every
 /// environment (the rest are throttled) and each environment makes exactly
 /// one query before the run ends.
-fn lambda_burst(k: u32, c: u32) -> String {
+pub(crate) fn lambda_burst(k: u32, c: u32) -> String {
     format!(
         r#"
 [scenario]

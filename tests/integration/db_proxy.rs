@@ -75,47 +75,13 @@ fn a_proxy_whose_database_never_queues_is_erlang_c_over_its_connections() {
 }
 
 /// `k` requests' worth of Lambda concurrency against a database of `c`
-/// connections through a proxy: 1,000 requests/s for 5.6 s, each
-/// invocation working 5 s before its one query (as in the test of the
-/// connections alone, where K − C fail).
+/// connections through a proxy: the burst of the test of the connections
+/// alone (where K − C fail), the function calling a proxy in front of the
+/// database.
 fn lambda_through_proxy(k: u32, c: u32) -> String {
-    format!(
-        r#"
-[scenario]
-name = "proxy-burst"
-duration = "5600ms"
-warmup = "0s"
-seed = 4
-replications = 2
-interval = "100ms"
-
-[workload]
-arrival = "constant"
-rate = 1000
-
-[designs.d]
-entry = "fn"
-
-[designs.d.fn]
-kind = "lambda"
-runtime = "python3.12"
-service_time = "5s"
-timeout = "30s"
-concurrency = {k}
-calls = ["proxy"]
-
-[designs.d.proxy]
-kind = "db_proxy"
-target = "db"
-
-[designs.d.db]
-kind = "database"
-capacity = 200
-service_time = "10ms"
-max_connections = {c}
-vcpus = 2
-"#
-    )
+    let direct =
+        crate::connections::lambda_burst(k, c).replace("calls = [\"db\"]", "calls = [\"proxy\"]");
+    format!("{direct}vcpus = 2\n\n[designs.d.proxy]\nkind = \"db_proxy\"\ntarget = \"db\"\n")
 }
 
 #[test]
