@@ -200,11 +200,14 @@ impl MeanDuration {
 pub struct TimeAverage {
     level: u64,
     last: SimTime,
-    window_area: u128,
-    window_start: SimTime,
-    interval_area: u128,
-    interval_start: SimTime,
+    /// The level integrated from zero to `last` [level × ns]. The window's
+    /// and the interval's areas are differences from it, so a change of
+    /// level (several per request) adds to one sum, not three.
     total_area: u128,
+    window_base: u128,
+    window_start: SimTime,
+    interval_base: u128,
+    interval_start: SimTime,
     peak: u64,
 }
 
@@ -218,14 +221,17 @@ impl TimeAverage {
     /// Sets the level from `now` on.
     #[inline]
     pub fn set(&mut self, now: SimTime, level: u64) {
-        let span = u128::from(now.since(self.last).0);
-        let area = span * u128::from(self.level);
-        self.window_area += area;
-        self.interval_area += area;
-        self.total_area += area;
-        self.last = now;
+        self.accumulate(now);
         self.level = level;
         self.peak = self.peak.max(level);
+    }
+
+    /// Adds the area under the current level from `last` to `now`.
+    #[inline]
+    fn accumulate(&mut self, now: SimTime) {
+        let span = u128::from(now.since(self.last).0);
+        self.total_area += span * u128::from(self.level);
+        self.last = now;
     }
 
     /// Raises the level by one.
@@ -234,35 +240,36 @@ impl TimeAverage {
         self.set(now, self.level + 1);
     }
 
-    /// Lowers the level by one.
+    /// Lowers the level by one (a lower level cannot be a new peak).
     #[inline]
     pub fn decr(&mut self, now: SimTime) {
-        self.set(now, self.level.saturating_sub(1));
+        self.accumulate(now);
+        self.level = self.level.saturating_sub(1);
     }
 
     /// Starts the measured window at `now`.
     pub fn start_window(&mut self, now: SimTime) {
-        self.set(now, self.level);
-        self.window_area = 0;
+        self.accumulate(now);
+        self.window_base = self.total_area;
         self.window_start = now;
         self.peak = self.level;
     }
 
     /// The average level over the measured window up to `now`.
     pub fn window_mean(&mut self, now: SimTime) -> f64 {
-        self.set(now, self.level);
+        self.accumulate(now);
         let span = now.since(self.window_start).0;
         if span == 0 {
             0.0
         } else {
-            self.window_area as f64 / span as f64
+            (self.total_area - self.window_base) as f64 / span as f64
         }
     }
 
     /// The level integrated over time from zero to `now` [level × ns]: the
     /// difference of two readings gives the mean between them.
     pub fn area(&mut self, now: SimTime) -> u128 {
-        self.set(now, self.level);
+        self.accumulate(now);
         self.total_area
     }
 
@@ -273,14 +280,14 @@ impl TimeAverage {
 
     /// The average level over the interval ending at `now`; starts the next one.
     pub fn take_interval_mean(&mut self, now: SimTime) -> f64 {
-        self.set(now, self.level);
+        self.accumulate(now);
         let span = now.since(self.interval_start).0;
         let mean = if span == 0 {
             0.0
         } else {
-            self.interval_area as f64 / span as f64
+            (self.total_area - self.interval_base) as f64 / span as f64
         };
-        self.interval_area = 0;
+        self.interval_base = self.total_area;
         self.interval_start = now;
         mean
     }

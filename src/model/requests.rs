@@ -103,9 +103,9 @@ pub struct IntervalOutcomes {
     pub failed: u64,
     /// Requests lost.
     pub lost: u64,
-    /// Response times of the successes: after [`Requests::end_interval`],
+    /// Response times of the successes: after [`Requests::settle_interval`],
     /// all of them; before, those not in `at_once_in_window`.
-    pub responses: Latencies,
+    responses: Latencies,
     /// Responses of the interval's requests that count in the window and
     /// completed with their response: kept apart and added to the window's
     /// and the interval's histograms when the interval ends, so that each
@@ -113,12 +113,40 @@ pub struct IntervalOutcomes {
     at_once_in_window: Latencies,
 }
 
+/// What `timeseries.csv` shows of one interval's requests.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IntervalTally {
+    /// Requests that completed.
+    pub completed: u64,
+    /// Requests that failed.
+    pub failed: u64,
+    /// Requests lost.
+    pub lost: u64,
+    /// Successful responses.
+    pub responses: u64,
+    /// Their 99th percentile [ms].
+    pub response_p99_ms: f64,
+}
+
 impl Requests {
-    /// Ends the interval: its tally, whose `responses` are all of its
-    /// successes, and a fresh one for the next.
-    pub fn end_interval(&mut self) -> IntervalOutcomes {
+    /// Ends the interval: its tally, and the next one starts from zero.
+    /// The histograms are emptied in place rather than replaced: a fresh
+    /// one would grow again, a copy at a time, over every interval.
+    pub fn end_interval(&mut self) -> IntervalTally {
         self.settle_interval();
-        std::mem::take(&mut self.interval)
+        let i = &mut self.interval;
+        let tally = IntervalTally {
+            completed: i.completed,
+            failed: i.failed,
+            lost: i.lost,
+            responses: i.responses.count(),
+            response_p99_ms: i.responses.quantile_ms(0.99),
+        };
+        i.completed = 0;
+        i.failed = 0;
+        i.lost = 0;
+        i.responses.clear();
+        tally
     }
 
     /// Adds the interval's responses kept apart so far to the window's and
@@ -128,9 +156,10 @@ impl Requests {
         if self.interval.at_once_in_window.count() == 0 {
             return;
         }
-        let at_once = std::mem::take(&mut self.interval.at_once_in_window);
-        self.outcomes.at_once.add(&at_once);
-        self.interval.responses.add(&at_once);
+        let i = &mut self.interval;
+        self.outcomes.at_once.add(&i.at_once_in_window);
+        i.responses.add(&i.at_once_in_window);
+        i.at_once_in_window.clear();
     }
 
     /// The live request `req`, if it has not ended.
@@ -299,7 +328,7 @@ mod tests {
         w.fail(c);
         w.fail(c);
         let interval = w.end_interval();
-        assert_eq!(interval.responses.count(), 2);
+        assert_eq!(interval.responses, 2);
         assert_eq!(w.outcomes.requests, 3);
         assert_eq!(w.outcomes.completed, 1);
         assert_eq!(w.outcomes.failed, 1);

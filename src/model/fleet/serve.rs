@@ -101,8 +101,11 @@ impl Fleet {
         let Some(job) = self.jobs.get(key) else {
             return;
         };
+        let scaled = self.scaling.is_some();
         let server = &mut self.servers[job.server as usize];
-        server.touch(now);
+        if scaled {
+            server.touch(now);
+        }
         server.busy += 1;
         self.busy.incr(now);
         if now >= self.window_start {
@@ -185,8 +188,11 @@ impl Fleet {
         };
         self.answer(job.call, outcome, job.arrived, ctx);
         self.busy.decr(now);
+        let scaled = self.scaling.is_some();
         let server = &mut self.servers[job.server as usize];
-        server.touch(now);
+        if scaled {
+            server.touch(now);
+        }
         server.busy -= 1;
         if let Some(next) = server.queue.pop_front() {
             self.queued.decr(now);
