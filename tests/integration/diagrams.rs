@@ -46,6 +46,12 @@ fn links(table: &Table) -> Vec<(String, &'static str)> {
     KEYS.iter()
         .filter_map(|(key, kind)| table.get(*key).map(|v| (v, *kind)))
         .flat_map(|(v, kind)| names(v).into_iter().map(move |n| (n, kind)))
+        // An action `group.policy` invokes a scaling policy of the group:
+        // the diagram draws it as one arrow to the group.
+        .map(|(to, kind)| match to.split_once('.') {
+            Some((group, _)) if kind == "notifies" => (group.to_string(), "scales"),
+            _ => (to, kind),
+        })
         .collect()
 }
 
