@@ -28,7 +28,18 @@ pub(super) struct Event<M> {
     pub(super) msg: M,
 }
 
-impl<M> Event<M> {
+impl<M: Copy> Event<M> {
+    /// A copy of this event due after every other: fills the heap's
+    /// padding slots.
+    #[inline(always)]
+    fn padding(&self) -> Event<M> {
+        Event {
+            time: SimTime(u64::MAX),
+            seq: u64::MAX,
+            ..*self
+        }
+    }
+
     /// The delivery order: earlier time first, then first scheduled first.
     /// One `u128` compares without a branch on the tie.
     #[inline(always)]
@@ -50,8 +61,13 @@ pub(super) enum Source {
 #[derive(Debug)]
 pub struct EventQueue<M> {
     /// A min-heap by [`Event::key`] with [`ARITY`] children per node:
-    /// `heap[i]` is due no later than its children.
+    /// `heap[i]` is due no later than its children. Its first `heap_len`
+    /// slots hold the events; at least `ARITY - 1` slots after them hold
+    /// copies keyed [`u128::MAX`] (due after everything), so every node
+    /// compares four children, even the last one with fewer: no loop over
+    /// a partial node, whose branches the predictor cannot learn.
     heap: Vec<Event<M>>,
+    heap_len: usize,
     /// The events due now, in scheduling order, from `fifo_head` on: a
     /// plain vector emptied whenever its last event is taken (the clock
     /// cannot move while it holds any), cheaper than a ring buffer's
@@ -66,6 +82,7 @@ impl<M: Copy> EventQueue<M> {
     pub(super) fn new() -> Self {
         EventQueue {
             heap: Vec::with_capacity(1024),
+            heap_len: 0,
             now_fifo: Vec::with_capacity(256),
             fifo_head: 0,
             next_seq: 0,
@@ -103,11 +120,11 @@ impl<M: Copy> EventQueue<M> {
         if let Some(front) = self.now_fifo.get(self.fifo_head) {
             // FIFO events are due now; the heap's top goes first only if it
             // is due now too and was scheduled earlier.
-            if self.heap.first().is_none_or(|h| h.key() > front.key()) {
+            if self.heap_top().is_none_or(|h| h.key() > front.key()) {
                 return (front.time < end).then_some(Source::Fifo);
             }
         }
-        let top = self.heap.first()?;
+        let top = self.heap_top()?;
         (top.time < end).then_some(Source::Heap)
     }
 
@@ -150,7 +167,7 @@ impl<M: Copy> EventQueue<M> {
 
     /// Number of events waiting.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.now_fifo.len() - self.fifo_head
+        self.heap_len + self.now_fifo.len() - self.fifo_head
     }
 
     /// True when nothing is scheduled.
@@ -158,36 +175,53 @@ impl<M: Copy> EventQueue<M> {
         self.len() == 0
     }
 
+    /// The heap's earliest event, if any.
+    #[inline(always)]
+    fn heap_top(&self) -> Option<&Event<M>> {
+        if self.heap_len > 0 {
+            Some(&self.heap[0])
+        } else {
+            None
+        }
+    }
+
     /// Adds `event` to the heap: parents due later move down one level
     /// until its place is found.
     #[inline(always)]
     fn heap_push(&mut self, event: Event<M>) {
-        let pos = self.heap.len();
-        self.heap.push(event);
+        let pos = self.heap_len;
+        self.heap_len += 1;
+        // Keep `ARITY - 1` padding slots after the last event.
+        while self.heap.len() < self.heap_len + ARITY - 1 {
+            self.heap.push(event.padding());
+        }
         sift_up(&mut self.heap, pos, event);
     }
 
     /// Removes the heap's earliest event (the heap must not be empty).
     ///
     /// The last event takes the top's place and sinks below every child due
-    /// earlier than it. The earliest of the four children is found without
-    /// a branch: which one it is, is a coin toss no predictor can learn.
-    /// (Sinking the hole to the bottom first and letting the last event
-    /// rise from there, as std's `BinaryHeap::pop` does, measured slower:
-    /// in these heaps the last event is not especially late, so it rose
-    /// back most of the way, and every level costs a 48-byte move.)
+    /// earlier than it; its old slot becomes padding. The earliest of the
+    /// four children is found without a branch: which one it is, is a coin
+    /// toss no predictor can learn. (Sinking the hole to the bottom first
+    /// and letting the last event rise from there, as std's
+    /// `BinaryHeap::pop` does, measured slower: in these heaps the last
+    /// event is not especially late, so it rose back most of the way, and
+    /// every level costs a 48-byte move.)
     #[inline]
     fn heap_take_top(&mut self) -> Event<M> {
         let top = self.heap[0];
-        let n = self.heap.len() - 1;
+        let n = self.heap_len - 1;
+        self.heap_len = n;
         let last = self.heap[n];
-        self.heap.truncate(n);
+        self.heap[n] = last.padding();
         if n > 0 {
             let heap = &mut self.heap[..];
             let key = last.key();
             let mut pos = 0;
             let mut child = 1;
-            while child + ARITY <= n {
+            // Children at `n` and beyond are padding, due after everything.
+            while child < n {
                 let a = child + usize::from(heap[child + 1].key() < heap[child].key());
                 let b = child + 2 + usize::from(heap[child + 3].key() < heap[child + 2].key());
                 let earliest = if heap[b].key() < heap[a].key() { b } else { a };
@@ -197,18 +231,6 @@ impl<M: Copy> EventQueue<M> {
                 heap[pos] = heap[earliest];
                 pos = earliest;
                 child = ARITY * pos + 1;
-            }
-            if child + ARITY > n && child < n {
-                let mut earliest = child;
-                for c in child + 1..n {
-                    if heap[c].key() < heap[earliest].key() {
-                        earliest = c;
-                    }
-                }
-                if heap[earliest].key() < key {
-                    heap[pos] = heap[earliest];
-                    pos = earliest;
-                }
             }
             heap[pos] = last;
         }
