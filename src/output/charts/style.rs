@@ -350,13 +350,15 @@ pub fn save_with_svg_extra(
 ) -> Result<()> {
     let size = figure.size();
     let png = dir.join(format!("{stem}.png"));
+    let mut pixels = vec![0u8; size.0 as usize * size.1 as usize * 3];
     {
-        let root = WithFonts::raster(BitMapBackend::new(&png, size)).into_drawing_area();
+        let root =
+            WithFonts::raster(BitMapBackend::with_buffer(&mut pixels, size)).into_drawing_area();
         root.fill(&WHITE).map_err(drawing_error)?;
         figure.draw(&root)?;
-        root.present()
-            .map_err(|e| anyhow!("cannot write {}: {e}", png.display()))?;
+        root.present().map_err(drawing_error)?;
     }
+    write_png(&png, size, &pixels).map_err(|e| anyhow!("cannot write {}: {e}", png.display()))?;
     let mut svg = String::new();
     {
         let root = WithFonts::vector(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
@@ -369,6 +371,28 @@ pub fn save_with_svg_extra(
     }
     let svg_path = dir.join(format!("{stem}.svg"));
     std::fs::write(&svg_path, svg).map_err(|e| anyhow!("cannot write {}: {e}", svg_path.display()))
+}
+
+/// Encodes RGB `pixels` as the PNG file `path`.
+///
+/// One filter for every row (Paeth) rather than the encoder's default
+/// adaptive choice, which filters each row five ways to keep the smallest:
+/// encoding took half the fixed cost of a run. Measured on the charts of a
+/// one-second M/M/16: 125 million instructions for the whole run instead of
+/// 178, files 7% larger (266 KB instead of 249); `Up` alone is cheaper
+/// still (105 million) but its files are 2.3 times as large.
+fn write_png(path: &Path, (width, height): (u32, u32), pixels: &[u8]) -> Result<()> {
+    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut encoder = png::Encoder::new(file, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::FilterType::Paeth);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(pixels)?;
+    writer.finish()?;
+    Ok(())
 }
 
 /// What a legend entry shows beside its label.
