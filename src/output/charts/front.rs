@@ -17,8 +17,6 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use unicode_width::UnicodeWidthStr;
-
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
 use super::words::{Phrase, Word, say, word};
 use super::{Caption, Chart, replications_note, saved};
@@ -310,8 +308,7 @@ fn place_labels(at: &[(i32, i32)], texts: &[String], width: i32) -> Vec<Option<(
             out.push(None);
             continue;
         }
-        // Display columns: a Hangul syllable is about twice a Latin letter.
-        let w = 8 * text.width() as i32;
+        let w = style::label_width(text);
         let tries = [(10, -20), (10, 6), (-10 - w, -20), (-10 - w, 6)];
         let spot = tries.into_iter().find(|&(dx, dy)| {
             let b = (x + dx, y + dy, x + dx + w, y + dy + HEIGHT);
