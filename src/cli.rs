@@ -98,7 +98,8 @@ pub struct ReportArgs {
     pub quiet: bool,
     /// `--no-charts`: write the files, but no charts or report.
     pub no_charts: bool,
-    /// `--lang`: the language of the terminal's and the report's words.
+    /// `--lang`: the language of the terminal's, the report's and the
+    /// charts' words.
     pub lang: Lang,
 }
 

@@ -45,7 +45,7 @@ enum Command {
     Plot {
         /// A folder written by `stratosim run`.
         dir: PathBuf,
-        /// The language of the report's words.
+        /// The language of the report's and the charts' words.
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
     },
@@ -126,8 +126,8 @@ struct ReportFlags {
     /// Write the CSV files and the manifest, but no charts or report.
     #[arg(long)]
     no_charts: bool,
-    /// The language of the terminal's and the report's words (results
-    /// never depend on it).
+    /// The language of the terminal's, the report's and the charts' words
+    /// (results never depend on it).
     #[arg(long, value_enum, default_value_t = Lang::En)]
     lang: Lang,
 }

@@ -957,7 +957,8 @@ pub fn say(lang: Lang, line: Line<'_>) -> String {
             Lang::En => format!(
                 "Each design drawn{}: a box per component, tinted by kind; solid arrows wait for \
              the answer (routes, calls), dashed ones hand work on (sends, subscriptions, a \
-             queue's consumer, dead-letter and on-failure destinations). Each box gives the \
+             queue's consumer, dead-letter and on-failure destinations, an alarm's watches, \
+             notifications and scaling actions). Each box gives the \
              component's utilisation, the calls it handled per second and its errors, the \
              mean over replications of the measured window.",
                 in_parentheses(point)
@@ -965,7 +966,8 @@ pub fn say(lang: Lang, line: Line<'_>) -> String {
             Lang::Ko => format!(
                 "설계별 구성도{}: 구성 요소마다 종류별 색의 상자 하나. 실선 화살표는 응답을 \
              기다리는 연결(라우팅, 호출), 점선 화살표는 작업을 넘기는 연결(전송, 구독, \
-             대기열의 소비자, 배달 못한 편지 대기열과 실패 시 대상)입니다. 상자마다 구성 \
+             대기열의 소비자, 배달 못한 편지 대기열과 실패 시 대상, 경보의 감시, 알림, 조정 \
+             작업)입니다. 상자마다 구성 \
              요소의 사용률, 초당 처리한 호출 수와 오류 수를 측정 구간의 반복 실행 평균으로 \
              표시합니다.",
                 in_parentheses(point)

@@ -1,9 +1,10 @@
-//! The language of the words the terminal and the report say (`--lang`):
-//! a file of its own, below both the sentences (`lang`) and the plain
-//! numbers they are written with (`plain_numbers`).
+//! The language of the words the terminal, the report and the charts say
+//! (`--lang`): a file of its own, below the sentences (`lang`), the
+//! charts' words (`charts::words`) and the plain numbers they are written
+//! with (`plain_numbers`).
 
-/// The language of the terminal's and the report's words; results never
-/// depend on it.
+/// The language of the terminal's, the report's and the charts' words;
+/// results never depend on it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     /// English (the default).

@@ -208,13 +208,6 @@ pub struct DeploymentMark {
     pub rollback_on: Option<String>,
 }
 
-impl DeploymentMark {
-    /// "web rolling deployment".
-    pub fn label(&self) -> String {
-        format!("{} {} deployment", self.component, self.policy)
-    }
-}
-
 /// Writes `manifest.json`.
 pub fn write_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
     let mut text = serde_json::to_string_pretty(manifest)?;

@@ -45,7 +45,7 @@ pub struct Written {
 /// run` after writing them.
 pub fn draw_charts_and_report(dir: &Path, lang: lang::Lang) -> anyhow::Result<Written> {
     let folder = folder::OutputFolder::read(dir)?;
-    let charts = charts::draw_all(&folder)?;
+    let charts = charts::draw_all(&folder, lang)?;
     report::write(&folder, &charts, lang)?;
     Ok(Written { charts })
 }

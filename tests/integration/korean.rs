@@ -1,6 +1,7 @@
 //! The Korean reader: Hangul names from the scenario to every output file,
-//! charts without empty boxes, a terminal table that lines up, `--lang ko`,
-//! lessons, and README.ko.md in step with README.md.
+//! charts without empty boxes, a terminal table that lines up, `--lang ko`
+//! (the words of the terminal, the report and the charts), lessons, and
+//! README.ko.md in step with README.md.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -191,7 +192,7 @@ fn a_korean_scenario_end_to_end() {
     }
     assert!(hangul_texts >= 4, "{hangul_texts} Hangul texts");
     let cdf = fs::read_to_string(out.join("charts/latency-cdf.svg")).unwrap();
-    assert!(svg_texts(&cdf).contains(&"Latency distribution — 웹-계층_비교".to_string()));
+    assert!(svg_texts(&cdf).contains(&"지연 시간 분포 — 웹-계층_비교".to_string()));
 
     // The report, in Korean, opens with the Korean lesson.
     let report = fs::read_to_string(out.join("report.html")).unwrap();
@@ -252,14 +253,23 @@ fn the_language_changes_words_never_results() {
     assert!(report.contains("<html lang=\"en\">") && report.contains("<h2>Lesson</h2>"));
     assert!(korean.contains("설계 ") && korean.contains("SLO를 충족하는 가장 저렴한 설계"));
 
-    // `plot --lang ko` redraws the report in Korean, from the files.
+    // The charts speak each run's language.
+    let cdf = |folder: &Path| {
+        svg_texts(&fs::read_to_string(folder.join("charts/latency-cdf.svg")).unwrap())
+    };
+    assert!(cdf(&en).contains(&"Latency distribution — 웹-계층_비교".to_string()));
+    assert!(cdf(&ko).contains(&"지연 시간 분포 — 웹-계층_비교".to_string()));
+
+    // `plot --lang ko` redraws the report and the charts in Korean, from
+    // the files: the same bytes as the Korean run's.
     let o = stratosim(&["plot", en.to_str().unwrap(), "--lang", "ko"]);
     assert!(success(&o).contains("차트 5개와 report.html을 그렸습니다"));
     let report = fs::read_to_string(en.join("report.html")).unwrap();
     assert_eq!(report, fs::read_to_string(ko.join("report.html")).unwrap());
 
     // Every heading of the terminal and of the report, and every caption
-    // of the report, is Korean; the chart files are the same bytes.
+    // of the report, is Korean; the redrawn chart files are the Korean
+    // run's bytes.
     for heading in [
         "설계",
         "요청",
@@ -336,6 +346,126 @@ fn the_language_changes_words_never_results() {
         fs::read(merged.join("lesson.ko.txt")).unwrap(),
         fs::read(en.join("lesson.ko.txt")).unwrap()
     );
+}
+
+/// The English titles of the charts, none of which a Korean chart draws.
+const ENGLISH_TITLES: [&str; 5] = [
+    "Designs — ",
+    "Latency distribution — ",
+    "Over time — ",
+    "Cost by component — ",
+    "Cost against p99 — ",
+];
+
+/// Every `<text>` of every SVG chart in `charts`, with its file's name.
+fn chart_texts(charts: &Path) -> Vec<(String, String)> {
+    files(charts)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+        .flat_map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            svg_texts(&fs::read_to_string(&p).unwrap())
+                .into_iter()
+                .map(move |t| (name.clone(), t))
+        })
+        .collect()
+}
+
+#[test]
+fn chart_words_follow_the_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = dir.path().join("s.toml");
+    // A fault and the SLO, so that the timeline's and the front's notes and
+    // legends are drawn too.
+    let text = KOREAN.replace(
+        "[workload]",
+        "[[faults]]\ncomponent = \"데이터베이스\"\nkind = \"slowdown\"\nfactor = 3.0\n\
+         at = \"5m\"\nduration = \"1m\"\n\n[workload]",
+    );
+    fs::write(&s, text).unwrap();
+    let run = |lang: &str| {
+        let out = dir.path().join(lang);
+        success(&stratosim(&[
+            "run",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            lang,
+            "-q",
+        ]));
+        chart_texts(&out.join("charts"))
+    };
+    let (english, korean) = (run("en"), run("ko"));
+    let has = |texts: &[(String, String)], chart: &str, text: &str| {
+        texts.iter().any(|(c, t)| c == chart && t.contains(text))
+    };
+    for (chart, en, ko) in [
+        (
+            "latency-cdf.svg",
+            "Latency distribution — 웹-계층_비교",
+            "지연 시간 분포 — 웹-계층_비교",
+        ),
+        (
+            "timeline.svg",
+            "Over time — 웹-계층_비교",
+            "시간에 따른 변화 — 웹-계층_비교",
+        ),
+        (
+            "cost-by-component.svg",
+            "Cost by component — 웹-계층_비교",
+            "구성 요소별 비용 — 웹-계층_비교",
+        ),
+        (
+            "cost-latency-front.svg",
+            "Cost against p99 — 웹-계층_비교",
+            "p99 대비 비용 — 웹-계층_비교",
+        ),
+        (
+            "design-diagram.svg",
+            "Designs — 웹-계층_비교",
+            "설계 — 웹-계층_비교",
+        ),
+        ("latency-cdf.svg", "fraction of requests", "요청 비율"),
+        ("timeline.svg", "Arrival rate", "도착률"),
+        ("timeline.svg", "time [s]", "시간 [s]"),
+        ("timeline.svg", "shaded: fault windows", "음영: 장애 구간"),
+        ("design-diagram.svg", "load balancer", "로드 밸런서"),
+    ] {
+        assert!(has(&english, chart, en), "{chart}: no {en:?} in English");
+        assert!(has(&korean, chart, ko), "{chart}: no {ko:?} in Korean");
+    }
+    for (chart, text) in &korean {
+        assert!(
+            !ENGLISH_TITLES.iter().any(|t| text.starts_with(t)),
+            "{chart}: the English title {text:?} in Korean"
+        );
+        // Beyond what the scenario names and the units, no English word: a
+        // run of three or more Latin letters with a lowercase one is one.
+        let rest = text.replace("large-fleet", "").replace("slowdown", "");
+        let english_word = rest
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .find(|w| w.len() >= 3 && w.chars().any(|c| c.is_ascii_lowercase()));
+        assert!(
+            english_word.is_none(),
+            "{chart}: {english_word:?} of {text:?}"
+        );
+    }
+    // The English charts draw no Hangul but the scenario's names.
+    let names = [
+        "웹-계층_비교",
+        "작은-함대",
+        "로드밸런서",
+        "웹서버",
+        "데이터베이스",
+    ];
+    for (chart, text) in &english {
+        let rest = names.iter().fold(text.clone(), |t, n| t.replace(n, ""));
+        assert!(
+            !rest.chars().any(|c| ('가'..='힣').contains(&c)),
+            "{chart}: Korean in English: {text:?}"
+        );
+    }
 }
 
 /// The display columns at which each cell of a table line ends (cells are

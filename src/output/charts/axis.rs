@@ -5,6 +5,10 @@
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::Cartesian2d;
+use unicode_width::UnicodeWidthStr;
+
+use super::words::{Phrase, say};
+use crate::output::language::Lang;
 
 /// The coordinates of every chart: the axes' plot values (already
 /// log-transformed for a log axis), with ticks this module chose.
@@ -161,12 +165,12 @@ impl Axis {
 
     /// A log axis when `values` are positive and span at least `ratio`
     /// (a latency that ranges over orders of magnitude), otherwise linear
-    /// from zero.
-    pub fn auto(desc: &str, values: impl IntoIterator<Item = f64>, ratio: f64) -> Axis {
+    /// from zero; a log axis says so in `lang`.
+    pub fn auto(desc: &str, values: impl IntoIterator<Item = f64>, ratio: f64, lang: Lang) -> Axis {
         let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
         let (lo, hi) = extent(values.iter().copied());
         if lo > 0.0 && hi / lo >= ratio {
-            Axis::log(&format!("{desc}, log scale"), lo, hi)
+            Axis::log(&say(lang, Phrase::LogScale(desc)), lo, hi)
         } else {
             Axis::from_zero(desc, values)
         }
@@ -174,11 +178,11 @@ impl Axis {
 
     /// Like [`Axis::auto`], but a linear axis spans only the values (with a
     /// margin), not from zero: for scatter plots whose points cluster.
-    pub fn fit(desc: &str, values: impl IntoIterator<Item = f64>, ratio: f64) -> Axis {
+    pub fn fit(desc: &str, values: impl IntoIterator<Item = f64>, ratio: f64, lang: Lang) -> Axis {
         let values: Vec<f64> = values.into_iter().filter(|v| v.is_finite()).collect();
         let (lo, hi) = extent(values.iter().copied());
         if lo > 0.0 && hi / lo >= ratio {
-            return Axis::log(&format!("{desc}, log scale"), lo, hi);
+            return Axis::log(&say(lang, Phrase::LogScale(desc)), lo, hi);
         }
         let margin = if hi > lo {
             0.1 * (hi - lo)
@@ -276,11 +280,12 @@ impl Axis {
         }
     }
 
-    /// The widest tick label, in characters (to size the label area).
+    /// The widest tick label, in display columns (a Hangul syllable, as
+    /// in a category named in Korean, counts two), to size the label area.
     pub fn widest_label(&self) -> usize {
         self.ticks
             .iter()
-            .map(|&t| self.label(t).chars().count())
+            .map(|&t| self.label(t).width())
             .max()
             .unwrap_or(1)
     }
@@ -373,7 +378,7 @@ mod tests {
         let wide = Axis::log("ms", 1e-30, 1e3);
         assert_eq!((wide.lo, wide.hi), (-9.0, 3.0));
         assert_eq!(wide.map(1e-30), None);
-        let auto = Axis::auto("ms", [1.0, 2.0, 3.0], 100.0);
+        let auto = Axis::auto("ms", [1.0, 2.0, 3.0], 100.0, Lang::En);
         assert_eq!(auto.scale, Scale::Linear);
     }
 }

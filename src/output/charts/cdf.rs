@@ -8,8 +8,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
+use super::words::{Phrase, Word, say, word};
 use super::{Caption, Chart, point_stem, replications_note, saved};
 use crate::output::folder::{OutputFolder, Table, parse_number};
+use crate::output::language::Lang;
 
 /// One design's curve: (latency [ms], cumulative fraction) points.
 struct Curve {
@@ -30,17 +32,19 @@ impl Curve {
 
 struct Panel {
     title: &'static str,
-    axis: &'static str,
+    /// The time axis's description, its log scale said.
+    axis: String,
     curves: Vec<Curve>,
 }
 
 struct CdfFigure {
     header: Header,
     panels: Vec<Panel>,
+    lang: Lang,
 }
 
-/// Draws one latency chart per charted sweep point.
-pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<Chart>> {
+/// Draws one latency chart per charted sweep point, its words in `lang`.
+pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
     let Some(table) = &folder.latency else {
         return Ok(Vec::new());
     };
@@ -48,9 +52,11 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
     for &point in points {
         let response = curves(folder, table, point, "response_ms");
         let completion = curves(folder, table, point, "completion_ms");
+        // The time axis is always logarithmic (see `draw_panel`).
+        let log_axis = |desc: Word| say(lang, Phrase::LogScale(word(lang, desc)));
         let mut panels = vec![Panel {
-            title: "Response time (what the client waited)",
-            axis: "response time [ms], log scale",
+            title: word(lang, Word::ResponsePanel),
+            axis: log_axis(Word::ResponseTimeMs),
             curves: response,
         }];
         // Completion differs from response only where work goes on after
@@ -63,8 +69,8 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
         });
         if differs {
             panels.push(Panel {
-                title: "Completion time (until all its work finished)",
-                axis: "completion time [ms], log scale",
+                title: word(lang, Word::CompletionPanel),
+                axis: log_axis(Word::CompletionTimeMs),
                 curves: completion,
             });
         }
@@ -75,11 +81,17 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
         legend.push(("p99".into(), Sample::Marker(1, grey)));
         let figure = CdfFigure {
             header: Header {
-                title: format!("Latency distribution — {}", folder.scenario),
+                title: say(
+                    lang,
+                    Phrase::Title {
+                        chart: Word::LatencyTitle,
+                        scenario: &folder.scenario,
+                    },
+                ),
                 subtitle: [
                     label.as_str(),
-                    &replications_note(folder),
-                    "successful requests only",
+                    &replications_note(folder, lang),
+                    word(lang, Word::SuccessfulOnly),
                 ]
                 .iter()
                 .filter(|s| !s.is_empty())
@@ -89,6 +101,7 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
                 legend,
             },
             panels,
+            lang,
         };
         let stem = point_stem(folder, "latency-cdf", point);
         charts.push(saved(
@@ -149,13 +162,17 @@ impl Figure for CdfFigure {
         let body = self.header.draw(root)?;
         let areas = body.split_evenly((1, self.panels.len().max(1)));
         for (panel, area) in self.panels.iter().zip(&areas) {
-            draw_panel(panel, area)?;
+            draw_panel(panel, area, self.lang)?;
         }
         Ok(())
     }
 }
 
-fn draw_panel<DB: DrawingBackend>(panel: &Panel, area: &DrawingArea<DB, Shift>) -> Result<()>
+fn draw_panel<DB: DrawingBackend>(
+    panel: &Panel,
+    area: &DrawingArea<DB, Shift>,
+    lang: Lang,
+) -> Result<()>
 where
     DB::ErrorType: 'static,
 {
@@ -166,8 +183,8 @@ where
             .flat_map(|c| c.points.iter().map(|p| p.0))
             .filter(|v| *v > 0.0),
     );
-    let x = Axis::log(panel.axis, lo, hi);
-    let y = Axis::linear("fraction of requests", 0.0, 1.0, 5);
+    let x = Axis::log(&panel.axis, lo, hi);
+    let y = Axis::linear(word(lang, Word::FractionOfRequests), 0.0, 1.0, 5);
     let mut chart = style::panel(
         area,
         panel.title,

@@ -10,9 +10,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
+use super::words::{Phrase, Word, say, word};
 use super::{Caption, Chart, replications_note, saved};
 use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, parse_number};
+use crate::output::language::Lang;
 
 /// One bar: a design at a sweep point.
 struct Bar {
@@ -29,8 +31,9 @@ struct CostFigure {
 
 const BAR_HEIGHT: u32 = 40;
 
-/// Draws the cost chart (nothing when `components.csv` has no costs).
-pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
+/// Draws the cost chart, its words in `lang` (nothing when
+/// `components.csv` has no costs).
+pub fn draw(folder: &OutputFolder, dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
     let table = &folder.components;
     let (Some(comp_col), Some(cost_col), Some(rep_col)) = (
         table.column("component"),
@@ -106,18 +109,28 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
         .collect();
     let figure = CostFigure {
         header: Header {
-            title: format!("Cost by component — {}", folder.scenario),
+            title: say(
+                lang,
+                Phrase::Title {
+                    chart: Word::CostTitle,
+                    scenario: &folder.scenario,
+                },
+            ),
             subtitle: format!(
-                "{} · the measured window (after warmup)",
-                replications_note(folder)
+                "{} · {}",
+                replications_note(folder, lang),
+                word(lang, Word::MeasuredWindowAfterWarmup)
             ),
             legend,
         },
-        axis: if per_million {
-            "cost per million requests [USD]"
-        } else {
-            "cost over the measured window [USD]"
-        },
+        axis: word(
+            lang,
+            if per_million {
+                Word::CostPerMillionUsd
+            } else {
+                Word::CostOverWindowUsd
+            },
+        ),
         bars,
     };
     Ok(vec![saved(

@@ -2,8 +2,8 @@
 //! component a box tinted by its kind, laid out in columns left to right
 //! by its distance from the entry; a synchronous link (`routes`, `calls`)
 //! a solid arrow, an asynchronous one (`sends`, `consumer`, `dead_letter`,
-//! `subscription`, `on_failure`, an alarm's `watches` and `notifies`) a
-//! dashed one. Each box carries what
+//! `subscription`, `on_failure`, an alarm's `watches`, `notifies` and
+//! `scales`) a dashed one. Each box carries what
 //! `components.csv` measured: utilisation, throughput and errors, the mean
 //! over replications. Drawn from the manifest's `topology` (a folder
 //! written before it was recorded has no diagram). In the SVG each box and
@@ -20,9 +20,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use unicode_width::UnicodeWidthStr;
 
 use super::style::{self, Figure, Header, Sample};
+use super::words::{self, Phrase, Word, say, word};
 use super::{Caption, Chart, replications_note};
 use crate::output::confidence::mean_ci;
 use crate::output::folder::OutputFolder;
+use crate::output::language::Lang;
 use crate::output::manifest::DesignTopology;
 
 /// The chart's file stem.
@@ -72,12 +74,22 @@ fn kind_colour(kind: &str) -> RGBColor {
     style::component_colour(KINDS.iter().position(|k| *k == kind).unwrap_or(KINDS.len()))
 }
 
+/// One line of measures in a box.
+struct Measure {
+    text: String,
+    /// Errors were counted: the line is red.
+    alert: bool,
+}
+
 /// One component's box.
 struct Node {
     name: String,
+    /// Its kind as the scenario names it (the SVG's hover title).
     kind: String,
+    /// Its kind as the box writes it, in the chart's language.
+    kind_text: String,
     /// The measures, one line each.
-    measures: Vec<String>,
+    measures: Vec<Measure>,
     /// Its column: the distance from the entry.
     layer: usize,
     /// Top-left corner [px of the figure].
@@ -88,7 +100,10 @@ struct Node {
 struct Arrow {
     from: usize,
     to: usize,
+    /// Its kind as the manifest names it (the SVG's hover title).
     kind: String,
+    /// Its kind as written along a lane, in the chart's language.
+    kind_text: String,
     synchronous: bool,
     /// The polyline [px of the figure], ending at the arrowhead's tip.
     path: Vec<(i32, i32)>,
@@ -119,9 +134,9 @@ struct DiagramFigure {
     bands: Vec<Band>,
 }
 
-/// Draws the diagram of every design the manifest has a topology for
-/// (nothing when it has none).
-pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
+/// Draws the diagram of every design the manifest has a topology for, its
+/// words in `lang` (nothing when it has none).
+pub fn draw(folder: &OutputFolder, dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
     let topologies = &folder.manifest.topology;
     if topologies.is_empty() {
         return Ok(Vec::new());
@@ -135,13 +150,13 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
         .max()
         .unwrap_or(0) as i32;
     let box_w = MIN_BOX_W.max(9 * longest_name + 24);
-    let header = header(folder, point, topologies);
+    let header = header(folder, point, topologies, lang);
     let mut bands = Vec::new();
     for (d, design) in folder.designs.iter().enumerate() {
         let Some(topology) = topologies.iter().find(|t| &t.design == design) else {
             continue;
         };
-        bands.push(lay_out(folder, d, point, topology, 0, box_w));
+        bands.push(lay_out(folder, d, point, topology, 0, box_w, lang));
     }
     if bands.is_empty() {
         return Ok(Vec::new());
@@ -187,17 +202,20 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
 }
 
 /// The title, the subtitle saying what the numbers are, and the legend:
-/// the two arrows and the kinds present.
-fn header(folder: &OutputFolder, point: usize, topologies: &[DesignTopology]) -> Header {
+/// the two arrows and the kinds present, in `lang`.
+fn header(
+    folder: &OutputFolder,
+    point: usize,
+    topologies: &[DesignTopology],
+    lang: Lang,
+) -> Header {
     let mut legend = vec![
         (
-            "synchronous: routes, calls".to_string(),
+            word(lang, Word::Synchronous).to_string(),
             Sample::Line(style::REFERENCE.stroke_width(2)),
         ),
         (
-            "asynchronous: sends, subscriptions, consumers, dead letters, on failure, \
-             alarms' watches and notifications"
-                .to_string(),
+            word(lang, Word::Asynchronous).to_string(),
             Sample::Dashed(RGBColor(0x80, 0x80, 0x80).stroke_width(2)),
         ),
     ];
@@ -208,21 +226,28 @@ fn header(folder: &OutputFolder, point: usize, topologies: &[DesignTopology]) ->
     };
     for kind in KINDS.iter().filter(|k| present(k)) {
         legend.push((
-            kind.replace('_', " "),
+            words::component_kind(lang, kind).into_owned(),
             Sample::Swatch(kind_colour(kind).to_rgba()),
         ));
     }
     let at = if folder.has_sweep() {
-        format!(" at {}", folder.point_label(point))
+        folder.point_label(point)
     } else {
         String::new()
     };
+    let note = Phrase::DiagramNote {
+        replications: &replications_note(folder, lang),
+        point: &at,
+    };
     Header {
-        title: format!("Designs — {}", folder.scenario),
-        subtitle: format!(
-            "each box: component (kind), % busy, calls handled per second, errors · {}{at} · the measured window",
-            replications_note(folder)
+        title: say(
+            lang,
+            Phrase::Title {
+                chart: Word::DiagramTitle,
+                scenario: &folder.scenario,
+            },
         ),
+        subtitle: say(lang, note),
         legend,
     }
 }
@@ -286,15 +311,16 @@ fn mean_of(
     }
 }
 
-/// A component's measures as the box shows them: "62% busy · 41.5/s" and
-/// "errors 12" (empty when `components.csv` has no row of it).
+/// A component's measures as the box shows them in `lang`: "62% busy ·
+/// 41.5/s" and "errors 12" (empty when `components.csv` has no row of it).
 fn measures(
     folder: &OutputFolder,
     design: usize,
     point: usize,
     name: &str,
     kind: &str,
-) -> Vec<String> {
+    lang: Lang,
+) -> Vec<Measure> {
     let handled = mean_of(folder, design, point, name, "handled");
     let errors = mean_of(folder, design, point, name, "errors");
     let window = folder.manifest.window_s;
@@ -302,7 +328,8 @@ fn measures(
     if BUSY_KINDS.contains(&kind)
         && let Some(u) = mean_of(folder, design, point, name, "utilization")
     {
-        first.push(format!("{}% busy", style::format_number(u * 100.0, 0)));
+        let percent = style::format_number(u * 100.0, 0);
+        first.push(say(lang, Phrase::Busy(&percent)));
     }
     if let Some(h) = handled
         && window > 0.0
@@ -311,21 +338,27 @@ fn measures(
     }
     let mut lines = Vec::new();
     if !first.is_empty() {
-        lines.push(first.join(" · "));
+        lines.push(Measure {
+            text: first.join(" · "),
+            alert: false,
+        });
     }
     if let Some(e) = errors {
-        lines.push(format!(
-            "errors {}",
-            style::format_number(e, if e < 10.0 && e.fract() != 0.0 { 1 } else { 0 })
-        ));
+        let count = style::format_number(e, if e < 10.0 && e.fract() != 0.0 { 1 } else { 0 });
+        lines.push(Measure {
+            // Red whenever any error was counted, even a mean written
+            // "0.0".
+            alert: count != "0",
+            text: say(lang, Phrase::Errors(&count)),
+        });
     }
     lines
 }
 
 /// The share of the design's requests (all replications at `point`) that
-/// did not complete, as the band's title says it: a design whose clients
-/// time out shows no error in any box, and must not look healthy.
-fn outcome(folder: &OutputFolder, design: usize, point: usize) -> String {
+/// did not complete, as the band's title says it in `lang`: a design whose
+/// clients time out shows no error in any box, and must not look healthy.
+fn outcome(folder: &OutputFolder, design: usize, point: usize, lang: Lang) -> String {
     let table = &folder.summary;
     let sum = |column: &str| -> f64 {
         table.column(column).map_or(0.0, |c| {
@@ -337,18 +370,16 @@ fn outcome(folder: &OutputFolder, design: usize, point: usize) -> String {
     };
     let requests = sum("requests");
     if requests <= 0.0 {
-        return "no request in the measured window".to_string();
+        return word(lang, Word::NoRequest).to_string();
     }
     let not_completed = sum("failed") + sum("lost") + sum("pending");
     if not_completed == 0.0 {
-        return "every request completed".to_string();
+        return word(lang, Word::EveryRequestCompleted).to_string();
     }
     let share = 100.0 * not_completed / requests;
     let decimals = if share >= 10.0 { 1 } else { 2 };
-    format!(
-        "{}% of requests failed, lost or pending",
-        style::format_number(share, decimals)
-    )
+    let percent = style::format_number(share, decimals);
+    say(lang, Phrase::NotCompleted(&percent))
 }
 
 /// A rate with three significant figures at most: "1,234", "41.5", "0.52".
@@ -364,7 +395,7 @@ fn rate(v: f64) -> String {
 }
 
 /// The boxes and arrows of design number `design`, its band starting at
-/// `top`.
+/// `top`, their words in `lang`.
 fn lay_out(
     folder: &OutputFolder,
     design: usize,
@@ -372,6 +403,7 @@ fn lay_out(
     topology: &DesignTopology,
     top: i32,
     box_w: i32,
+    lang: Lang,
 ) -> Band {
     let layer = layers(topology);
     let columns = layer.iter().max().map_or(0, |m| m + 1);
@@ -419,7 +451,8 @@ fn lay_out(
         .map(|(i, c)| Node {
             name: c.name.clone(),
             kind: c.kind.clone(),
-            measures: measures(folder, design, point, &c.name, &c.kind),
+            kind_text: words::component_kind(lang, &c.kind).into_owned(),
+            measures: measures(folder, design, point, &c.name, &c.kind, lang),
             layer: layer[i],
             at: at[i],
         })
@@ -459,6 +492,7 @@ fn lay_out(
             from,
             to,
             kind: link.kind.clone(),
+            kind_text: words::link_kind(lang, &link.kind).into_owned(),
             synchronous: link.is_synchronous(),
             path,
             label,
@@ -466,7 +500,7 @@ fn lay_out(
     }
     Band {
         design: topology.design.clone(),
-        outcome: outcome(folder, design, point),
+        outcome: outcome(folder, design, point, lang),
         colour: style::design_colour(design),
         left: MARGIN,
         top,
@@ -632,7 +666,7 @@ impl Figure for DiagramFigure {
                 .map_err(style::drawing_error)?;
                 if let Some(at) = arrow.label {
                     root.draw(&Text::new(
-                        arrow.kind.replace('_', " "),
+                        arrow.kind_text.clone(),
                         at,
                         style::text(12)
                             .color(&grey)
@@ -667,16 +701,15 @@ impl Figure for DiagramFigure {
                 ))
                 .map_err(style::drawing_error)?;
                 root.draw(&Text::new(
-                    node.kind.replace('_', " "),
+                    node.kind_text.clone(),
                     (centre, y + 27),
                     centred(12).color(&grey),
                 ))
                 .map_err(style::drawing_error)?;
                 for (k, measure) in node.measures.iter().enumerate() {
-                    let errors = measure.starts_with("errors") && measure != "errors 0";
-                    let colour = if errors { style::LIMIT } else { BLACK };
+                    let colour = if measure.alert { style::LIMIT } else { BLACK };
                     root.draw(&Text::new(
-                        measure.clone(),
+                        measure.text.clone(),
                         (centre, y + 45 + 18 * k as i32),
                         centred(13).color(&colour),
                     ))

@@ -18,10 +18,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
+use super::words::{Phrase, Word, say, word};
 use super::{Caption, Chart, replications_note, saved};
 use crate::output::confidence::mean_ci;
 use crate::output::designs::summarise;
 use crate::output::folder::OutputFolder;
+use crate::output::language::Lang;
 use crate::output::slo::failure_share;
 
 /// One design at one distinct sweep point.
@@ -51,27 +53,25 @@ impl Point {
         self.p99_ms.is_finite() && self.cost_per_million.is_finite()
     }
 
-    /// The point's label: what varies for its design, and for a point
-    /// over its budget, its failure share.
-    fn text(&self) -> String {
+    /// The point's label in `lang`: what varies for its design, and for a
+    /// point over its budget, its failure share.
+    fn text(&self, lang: Lang) -> String {
         let mut parts = Vec::new();
         if !self.label.is_empty() {
             parts.push(self.label.clone());
         }
         if !self.within_budget && self.failure_share.is_finite() {
-            parts.push(format!(
-                "{}% failed",
-                style::format_number(100.0 * self.failure_share, 1)
-            ));
+            let percent = style::format_number(100.0 * self.failure_share, 1);
+            parts.push(say(lang, Phrase::FailedShare(&percent)));
         }
         if self.p99_ms.is_infinite() {
             parts.push("p99 ∞".into());
         }
         if self.cost_per_million.is_infinite() {
-            parts.push("none completed".into());
+            parts.push(word(lang, Word::NoneCompleted).into());
         }
         if self.answer {
-            parts.push("the SLO's answer".into());
+            parts.push(word(lang, Word::SlosAnswer).into());
         }
         parts.join(", ")
     }
@@ -79,11 +79,12 @@ impl Point {
 
 struct FrontFigure {
     header: Header,
-    x_desc: String,
+    x_desc: &'static str,
     points: Vec<Point>,
     front: Vec<Point>,
     /// The SLO's p99 targets drawn as vertical lines: (target [ms], label).
     slo_lines: Vec<(f64, String)>,
+    lang: Lang,
 }
 
 /// The mean over replications of a `summary.csv` column: infinite when any
@@ -163,8 +164,9 @@ fn points_of(folder: &OutputFolder) -> Vec<Point> {
     points
 }
 
-/// Draws the front (nothing when no point has both figures).
-pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
+/// Draws the front, its words in `lang` (nothing when no point has both
+/// figures).
+pub fn draw(folder: &OutputFolder, dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
     let points = points_of(folder);
     if points.is_empty() {
         return Ok(Vec::new());
@@ -177,32 +179,38 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     };
     let (any_response, any_completion) =
         (points.iter().any(|p| !early(p)), points.iter().any(early));
-    let x_desc = match (any_response, any_completion) {
-        (true, false) => "p99 response time over all requests [ms]",
-        (false, _) => "p99 completion time over all requests [ms]",
-        (true, true) => "p99 over all requests [ms]: response, completion for asynchronous designs",
-    };
+    let x_desc = word(
+        lang,
+        match (any_response, any_completion) {
+            (true, false) => Word::FrontResponseAxis,
+            (false, _) => Word::FrontCompletionAxis,
+            (true, true) => Word::FrontMixedAxis,
+        },
+    );
     let slo = &folder.manifest.slo;
-    let mut slo_lines = Vec::new();
-    if let Some(target) = slo.response_p99_ms.filter(|_| any_response) {
-        slo_lines.push((target, "SLO: response p99 ≤".to_string()));
-    }
-    if let Some(target) = slo.completion_p99_ms.filter(|_| any_completion) {
-        slo_lines.push((target, "SLO: completion p99 ≤".to_string()));
-    }
-    for line in &mut slo_lines {
-        line.1 = format!("{} {} ms", line.1, style::format_number(line.0, 0));
-    }
-    let mut subtitle = vec![replications_note(folder)];
+    let slo_lines: Vec<(f64, String)> = [
+        (slo.response_p99_ms, any_response, false),
+        (slo.completion_p99_ms, any_completion, true),
+    ]
+    .into_iter()
+    .filter_map(|(target, on, completion)| {
+        let target = target.filter(|_| on)?;
+        let bound = Phrase::SloBound {
+            completion,
+            ms: target,
+            whole_window: false,
+        };
+        Some((target, say(lang, bound)))
+    })
+    .collect();
+    let mut subtitle = vec![replications_note(folder, lang)];
     if folder.has_sweep() {
-        subtitle.push("labels: the swept values that change each design".into());
+        subtitle.push(word(lang, Word::SweptLabels).into());
     }
-    subtitle.push(format!(
-        "hollow: over {}% failed or lost, never on the front",
-        style::format_number(100.0 * slo.failure_budget(), 1)
-    ));
+    let budget = style::format_number(100.0 * slo.failure_budget(), 1);
+    subtitle.push(say(lang, Phrase::Hollow(&budget)));
     if points.iter().any(|p| !p.drawable()) {
-        subtitle.push("∞: over 1% not served".into());
+        subtitle.push(word(lang, Word::InfiniteNotServed).into());
     }
     let mut legend: Vec<style::Key> = (0..folder.designs.len())
         .filter(|&d| points.iter().any(|p| p.design == d))
@@ -218,13 +226,13 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
         .collect();
     if !candidates.is_empty() {
         legend.push((
-            "Pareto-optimal".into(),
+            word(lang, Word::ParetoOptimal).into(),
             Sample::Line(style::REFERENCE.stroke_width(1)),
         ));
     }
     if points.iter().any(|p| p.answer) {
         legend.push((
-            "the SLO's answer: the cheapest meeting it".into(),
+            word(lang, Word::AnswerCheapest).into(),
             Sample::Marker(0, style::REFERENCE.stroke_width(2)),
         ));
     }
@@ -233,14 +241,21 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     }
     let figure = FrontFigure {
         header: Header {
-            title: format!("Cost against p99 — {}", folder.scenario),
+            title: say(
+                lang,
+                Phrase::Title {
+                    chart: Word::FrontTitle,
+                    scenario: &folder.scenario,
+                },
+            ),
             subtitle: subtitle.join(" · "),
             legend,
         },
-        x_desc: x_desc.to_string(),
+        x_desc,
         front: pareto_front(&candidates),
         points,
         slo_lines,
+        lang,
     };
     Ok(vec![saved(
         &figure,
@@ -293,7 +308,7 @@ fn place_labels(at: &[(i32, i32)], texts: &[String], width: i32) -> Vec<Option<(
             out.push(None);
             continue;
         }
-        let w = 8 * text.chars().count() as i32;
+        let w = style::label_width(text);
         let tries = [(10, -20), (10, 6), (-10 - w, -20), (-10 - w, 6)];
         let spot = tries.into_iter().find(|&(dx, dy)| {
             let b = (x + dx, y + dy, x + dx + w, y + dy + HEIGHT);
@@ -337,7 +352,8 @@ impl Figure for FrontFigure {
             .iter()
             .any(|p| p.p99_ms.is_infinite())
             .then(|| beyond(&xs));
-        let mut x = Axis::fit(&self.x_desc, xs.iter().copied().chain(infinity), 20.0);
+        let lang = self.lang;
+        let mut x = Axis::fit(self.x_desc, xs.iter().copied().chain(infinity), 20.0, lang);
         if let Some(inf) = infinity {
             // No number beside the place of infinity.
             let last = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -356,7 +372,7 @@ impl Figure for FrontFigure {
             .iter()
             .map(|p| p.cost_per_million)
             .filter(finite);
-        let y = Axis::auto("cost per million successful requests [USD]", ys, 20.0);
+        let y = Axis::auto(word(lang, Word::FrontCostAxis), ys, 20.0, lang);
         let mut chart = style::panel(&body, "", &x, &y, PanelOptions::aligned(true, &[&y]))?;
         for (target, _) in &self.slo_lines {
             style::line(
@@ -413,7 +429,7 @@ impl Figure for FrontFigure {
             .filter_map(|p| at(p))
             .map(|c| chart.backend_coord(&c))
             .collect();
-        let texts: Vec<String> = order.iter().map(|p| p.text()).collect();
+        let texts: Vec<String> = order.iter().map(|p| p.text(lang)).collect();
         let width = body.dim_in_pixel().0 as i32 + body.get_base_pixel().0;
         let offsets = place_labels(&pixels, &texts, width);
         let markers: Vec<_> = order
@@ -511,9 +527,10 @@ mod tests {
         p.label = "instances=13".into();
         p.failure_share = 0.166_36;
         p.within_budget = false;
-        assert_eq!(p.text(), "instances=13, 16.6% failed, p99 ∞");
+        assert_eq!(p.text(Lang::En), "instances=13, 16.6% failed, p99 ∞");
+        assert_eq!(p.text(Lang::Ko), "instances=13, 16.6% 실패, p99 ∞");
         assert!(!p.drawable());
-        assert_eq!(point(10.0, 1.0).text(), "");
+        assert_eq!(point(10.0, 1.0).text(Lang::En), "");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod front;
 pub mod style;
 mod sweep;
 mod timeline;
+mod words;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -26,7 +27,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::folder::{OutputFolder, short_key, short_value};
-use super::lang::Line;
+use super::lang::{Lang, Line};
+use words::Phrase;
 
 /// The sub-folder of the charts.
 pub const CHARTS_DIR: &str = "charts";
@@ -45,8 +47,8 @@ pub struct Chart {
     pub caption: Caption,
 }
 
-/// What a chart shows, for the report to say in its language (the chart
-/// files themselves are the same bytes in every language).
+/// What a chart shows, for the report to say in its language (the words
+/// drawn in the chart follow the same language, from [`words`]).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Caption {
     /// `latency-cdf*`, at a sweep point (its label; empty without a sweep).
@@ -96,24 +98,25 @@ impl Caption {
     }
 }
 
-/// Draws every chart of `folder` into its `charts/` sub-folder and removes
-/// charts left there by an earlier run that this one no longer draws.
-pub fn draw_all(folder: &OutputFolder) -> Result<Vec<Chart>> {
+/// Draws every chart of `folder` into its `charts/` sub-folder, its words
+/// in `lang`, and removes charts left there by an earlier run that this
+/// one no longer draws.
+pub fn draw_all(folder: &OutputFolder, lang: Lang) -> Result<Vec<Chart>> {
     let dir = folder.dir.join(CHARTS_DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let points = charted_points(folder.points.len());
     // The report shows charts in this order: with a sweep, the charts
     // across all its points come before those of single points.
-    let mut per_point = cdf::draw(folder, &points, &dir)?;
-    per_point.extend(timeline::draw(folder, &points, &dir)?);
+    let mut per_point = cdf::draw(folder, &points, &dir, lang)?;
+    per_point.extend(timeline::draw(folder, &points, &dir, lang)?);
     let mut overall = Vec::new();
     if folder.has_sweep() {
-        overall.extend(sweep::draw(folder, &dir)?);
+        overall.extend(sweep::draw(folder, &dir, lang)?);
     }
-    overall.extend(front::draw(folder, &dir)?);
-    overall.extend(cost::draw(folder, &dir)?);
+    overall.extend(front::draw(folder, &dir, lang)?);
+    overall.extend(cost::draw(folder, &dir, lang)?);
     // The diagram first: what each design is, before how it did.
-    let mut charts = diagram::draw(folder, &dir)?;
+    let mut charts = diagram::draw(folder, &dir, lang)?;
     if folder.has_sweep() {
         charts.extend(overall.into_iter().chain(per_point));
     } else {
@@ -192,12 +195,9 @@ fn remove_stale(dir: &Path, charts: &[Chart]) -> Result<()> {
     Ok(())
 }
 
-/// "mean over 3 replications" / "1 replication".
-fn replications_note(folder: &OutputFolder) -> String {
-    match folder.replications() {
-        1 => "1 replication".to_string(),
-        n => format!("mean over {n} replications"),
-    }
+/// "mean over 3 replications" / "1 replication", in `lang`.
+fn replications_note(folder: &OutputFolder, lang: Lang) -> String {
+    words::say(lang, Phrase::Replications(folder.replications()))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub use super::axis::{Axis, Coord, Scale, extent, format_number};
 use super::backend::WithFonts;
@@ -71,6 +71,19 @@ pub const PANEL_TITLE_SIZE: u32 = 18;
 pub const DESC_SIZE: u32 = 16;
 /// Tick labels, legends, annotations.
 pub const LABEL_SIZE: u32 = 14;
+
+/// The width [px] a label of [`LABEL_SIZE`] is laid out with, without
+/// fonts: 8 px a display column, as the charts have always estimated
+/// Latin text, less 4 px for each wide (Hangul) character, whose glyph is
+/// about 11 px: two full columns would leave a wide gap after each Korean
+/// legend entry.
+pub fn label_width(label: &str) -> i32 {
+    let wide = label
+        .chars()
+        .filter(|c| UnicodeWidthChar::width(*c) == Some(2))
+        .count();
+    8 * label.width() as i32 - 4 * wide as i32
+}
 
 /// The text style of a given size.
 pub fn text(size: u32) -> TextStyle<'static> {
@@ -427,14 +440,13 @@ const LEGEND_ROW: u32 = 22;
 
 impl Header {
     /// The legend's rows for a chart `width` pixels wide: entries in order,
-    /// a row filled before the next begins. Widths are estimated from the
-    /// label's display width (a Hangul syllable counts two) so the layout
-    /// needs no font.
+    /// a row filled before the next begins. Widths are estimated
+    /// ([`label_width`]) so the layout needs no font.
     fn rows(&self, width: u32) -> Vec<Vec<(i32, &Key)>> {
         let mut rows: Vec<Vec<(i32, &Key)>> = Vec::new();
         let mut x = 16;
         for key in &self.legend {
-            let w = 34 + 8 * key.0.width() as i32 + 18;
+            let w = 34 + label_width(&key.0) + 18;
             if rows.is_empty() || (x + w > width as i32 - 16 && x > 16) {
                 rows.push(Vec::new());
                 x = 16;
@@ -524,6 +536,13 @@ pub fn design_keys(designs: &[String]) -> Vec<Key> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hangul_label_is_estimated_narrower_than_two_columns() {
+        assert_eq!(label_width("p99"), 24);
+        assert_eq!(label_width("경보"), 24);
+        assert_eq!(label_width("a 경보"), 40);
+    }
 
     #[test]
     fn dashes_cover_three_fifths_of_a_line() {

@@ -10,14 +10,16 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
+use super::words::{Phrase, Word, say, word};
 use super::{Caption, Chart, saved, slug};
 use crate::output::confidence::mean_ci;
 use crate::output::folder::{OutputFolder, Row, Table, parse_number, short_key, short_value};
+use crate::output::language::Lang;
 
 /// A metric of one `summary.csv` row.
 struct Metric {
-    title: &'static str,
-    unit: &'static str,
+    title: Word,
+    unit: Word,
     /// Latencies may span orders of magnitude: a log axis then.
     latency: bool,
     /// The value of a row of a design answered before its work is done
@@ -42,6 +44,8 @@ fn cell_or_infinite(table: &Table, row: &Row, name: &str) -> Option<f64> {
 
 /// The panel of the p99 over all requests, which the SLO line marks.
 const P99_PANEL: usize = 1;
+/// The panel of lost requests, drawn only when some were lost.
+const LOST_PANEL: usize = 3;
 
 /// `part` as a percentage of `requests`.
 fn share(table: &Table, row: &Row, part: &str) -> Option<f64> {
@@ -51,14 +55,14 @@ fn share(table: &Table, row: &Row, part: &str) -> Option<f64> {
 
 const METRICS: [Metric; 6] = [
     Metric {
-        title: "Median response time",
-        unit: "p50 [ms]",
+        title: Word::MedianResponse,
+        unit: Word::P50Ms,
         latency: true,
         value: |t, r, _| cell(t, r, "response_p50_ms"),
     },
     Metric {
-        title: "p99 over all requests",
-        unit: "p99 [ms]",
+        title: Word::P99AllRequests,
+        unit: Word::P99Ms,
         latency: true,
         value: |t, r, early| {
             let column = if early {
@@ -70,26 +74,26 @@ const METRICS: [Metric; 6] = [
         },
     },
     Metric {
-        title: "Failed requests",
-        unit: "failed [% of requests]",
+        title: Word::FailedRequests,
+        unit: Word::FailedPercent,
         latency: false,
         value: |t, r, _| share(t, r, "failed"),
     },
     Metric {
-        title: "Lost requests",
-        unit: "lost [% of requests]",
+        title: Word::LostRequests,
+        unit: Word::LostPercent,
         latency: false,
         value: |t, r, _| share(t, r, "lost"),
     },
     Metric {
-        title: "Throughput",
-        unit: "completed [requests/s]",
+        title: Word::Throughput,
+        unit: Word::CompletedPerS,
         latency: false,
         value: |t, r, _| cell(t, r, "throughput_rps"),
     },
     Metric {
-        title: "Cost per million requests",
-        unit: "[USD per million]",
+        title: Word::CostPerMillion,
+        unit: Word::UsdPerMillion,
         latency: false,
         value: |t, r, _| cell(t, r, "cost_per_million_usd"),
     },
@@ -112,13 +116,14 @@ struct SweepFigure {
     /// Indices into [`METRICS`] of the panels drawn.
     panels: Vec<usize>,
     lines: Vec<Line>,
+    lang: Lang,
 }
 
-/// Draws one chart per swept key.
-pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
+/// Draws one chart per swept key, its words in `lang`.
+pub fn draw(folder: &OutputFolder, dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
     let mut charts = Vec::new();
     for (axis, key) in folder.axes.iter().enumerate() {
-        let figure = figure_for(folder, axis, key);
+        let figure = figure_for(folder, axis, key, lang);
         let stem = format!("sweep-{}", slug(key));
         charts.push(saved(
             &figure,
@@ -130,7 +135,7 @@ pub fn draw(folder: &OutputFolder, dir: &Path) -> Result<Vec<Chart>> {
     Ok(charts)
 }
 
-fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
+fn figure_for(folder: &OutputFolder, axis: usize, key: &str, lang: Lang) -> SweepFigure {
     let raw: Vec<&str> = folder.points.iter().map(|p| p[axis].as_str()).collect();
     let numbers: Option<Vec<f64>> = raw.iter().map(|v| parse_number(v)).collect();
     // Numeric values on a numeric axis; anything else as categories in
@@ -142,7 +147,7 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
         }
     }
     let (x, position): (Axis, Vec<f64>) = match numbers {
-        Some(numbers) => (Axis::fit(key, numbers.iter().copied(), 50.0), numbers),
+        Some(numbers) => (Axis::fit(key, numbers.iter().copied(), 50.0, lang), numbers),
         None => (
             Axis::categories(key, categories.iter().map(|c| short_value(c)).collect()),
             raw.iter()
@@ -216,8 +221,7 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
     let panels = (0..METRICS.len())
         .filter(|&m| {
             let values = || lines.iter().flat_map(|l| l.metrics[m].iter().map(|p| p.1));
-            values().any(|v| !v.is_nan())
-                && (METRICS[m].title != "Lost requests" || values().any(|v| v > 0.0))
+            values().any(|v| !v.is_nan()) && (m != LOST_PANEL || values().any(|v| v > 0.0))
         })
         .collect();
     let mut legend: Vec<style::Key> = lines
@@ -240,32 +244,39 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
     );
     let slo = &folder.manifest.slo;
     let mut slo_lines = Vec::new();
-    for (target, on, what) in [
-        (slo.response_p99_ms, any_response, "response"),
-        (slo.completion_p99_ms, any_completion, "completion"),
+    for (target, on, completion) in [
+        (slo.response_p99_ms, any_response, false),
+        (slo.completion_p99_ms, any_completion, true),
     ] {
         if let Some(target) = target.filter(|_| on) {
             slo_lines.push(target);
-            legend.push((
-                format!("SLO: {what} p99 ≤ {} ms", style::format_number(target, 0)),
-                Sample::Line(style::LIMIT.stroke_width(2)),
-            ));
+            let bound = Phrase::SloBound {
+                completion,
+                ms: target,
+                whole_window: false,
+            };
+            legend.push((say(lang, bound), Sample::Line(style::LIMIT.stroke_width(2))));
         }
     }
-    let mut subtitle =
-        vec!["mean over replications; shaded: 95% confidence interval (none with one replication)"];
+    let mut subtitle = vec![word(lang, Word::ConfidenceNote)];
     if any_completion {
-        subtitle.push("p99 of completion for designs answered before their work is done");
+        subtitle.push(word(lang, Word::CompletionNote));
     }
     let infinite = lines
         .iter()
         .any(|l| l.metrics[P99_PANEL].iter().any(|p| p.1.is_infinite()));
     if infinite {
-        subtitle.push("hollow at the top: p99 ∞, over 1% of requests not served");
+        subtitle.push(word(lang, Word::HollowTop));
     }
     SweepFigure {
         header: Header {
-            title: format!("Against {key} — {}", folder.scenario),
+            title: say(
+                lang,
+                Phrase::Against {
+                    key,
+                    scenario: &folder.scenario,
+                },
+            ),
             subtitle: subtitle.join("; "),
             legend,
         },
@@ -273,6 +284,7 @@ fn figure_for(folder: &OutputFolder, axis: usize, key: &str) -> SweepFigure {
         slo_lines,
         panels,
         lines,
+        lang,
     }
 }
 
@@ -311,10 +323,11 @@ impl Figure for SweepFigure {
                     .flat_map(|l| l.metrics[m].iter().flat_map(|p| [p.1, p.2, p.3]))
                     .filter(|v| v.is_finite())
                     .chain(targets);
+                let unit = word(self.lang, metric.unit);
                 if metric.latency {
-                    Axis::auto(metric.unit, values.filter(|v| *v > 0.0), 100.0)
+                    Axis::auto(unit, values.filter(|v| *v > 0.0), 100.0, self.lang)
                 } else {
-                    Axis::from_zero(metric.unit, values)
+                    Axis::from_zero(unit, values)
                 }
             })
             .collect();
@@ -323,7 +336,7 @@ impl Figure for SweepFigure {
             let metric = &METRICS[m];
             let mut chart = style::panel(
                 area,
-                metric.title,
+                word(self.lang, metric.title),
                 &self.x,
                 y,
                 PanelOptions::aligned(true, &all_ys),
@@ -378,5 +391,16 @@ impl Figure for SweepFigure {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panels_named_by_index_are_the_ones_meant() {
+        assert_eq!(METRICS[P99_PANEL].title, Word::P99AllRequests);
+        assert_eq!(METRICS[LOST_PANEL].title, Word::LostRequests);
     }
 }

@@ -13,8 +13,10 @@ use plotters::prelude::*;
 
 use super::alarm_lanes::{self, ALARM_COLOUR, Lane};
 use super::style::{self, Axis, Figure, Header, PanelOptions, Sample};
+use super::words::{Phrase, Word, say, word};
 use super::{Caption, Chart, point_stem, replications_note, saved};
 use crate::output::folder::{FaultSpan, OutputFolder};
+use crate::output::language::Lang;
 
 /// More points than this per line are averaged in bins: a screen cannot
 /// show more, and the SVG stays small for day-long runs at 1 s intervals.
@@ -59,26 +61,26 @@ impl Metric {
         }
     }
 
-    fn title(self) -> &'static str {
+    fn title(self) -> Word {
         match self {
-            Metric::ArrivalRate => "Arrival rate",
-            Metric::ResponseP99 => "p99 response time per interval",
-            Metric::QueueDepth => "Messages visible in queues",
-            Metric::Instances => "Instances in service",
-            Metric::Concurrency => "Lambda concurrency (mean busy environments)",
-            Metric::ErrorRate => "Failed requests",
-            Metric::LostRate => "Lost requests (success, but work never done)",
+            Metric::ArrivalRate => Word::ArrivalRate,
+            Metric::ResponseP99 => Word::P99PerInterval,
+            Metric::QueueDepth => Word::QueueMessages,
+            Metric::Instances => Word::InstancesInService,
+            Metric::Concurrency => Word::LambdaConcurrency,
+            Metric::ErrorRate => Word::FailedRequests,
+            Metric::LostRate => Word::LostRequestsNeverDone,
         }
     }
 
-    fn unit(self) -> &'static str {
+    fn unit(self) -> Word {
         match self {
-            Metric::ArrivalRate => "requests/s",
-            Metric::ResponseP99 => "ms",
-            Metric::QueueDepth => "messages",
-            Metric::Instances => "instances",
-            Metric::Concurrency => "environments",
-            Metric::ErrorRate | Metric::LostRate => "requests/s",
+            Metric::ArrivalRate => Word::RequestsPerS,
+            Metric::ResponseP99 => Word::Ms,
+            Metric::QueueDepth => Word::Messages,
+            Metric::Instances => Word::Instances,
+            Metric::Concurrency => Word::Environments,
+            Metric::ErrorRate | Metric::LostRate => Word::RequestsPerS,
         }
     }
 
@@ -289,6 +291,7 @@ struct TimelineFigure<'a> {
     slo_p99_ms: Option<f64>,
     /// The alarms' lanes, in a panel under the others (none: no panel).
     alarms: Vec<Lane>,
+    lang: Lang,
 }
 
 const PANEL_HEIGHT: u32 = 210;
@@ -297,8 +300,8 @@ const LANE_HEIGHT: u32 = 30;
 const LANES_FRAME_HEIGHT: u32 = 50;
 const X_LABELS_HEIGHT: u32 = 50;
 
-/// Draws one timeline per charted sweep point.
-pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<Chart>> {
+/// Draws one timeline per charted sweep point, its words in `lang`.
+pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path, lang: Lang) -> Result<Vec<Chart>> {
     let series = read_series(folder, points)?;
     let mut charts = Vec::new();
     for &point in points {
@@ -325,21 +328,19 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             .flat_map(|p| p.lines.iter().flat_map(|l| l.1.iter().map(|v| v.0)))
             .fold(0.0, f64::max);
         let label = folder.point_label(point);
-        let mut notes = vec![label.clone(), replications_note(folder)];
+        let mut notes = vec![label.clone(), replications_note(folder, lang)];
         notes.retain(|n| !n.is_empty());
         let intervals = series.intervals(point);
         if intervals > MAX_LINE_POINTS {
-            notes.push(format!(
-                "each point averages {} intervals",
-                intervals.div_ceil(MAX_LINE_POINTS)
-            ));
+            let per_point = intervals.div_ceil(MAX_LINE_POINTS);
+            notes.push(say(lang, Phrase::PointsAverage(per_point)));
         }
         if !folder.faults.is_empty() {
-            notes.push("shaded: fault windows".into());
+            notes.push(word(lang, Word::ShadedFaults).into());
         }
         let alarms = alarm_lanes::lanes(folder, point, end_s);
         if !folder.manifest.deployments.is_empty() {
-            notes.push("vertical lines: deployments begin".into());
+            notes.push(word(lang, Word::DeploymentLines).into());
         }
         let mut legend = style::design_keys(&folder.designs);
         // The per-interval p99 is of the served responses; the line shows
@@ -351,13 +352,12 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             .response_p99_ms
             .filter(|_| panels.iter().any(|p| p.metric == Metric::ResponseP99));
         if let Some(target) = slo_p99_ms {
-            legend.push((
-                format!(
-                    "SLO: response p99 ≤ {} ms (over the whole window)",
-                    style::format_number(target, 0)
-                ),
-                Sample::Line(style::LIMIT.stroke_width(2)),
-            ));
+            let bound = Phrase::SloBound {
+                completion: false,
+                ms: target,
+                whole_window: true,
+            };
+            legend.push((say(lang, bound), Sample::Line(style::LIMIT.stroke_width(2))));
         }
         for fault in &folder.faults {
             let key = (fault.label(), Sample::Swatch(fault_colour(fault)));
@@ -367,12 +367,19 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
         }
         if !alarms.is_empty() {
             legend.push((
-                "alarm in ALARM (darker: in more replications)".into(),
+                word(lang, Word::AlarmInAlarm).into(),
                 Sample::Swatch(ALARM_COLOUR.mix(0.75)),
             ));
         }
         for d in &folder.manifest.deployments {
-            let key = (d.label(), Sample::Line(DEPLOYMENT.stroke_width(2)));
+            let deployment = Phrase::Deployment {
+                component: &d.component,
+                policy: &d.policy,
+            };
+            let key = (
+                say(lang, deployment),
+                Sample::Line(DEPLOYMENT.stroke_width(2)),
+            );
             if !legend.iter().any(|k| k.0 == key.0) {
                 legend.push(key);
             }
@@ -380,7 +387,13 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
         let figure = TimelineFigure {
             folder,
             header: Header {
-                title: format!("Over time — {}", folder.scenario),
+                title: say(
+                    lang,
+                    Phrase::Title {
+                        chart: Word::TimelineTitle,
+                        scenario: &folder.scenario,
+                    },
+                ),
                 subtitle: notes.join(" · "),
                 legend,
             },
@@ -389,6 +402,7 @@ pub fn draw(folder: &OutputFolder, points: &[usize], dir: &Path) -> Result<Vec<C
             panels,
             slo_p99_ms,
             alarms,
+            lang,
         };
         let stem = point_stem(folder, "timeline", point);
         charts.push(saved(
@@ -429,7 +443,13 @@ impl Figure for TimelineFigure<'_> {
     {
         let mut rest = self.header.draw(root)?;
         let (per_unit, unit) = self.unit;
-        let x = Axis::linear(&format!("time [{unit}]"), 0.0, self.end_s / per_unit, 10);
+        let lang = self.lang;
+        let x = Axis::linear(
+            &say(lang, Phrase::Time(unit)),
+            0.0,
+            self.end_s / per_unit,
+            10,
+        );
         let ys: Vec<Axis> = self
             .panels
             .iter()
@@ -437,10 +457,11 @@ impl Figure for TimelineFigure<'_> {
                 let values = panel.lines.iter().flat_map(|l| l.1.iter().map(|p| p.1));
                 // A design that collapses can have a p99 a thousand times
                 // the others': a log axis keeps both readable.
+                let unit = word(lang, panel.metric.unit());
                 if panel.metric == Metric::ResponseP99 {
-                    Axis::auto(panel.metric.unit(), values.chain(self.slo_p99_ms), 100.0)
+                    Axis::auto(unit, values.chain(self.slo_p99_ms), 100.0, lang)
                 } else {
-                    Axis::from_zero(panel.metric.unit(), values)
+                    Axis::from_zero(unit, values)
                 }
             })
             .collect();
@@ -457,8 +478,8 @@ impl Figure for TimelineFigure<'_> {
                 .map(|(d, l)| (*d, l.iter().map(|&(t, v)| (t / per_unit, v)).collect()))
                 .collect();
             let options = PanelOptions::aligned(last, &all_ys);
-            let mut chart =
-                self.faults_shaded(&area, panel.metric.title(), &x, y, per_unit, options)?;
+            let title = word(lang, panel.metric.title());
+            let mut chart = self.faults_shaded(&area, title, &x, y, per_unit, options)?;
             for d in &self.folder.manifest.deployments {
                 let at = d.at_s / per_unit;
                 if x.map(at).is_some() {
@@ -490,8 +511,8 @@ impl Figure for TimelineFigure<'_> {
         }
         if let Some(y) = &lanes_y {
             let options = PanelOptions::aligned(true, &all_ys);
-            let mut chart =
-                self.faults_shaded(&rest, "Alarms in ALARM", &x, y, per_unit, options)?;
+            let title = word(lang, Word::AlarmsPanel);
+            let mut chart = self.faults_shaded(&rest, title, &x, y, per_unit, options)?;
             let replications = self.folder.replications();
             alarm_lanes::draw(&mut chart, &x, &self.alarms, per_unit, replications)?;
         }
