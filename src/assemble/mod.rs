@@ -73,7 +73,7 @@ pub fn simulate_reporting(
         engine.schedule(SimTime::ZERO, ActorId(i as u32), Msg::Start);
     }
     if let Some(t) = first_arrival {
-        engine.schedule(t, ActorId(0), ClientTimer::NextArrival.into());
+        engine.schedule_in_series(t, ActorId(0), ClientTimer::NextArrival.into());
     }
     for (i, f) in scenario.faults.iter().enumerate() {
         if let Some(pos) = d.components.iter().position(|c| c.name == f.component) {

@@ -71,6 +71,17 @@ impl<M: Copy, W> Ctx<'_, M, W> {
         self.queue.push(at.max(self.queue.now), target, msg);
     }
 
+    /// Delivers `msg` to `target` at `at` (not in the past) as the next
+    /// event of the run's series: a chain of events each scheduled while
+    /// the previous one is handled, such as a workload's arrivals. The
+    /// order of delivery is that of [`Ctx::send_at`]; the engine only
+    /// keeps a series' pending event beside its heap, where it costs a
+    /// comparison instead of a sift down and back up.
+    #[inline(always)]
+    pub fn send_at_in_series(&mut self, target: ActorId, at: SimTime, msg: M) {
+        self.queue.push_series(at.max(self.queue.now), target, msg);
+    }
+
     /// Delivers `msg` back to this actor after `delay` (a timer).
     #[inline(always)]
     pub fn schedule(&mut self, delay: SimDuration, msg: M) {
@@ -121,6 +132,12 @@ impl<M: Copy> Engine<M> {
     /// initial events of a run).
     pub fn schedule(&mut self, at: SimTime, target: ActorId, msg: M) {
         self.queue.push(at.max(self.queue.now), target, msg);
+    }
+
+    /// As [`Engine::schedule`], as the first event of the run's series
+    /// (see [`Ctx::send_at_in_series`]).
+    pub fn schedule_in_series(&mut self, at: SimTime, target: ActorId, msg: M) {
+        self.queue.push_series(at.max(self.queue.now), target, msg);
     }
 
     /// Delivers, in order, every event due before `end`, then sets the

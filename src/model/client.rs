@@ -350,7 +350,7 @@ impl ClientActor {
         self.start_attempt(req, ctx);
         if let Some(next) = self.arrivals.next_arrival() {
             let me = ctx.me();
-            ctx.send_at(me, next, ClientTimer::NextArrival.into());
+            ctx.send_at_in_series(me, next, ClientTimer::NextArrival.into());
         }
     }
 
