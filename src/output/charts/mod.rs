@@ -16,6 +16,7 @@ mod cost;
 mod diagram;
 pub mod fonts;
 mod front;
+mod number;
 pub mod style;
 mod sweep;
 mod timeline;

@@ -10,8 +10,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-pub use super::axis::{Axis, Coord, Scale, extent, format_number};
+pub use super::axis::{Axis, Coord, Scale, extent};
 use super::backend::WithFonts;
+pub use super::number::format_number;
 
 /// The font families of every text, as the SVG files name them: the
 /// Hangul family first, for Korean names, then DejaVu Sans and the generic

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::axis::format_number;
+use super::number::format_number;
 use crate::output::language::Lang;
 
 /// A fixed word or phrase of a chart.
