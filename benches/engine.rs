@@ -14,6 +14,10 @@
 //!   cost of every run;
 //! - `engine/hold`, `engine/hold_16`: the engine alone (queue and
 //!   dispatch), events per second with 1,000 or 16 events pending;
+//! - `engine/chain_in_heap`, `engine/chain_in_series`: 16 pending events
+//!   and a chain as frequent as all of them together (as the M/M/16's
+//!   arrivals are), the chain sent as ordinary events or as the engine's
+//!   series;
 //! - `event_queue/*`: one pop and one push on 10,000 pending events: std's
 //!   `BinaryHeap`, the `priority-queue` crate, and the engine (its queue
 //!   through dispatch);
@@ -218,6 +222,56 @@ fn hold_run(pending: u32, events: u64) -> u64 {
     engine.delivered()
 }
 
+/// The hold model's 16 events plus a chain of events (message
+/// [`CHAIN`]) that follows itself after a delay 16 times shorter, so that
+/// it is half the events delivered, as the arrivals are in the M/M/16: sent
+/// as the engine's series (`in_series`) or as ordinary events.
+struct HoldAndChain {
+    hold: Hold,
+    in_series: bool,
+}
+
+const CHAIN: u32 = u32::MAX;
+
+impl Actor<u32, ()> for HoldAndChain {
+    fn handle(&mut self, msg: u32, ctx: &mut Ctx<'_, u32, ()>) {
+        if msg != CHAIN {
+            return self.hold.handle(msg, ctx);
+        }
+        let h = &mut self.hold;
+        h.state ^= h.state << 13;
+        h.state ^= h.state >> 7;
+        h.state ^= h.state << 17;
+        let (me, at) = (ctx.me(), ctx.now() + SimDuration(1 + h.state % 62_500));
+        if self.in_series {
+            ctx.send_at_in_series(me, at, CHAIN);
+        } else {
+            ctx.send_at(me, at, CHAIN);
+        }
+    }
+}
+
+/// Runs [`HoldAndChain`] for about `events` events; returns the number
+/// delivered.
+fn chain_run(in_series: bool, events: u64) -> u64 {
+    let mut engine = Engine::new();
+    let mut actors = vec![HoldAndChain {
+        hold: Hold {
+            state: 88172645463325252,
+        },
+        in_series,
+    }];
+    for i in 0..16 {
+        engine.schedule(SimTime(u64::from(i)), ActorId(0), i);
+    }
+    engine.schedule(SimTime(0), ActorId(0), CHAIN);
+    // 16 holds of 0.5 ms on average and a chain of 31 µs: 32 events of
+    // each a millisecond, one per 15.6 µs.
+    let horizon = events * 15_625;
+    engine.run_until(&mut actors, &mut (), SimTime(horizon));
+    engine.delivered()
+}
+
 fn engine_hold(c: &mut Criterion) {
     let mut g = c.benchmark_group("engine");
     for (name, pending) in [("hold", 1_000), ("hold_16", 16)] {
@@ -227,6 +281,12 @@ fn engine_hold(c: &mut Criterion) {
         eprintln!("engine/{name}: {events} events per iteration, {pending} pending");
         g.throughput(Throughput::Elements(events));
         g.bench_function(name, |b| b.iter(|| hold_run(pending, 1_000_000)));
+    }
+    for (name, in_series) in [("chain_in_heap", false), ("chain_in_series", true)] {
+        let events = chain_run(in_series, 1_000_000);
+        eprintln!("engine/{name}: {events} events per iteration");
+        g.throughput(Throughput::Elements(events));
+        g.bench_function(name, |b| b.iter(|| chain_run(in_series, 1_000_000)));
     }
     g.finish();
 }

@@ -110,6 +110,8 @@ parts = [
     ("process/start_up", "`stratosim run` of one simulated second (about 200 requests): start-up, CSV files, charts, report", None),
     ("engine/hold", "the engine alone (queue and dispatch): an actor reschedules each event after 1 ns–1 ms, 1,000 events pending", "events"),
     ("engine/hold_16", "the same with 16 events pending (as many as in the M/M/16)", "events"),
+    ("engine/chain_in_heap", "16 events pending and a chain of events as frequent as all of them together (as the M/M/16's arrivals are), the chain scheduled as ordinary events", "events"),
+    ("engine/chain_in_series", "the same, the chain scheduled as the engine's series (kept beside the heap)", "events"),
     ("event_queue/engine", "one pop and one push among 10,000 events: the engine's queue (with dispatch)", "ops"),
     ("event_queue/binary_heap", "the same on std's `BinaryHeap` alone", "ops"),
     ("event_queue/priority_queue", "the same on the `priority-queue` crate", "ops"),
