@@ -23,7 +23,7 @@ write=false
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The fastest build (`dist`: one codegen unit, thin LTO), as in the tables.
+# The fastest build (`dist`: one codegen unit, fat LTO), as in the tables.
 cargo build --profile dist --locked >&2
 cargo bench --profile dist --locked --bench engine >&2
 
