@@ -167,6 +167,14 @@ fn every_shipped_scenarios_diagram_names_every_component_and_link() {
                 checked += 1;
             }
         }
+        // An alarm handles no calls: its box says how often it fired
+        // (alarms.csv), not a rate of 0.00/s.
+        assert_eq!(
+            svg.matches("into ALARM ").count(),
+            svg.matches(" (alarm)</title>").count(),
+            "{}: the alarms' boxes",
+            scenario.display()
+        );
     }
     note(&format!(
         "diagrams of {} scenarios name their {checked} components and links",

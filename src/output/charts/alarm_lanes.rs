@@ -2,7 +2,8 @@
 //! of each design, named on the y axis, shaded over the periods the alarm
 //! spent in ALARM in each replication (each replication adds its share of
 //! the shade, so a period in ALARM in every replication is the darkest),
-//! in a violet apart from the fault windows' red and orange.
+//! in a violet apart from the fault windows' red and orange. Also how
+//! often an alarm went into ALARM, for its box in the diagram.
 
 use std::collections::BTreeMap;
 
@@ -36,6 +37,28 @@ pub fn lanes(folder: &OutputFolder, point: usize, end_s: f64) -> Vec<Lane> {
         Some(table) => lanes_of(table, &folder.designs, point, end_s),
         None => Vec::new(),
     }
+}
+
+/// How many times, on average over the replications, the alarm `alarm`
+/// of design number `design` went into ALARM at `point`: what the
+/// diagram's box of an alarm says, since an alarm handles no calls.
+/// `None` when the folder has no `alarms.csv`.
+pub fn times_into_alarm(
+    folder: &OutputFolder,
+    design: usize,
+    point: usize,
+    alarm: &str,
+) -> Option<f64> {
+    let table = folder.alarms.as_ref()?;
+    let (name, to) = (table.column("alarm")?, table.column("to")?);
+    let count = table
+        .rows
+        .iter()
+        .filter(|r| r.design == design && r.point == point)
+        .filter(|r| r.cells.get(name).is_some_and(|c| c == alarm))
+        .filter(|r| r.cells.get(to).is_some_and(|c| c == "ALARM"))
+        .count();
+    Some(count as f64 / folder.replications() as f64)
 }
 
 /// The alarm lanes of `point` in `table` (`alarms.csv`), of a folder whose

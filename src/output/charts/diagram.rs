@@ -19,6 +19,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use unicode_width::UnicodeWidthStr;
 
+use super::alarm_lanes;
 use super::style::{self, Figure, Header, Sample};
 use super::words::{self, Phrase, Word, say, word};
 use super::{Caption, Chart, replications_note};
@@ -312,7 +313,8 @@ fn mean_of(
 }
 
 /// A component's measures as the box shows them in `lang`: "62% busy ·
-/// 41.5/s" and "errors 12" (empty when `components.csv` has no row of it).
+/// 41.5/s" and "errors 12" (empty when `components.csv` has no row of
+/// it); an alarm's, "into ALARM 2× in the run" (from `alarms.csv`).
 fn measures(
     folder: &OutputFolder,
     design: usize,
@@ -321,6 +323,22 @@ fn measures(
     kind: &str,
     lang: Lang,
 ) -> Vec<Measure> {
+    if kind == "alarm" {
+        // An alarm handles no calls: its box says how often it fired.
+        return alarm_lanes::times_into_alarm(folder, design, point, name)
+            .map(|times| {
+                let decimals = if times.fract() == 0.0 { 0 } else { 1 };
+                Measure {
+                    text: say(
+                        lang,
+                        Phrase::IntoAlarm(&style::format_number(times, decimals)),
+                    ),
+                    alert: false,
+                }
+            })
+            .into_iter()
+            .collect();
+    }
     let handled = mean_of(folder, design, point, name, "handled");
     let errors = mean_of(folder, design, point, name, "errors");
     let window = folder.manifest.window_s;

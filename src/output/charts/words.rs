@@ -318,6 +318,10 @@ pub enum Phrase<'a> {
     Busy(&'a str),
     /// A box's errors [formatted].
     Errors(&'a str),
+    /// An alarm's box: how many times it went into ALARM over the whole
+    /// run (warmup included, as `alarms.csv` records it), the mean over
+    /// replications [formatted].
+    IntoAlarm(&'a str),
     /// A band's share of requests not completed [%, formatted].
     NotCompleted(&'a str),
 }
@@ -413,6 +417,10 @@ pub fn say(lang: Lang, phrase: Phrase<'_>) -> String {
         Phrase::Errors(count) => match lang {
             Lang::En => format!("errors {count}"),
             Lang::Ko => format!("오류 {count}"),
+        },
+        Phrase::IntoAlarm(times) => match lang {
+            Lang::En => format!("into ALARM {times}× in the run"),
+            Lang::Ko => format!("실행 중 ALARM 전환 {times}회"),
         },
         Phrase::NotCompleted(percent) => match lang {
             Lang::En => format!("{percent}% of requests failed, lost or pending"),
