@@ -225,10 +225,7 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
             "요청의 99%를 완료한 지점이 없어, 가장 많이 완료한 지점",
         ),
     };
-    match lang {
-        Lang::En => english,
-        Lang::Ko => korean,
-    }
+    lang.pick(english, korean)
 }
 
 /// The report's legend: each number or mark the report shows, as its

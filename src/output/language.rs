@@ -46,6 +46,14 @@ impl RequestsCalled {
 }
 
 impl Lang {
+    /// Of a text written in both languages, the one in this language.
+    pub fn pick<T>(self, english: T, korean: T) -> T {
+        match self {
+            Lang::En => english,
+            Lang::Ko => korean,
+        }
+    }
+
     /// The language's tag for HTML's `lang` attribute.
     pub fn tag(self) -> &'static str {
         match self {

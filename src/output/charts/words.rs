@@ -255,10 +255,7 @@ pub fn word(lang: Lang, w: Word) -> &'static str {
         Word::NoRequest => ("no request in the measured window", "측정 구간에 요청 없음"),
         Word::EveryRequestCompleted => ("every request completed", "모든 요청 완료"),
     };
-    match lang {
-        Lang::En => english,
-        Lang::Ko => korean,
-    }
+    lang.pick(english, korean)
 }
 
 /// A chart phrase that carries values.
@@ -445,10 +442,7 @@ pub fn component_kind(lang: Lang, kind: &str) -> Cow<'static, str> {
         "db_proxy" => ("db proxy", "DB 프록시"),
         other => return Cow::Owned(other.replace('_', " ")),
     };
-    Cow::Borrowed(match lang {
-        Lang::En => english,
-        Lang::Ko => korean,
-    })
+    Cow::Borrowed(lang.pick(english, korean))
 }
 
 /// A link kind as the diagram writes it along an arrow (`dead_letter`:
@@ -468,10 +462,7 @@ pub fn link_kind(lang: Lang, kind: &str) -> Cow<'static, str> {
         "scales" => ("scales", "조정"),
         other => return Cow::Owned(other.replace('_', " ")),
     };
-    Cow::Borrowed(match lang {
-        Lang::En => english,
-        Lang::Ko => korean,
-    })
+    Cow::Borrowed(lang.pick(english, korean))
 }
 
 #[cfg(test)]
