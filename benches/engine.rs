@@ -27,7 +27,7 @@
 //!   times.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -47,6 +47,10 @@ use stratosim::scenario::{Scenario, load_str};
 use stratosim::stats::Latencies;
 use stratosim::time::{SimDuration, SimTime};
 
+#[path = "reference/handwritten_mm16.rs"]
+mod handwritten;
+use handwritten::handwritten_mm16;
+
 /// A scenario shipped in `benches/`.
 fn bench_scenario(name: &str) -> (PathBuf, Scenario) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -55,63 +59,6 @@ fn bench_scenario(name: &str) -> (PathBuf, Scenario) {
     let text = std::fs::read_to_string(&path).expect("the bench scenario is readable");
     let s = load_str(&text, &path, &[]).expect("the bench scenario is valid");
     (path, s)
-}
-
-/// The M/M/16 of issue 15: λ = 200/s, exponential service with a 70 ms
-/// mean, 10 000 s simulated: about 2 million requests.
-const MM16_RATE: f64 = 200.0;
-const MM16_MEAN_SERVICE_NS: f64 = 70e6;
-const MM16_HORIZON_NS: u64 = 10_000 * 1_000_000_000;
-
-/// M/M/16 as one would write it for that model alone, with no framework: a
-/// binary heap of `(time, sequence, arrival instant)` events, a FIFO of
-/// waiting arrival instants, PCG exponential draws, and an HDR histogram
-/// record of every response (whole microseconds, as stratosim records
-/// them); nothing is written out. Returns the requests that arrived and
-/// the mean response [ns] (so the work cannot be optimised away).
-fn handwritten_mm16() -> (u64, f64) {
-    const SERVERS: u32 = 16;
-    /// Marks an arrival event; a departure carries its arrival instant.
-    const ARRIVAL: u64 = u64::MAX;
-    let mut rng = Pcg64Mcg::seed_from_u64(1);
-    let mut draw = |mean_ns: f64| {
-        let x: f64 = Exp1.sample(&mut rng);
-        (x * mean_ns + 0.5) as u64
-    };
-    let mean_interarrival = 1e9 / MM16_RATE;
-    let mut heap: BinaryHeap<Reverse<(u64, u64, u64)>> = BinaryHeap::with_capacity(64);
-    let mut waiting: VecDeque<u64> = VecDeque::with_capacity(1024);
-    let mut hist = Histogram::<u64>::new(3).expect("valid precision");
-    hist.auto(true);
-    let (mut seq, mut busy, mut requests, mut response_sum) = (0u64, 0u32, 0u64, 0u128);
-    heap.push(Reverse((draw(mean_interarrival), seq, ARRIVAL)));
-    while let Some(Reverse((now, _, what))) = heap.pop() {
-        if now >= MM16_HORIZON_NS {
-            break;
-        }
-        seq += 1;
-        if what == ARRIVAL {
-            requests += 1;
-            heap.push(Reverse((now + draw(mean_interarrival), seq, ARRIVAL)));
-            if busy < SERVERS {
-                busy += 1;
-                seq += 1;
-                heap.push(Reverse((now + draw(MM16_MEAN_SERVICE_NS), seq, now)));
-            } else {
-                waiting.push_back(now);
-            }
-        } else {
-            let response = now - what;
-            response_sum += u128::from(response);
-            let _ = hist.record((response / 1_000).max(1));
-            if let Some(arrived) = waiting.pop_front() {
-                heap.push(Reverse((now + draw(MM16_MEAN_SERVICE_NS), seq, arrived)));
-            } else {
-                busy -= 1;
-            }
-        }
-    }
-    (requests, response_sum as f64 / hist.len().max(1) as f64)
 }
 
 fn reference(c: &mut Criterion) {

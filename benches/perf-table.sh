@@ -2,18 +2,22 @@
 # Measures stratosim against a hand-written loop and SimPy on this machine,
 # and prints the tables of the README's "Performance" section (markdown).
 #
-#   benches/perf-table.sh            # print the tables (about 5 minutes)
+#   benches/perf-table.sh            # print the tables (about 8 minutes)
 #   benches/perf-table.sh --write    # also replace them in README.md
 #
-# Needs: cargo, hyperfine (apt-get install hyperfine), python3 with SimPy
-# 4.1.2 (pip install simpy==4.1.2). Every figure is for one thread:
+# Needs: cargo, python3 with SimPy 4.1.2 (pip install simpy==4.1.2).
+# Every figure is for one thread:
 # - criterion (`cargo bench --profile dist --bench engine`): the hand-written M/M/16 loop
 #   (reference/handwritten_mm16), simulate() of the same M/M/16
 #   (mmc/m_m_16) and of the three-tier design (three_tier/alb_ec2_db), and
 #   the benchmarks of each part;
-# - hyperfine: `stratosim run --jobs 1` end to end (start-up, simulation,
-#   CSV files, charts, report) on benches/mm16-2m.toml and
-#   benches/memory-2m-three-tier.toml, each run into a fresh folder;
+# - benches/interleaved.py: whole processes run in turn, round after
+#   round: the same hand-written loop as a program of its own (the example
+#   handwritten_mm16), then `stratosim run --jobs 1` end to end (start-up,
+#   simulation, CSV files, charts, report) on benches/mm16-2m.toml, then on
+#   benches/memory-2m-three-tier.toml, each run into a fresh folder; the
+#   ratio to the loop is the median of the rounds' ratios, which a shared
+#   machine's drift moves much less than the times themselves;
 # - SimPy: benches/simpy_mm16.py on the same M/M/16 (2 M requests) and on
 #   the same three tiers (400 k requests).
 set -euo pipefail
@@ -24,13 +28,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The fastest build (`dist`: one codegen unit, fat LTO), as in the tables.
-cargo build --profile dist --locked >&2
+cargo build --profile dist --locked --bin stratosim --example handwritten_mm16 >&2
 cargo bench --profile dist --locked --bench engine >&2
 
-hyperfine --warmup 2 --runs 10 -N --prepare "rm -rf $work/out" \
-  --export-json "$work/hyperfine.json" \
-  "target/dist/stratosim run benches/mm16-2m.toml --out $work/out --jobs 1 --quiet" \
-  "target/dist/stratosim run benches/memory-2m-three-tier.toml --out $work/out --jobs 1 --quiet" >&2
+python3 benches/interleaved.py --rounds 15 --warmup 2 --json "$work/whole.json" \
+  hand="target/dist/examples/handwritten_mm16" \
+  mm16="target/dist/stratosim run benches/mm16-2m.toml --out $work/out --jobs 1 --quiet" \
+  three_tier="target/dist/stratosim run benches/memory-2m-three-tier.toml --out $work/out --jobs 1 --quiet" >&2
 # The requests each run simulated, from its summary.csv.
 for f in mm16-2m memory-2m-three-tier; do
   rm -rf "$work/out"
@@ -38,6 +42,7 @@ for f in mm16-2m memory-2m-three-tier; do
   cp "$work/out/summary.csv" "$work/$f.csv"
 done
 
+target/dist/examples/handwritten_mm16 > "$work/hand.txt"
 python3 benches/simpy_mm16.py --rate 200 --service 0.070 --duration 10000 | tee "$work/simpy.txt" >&2
 # The three tiers in SimPy: 400 k requests (its speed per request does not
 # depend on the horizon).
@@ -60,10 +65,10 @@ def crit(name):
 def requests(f):
     return sum(int(r["requests"]) for r in csv.DictReader(open(f"{work}/{f}.csv")))
 
-runs = json.load(open(f"{work}/hyperfine.json"))["results"]
-def whole(i, f):
-    r, n = runs[i], requests(f)
-    return r["median"] / n * 1e9, r["min"] / n * 1e9, (r["user"] + r["system"]) / n * 1e9, n
+runs = json.load(open(f"{work}/whole.json"))
+def whole(name, n):
+    r = runs[name]
+    return r["median"] / n * 1e9, r["min"] / n * 1e9, r["cpu"] / n * 1e9, r["wall_ratio"], r["cpu_ratio"]
 
 def simpy_ns(f):
     text = open(f"{work}/{f}").read()
@@ -73,8 +78,14 @@ simpy, simpy3 = simpy_ns("simpy.txt"), simpy_ns("simpy3.txt")
 
 hand, hand_lo, hand_hi = crit("reference/handwritten_mm16")
 sim, sim_lo, sim_hi = crit("mmc/m_m_16")
-mm_wall, mm_min, mm_cpu, mm_n = whole(0, "mm16-2m")
-tt_wall, tt_min, tt_cpu, tt_n = whole(1, "memory-2m-three-tier")
+mm_n, tt_n = requests("mm16-2m"), requests("memory-2m-three-tier")
+rounds = runs["hand"]["rounds"]
+# The loop's own count of requests (arrivals before the horizon), as its
+# criterion benchmark counts them.
+hand_n = int(re.search(r"(\d+) requests", open(f"{work}/hand.txt").read()).group(1))
+hw_wall, hw_min, hw_cpu, _, _ = whole("hand", hand_n)
+mm_wall, mm_min, mm_cpu, mm_ratio, mm_cpu_ratio = whole("mm16", mm_n)
+tt_wall, tt_min, tt_cpu, _, _ = whole("three_tier", tt_n)
 tt_sim, tt_lo, tt_hi = crit("three_tier/alb_ec2_db")
 
 def ns(x):
@@ -87,15 +98,19 @@ def mps(x):
 out = []
 out.append(f"Measured on {datetime.date.today()} with `benches/perf-table.sh` at commit `{commit}`: "
            f"{machine}; {rustc}; `dist` profile; one thread. "
-           "Criterion figures are medians (95% interval in brackets); whole-process figures "
-           "are the median of 10 `hyperfine` runs, each into a fresh folder (the fastest run, "
-           "and the CPU time, in brackets).")
+           "Criterion figures are medians (95% interval in brackets). Whole-process figures "
+           f"come from {rounds} rounds of `benches/interleaved.py`, each round running the "
+           "hand-written loop as a program of its own, then `stratosim run` on the M/M/16, then on "
+           "the three tiers, each into a fresh folder: the median run (the fastest run, and "
+           "the median CPU time, in brackets); a whole process's ratio to the loop is the "
+           "median of the rounds' ratios (of CPU times in brackets).")
 out.append("")
 out.append("| M/M/16, λ = 200/s, 70 ms exponential service, 2 M requests | per request | × hand-written loop | SimPy ÷ this |")
 out.append("|---|---|---|---|")
 out.append(f"| hand-written Rust loop (`reference/handwritten_mm16`: binary heap, FIFO, PCG exponential draws, an HDR record per request, no output) | {ns(hand)} ({ns(hand_lo)}–{ns(hand_hi)}) | 1 | {simpy / hand:.0f}× |")
 out.append(f"| stratosim `simulate()` alone (`mmc/m_m_16`) | {ns(sim)} ({ns(sim_lo)}–{ns(sim_hi)}) | {sim / hand:.2f} | {simpy / sim:.0f}× |")
-out.append(f"| **stratosim `run --jobs 1`, whole process** (start-up, simulation, CSV files, charts, report; `benches/mm16-2m.toml`, {mm_n:,} requests) | **{ns(mm_wall)}** (fastest {ns(mm_min)}; CPU {ns(mm_cpu)}) | **{mm_wall / hand:.2f}** | **{simpy / mm_wall:.0f}×** |")
+out.append(f"| hand-written Rust loop, whole process (the example `handwritten_mm16`: the same loop as a program of its own, run in turn with the row below) | {ns(hw_wall)} (fastest {ns(hw_min)}; CPU {ns(hw_cpu)}) | 1 | {simpy / hw_wall:.0f}× |")
+out.append(f"| **stratosim `run --jobs 1`, whole process** (start-up, simulation, CSV files, charts, report; `benches/mm16-2m.toml`, {mm_n:,} requests) | **{ns(mm_wall)}** (fastest {ns(mm_min)}; CPU {ns(mm_cpu)}) | **{mm_ratio:.2f}** (CPU {mm_cpu_ratio:.2f}) × the loop's whole process | **{simpy / mm_wall:.0f}×** |")
 out.append(f"| SimPy {simpy_version}, one process per request (`benches/simpy_mm16.py --rate 200 --service 0.070 --duration 10000`) | {ns(simpy)} | {simpy / hand:.0f} | 1 |")
 out.append("")
 out.append("| ALB → 8 × EC2 (16 workers) → database (64 connections), 500/s | per request | requests per second | SimPy ÷ this |")
