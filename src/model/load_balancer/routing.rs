@@ -30,6 +30,11 @@ pub(super) struct TargetSet {
     /// Choices made so far: round robin's position, and least
     /// outstanding's clock of last picks.
     picks: u64,
+    /// `picks` modulo the number of members (0 while there are none),
+    /// stepped with each round-robin pick and computed anew only when the
+    /// members change: a division on every request cost more than the
+    /// rest of the choice.
+    turn: usize,
     /// With least-outstanding routing, the members by requests in flight.
     least: Option<LeastOutstanding>,
 }
@@ -41,6 +46,7 @@ impl TargetSet {
             members: Vec::new(),
             cumulative: Vec::new(),
             picks,
+            turn: 0,
             least: (routing == Routing::LeastOutstanding)
                 .then(|| LeastOutstanding::with_hasher(FixedHasher::default())),
         }
@@ -81,6 +87,10 @@ impl TargetSet {
                 self.cumulative.push(acc);
             }
         }
+        self.turn = match self.members.len() as u64 {
+            0 => 0,
+            n => (self.picks % n) as usize,
+        };
         if let Some(least) = &mut self.least {
             for i in 0..weights.len() as u32 {
                 let present = least.get_priority(&i).is_some();
@@ -122,8 +132,12 @@ impl TargetSet {
         let n = members.len() as u32;
         match routing {
             Routing::RoundRobin => {
-                let i = self.member_at(self.picks);
+                let i = members[self.turn];
                 self.picks += 1;
+                self.turn += 1;
+                if self.turn == members.len() {
+                    self.turn = 0;
+                }
                 i
             }
             Routing::Random => members[rng.random_range(0..n) as usize],
