@@ -8,7 +8,8 @@ turn, each round's commands meet nearly the same moment, so the ratio of
 their times within a round is steadier than either time. Reports, per
 command, the median and fastest wall time and the median CPU time (user +
 system, of the command and its children), and, per command against the
-first, the median of the rounds' ratios.
+first, the median of the rounds' ratios; with --json, every round's times
+as well, for ratios against another command.
 
     benches/interleaved.py --rounds 15 --json out.json \\
         hand='target/dist/examples/handwritten_mm16' \\
@@ -76,6 +77,10 @@ def main():
                 c / f for (_, c), (_, f) in zip(runs[name], runs[first])
             ),
             "rounds": len(walls),
+            # Each round's times, so that other ratios can be taken round
+            # by round too.
+            "walls": walls,
+            "cpus": cpus,
         }
         r = results[name]
         print(

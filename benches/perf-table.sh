@@ -2,10 +2,11 @@
 # Measures stratosim against a hand-written loop and SimPy on this machine,
 # and prints the tables of the README's "Performance" section (markdown).
 #
-#   benches/perf-table.sh            # print the tables (about 8 minutes)
+#   benches/perf-table.sh            # print the tables (about 16 minutes)
 #   benches/perf-table.sh --write    # also replace them in README.md
 #
-# Needs: cargo, python3 with SimPy 4.1.2 (pip install simpy==4.1.2).
+# Needs: cargo, python3 with SimPy 4.1.2 (pip install simpy==4.1.2), and
+# llvm-profdata for the PGO builds (rustup component add llvm-tools).
 # Every figure is for one thread:
 # - criterion (`cargo bench --profile dist --bench engine`): the hand-written M/M/16 loop
 #   (reference/handwritten_mm16), simulate() of the same M/M/16
@@ -17,7 +18,10 @@
 #   simulation, CSV files, charts, report) on benches/mm16-2m.toml, then on
 #   benches/memory-2m-three-tier.toml, each run into a fresh folder; the
 #   ratio to the loop is the median of the rounds' ratios, which a shared
-#   machine's drift moves much less than the times themselves;
+#   machine's drift moves much less than the times themselves; the same
+#   three programs built with profile-guided optimisation (benches/pgo.sh)
+#   run in the same rounds, and the PGO build of stratosim is compared with
+#   the PGO build of the loop;
 # - SimPy: benches/simpy_mm16.py on the same M/M/16 (2 M requests) and on
 #   the same three tiers (400 k requests).
 set -euo pipefail
@@ -30,11 +34,15 @@ trap 'rm -rf "$work"' EXIT
 # The fastest build (`dist`: one codegen unit, fat LTO), as in the tables.
 cargo build --profile dist --locked --bin stratosim --example handwritten_mm16 >&2
 cargo bench --profile dist --locked --bench engine >&2
+benches/pgo.sh
 
 python3 benches/interleaved.py --rounds 15 --warmup 2 --json "$work/whole.json" \
   hand="target/dist/examples/handwritten_mm16" \
   mm16="target/dist/stratosim run benches/mm16-2m.toml --out $work/out --jobs 1 --quiet" \
-  three_tier="target/dist/stratosim run benches/memory-2m-three-tier.toml --out $work/out --jobs 1 --quiet" >&2
+  three_tier="target/dist/stratosim run benches/memory-2m-three-tier.toml --out $work/out --jobs 1 --quiet" \
+  hand_pgo="target/pgo/dist/examples/handwritten_mm16" \
+  mm16_pgo="target/pgo/dist/stratosim run benches/mm16-2m.toml --out $work/out --jobs 1 --quiet" \
+  three_tier_pgo="target/pgo/dist/stratosim run benches/memory-2m-three-tier.toml --out $work/out --jobs 1 --quiet" >&2
 # The requests each run simulated, from its summary.csv.
 for f in mm16-2m memory-2m-three-tier; do
   rm -rf "$work/out"
@@ -49,7 +57,7 @@ python3 benches/simpy_mm16.py --model three-tier --duration 800 | tee "$work/sim
 
 machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB"
 python3 - "$work" "$machine" "$(rustc --version)" "$(git rev-parse --short HEAD)" "$write" <<'EOF'
-import csv, json, re, sys, datetime
+import csv, json, re, statistics, sys, datetime
 work, machine, rustc, commit, write = sys.argv[1:6]
 
 def crit(name):
@@ -69,6 +77,10 @@ def whole(name, n):
     r = runs[name]
     return r["median"] / n * 1e9, r["min"] / n * 1e9, r["cpu"] / n * 1e9, r["wall_ratio"], r["cpu_ratio"]
 
+def ratio(name, base, kind):
+    """The median of the rounds' ratios of `name`'s times to `base`'s."""
+    return statistics.median(a / b for a, b in zip(runs[name][kind], runs[base][kind]))
+
 def simpy_ns(f):
     text = open(f"{work}/{f}").read()
     return float(re.search(r"ns per request\s+([\d,.]+)", text).group(1).replace(",", ""))
@@ -85,6 +97,10 @@ hand_n = json.load(open("target/criterion/reference/handwritten_mm16/new/benchma
 hw_wall, hw_min, hw_cpu, _, _ = whole("hand", hand_n)
 mm_wall, mm_min, mm_cpu, mm_ratio, mm_cpu_ratio = whole("mm16", mm_n)
 tt_wall, tt_min, tt_cpu, _, _ = whole("three_tier", tt_n)
+hp_wall, hp_min, hp_cpu, _, _ = whole("hand_pgo", hand_n)
+mp_wall, mp_min, mp_cpu, _, _ = whole("mm16_pgo", mm_n)
+mp_ratio, mp_cpu_ratio = ratio("mm16_pgo", "hand_pgo", "walls"), ratio("mm16_pgo", "hand_pgo", "cpus")
+tp_wall, tp_min, tp_cpu, _, _ = whole("three_tier_pgo", tt_n)
 tt_sim, tt_lo, tt_hi = crit("three_tier/alb_ec2_db")
 
 def ns(x):
@@ -96,7 +112,7 @@ def mps(x):
 
 out = []
 out.append(f"Measured on {datetime.date.today()} with `benches/perf-table.sh` at commit `{commit}`: "
-           f"{machine}; {rustc}; `dist` profile; one thread. "
+           f"{machine}; {rustc}; `dist` profile (and its PGO build where a row says so); one thread. "
            "Criterion figures are medians (95% interval in brackets). Whole-process figures "
            f"come from {rounds} rounds of `benches/interleaved.py`, each round running the "
            "hand-written loop as a program of its own, then `stratosim run` on the M/M/16, then on "
@@ -110,12 +126,15 @@ out.append(f"| hand-written Rust loop (`reference/handwritten_mm16`: binary heap
 out.append(f"| stratosim `simulate()` alone (`mmc/m_m_16`) | {ns(sim)} ({ns(sim_lo)}–{ns(sim_hi)}) | {sim / hand:.2f} | {simpy / sim:.0f}× |")
 out.append(f"| hand-written Rust loop, whole process (the example `handwritten_mm16`: the same loop as a program of its own, run in turn with the row below) | {ns(hw_wall)} (fastest {ns(hw_min)}; CPU {ns(hw_cpu)}) | 1 | {simpy / hw_wall:.0f}× |")
 out.append(f"| **stratosim `run --jobs 1`, whole process** (start-up, simulation, CSV files, charts, report; `benches/mm16-2m.toml`, {mm_n:,} requests) | **{ns(mm_wall)}** (fastest {ns(mm_min)}; CPU {ns(mm_cpu)}) | **{mm_ratio:.2f}** (CPU {mm_cpu_ratio:.2f}) × the loop's whole process | **{simpy / mm_wall:.0f}×** |")
+out.append(f"| hand-written Rust loop, whole process, PGO build (`benches/pgo.sh`) | {ns(hp_wall)} (fastest {ns(hp_min)}; CPU {ns(hp_cpu)}) | {runs['hand_pgo']['wall_ratio']:.2f} | {simpy / hp_wall:.0f}× |")
+out.append(f"| stratosim `run --jobs 1`, whole process, PGO build (`benches/pgo.sh`, trained on the shipped scenarios) | {ns(mp_wall)} (fastest {ns(mp_min)}; CPU {ns(mp_cpu)}) | {mp_ratio:.2f} (CPU {mp_cpu_ratio:.2f}) × the PGO loop's whole process; {runs['mm16_pgo']['wall_ratio']:.2f} × the plain loop's | {simpy / mp_wall:.0f}× |")
 out.append(f"| SimPy {simpy_version}, one process per request (`benches/simpy_mm16.py --rate 200 --service 0.070 --duration 10000`) | {ns(simpy)} | {simpy / hand:.0f} | 1 |")
 out.append("")
 out.append("| ALB → 8 × EC2 (16 workers) → database (64 connections), 500/s | per request | requests per second | SimPy ÷ this |")
 out.append("|---|---|---|---|")
 out.append(f"| stratosim `simulate()` alone (`three_tier/alb_ec2_db`) | {ns(tt_sim)} ({ns(tt_lo)}–{ns(tt_hi)}) | {mps(tt_sim)} | {simpy3 / tt_sim:.0f}× |")
 out.append(f"| **stratosim `run --jobs 1`, whole process** (`benches/memory-2m-three-tier.toml`, {tt_n:,} requests) | {ns(tt_wall)} (fastest {ns(tt_min)}; CPU {ns(tt_cpu)}) | **{mps(tt_wall)}** (fastest {mps(tt_min)}) | {simpy3 / tt_wall:.0f}× |")
+out.append(f"| stratosim `run --jobs 1`, whole process, PGO build (`benches/pgo.sh`) | {ns(tp_wall)} (fastest {ns(tp_min)}; CPU {ns(tp_cpu)}) | **{mps(tp_wall)}** (fastest {mps(tp_min)}) | {simpy3 / tp_wall:.0f}× |")
 out.append(f"| SimPy {simpy_version} (`benches/simpy_mm16.py --model three-tier --duration 800`) | {ns(simpy3)} | {mps(simpy3)} | 1 |")
 out.append("")
 out.append("| benchmark | what it measures | result |")
