@@ -76,7 +76,7 @@ def requests(f):
 runs = json.load(open(f"{work}/whole.json"))
 def whole(name, n):
     r = runs[name]
-    return r["median"] / n * 1e9, r["min"] / n * 1e9, r["cpu"] / n * 1e9, r["wall_ratio"], r["cpu_ratio"]
+    return r["median"] / n * 1e9, r["min"] / n * 1e9, r["cpu"] / n * 1e9
 
 def ratio(name, base, kind):
     """The median of the rounds' ratios of `name`'s times to `base`'s."""
@@ -95,13 +95,14 @@ rounds = runs["hand"]["rounds"]
 # The loop's own count of requests (arrivals before the horizon): the
 # throughput its criterion benchmark recorded.
 hand_n = json.load(open("target/criterion/reference/handwritten_mm16/new/benchmark.json"))["throughput"]["Elements"]
-hw_wall, hw_min, hw_cpu, _, _ = whole("hand", hand_n)
-mm_wall, mm_min, mm_cpu, mm_ratio, mm_cpu_ratio = whole("mm16", mm_n)
-tt_wall, tt_min, tt_cpu, _, _ = whole("three_tier", tt_n)
-hp_wall, hp_min, hp_cpu, _, _ = whole("hand_pgo", hand_n)
-mp_wall, mp_min, mp_cpu, _, _ = whole("mm16_pgo", mm_n)
+hw_wall, hw_min, hw_cpu = whole("hand", hand_n)
+mm_wall, mm_min, mm_cpu = whole("mm16", mm_n)
+mm_ratio, mm_cpu_ratio = ratio("mm16", "hand", "walls"), ratio("mm16", "hand", "cpus")
+tt_wall, tt_min, tt_cpu = whole("three_tier", tt_n)
+hp_wall, hp_min, hp_cpu = whole("hand_pgo", hand_n)
+mp_wall, mp_min, mp_cpu = whole("mm16_pgo", mm_n)
 mp_ratio, mp_cpu_ratio = ratio("mm16_pgo", "hand_pgo", "walls"), ratio("mm16_pgo", "hand_pgo", "cpus")
-tp_wall, tp_min, tp_cpu, _, _ = whole("three_tier_pgo", tt_n)
+tp_wall, tp_min, tp_cpu = whole("three_tier_pgo", tt_n)
 tt_sim, tt_lo, tt_hi = crit("three_tier/alb_ec2_db")
 
 def ns(x):
@@ -127,8 +128,8 @@ out.append(f"| hand-written Rust loop (`reference/handwritten_mm16`: binary heap
 out.append(f"| stratosim `simulate()` alone (`mmc/m_m_16`) | {ns(sim)} ({ns(sim_lo)}–{ns(sim_hi)}) | {sim / hand:.2f} | {simpy / sim:.0f}× |")
 out.append(f"| hand-written Rust loop, whole process (the example `handwritten_mm16`: the same loop as a program of its own, run in turn with the row below) | {ns(hw_wall)} (fastest {ns(hw_min)}; CPU {ns(hw_cpu)}) | 1 | {simpy / hw_wall:.0f}× |")
 out.append(f"| **stratosim `run --jobs 1`, whole process** (start-up, simulation, CSV files, charts, report; `benches/mm16-2m.toml`, {mm_n:,} requests) | **{ns(mm_wall)}** (fastest {ns(mm_min)}; CPU {ns(mm_cpu)}) | **{mm_ratio:.2f}** (CPU {mm_cpu_ratio:.2f}) × the loop's whole process | **{simpy / mm_wall:.0f}×** |")
-out.append(f"| hand-written Rust loop, whole process, PGO build (`benches/pgo.sh`) | {ns(hp_wall)} (fastest {ns(hp_min)}; CPU {ns(hp_cpu)}) | {runs['hand_pgo']['wall_ratio']:.2f} | {simpy / hp_wall:.0f}× |")
-out.append(f"| stratosim `run --jobs 1`, whole process, PGO build (`benches/pgo.sh`, trained on the shipped scenarios) | {ns(mp_wall)} (fastest {ns(mp_min)}; CPU {ns(mp_cpu)}) | {mp_ratio:.2f} (CPU {mp_cpu_ratio:.2f}) × the PGO loop's whole process; {runs['mm16_pgo']['wall_ratio']:.2f} × the plain loop's | {simpy / mp_wall:.0f}× |")
+out.append(f"| hand-written Rust loop, whole process, PGO build (`benches/pgo.sh`) | {ns(hp_wall)} (fastest {ns(hp_min)}; CPU {ns(hp_cpu)}) | {ratio('hand_pgo', 'hand', 'walls'):.2f} | {simpy / hp_wall:.0f}× |")
+out.append(f"| stratosim `run --jobs 1`, whole process, PGO build (`benches/pgo.sh`, trained on the shipped scenarios) | {ns(mp_wall)} (fastest {ns(mp_min)}; CPU {ns(mp_cpu)}) | {mp_ratio:.2f} (CPU {mp_cpu_ratio:.2f}) × the PGO loop's whole process; {ratio('mm16_pgo', 'hand', 'walls'):.2f} × the plain loop's | {simpy / mp_wall:.0f}× |")
 out.append(f"| SimPy {simpy_version}, one process per request (`benches/simpy_mm16.py --rate 200 --service 0.070 --duration 10000`) | {ns(simpy)} | {simpy / hand:.0f} | 1 |")
 out.append("")
 out.append("| ALB → 8 × EC2 (16 workers) → database (64 connections), 500/s | per request | requests per second | SimPy ÷ this |")
