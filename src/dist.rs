@@ -342,6 +342,30 @@ impl Dist {
         }
     }
 
+    /// Fills `out` with successive draws: the same durations, from the same
+    /// random numbers, as as many calls of [`Dist::sample`]. The kind is
+    /// matched once for the whole block, and in a tight loop successive
+    /// draws overlap where one at a time each waits for the last.
+    pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [SimDuration]) {
+        match &self.kind {
+            Kind::Exp { dist, .. } => {
+                for d in out {
+                    *d = SimDuration::from_secs_f64(dist.sample(rng));
+                }
+            }
+            Kind::LogNormal { dist, .. } => {
+                for d in out {
+                    *d = SimDuration::from_secs_f64(dist.sample(rng));
+                }
+            }
+            _ => {
+                for d in out {
+                    *d = self.sample(rng);
+                }
+            }
+        }
+    }
+
     /// The exact mean of the distribution \[s\]; `f64::INFINITY` for Pareto with
     /// `alpha` <= 1. For a truncated normal this is the closed form
     /// μ + σ·(φ(a) − φ(b)) / (Φ(b) − Φ(a)) with a, b the standardized bounds.
@@ -648,6 +672,33 @@ mod tests {
             "sample cv {} vs {cv}",
             sd / mean
         );
+    }
+
+    /// A block of draws is the same durations, from the same random
+    /// numbers, as one draw at a time, for every kind.
+    #[test]
+    fn sample_into_draws_what_sample_draws() {
+        let kinds = [
+            Dist::constant(ms(7)),
+            Dist::exp(ms(70)).unwrap(),
+            Dist::lognormal_mean_cv(ms(50), 0.8).unwrap(),
+            Dist::gamma_mean_cv(ms(50), 0.5).unwrap(),
+            Dist::uniform(ms(10), ms(90)).unwrap(),
+            Dist::normal(ms(50), ms(10), Some(ms(20)), None).unwrap(),
+            Dist::pareto(ms(5), 2.5).unwrap(),
+            Dist::empirical(vec![ms(1), ms(4), ms(9)]).unwrap(),
+        ];
+        for d in &kinds {
+            let mut one = Pcg64Mcg::seed_from_u64(3);
+            let mut block = Pcg64Mcg::seed_from_u64(3);
+            let singles: Vec<SimDuration> = (0..100).map(|_| d.sample(&mut one)).collect();
+            let mut blocks = vec![SimDuration::ZERO; 100];
+            d.sample_into(&mut block, &mut blocks[..64]);
+            d.sample_into(&mut block, &mut blocks[64..]);
+            assert_eq!(singles, blocks, "{d:?}");
+            // The streams are left in the same state.
+            assert_eq!(d.sample(&mut one), d.sample(&mut block), "{d:?}");
+        }
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod direct;
 mod group;
 mod lifecycle;
 mod serve;
+mod service_times;
 mod spot;
 mod zones;
 
@@ -52,6 +53,7 @@ pub use autoscaling::{GroupConfig, TrackingAlarms};
 pub use billing::{Ec2Billing, FleetPricing};
 pub use deploy::{DeployConfig, DeploymentConfig, Due};
 use group::Scaling;
+use service_times::ServiceTimes;
 pub use group::ScalingConfig;
 pub use spot::SpotConfig;
 
@@ -224,6 +226,8 @@ struct Job {
 pub struct Fleet {
     cfg: FleetConfig,
     rng: StreamRng,
+    /// Drawn from `rng`.
+    service_times: ServiceTimes,
     faults: FaultState,
     servers: Vec<Server>,
     jobs: Slab<Job>,
@@ -260,6 +264,11 @@ impl Fleet {
         lifecycle_rng: StreamRng,
         faults: FaultState,
     ) -> Self {
+        // Only a refused send's backoff and a release's own service times
+        // draw from `rng` besides the service times.
+        let stream_is_theirs = cfg.downstream.sends.is_empty()
+            && cfg.scaling.as_ref().is_none_or(|sc| sc.deploy.is_none());
+        let service_times = ServiceTimes::new(cfg.service_time.clone(), stream_is_theirs);
         let scaling = cfg
             .scaling
             .take()
@@ -278,6 +287,7 @@ impl Fleet {
         Fleet {
             cfg,
             rng,
+            service_times,
             faults,
             servers,
             jobs: Slab::default(),

@@ -114,7 +114,7 @@ impl Fleet {
         let server = job.server;
         let mut service = match self.release_service_time(server) {
             Some(work) => work,
-            None => self.cfg.service_time.sample(&mut self.rng),
+            None => self.service_times.next(&mut self.rng),
         };
         if self.release_fails(server)
             && let Some(job) = self.jobs.get_mut(key)
