@@ -104,6 +104,11 @@ impl Latencies {
 
     /// Forgets everything recorded.
     pub fn clear(&mut self) {
+        if self.count == 0 {
+            // Nothing recorded since the last clear; a reset would still
+            // write every bucket.
+            return;
+        }
         let recorded = self.recorded.get_mut();
         recorded.hist.reset();
         recorded.pending.clear();
