@@ -20,6 +20,18 @@
 //! the writes to reach the cache. Here an event travels in registers while
 //! it sifts and is written once, where it belongs. Four children per node
 //! rather than two halve the number of levels an event moves through.
+//!
+//! An event due now is read back as soon as the handler that sent it
+//! returns, while its writes are still in the store buffer: the FIFO writes
+//! and reads it as whole 8-byte words (volatile, so the compiler can
+//! neither split nor merge them), each read then taken from one write. A
+//! plain copy wrote a call field by field and read it in 16-byte pieces
+//! that waited for the cache (a sixth of the engine loop's samples on the
+//! three tiers); word by word, whole runs take 3% less time there and 2%
+//! less on the M/M/16. These two functions are the crate's only `unsafe`
+//! code.
+
+use std::mem::MaybeUninit;
 
 use super::ActorId;
 use crate::time::SimTime;
@@ -113,7 +125,17 @@ impl<M: Copy> EventQueue<M> {
     pub(super) fn push(&mut self, time: SimTime, target: ActorId, msg: M) {
         let event = self.stamp(time, target, msg);
         if time == self.now {
-            self.now_fifo.push(event);
+            if self.now_fifo.len() == self.now_fifo.capacity() {
+                self.now_fifo.reserve(1);
+            }
+            let len = self.now_fifo.len();
+            // SAFETY: capacity for one more was reserved; the slot is
+            // written whole (a copy of a valid event) before the length
+            // counts it.
+            unsafe {
+                store_words(self.now_fifo.as_mut_ptr().add(len), event);
+                self.now_fifo.set_len(len + 1);
+            }
         } else {
             self.heap_push(event);
         }
@@ -179,7 +201,7 @@ impl<M: Copy> EventQueue<M> {
         // stall on the store buffer.
         let event = match source {
             Source::Fifo => {
-                let e = self.now_fifo[self.fifo_head];
+                let e = load_words(&self.now_fifo[self.fifo_head]);
                 self.fifo_head += 1;
                 if self.fifo_head == self.now_fifo.len() {
                     self.now_fifo.clear();
@@ -284,6 +306,37 @@ impl<M: Copy> EventQueue<M> {
         }
         top
     }
+}
+
+/// Writes `event` to `slot` as whole 8-byte words.
+///
+/// # Safety
+/// `slot` must be valid for writing one event.
+#[inline(always)]
+unsafe fn store_words<M: Copy>(slot: *mut Event<M>, event: Event<M>) {
+    let words = size_of::<Event<M>>() / 8;
+    let src = (&raw const event).cast::<MaybeUninit<u64>>();
+    let dst = slot.cast::<MaybeUninit<u64>>();
+    for i in 0..words {
+        // SAFETY: an event is 8-aligned and a multiple of 8 bytes long (its
+        // time is a u64); `MaybeUninit` words may hold its padding.
+        unsafe { dst.add(i).write_volatile(src.add(i).read()) };
+    }
+}
+
+/// Reads the event at `slot` as whole 8-byte words.
+#[inline(always)]
+fn load_words<M: Copy>(slot: &Event<M>) -> Event<M> {
+    let words = size_of::<Event<M>>() / 8;
+    let mut out = MaybeUninit::<Event<M>>::uninit();
+    let src = (slot as *const Event<M>).cast::<MaybeUninit<u64>>();
+    let dst = out.as_mut_ptr().cast::<MaybeUninit<u64>>();
+    for i in 0..words {
+        // SAFETY: as in `store_words`; every word of `out` is written.
+        unsafe { dst.add(i).write(src.add(i).read_volatile()) };
+    }
+    // SAFETY: a byte-for-byte copy of a valid event.
+    unsafe { out.assume_init() }
 }
 
 /// Children per node of the heap: `heap[i]`'s are `heap[4i + 1..=4i + 4]`.
