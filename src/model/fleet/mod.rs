@@ -53,8 +53,8 @@ pub use autoscaling::{GroupConfig, TrackingAlarms};
 pub use billing::{Ec2Billing, FleetPricing};
 pub use deploy::{DeployConfig, DeploymentConfig, Due};
 use group::Scaling;
-use service_times::ServiceTimes;
 pub use group::ScalingConfig;
+use service_times::ServiceTimes;
 pub use spot::SpotConfig;
 
 /// A fleet's own timers.
