@@ -14,6 +14,9 @@
 //! style` keeps the regular font's data, and still is; SVG viewers draw it
 //! bold.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
@@ -150,15 +153,11 @@ impl Line<'_> {
             pen += self.kern(prev, glyph);
             prev = Some(glyph);
             let (i, id) = glyph;
-            let font = self.faces[i].font.as_scaled(self.scale(i));
-            if let Some(outline) = font.outline_glyph(id.with_scale(self.scale(i))) {
-                let bounds = outline.px_bounds();
+            if let Some(raster) = rasterised(self.faces, i, id, self.scale(i)) {
                 // plotters puts the baseline half the size below the top.
-                let y0 = (self.size as f32 / 2.0 + bounds.min.y) as i32;
+                let y0 = (self.size as f32 / 2.0 + raster.top) as i32;
                 let x0 = pen as i32;
-                let mut covered = Vec::new();
-                outline.draw(|x, y, c| covered.push((x, y, c)));
-                for (x, y, c) in covered {
+                for &(x, y, c) in &raster.covered {
                     pixel(x as i32 + x0, y as i32 + y0, c)?;
                 }
             }
@@ -166,6 +165,42 @@ impl Line<'_> {
         }
         Ok(())
     }
+}
+
+/// A glyph rasterised at one scale: the top of its pixel bounds relative
+/// to the baseline, and the pixels it covers with their coverage.
+#[derive(Debug)]
+struct Raster {
+    top: f32,
+    covered: Vec<(u32, u32, f32)>,
+}
+
+/// Glyph `id` of face `face` rasterised at `scale` (`None` for a glyph
+/// with no outline, a space say). A glyph is drawn at its own origin and
+/// moved by whole pixels, so its pixels depend on the face, the glyph and
+/// the scale alone: each is rasterised once per thread and kept, since a
+/// chart's labels draw the same digits and letters over and over and
+/// rasterising was most of the cost of its text.
+fn rasterised(faces: &Stack, face: usize, id: GlyphId, scale: PxScale) -> Option<Rc<Raster>> {
+    type Key = (usize, u16, u32, u32);
+    thread_local! {
+        static RASTERS: RefCell<HashMap<Key, Option<Rc<Raster>>>> = RefCell::new(HashMap::new());
+    }
+    let key = (face, id.0, scale.x.to_bits(), scale.y.to_bits());
+    RASTERS.with_borrow_mut(|rasters| {
+        rasters
+            .entry(key)
+            .or_insert_with(|| {
+                let outline = faces[face].font.outline_glyph(id.with_scale(scale))?;
+                let mut covered = Vec::new();
+                outline.draw(|x, y, c| covered.push((x, y, c)));
+                Some(Rc::new(Raster {
+                    top: outline.px_bounds().min.y,
+                    covered,
+                }))
+            })
+            .clone()
+    })
 }
 
 #[cfg(test)]
