@@ -347,17 +347,18 @@ impl Dist {
     /// matched once for the whole block, and in a tight loop successive
     /// draws overlap where one at a time each waits for the last.
     pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [SimDuration]) {
+        fn seconds<R: Rng + ?Sized>(
+            dist: &impl Distribution<f64>,
+            rng: &mut R,
+            out: &mut [SimDuration],
+        ) {
+            for d in out {
+                *d = SimDuration::from_secs_f64(dist.sample(rng));
+            }
+        }
         match &self.kind {
-            Kind::Exp { dist, .. } => {
-                for d in out {
-                    *d = SimDuration::from_secs_f64(dist.sample(rng));
-                }
-            }
-            Kind::LogNormal { dist, .. } => {
-                for d in out {
-                    *d = SimDuration::from_secs_f64(dist.sample(rng));
-                }
-            }
+            Kind::Exp { dist, .. } => seconds(dist, rng, out),
+            Kind::LogNormal { dist, .. } => seconds(dist, rng, out),
             _ => {
                 for d in out {
                     *d = self.sample(rng);

@@ -102,6 +102,19 @@ impl Latencies {
         self.max_ns = self.max_ns.max(other.max_ns);
     }
 
+    /// Adds everything recorded here to `into` and forgets it here. When
+    /// `into` has nothing (an interval in which nothing else was recorded,
+    /// the common case) the two trade places instead: adding and clearing
+    /// each walk every bucket.
+    pub fn move_into(&mut self, into: &mut Latencies) {
+        if into.count == 0 {
+            std::mem::swap(self, into);
+        } else {
+            into.add(self);
+            self.clear();
+        }
+    }
+
     /// Forgets everything recorded.
     pub fn clear(&mut self) {
         if self.count == 0 {
@@ -648,6 +661,33 @@ mod tests {
         assert_eq!(snapshot.count() + b.count(), a.count());
         a.clear();
         assert_eq!((a.count(), a.quantile_ms(0.5)), (0, 0.0));
+    }
+
+    #[test]
+    fn moving_latencies_into_empty_or_not_adds_them() {
+        let filled = |from: u64| {
+            let mut l = Latencies::new();
+            for us in from..from + 400 {
+                l.record(SimDuration(us * 1_000));
+            }
+            l
+        };
+        // Into an empty one (the two trade places) and into one with
+        // values of its own (added): either way `into` holds both, and
+        // the source nothing.
+        for mut into in [Latencies::new(), filled(5_000)] {
+            let mut expected = into.clone();
+            let mut from = filled(1);
+            expected.add(&from);
+            from.move_into(&mut into);
+            assert_eq!((from.count(), from.quantile_ms(0.5)), (0, 0.0));
+            assert_eq!(into.count(), expected.count());
+            assert_eq!(into.max_ms(), expected.max_ms());
+            assert_eq!(into.mean_ms(), expected.mean_ms());
+            for q in [0.01, 0.5, 0.99, 1.0] {
+                assert_eq!(into.quantile_ms(q), expected.quantile_ms(q));
+            }
+        }
     }
 
     #[test]

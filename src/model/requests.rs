@@ -157,17 +157,8 @@ impl Requests {
             return;
         }
         let i = &mut self.interval;
-        if i.responses.count() == 0 {
-            // Nothing else responded in the interval (the common case):
-            // the two histograms trade places instead of one being added to
-            // the other and cleared, each of which walks every bucket.
-            std::mem::swap(&mut i.responses, &mut i.at_once_in_window);
-            self.outcomes.at_once.add(&i.responses);
-        } else {
-            self.outcomes.at_once.add(&i.at_once_in_window);
-            i.responses.add(&i.at_once_in_window);
-            i.at_once_in_window.clear();
-        }
+        self.outcomes.at_once.add(&i.at_once_in_window);
+        i.at_once_in_window.move_into(&mut i.responses);
     }
 
     /// The live request `req`, if it has not ended.
