@@ -310,6 +310,8 @@ fn manifest_of(
         shard: shard.map(|(k, n)| format!("{k}/{n}")),
         prices_overridden: prices_overridden(&base.pricing),
         files: Default::default(),
+        // Written with the manifest, of its text.
+        manifest_sha256: String::new(),
     }
 }
 

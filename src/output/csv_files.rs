@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::digest::Hashing;
 use super::format::{cell, csv_escape, num};
-use super::integrity::Hashing;
 use super::manifest::FileRecord;
 use crate::stats::{LATENCY_QUANTILES, RunResult};
 

@@ -6,12 +6,9 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{self, Read, Write};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
+use super::digest::sha256_of;
 use super::manifest::{FileRecord, Manifest};
 
 /// The files with a row per run item, which the manifest records: each
@@ -42,63 +39,6 @@ pub fn run_files(manifest: &Manifest) -> Vec<&'static str> {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct BadFolder(pub String);
-
-/// A writer that hashes everything written through it.
-#[derive(Debug)]
-pub struct Hashing<W> {
-    inner: W,
-    hash: Sha256,
-}
-
-impl<W: Write> Hashing<W> {
-    /// Wraps `inner`.
-    pub fn new(inner: W) -> Hashing<W> {
-        Hashing {
-            inner,
-            hash: Sha256::new(),
-        }
-    }
-
-    /// The inner writer, flushed, and the SHA-256 of everything written, in hex.
-    pub fn finish(mut self) -> io::Result<(W, String)> {
-        self.inner.flush()?;
-        Ok((self.inner, hex(&self.hash.finalize())))
-    }
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// The SHA-256 of the file at `path`, in hex.
-pub fn sha256_of(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hash = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok(hex(&hash.finalize()));
-        }
-        hash.update(&buf[..n]);
-    }
-}
 
 /// A run: a design at a sweep point, one replication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -393,16 +333,54 @@ pub enum Strictness {
     Edited,
 }
 
-/// Checks the run files of the folder `dir` against its `manifest`; returns
-/// warnings (files edited, when allowed). A manifest that records no file
-/// (a folder of an older stratosim) can only be checked [`Strictness::Edited`],
-/// and is then taken as it is.
+/// Checks the folder `dir`: its `manifest` against the manifest's own
+/// SHA-256 ([`check_manifest`]), and its run files against the manifest;
+/// returns warnings (files edited, when allowed). A manifest that records
+/// no file (a folder of an older stratosim) can only be checked
+/// [`Strictness::Edited`], and is then taken as it is.
 pub fn check(
     dir: &Path,
     manifest: &Manifest,
     strictness: Strictness,
 ) -> Result<Vec<String>, BadFolder> {
-    check_runs(dir, manifest, &Runs::in_folder(dir, manifest)?, strictness)
+    let mut warnings: Vec<String> = check_manifest(dir, manifest, strictness)?
+        .into_iter()
+        .collect();
+    warnings.extend(check_runs(
+        dir,
+        manifest,
+        &Runs::in_folder(dir, manifest)?,
+        strictness,
+    )?);
+    Ok(warnings)
+}
+
+/// Checks the `manifest` read from the folder `dir` against the SHA-256 it
+/// records of itself, so that the records the files are checked against
+/// are those the run wrote; returns a warning when it changed and that is
+/// allowed ([`Strictness::Edited`]). One that records none (an older
+/// folder, or one written by hand) is only taken [`Strictness::Edited`].
+pub fn check_manifest(
+    dir: &Path,
+    manifest: &Manifest,
+    strictness: Strictness,
+) -> Result<Option<String>, BadFolder> {
+    let path = dir.join("manifest.json");
+    match (manifest.as_written(), strictness) {
+        (Some(true), _) | (None, Strictness::Edited) => Ok(None),
+        (None, Strictness::Exact) => Err(BadFolder(format!(
+            "{}: the manifest records no SHA-256 of its own (a folder of an older stratosim), so its runs cannot be trusted",
+            path.display()
+        ))),
+        (Some(false), Strictness::Exact) => Err(BadFolder(format!(
+            "{}: its SHA-256 differs from the one it records: the manifest changed after the run wrote it",
+            path.display()
+        ))),
+        (Some(false), Strictness::Edited) => Ok(Some(format!(
+            "{}: changed since the run wrote it (its SHA-256 differs from the one it records); drawn as it is",
+            path.display()
+        ))),
+    }
 }
 
 /// [`check`] of a folder holding `runs`.
@@ -514,17 +492,5 @@ mod tests {
             ..m
         };
         assert!(Runs::of(&bad).is_err());
-    }
-
-    #[test]
-    fn hashes_what_it_writes() {
-        let mut w = Hashing::new(Vec::new());
-        w.write_all(b"abc").unwrap();
-        let (bytes, sha) = w.finish().unwrap();
-        assert_eq!(bytes, b"abc");
-        assert_eq!(
-            sha,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }

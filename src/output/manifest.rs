@@ -9,6 +9,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use super::digest::sha256_hex;
 use super::language::RequestsCalled;
 use super::slo::SloTargets;
 
@@ -96,6 +97,23 @@ pub struct Manifest {
     /// damaged file from a whole one.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<String, FileRecord>,
+    /// The SHA-256 of this manifest as written without this field, so that
+    /// a change to the manifest itself shows too (a line lost or repeated,
+    /// a byte changed, an edit by hand); absent in folders written before
+    /// it was recorded.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub manifest_sha256: String,
+}
+
+impl Manifest {
+    /// Whether the manifest is as the run wrote it: `None` when it records
+    /// no SHA-256 of its own (an older folder, or one written by hand).
+    pub fn as_written(&self) -> Option<bool> {
+        if self.manifest_sha256.is_empty() {
+            return None;
+        }
+        Some(own_sha256(self).is_ok_and(|sha| sha == self.manifest_sha256))
+    }
 }
 
 /// One price a scenario set instead of the catalog's, as `manifest.json`
@@ -208,11 +226,26 @@ pub struct DeploymentMark {
     pub rollback_on: Option<String>,
 }
 
-/// Writes `manifest.json`.
-pub fn write_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
+/// The manifest's text as `manifest.json` holds it.
+fn text_of(manifest: &Manifest) -> Result<String> {
     let mut text = serde_json::to_string_pretty(manifest)?;
     text.push('\n');
-    fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    Ok(text)
+}
+
+/// What `manifest_sha256` records: the SHA-256 of the manifest's text
+/// without it.
+fn own_sha256(manifest: &Manifest) -> Result<String> {
+    let mut without = manifest.clone();
+    without.manifest_sha256.clear();
+    Ok(sha256_hex(text_of(&without)?.as_bytes()))
+}
+
+/// Writes `manifest.json`, with its own SHA-256.
+pub fn write_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
+    let mut manifest = manifest.clone();
+    manifest.manifest_sha256 = own_sha256(&manifest)?;
+    fs::write(path, text_of(&manifest)?).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads a folder's `manifest.json`.
@@ -221,4 +254,41 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
         fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_str(&text)
         .with_context(|| format!("{}: not a stratosim manifest", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_read_back_knows_whether_it_is_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.json");
+        let manifest = Manifest {
+            scenario: "shop".into(),
+            command_line: vec!["stratosim".into(), "run".into(), "shop.toml".into()],
+            window_s: 0.1 + 0.2,
+            ..Manifest::default()
+        };
+        // Made, not read: it records nothing of its own.
+        assert_eq!(manifest.as_written(), None);
+        write_manifest(&path, &manifest).unwrap();
+        let read = read_manifest(&path).unwrap();
+        assert_eq!(read.as_written(), Some(true));
+        assert_eq!(read.manifest_sha256.len(), 64);
+        // Written again, the same bytes: the SHA-256 is of the rest.
+        let again = dir.path().join("again.json");
+        write_manifest(&again, &read).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), fs::read(&again).unwrap());
+        // A line of its command line repeated: still a manifest, no
+        // longer the one written.
+        let text = fs::read_to_string(&path).unwrap();
+        let repeated = text.replacen("    \"run\",\n", "    \"run\",\n    \"run\",\n", 1);
+        assert_ne!(repeated, text);
+        fs::write(&path, repeated).unwrap();
+        assert_eq!(read_manifest(&path).unwrap().as_written(), Some(false));
+        // Laid out otherwise, it says the same: as written.
+        fs::write(&path, text.replace("\n  ", "\n\t")).unwrap();
+        assert_eq!(read_manifest(&path).unwrap().as_written(), Some(true));
+    }
 }

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::integrity::{self, BadFolder, Hashing, RunId, RunKeys, Runs, Strictness, parse_shard};
+use super::digest::Hashing;
+use super::integrity::{self, BadFolder, RunId, RunKeys, Runs, Strictness, parse_shard};
 use super::manifest::{FileRecord, Manifest, read_manifest};
 
 /// A problem with the shards given, as opposed to a failure to read or
@@ -39,8 +40,10 @@ pub struct Source {
 }
 
 impl Source {
-    /// A folder holding the runs its manifest says.
+    /// A folder holding the runs its manifest says, the manifest as the
+    /// run wrote it.
     pub fn folder(dir: PathBuf, manifest: Manifest) -> Result<Source> {
+        integrity::check_manifest(&dir, &manifest, Strictness::Exact)?;
         Ok(Source {
             runs: Runs::in_folder(&dir, &manifest)?,
             dir,
@@ -86,13 +89,15 @@ fn check(dirs: &[PathBuf]) -> Result<(Vec<Source>, Manifest)> {
     };
     let n = first.1;
     // The parts of one run agree on everything but which part they are,
-    // their files and the command that ran them: a manifest differing
+    // their files and the command that ran them (and so the manifest's own
+    // SHA-256, which the runs' check holds each to): a manifest differing
     // anywhere else is another run's, or damaged.
     let common = |m: &Manifest| {
         let mut m = m.clone();
         m.shard = None;
         m.files = BTreeMap::new();
         m.command_line = Default::default();
+        m.manifest_sha256 = String::new();
         serde_json::to_value(m).ok()
     };
     let same = |a: &Manifest, b: &Manifest| common(a).is_some() && common(a) == common(b);
@@ -129,6 +134,7 @@ fn check(dirs: &[PathBuf]) -> Result<(Vec<Source>, Manifest)> {
     let mut manifest = first.2.manifest.clone();
     manifest.shard = None;
     manifest.files = BTreeMap::new();
+    manifest.manifest_sha256.clear();
     Ok((parts.into_iter().map(|p| p.2).collect(), manifest))
 }
 

@@ -10,6 +10,7 @@ pub mod charts;
 pub mod confidence;
 pub mod csv_files;
 pub mod designs;
+pub mod digest;
 pub mod folder;
 pub mod format;
 pub mod integrity;

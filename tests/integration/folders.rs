@@ -357,7 +357,9 @@ fn each_class_of_damaged_folder_is_refused_or_rebuilt() {
     check_plot("designs.csv", &Damage::Replace("two,", "deux,"), false);
     check_plot("designs.csv", &Damage::DropColumn(5), false);
     // The manifest contradicting the files: an extra sweep key, a shard
-    // beyond the count, a design it does not know.
+    // beyond the count, a design it does not know; and a line of its
+    // command line repeated, which only its own SHA-256 shows (a merge
+    // would carry it into the whole).
     let manifest = [
         Damage::Replace(
             "\"workload.rate\"\n",
@@ -366,6 +368,7 @@ fn each_class_of_damaged_folder_is_refused_or_rebuilt() {
         Damage::Replace("\"1/2\"", "\"4/3\""),
         Damage::Replace("\"two\"", "\"deux\""),
         Damage::Truncate(0.5),
+        Damage::Replace("    \"run\",\n", "    \"run\",\n    \"run\",\n"),
     ];
     for d in &manifest {
         check_rerun("manifest.json", d);
