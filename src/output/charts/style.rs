@@ -3,6 +3,7 @@
 //! saving one figure as both PNG and SVG. The axes (in `axis.rs`) are
 //! re-exported here, so a chart needs this module only.
 
+use std::cell::RefCell;
 use std::path::Path;
 
 use anyhow::{Result, anyhow};
@@ -348,6 +349,13 @@ pub trait Figure {
         DB::ErrorType: 'static;
 }
 
+thread_local! {
+    /// The pixels of the charts drawn on this thread, one chart at a time:
+    /// a buffer of a few megabytes allocated afresh for each chart came
+    /// zeroed page by page (a fault for every 4 KiB), then was filled white.
+    static PIXELS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Draws `figure` into `dir/stem.png` and `dir/stem.svg`.
 pub fn save(figure: &impl Figure, dir: &Path, stem: &str) -> Result<()> {
     save_with_svg_extra(figure, dir, stem, "")
@@ -364,15 +372,18 @@ pub fn save_with_svg_extra(
 ) -> Result<()> {
     let size = figure.size();
     let png = dir.join(format!("{stem}.png"));
-    let mut pixels = vec![0u8; size.0 as usize * size.1 as usize * 3];
-    {
-        let root =
-            WithFonts::raster(BitMapBackend::with_buffer(&mut pixels, size)).into_drawing_area();
-        root.fill(&WHITE).map_err(drawing_error)?;
-        figure.draw(&root)?;
-        root.present().map_err(drawing_error)?;
-    }
-    write_png(&png, size, &pixels).map_err(|e| anyhow!("cannot write {}: {e}", png.display()))?;
+    PIXELS.with_borrow_mut(|pixels| {
+        // White: what filling the drawing area with white would write.
+        pixels.clear();
+        pixels.resize(size.0 as usize * size.1 as usize * 3, 0xff);
+        {
+            let root =
+                WithFonts::raster(BitMapBackend::with_buffer(pixels, size)).into_drawing_area();
+            figure.draw(&root)?;
+            root.present().map_err(drawing_error)?;
+        }
+        write_png(&png, size, pixels).map_err(|e| anyhow!("cannot write {}: {e}", png.display()))
+    })?;
     let mut svg = String::new();
     {
         let root = WithFonts::vector(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
