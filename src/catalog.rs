@@ -706,7 +706,7 @@ pub fn region(name: &str) -> Option<&'static Catalog> {
         [const { OnceLock::new() }; REGIONS.len()];
     let i = REGIONS.iter().position(|(n, _)| *n == name)?;
     Some(CATALOGS[i].get_or_init(|| {
-        Catalog::for_region(name, &[])
+        Catalog::build(name, &[], None)
             .unwrap_or_else(|e| panic!("the embedded catalog of {name} is broken: {e}"))
     }))
 }
@@ -723,6 +723,13 @@ impl Catalog {
     /// each gets its value, the source `scenario [prices]` and the tag `SCENARIO`, and is no
     /// longer missing. An error names an unknown region or a key that is not a price.
     pub fn for_region(region: &str, overrides: &[(String, f64)]) -> Result<Catalog, String> {
+        // Without overrides, a copy of the region's catalog as the component
+        // readers already have it: cloning costs far less than building.
+        if overrides.is_empty()
+            && let Some(built) = self::region(region)
+        {
+            return Ok(built.clone());
+        }
         Catalog::build(region, overrides, None)
     }
 

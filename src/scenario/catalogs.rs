@@ -31,12 +31,7 @@ pub(crate) fn for_region(
     overrides: &[(String, f64)],
 ) -> Result<Arc<Catalog>, String> {
     shared(recipe(region, overrides, None), || {
-        // Without prices of the scenario's own, the region's catalog as
-        // the component readers already have it: a copy, not a build.
-        match catalog::region(region) {
-            Some(built) if overrides.is_empty() => Ok(built.clone()),
-            _ => Catalog::for_region(region, overrides),
-        }
+        Catalog::for_region(region, overrides)
     })
 }
 
