@@ -11,8 +11,13 @@ use hdrhistogram::Histogram;
 use crate::metric::Metric;
 use crate::time::{SimDuration, SimTime};
 
-/// Latencies are recorded into the histogram this many at a time.
-const BATCH: usize = 256;
+/// Latencies are recorded into the histogram this many at a time. An
+/// interval with fewer is answered from the values themselves (see
+/// [`Recorded::value_at_quantile`]): 1024 covers an interval of a second
+/// at up to a thousand requests a second (the three tiers at 500 per
+/// second took 13% less time with one-second intervals than with 256,
+/// and 1% less with the default minute; 4096 gained nothing more).
+const BATCH: usize = 1024;
 
 /// Latencies of one population (responses, say): an HDR histogram in
 /// microseconds, plus the exact count, sum and maximum.
@@ -50,6 +55,57 @@ impl Recorded {
     fn hist(&mut self) -> &Histogram<u64> {
         self.flush();
         &self.hist
+    }
+
+    /// True when every value is still pending: fewer than a batch since
+    /// the histogram was last emptied, as in most intervals of a
+    /// time series.
+    fn all_pending(&self) -> bool {
+        self.hist.is_empty()
+    }
+
+    /// The histogram's `q` quantile [µs], everything pending included.
+    ///
+    /// When every value is pending, it is found among them instead: the
+    /// histogram's answer is the value of rank ⌈q × n⌉ (at least 1),
+    /// reported as the highest value of its bucket (the lowest for q = 0),
+    /// and selecting that rank from at most a batch of values costs far
+    /// less than walking the histogram's ten thousand buckets, which an
+    /// interval of one second did at every end.
+    fn value_at_quantile(&mut self, q: f64) -> u64 {
+        let n = self.pending.len();
+        if !self.all_pending() || n == 0 {
+            return self.hist().value_at_quantile(q);
+        }
+        // As the histogram computes it: q capped at 1 (NaN is not), the
+        // rank rounded up, and at least the first value.
+        let q = if q > 1.0 { 1.0 } else { q };
+        let rank = (((q * n as f64).ceil() as u64).max(1) as usize).min(n);
+        // In place: the histogram they go into has no order.
+        let (_, &mut value, _) = self.pending.select_nth_unstable(rank - 1);
+        if q == 0.0 {
+            self.hist.lowest_equivalent(value)
+        } else {
+            self.hist.highest_equivalent(value)
+        }
+    }
+
+    /// Records everything `other` recorded: its pending values one by one
+    /// when it has nothing else (the histogram's own addition walks every
+    /// bucket of `other`, however few values they hold).
+    fn add(&mut self, other: &mut Recorded) {
+        if other.all_pending() {
+            for &us in &other.pending {
+                self.pending.push(us);
+                if self.pending.len() == BATCH {
+                    self.flush();
+                }
+            }
+        } else {
+            self.flush();
+            // Both auto-resize, so adding cannot fail for want of range.
+            let _ = self.hist.add(other.hist());
+        }
     }
 }
 
@@ -93,10 +149,9 @@ impl Latencies {
 
     /// Adds everything `other` recorded.
     pub fn add(&mut self, other: &Latencies) {
-        let mine = self.recorded.get_mut();
-        mine.flush();
-        // Both auto-resize, so adding cannot fail for want of range.
-        let _ = mine.hist.add(other.recorded.borrow_mut().hist());
+        self.recorded
+            .get_mut()
+            .add(&mut other.recorded.borrow_mut());
         self.count += other.count;
         self.sum_ns += other.sum_ns;
         self.max_ns = self.max_ns.max(other.max_ns);
@@ -123,7 +178,9 @@ impl Latencies {
             return;
         }
         let recorded = self.recorded.get_mut();
-        recorded.hist.reset();
+        if !recorded.all_pending() {
+            recorded.hist.reset();
+        }
         recorded.pending.clear();
         self.count = 0;
         self.sum_ns = 0;
@@ -149,7 +206,7 @@ impl Latencies {
         if self.count == 0 {
             0.0
         } else {
-            self.recorded.borrow_mut().hist().value_at_quantile(q) as f64 / 1e3
+            self.recorded.borrow_mut().value_at_quantile(q) as f64 / 1e3
         }
     }
 
@@ -177,7 +234,7 @@ impl Latencies {
         // The histogram counts ⌈q × count⌉ values to reach q; halfway
         // between two ranks lands on `rank` whatever the rounding of q.
         let q = (rank as f64 - 0.5) / self.count as f64;
-        self.recorded.borrow_mut().hist().value_at_quantile(q) as f64 / 1e3
+        self.recorded.borrow_mut().value_at_quantile(q) as f64 / 1e3
     }
 }
 
@@ -661,6 +718,68 @@ mod tests {
         assert_eq!(snapshot.count() + b.count(), a.count());
         a.clear();
         assert_eq!((a.count(), a.quantile_ms(0.5)), (0, 0.0));
+    }
+
+    /// The values of `us` straight into a histogram.
+    fn direct(us: &[u64]) -> Histogram<u64> {
+        let mut h = Histogram::<u64>::new(3).unwrap();
+        h.auto(true);
+        for &v in us {
+            h.record(v.max(1)).unwrap();
+        }
+        h
+    }
+
+    proptest::proptest! {
+        /// Fewer values than a batch, so all of them pending: quantiles
+        /// found among them, additions made value by value and clearing
+        /// without a reset give what the histogram itself gives.
+        #[test]
+        fn latencies_all_pending_answer_as_the_histogram(
+            us in proptest::collection::vec(
+                proptest::prop_oneof![1u64..3_000, 1u64..200_000, 1u64..40_000_000_000],
+                0..BATCH,
+            ),
+            more in proptest::collection::vec(1u64..5_000_000, 0..BATCH),
+            filled in proptest::bool::ANY,
+        ) {
+            let latencies = |values: &[u64]| {
+                let mut l = Latencies::new();
+                for &v in values {
+                    l.record(SimDuration(v * 1_000));
+                }
+                l
+            };
+            let (mut a, b) = (latencies(&us), latencies(&more));
+            let h = direct(&us);
+            let qs = [0.0, 1e-9, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1.0, 1.5, -0.5, f64::NAN];
+            for q in qs {
+                let want = if us.is_empty() { 0.0 } else { h.value_at_quantile(q) as f64 / 1e3 };
+                proptest::prop_assert_eq!(a.quantile_ms(q), want, "q = {}", q);
+            }
+            for (p, unserved) in [(50, 0), (99, 0), (99, 1), (100, 0)] {
+                let got = a.percentile_counting_ms(p, unserved);
+                let mut flushed = a.clone();
+                flushed.recorded.get_mut().flush();
+                proptest::prop_assert_eq!(got, flushed.percentile_counting_ms(p, unserved));
+            }
+            // Into one all pending or one with a histogram of its own.
+            let mut into = if filled { latencies(&(1..=700).collect::<Vec<u64>>()) } else { Latencies::new() };
+            let mut all: Vec<u64> = if filled { (1..=700).collect() } else { vec![] };
+            into.add(&a);
+            into.add(&b);
+            all.extend(&us);
+            all.extend(&more);
+            let h = direct(&all);
+            for q in qs {
+                let want = if all.is_empty() { 0.0 } else { h.value_at_quantile(q) as f64 / 1e3 };
+                proptest::prop_assert_eq!(into.quantile_ms(q), want, "q = {}", q);
+            }
+            proptest::prop_assert_eq!(into.count(), all.len() as u64);
+            a.clear();
+            a.record(SimDuration(1_000_000));
+            proptest::prop_assert_eq!((a.count(), a.quantile_ms(0.5)), (1, 1.0));
+        }
     }
 
     #[test]

@@ -121,8 +121,6 @@ pub fn contract_examples() -> PathBuf {
 }
 
 /// The shipped scenarios: `scenarios/*.toml` and the contract's examples.
-// Read by slow tests only (the diagrams and the browser's reports).
-#[cfg_attr(not(feature = "slow-tests"), allow(dead_code))]
 pub fn shipped_scenarios() -> Vec<PathBuf> {
     let mut all = Vec::new();
     for dir in [repo().join("scenarios"), contract_examples()] {

@@ -20,6 +20,7 @@ mod db_proxy;
 mod deployments;
 #[cfg(feature = "slow-tests")]
 mod diagrams;
+mod edited;
 mod folders;
 mod front;
 mod korean;
