@@ -13,11 +13,12 @@ use crate::time::{SimDuration, SimTime};
 
 /// Latencies are recorded into the histogram this many at a time. An
 /// interval with fewer is answered from the values themselves (see
-/// [`Recorded::value_at_quantile`]): 1024 covers an interval of a second
-/// at up to a thousand requests a second (the three tiers at 500 per
-/// second took 13% less time with one-second intervals than with 256,
-/// and 1% less with the default minute; 4096 gained nothing more).
-const BATCH: usize = 1024;
+/// [`Recorded::value_at_quantile`]). 1024 would cover intervals of a
+/// second at up to a thousand requests a second (the three tiers at 500
+/// per second with one-second intervals took 13% less time), but made
+/// the runs of the performance table 1.7% slower: four batches of 8 KiB
+/// written on every request crowd the first-level cache.
+const BATCH: usize = 256;
 
 /// Latencies of one population (responses, say): an HDR histogram in
 /// microseconds, plus the exact count, sum and maximum.
