@@ -52,6 +52,15 @@ impl Recorded {
         self.pending.clear();
     }
 
+    /// Adds `us` to the batch, recording the batch when it is full.
+    #[inline]
+    fn push(&mut self, us: u64) {
+        self.pending.push(us);
+        if self.pending.len() == BATCH {
+            self.flush();
+        }
+    }
+
     /// The histogram with everything recorded in it.
     fn hist(&mut self) -> &Histogram<u64> {
         self.flush();
@@ -97,10 +106,7 @@ impl Recorded {
     fn add(&mut self, other: &mut Recorded) {
         if other.all_pending() {
             for &us in &other.pending {
-                self.pending.push(us);
-                if self.pending.len() == BATCH {
-                    self.flush();
-                }
+                self.push(us);
             }
         } else {
             self.flush();
@@ -141,11 +147,7 @@ impl Latencies {
         self.max_ns = self.max_ns.max(d.0);
         // Whole microseconds, at least 1 so the histogram's lowest bucket is usable.
         let us = (d.0 / 1_000).max(1);
-        let recorded = self.recorded.get_mut();
-        recorded.pending.push(us);
-        if recorded.pending.len() == BATCH {
-            recorded.flush();
-        }
+        self.recorded.get_mut().push(us);
     }
 
     /// Adds everything `other` recorded.
