@@ -18,6 +18,10 @@
 //!   and a chain as frequent as all of them together (as the M/M/16's
 //!   arrivals are), the chain sent as ordinary events or as the engine's
 //!   series;
+//! - `engine/timeouts_in_heap`, `engine/timeouts_in_lanes`: 16 pending
+//!   events, each of which, when delivered, also sets a timeout of 100 ms
+//!   (about 3,200 pending: a client's timeout per request, say), sent as
+//!   ordinary events or after a fixed delay, in the engine's lane for it;
 //! - `event_queue/*`: one pop and one push on 10,000 pending events: std's
 //!   `BinaryHeap`, the `priority-queue` crate, and the engine (its queue
 //!   through dispatch);
@@ -219,6 +223,51 @@ fn chain_run(in_series: bool, events: u64) -> u64 {
     engine.delivered()
 }
 
+/// The hold model's 16 events, each of which also sets a timeout of
+/// [`TIMEOUT`] when delivered (message [`TIMED_OUT`], which does nothing):
+/// sent as ordinary events or after a fixed delay (`in_lanes`).
+struct HoldWithTimeouts {
+    hold: Hold,
+    in_lanes: bool,
+}
+
+const TIMED_OUT: u32 = u32::MAX;
+const TIMEOUT: SimDuration = SimDuration(100_000_000);
+
+impl Actor<u32, ()> for HoldWithTimeouts {
+    fn handle(&mut self, msg: u32, ctx: &mut Ctx<'_, u32, ()>) {
+        if msg == TIMED_OUT {
+            return;
+        }
+        self.hold.handle(msg, ctx);
+        if self.in_lanes {
+            ctx.schedule_fixed(TIMEOUT, TIMED_OUT);
+        } else {
+            ctx.schedule(TIMEOUT, TIMED_OUT);
+        }
+    }
+}
+
+/// Runs [`HoldWithTimeouts`] for about `events` events; returns the
+/// number delivered.
+fn timeouts_run(in_lanes: bool, events: u64) -> u64 {
+    let mut engine = Engine::new();
+    let mut actors = vec![HoldWithTimeouts {
+        hold: Hold {
+            state: 88172645463325252,
+        },
+        in_lanes,
+    }];
+    for i in 0..16 {
+        engine.schedule(SimTime(u64::from(i)), ActorId(0), i);
+    }
+    // 16 holds of 0.5 ms on average, each followed by a timeout: 64
+    // events per millisecond once the first timeouts come due.
+    let horizon = events * 15_625;
+    engine.run_until(&mut actors, &mut (), SimTime(horizon));
+    engine.delivered()
+}
+
 fn engine_hold(c: &mut Criterion) {
     let mut g = c.benchmark_group("engine");
     for (name, pending) in [("hold", 1_000), ("hold_16", 16)] {
@@ -234,6 +283,12 @@ fn engine_hold(c: &mut Criterion) {
         eprintln!("engine/{name}: {events} events per iteration");
         g.throughput(Throughput::Elements(events));
         g.bench_function(name, |b| b.iter(|| chain_run(in_series, 1_000_000)));
+    }
+    for (name, in_lanes) in [("timeouts_in_heap", false), ("timeouts_in_lanes", true)] {
+        let events = timeouts_run(in_lanes, 1_000_000);
+        eprintln!("engine/{name}: {events} events per iteration");
+        g.throughput(Throughput::Elements(events));
+        g.bench_function(name, |b| b.iter(|| timeouts_run(in_lanes, 1_000_000)));
     }
     g.finish();
 }

@@ -147,6 +147,8 @@ parts = [
     ("engine/hold_16", "the same with 16 events pending (as many as in the M/M/16)", "events"),
     ("engine/chain_in_heap", "16 events pending and a chain of events as frequent as all of them together (as the M/M/16's arrivals are), the chain scheduled as ordinary events", "events"),
     ("engine/chain_in_series", "the same, the chain scheduled as the engine's series (kept beside the heap)", "events"),
+    ("engine/timeouts_in_heap", "16 events pending, each setting a 100 ms timeout when delivered (about 3,200 pending), the timeouts scheduled as ordinary events", "events"),
+    ("engine/timeouts_in_lanes", "the same, the timeouts scheduled after a fixed delay (in the engine's lane for it)", "events"),
     ("event_queue/engine", "one pop and one push among 10,000 events: the engine's queue (with dispatch)", "ops"),
     ("event_queue/binary_heap", "the same on std's `BinaryHeap` alone", "ops"),
     ("event_queue/priority_queue", "the same on the `priority-queue` crate", "ops"),

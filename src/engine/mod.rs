@@ -71,6 +71,24 @@ impl<M: Copy, W> Ctx<'_, M, W> {
         self.queue.push(at.max(self.queue.now), target, msg);
     }
 
+    /// Delivers `msg` to `target` after `delay`, a delay the sender uses
+    /// for many events (a configured timeout, a constant latency). The
+    /// order of delivery is that of [`Ctx::send`]; the engine keeps the
+    /// events of each such delay in a lane of their own, first in, first
+    /// out, where the heap would sort them among everything else.
+    #[inline(always)]
+    pub fn send_fixed(&mut self, target: ActorId, delay: SimDuration, msg: M) {
+        self.queue.push_fixed(delay, target, msg);
+    }
+
+    /// Delivers `msg` back to this actor after `delay`, a delay it uses
+    /// for many events (see [`Ctx::send_fixed`]).
+    #[inline(always)]
+    pub fn schedule_fixed(&mut self, delay: SimDuration, msg: M) {
+        let me = self.me;
+        self.send_fixed(me, delay, msg);
+    }
+
     /// Delivers `msg` to `target` at `at` (not in the past) as the next
     /// event of the run's series: a chain of events each scheduled while
     /// the previous one is handled, such as a workload's arrivals. The

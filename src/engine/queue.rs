@@ -12,6 +12,12 @@
 //! rather than in it: it is compared with the heap's top, never sifted
 //! through it. In an M/M/c that is every other timed event.
 //!
+//! Events sent after a delay the sender uses again and again (a timeout, a
+//! constant latency) wait in a lane per delay ([`lanes`]), first in, first
+//! out: they come due in the order they were sent, so only each lane's
+//! first event is compared with the rest. The series' event and the
+//! lanes' earliest are kept as one key beside the heap's top.
+//!
 //! The heap is a 4-ary min-heap written here rather than std's
 //! `BinaryHeap`: std's `push` writes the new event at the end and reads it
 //! back at once to sift it up. Events are written field by field (a `u32`
@@ -31,10 +37,13 @@
 //! less on the M/M/16. These two functions are the crate's only `unsafe`
 //! code.
 
+mod lanes;
+
 use std::mem::MaybeUninit;
 
 use super::ActorId;
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
+use lanes::Lanes;
 
 /// One scheduled delivery.
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +83,8 @@ pub(super) enum Source {
     Heap,
     /// The series' pending event.
     Series,
+    /// The earliest of the lanes' events.
+    Lane,
 }
 
 /// The pending events, ordered by `(time, sequence)`.
@@ -97,6 +108,15 @@ pub struct EventQueue<M> {
     /// there is none), read without unpacking the `Option`.
     series: Option<Event<M>>,
     series_key: u128,
+    /// The events sent after a delay used again and again, a lane per
+    /// delay (see [`lanes`]).
+    lanes: Lanes<M>,
+    /// The earlier of the series' event and the lanes' earliest (its key,
+    /// [`u128::MAX`] when neither has one, and whether it is the lanes'),
+    /// so that finding the next event compares the heap's top with one
+    /// key beside it, as it did before the lanes.
+    beside_key: u128,
+    beside_is_lane: bool,
     next_seq: u64,
     pub(super) now: SimTime,
 }
@@ -110,6 +130,9 @@ impl<M: Copy> EventQueue<M> {
             fifo_head: 0,
             series: None,
             series_key: u128::MAX,
+            lanes: Lanes::new(),
+            beside_key: u128::MAX,
+            beside_is_lane: false,
             next_seq: 0,
             now: SimTime::ZERO,
         }
@@ -143,6 +166,27 @@ impl<M: Copy> EventQueue<M> {
         }
     }
 
+    /// Schedules `msg` for `target` after `delay`, a delay the sender uses
+    /// for many events: in the lane of that delay, if it has one or there
+    /// is room for it, else as [`EventQueue::push`] would. Either way it is
+    /// delivered in the same order.
+    #[inline]
+    pub(super) fn push_fixed(&mut self, delay: SimDuration, target: ActorId, msg: M) {
+        let time = self.now + delay;
+        if delay == SimDuration::ZERO {
+            self.push(time, target, msg);
+            return;
+        }
+        match self.lanes.lane_of(delay.0) {
+            Some(lane) => {
+                let event = self.stamp(time, target, msg);
+                self.lanes.push(lane, event);
+                self.update_beside();
+            }
+            None => self.push(time, target, msg),
+        }
+    }
+
     /// Schedules the next event of the series: beside the heap if the
     /// series has no event pending, else (a second series) in the heap like
     /// any other. Either way it is delivered in the same order.
@@ -155,6 +199,16 @@ impl<M: Copy> EventQueue<M> {
         let event = self.stamp(time, target, msg);
         self.series_key = event.key();
         self.series = Some(event);
+        self.update_beside();
+    }
+
+    /// Recomputes which comes first beside the heap, after the series or
+    /// the lanes changed.
+    #[inline(always)]
+    fn update_beside(&mut self) {
+        let lanes_key = self.lanes.min_key;
+        self.beside_is_lane = lanes_key < self.series_key;
+        self.beside_key = lanes_key.min(self.series_key);
     }
 
     /// The event of `msg` for `target` at `time`, with the next sequence
@@ -180,14 +234,16 @@ impl<M: Copy> EventQueue<M> {
             // FIFO events are due now; another goes first only if it is
             // due now too and was scheduled earlier.
             let key = front.key();
-            if heap_key > key && self.series_key > key {
+            if heap_key > key && self.beside_key > key {
                 return (front.time < end).then_some(Source::Fifo);
             }
         }
-        let (source, key) = if heap_key < self.series_key {
+        let (source, key) = if heap_key < self.beside_key {
             (Source::Heap, heap_key)
+        } else if self.beside_is_lane {
+            (Source::Lane, self.beside_key)
         } else {
-            (Source::Series, self.series_key)
+            (Source::Series, self.beside_key)
         };
         // `u128::MAX`: nothing pending (no event has that key).
         (key != u128::MAX && ((key >> 64) as u64) < end.0).then_some(source)
@@ -214,10 +270,16 @@ impl<M: Copy> EventQueue<M> {
             Source::Heap => self.heap_take_top(),
             Source::Series => {
                 self.series_key = u128::MAX;
+                self.update_beside();
                 match self.series.take() {
                     Some(e) => e,
                     None => unreachable!("the series' key said it had an event"),
                 }
+            }
+            Source::Lane => {
+                let e = self.lanes.take();
+                self.update_beside();
+                e
             }
         };
         self.now = event.time;
@@ -239,7 +301,9 @@ impl<M: Copy> EventQueue<M> {
 
     /// Number of events waiting.
     pub fn len(&self) -> usize {
-        self.heap_len + self.now_fifo.len() - self.fifo_head + usize::from(self.series.is_some())
+        self.heap_len + self.now_fifo.len() - self.fifo_head
+            + usize::from(self.series.is_some())
+            + self.lanes.len()
     }
 
     /// True when nothing is scheduled.
@@ -375,7 +439,7 @@ mod tests {
         /// of everything scheduled would give.
         #[test]
         fn delivers_by_time_then_scheduling_order(
-            ops in prop::collection::vec((0u64..5, 0u64..50, 0u32..3), 1..400)
+            ops in prop::collection::vec((0u64..6, 0u64..50, 0u32..3), 1..400)
         ) {
             let mut q = EventQueue::new();
             // Everything pending, as (time, seq, msg), and the next seq.
@@ -395,12 +459,16 @@ mod tests {
                     }
                 } else {
                     // Push; a zero delay takes the FIFO, kind 4 the
-                    // series (or the heap, when the series has an event).
+                    // series (or the heap, when the series has an event),
+                    // kind 5 the lane of its delay (up to 50 delays: more
+                    // than there are lanes, so some take the heap).
                     let delay = if kind == 1 { 0 } else { delay };
                     let msg = i as u32;
                     let at = SimTime(q.now.0 + delay);
                     if kind == 4 {
                         q.push_series(at, ActorId(target), msg);
+                    } else if kind == 5 {
+                        q.push_fixed(SimDuration(delay), ActorId(target), msg);
                     } else {
                         q.push(at, ActorId(target), msg);
                     }

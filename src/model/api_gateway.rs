@@ -5,7 +5,7 @@
 use super::faults::FaultState;
 use super::monthly::{Projection, Tiers};
 use super::token_bucket::TokenBucket;
-use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
+use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply, schedule_drawn};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
@@ -96,7 +96,7 @@ impl ApiGateway {
         self.next_target = (self.next_target + 1) % self.cfg.targets.len();
         let req = f.call.req;
         call(ctx, target, req, key.slot, Endpoint::Any);
-        ctx.schedule(
+        ctx.schedule_fixed(
             self.cfg.timeout,
             GatewayTimer::IntegrationTimeout(key).into(),
         );
@@ -157,8 +157,8 @@ impl Component for ApiGateway {
             arrived: now,
             timed_out: false,
         });
-        let delay = self.cfg.latency.sample(&mut self.rng);
-        ctx.schedule(delay, GatewayTimer::Forward(key).into());
+        let forward = GatewayTimer::Forward(key).into();
+        schedule_drawn(ctx, &self.cfg.latency, &mut self.rng, forward);
     }
 
     fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {

@@ -300,7 +300,7 @@ impl ClientActor {
         self.interval_attempts += 1;
         call(ctx, self.cfg.entry, req, key.slot, Endpoint::Any);
         if let Some(timeout) = self.cfg.client.timeout {
-            ctx.schedule(timeout, ClientTimer::Timeout(key).into());
+            ctx.schedule_fixed(timeout, ClientTimer::Timeout(key).into());
         }
     }
 

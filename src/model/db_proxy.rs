@@ -340,7 +340,7 @@ impl Component for DbProxy {
         if !self.try_borrow(key, self.waiting.is_empty(), ctx) {
             self.waiting.push_back(key);
             self.max_waiting = self.max_waiting.max(self.waiting.len() as u64);
-            ctx.schedule(
+            ctx.schedule_fixed(
                 self.cfg.borrow_timeout,
                 ProxyTimer::BorrowTimeout(key).into(),
             );

@@ -39,7 +39,9 @@ pub mod topic;
 pub mod watched;
 pub mod world;
 
+use crate::dist::Dist;
 use crate::engine::{self, ActorId};
+use crate::rng::StreamRng;
 use crate::slab::Key;
 use crate::stats::{CallStats, ComponentReport, IntervalSink};
 use crate::time::{SimDuration, SimTime};
@@ -241,6 +243,19 @@ pub fn call(ctx: &mut Ctx<'_>, target: ActorId, req: RequestId, token: u32, endp
 pub fn refuse(ctx: &mut Ctx<'_>, calls: &mut CallStats, call: Call, outcome: Outcome) {
     calls.answered(false, SimDuration::ZERO);
     reply(ctx, call, outcome);
+}
+
+/// Schedules `msg` for the handling component after a delay drawn from
+/// `dist`: a constant delay in the engine's lane for it (see
+/// [`engine::Ctx::schedule_fixed`]), a varying one as any other event.
+#[inline]
+pub fn schedule_drawn(ctx: &mut Ctx<'_>, dist: &Dist, rng: &mut StreamRng, msg: Msg) {
+    let delay = dist.sample(rng);
+    if dist.is_constant() {
+        ctx.schedule_fixed(delay, msg);
+    } else {
+        ctx.schedule(delay, msg);
+    }
 }
 
 /// Answers `call` at once.

@@ -10,7 +10,7 @@
 use super::faults::FaultState;
 use super::monthly::Projection;
 use super::requests::RequestId;
-use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
+use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply, schedule_drawn};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
@@ -212,8 +212,8 @@ impl Topic {
                 subscriber: i as u32,
                 retries: 0,
             });
-            let delay = self.cfg.latency.sample(&mut self.rng);
-            ctx.schedule(delay, TopicTimer::Deliver(d).into());
+            let deliver = TopicTimer::Deliver(d).into();
+            schedule_drawn(ctx, &self.cfg.latency, &mut self.rng, deliver);
         }
         self.calls.answered(true, now.since(arrived));
         reply(ctx, call, Outcome::Ok);
@@ -244,8 +244,8 @@ impl Component for Topic {
             return;
         }
         let key = self.publishes.insert((call, ctx.now()));
-        let d = self.cfg.latency.sample(&mut self.rng);
-        ctx.schedule(d, TopicTimer::Published(key).into());
+        let published = TopicTimer::Published(key).into();
+        schedule_drawn(ctx, &self.cfg.latency, &mut self.rng, published);
     }
 
     fn on_reply(&mut self, slot: u32, outcome: Outcome, ctx: &mut Ctx<'_>) {

@@ -40,7 +40,7 @@ impl Fleet {
             .as_ref()
             .map_or_else(Default::default, |sc| sc.cfg.connect_timeout);
         let key = self.unreachable.insert((call, now));
-        ctx.schedule(timeout, FleetTimer::Unreachable(key).into());
+        ctx.schedule_fixed(timeout, FleetTimer::Unreachable(key).into());
         None
     }
 

@@ -4,7 +4,7 @@
 use super::invocations::Phase;
 use super::{Lambda, LambdaTimer};
 use crate::model::downstream::Used;
-use crate::model::{Ctx, Outcome};
+use crate::model::{Ctx, Outcome, schedule_drawn};
 use crate::slab::Key;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,12 +99,11 @@ impl Lambda {
             self.idle_provisioned.push(env);
         } else {
             self.idle.push(env);
-            let keep = self.cfg.keep_alive.sample(&mut self.rng);
             let reclaim = LambdaTimer::Reclaim {
                 env: env.slot,
                 idle_spell: self.envs.get(env).map_or(0, |e| e.idle_spell),
             };
-            ctx.schedule(keep, reclaim.into());
+            schedule_drawn(ctx, &self.cfg.keep_alive, &mut self.rng, reclaim.into());
         }
     }
 

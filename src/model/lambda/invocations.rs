@@ -143,7 +143,7 @@ impl Lambda {
             e.state = EnvState::Busy;
         }
         self.work(inv, ctx);
-        ctx.schedule(self.cfg.timeout, LambdaTimer::Timeout(inv).into());
+        ctx.schedule_fixed(self.cfg.timeout, LambdaTimer::Timeout(inv).into());
     }
 
     /// The handler works on its request (or batch item).

@@ -28,7 +28,7 @@ mod slow_start;
 use super::faults::FaultState;
 use super::targets::TargetState;
 use super::world::World;
-use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply};
+use super::{Call, Component, Ctx, Endpoint, Outcome, call, refuse, reply, schedule_drawn};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
@@ -296,8 +296,8 @@ impl Component for LoadBalancer {
         if self.cfg.latency.is_constant() && self.cfg.latency.mean_secs() == 0.0 {
             self.forward(key, ctx);
         } else {
-            let delay = self.cfg.latency.sample(&mut self.rng);
-            ctx.schedule(delay, BalancerTimer::Forward(key).into());
+            let forward = BalancerTimer::Forward(key).into();
+            schedule_drawn(ctx, &self.cfg.latency, &mut self.rng, forward);
         }
     }
 

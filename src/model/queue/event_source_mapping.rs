@@ -164,8 +164,8 @@ impl Queue {
             self.process_next(p, ctx);
         } else {
             self.bill(u64::from(deletes.div_ceil(RECEIVE_MAX_MESSAGES)));
-            let d = self.latency();
-            ctx.schedule(d, self.poller_timer(p, PollerTimer::DeleteDone));
+            let msg = self.poller_timer(p, PollerTimer::DeleteDone);
+            self.after_latency(msg, ctx);
         }
     }
 }

@@ -36,7 +36,7 @@ use super::faults::FaultState;
 use super::monthly::Projection;
 use super::requests::RequestId;
 use super::token_bucket::TokenBucket;
-use super::{Call, Component, Ctx, Msg, Outcome};
+use super::{Call, Component, Ctx, Msg, Outcome, schedule_drawn};
 use crate::dist::Dist;
 use crate::engine::ActorId;
 use crate::metric::Metric;
@@ -313,8 +313,9 @@ impl Queue {
         self.count(|t| t.requests += requests);
     }
 
-    fn latency(&mut self) -> SimDuration {
-        self.cfg.latency.sample(&mut self.rng)
+    /// Schedules `msg` for the queue after one round trip of its API.
+    fn after_latency(&mut self, msg: Msg, ctx: &mut Ctx<'_>) {
+        schedule_drawn(ctx, &self.cfg.latency, &mut self.rng, msg);
     }
 
     /// Poller `p`'s `timer`, cancelled by the poller's next receive or

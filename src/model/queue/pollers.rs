@@ -111,8 +111,8 @@ impl Queue {
         }
         if self.faults.is_down() {
             // The receive fails; the SDK tries again after the round trip.
-            let d = self.latency();
-            ctx.schedule(d, self.poller_timer(p, PollerTimer::Poll));
+            let msg = self.poller_timer(p, PollerTimer::Poll);
+            self.after_latency(msg, ctx);
             return;
         }
         if let Some(bucket) = &mut self.receive_bucket
@@ -120,8 +120,8 @@ impl Queue {
         {
             // Throttled: the SDK tries again after the round trip.
             self.count(|t| t.throttled += 1);
-            let d = self.latency();
-            ctx.schedule(d, self.poller_timer(p, PollerTimer::Poll));
+            let msg = self.poller_timer(p, PollerTimer::Poll);
+            self.after_latency(msg, ctx);
             return;
         }
         if self.take(p, ctx) > 0 {
@@ -132,7 +132,7 @@ impl Queue {
             self.pollers[p as usize].waiting = true;
             self.waiting.push_back(p);
             let wait = self.cfg.wait_time;
-            ctx.schedule(wait, self.poller_timer(p, PollerTimer::WaitExpired));
+            ctx.schedule_fixed(wait, self.poller_timer(p, PollerTimer::WaitExpired));
         } else {
             self.empty_receive(p, ctx);
         }
@@ -141,8 +141,8 @@ impl Queue {
     pub(super) fn empty_receive(&mut self, p: u32, ctx: &mut Ctx<'_>) {
         self.count(|t| t.empty_receives += 1);
         self.bill(1);
-        let d = self.latency();
-        ctx.schedule(d, self.poller_timer(p, PollerTimer::Poll));
+        let msg = self.poller_timer(p, PollerTimer::Poll);
+        self.after_latency(msg, ctx);
     }
 
     /// Long-polling pollers get the messages that became visible.
@@ -178,8 +178,8 @@ impl Queue {
         if full || poller.window_closes.is_none() {
             self.deliver(p, ctx);
         } else {
-            let d = self.latency();
-            ctx.schedule(d, self.poller_timer(p, PollerTimer::Poll));
+            let msg = self.poller_timer(p, PollerTimer::Poll);
+            self.after_latency(msg, ctx);
         }
     }
 
@@ -193,8 +193,8 @@ impl Queue {
         poller.generation = poller.generation.wrapping_add(1);
         self.holding += 1;
         self.holding_peak = self.holding_peak.max(self.holding);
-        let d = self.latency();
-        ctx.schedule(d, self.poller_timer(p, PollerTimer::BatchArrives));
+        let msg = self.poller_timer(p, PollerTimer::BatchArrives);
+        self.after_latency(msg, ctx);
     }
 
     /// Processes the poller's batch: its next message (a fleet's worker),
@@ -304,8 +304,8 @@ impl Queue {
                 self.processed(key, receipt, true, ctx);
                 self.bill(1);
                 self.pollers[p as usize].next += 1;
-                let d = self.latency();
-                ctx.schedule(d, self.poller_timer(p, PollerTimer::DeleteDone));
+                let msg = self.poller_timer(p, PollerTimer::DeleteDone);
+                self.after_latency(msg, ctx);
             }
             Outcome::Error | Outcome::Throttled => {
                 // Not deleted: visible again when its visibility times out;

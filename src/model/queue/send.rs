@@ -35,8 +35,8 @@ impl Queue {
             return;
         }
         let key = self.sends.insert((call, now));
-        let delay = self.latency();
-        ctx.schedule(delay, QueueTimer::SendDone(key).into());
+        let msg = QueueTimer::SendDone(key).into();
+        self.after_latency(msg, ctx);
     }
 
     pub(super) fn on_send_done(&mut self, key: Key, ctx: &mut Ctx<'_>) {

@@ -143,7 +143,7 @@ impl Queue {
         if now >= self.window_start {
             self.waits.record(waited);
         }
-        ctx.schedule(
+        ctx.schedule_fixed(
             self.cfg.visibility_timeout,
             QueueTimer::Visibility(key).into(),
         );
